@@ -1,0 +1,63 @@
+"""Find the talks of a project: `talks/<path>.md` and `talks/<path>/index.md`."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+
+from .errors import Diagnostic, Severity, SourceLocation
+from .models import SourceFile
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every talk under `talks_dir`, sorted by path, plus problems found on the way (clashes, escaping symlinks)."""
+    problems: list[Diagnostic] = []
+    if not talks_dir.is_dir():
+        return [], problems
+    real_root = talks_dir.resolve()
+    found: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(talks_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if not name.lower().endswith(MARKDOWN_SUFFIXES) or name.startswith((".", "_")):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(talks_dir).as_posix()
+            if any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
+                continue
+            where = SourceLocation(path.relative_to(project_root).as_posix() if path.is_relative_to(project_root) else str(path))
+            if path.is_symlink():
+                real = path.resolve()
+                if not real.is_relative_to(real_root):
+                    problems.append(Diagnostic(Severity.ERROR, "outside-talks", f"symlink points outside the talks folder (to {real})",
+                                               where, hint="copy the file into talks/ instead of linking to it"))
+                    continue
+            found.append(SourceFile(path=path, rel=rel, slug=slug_for(rel)))
+    by_slug: dict[str, SourceFile] = {}
+    unique: list[SourceFile] = []
+    for source in found:
+        other = by_slug.get(source.slug)
+        if other is not None:
+            problems.append(Diagnostic(Severity.ERROR, "slug-clash",
+                                       f"'{source.rel}' and '{other.rel}' would both be published at '{source.slug}/'",
+                                       SourceLocation(_project_rel(source.path, project_root)),
+                                       hint="rename one of them"))
+            continue
+        by_slug[source.slug] = source
+        unique.append(source)
+    return unique, problems
+
+
+def slug_for(rel: str) -> str:
+    """`a/b.md` -> `a/b`; `a/b/index.md` -> `a/b`; a top-level `index.md` -> `index`."""
+    stem = rel.rsplit(".", 1)[0]
+    if stem.endswith("/index"):
+        return stem[: -len("/index")]
+    return stem
+
+
+def _project_rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -1,0 +1,100 @@
+"""User-facing errors and diagnostics; every one carries a source location."""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """A place in a user's file: a project-relative POSIX path and a 1-based line."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in the user's content, with where it is and how to fix it."""
+
+    severity: Severity
+    code: str
+    message: str
+    location: SourceLocation
+    url: str | None = None
+    hint: str | None = None
+
+    def format(self) -> str:
+        text = f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+class TalkbuildError(Exception):
+    """An error the user caused and can fix: printed without a traceback."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        location: SourceLocation | None = None,
+        *,
+        hint: str | None = None,
+        code: str = "error",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+        self.code = code
+
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(
+            Severity.ERROR, self.code, self.message,
+            self.location or SourceLocation("talkbuild"), hint=self.hint,
+        )
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class ConfigError(TalkbuildError):
+    """talkbuild.yml is invalid, or an option makes no sense."""
+
+    exit_code = 2
+
+
+class ContentError(TalkbuildError):
+    """One or more problems in the talks; all of them are in `diagnostics`."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        errors = [d for d in diagnostics if d.is_error]
+        super().__init__(f"{len(errors)} error(s) found; nothing was written", code="content")
+        self.diagnostics = tuple(diagnostics)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A hint naming the closest known word, as click and mkdocs do."""
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

@@ -1,0 +1,100 @@
+"""Resolve the URLs an author writes (relative to the Markdown file) to site-root-relative targets."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = "@@tb-root@@/"
+"""Placeholder for 'the site root, relative to this page'; each page replaces it with '../' * depth."""
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Where an author's URL leads."""
+
+    href: str
+    """What to write into the HTML (with the ROOT placeholder for site-internal targets)."""
+    target: str | None
+    """Site-root-relative path of the target file; None for external or in-page URLs."""
+    fragment: str
+    asset: str | None
+    """Talks-relative path of a local file to copy into the site."""
+    problem: str | None = None
+    """'outside' when the URL leaves the talks folder, 'missing' when no such file exists."""
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """What the resolver knows about the project: where talks are and what files exist."""
+
+    talks_dir: Path
+    """Absolute, resolved talks folder."""
+    slugs: dict[str, str]
+    """Talks-relative Markdown path -> the talk's slug."""
+
+    def resolve(self, url: str, from_rel: str) -> Resolved:
+        """Resolve `url` written in the talk at talks-relative path `from_rel`."""
+        url = url.strip()
+        if not url or url.startswith("#") or url.startswith("//") or _SCHEME.match(url):
+            frag = url[1:] if url.startswith("#") else ""
+            return Resolved(url, None, frag, None)
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        fragment = parts.fragment
+        suffix = ("?" + parts.query if parts.query else "") + ("#" + fragment if fragment else "")
+        if not path:
+            return Resolved(url, None, fragment, None)
+        base = "" if path.startswith("/") else posixpath.dirname(from_rel)
+        joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+        if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+            return Resolved(url, None, fragment, None, problem="outside")
+        joined = "" if joined == "." else joined
+        slug = self._talk_slug(joined)
+        if slug is not None:
+            target = f"{slug}/index.html" if slug else "index.html"
+            return Resolved(ROOT + (slug + "/" if slug else "") + suffix, target, fragment, None)
+        fs_path = self.talks_dir / joined
+        if not self._inside(fs_path):
+            return Resolved(url, None, fragment, None, problem="outside")
+        if fs_path.is_dir():
+            index = joined + "/index.html" if joined else "index.html"
+            return Resolved(ROOT + (joined + "/" if joined else "") + suffix, index, fragment, None,
+                            problem=None if (fs_path / "index.html").is_file() else "missing")
+        href = ROOT + _quote_path(joined) + suffix
+        if not fs_path.is_file():
+            return Resolved(href, joined, fragment, None, problem="missing")
+        return Resolved(href, joined, fragment, joined)
+
+    def _talk_slug(self, rel: str) -> str | None:
+        if rel in self.slugs:
+            return self.slugs[rel]
+        for name in ("index.md",):
+            candidate = posixpath.join(rel, name) if rel else name
+            if candidate in self.slugs:
+                return self.slugs[candidate]
+        return None
+
+    def _inside(self, path: Path) -> bool:
+        """True when the real file (symlinks followed) is inside the talks folder."""
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):
+            return False
+        return real == self.talks_dir or self.talks_dir in real.parents
+
+
+def _quote_path(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/~!$&'()*+,;=:@-._")
+
+
+def relative_root(depth: int) -> str:
+    """The prefix that leads from a page `depth` folders deep back to the site root."""
+    return "../" * depth

@@ -1,0 +1,254 @@
+"""The markdown-it setup: pandoc-flavoured Markdown with build-time code highlighting and MathML."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from latex2mathml.converter import convert as latex_to_mathml
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .errors import Diagnostic, Severity, SourceLocation
+from .links import SiteMap
+from .models import Reference
+
+_HEADING_ATTRS = re.compile(r"\s*\{((?:\s*(?:#[\w:.-]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}]*)))+)\s*\}\s*$")
+_ATTR_PART = re.compile(r"#([\w:.-]+)|\.([\w-]+)|([\w-]+)=(\"[^\"]*\"|[^\s}]*)")
+_HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|poster|data)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""", re.IGNORECASE)
+_UNKNOWN_COMMAND = re.compile(r"<mi>\\([A-Za-z]+)</mi>")
+FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
+
+
+@dataclass
+class RenderContext:
+    """Per-talk state the rules read and fill while one talk is rendered (lives in markdown-it's env)."""
+
+    where: str
+    """Project-relative path of the Markdown file, for messages."""
+    rel: str
+    """Talks-relative path, for resolving relative URLs."""
+    line_offset: int
+    sitemap: SiteMap
+    references: list[Reference] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    assets: set[str] = field(default_factory=set)
+
+    def location(self, map_line: int) -> SourceLocation:
+        return SourceLocation(self.where, self.line_offset + map_line + 1)
+
+
+def make_markdown() -> MarkdownIt:
+    """The one Markdown engine used for decks and handouts alike."""
+    md = MarkdownIt("commonmark", {"html": True, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.use(container_plugin, name="div", validate=lambda params, *a: True, render=_render_div)
+    md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
+    md.core.ruler.push("resolve_urls", _resolve_urls)
+    md.core.ruler.push("math", _convert_math)
+    md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("code_block", _render_fence)
+    for name in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
+        md.add_render_rule(name, _render_math)
+    return md
+
+
+def div_classes(info: str) -> tuple[str | None, list[str], dict[str, str]]:
+    """Parse a pandoc fenced-div opener: `notes`, `{.columns #id key=v}` -> (id, classes, attrs)."""
+    info = info.strip()
+    if not info.startswith("{"):
+        return None, [w for w in info.split() if w], {}
+    ident, classes, attrs = None, [], {}
+    for m in _ATTR_PART.finditer(info.strip("{}")):
+        if m.group(1):
+            ident = m.group(1)
+        elif m.group(2):
+            classes.append(m.group(2))
+        else:
+            attrs[m.group(3)] = m.group(4).strip('"')
+    return ident, classes, attrs
+
+
+def _render_div(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    if token.nesting != 1:
+        return "</div>\n"
+    ident, classes, attrs = div_classes(token.info)
+    parts = [f' id="{html.escape(ident)}"'] if ident else []
+    if classes:
+        parts.append(f' class="{html.escape(" ".join(classes))}"')
+    parts += [f' {html.escape(k)}="{html.escape(v)}"' for k, v in sorted(attrs.items()) if k.replace("-", "").isalnum()]
+    return f"<div{''.join(parts)}>\n"
+
+
+def _heading_attrs(state: StateCore) -> None:
+    """Pandoc `## Title {#id .class}` heading attributes."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open" or i + 1 >= len(tokens):
+            continue
+        inline = tokens[i + 1]
+        match = _HEADING_ATTRS.search(inline.content)
+        if not match:
+            continue
+        inline.content = inline.content[: match.start()]
+        ident, classes, _ = div_classes("{" + match.group(1) + "}")
+        if ident:
+            token.attrSet("id", ident)
+        if classes:
+            token.attrSet("class", " ".join(classes))
+
+
+def _line_within(content: str, needle: str, start: int = 0) -> int:
+    pos = content.find(needle, start)
+    return content.count("\n", 0, pos) if pos >= 0 else 0
+
+
+def _resolve_urls(state: StateCore) -> None:
+    ctx: RenderContext | None = state.env.get("tb")
+    if ctx is None:
+        return
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            base = token.map[0] if token.map else 0
+            for child in token.children:
+                if child.type == "link_open":
+                    _rewrite(ctx, child, "href", "link", base, token.content, None)
+                elif child.type == "image":
+                    _rewrite(ctx, child, "src", "image", base, token.content, child.content)
+                elif child.type == "html_inline":
+                    child.content = _rewrite_html(ctx, child.content, base)
+        elif token.type == "html_block":
+            token.content = _rewrite_html(ctx, token.content, token.map[0] if token.map else 0)
+
+
+def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, content: str, alt: str | None) -> None:
+    url = str(token.attrGet(attr) or "")
+    line = base + _line_within(content, url)
+    resolved = ctx.sitemap.resolve(url, ctx.rel)
+    where = ctx.location(line)
+    if resolved.problem == "outside":
+        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", f"'{url}' points outside the talks folder", where,
+                                          url=url, hint="move the file under talks/ and link to it there"))
+        token.attrSet(attr, "")
+        return
+    if resolved.asset:
+        ctx.assets.add(resolved.asset)
+    token.attrSet(attr, resolved.href)
+    ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, alt))
+
+
+def _rewrite_html(ctx: RenderContext, content: str, base: int) -> str:
+    def repl(m: re.Match[str]) -> str:
+        raw = m.group(2)
+        quote = raw[0] if raw[:1] in "\"'" else ""
+        url = html.unescape(raw.strip("\"'"))
+        resolved = ctx.sitemap.resolve(url, ctx.rel)
+        where = ctx.location(base + content.count("\n", 0, m.start()))
+        kind = "link" if m.group(1).strip().lower().startswith("href") else "image"
+        if resolved.problem == "outside":
+            ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", f"'{url}' points outside the talks folder",
+                                              where, url=url, hint="move the file under talks/ and link to it there"))
+            return m.group(1) + '""'
+        if resolved.asset:
+            ctx.assets.add(resolved.asset)
+        ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, None))
+        q = quote or '"'
+        return m.group(1) + q + html.escape(resolved.href, quote=True) + q
+
+    return _HTML_URL_ATTR.sub(repl, content)
+
+
+def _convert_math(state: StateCore) -> None:
+    ctx: RenderContext | None = state.env.get("tb")
+    for token in state.tokens:
+        if token.type in ("math_block", "math_block_label"):
+            token.meta["html"] = _mathml(token.content, True, ctx, token.map[0] if token.map else 0)
+        elif token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type in ("math_inline", "math_inline_double"):
+                    line = (token.map[0] if token.map else 0) + _line_within(token.content, child.content)
+                    child.meta["html"] = _mathml(child.content, child.type == "math_inline_double", ctx, line)
+
+
+def _mathml(tex: str, display: bool, ctx: RenderContext | None, line: int) -> str:
+    problem = _math_problem(tex)
+    if problem is None:
+        try:
+            out = latex_to_mathml(tex, display="block" if display else "inline")
+            unknown = _UNKNOWN_COMMAND.search(out)
+            if unknown is None:
+                return out
+            problem = f"unknown LaTeX command \\{unknown.group(1)}"
+        except Exception as exc:  # latex2mathml raises many internal types for malformed input
+            problem = f"cannot convert formula ({type(exc).__name__})"
+    if ctx is not None:
+        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "math", f"{problem}: ${tex.strip()}$", ctx.location(line),
+                                          hint="check the braces and command names of the formula"))
+    return f'<code class="math-error">{html.escape(tex)}</code>'
+
+
+def _math_problem(tex: str) -> str | None:
+    depth = 0
+    for i, ch in enumerate(tex):
+        if ch in "{}" and i and tex[i - 1] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return "unbalanced '}'"
+    return "unclosed '{'" if depth else None
+
+
+def _render_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    out = token.meta.get("html") or _mathml(token.content, token.type.startswith("math_block"), None, 0)
+    if token.type.startswith("math_block"):
+        return f'<div class="math display">{out}</div>\n'
+    return f'<span class="math inline">{out}</span>'
+
+
+@lru_cache(maxsize=256)
+def _lexer(name: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(name, stripnl=False, ensurenl=True)
+    except ClassNotFound:
+        return None
+
+
+def code_language(info: str) -> str:
+    """The language of a fence info string: ``` bash, ```Python, ```{.python .numberLines}."""
+    word = info.strip().split()[0] if info.strip() else ""
+    return word.strip("{}").lstrip(".").lower()
+
+
+def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    lang = code_language(token.info) if token.type == "fence" else ""
+    lexer = _lexer(lang) if lang else None
+    if lexer is None:
+        cls = f' class="language-{html.escape(lang)}"' if lang else ""
+        return f'<div class="highlight"><pre><code{cls}>{html.escape(token.content)}</code></pre></div>\n'
+    out = pygments_highlight(token.content, lexer, FORMATTER)
+    return out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1)
+
+
+def pygments_css() -> str:
+    """Stylesheet for highlighted code (both light-on-dark safe and AA contrast in the default theme)."""
+    return str(HtmlFormatter(style="default").get_style_defs(".highlight"))

@@ -1,0 +1,127 @@
+"""Frozen values handed from stage to stage. No I/O here."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostic, SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class TalkMeta:
+    """Validated front matter."""
+
+    title: str
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    institution: str | None = None
+    date: datetime.date | None = None
+    """Parsed date, used for sorting; `date_text` keeps how the author wrote it."""
+    date_text: str | None = None
+    layout: str | None = None
+    slidelink: bool = True
+    lang: str = "en"
+    tags: tuple[str, ...] = ()
+    description: str | None = None
+    draft: bool = False
+    duration: int | None = None
+    """Planned length in minutes; the presenter view paces against it."""
+    theme: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Unknown keys, kept for themes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A link or image in a talk, as written and as resolved."""
+
+    kind: str
+    """'link' or 'image' (raw HTML `src` counts as 'image', `href` as 'link')."""
+    url: str
+    """The URL exactly as the author wrote it."""
+    location: SourceLocation
+    target: str | None = None
+    """Site-root-relative POSIX path of the file it points to; None for external URLs."""
+    fragment: str = ""
+    alt: str | None = None
+    """Alt text of an image (None when the reference is not an image)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Slide:
+    """One slide: its own content and notes, rendered once for both views."""
+
+    id: str
+    title: str
+    """Plain-text title ('' for an untitled slide)."""
+    title_html: str
+    kind: str
+    """'title', 'section' or 'slide'."""
+    line: int
+    body_html: str
+    notes_html: str
+    section: str
+    """Plain title of the section the slide is in ('' before the first section)."""
+    classes: tuple[str, ...] = ()
+    fragments: int = 0
+    """How many fragment steps the slide has."""
+
+
+@dataclass(frozen=True, slots=True)
+class Talk:
+    """A parsed and rendered talk: everything the theme needs, with site-root-relative URLs."""
+
+    source: SourceLocation
+    """The Markdown file, project-relative."""
+    slug: str
+    """Output folder relative to the site root, e.g. 'technical/continuous'."""
+    meta: TalkMeta
+    slides: tuple[Slide, ...]
+    """Every slide in order, the title slide first."""
+    references: tuple[Reference, ...]
+    assets: tuple[str, ...]
+    """Talks-relative paths of local files the talk references (copied to the site)."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def sections(self) -> tuple[Slide, ...]:
+        return tuple(s for s in self.slides if s.kind == "section")
+
+    @property
+    def content_slides(self) -> tuple[Slide, ...]:
+        return tuple(s for s in self.slides if s.kind == "slide")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A talk found on disk, before parsing."""
+
+    path: Path
+    """Absolute path of the Markdown file."""
+    rel: str
+    """Path relative to the talks folder (POSIX)."""
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file: site-relative path and its bytes."""
+
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build produced and what it found."""
+
+    talks: tuple[Talk, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    out_dir: Path
+    files: int
+    rebuilt: int
+    """How many talks were rendered rather than taken from the cache."""

@@ -1,0 +1,283 @@
+"""Read a talk file: bytes -> text -> front matter (validated TalkMeta) + Markdown body with its line offset."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
+from .models import SourceFile, TalkMeta
+
+if TYPE_CHECKING:
+    from .links import SiteMap
+    from .models import Talk
+
+KNOWN_KEYS = frozenset({
+    "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang",
+    "tags", "description", "draft", "duration", "theme",
+})
+# Keys other tools in the same family write; passed through to themes without a warning.
+TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "ratio", "bibliography"})
+
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B, %Y", "%Y/%m/%d")
+MONTH_FORMATS = ("%B %Y", "%b %Y", "%Y-%m")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A talk file split into its parts, with the line where the body starts."""
+
+    meta: TalkMeta
+    body: str
+    body_line: int
+    """0-based line of the file where `body` starts (add to markdown-it's Token.map)."""
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _NoDatesLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so an impossible date is our error with a line, not PyYAML's crash."""
+
+
+_NoDatesLoader.yaml_implicit_resolvers = {
+    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+
+
+def decode(data: bytes, where: str) -> str:
+    """Bytes of a talk file to text with LF line endings; binary or non-UTF-8 input is an error."""
+    if not data.strip():
+        raise TalkbuildError("the file is empty", SourceLocation(where, 1),
+                             hint="a talk needs front matter with at least a title", code="empty-file")
+    if b"\x00" in data[:8192]:
+        raise TalkbuildError("this is a binary file, not Markdown", SourceLocation(where),
+                             hint="rename it or add it to 'exclude' in talkbuild.yml", code="binary-file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TalkbuildError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", SourceLocation(where, line),
+                             hint="save the file as UTF-8", code="encoding") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_source(text: str, where: str, *, strict: bool = False) -> SourceText:
+    """Separate front matter from the body and validate it."""
+    lines = text.split("\n")
+    diagnostics: list[Diagnostic] = []
+    if lines and lines[0].rstrip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+        if end is None:
+            raise TalkbuildError("front matter opened here is never closed", SourceLocation(where, 1),
+                                 hint="end it with a line of three dashes '---'", code="front-matter")
+        data, lines_of = _load_yaml("\n".join(lines[1:end]), where, first_line=2)
+        body_line = end + 1
+    elif lines and lines[0].startswith("% "):
+        data, body_line = _pandoc_title_block(lines)
+        lines_of = {k: 1 + i for i, k in enumerate(("title", "author", "date")) if k in data}
+    else:
+        data, lines_of, body_line = {}, {}, 0
+    meta = _validate(data, lines_of, where, diagnostics, strict)
+    return SourceText(meta, "\n".join(lines[body_line:]), body_line, tuple(diagnostics))
+
+
+def _load_yaml(text: str, where: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        node = yaml.compose(text, Loader=_NoDatesLoader)
+        data = yaml.load(text, Loader=_NoDatesLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + mark.line if mark else first_line
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise TalkbuildError(f"front matter is not valid YAML: {problem}", SourceLocation(where, line),
+                             hint="quote values that contain ': ' or start with a special character",
+                             code="front-matter") from None
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise TalkbuildError("front matter must be a mapping of keys to values", SourceLocation(where, first_line),
+                             hint="write it as 'title: My talk'", code="front-matter")
+    lines_of = {}
+    if isinstance(node, yaml.MappingNode):
+        lines_of = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
+    return {str(k): v for k, v in data.items()}, lines_of
+
+
+def _pandoc_title_block(lines: list[str]) -> tuple[dict[str, Any], int]:
+    """Pandoc's `% title / % author / % date` header (used by several talks in the wild)."""
+    values: list[str] = []
+    i = 0
+    while i < len(lines) and lines[i].startswith("%") and len(values) < 3:
+        values.append(lines[i][1:].strip())
+        i += 1
+    data: dict[str, Any] = {}
+    for key, value in zip(("title", "author", "date"), values):
+        if value:
+            data[key] = [a.strip() for a in value.split(";") if a.strip()] if key == "author" else value
+    return data, i
+
+
+def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
+              diagnostics: list[Diagnostic], strict: bool) -> TalkMeta:
+    def loc(key: str) -> SourceLocation:
+        return SourceLocation(where, lines_of.get(key, 1))
+
+    def fail(key: str, message: str, hint: str | None = None) -> TalkbuildError:
+        return TalkbuildError(message, loc(key), hint=hint, code="front-matter")
+
+    extra = {}
+    for key in sorted(k for k in data if k not in KNOWN_KEYS):
+        extra[key] = data[key]
+        if key in TOLERATED_KEYS:
+            continue
+        severity = Severity.ERROR if strict else Severity.WARNING
+        diagnostics.append(Diagnostic(severity, "unknown-key", f"unknown front matter key '{key}'",
+                                      loc(key), hint=did_you_mean(key, KNOWN_KEYS) or "themes can still read it"))
+    title = _text(data.get("title"))
+    if not title:
+        raise fail("title", "the talk has no title",
+                   "add 'title: ...' to the front matter" if data else "start the file with front matter: ---, title: ..., ---")
+    date, date_text = _date(data.get("date"), fail, diagnostics, loc("date"))
+    return TalkMeta(
+        title=title,
+        subtitle=_text(data.get("subtitle")),
+        authors=_strings(data.get("author", data.get("authors")), "author", fail),
+        institution=_text(data.get("institution")),
+        date=date,
+        date_text=date_text,
+        layout=_text(data.get("layout")),
+        slidelink=_bool(data.get("slidelink", True), "slidelink", fail),
+        lang=_text(data.get("lang")) or "en",
+        tags=_strings(data.get("tags"), "tags", fail, split_commas=True),
+        description=_text(data.get("description")),
+        draft=_bool(data.get("draft", False), "draft", fail),
+        duration=_duration(data.get("duration"), fail),
+        theme=_text(data.get("theme")),
+        extra=extra,
+    )
+
+
+Fail = Callable[..., TalkbuildError]
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _strings(value: Any, key: str, fail: Fail, split_commas: bool = False) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        parts = value.split(",") if split_commas else [value]
+        return tuple(p.strip() for p in parts if p.strip())
+    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+        return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+    raise fail(key, f"'{key}' must be a name or a list of names")
+
+
+def _bool(value: Any, key: str, fail: Fail) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+        return value.strip().lower() in ("true", "yes")
+    raise fail(key, f"'{key}' must be true or false, not {value!r}")
+
+
+def _duration(value: Any, fail: Fail) -> int | None:
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*(min|mins|minutes|m)?\s*", str(value))
+    if isinstance(value, bool) or not match or int(match.group(1)) == 0:
+        raise fail("duration", f"'duration' must be a whole number of minutes, not {value!r}", "for example 'duration: 45'")
+    return int(match.group(1))
+
+
+def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],
+          where: SourceLocation) -> tuple[datetime.date | None, str | None]:
+    text = _text(value)
+    if text is None:
+        return None, None
+    for fmt in DATE_FORMATS + MONTH_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date(), text
+        except ValueError:
+            continue
+    if any(_looks_like(text, fmt) for fmt in DATE_FORMATS):
+        raise fail("date", f"impossible date '{text}'", "check the day and month")
+    diagnostics.append(Diagnostic(Severity.WARNING, "date-format", f"cannot read the date '{text}'; it is shown as written and sorted last",
+                                  where, hint="write it as 2016-05-18 or 18 May 2016"))
+    return None, text
+
+
+def _looks_like(text: str, fmt: str) -> bool:
+    """True when `text` has the shape of `fmt` but a field is out of range (e.g. 30 February)."""
+    if fmt == "%Y-%m-%d":
+        return re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text) is not None
+    if fmt in ("%d %B %Y", "%d %b %Y"):
+        parts = text.split()
+        return len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit() and _is_month(parts[1])
+    return False
+
+
+def _is_month(word: str) -> bool:
+    for fmt in ("%B", "%b"):
+        try:
+            datetime.datetime.strptime(word, fmt)
+            return True
+        except ValueError:
+            pass
+    return False
+
+
+def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, *, strict: bool = False) -> Talk:
+    """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all."""
+    from .markup import RenderContext
+    from .models import Slide, Talk
+    from .slides import split_slides
+
+    where = source.path.relative_to(project_root).as_posix() if source.path.is_relative_to(project_root) else str(source.path)
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        raise TalkbuildError(f"cannot read the file: {exc.strerror}", SourceLocation(where), code="io") from None
+    text = decode(data, where)
+    parts = split_source(text, where, strict=strict)
+    ctx = RenderContext(where=where, rel=source.rel, line_offset=parts.body_line, sitemap=sitemap)
+    md = _markdown()
+    env: dict[str, Any] = {"tb": ctx}
+    tokens = md.parse(parts.body, env)
+    title = Slide(id="title", title=parts.meta.title, title_html=html_escape(parts.meta.title), kind="title",
+                  line=1, body_html="", notes_html="", section="")
+    slides = [title, *split_slides(md, tokens, env, parts.body_line)]
+    return Talk(
+        source=SourceLocation(where), slug=source.slug, meta=parts.meta, slides=tuple(slides),
+        references=tuple(ctx.references), assets=tuple(sorted(ctx.assets)),
+        diagnostics=parts.diagnostics + tuple(ctx.diagnostics),
+    )
+
+
+_MD: list[Any] = []
+
+
+def _markdown() -> Any:
+    """One MarkdownIt per process: building it costs more than parsing a small talk."""
+    if not _MD:
+        from .markup import make_markdown
+
+        _MD.append(make_markdown())
+    return _MD[0]
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)

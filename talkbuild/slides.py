@@ -1,0 +1,210 @@
+"""Cut a talk's token stream into slides: `#` opens a section, `##` starts a slide, `---` an untitled one."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .markup import div_classes
+from .models import Slide
+
+PAUSE = ". . ."
+
+
+@dataclass
+class _Draft:
+    kind: str
+    heading: list[Token]
+    line: int
+    section: str
+    body: list[Token] = field(default_factory=list)
+    notes: list[Token] = field(default_factory=list)
+
+
+def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], line_offset: int) -> list[Slide]:
+    """Render `tokens` (a whole talk body) into slides, in order, without the title slide."""
+    levels = {t.tag for t in tokens if t.type == "heading_open" and t.level == 0}
+    # pandoc's rule: with no level-2 headings, level-1 headings are the slides.
+    section_tag, slide_tag = ("h1", "h2") if "h2" in levels else ("", "h1")
+    footnotes = _footnote_groups(tokens)
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    section = ""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.level == 0 and token.type == "heading_open" and token.tag in (section_tag, slide_tag):
+            end = i + 3
+            title = _plain(tokens[i + 1])
+            kind = "section" if token.tag == section_tag else "slide"
+            if kind == "section":
+                section = title
+            current = _Draft(kind, tokens[i:end], _line(token, line_offset), section)
+            drafts.append(current)
+            i = end
+            continue
+        if token.level == 0 and token.type == "hr":
+            current = _Draft("slide", [], _line(token, line_offset), section)
+            drafts.append(current)
+            i += 1
+            continue
+        if token.type == "footnote_block_open":
+            i = _skip_to(tokens, i, "footnote_block_close") + 1
+            continue
+        if current is None:
+            current = _Draft("slide", [], _line(token, line_offset), section)
+            drafts.append(current)
+        if token.level == 0 and token.type == "container_div_open" and "notes" in div_classes(token.info)[1]:
+            end = _skip_matching(tokens, i)
+            current.notes.extend(tokens[i + 1 : end])
+            i = end + 1
+            continue
+        current.body.append(token)
+        i += 1
+    return _finish(md, drafts, env, footnotes)
+
+
+def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
+            footnotes: dict[int, list[Token]]) -> list[Slide]:
+    slides: list[Slide] = []
+    used: set[str] = {"title"}
+    for n, draft in enumerate(drafts, start=2):
+        heading_open = draft.heading[0] if draft.heading else None
+        title = _plain(draft.heading[1]) if draft.heading else ""
+        title_html = md.renderer.renderInline(draft.heading[1].children or [], md.options, env) if draft.heading else ""
+        explicit = str(heading_open.attrGet("id") or "") if heading_open else ""
+        ident = unique_id(explicit or slugify(title) or f"slide-{n}", used)
+        classes = tuple(str(heading_open.attrGet("class") or "").split()) if heading_open else ()
+        body, fragments = _fragments(draft.body)
+        body += _footnotes_for(draft.body + draft.notes, footnotes)
+        if heading_open is not None:
+            heading_open.attrs.pop("id", None)
+            heading_open.attrs.pop("class", None)
+        slides.append(Slide(
+            id=ident, title=title, title_html=title_html, kind=draft.kind, line=draft.line,
+            body_html=md.renderer.render(body, md.options, env),
+            notes_html=md.renderer.render(draft.notes, md.options, env),
+            section=draft.section, classes=classes, fragments=fragments,
+        ))
+    return slides
+
+
+def _fragments(body: list[Token]) -> tuple[list[Token], int]:
+    """Turn pandoc pauses (`. . .`) and `::: incremental` lists into fragment markup."""
+    out: list[Token] = []
+    count = pauses = 0
+    i = 0
+    while i < len(body):
+        t = body[i]
+        if (t.type == "paragraph_open" and t.level == 0 and i + 2 < len(body)
+                and body[i + 1].content.strip() == PAUSE):
+            if pauses:
+                out.append(_html("</div>\n"))
+            out.append(_html('<div class="fragment">\n'))
+            count += 1
+            pauses += 1
+            i += 3
+            continue
+        if t.type == "container_div_open" and "incremental" in div_classes(t.info)[1]:
+            for inner in body[i + 1 : _skip_matching(body, i)]:
+                if inner.type == "list_item_open" and inner.level == t.level + 2:
+                    inner.attrJoin("class", "fragment")
+                    count += 1
+        out.append(t)
+        i += 1
+    if pauses:
+        out.append(_html("</div>\n"))
+    return out, count
+
+
+def _html(content: str) -> Token:
+    token = Token("html_block", "", 0)
+    token.content = content
+    return token
+
+
+def _footnote_groups(tokens: list[Token]) -> dict[int, list[Token]]:
+    groups: dict[int, list[Token]] = {}
+    i = 0
+    while i < len(tokens):
+        if tokens[i].type == "footnote_open":
+            end = _skip_to(tokens, i, "footnote_close")
+            groups[int(tokens[i].meta["id"])] = tokens[i : end + 1]
+            i = end
+        i += 1
+    return groups
+
+
+def _footnotes_for(tokens: list[Token], groups: dict[int, list[Token]]) -> list[Token]:
+    """Footnotes referenced on a slide are shown on that slide."""
+    ids: list[int] = []
+    for t in tokens:
+        for child in t.children or []:
+            if child.type == "footnote_ref" and child.meta["id"] not in ids and child.meta["id"] in groups:
+                ids.append(child.meta["id"])
+    if not ids:
+        return []
+    out = [Token("footnote_block_open", "", 1)]
+    for fid in ids:
+        out += groups[fid]
+    return out + [Token("footnote_block_close", "", -1)]
+
+
+def _skip_to(tokens: Sequence[Token], i: int, kind: str) -> int:
+    while i < len(tokens) and tokens[i].type != kind:
+        i += 1
+    return i
+
+
+def _skip_matching(tokens: Sequence[Token], i: int) -> int:
+    """Index of the token closing the block opened at `i`."""
+    depth = 0
+    opener = tokens[i].type
+    closer = opener.replace("_open", "_close")
+    for j in range(i, len(tokens)):
+        if tokens[j].type == opener:
+            depth += 1
+        elif tokens[j].type == closer:
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(tokens) - 1
+
+
+def _line(token: Token, offset: int) -> int:
+    return offset + (token.map[0] if token.map else 0) + 1
+
+
+def _plain(inline: Token) -> str:
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline", "math_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return " ".join("".join(parts).split())
+
+
+def slugify(title: str) -> str:
+    """An id from a title, pandoc-style: lower case, spaces to hyphens, punctuation dropped."""
+    text = unicodedata.normalize("NFKC", title).lower()
+    text = re.sub(r"[^\w\s.-]", "", text)
+    text = re.sub(r"\s+", "-", text.strip())
+    return text.strip("-.")
+
+
+def unique_id(base: str, used: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`... whichever is free; records it as used."""
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    used.add(candidate)
+    return candidate
