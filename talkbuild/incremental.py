@@ -1,0 +1,269 @@
+"""Incremental builds for `serve`: every rendered talk stays in memory; a save re-renders only what changed.
+
+`build()` writes a whole site to disk; the dev server instead asks a `Builder` for a fresh, immutable `Site`
+(site path -> bytes, or the source file of a copied asset) after each batch of changes. A changed talk is
+re-rendered in-process together with the index; a theme or config change, an added or removed file under
+talks/ (links may resolve differently) or a large batch goes through `render_talks` (build cache, workers).
+A talk that fails keeps its last good pages, so one typo never blanks the preview; its error is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .build import PARALLEL_THRESHOLD, BuildOptions, render_talks
+from .cache import asset_stamps
+from .config import Config, load_config
+from .discover import discover
+from .errors import Diagnostic, Severity, TalkbuildError
+from .links import SiteMap
+from .markup import pygments_css
+from .models import Page, SourceFile, Talk
+from .parse import parse_talk
+from .render import STATIC_DIR, make_environment, render_index, render_talk
+from .themes import Theme, find_theme
+
+log = logging.getLogger(__name__)
+
+CONFIG = "config"
+THEME = "theme"
+TALKS = "talks"
+"""Kinds of change a caller reports; anything else is treated like THEME (rebuild everything)."""
+
+EVERYTHING = frozenset({CONFIG, THEME, TALKS})
+
+_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".temp", ".part", ".crdownload", ".bak",
+                  "___jb_tmp___", "___jb_old___")
+"""Names editors use for a file that is about to be renamed over the real one (or a backup of it)."""
+
+
+def is_scratch_file(name: str) -> bool:
+    """True for editor temporaries and hidden files: their coming and going changes nothing in the site."""
+    return name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES) or name == "4913"
+
+
+@dataclass(frozen=True)
+class Site:
+    """One complete, immutable build: everything the dev server answers requests from."""
+
+    files: Mapping[str, bytes | Path]
+    """Site path -> content; a Path is a copied asset, read from the talks folder when requested."""
+    versions: Mapping[str, str]
+    """Site path of each HTML page -> fingerprint of what it shows (its HTML, theme files, its assets)."""
+    errors: tuple[Diagnostic, ...] = ()
+    """Errors of the latest attempt; failing talks still show their last good pages."""
+    warnings: tuple[Diagnostic, ...] = ()
+    rendered: tuple[str, ...] = ()
+    """Talks (talks-relative paths) rendered for this site, the rest came from memory or the cache."""
+    full: bool = False
+    """True when everything was reconsidered (start, theme, config, added or removed files)."""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """The last good render of one talk and what it was made from."""
+
+    digest: str
+    talk: Talk
+    pages: tuple[Page, ...]
+    page_digests: tuple[str, ...]
+    stamps: tuple[tuple[str, int, int], ...]
+
+
+@dataclass
+class _State:
+    config: Config
+    theme: Theme
+    static: dict[str, bytes]
+    static_digest: str
+    listing: tuple[str, ...] = ()
+    talks: dict[str, _Rendered] = field(default_factory=dict)
+    failed: dict[str, tuple[str, Diagnostic]] = field(default_factory=dict)
+    """Talks-relative path -> (digest of the failing source, its error), so the same text is not retried."""
+
+
+class Builder:
+    """Keeps the project's rendered talks in memory and produces a new `Site` per batch of changes."""
+
+    def __init__(self, root: Path, *, drafts: bool = True) -> None:
+        self.root = root.resolve()
+        self.drafts = drafts
+        self._state: _State | None = None
+        self._config_error: Diagnostic | None = None
+        self._environments: dict[tuple[str, ...], jinja2.Environment] = {}
+
+    @property
+    def config(self) -> Config | None:
+        return self._state.config if self._state else None
+
+    def build(self, changes: frozenset[str] = EVERYTHING) -> Site:
+        """Bring the site up to date with the files on disk; user errors end up in `Site.errors`, never raised."""
+        start = time.perf_counter()
+        full = self._state is None or self._config_error is not None or bool(changes - {TALKS})
+        if full:
+            try:
+                self._state = self._load(self._state)
+                self._config_error = None
+            except TalkbuildError as exc:
+                self._config_error = exc.diagnostic()
+                if self._state is None:
+                    return Site({}, {}, errors=(self._config_error,), full=True)
+                # Keep serving with the last good config and theme until this is fixed.
+                return self._site(self._state, [self._config_error], (), full, start)
+        state = self._state
+        assert state is not None
+        sources, problems = discover(state.config.talks_path, state.config.root, state.config.exclude)
+        listing = _listing(state.config.talks_path)
+        full = full or listing != state.listing
+        state.listing = listing
+        sitemap = SiteMap(state.config.talks_path.resolve(), {s.rel: s.slug for s in sources})
+        digests = {s.rel: _digest(s.path) for s in sources}
+        present = set(digests)
+        for table in (state.talks, state.failed):
+            for rel in [r for r in table if r not in present]:
+                del table[rel]
+        todo = [s for s in sources if full or self._stale(state, s.rel, digests[s.rel])]
+        if len(todo) >= PARALLEL_THRESHOLD:
+            full = True
+        if full:
+            rendered = self._render_many(state, todo, sitemap, digests)
+        else:
+            rendered = [s.rel for s in todo if self._render_one(state, s, sitemap, digests[s.rel])]
+        return self._site(state, problems, tuple(rendered), full, start, order=[s.rel for s in sources])
+
+    def _load(self, previous: _State | None) -> _State:
+        config = load_config(self.root)
+        theme = find_theme(config.theme, config.root)
+        self._environments.clear()
+        static: dict[str, bytes] = {f"{STATIC_DIR}/{name}": path.read_bytes()
+                                    for name, path in theme.static_files().items()}
+        static[f"{STATIC_DIR}/pygments.css"] = pygments_css().encode()
+        h = hashlib.sha256()
+        for name in sorted(static):
+            h.update(name.encode() + b"\0" + static[name] + b"\0")
+        state = _State(config, theme, static, h.hexdigest())
+        if previous is not None and previous.config.talks_path == config.talks_path:
+            state.talks = previous.talks  # last good pages stay visible if the re-render fails
+        return state
+
+    def _stale(self, state: _State, rel: str, digest: str) -> bool:
+        failed = state.failed.get(rel)
+        if failed is not None and failed[0] == digest:
+            return False
+        done = state.talks.get(rel)
+        return (done is None or done.digest != digest
+                or done.stamps != asset_stamps(state.config.talks_path, done.talk.assets))
+
+    def _render_many(self, state: _State, todo: list[SourceFile], sitemap: SiteMap,
+                     digests: dict[str, str]) -> list[str]:
+        """Render every talk through the build's cache and worker pool; failing ones are redone here for their error."""
+        # render_talks builds its site map from what it is given: on this path `todo` is every source.
+        rendered, _diagnostics, _count = render_talks(state.config, state.theme, todo, BuildOptions(drafts=True))
+        by_slug = {s.slug: s for s in todo}
+        done: set[str] = set()
+        for talk, pages in rendered:
+            source = by_slug[talk.slug]
+            state.talks[source.rel] = _record(state.config, digests[source.rel], talk, pages)
+            state.failed.pop(source.rel, None)
+            done.add(source.rel)
+        for source in todo:
+            if source.rel not in done:
+                self._render_one(state, source, sitemap, digests[source.rel])
+        return [s.rel for s in todo]
+
+    def _render_one(self, state: _State, source: SourceFile, sitemap: SiteMap, digest: str) -> bool:
+        """Parse and render one talk in this process; on error keep its last good pages."""
+        try:
+            talk = parse_talk(source, state.config.root, sitemap)
+            theme = find_theme(talk.meta.theme or state.config.theme, state.config.root)
+            pages = tuple(render_talk(self._environment(theme), talk, state.config))
+        except TalkbuildError as exc:
+            state.failed[source.rel] = (digest, exc.diagnostic())
+            return False
+        state.talks[source.rel] = _record(state.config, digest, talk, pages)
+        state.failed.pop(source.rel, None)
+        return True
+
+    def _environment(self, theme: Theme) -> jinja2.Environment:
+        key = tuple(theme.template_dirs)
+        if key not in self._environments:
+            self._environments[key] = make_environment(theme)
+        return self._environments[key]
+
+    def _site(self, state: _State, problems: list[Diagnostic], rendered: tuple[str, ...], full: bool, start: float,
+              order: list[str] | None = None) -> Site:
+        """Assemble pages, assets, the index and theme files into one immutable Site."""
+        diagnostics = list(problems)
+        files: dict[str, bytes | Path] = {}
+        versions: dict[str, str] = {}
+        talks: list[Talk] = []
+        for rel in order if order is not None else sorted(state.talks):
+            if rel in state.failed:
+                diagnostics.append(state.failed[rel][1])
+            done = state.talks.get(rel)
+            if done is None:
+                continue
+            diagnostics.extend(done.talk.diagnostics)
+            if done.talk.meta.draft and not self.drafts:
+                continue
+            talks.append(done.talk)
+            extra = state.static_digest + repr(done.stamps)
+            for page, page_digest in zip(done.pages, done.page_digests, strict=True):
+                files[page.path] = page.content
+                versions[page.path] = _hash(page_digest + extra)
+            for asset in done.talk.assets:
+                if asset in versions:
+                    diagnostics.append(Diagnostic(Severity.ERROR, "slug-clash",
+                                                  f"the file talks/{asset} would overwrite a generated page",
+                                                  done.talk.source, hint="rename or move the file"))
+                    continue
+                files[asset] = state.config.talks_path / asset
+        try:
+            index = render_index(self._environment(state.theme), talks, state.config)
+            files[index.path] = index.content
+            versions[index.path] = _hash(_hash_bytes(index.content) + state.static_digest)
+        except TalkbuildError as exc:
+            diagnostics.append(exc.diagnostic())
+        files.update(state.static)
+        errors = tuple(d for d in diagnostics if d.is_error)
+        warnings = tuple(d for d in diagnostics if not d.is_error)
+        return Site(files, versions, errors, warnings, rendered, full, time.perf_counter() - start)
+
+
+def _record(config: Config, digest: str, talk: Talk, pages: tuple[Page, ...]) -> _Rendered:
+    return _Rendered(digest, talk, pages, tuple(_hash_bytes(p.content) for p in pages),
+                     asset_stamps(config.talks_path, talk.assets))
+
+
+def _listing(talks_dir: Path) -> tuple[str, ...]:
+    """Every file under talks/ except editor scratch files: adding or removing one can change how links resolve."""
+    names: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(talks_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        names.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not is_scratch_file(f))
+    return tuple(names)
+
+
+def _digest(path: Path) -> str:
+    try:
+        return _hash_bytes(path.read_bytes())
+    except OSError:
+        return ""
+
+
+def _hash_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
