@@ -95,26 +95,25 @@ def new(directory: Path, path: str, title: str | None, author: str) -> None:
     click.echo(f"created {target}")
 
 
+# --- serve (talkbuild/serve/) -------------------------------------------------------------------------------
+
 @main.command()
 @project_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 shows the preview to other machines.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port; the next free one is used (and announced) when it is taken, 0 picks any.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
 @user_errors
-def serve(directory: Path, host: str, port: int) -> None:
-    """Build and serve the site on http://HOST:PORT."""
-    import functools as ft
-    import http.server
+def serve(directory: Path, host: str, port: int, open_browser: bool) -> None:
+    """Preview the site on http://HOST:PORT; pages reload by themselves when a talk or theme changes."""
+    from .serve import serve as run_serve
 
-    from .build import build as run_build
-
-    result = run_build(load(directory))
-    handler = ft.partial(http.server.SimpleHTTPRequestHandler, directory=str(result.out_dir))
-    with http.server.ThreadingHTTPServer((host, port), handler) as httpd:
-        click.echo(f"serving {result.out_dir} on http://{host}:{httpd.server_address[1]}/ (Ctrl-C stops)")
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass
+    if not directory.is_dir():
+        raise click.UsageError(f"no such folder: {directory}")
+    # No load() here: a broken talkbuild.yml is shown in the browser and fixed while serving.
+    run_serve(directory, host, port, open_browser=open_browser,
+              report=lambda line: click.echo(line, err=True))
 
 
 if __name__ == "__main__":  # pragma: no cover

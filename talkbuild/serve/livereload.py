@@ -1,0 +1,101 @@
+"""The script `serve` adds to every HTML response (never to `build` output): reload and the error overlay.
+
+The page tells the server which page it shows and which version it got; the server answers over
+Server-Sent Events with `state` (generation + current errors) on every rebuild and `reload` only when
+this page's output changed. `location.reload()` keeps the URL hash, so a deck stays on its slide and step.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from ..errors import Diagnostic
+
+EVENTS_PATH = "/__talkbuild__/events"
+STATUS_PATH = "/__talkbuild__/status"
+"""Endpoints of the dev server; outside `_talkbuild/` so they can never shadow a theme file."""
+
+CONFIG_ID = "tb-live-config"
+OVERLAY_ID = "tb-live-errors"
+
+_SCRIPT = """
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("@CONFIG_ID@").textContent);
+  var live = window.__tbLive = {generation: cfg.generation, page: cfg.page, errors: cfg.errors};
+  function overlay(errors) {
+    var box = document.getElementById("@OVERLAY_ID@");
+    if (!errors.length) { if (box) box.parentNode.removeChild(box); return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "@OVERLAY_ID@";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:0;right:0;top:0;max-height:60vh;overflow:auto;z-index:2147483647;" +
+        "margin:0;padding:1em 1.5em;background:#fff4f4;color:#7a0000;border-bottom:4px solid #c00;" +
+        "font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;text-align:left;box-shadow:0 2px 12px rgba(0,0,0,.3)";
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    var title = document.createElement("strong");
+    title.textContent = "talkbuild serve: fix these errors (the preview shows the last good version)";
+    box.appendChild(title);
+    errors.forEach(function (line) {
+      var item = document.createElement("pre");
+      item.style.cssText = "margin:.4em 0 0;white-space:pre-wrap;font:inherit";
+      item.textContent = line;
+      box.appendChild(item);
+    });
+  }
+  function start() {
+    overlay(cfg.errors);
+    if (!window.EventSource) return;
+    var source = new EventSource("@EVENTS@?page=" + encodeURIComponent(cfg.page) +
+                                 "&v=" + encodeURIComponent(cfg.version));
+    source.addEventListener("state", function (event) {
+      var state = JSON.parse(event.data);
+      live.generation = state.generation;
+      live.errors = state.errors;
+      overlay(state.errors);
+    });
+    source.addEventListener("reload", function () {
+      source.close();
+      location.reload();
+    });
+  }
+  if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
+})();
+""".replace("@CONFIG_ID@", CONFIG_ID).replace("@OVERLAY_ID@", OVERLAY_ID).replace("@EVENTS@", EVENTS_PATH)
+
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+
+
+def error_lines(errors: Sequence[Diagnostic]) -> list[str]:
+    """`path:line: error[code]: message (hint)`, in file order, as the overlay and the terminal show them."""
+    return [d.format() for d in sorted(errors, key=lambda d: (d.location.path, d.location.line or 0))]
+
+
+def to_json(data: object) -> str:
+    """JSON that is safe inside a <script> element and an SSE `data:` line."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def inject(html: bytes, page: str, version: str, generation: int, errors: Sequence[Diagnostic]) -> bytes:
+    """Add the live-reload script (and its settings) before the last </body>, or at the end."""
+    config = to_json({"page": page, "version": version, "generation": generation, "errors": error_lines(errors)})
+    snippet = (f'<script type="application/json" id="{CONFIG_ID}">{config}</script>'
+               f"<script>{_SCRIPT}</script>").encode()
+    ends = list(_BODY_END.finditer(html))
+    at = ends[-1].start() if ends else len(html)
+    return html[:at] + snippet + html[at:]
+
+
+def not_found_page(page: str) -> bytes:
+    """The 404 page when the site has no 404.html of its own."""
+    from html import escape
+
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>'
+            f'<body><h1>Not found</h1><p>Nothing is published at <code>/{escape(page)}</code>.</p>'
+            f'<p><a href="/">All talks</a></p></body></html>\n').encode()

@@ -1,0 +1,218 @@
+"""HTTP for the dev server: files from the current in-memory snapshot, the live-reload stream, a status page.
+
+A request path is looked up as a key in the snapshot's file map and never joined onto a folder, so no
+spelling of `..`, encoded slash or absolute path can reach a file outside the built site; such requests
+are refused outright anyway. Each request thread reads one snapshot, so it never sees a half-built site,
+and rebuilds (on another thread) never block it.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import mimetypes
+import re
+import shutil
+import socket
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ..errors import ConfigError
+from .hub import Hub, Snapshot
+from .livereload import EVENTS_PATH, STATUS_PATH, error_lines, inject, not_found_page, to_json
+
+log = logging.getLogger(__name__)
+
+PING_SECONDS = 15.0
+"""A comment on idle live-reload streams, so closed tabs are noticed and their threads end."""
+
+NEXT_PORTS = 10
+"""How many following ports to try when the asked-for one is taken."""
+
+_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
+    ".md": "text/plain; charset=utf-8", ".xml": "application/xml", ".png": "image/png",
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+    ".avif": "image/avif", ".ico": "image/x-icon", ".woff": "font/woff", ".woff2": "font/woff2",
+    ".ttf": "font/ttf", ".otf": "font/otf", ".pdf": "application/pdf", ".mp4": "video/mp4",
+    ".webm": "video/webm", ".mp3": "audio/mpeg", ".wasm": "application/wasm",
+}
+"""Fixed answers for the common types; the system's mime.types (which varies) only for the rest."""
+
+_UNSAFE = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
+
+
+def content_type(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    return _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+def site_key(path: str) -> str | None:
+    """The site file a URL path asks for ('' + '/' -> 'index.html'), or None when the path is not acceptable."""
+    if not path.startswith("/") or _UNSAFE.search(path):
+        return None
+    decoded = unquote(path)
+    if "\\" in decoded or "\x00" in decoded:
+        return None
+    parts = decoded[1:].split("/")
+    if any(part in (".", "..") for part in parts) or any(part == "" for part in parts[:-1]):
+        return None
+    key = "/".join(parts)
+    return key + "index.html" if key == "" or key.endswith("/") else key
+
+
+class DevServer(ThreadingHTTPServer):
+    """A threading HTTP server answering from `hub`; every request and stream on its own thread."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], hub: Hub) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.hub = hub
+        super().__init__(address, _Handler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+
+def bind(host: str, port: int, hub: Hub) -> tuple[DevServer, str | None]:
+    """Listen on host:port, or on the next free port after it; the second value says when it moved."""
+    last: OSError | None = None
+    for candidate in [port] if port == 0 else range(port, min(port + NEXT_PORTS, 65536)):
+        try:
+            server = DevServer((host, candidate), hub)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise ConfigError(f"cannot listen on {host}:{candidate}: {exc.strerror or exc}",
+                                  hint="check --host; 127.0.0.1 is this machine only") from None
+            last = exc
+            continue
+        moved = None if candidate == port else f"port {port} is in use; serving on port {server.port} instead"
+        return server, moved
+    reason = last.strerror if last else "in use"
+    raise ConfigError(f"ports {port}-{port + NEXT_PORTS - 1} on {host} are all taken ({reason})",
+                      hint="stop the other server, choose one with --port, or use --port 0 for any free port")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: DevServer
+    server_version = "talkbuild-serve"
+
+    def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def _answer(self, head: bool) -> None:
+        url = urlsplit(self.path)
+        if url.scheme or url.netloc:  # absolute-form request target: only origin-form is served
+            self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", b"bad request\n", head)
+            return
+        if url.path == EVENTS_PATH:
+            self._events(parse_qs(url.query))
+            return
+        snapshot = self.server.hub.current
+        if url.path == STATUS_PATH:
+            self._status(snapshot, head)
+            return
+        key = site_key(url.path)
+        if key is None:
+            self._not_found(snapshot, "", head)
+            return
+        files = snapshot.site.files
+        if key not in files and f"{key}/index.html" in files:
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", url.path + "/" + (f"?{url.query}" if url.query else ""))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        content = files.get(key)
+        if content is None:
+            self._not_found(snapshot, key, head)
+        elif isinstance(content, bytes):
+            self._send(HTTPStatus.OK, content_type(key), self._page(snapshot, key, content), head)
+        else:
+            self._send_file(snapshot, key, content, head)
+
+    def _page(self, snapshot: Snapshot, key: str, content: bytes) -> bytes:
+        if not key.endswith((".html", ".htm")):
+            return content
+        site = snapshot.site
+        return inject(content, key, site.versions.get(key, ""), snapshot.generation, site.errors)
+
+    def _not_found(self, snapshot: Snapshot, key: str, head: bool) -> None:
+        own = snapshot.site.files.get("404.html")
+        body = own if isinstance(own, bytes) else not_found_page(key)
+        # The 404 page reloads by itself once the page it stands for exists (its version is then not "").
+        html = inject(body, key, "", snapshot.generation, snapshot.site.errors)
+        self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", html, head)
+
+    def _status(self, snapshot: Snapshot, head: bool) -> None:
+        site = snapshot.site
+        body = to_json({"generation": snapshot.generation, "errors": error_lines(site.errors),
+                        "warnings": error_lines(site.warnings), "rendered": list(site.rendered)}).encode()
+        self._send(HTTPStatus.OK, "application/json", body, head)
+
+    def _send(self, status: HTTPStatus, ctype: str, body: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _send_file(self, snapshot: Snapshot, key: str, path: Path, head: bool) -> None:
+        try:
+            f = open(path, "rb")
+        except OSError:  # deleted since the build: the next rebuild will notice
+            self._not_found(snapshot, key, head)
+            return
+        with f:
+            size = f.seek(0, 2)
+            f.seek(0)
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", content_type(key))
+            self.send_header("Content-Length", str(size))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not head:
+                shutil.copyfileobj(f, self.wfile)
+
+    def _events(self, query: dict[str, list[str]]) -> None:
+        """Server-Sent Events for one open page: `state` on every build, `reload` once its output changed."""
+        page = query.get("page", [""])[0]
+        version = query.get("v", [""])[0]
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        hub = self.server.hub
+        snapshot: Snapshot | None = hub.current
+        seen = -1
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            while snapshot is not None:
+                if snapshot.generation != seen:
+                    seen = snapshot.generation
+                    if snapshot.site.versions.get(page, "") != version:
+                        self._event("reload", {"generation": seen})
+                        return
+                    self._event("state", {"generation": seen, "errors": error_lines(snapshot.site.errors)})
+                else:
+                    self.wfile.write(b": ping\n\n")
+                snapshot = hub.wait_newer(seen, PING_SECONDS)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the tab was closed or reloaded
+
+    def _event(self, name: str, data: object) -> None:
+        self.wfile.write(f"event: {name}\ndata: {to_json(data)}\n\n".encode())

@@ -1,0 +1,147 @@
+"""Watch talks/, themes/ and talkbuild.yml with watchdog; callbacks only record what kind of thing changed.
+
+Editors save in many ways (write in place, write a temp file and rename it over the original, several
+writes per save, swap and backup files): every event is reduced to a kind of change (talks, theme,
+config) and recorded; `Changes.take` waits until the burst is over. The builder then compares contents,
+so a missed or extra event costs at most one cheap rebuild, never a stale page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from watchdog.events import (
+    EVENT_TYPE_CLOSED_NO_WRITE,
+    EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_OPENED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver, ObservedWatch
+
+from ..config import CONFIG_NAME, Config
+from ..incremental import CONFIG, TALKS, THEME, is_scratch_file
+from ..themes import builtin_themes_dir
+
+log = logging.getLogger(__name__)
+
+_IGNORED_EVENTS = frozenset({EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE})
+"""Reading a file (the build itself does) must not trigger a build."""
+
+
+class Changes:
+    """Kinds of change seen since the last rebuild; the watcher adds, the rebuild loop takes."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._kinds: set[str] = set()
+        self._last = 0.0
+        self._closed = False
+
+    def add(self, kind: str) -> None:
+        with self._cond:
+            self._kinds.add(kind)
+            self._last = time.monotonic()
+            self._cond.notify_all()
+
+    def take(self, quiet: float, longest: float) -> frozenset[str] | None:
+        """Block until something changed and then `quiet` seconds passed without a change (at most `longest`
+        seconds after the first); the kinds seen, or None once closed."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._kinds or self._closed)
+            first = time.monotonic()
+            while not self._closed:
+                remaining = min(self._last + quiet, first + longest) - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            if self._closed:
+                return None
+            kinds = frozenset(self._kinds)
+            self._kinds.clear()
+            return kinds
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+
+class Watcher:
+    """One watchdog observer over the folders a project's site is made from."""
+
+    def __init__(self, changes: Changes) -> None:
+        self.changes = changes
+        self._observer: BaseObserver = Observer()
+        self._watches: dict[tuple[str, bool], ObservedWatch] = {}
+        self._classify: Callable[[str], str | None] = lambda path: None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self._observer.start()
+
+    def stop(self) -> None:
+        if self._observer.is_alive():
+            self._observer.stop()
+            self._observer.join(timeout=10)
+
+    def follow(self, config: Config) -> list[str]:
+        """Watch what `config` builds from (again after a config change); returns problems worth a warning."""
+        root = config.root
+        talks = config.talks_path.resolve()
+        themes = [(root / "themes").resolve(), builtin_themes_dir().resolve()]
+        config_file = root / CONFIG_NAME
+        self._classify = lambda path: _classify(Path(path), config_file, talks, themes)
+        wanted = [(str(root), False), (str(talks), True)] + [(str(t), True) for t in themes]
+        problems: list[str] = []
+        with self._lock:
+            for key in [k for k in self._watches if k not in wanted]:
+                self._observer.unschedule(self._watches.pop(key))
+            for path, recursive in wanted:
+                if (path, recursive) in self._watches or not os.path.isdir(path):
+                    continue
+                try:
+                    self._watches[(path, recursive)] = self._observer.schedule(
+                        _Handler(self), path, recursive=recursive)
+                except OSError as exc:  # e.g. the inotify watch limit; serving still works, without reload
+                    problems.append(f"cannot watch {path}: {exc.strerror or exc}")
+        return problems
+
+    def saw(self, paths: Iterable[str]) -> None:
+        """Record the kind of each path (called on watchdog's thread, so it only records)."""
+        for path in paths:
+            kind = self._classify(path)
+            if kind is not None:
+                self.changes.add(kind)
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in _IGNORED_EVENTS or (event.is_directory and event.event_type == EVENT_TYPE_MODIFIED):
+            return
+        # A rename onto a talk (how many editors save) matters through its destination.
+        paths = [os.fsdecode(event.src_path)]
+        if event.dest_path:
+            paths.append(os.fsdecode(event.dest_path))
+        self.watcher.saw(paths)
+
+
+def _classify(path: Path, config_file: Path, talks: Path, themes: list[Path]) -> str | None:
+    if path == config_file:
+        return CONFIG
+    for folder, kind in [(talks, TALKS)] + [(t, THEME) for t in themes]:
+        if path == folder or folder in path.parents:
+            rel = path.relative_to(folder).parts
+            if any(is_scratch_file(part) for part in rel):
+                return None
+            return kind
+    return None
