@@ -68,6 +68,9 @@ def render_talks(config: Config, theme: Theme, sources: list[SourceFile],
                  options: BuildOptions) -> tuple[list[tuple[Talk, tuple[Page, ...]]], list[Diagnostic], int]:
     """Parse and render every talk (cached ones are reused), in parallel when it pays."""
     sitemap = SiteMap(config.talks_path.resolve(), {s.rel: s.slug for s in sources})
+    # A long-lived process (serve) calls this again after a theme change; Jinja2's template cache only
+    # notices edits to files it loaded, not a new override file shadowing a default one.
+    _ENVIRONMENTS.clear()
     cache = BuildCache(config.root, enabled=options.use_cache)
     shared = BuildCache.key(__version__, _code_fingerprint(), config.source_text, str(options.strict), _tree_listing(config.talks_path),
                             _themes_fingerprint(config.root))

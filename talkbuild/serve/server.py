@@ -159,7 +159,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _status(self, snapshot: Snapshot, head: bool) -> None:
         site = snapshot.site
         body = to_json({"generation": snapshot.generation, "errors": error_lines(site.errors),
-                        "warnings": error_lines(site.warnings), "rendered": list(site.rendered)}).encode()
+                        "warnings": error_lines(site.warnings), "rendered": list(site.rendered),
+                        "full": site.full}).encode()
         self._send(HTTPStatus.OK, "application/json", body, head)
 
     def _send(self, status: HTTPStatus, ctype: str, body: bytes, head: bool) -> None:
