@@ -157,8 +157,8 @@ class Builder:
 
     def _stale(self, state: _State, rel: str, digest: str) -> bool:
         failed = state.failed.get(rel)
-        if failed is not None and failed[0] == digest:
-            return False
+        if failed is not None:
+            return failed[0] != digest  # retry a failed talk once its text changes, even back to the last good one
         done = state.talks.get(rel)
         return (done is None or done.digest != digest
                 or done.stamps != asset_stamps(state.config.talks_path, done.talk.assets))

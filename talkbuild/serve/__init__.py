@@ -63,7 +63,9 @@ class LiveServer:
             self.report(moved)
         self.watcher.start()
         self._rebuild(EVERYTHING)
-        for name, target in (("talkbuild-http", self._httpd.serve_forever), ("talkbuild-rebuild", self._loop)):
+        httpd = self._httpd
+        for name, target in (("talkbuild-http", lambda: httpd.serve_forever(poll_interval=0.1)),
+                             ("talkbuild-rebuild", self._loop)):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)

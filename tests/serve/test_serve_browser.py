@@ -1,0 +1,119 @@
+"""Live reload in real headless Chromium: the right pages reload, on the same slide; errors show and go away."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from serve_support import Live, talk
+
+from talkbuild.serve.livereload import OVERLAY_ID
+
+pytestmark = pytest.mark.browser
+
+LiveFactory = Callable[..., Live]
+
+NOT_RELOADED = "() => window.__tbMark === 'still here'"
+
+
+def open_on_slide_3(page: Any, site: Live, slug: str) -> None:
+    """Open a deck, step to slide 3 the way a speaker does, and mark the window (a reload clears the mark)."""
+    page.goto(site.url + f"{slug}/slides/")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.hash === '#/3'")
+    page.wait_for_function("() => window.__tbLive !== undefined")
+    page.evaluate("window.__tbMark = 'still here'")
+
+
+def seen_generation(page: Any, site: Live) -> None:
+    """Wait until the page's live-reload stream has heard about the server's latest build."""
+    generation = site.status()["generation"]
+    page.wait_for_function(f"() => window.__tbLive && window.__tbLive.generation >= {generation}")
+
+
+def test_editing_a_talk_reloads_its_open_deck_on_the_same_slide(live: LiveFactory, page: Any) -> None:
+    site = live({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta")})
+    open_on_slide_3(page, site, "a")
+    assert page.get_by_text("third").is_visible()
+
+    site.write("talks/a.md", talk("Alpha", "third, edited while presenting"))
+
+    page.wait_for_function("() => window.__tbMark === undefined", timeout=15000)  # reloaded, no key pressed
+    page.get_by_text("third, edited while presenting").wait_for(state="visible")
+    assert page.evaluate("location.hash") == "#/3"
+    assert not page.get_by_text("first slide").is_visible()
+    assert page.outside_requests == []
+
+
+def test_editing_another_talk_does_not_reload_the_open_deck(live: LiveFactory, page: Any) -> None:
+    site = live({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta")})
+    open_on_slide_3(page, site, "a")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    site.write("talks/b.md", talk("Beta", "only beta changed"))
+    site.wait_for_page("/b/slides/", "only beta changed")
+    seen_generation(page, site)
+
+    assert page.evaluate(NOT_RELOADED)
+    assert navigations == []
+
+
+def test_a_broken_talk_shows_path_and_line_on_every_page_until_fixed(live: LiveFactory, page: Any) -> None:
+    site = live({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta")})
+    open_on_slide_3(page, site, "a")
+    index = page.context.new_page()
+    index.goto(site.url)
+
+    site.write("talks/a.md", "---\ntitle: Alpha\nduration: soon\n---\n\n## One\n\nfirst slide\n")
+
+    overlay = page.locator(f"#{OVERLAY_ID}")
+    overlay.wait_for(state="visible")
+    assert "talks/a.md:3" in overlay.inner_text()
+    assert page.evaluate(NOT_RELOADED)  # the last good deck stays, still on slide 3
+    index.locator(f"#{OVERLAY_ID}").wait_for(state="visible")
+    assert "talks/a.md:3" in index.locator(f"#{OVERLAY_ID}").inner_text()
+    fresh = page.context.new_page()  # a page opened while broken shows it straight away
+    fresh.goto(site.url + "b/")
+    assert "talks/a.md:3" in fresh.locator(f"#{OVERLAY_ID}").inner_text()
+
+    site.write("talks/a.md", talk("Alpha", "third, fixed"))
+
+    page.get_by_text("third, fixed").wait_for(state="visible")
+    page.locator(f"#{OVERLAY_ID}").wait_for(state="detached")
+    assert page.evaluate("location.hash") == "#/3"
+    index.locator(f"#{OVERLAY_ID}").wait_for(state="detached")
+    fresh.locator(f"#{OVERLAY_ID}").wait_for(state="detached")
+
+
+def test_a_restored_talk_removes_the_overlay_without_a_reload(live: LiveFactory, page: Any) -> None:
+    site = live({"talks/a.md": talk("Alpha")})
+    open_on_slide_3(page, site, "a")
+    good = (site.root / "talks" / "a.md").read_text()
+    site.write("talks/a.md", "---\ntitle: Alpha\nduration: soon\n---\n")
+    page.locator(f"#{OVERLAY_ID}").wait_for(state="visible")
+    site.write("talks/a.md", good)  # e.g. undo: the output is what the page already shows
+    page.locator(f"#{OVERLAY_ID}").wait_for(state="detached")
+    assert page.evaluate(NOT_RELOADED)
+
+
+def test_a_not_found_page_turns_into_the_new_talk(live: LiveFactory, page: Any) -> None:
+    site = live({"talks/a.md": talk("Alpha")})
+    response = page.goto(site.url + "c/slides/")
+    assert response.status == 404
+    site.write("talks/c.md", talk("Gamma", "the new talk"))
+    page.wait_for_function("() => document.title.includes('Gamma')", timeout=15000)
+
+
+def test_a_theme_change_reloads_open_pages(live: LiveFactory, page: Any) -> None:
+    site = live({"talks/a.md": talk("Alpha"), "themes/default/static/.keep": ""})
+    open_on_slide_3(page, site, "a")
+    css = site.url + "_talkbuild/deck.css"
+    original = page.request.get(css).text()
+    site.write("themes/default/static/deck.css", original + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
+    page.wait_for_function("() => window.__tbMark === undefined", timeout=15000)
+    page.wait_for_function("() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
+    assert re.search(r"#/3$", page.url)
