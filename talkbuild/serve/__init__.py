@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
+from ..config import Config
 from ..incremental import EVERYTHING, Builder, Site
 from .hub import Hub
 from .livereload import error_lines
@@ -106,15 +107,18 @@ class LiveServer:
                 Severity.ERROR, "internal", f"talkbuild failed: {exc!r}", SourceLocation("talkbuild"),
                 hint="this is a bug; please report it with the terminal output"),), previous.warnings)
         snapshot = self.hub.publish(site)
-        if self.builder.config is not None:
-            for problem in self.watcher.follow(self.builder.config):
-                self.report(f"warning: {problem}")
+        # Until talkbuild.yml is valid, watch where the defaults say (the config file is always watched).
+        for problem in self.watcher.follow(self.builder.config or Config(root=self.root)):
+            self.report(f"warning: {problem}")
         self._announce(snapshot.generation, site)
 
     def _announce(self, generation: int, site: Site) -> None:
-        what = ", ".join(site.rendered[:3]) + (f" and {len(site.rendered) - 3} more" if len(site.rendered) > 3 else "")
-        if site.rendered or generation == 1:
-            self.report(f"built {what or 'the index'} in {site.seconds * 1000:.0f} ms")
+        ms = f"{site.seconds * 1000:.0f} ms"
+        if generation == 1:
+            self.report(f"built {len(site.rendered)} talk(s) in {ms}")
+        elif site.rendered:
+            more = f" and {len(site.rendered) - 3} more" if len(site.rendered) > 3 else ""
+            self.report(f"rebuilt {', '.join(site.rendered[:3])}{more} in {ms}")
         problems = error_lines(site.errors) + error_lines(site.warnings)
         if problems != self._last_problems:  # say it once, not on every save
             for line in problems:

@@ -1,0 +1,128 @@
+"""`talkbuild serve` as a user runs it: a subprocess that prints its URL and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from serve_support import talk
+
+from talkbuild.serve.livereload import STATUS_PATH
+
+
+class Serve:
+    """A `talkbuild serve` process in its own session, with its stderr collected line by line."""
+
+    def __init__(self, args: list[str], tmpdir: Path) -> None:
+        env = {**os.environ, "TMPDIR": str(tmpdir)}
+        self.proc = subprocess.Popen([sys.executable, "-m", "talkbuild.cli", "serve", *args], env=env,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, start_new_session=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for_line(self, fragment: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"`talkbuild serve` never printed {fragment!r}; it printed {self.seen}")
+            self.seen.append(line)
+            if fragment in line:
+                return line
+
+    def rest(self) -> str:
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return "\n".join(self.seen)
+
+
+@pytest.fixture
+def run_serve(tmp_path: Path) -> Iterator[Callable[..., Serve]]:
+    started: list[Serve] = []
+
+    def start(*args: str) -> Serve:
+        tmpdir = tmp_path / "tmp"
+        tmpdir.mkdir(exist_ok=True)
+        serve = Serve(list(args), tmpdir)
+        started.append(serve)
+        return serve
+
+    yield start
+    for serve in started:
+        if serve.proc.poll() is None:
+            serve.proc.kill()  # only our own child, by its pid
+            serve.proc.wait()
+
+
+def session_members(sid: int) -> list[int]:
+    """Processes still alive in session `sid` (the server and anything it started)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
+def test_ctrl_c_stops_cleanly_with_exit_0_and_leaves_nothing_behind(
+        make_project: Callable[..., Path], run_serve: Callable[..., Serve], tmp_path: Path) -> None:
+    # Ten talks: the first build uses the worker pool, whose processes must be gone too.
+    root = make_project({f"talks/t{i}.md": talk(f"Talk {i}") for i in range(10)})
+    serve = run_serve("-C", str(root), "--port", "0")
+    url = serve.wait_for_line("serving http://").split()[1]
+    with urllib.request.urlopen(url + "t3/slides/", timeout=10) as response:
+        assert "Talk 3" in response.read().decode()
+    events = urllib.request.urlopen(url + "__talkbuild__/events?page=index.html&v=x", timeout=10)  # an open stream
+
+    serve.proc.send_signal(signal.SIGINT)
+
+    assert serve.proc.wait(timeout=30) == 0
+    events.close()
+    output = serve.rest()
+    assert "Traceback" not in output
+    assert session_members(serve.proc.pid) == []
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert sorted(p.name for p in root.iterdir()) == [".talkbuild", "talks"]
+
+
+def test_serve_keeps_running_with_a_broken_config_and_says_where(
+        make_project: Callable[..., Path], run_serve: Callable[..., Serve]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha"), "talkbuild.yml": "title: x\nthem: dark\n"})
+    serve = run_serve("-C", str(root), "--port", "0")
+    serve.wait_for_line("talkbuild.yml:2")
+    url = serve.wait_for_line("serving http://").split()[1]
+    with urllib.request.urlopen(url + STATUS_PATH.lstrip("/"), timeout=10) as response:
+        status = json.loads(response.read())
+    assert any("talkbuild.yml:2" in line and "theme" in line for line in status["errors"])
+    (root / "talkbuild.yml").write_text("title: x\ntheme: default\n")
+    serve.wait_for_line("no errors")
+    serve.proc.send_signal(signal.SIGTERM)
+    assert serve.proc.wait(timeout=30) == 0
+
+
+def test_a_missing_project_folder_is_a_usage_error(run_serve: Callable[..., Serve], tmp_path: Path) -> None:
+    serve = run_serve("-C", str(tmp_path / "nope"))
+    assert serve.proc.wait(timeout=30) == 2
+    serve.wait_for_line("no such folder")

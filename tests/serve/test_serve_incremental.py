@@ -1,0 +1,125 @@
+"""The in-memory incremental Builder behind `serve`: what gets re-rendered, what a failure leaves visible."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from serve_support import talk
+
+from talkbuild.incremental import CONFIG, TALKS, THEME, Builder, Site
+
+TALKS_ONLY = frozenset({TALKS})
+
+
+def changed_pages(before: Site, after: Site) -> set[str]:
+    return {page for page in after.versions if before.versions.get(page) != after.versions[page]}
+
+
+def test_first_build_renders_everything_then_nothing_is_redone(make_project: Callable[..., Path]) -> None:
+    builder = Builder(make_project({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta")}))
+    first = builder.build()
+    assert first.full and sorted(first.rendered) == ["a.md", "b.md"]
+    assert {"index.html", "a/index.html", "a/slides/index.html", "b/slides/index.html"} <= set(first.files)
+    again = builder.build(TALKS_ONLY)
+    assert again.rendered == () and not again.full and changed_pages(first, again) == set()
+
+
+def test_one_edited_talk_changes_only_its_own_pages(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta")})
+    builder = Builder(root)
+    first = builder.build()
+    (root / "talks/a.md").write_text(talk("Alpha", "edited"))
+    second = builder.build(TALKS_ONLY)
+    assert second.rendered == ("a.md",) and not second.full
+    assert changed_pages(first, second) == {"a/index.html", "a/slides/index.html"}
+    assert b"edited" in second.files["a/slides/index.html"]  # type: ignore[operator]
+
+
+def test_a_new_title_also_changes_the_index(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta")})
+    builder = Builder(root)
+    first = builder.build()
+    (root / "talks/a.md").write_text(talk("Alpha Renamed"))
+    assert "index.html" in changed_pages(first, builder.build(TALKS_ONLY))
+
+
+def test_a_failing_talk_keeps_its_last_good_pages_and_reports_where(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta")})
+    builder = Builder(root)
+    first = builder.build()
+    (root / "talks/a.md").write_text("---\ntitle: Alpha\nduration: soon\n---\n")
+    broken = builder.build(TALKS_ONLY)
+    assert [str(e.location) for e in broken.errors] == ["talks/a.md:3"]
+    assert broken.files["a/slides/index.html"] == first.files["a/slides/index.html"]
+    (root / "talks/b.md").write_text(talk("Beta", "still building b"))
+    other = builder.build(TALKS_ONLY)  # the error stays listed while other talks move on
+    assert [str(e.location) for e in other.errors] == ["talks/a.md:3"]
+    assert b"still building b" in other.files["b/slides/index.html"]  # type: ignore[operator]
+    (root / "talks/a.md").write_text(talk("Alpha", "fixed"))
+    fixed = builder.build(TALKS_ONLY)
+    assert fixed.errors == () and b"fixed" in fixed.files["a/slides/index.html"]  # type: ignore[operator]
+
+
+def test_a_talk_broken_from_the_start_has_no_pages_but_the_rest_is_served(make_project: Callable[..., Path]) -> None:
+    builder = Builder(make_project({"talks/a.md": "---\ntitle: [\n---\n", "talks/b.md": talk("Beta")}))
+    site = builder.build()
+    assert "b/slides/index.html" in site.files and "a/slides/index.html" not in site.files
+    assert [e.location.path for e in site.errors] == ["talks/a.md"]
+
+
+def test_an_added_talk_rerenders_all_so_links_to_it_resolve(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta", extra="\n[next](c.md)\n")})
+    builder = Builder(root)
+    first = builder.build()
+    assert any("c.md" in d.message for d in first.errors + first.warnings)
+    (root / "talks/c.md").write_text(talk("Gamma"))
+    second = builder.build(TALKS_ONLY)
+    assert second.full and "c/slides/index.html" in second.files
+    assert not any("c.md" in d.message for d in second.errors + second.warnings)
+
+
+def test_editor_scratch_files_change_nothing(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha")})
+    builder = Builder(root)
+    builder.build()
+    for name in (".a.md.swp", "a.md~", "4913", "#a.md#", "a.md___jb_tmp___"):
+        (root / "talks" / name).write_text("scratch")
+    site = builder.build(TALKS_ONLY)
+    assert site.rendered == () and not site.full
+
+
+def test_an_edited_image_changes_the_version_of_the_pages_that_show_it(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a/index.md": talk("Alpha", extra="\n![pic](pic.svg)\n"),
+                         "talks/a/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+                         "talks/b.md": talk("Beta")})
+    builder = Builder(root)
+    first = builder.build()
+    assert first.files["a/pic.svg"] == root / "talks/a/pic.svg"
+    (root / "talks/a/pic.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='10'/>")
+    assert changed_pages(first, builder.build(TALKS_ONLY)) == {"a/index.html", "a/slides/index.html"}
+
+
+def test_drafts_are_shown_while_serving(make_project: Callable[..., Path]) -> None:
+    builder = Builder(make_project({"talks/a.md": talk("Alpha").replace("title: Alpha", "title: Alpha\ndraft: true")}))
+    assert "a/slides/index.html" in builder.build().files
+
+
+def test_a_broken_config_at_start_gives_an_empty_site_with_the_error(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha"), "talkbuild.yml": "title: x\nthem: dark\n"})
+    builder = Builder(root)
+    site = builder.build()
+    assert site.files == {} and [str(e.location) for e in site.errors] == ["talkbuild.yml:2"]
+    (root / "talkbuild.yml").write_text("title: x\n")
+    assert "a/slides/index.html" in builder.build(frozenset({CONFIG})).files
+
+
+def test_a_theme_override_changes_every_page(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta")})
+    builder = Builder(root)
+    first = builder.build()
+    (root / "themes/default/static").mkdir(parents=True)
+    (root / "themes/default/static/deck.css").write_text("body { color: red }\n")
+    second = builder.build(frozenset({THEME}))
+    assert second.full and second.files["_talkbuild/deck.css"] == b"body { color: red }\n"
+    assert changed_pages(first, second) == set(first.versions)
