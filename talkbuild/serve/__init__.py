@@ -30,6 +30,9 @@ QUIET_SECONDS = 0.05
 LONGEST_WAIT = 1.0
 """Rebuild at least this often while saves keep coming, so a continuous stream still shows progress."""
 
+MAX_WARNINGS = 10
+"""Warnings shown in the terminal per change; errors are always shown in full (and in the page)."""
+
 Report = Callable[[str], None]
 
 
@@ -119,10 +122,13 @@ class LiveServer:
         elif site.rendered:
             more = f" and {len(site.rendered) - 3} more" if len(site.rendered) > 3 else ""
             self.report(f"rebuilt {', '.join(site.rendered[:3])}{more} in {ms}")
-        problems = error_lines(site.errors) + error_lines(site.warnings)
+        errors, warnings = error_lines(site.errors), error_lines(site.warnings)
+        problems = errors + warnings
         if problems != self._last_problems:  # say it once, not on every save
-            for line in problems:
+            for line in errors + warnings[:MAX_WARNINGS]:
                 self.report(line)
+            if len(warnings) > MAX_WARNINGS:
+                self.report(f"... and {len(warnings) - MAX_WARNINGS} more warning(s); `talkbuild build` lists them all")
             if self._last_problems and not site.errors:
                 self.report("no errors")
             self._last_problems = problems

@@ -189,7 +189,7 @@ def test_requests_are_answered_while_a_rebuild_runs(live: LiveFactory) -> None:
     entered, release = threading.Event(), threading.Event()
     real_build = site.server.builder.build
 
-    def slow_build(changes: frozenset[str]) -> Site:
+    def slow_build(changes: frozenset[str] = frozenset()) -> Site:
         entered.set()
         assert release.wait(30)
         return real_build(changes)
