@@ -48,11 +48,11 @@ _SCRIPT = """
       box.appendChild(item);
     });
   }
-  function start() {
-    overlay(cfg.errors);
-    if (!window.EventSource) return;
-    var source = new EventSource("@EVENTS@?page=" + encodeURIComponent(cfg.page) +
-                                 "&v=" + encodeURIComponent(cfg.version));
+  var source = null;
+  function connect() {
+    if (source || !window.EventSource) return;
+    source = new EventSource("@EVENTS@?page=" + encodeURIComponent(cfg.page) +
+                             "&v=" + encodeURIComponent(cfg.version));
     source.addEventListener("state", function (event) {
       var state = JSON.parse(event.data);
       live.generation = state.generation;
@@ -63,6 +63,16 @@ _SCRIPT = """
       source.close();
       location.reload();
     });
+  }
+  function start() {
+    overlay(cfg.errors);
+    // Browsers allow ~6 connections per server: only visible tabs keep a stream open. A tab that comes
+    // back reconnects with the version it shows and reloads then if it is out of date.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState !== "hidden") { connect(); return; }
+      if (source) { source.close(); source = null; }
+    });
+    if (document.visibilityState !== "hidden") connect();
   }
   if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
 })();

@@ -117,3 +117,21 @@ def test_a_theme_change_reloads_open_pages(live: LiveFactory, page: Any) -> None
     page.wait_for_function("() => window.__tbMark === undefined", timeout=15000)
     page.wait_for_function("() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
     assert re.search(r"#/3$", page.url)
+
+
+SET_VISIBILITY = """state => {
+  Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_hidden_tab_lets_go_of_its_stream_and_catches_up_when_shown(live: LiveFactory, page: Any) -> None:
+    site = live({"talks/a.md": talk("Alpha")})
+    open_on_slide_3(page, site, "a")
+    page.evaluate(SET_VISIBILITY, "hidden")
+    site.write("talks/a.md", talk("Alpha", "edited while the tab was hidden"))
+    site.wait_for_page("/a/slides/", "edited while the tab was hidden")
+    assert page.evaluate(NOT_RELOADED)
+    page.evaluate(SET_VISIBILITY, "visible")
+    page.get_by_text("edited while the tab was hidden").wait_for(state="visible")
+    assert page.evaluate("location.hash") == "#/3"
