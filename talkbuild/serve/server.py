@@ -14,6 +14,7 @@ import mimetypes
 import re
 import shutil
 import socket
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -78,6 +79,13 @@ class DevServer(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser dropping a connection mid-answer (a reload, a closed tab) is normal, not worth a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            log.debug("client %s went away", client_address)
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def bind(host: str, port: int, hub: Hub) -> tuple[DevServer, str | None]:
@@ -212,7 +220,7 @@ class _Handler(BaseHTTPRequestHandler):
                 else:
                     self.wfile.write(b": ping\n\n")
                 snapshot = hub.wait_newer(seen, PING_SECONDS)
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:
             return  # the tab was closed or reloaded
 
     def _event(self, name: str, data: object) -> None:
