@@ -148,7 +148,8 @@ def _coerce(hint: Any, value: Any, name: str, where: SourceLocation, node: yaml.
     if dataclasses.is_dataclass(hint):
         if not isinstance(value, dict):
             raise ConfigError(f"'{name}' must be a mapping", where)
-        return hint(**_from_mapping(hint, value, node, name + "."))  # type: ignore[operator]
+        cls = typing.cast(type, hint)
+        return cls(**_from_mapping(cls, value, node, name + "."))
     if origin is tuple:
         items = value if isinstance(value, list) else None
         if items is None or not all(isinstance(i, str) for i in items):

@@ -149,10 +149,17 @@ def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, 
                                           url=url, hint="move the file under talks/ and link to it there"))
         token.attrSet(attr, "")
         return
+    _note_missing(ctx, resolved.problem, url, where)
     if resolved.asset:
         ctx.assets.add(resolved.asset)
     token.attrSet(attr, resolved.href)
     ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, alt))
+
+
+def _note_missing(ctx: RenderContext, problem: str | None, url: str, where: SourceLocation) -> None:
+    if problem == "missing":
+        ctx.diagnostics.append(Diagnostic(Severity.WARNING, "missing-file", f"'{url}' does not exist", where, url=url,
+                                          hint="check the spelling, or add the file next to the talk"))
 
 
 def _rewrite_html(ctx: RenderContext, content: str, base: int) -> str:
@@ -167,6 +174,7 @@ def _rewrite_html(ctx: RenderContext, content: str, base: int) -> str:
             ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", f"'{url}' points outside the talks folder",
                                               where, url=url, hint="move the file under talks/ and link to it there"))
             return m.group(1) + '""'
+        _note_missing(ctx, resolved.problem, url, where)
         if resolved.asset:
             ctx.assets.add(resolved.asset)
         ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, None))
@@ -245,7 +253,7 @@ def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     if lexer is None:
         cls = f' class="language-{html.escape(lang)}"' if lang else ""
         return f'<div class="highlight"><pre><code{cls}>{html.escape(token.content)}</code></pre></div>\n'
-    out = pygments_highlight(token.content, lexer, FORMATTER)
+    out = str(pygments_highlight(token.content, lexer, FORMATTER))
     return out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1)
 
 

@@ -76,7 +76,7 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
     for n, draft in enumerate(drafts, start=2):
         heading_open = draft.heading[0] if draft.heading else None
         title = _plain(draft.heading[1]) if draft.heading else ""
-        title_html = md.renderer.renderInline(draft.heading[1].children or [], md.options, env) if draft.heading else ""
+        title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         explicit = str(heading_open.attrGet("id") or "") if heading_open else ""
         ident = unique_id(explicit or slugify(title) or f"slide-{n}", used)
         classes = tuple(str(heading_open.attrGet("class") or "").split()) if heading_open else ()
@@ -92,6 +92,11 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
             section=draft.section, classes=classes, fragments=fragments,
         ))
     return slides
+
+
+def _inline_html(md: MarkdownIt, inline: Token, env: dict[str, object]) -> str:
+    html: str = md.renderer.renderInline(inline.children or [], md.options, env)  # type: ignore[attr-defined]
+    return html
 
 
 def _fragments(body: list[Token]) -> tuple[list[Token], int]:

@@ -1,0 +1,193 @@
+"""The build orchestrator: discover, parse and render every talk, then write the site atomically."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import __version__
+from .cache import BuildCache, CacheEntry, asset_stamps
+from .config import Config
+from .discover import discover
+from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError
+from .links import SiteMap
+from .markup import pygments_css
+from .models import BuildResult, Page, SourceFile, Talk
+from .parse import parse_talk
+from .render import STATIC_DIR, make_environment, render_index, render_talk
+from .themes import Theme, builtin_themes_dir, find_theme
+from .write import write_site
+
+log = logging.getLogger(__name__)
+
+PARALLEL_THRESHOLD = 8
+"""Below this many talks to render, worker processes cost more than they save."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: everything a caller (CLI, serve, check) may choose."""
+
+    out_dir: Path | None = None
+    strict: bool = False
+    jobs: int | None = None
+    drafts: bool = False
+    use_cache: bool = True
+
+
+def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Build the whole site; raises ContentError (nothing written) when any talk has an error."""
+    out_dir = _check_out_dir(config, options.out_dir or config.out_path)
+    timer = _Timer()
+    theme = find_theme(config.theme, config.root)
+    sources, problems = discover(config.talks_path, config.root, config.exclude)
+    timer.lap("discover", len(sources))
+    rendered, diagnostics, rebuilt = render_talks(config, theme, sources, options)
+    diagnostics = problems + diagnostics
+    timer.lap("render", rebuilt)
+    if _fails(diagnostics, options.strict):
+        raise ContentError(diagnostics)
+    kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
+    talks = [talk for talk, _ in kept]
+    pages = [page for _, talk_pages in kept for page in talk_pages]
+    pages.append(render_index(_environment(theme), talks, config))
+    files = write_site(out_dir, pages, _assets(config, talks), _static_files(theme))
+    timer.lap("write", files)
+    return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt)
+
+
+def render_talks(config: Config, theme: Theme, sources: list[SourceFile],
+                 options: BuildOptions) -> tuple[list[tuple[Talk, tuple[Page, ...]]], list[Diagnostic], int]:
+    """Parse and render every talk (cached ones are reused), in parallel when it pays."""
+    sitemap = SiteMap(config.talks_path.resolve(), {s.rel: s.slug for s in sources})
+    cache = BuildCache(config.root, enabled=options.use_cache)
+    shared = BuildCache.key(__version__, _code_fingerprint(), config.source_text, str(options.strict), _tree_listing(config.talks_path),
+                            _themes_fingerprint(config.root))
+    keys = {s.rel: BuildCache.key(shared, s.rel, _read(s.path)) for s in sources}
+    done: dict[str, tuple[Talk, tuple[Page, ...]]] = {}
+    todo: list[SourceFile] = []
+    for source in sources:
+        entry = cache.get(keys[source.rel], config.talks_path)
+        if entry is None:
+            todo.append(source)
+        else:
+            done[source.rel] = (entry.talk, entry.pages)
+    diagnostics: list[Diagnostic] = []
+    jobs = options.jobs or os.cpu_count() or 1
+    for source, outcome in _map(todo, config, sitemap, options.strict, jobs):
+        if isinstance(outcome, Diagnostic):
+            diagnostics.append(outcome)
+            continue
+        talk, pages = outcome
+        done[source.rel] = (talk, pages)
+        if not any(d.is_error for d in talk.diagnostics):
+            cache.put(keys[source.rel], CacheEntry(talk, pages, asset_stamps(config.talks_path, talk.assets)))
+    ordered = [done[s.rel] for s in sources if s.rel in done]
+    for talk, _ in ordered:
+        diagnostics.extend(talk.diagnostics)
+    return ordered, diagnostics, len(todo)
+
+
+def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
+         jobs: int) -> Iterable[tuple[SourceFile, Any]]:
+    args = [(s, config, sitemap, strict) for s in todo]
+    if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        return zip(todo, map(_render_one, args))
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4)))))
+
+
+def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | Diagnostic:
+    """Parse and render one talk (runs in a worker process)."""
+    source, config, sitemap, strict = args
+    try:
+        talk = parse_talk(source, config.root, sitemap, strict=strict)
+        theme = find_theme(talk.meta.theme or config.theme, config.root)
+        return talk, tuple(render_talk(_environment(theme), talk, config))
+    except TalkbuildError as exc:
+        return exc.diagnostic()
+
+
+_ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
+
+
+def _environment(theme: Theme) -> jinja2.Environment:
+    key = tuple(theme.template_dirs)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = make_environment(theme)
+    return _ENVIRONMENTS[key]
+
+
+def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
+    return any(d.is_error or (strict and d.severity is Severity.WARNING) for d in diagnostics)
+
+
+def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
+    assets: dict[str, Path] = {}
+    for talk in talks:
+        for rel in talk.assets:
+            assets[rel] = config.talks_path / rel
+    return assets
+
+
+def _static_files(theme: Theme) -> dict[str, Path | bytes]:
+    files: dict[str, Path | bytes] = {f"{STATIC_DIR}/{name}": path for name, path in theme.static_files().items()}
+    files[f"{STATIC_DIR}/pygments.css"] = pygments_css().encode()
+    return files
+
+
+def _check_out_dir(config: Config, out_dir: Path) -> Path:
+    out = (config.root / out_dir).resolve() if not out_dir.is_absolute() else out_dir.resolve()
+    talks = config.talks_path.resolve()
+    if out == config.root or out in config.root.parents or out == talks or talks.is_relative_to(out):
+        raise ConfigError(f"refusing to build into {out}: it holds the project or its talks",
+                          hint="choose an output folder of its own, e.g. _site")
+    return out
+
+
+def _tree_listing(talks_dir: Path) -> str:
+    """Every file path under talks/: adding or removing a file can change how links resolve."""
+    names: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(talks_dir):
+        dirnames.sort()
+        names.extend(os.path.join(dirpath, f) for f in sorted(filenames))
+    return "\n".join(names)
+
+
+def _themes_fingerprint(root: Path) -> str:
+    parts = [Theme("default", (builtin_themes_dir() / "default",)).fingerprint()]
+    themes = root / "themes"
+    if themes.is_dir():
+        parts += [Theme(p.name, (p,)).fingerprint() for p in sorted(themes.iterdir()) if p.is_dir()]
+    return ",".join(parts)
+
+
+def _code_fingerprint() -> str:
+    """talkbuild's own files, so an upgraded or edited talkbuild never serves stale pages."""
+    here = Path(__file__).parent
+    return ";".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(here.rglob("*.py")))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+
+    def lap(self, stage: str, count: int) -> None:
+        now = time.perf_counter()
+        log.debug("%-8s %5d  %6.0f ms", stage, count, (now - self.last) * 1000)
+        self.last = now

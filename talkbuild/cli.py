@@ -1,0 +1,121 @@
+"""The command line: parse options, call one function per command, map errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .config import Config, load_config
+from .errors import ContentError, Diagnostic, TalkbuildError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def project_option(f: F) -> F:
+    return click.option("-C", "--directory", "directory", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("."), show_default=True, help="Run as if started in this project folder.")(f)
+
+
+def report(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
+    """Print diagnostics to stderr as `path:line: severity[code]: message (fix)`."""
+    for d in sorted(diagnostics, key=lambda d: (d.location.path, d.location.line or 0)):
+        click.echo(d.format(), err=True)
+
+
+def user_errors(f: F) -> F:
+    """Turn TalkbuildError into a message and an exit code; never a traceback."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except ContentError as exc:
+            report(exc.diagnostics)
+            click.echo(f"talkbuild: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+        except TalkbuildError as exc:
+            click.echo(f"talkbuild: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load(directory: Path) -> Config:
+    if not directory.is_dir():
+        raise click.UsageError(f"no such folder: {directory}")
+    return load_config(directory)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="talkbuild")
+@click.option("-v", "--verbose", is_flag=True, help="Show timings and debug output.")
+def main(verbose: bool) -> None:
+    """talkbuild: Markdown talks to slide decks and handouts, checked and published safely."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s")
+
+
+@main.command()
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: _site).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel workers (default: CPU count).")
+@click.option("--drafts", is_flag=True, help="Include talks marked 'draft: true'.")
+@click.option("--no-cache", is_flag=True, help="Render every talk, ignoring .talkbuild/cache.")
+@user_errors
+def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, drafts: bool, no_cache: bool) -> None:
+    """Build every talk into a deck, a handout and the site index."""
+    from .build import BuildOptions
+    from .build import build as run_build
+
+    result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
+    report(result.diagnostics)
+    click.echo(f"built {len(result.talks)} talk(s), {result.files} files in {result.out_dir} "
+               f"({result.rebuilt} rendered, {len(result.talks) - result.rebuilt} from cache)", err=True)
+
+
+@main.command()
+@project_option
+@click.argument("path")
+@click.option("--title", help="The talk's title (default: from the file name).")
+@click.option("--author", default="Your Name", show_default=True)
+@user_errors
+def new(directory: Path, path: str, title: str | None, author: str) -> None:
+    """Start a new talk at talks/PATH.md (PATH/ for a folder with index.md)."""
+    from .scaffold import new_talk
+
+    config = load(directory)
+    target = new_talk(config.talks_path, path, title=title, author=author)
+    click.echo(f"created {target}")
+
+
+@main.command()
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@user_errors
+def serve(directory: Path, host: str, port: int) -> None:
+    """Build and serve the site on http://HOST:PORT."""
+    import functools as ft
+    import http.server
+
+    from .build import build as run_build
+
+    result = run_build(load(directory))
+    handler = ft.partial(http.server.SimpleHTTPRequestHandler, directory=str(result.out_dir))
+    with http.server.ThreadingHTTPServer((host, port), handler) as httpd:
+        click.echo(f"serving {result.out_dir} on http://{host}:{httpd.server_address[1]}/ (Ctrl-C stops)")
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,72 @@
+"""Talk -> pages: the deck, the handout and the site index, through the theme's Jinja2 templates."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from .config import Config
+from .errors import SourceLocation, TalkbuildError
+from .links import ROOT, relative_root
+from .models import Page, Talk
+from .themes import Theme
+
+STATIC_DIR = "_talkbuild"
+"""Site folder for the theme's CSS/JS (shared by every page)."""
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme.template_dirs),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_html"] = Markup
+    env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, datetime.date) else ""
+    return env
+
+
+def render_talk(env: jinja2.Environment, talk: Talk, config: Config) -> list[Page]:
+    """The handout and the deck of one talk."""
+    depth = talk.slug.count("/") + 1
+    pages = []
+    for template, path, page_depth in (
+        ("handout.html", f"{talk.slug}/index.html", depth),
+        ("deck.html", f"{talk.slug}/slides/index.html", depth + 1),
+    ):
+        root = relative_root(page_depth)
+        html = _render(env, template, talk=talk, meta=talk.meta, slides=talk.slides, site=config,
+                       root=root, static=root + STATIC_DIR + "/", version=__version__)
+        pages.append(Page(path, html.replace(ROOT, root).encode("utf-8")))
+    return pages
+
+
+def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config) -> Page:
+    """The site index: every talk, newest first."""
+    ordered = sorted(talks, key=_newest_first)
+    html = _render(env, "index.html", talks=ordered, site=config, root="", static=STATIC_DIR + "/", version=__version__)
+    return Page("index.html", html.encode("utf-8"))
+
+
+def _newest_first(talk: Talk) -> tuple[int, int, str, str]:
+    date = talk.meta.date
+    return (0 if date else 1, -(date.toordinal() if date else 0), talk.meta.title.lower(), talk.slug)
+
+
+def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TalkbuildError(f"template error: {exc.message}", SourceLocation(exc.filename or name, exc.lineno),
+                             code="template") from None
+    except jinja2.UndefinedError as exc:
+        raise TalkbuildError(f"template '{name}' uses an undefined value: {exc.message}", SourceLocation(name),
+                             code="template") from None

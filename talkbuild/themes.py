@@ -1,0 +1,70 @@
+"""Theme lookup: a project's theme overrides single files of the built-in default theme."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError, SourceLocation
+
+DEFAULT = "default"
+
+
+def builtin_themes_dir() -> Path:
+    """Where the default theme lives: the repository's themes/ (source checkout) or the packaged copy."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "themes", here / "_themes"):
+        if (candidate / DEFAULT / "templates").is_dir():
+            return candidate
+    raise RuntimeError("talkbuild is installed without its default theme")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme resolved to its search path, most specific first."""
+
+    name: str
+    dirs: tuple[Path, ...]
+
+    @property
+    def template_dirs(self) -> list[str]:
+        return [str(d / "templates") for d in self.dirs if (d / "templates").is_dir()]
+
+    def static_files(self) -> dict[str, Path]:
+        """Site-relative name -> file, the most specific theme winning."""
+        files: dict[str, Path] = {}
+        for d in reversed(self.dirs):
+            static = d / "static"
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file():
+                        files[path.relative_to(static).as_posix()] = path
+        return files
+
+    def fingerprint(self) -> str:
+        """Changes whenever any file of the theme (or the default under it) changes."""
+        h = hashlib.sha256(self.name.encode())
+        for d in self.dirs:
+            for path in sorted(d.rglob("*")):
+                if path.is_file():
+                    h.update(path.relative_to(d).as_posix().encode())
+                    h.update(path.read_bytes())
+        return h.hexdigest()
+
+
+def find_theme(name: str, project_root: Path) -> Theme:
+    """The named theme from `<project>/themes/`, falling back to the built-in default for missing files."""
+    builtin = builtin_themes_dir()
+    dirs: list[Path] = []
+    own = project_root / "themes" / name
+    if own.is_dir():
+        dirs.append(own)
+    elif name != DEFAULT:
+        known = sorted(p.name for p in (project_root / "themes").glob("*") if p.is_dir()) if (project_root / "themes").is_dir() else []
+        raise ConfigError(f"no theme named '{name}'", SourceLocation("talkbuild.yml"),
+                          hint=f"create themes/{name}/ or use one of: {', '.join(known + [DEFAULT])}")
+    default = builtin / DEFAULT
+    if default.resolve() not in [d.resolve() for d in dirs]:
+        dirs.append(default)
+    return Theme(name, tuple(dirs))

@@ -1,0 +1,42 @@
+"""Small helpers the tests share: requirements that skip locally but fail in CI, project paths."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+"""Test data outside the repository (seed talk, corpus); absent in a user's own clone."""
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def require(condition: object, reason: str) -> None:
+    """Skip with `reason` when `condition` is false; under CI=true fail instead, never skip silently."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def shared(*parts: str) -> Path:
+    """A path under ../shared/, skipping (or failing in CI) when the folder is not there."""
+    path = SHARED.joinpath(*parts)
+    require(path.exists(), f"{path} is missing (test data that lives beside the repository)")
+    return path
+
+
+def chromium() -> str:
+    """Path of Debian's chromium, skipping (failing in CI) without it."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    require(exe, "headless Chromium is not installed (apt-get install -y chromium)")
+    assert exe
+    return exe
