@@ -117,5 +117,37 @@ def serve(directory: Path, host: str, port: int) -> None:
             pass
 
 
+# --- check (talkbuild/check) -------------------------------------------------------------------------------------
+
+
+@main.command()
+@project_option
+@click.option("--external/--no-external", default=None,
+              help="Also check external links (default: the config's check.external).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of standard output.")
+@user_errors
+def check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None) -> None:
+    """Build into a temporary folder and check links, images, fragments and talk hygiene."""
+    from .check import check_project
+    from .check.report import render, summary
+    from .check.progress import ProgressLine
+
+    config = load(directory)
+    with ProgressLine(enabled=sys.stderr.isatty()) as bar:
+        result = check_project(config, external=external, progress=bar.update)
+    if output is None:
+        click.echo(render(result.diagnostics, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
+    else:
+        from .check.report import write_report
+
+        write_report(output, render(result.diagnostics, fmt))
+        click.echo(f"{summary(result.diagnostics)}; report written to {output}", err=True)
+    sys.exit(1 if result.failed(strict) else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
