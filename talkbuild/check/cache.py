@@ -70,7 +70,7 @@ class LinkCache:
         # Spread expiry over the last fifth of the maximum age (deterministically per URL), so a site
         # checked all at once is not re-checked all at once; never trusted beyond the configured age.
         spread = int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-        return 0 <= self.now - entry.checked_at <= self.max_age * (0.8 + 0.2 * spread)
+        return self.now - entry.checked_at <= self.max_age * (0.8 + 0.2 * spread)
 
 
 def _load(path: Path) -> dict[str, CachedSuccess]:
