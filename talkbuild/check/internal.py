@@ -102,15 +102,15 @@ def check_internal(site: Site) -> list[Diagnostic]:
                 found.append(Diagnostic(Severity.WARNING, "missing-alt", "image has no alt text", where, url=url,
                                         hint="describe the image: ![what it shows](file.png)"))
             if target is not None:
-                problem = _problem(site, lower, target, link)
+                problem = _problem(site, lower, target, link, page_path)
                 if problem is not None:
                     code, message, hint = problem
                     found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))
     return found
 
 
-def _problem(site: Site, lower: _Lower, target: Target,
-             link: HtmlLink) -> tuple[str, str, str | None] | None:
+def _problem(site: Site, lower: _Lower, target: Target, link: HtmlLink,
+             page_path: str) -> tuple[str, str, str | None] | None:
     if target.path is None:
         return ("outside-site", "link climbs out of the site root", "a link must stay inside the site; "
                 "link to a file under talks/ or use a full https:// URL")
@@ -129,13 +129,15 @@ def _problem(site: Site, lower: _Lower, target: Target,
         return ("broken-link", f"'{path}' does not exist in the site", "check the path, or add the file")
     if target.fragment in ALWAYS_VALID_FRAGMENTS:
         return None
-    page_path = path if path in site.pages else path + "/index.html"
-    page = site.pages.get(page_path)
+    link_page = page_path
+    page = site.pages.get(path) or site.pages.get(path + "/index.html")
     if page is None:
         return None  # a fragment into a PDF or an image (#page=3) is the viewer's business
     if target.fragment not in page.ids:
         hint = _closest(target.fragment, page.ids)
-        return ("missing-fragment", f"'#{target.fragment}' is not an id in '{page_path}'", hint)
+        # Deck and handout carry the same ids: word the same-page case so both report as one.
+        where = "this page" if page.path in (link_page, link_page + "/index.html") else f"'{page.path}'"
+        return ("missing-fragment", f"'#{target.fragment}' is not an id in {where}", hint)
     return None
 
 
