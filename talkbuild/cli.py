@@ -133,8 +133,8 @@ def serve(directory: Path, host: str, port: int) -> None:
 def check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None) -> None:
     """Build into a temporary folder and check links, images, fragments and talk hygiene."""
     from .check import check_project
-    from .check.report import render, summary
     from .check.progress import ProgressLine
+    from .check.report import render, summary
 
     config = load(directory)
     with ProgressLine(enabled=sys.stderr.isatty()) as bar:

@@ -82,6 +82,10 @@ def _build(config: Config, out: Path, use_cache: bool) -> tuple[list[Talk], list
     (treated as existing, so a broken talk does not make every link to it a second error).
     """
     from .. import build as stage
+    from ..discover import discover
+    from ..render import render_index
+    from ..themes import find_theme
+    from ..write import write_site
 
     options = stage.BuildOptions(out_dir=out, use_cache=use_cache)
     try:
@@ -90,14 +94,14 @@ def _build(config: Config, out: Path, use_cache: bool) -> tuple[list[Talk], list
     except ContentError:
         pass
     # The same stages as build(), minus its refusal to write: the check wants all findings at once.
-    theme = stage.find_theme(config.theme, config.root)
-    sources, problems = stage.discover(config.talks_path, config.root, config.exclude)
+    theme = find_theme(config.theme, config.root)
+    sources, problems = discover(config.talks_path, config.root, config.exclude)
     rendered, diagnostics, _ = stage.render_talks(config, theme, sources, options)
     kept = [(talk, pages) for talk, pages in rendered if not talk.meta.draft]
     talks = [talk for talk, _ in kept]
     pages = [page for _, talk_pages in kept for page in talk_pages]
-    pages.append(stage.render_index(stage._environment(theme), talks, config))
-    stage.write_site(out, pages, stage._assets(config, talks), stage._static_files(theme))
+    pages.append(render_index(stage._environment(theme), talks, config))
+    write_site(out, pages, stage._assets(config, talks), stage._static_files(theme))
     done = {talk.source.path for talk, _ in rendered}
     phantom: set[str] = set()
     for source in sources:
@@ -115,8 +119,8 @@ def _index_site(config: Config, out: Path, talks: list[Talk], phantom: set[str])
     pages: dict[str, HtmlPage] = {}
     for rel in sorted(files):
         if rel.endswith((".html", ".htm")):
-            talk = talks_by_page.get(rel)
-            slide_ids = {s.id for s in talk.slides} if talk else set()
+            owner = talks_by_page.get(rel)
+            slide_ids = {s.id for s in owner.slides} if owner else set()
             text = (out / rel).read_text(encoding="utf-8", errors="replace")
             pages[rel] = scan(rel, text, slide_ids)
     source_files = frozenset(_walk(config.talks_path)) if config.talks_path.is_dir() else frozenset()

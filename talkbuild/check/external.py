@@ -82,7 +82,9 @@ def check_external(
             skipped += 1
             continue
         if key is None:
-            diagnostics.append(_diagnostic(ref, Outcome("invalid", "not a valid URL (no host)"), config))
+            invalid = _diagnostic(ref, Outcome("invalid", "not a valid URL (no host)"), config)
+            if invalid is not None:
+                diagnostics.append(invalid)
             continue
         by_url.setdefault(key, []).append(ref)
 
@@ -195,7 +197,8 @@ class _Checker:
                     return Outcome("redirects", f"{status} redirect without a Location header", status, None, attempts)
                 nxt = normalise(urljoin(current, result.location))
                 if nxt is None:
-                    return Outcome("redirects", f"redirects to an invalid URL: {result.location}", status, None, attempts)
+                    return Outcome("redirects", f"redirects to an invalid URL: {result.location}", status, None,
+                                   attempts)
                 if nxt in seen:
                     return Outcome("redirects", f"redirect loop at {nxt}", status, None, attempts)
                 hops += 1
@@ -241,7 +244,7 @@ class _Checker:
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.config.max_backoff, self.config.backoff * (2 ** attempt))
-        return ceiling * random.uniform(0.5, 1.0)  # jitter: parallel runs do not retry in lockstep
+        return float(ceiling) * random.uniform(0.5, 1.0)  # jitter: parallel runs do not retry in lockstep
 
 
 def _retryable(response: Response | FetchError) -> bool:

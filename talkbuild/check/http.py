@@ -105,8 +105,8 @@ def parse_retry_after(value: str | None, now: datetime.datetime | None = None) -
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+        when = when.replace(tzinfo=datetime.UTC)
+    now = now or datetime.datetime.now(datetime.UTC)
     return max(0.0, (when - now).total_seconds())
 
 

@@ -233,7 +233,7 @@ def test_connection_refused_is_retried_then_a_warning() -> None:
 
 
 def test_retry_after_parses_seconds_and_http_dates() -> None:
-    now = datetime.datetime(2024, 5, 18, 12, 0, 0, tzinfo=datetime.timezone.utc)
+    now = datetime.datetime(2024, 5, 18, 12, 0, 0, tzinfo=datetime.UTC)
     later = email.utils.format_datetime(now + datetime.timedelta(seconds=90), usegmt=True)
     assert parse_retry_after("120", now) == 120.0
     assert parse_retry_after(later, now) == 90.0

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from support import shared
+
 from talkbuild.check import check_project
 from talkbuild.check.htmlscan import scan
 from talkbuild.check.internal import Site, check_internal, resolve

@@ -21,8 +21,8 @@ DIAGS = [
     Diagnostic(Severity.WARNING, "missing-alt", "image has no alt text", SourceLocation("talks/b.md", 9), url="x.png"),
     Diagnostic(Severity.ERROR, "broken-link", "'a, b: c' does not exist", SourceLocation("talks/a.md", 12),
                url="a,b.html", hint="check the path"),
-    Diagnostic(Severity.INFO, "external-moved", "permanently redirected to https://new/", SourceLocation("talks/a.md", 3),
-               url="https://old/"),
+    Diagnostic(Severity.INFO, "external-moved", "permanently redirected to https://new/",
+               SourceLocation("talks/a.md", 3), url="https://old/"),
 ]
 
 
