@@ -171,3 +171,12 @@ def test_bom_crlf_and_pandoc_title_block_are_accepted(make_project) -> None:
     assert [s.id for s in by_slug["bom"].slides] == ["title", "one"]
     assert by_slug["pandoc"].meta.authors == ("Ann", "Bob")
     assert by_slug["pandoc"].meta.date is not None
+
+
+def test_the_projects_own_talks_build_cleanly_under_strict(tmp_path: Path) -> None:
+    from support import REPO
+
+    result = build(load_config(REPO), BuildOptions(out_dir=tmp_path / "site", strict=True, use_cache=False))
+    assert len(result.talks) >= 3
+    assert result.diagnostics == ()
+    assert (tmp_path / "site/images/pipeline.svg").exists()
