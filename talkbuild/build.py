@@ -59,7 +59,8 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     talks = [talk for talk, _ in kept]
     pages = [page for _, talk_pages in kept for page in talk_pages]
     pages.append(render_index(_environment(theme), talks, config))
-    files = write_site(out_dir, pages, _assets(config, talks), _static_files(theme))
+    state = config.root / ".talkbuild" / "last-build.json" if options.use_cache else None
+    files = write_site(out_dir, pages, _assets(config, talks), _static_files(theme), state)
     timer.lap("write", files)
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt)
 

@@ -180,3 +180,16 @@ def test_the_projects_own_talks_build_cleanly_under_strict(tmp_path: Path) -> No
     assert len(result.talks) >= 3
     assert result.diagnostics == ()
     assert (tmp_path / "site/images/pipeline.svg").exists()
+
+
+def test_a_noop_build_writes_nothing_but_repairs_a_tampered_site(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## S\n"})
+    config = load_config(root)
+    build(config)
+    deck = root / "_site/a/slides/index.html"
+    inode = deck.stat().st_ino
+    build(config)
+    assert deck.stat().st_ino == inode, "an unchanged site is left as it is"
+    deck.unlink()
+    build(config)
+    assert deck.exists(), "a site changed by hand is rebuilt"
