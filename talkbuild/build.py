@@ -101,9 +101,9 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
          jobs: int) -> Iterable[tuple[SourceFile, Any]]:
     args = [(s, config, sitemap, strict) for s in todo]
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return zip(todo, map(_render_one, args))
+        return zip(todo, map(_render_one, args), strict=True)
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4)))))
+        return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4))), strict=True))
 
 
 def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | Diagnostic:

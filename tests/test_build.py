@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-
 from support import shared
+
 from talkbuild.build import BuildOptions, build
 from talkbuild.config import load_config
 
