@@ -59,7 +59,8 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     talks = [talk for talk, _ in kept]
     pages = [page for _, talk_pages in kept for page in talk_pages]
     pages.append(render_index(_environment(theme), talks, config))
-    files = write_site(out_dir, pages, _assets(config, talks), _static_files(theme))
+    state = config.root / ".talkbuild" / "last-build.json" if options.use_cache else None
+    files = write_site(out_dir, pages, _assets(config, talks), _static_files(theme), state)
     timer.lap("write", files)
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt)
 
@@ -100,9 +101,9 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
          jobs: int) -> Iterable[tuple[SourceFile, Any]]:
     args = [(s, config, sitemap, strict) for s in todo]
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return zip(todo, map(_render_one, args))
+        return zip(todo, map(_render_one, args), strict=True)
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4)))))
+        return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4))), strict=True))
 
 
 def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | Diagnostic:
