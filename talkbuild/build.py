@@ -41,6 +41,8 @@ class BuildOptions:
     jobs: int | None = None
     drafts: bool = False
     use_cache: bool = True
+    keep_going: bool = False
+    """Write what rendered even when some talks have errors (check wants every finding in one run)."""
 
 
 def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
@@ -53,7 +55,7 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     rendered, diagnostics, rebuilt = render_talks(config, theme, sources, options)
     diagnostics = problems + diagnostics
     timer.lap("render", rebuilt)
-    if _fails(diagnostics, options.strict):
+    if _fails(diagnostics, options.strict) and not options.keep_going:
         raise ContentError(diagnostics)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
     talks = [talk for talk, _ in kept]

@@ -193,3 +193,15 @@ def test_a_noop_build_writes_nothing_but_repairs_a_tampered_site(make_project) -
     deck.unlink()
     build(config)
     assert deck.exists(), "a site changed by hand is rebuilt"
+
+
+def test_raw_html_inside_a_paragraph_reports_its_own_line(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## S\n\nfirst line\nsecond <img src=\"nope.png\"> line\n"})
+    result = build(load_config(root))
+    assert [(d.code, d.location.line) for d in result.diagnostics] == [("missing-file", 8)]
+
+
+def test_a_link_to_a_folder_with_an_index_html_publishes_that_page(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n[docs](docs/)\n", "talks/docs/index.html": "<p>docs</p>"})
+    build(load_config(root))
+    assert (root / "_site/docs/index.html").read_text() == "<p>docs</p>"

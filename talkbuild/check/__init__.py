@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
-from ..errors import ContentError, Diagnostic, Severity, TalkbuildError
+from ..errors import Diagnostic, Severity, TalkbuildError
 from ..models import Talk
 from .cache import CACHE_DIR, CACHE_FILE
 from .external import Progress, check_external
@@ -81,33 +81,17 @@ def _build(config: Config, out: Path, use_cache: bool) -> tuple[list[Talk], list
     Returns the talks, the build's diagnostics and the page paths of talks that failed to render
     (treated as existing, so a broken talk does not make every link to it a second error).
     """
-    from .. import build as stage
+    from ..build import BuildOptions, build
     from ..discover import discover
-    from ..render import render_index
-    from ..themes import find_theme
-    from ..write import write_site
 
-    options = stage.BuildOptions(out_dir=out, use_cache=use_cache)
-    try:
-        result = stage.build(config, options)
-        return list(result.talks), list(result.diagnostics), set()
-    except ContentError:
-        pass
-    # The same stages as build(), minus its refusal to write: the check wants all findings at once.
-    theme = find_theme(config.theme, config.root)
-    sources, problems = discover(config.talks_path, config.root, config.exclude)
-    rendered, diagnostics, _ = stage.render_talks(config, theme, sources, options)
-    kept = [(talk, pages) for talk, pages in rendered if not talk.meta.draft]
-    talks = [talk for talk, _ in kept]
-    pages = [page for _, talk_pages in kept for page in talk_pages]
-    pages.append(render_index(stage._environment(theme), talks, config))
-    write_site(out, pages, stage._assets(config, talks), stage._static_files(theme))
-    done = {talk.source.path for talk, _ in rendered}
+    result = build(config, BuildOptions(out_dir=out, use_cache=use_cache, keep_going=True))
+    sources, _ = discover(config.talks_path, config.root, config.exclude)
+    failed = {d.location.path for d in result.diagnostics if d.is_error}
     phantom: set[str] = set()
     for source in sources:
-        if _project_rel(config, source.path) not in done:
+        if _project_rel(config, source.path) in failed:
             phantom |= {f"{source.slug}/index.html", f"{source.slug}/slides/index.html"}
-    return talks, problems + diagnostics, phantom
+    return list(result.talks), list(result.diagnostics), phantom
 
 
 def _index_site(config: Config, out: Path, talks: list[Talk], phantom: set[str]) -> Site:
