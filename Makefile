@@ -57,6 +57,8 @@ LOCAL_TARGET ?= file://_deploy
 CHANNEL ?= live
 KEEP ?= 10
 export TALKBUILD_TARGET CHANNEL RELEASE KEEP SUMMARY_FILE CHECK_FORMAT
+# This same Makefile, also when it was given with -f from another folder.
+SUBMAKE = $(MAKE) -f "$(firstword $(MAKEFILE_LIST))"
 # Shell prelude: "$@" = the --target option when TALKBUILD_TARGET is set (else the config's target).
 TARGET_ARGS = set -e; if [ -n "$$TALKBUILD_TARGET" ]; then set -- --target "$$TALKBUILD_TARGET"; else set --; fi
 # Run a talkbuild command, echo its stdout and append its last line (the summary with the URL) to
@@ -70,9 +72,9 @@ SUMMARISED = summarised() { out=.talkbuild/last-command.out; mkdir -p .talkbuild
 
 ## ci: what CI runs, on this machine: test, build + check, publish to $(LOCAL_TARGET), verify
 ci:
-	@if [ -n "$$NO_TEST" ]; then echo "ci: NO_TEST is set, skipping make test"; else $(MAKE) test; fi
-	$(MAKE) site
-	$(MAKE) deploy TALKBUILD_TARGET=$(LOCAL_TARGET) CHANNEL=live SUMMARY_FILE=
+	@if [ -n "$$NO_TEST" ]; then echo "ci: NO_TEST is set, skipping make test"; else $(SUBMAKE) test; fi
+	$(SUBMAKE) site
+	$(SUBMAKE) deploy TALKBUILD_TARGET=$(LOCAL_TARGET) CHANNEL=live SUMMARY_FILE=
 
 ## site: build the site and check it (CI uses CHECK_FORMAT=github: annotations on the diff)
 site: $(TALKBUILD_DEPS)
