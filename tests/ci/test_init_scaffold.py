@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from ci_support import talkbuild_bin
+
 from talkbuild.config import load_config
 from talkbuild.init import InitError, init_project, scaffold_files
 

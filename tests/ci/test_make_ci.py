@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from ci_support import require_commands, require_make, talkbuild_bin
 from support import REPO
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from support import REPO, require
 
 WORKFLOWS = REPO / ".github" / "workflows"
