@@ -149,5 +149,21 @@ def check(directory: Path, external: bool | None, fmt: str, strict: bool, output
     sys.exit(1 if result.failed(strict) else 0)
 
 
+# --- init (CI/CD scaffold: talkbuild/init.py, docs/ci.md) -----------------------------------------
+@main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Add the scaffold to a non-empty folder: only missing files are written, none overwritten.")
+@click.option("--title", help="The site's title (default: from the folder name).")
+@user_errors
+def init(directory: Path, force: bool, title: str | None) -> None:
+    """Start a talks repository in DIRECTORY: example talk, config, Makefile (make ci) and CI workflows."""
+    from .init import init_project, next_steps
+
+    result = init_project(directory, force=force, title=title)
+    click.echo(next_steps(result, shown_path=str(directory)))
+# --- end init -------------------------------------------------------------------------------------
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
