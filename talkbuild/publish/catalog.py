@@ -89,7 +89,7 @@ def list_releases(store: Store) -> list[ReleaseInfo]:
         if manifest is not None:
             out.append(ReleaseInfo(rid, True, manifest.created, modified, manifest.build.commit,
                                    len(manifest.files), names))
-        else:
-            when = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if objects else ""
+        elif objects:  # some stores (SeaweedFS) keep listing a folder whose objects are all deleted
+            when = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             out.append(ReleaseInfo(rid, False, when, modified, None, len(objects), names))
     return sorted(out, key=lambda r: (r.time, r.release_id), reverse=True)

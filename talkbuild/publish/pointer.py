@@ -57,7 +57,7 @@ def check_channel(channel: str) -> str:
 
 
 def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def next_pointer(current: Pointer | None, channel: str, release_id: str, *, commit: str | None,
