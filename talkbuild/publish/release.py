@@ -186,6 +186,7 @@ def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | N
         record_history(store, new)
         crash_point("after-history")
         store.project(channel, rid)
+        crash_point("after-project")
         yield Switched(channel, rid, new.seq, new.previous, new.reason)
         return
     raise PublishConflict(f"channel '{channel}' kept moving; gave up after {SWITCH_ATTEMPTS} attempts",
