@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import threading
 from pathlib import Path
@@ -51,7 +52,7 @@ def history_is_a_chain(deploy: Deploy) -> list[str]:
     history = read_history(store, "live")
     store.close()
     assert [h.seq for h in history] == list(range(1, len(history) + 1))
-    for before, after in zip(history, history[1:], strict=False):
+    for before, after in itertools.pairwise(history):
         assert after.previous == before.release_id, "a switch was lost"
     return [h.release_id for h in history]
 
