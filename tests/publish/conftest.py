@@ -203,7 +203,7 @@ class Deploy:
             store.close()
 
 
-@pytest.fixture(params=["file", "s3"])
+@pytest.fixture(params=["file", pytest.param("s3", marks=pytest.mark.s3)])
 def deploy(request: pytest.FixtureRequest, tmp_path: Path) -> Deploy:
     """The same test against a folder target and against a real S3 server."""
     project = tmp_path / "project"

@@ -57,7 +57,7 @@ def history_is_a_chain(deploy: Deploy) -> list[str]:
     return [h.release_id for h in history]
 
 
-@pytest.mark.parametrize("publishers", [4])
+@pytest.mark.parametrize("publishers", [2, 8])
 def test_exactly_one_publisher_wins_each_round(monkeypatch: pytest.MonkeyPatch, deploy: Deploy,
                                                tmp_path: Path, publishers: int) -> None:
     live = [done(deploy.publish(write_site(tmp_path / "base", site_files(0)))).release_id]
