@@ -11,7 +11,6 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
 from ..errors import TalkbuildError
@@ -157,6 +156,3 @@ def is_ancestor(project_root: Path, older: str, newer: str) -> bool | None:
         return None
     return {0: True, 1: False}.get(out.returncode)
 
-
-def manifest_dict(manifest: Manifest) -> dict[str, Any]:
-    return dict(json.loads(manifest.to_json()))

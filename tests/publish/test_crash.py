@@ -74,3 +74,29 @@ def test_a_killed_publish_resumes_without_uploading_what_is_already_there(
     present = [e for e in events if e["event"] == "FileDone" and e["action"] == "present"]
     assert len(present) >= 3
     assert events[-1]["event"] == "Done" and events[-1]["switched"]
+
+
+def test_a_publish_killed_from_outside_after_n_events_is_harmless(deploy: Deploy, tmp_path: Path) -> None:
+    """No hook: the kill lands wherever the child happens to be (uploads run on 4 threads)."""
+    old, new = as_bytes(site_files(1)), as_bytes(site_files(2))
+    new_site = write_site(tmp_path / "new", site_files(2))
+    write_site(tmp_path / "old", site_files(1))
+    for i, after in enumerate([3, 8, 14]):
+        round_deploy = Deploy(deploy.kind, f"{deploy.url}-k{i}", deploy.project, deploy.endpoint_url, deploy.options)
+        done(round_deploy.publish(tmp_path / "old"))
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        env.pop(CRASH_ENV, None)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.publish.child", str(new_site), round_deploy.url, str(deploy.project),
+             deploy.endpoint_url or "", "live", "", json.dumps(deploy.options)],
+            cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None
+        for _ in range(after):
+            if not child.stdout.readline():
+                break
+        child.kill()  # SIGKILL, by the Popen handle
+        child.wait(timeout=30)
+        child.stdout.close()
+        assert round_deploy.served() in (old, new), after
+        done(round_deploy.publish(new_site))
+        assert round_deploy.served() == new

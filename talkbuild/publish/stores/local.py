@@ -52,6 +52,10 @@ class LocalStore:
             current = self.get(key)
             if (current is not None) if if_match is None else (current is None or current[1] != if_match):
                 return False
+            if key.startswith("manifests/"):
+                # Release files are renamed into place without fsync (fast); flush them all once before
+                # the seal, so after a power cut a sealed release never has empty files.
+                os.sync()
             _write_atomic(self._path(key), body, durable=True)
             return True
 
