@@ -165,5 +165,11 @@ def init(directory: Path, force: bool, title: str | None) -> None:
 # --- end init -------------------------------------------------------------------------------------
 
 
+# --- publish, releases, rollback, verify, prune, routing (talkbuild/publish, docs/deploy.md) ---------
+from .cli_publish import register as _register_publish  # noqa: E402
+
+_register_publish(main)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -58,32 +58,35 @@ def _load(directory: Path) -> Config:
 
 
 def _run_check(project_root: Path) -> list[str]:
-    """The internal checks of `talkbuild check` (no network); one string per error, empty when the site passes."""
-    config = load_config(project_root)
-    try:
-        from .check import check_project  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        check_project = None
-    if check_project is not None:
-        try:
-            result = check_project(config, external=False)
-        except ContentError as exc:
-            return [d.format() for d in exc.diagnostics if d.is_error]
-        return [d.format() for d in result.diagnostics if d.is_error]
-    try:
-        from .build import BuildOptions, build  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        raise TalkbuildError("cannot check the site: this talkbuild has neither `check` nor `build`",
-                             hint="install a complete talkbuild, or pass --skip-check") from None
+    """`talkbuild check` (internal, no network) plus proof that _site is what the sources build to.
+
+    One string per problem; empty when the site may ship. Checking the sources alone would let a stale
+    _site (built before the last edit) go out unchecked; builds are deterministic, so compare.
+    """
     import tempfile
 
-    # Without the checker, at least prove the sources build cleanly (into a scratch folder: _site stays).
-    with tempfile.TemporaryDirectory(prefix="talkbuild-publish-check-") as tmp:
-        try:
-            build(config, BuildOptions(out_dir=Path(tmp) / "site"))
-        except ContentError as exc:
-            return [d.format() for d in exc.diagnostics if d.is_error]
+    from .build import BuildOptions, build
+    from .check import check_project
+
+    config = load_config(project_root)
+    problems = [d.format() for d in check_project(config, external=False).diagnostics if d.is_error]
+    if problems:
+        return problems
+    with tempfile.TemporaryDirectory(prefix="talkbuild-publish-") as tmp:
+        fresh = build(config, BuildOptions(out_dir=Path(tmp) / "site")).out_dir
+        stale = _differences(fresh, config.out_path)
+    if stale:
+        shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
+        return [f"{config.out_dir}/: not what the talks build to now ({shown}); run `talkbuild build` first"]
     return []
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    left, right = files(a), files(b)
+    return sorted(k for k in left.keys() | right.keys() if left.get(k) != right.get(k))
 
 
 class _Progress:
@@ -262,7 +265,24 @@ def routing(directory: Path, target: str | None, kind: str | None, channel: str,
                nl=False)
 
 
+@click.group()
+def channel() -> None:
+    """Manage channels (live, and previews such as pr-42)."""
+
+
+@channel.command("rm")
+@_target_options
+@click.argument("name")
+@_json_option
+@_user_errors
+def channel_rm(directory: Path, target: str | None, endpoint_url: str | None, name: str, as_json: bool) -> None:
+    """Remove preview channel NAME (a closed pull request's); its releases become prunable. Never `live`."""
+    from .publish.operations import remove_channel
+
+    _Progress(as_json).show(remove_channel(_target(_load(directory), target, endpoint_url), channel=name))
+
+
 def register(group: click.Group) -> None:
     """Add the publishing commands to the main `talkbuild` group."""
-    for command in (publish, releases, rollback, verify, prune, routing):
+    for command in (publish, releases, rollback, verify, prune, routing, channel):
         group.add_command(command)

@@ -15,7 +15,7 @@ from .events import Checked, Done, Event, Pruned, Switched
 from .manifest import build_info
 from .pointer import check_channel, next_pointer, read_pointer, record_history, try_switch
 from .stores import open_store
-from .stores.base import LIVE, Store, manifest_key, release_prefix
+from .stores.base import LIVE, Store, manifest_key, pointer_key, release_prefix
 
 
 class VerifyFailed(TalkbuildError):
@@ -86,6 +86,24 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None) -> I
         store.project(channel, wanted)
         yield Switched(channel, wanted, new.seq, new.previous, "rollback")
         yield Done(channel, wanted, True, url, message=f"rolled back from {current.release_id}")
+    finally:
+        store.close()
+
+
+def remove_channel(target: Target, *, channel: str) -> Iterator[Event]:
+    """Delete a preview channel's pointer (its history stays); its releases become prunable."""
+    check_channel(channel)
+    if channel == LIVE:
+        raise TalkbuildError("refusing to remove the live channel", hint="roll it back instead", code="usage")
+    store = target.open()
+    try:
+        current, _ = read_pointer(store, channel)
+        if current is None:
+            raise TalkbuildError(f"no channel named '{channel}' in {store.url}",
+                                 hint="`talkbuild releases` lists the channels")
+        store.unproject(channel)
+        store.delete([pointer_key(channel)])
+        yield Done(channel, current.release_id, True, store.url, message=f"removed channel '{channel}'")
     finally:
         store.close()
 

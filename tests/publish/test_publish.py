@@ -165,3 +165,29 @@ def test_older_commit_never_replaces_a_newer_one(deploy: Deploy, tmp_path: Path)
     with pytest.raises(TalkbuildError, match="newer than this build"):
         deploy.publish(write_site(tmp_path / "site", site_files(1)), build=BuildInfo(commit=old))
     assert deploy.served()["index.html"] == b"<h1>Talks v2</h1>"
+
+
+def test_removing_a_preview_channel_leaves_live_alone_and_makes_its_release_prunable(deploy: Deploy, tmp_path: Path) -> None:
+    from talkbuild.errors import TalkbuildError
+    from talkbuild.publish.operations import prune, remove_channel
+
+    live = done(deploy.publish(write_site(tmp_path / "live", site_files(1)))).release_id
+    preview = done(deploy.publish(write_site(tmp_path / "pr", site_files(2)), channel="pr-7")).release_id
+    before = deploy.served("live")
+    list(remove_channel(deploy.target(), channel="pr-7"))
+    assert deploy.pointer("pr-7") is None
+    assert deploy.served("live") == before
+    if deploy.kind == "file":
+        assert not (Path(deploy.url.removeprefix("file://")) / "channels" / "pr-7").exists()
+    deploy.publish(write_site(tmp_path / "live2", site_files(3)))
+    list(prune(deploy.target(), keep=1))
+    store = deploy.store()
+    try:
+        assert store.get(f"manifests/{live}.json") is not None
+        assert store.get(f"manifests/{preview}.json") is None
+    finally:
+        store.close()
+    with pytest.raises(TalkbuildError, match="refusing to remove the live channel"):
+        list(remove_channel(deploy.target(), channel="live"))
+    with pytest.raises(TalkbuildError, match="no channel named 'pr-7'"):
+        list(remove_channel(deploy.target(), channel="pr-7"))

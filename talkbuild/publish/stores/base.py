@@ -92,6 +92,9 @@ class Store(Protocol):
     def project(self, channel: str, release_id: str) -> None:
         """Make a channel's release visible where the store serves it directly (symlinks on disk)."""
 
+    def unproject(self, channel: str) -> None:
+        """Stop serving a removed channel where the store serves it directly."""
+
     def projection(self, channel: str) -> str | None:
         """The release a channel's served view shows now, when the store has such a view."""
 

@@ -135,6 +135,11 @@ class LocalStore:
         os.replace(tmp, link)
         _fsync_dir(link.parent)
 
+    def unproject(self, channel: str) -> None:
+        link, _ = self._link(channel)
+        link.unlink(missing_ok=True)
+        _fsync_dir(link.parent)
+
     def projection(self, channel: str) -> str | None:
         link, _ = self._link(channel)
         try:

@@ -179,6 +179,9 @@ class S3Store:
     def project(self, channel: str, release_id: str) -> None:
         pass  # visitors are routed by the edge (docs/deploy.md "Routing"), not by the bucket
 
+    def unproject(self, channel: str) -> None:
+        pass
+
     def projection(self, channel: str) -> str | None:
         return None
 
