@@ -189,7 +189,7 @@
   }, { passive: true });
 
   function onUrl() {
-    var s = parseHash(location.hash);
+    var s = parseHash(location.hash) || (location.hash ? null : { index: 0, step: 0 }); // no hash: the first slide
     if (s) go(s.index, s.step, { history: "none" });
   }
   window.addEventListener("popstate", onUrl);
