@@ -78,7 +78,8 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
             try:
                 page.wait_for_selector("html[data-tb-ready]", state="attached", timeout=READY_TIMEOUT_MS)
             except sync_api.TimeoutError:
-                raise TalkbuildError(f"the deck did not finish loading in {READY_TIMEOUT_MS // 1000} s", SourceLocation(str(deck)),
+                raise TalkbuildError(f"the deck did not finish loading in {READY_TIMEOUT_MS // 1000} s",
+                                     SourceLocation(str(deck)),
                                      hint="open it in a browser and look for errors in the console") from None
             page.emulate_media(media="print")
             data: bytes = page.pdf(prefer_css_page_size=True, print_background=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -69,7 +68,8 @@ def test_code_css_overrides_every_coloured_token_of_the_pygments_stylesheet() ->
 
 def test_a_project_theme_overrides_single_templates_and_front_matter_picks_it(make_project) -> None:  # type: ignore[no-untyped-def]
     root = make_project({
-        "themes/plain/templates/handout.html": "{% extends 'base.html' %}{% block body %}PLAIN {{ meta.title }}{% endblock %}",
+        "themes/plain/templates/handout.html":
+            "{% extends 'base.html' %}{% block body %}PLAIN {{ meta.title }}{% endblock %}",
         "talks/a.md": TALK.format(theme="plain"),
         "talks/b.md": TALK.format(theme="default").replace("Themed", "Default"),
     })

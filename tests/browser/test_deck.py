@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from decks import DEMO_SLIDES, SHOWN_STEPS, current, pdf_pages, visible_fragments, wait_ready
 from playwright.sync_api import expect
-from conftest import DEMO_SLIDES, current, pdf_pages, visible_fragments, wait_ready
 
 pytestmark = pytest.mark.browser
 N = len(DEMO_SLIDES)
@@ -166,7 +166,7 @@ def test_presenter_window_follows_the_deck_and_the_deck_follows_it(deck: Any) ->
     assert "Say first" in presenter.locator("#tb-p-notes").inner_text()
     assert presenter.locator("#tb-p-next-label").text_content() == "Next step (1 of 3)"
     presenter.keyboard.press("ArrowRight")
-    deck.wait_for_function("document.querySelectorAll('#tb-stage > section.tb-current .fragment.tb-visible').length === 1")
+    deck.wait_for_function(SHOWN_STEPS + " === 1")
     presenter.keyboard.press("End")
     deck.wait_for_function("location.hash === '#the-end'")
     assert current(deck) == "the-end"
@@ -182,9 +182,9 @@ def test_deck_and_presenter_work_from_file_urls(page: Any, demo_site: Path) -> N
     assert current(page) == "build-steps" and page.evaluate("location.hash") == "#build-steps"
     presenter = open_presenter(page)
     page.keyboard.press("ArrowRight")
-    presenter.wait_for_function("document.querySelectorAll('#tb-stage > section.tb-current .fragment.tb-visible').length === 1")
+    presenter.wait_for_function(SHOWN_STEPS + " === 1")
     presenter.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelectorAll('#tb-stage > section.tb-current .fragment.tb-visible').length === 2")
+    page.wait_for_function(SHOWN_STEPS + " === 2")
 
 
 def test_presenter_opened_on_its_own_says_it_is_not_connected(page: Any, demo_site: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, pdf_pages, wait_ready
+from decks import ARTIFACTS, pdf_pages, wait_ready
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
