@@ -165,6 +165,34 @@ def init(directory: Path, force: bool, title: str | None) -> None:
 # --- end init -------------------------------------------------------------------------------------
 
 
+# ---- pdf (theme area) ---------------------------------------------------------------------------
+
+
+@main.command()
+@project_option
+@click.argument("path")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: <slug>.pdf in the current folder).")
+@click.option("--drafts", is_flag=True, help="Allow talks marked 'draft: true'.")
+@user_errors
+def pdf(directory: Path, path: str, output: Path | None, drafts: bool) -> None:
+    """Build the site and print the deck of the talk PATH to PDF (headless Chromium, one page per slide)."""
+    from .build import BuildOptions
+    from .build import build as run_build
+    from .pdf import export, find_talk
+
+    config = load(directory)
+    result = run_build(config, BuildOptions(drafts=drafts))
+    report(result.diagnostics)
+    talk = find_talk(result.talks, path, config)
+    target = output or Path(talk.slug.replace("/", "-") + ".pdf")
+    done = export(result.out_dir / talk.slug / "slides" / "index.html", target, expected_pages=len(talk.slides))
+    for url in done.blocked:
+        click.echo(f"talkbuild: warning: the deck asked for {url}; refused (PDFs are made from local files only)",
+                   err=True)
+    click.echo(f"wrote {done.output} ({done.pages} pages)")
+
+
 # --- publish, releases, rollback, verify, prune, routing (talkbuild/publish, docs/deploy.md) ---------
 from .cli_publish import register as _register_publish  # noqa: E402
 
