@@ -11,10 +11,11 @@ import asyncio
 import random
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from ..config import CheckConfig
@@ -100,7 +101,7 @@ def check_external(
     cached = len(outcomes)
 
     if to_check:
-        outcomes.update(asyncio.run(_Checker(config, progress).run(to_check)))
+        outcomes.update(_run_in_own_loop(_Checker(config, progress).run, to_check))
     now = time.time()
     for url in to_check:
         outcome = outcomes[url]
@@ -316,3 +317,15 @@ def _diagnostic(ref: Reference, outcome: Outcome, config: CheckConfig) -> Diagno
         detail += f" after {outcome.attempts} attempts"
     return Diagnostic(severity, code, f"{prefix}: {detail}", ref.location, url=ref.url, hint=hint)
 
+
+_T = TypeVar("_T")
+
+
+def _run_in_own_loop(run: Callable[[list[str]], Coroutine[Any, Any, _T]], urls: list[str]) -> _T:
+    """asyncio.run, also when the caller's thread already runs an event loop (e.g. Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(run(urls))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(run(urls))).result()
