@@ -81,9 +81,10 @@ site: $(TALKBUILD_DEPS)
 	$(TALKBUILD) build
 	$(TALKBUILD) check --format "$$CHECK_FORMAT"
 
-## deploy: publish to $$TALKBUILD_TARGET (default: the config's) on channel $$CHANNEL (live), then verify
+## deploy: build, then publish to $$TALKBUILD_TARGET (default: the config's) on channel $$CHANNEL (live), then verify
 deploy: $(TALKBUILD_DEPS)
 	@$(TARGET_ARGS); $(SUMMARISED); \
+	echo "+ talkbuild build" >&2; "$(TALKBUILD)" build; \
 	summarised publish "$$@" --channel "$$CHANNEL"; \
 	echo "+ talkbuild verify $$* --channel $$CHANNEL" >&2; "$(TALKBUILD)" verify "$$@" --channel "$$CHANNEL"
 

@@ -37,9 +37,9 @@ def test_seed_talk_builds_into_7_sections_and_26_slides_with_highlighted_code(ma
     assert len(deck.select("section.slide")) == 1 + 7 + 26
     assert deck.select('div.highlight[data-lang="bash"] span.w, div.highlight[data-lang="python"] span.k')
     handout = soup(root / "_site/continuous/index.html")
-    assert [a["href"] for a in handout.select(".tb-toc a")][:2] == ["#systems-programming", "#programming-practices"]
+    assert [a["href"] for a in handout.select(".tb-toc > ol > li > a")][:2] == ["#systems-programming", "#programming-practices"]
     deck_ids = {s["id"] for s in deck.select("section.slide")} - {"title"}
-    handout_ids = {s["id"] for s in handout.select("main section.slide")}
+    handout_ids = {s["id"] for s in handout.select("main section.tb-part")}
     assert deck_ids == handout_ids
 
 
@@ -91,9 +91,9 @@ def test_links_to_other_talks_are_rewritten_with_their_fragment(make_project) ->
         "talks/sub/index.md": "---\ntitle: C\n---\n",
     })
     build(load_config(root))
-    deck_links = [a["href"] for a in soup(root / "_site/a/slides/index.html").select("section.slide a")]
+    deck_links = [a["href"] for a in soup(root / "_site/a/slides/index.html").select("section.slide .tb-slide-body a, section.slide p a")]
     assert deck_links == ["../../b/#second", "../../sub/", "../../sub/"]
-    handout_links = [a["href"] for a in soup(root / "_site/a/index.html").select("main section.slide p a") if "tb-slidelink" not in a.parent.get("class", [])]
+    handout_links = [a["href"] for a in soup(root / "_site/a/index.html").select("main .tb-slide-content a")]
     assert handout_links == ["../b/#second", "../sub/", "../sub/"]
 
 

@@ -71,7 +71,7 @@ def test_deploy_publishes_verifies_and_writes_the_summary(tmp_path: Path, scaffo
         done = make(makefile, work, "deploy", f"TALKBUILD={exe}", f"SUMMARY_FILE={summary}",
                     env={"CHANNEL": "pr-42"})
         assert done.returncode == 0, done.stderr
-        assert calls(log) == [["publish", "--channel", "pr-42"], ["verify", "--channel", "pr-42"]]
+        assert calls(log) == [["build"], ["publish", "--channel", "pr-42"], ["verify", "--channel", "pr-42"]]
         text = summary.read_text(encoding="utf-8")
         assert "pr-42" in text and "https://example.test/x/" in text
 
@@ -181,6 +181,6 @@ def test_ci_target_runs_test_then_site_then_a_local_deploy(makefile_of: str, tmp
     exe, log = recorder(tmp_path)
     done = make(makefile, tmp_path, "ci", "NO_TEST=1", f"TALKBUILD={exe}")
     assert done.returncode == 0, done.stderr
-    assert calls(log) == [["build"], ["check", "--format", "text"],
+    assert calls(log) == [["build"], ["check", "--format", "text"], ["build"],
                           ["publish", "--target", "file://_deploy", "--channel", "live"],
                           ["verify", "--target", "file://_deploy", "--channel", "live"]]
