@@ -22,7 +22,7 @@ from .links import SiteMap
 from .markup import pygments_css
 from .models import BuildResult, Page, SourceFile, Talk
 from .parse import parse_talk
-from .render import STATIC_DIR, make_environment, render_index, render_talk
+from .render import make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
 from .write import write_site
 
@@ -62,7 +62,10 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     pages = [page for _, talk_pages in kept for page in talk_pages]
     pages.append(render_index(_environment(theme), talks, config))
     state = config.root / ".talkbuild" / "last-build.json" if options.use_cache else None
-    files = write_site(out_dir, pages, _assets(config, talks), _static_files(theme), state)
+    static = _static_files(theme, static_dir(theme.name, config.theme))
+    for name in sorted({t.meta.theme for t in talks if t.meta.theme and t.meta.theme != config.theme}):
+        static.update(_static_files(find_theme(name, config.root), static_dir(name, config.theme)))
+    files = write_site(out_dir, pages, _assets(config, talks), static, state)
     timer.lap("write", files)
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt)
 
@@ -113,8 +116,9 @@ def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, t
     source, config, sitemap, strict = args
     try:
         talk = parse_talk(source, config.root, sitemap, strict=strict)
-        theme = find_theme(talk.meta.theme or config.theme, config.root)
-        return talk, tuple(render_talk(_environment(theme), talk, config))
+        name = talk.meta.theme or config.theme
+        theme = find_theme(name, config.root)
+        return talk, tuple(render_talk(_environment(theme), talk, config, static_dir(name, config.theme)))
     except TalkbuildError as exc:
         return exc.diagnostic()
 
@@ -141,9 +145,9 @@ def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
     return assets
 
 
-def _static_files(theme: Theme) -> dict[str, Path | bytes]:
-    files: dict[str, Path | bytes] = {f"{STATIC_DIR}/{name}": path for name, path in theme.static_files().items()}
-    files[f"{STATIC_DIR}/pygments.css"] = pygments_css().encode()
+def _static_files(theme: Theme, folder: str) -> dict[str, Path | bytes]:
+    files: dict[str, Path | bytes] = {f"{folder}/{name}": path for name, path in theme.static_files().items()}
+    files[f"{folder}/pygments.css"] = pygments_css().encode()
     return files
 
 

@@ -18,7 +18,12 @@ from .models import Page, Slide, Talk
 from .themes import Theme
 
 STATIC_DIR = "_talkbuild"
-"""Site folder for the theme's CSS/JS (shared by every page)."""
+"""Site folder for the site theme's CSS/JS (shared by every page)."""
+
+
+def static_dir(theme: str, site_theme: str) -> str:
+    """Where a theme's static files go: the site theme's in _talkbuild/, a talk's own theme beside them."""
+    return STATIC_DIR if theme == site_theme else f"{STATIC_DIR}/themes/{theme}"
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,8 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     return env
 
 
-def render_talk(env: jinja2.Environment, talk: Talk, config: Config) -> list[Page]:
-    """The handout and the deck of one talk."""
+def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str = STATIC_DIR) -> list[Page]:
+    """The handout and the deck of one talk; `static` is the site folder of its theme's CSS/JS."""
     depth = talk.slug.count("/") + 1
     pages = []
     for template, path, page_depth in (
@@ -76,7 +81,7 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config) -> list[Pag
     ):
         root = relative_root(page_depth)
         html = _render(env, template, talk=talk, meta=talk.meta, slides=talk.slides, site=config,
-                       root=root, static=root + STATIC_DIR + "/", version=__version__,
+                       root=root, static=root + static + "/", version=__version__,
                        outline=outline(talk), sectioned=bool(talk.sections))
         pages.append(Page(path, html.replace(ROOT, root).encode("utf-8")))
     return pages

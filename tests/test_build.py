@@ -205,3 +205,20 @@ def test_a_link_to_a_folder_with_an_index_html_publishes_that_page(make_project)
     root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n[docs](docs/)\n", "talks/docs/index.html": "<p>docs</p>"})
     build(load_config(root))
     assert (root / "_site/docs/index.html").read_text() == "<p>docs</p>"
+
+
+def test_a_talks_own_theme_publishes_its_static_files_beside_the_site_themes(make_project) -> None:
+    root = make_project({
+        "themes/dark/static/deck.css": "body { background: black }",
+        "talks/a.md": "---\ntitle: A\ntheme: dark\n---\n\n## S\n",
+        "talks/b.md": "---\ntitle: B\n---\n\n## S\n",
+    })
+    build(load_config(root))
+    site = root / "_site"
+    assert (site / "_talkbuild/themes/dark/deck.css").read_text() == "body { background: black }"
+    assert (site / "_talkbuild/deck.css").read_text() != "body { background: black }"
+    dark = soup(site / "a/slides/index.html").find("link", href=re.compile(r"deck\.css$"))["href"]
+    plain = soup(site / "b/slides/index.html").find("link", href=re.compile(r"deck\.css$"))["href"]
+    assert dark == "../../_talkbuild/themes/dark/deck.css"
+    assert plain == "../../_talkbuild/deck.css"
+    assert (site / "a/slides" / dark).resolve().exists()
