@@ -43,3 +43,62 @@ lint: $(TEST_STAMP)
 
 clean:
 	rm -rf _site .talkbuild .pytest_cache
+
+# --- CI and deploys (docs/ci.md) ------------------------------------------------------------------
+# The workflows in .github/workflows call only these targets, so a laptop runs what GitHub runs.
+# Values that may come from outside (workflow inputs, repository variables) reach the recipes as
+# environment variables quoted by the shell, never expanded by make (no injection through a
+# release id or a target URL).
+TALKBUILD ?= $(BIN)/talkbuild
+# Install the package first only when TALKBUILD is this checkout's own venv binary.
+TALKBUILD_DEPS = $(if $(filter $(BIN)/talkbuild,$(TALKBUILD)),$(STAMP))
+CHECK_FORMAT ?= text
+LOCAL_TARGET ?= file://_deploy
+CHANNEL ?= live
+KEEP ?= 10
+export TALKBUILD_TARGET CHANNEL RELEASE KEEP SUMMARY_FILE CHECK_FORMAT
+# This same Makefile, also when it was given with -f from another folder.
+SUBMAKE = $(MAKE) -f "$(firstword $(MAKEFILE_LIST))"
+# Shell prelude: "$@" = the --target option when TALKBUILD_TARGET is set (else the config's target).
+TARGET_ARGS = set -e; if [ -n "$$TALKBUILD_TARGET" ]; then set -- --target "$$TALKBUILD_TARGET"; else set --; fi
+# Run a talkbuild command, echo its stdout and append its last line (the summary with the URL) to
+# $$SUMMARY_FILE when set (the workflows pass $$GITHUB_STEP_SUMMARY).
+SUMMARISED = summarised() { out=.talkbuild/last-command.out; mkdir -p .talkbuild; \
+	echo "+ talkbuild $$*" >&2; "$(TALKBUILD)" "$$@" > "$$out" || { rc=$$?; cat "$$out"; return $$rc; }; cat "$$out"; \
+	if [ -n "$$SUMMARY_FILE" ]; then printf '**talkbuild %s** (channel `%s`): %s\n\n' "$$1" "$$CHANNEL" \
+	"$$(tail -n 1 "$$out")" >> "$$SUMMARY_FILE"; fi; }
+
+.PHONY: ci site deploy undeploy rollback prune
+
+## ci: what CI runs, on this machine: test, build + check, publish to $(LOCAL_TARGET), verify
+ci:
+	@if [ -n "$$NO_TEST" ]; then echo "ci: NO_TEST is set, skipping make test"; else $(SUBMAKE) test; fi
+	$(SUBMAKE) site
+	$(SUBMAKE) deploy TALKBUILD_TARGET=$(LOCAL_TARGET) CHANNEL=live SUMMARY_FILE=
+
+## site: build the site and check it (CI uses CHECK_FORMAT=github: annotations on the diff)
+site: $(TALKBUILD_DEPS)
+	$(TALKBUILD) build
+	$(TALKBUILD) check --format "$$CHECK_FORMAT"
+
+## deploy: build, then publish to $$TALKBUILD_TARGET (default: the config's) on channel $$CHANNEL (live), then verify
+deploy: $(TALKBUILD_DEPS)
+	@$(TARGET_ARGS); $(SUMMARISED); \
+	echo "+ talkbuild build" >&2; "$(TALKBUILD)" build; \
+	summarised publish "$$@" --channel "$$CHANNEL"; \
+	echo "+ talkbuild verify $$* --channel $$CHANNEL" >&2; "$(TALKBUILD)" verify "$$@" --channel "$$CHANNEL"
+
+## undeploy: remove channel $$CHANNEL (a closed pull request's preview); its releases become prunable
+undeploy: $(TALKBUILD_DEPS)
+	@$(TARGET_ARGS); case "$$CHANNEL" in live|"") echo "undeploy: refusing to remove channel '$$CHANNEL'" >&2; exit 2;; esac; \
+	echo "+ talkbuild channel rm $$* $$CHANNEL" >&2; "$(TALKBUILD)" channel rm "$$@" "$$CHANNEL"
+
+## rollback: point $$CHANNEL back at release $$RELEASE (empty: the previous one), then verify
+rollback: $(TALKBUILD_DEPS)
+	@$(TARGET_ARGS); $(SUMMARISED); \
+	summarised rollback "$$@" --channel "$$CHANNEL" $${RELEASE:+--to} $${RELEASE:+"$$RELEASE"}; \
+	echo "+ talkbuild verify $$* --channel $$CHANNEL" >&2; "$(TALKBUILD)" verify "$$@" --channel "$$CHANNEL"
+
+## prune: delete old releases, keeping the newest $$KEEP (never one a channel points at)
+prune: $(TALKBUILD_DEPS)
+	@$(TARGET_ARGS); echo "+ talkbuild prune $$* --keep $$KEEP" >&2; "$(TALKBUILD)" prune "$$@" --keep "$$KEEP"

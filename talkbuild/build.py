@@ -22,7 +22,7 @@ from .links import SiteMap
 from .markup import pygments_css
 from .models import BuildResult, Page, SourceFile, Talk
 from .parse import parse_talk
-from .render import STATIC_DIR, make_environment, render_index, render_talk
+from .render import make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
 from .write import write_site
 
@@ -41,6 +41,8 @@ class BuildOptions:
     jobs: int | None = None
     drafts: bool = False
     use_cache: bool = True
+    keep_going: bool = False
+    """Write what rendered even when some talks have errors (check wants every finding in one run)."""
 
 
 def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
@@ -53,13 +55,17 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     rendered, diagnostics, rebuilt = render_talks(config, theme, sources, options)
     diagnostics = problems + diagnostics
     timer.lap("render", rebuilt)
-    if _fails(diagnostics, options.strict):
+    if _fails(diagnostics, options.strict) and not options.keep_going:
         raise ContentError(diagnostics)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
     talks = [talk for talk, _ in kept]
     pages = [page for _, talk_pages in kept for page in talk_pages]
     pages.append(render_index(_environment(theme), talks, config))
-    files = write_site(out_dir, pages, _assets(config, talks), _static_files(theme))
+    state = config.root / ".talkbuild" / "last-build.json" if options.use_cache else None
+    static = _static_files(theme, static_dir(theme.name, config.theme))
+    for name in sorted({t.meta.theme for t in talks if t.meta.theme and t.meta.theme != config.theme}):
+        static.update(_static_files(find_theme(name, config.root), static_dir(name, config.theme)))
+    files = write_site(out_dir, pages, _assets(config, talks), static, state)
     timer.lap("write", files)
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt)
 
@@ -103,9 +109,9 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
          jobs: int) -> Iterable[tuple[SourceFile, Any]]:
     args = [(s, config, sitemap, strict) for s in todo]
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return zip(todo, map(_render_one, args))
+        return zip(todo, map(_render_one, args), strict=True)
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4)))))
+        return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4))), strict=True))
 
 
 def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | Diagnostic:
@@ -113,8 +119,9 @@ def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, t
     source, config, sitemap, strict = args
     try:
         talk = parse_talk(source, config.root, sitemap, strict=strict)
-        theme = find_theme(talk.meta.theme or config.theme, config.root)
-        return talk, tuple(render_talk(_environment(theme), talk, config))
+        name = talk.meta.theme or config.theme
+        theme = find_theme(name, config.root)
+        return talk, tuple(render_talk(_environment(theme), talk, config, static_dir(name, config.theme)))
     except TalkbuildError as exc:
         return exc.diagnostic()
 
@@ -141,9 +148,9 @@ def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
     return assets
 
 
-def _static_files(theme: Theme) -> dict[str, Path | bytes]:
-    files: dict[str, Path | bytes] = {f"{STATIC_DIR}/{name}": path for name, path in theme.static_files().items()}
-    files[f"{STATIC_DIR}/pygments.css"] = pygments_css().encode()
+def _static_files(theme: Theme, folder: str) -> dict[str, Path | bytes]:
+    files: dict[str, Path | bytes] = {f"{folder}/{name}": path for name, path in theme.static_files().items()}
+    files[f"{folder}/pygments.css"] = pygments_css().encode()
     return files
 
 

@@ -116,5 +116,87 @@ def serve(directory: Path, host: str, port: int, open_browser: bool) -> None:
               report=lambda line: click.echo(line, err=True))
 
 
+# --- check (talkbuild/check) -------------------------------------------------------------------------------------
+
+
+@main.command()
+@project_option
+@click.option("--external/--no-external", default=None,
+              help="Also check external links (default: the config's check.external).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of standard output.")
+@user_errors
+def check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None) -> None:
+    """Build into a temporary folder and check links, images, fragments and talk hygiene."""
+    from .check import check_project
+    from .check.progress import ProgressLine
+    from .check.report import render, summary
+
+    config = load(directory)
+    with ProgressLine(enabled=sys.stderr.isatty()) as bar:
+        result = check_project(config, external=external, progress=bar.update)
+    if output is None:
+        click.echo(render(result.diagnostics, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
+    else:
+        from .check.report import write_report
+
+        write_report(output, render(result.diagnostics, fmt))
+        click.echo(f"{summary(result.diagnostics)}; report written to {output}", err=True)
+    sys.exit(1 if result.failed(strict) else 0)
+
+
+# --- init (CI/CD scaffold: talkbuild/init.py, docs/ci.md) -----------------------------------------
+@main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Add the scaffold to a non-empty folder: only missing files are written, none overwritten.")
+@click.option("--title", help="The site's title (default: from the folder name).")
+@user_errors
+def init(directory: Path, force: bool, title: str | None) -> None:
+    """Start a talks repository in DIRECTORY: example talk, config, Makefile (make ci) and CI workflows."""
+    from .init import init_project, next_steps
+
+    result = init_project(directory, force=force, title=title)
+    click.echo(next_steps(result, shown_path=str(directory)))
+# --- end init -------------------------------------------------------------------------------------
+
+
+# ---- pdf (theme area) ---------------------------------------------------------------------------
+
+
+@main.command()
+@project_option
+@click.argument("path")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: <slug>.pdf in the current folder).")
+@click.option("--drafts", is_flag=True, help="Allow talks marked 'draft: true'.")
+@user_errors
+def pdf(directory: Path, path: str, output: Path | None, drafts: bool) -> None:
+    """Build the site and print the deck of the talk PATH to PDF (headless Chromium, one page per slide)."""
+    from .build import BuildOptions
+    from .build import build as run_build
+    from .pdf import export, find_talk
+
+    config = load(directory)
+    result = run_build(config, BuildOptions(drafts=drafts))
+    report(result.diagnostics)
+    talk = find_talk(result.talks, path, config)
+    target = output or Path(talk.slug.replace("/", "-") + ".pdf")
+    done = export(result.out_dir / talk.slug / "slides" / "index.html", target, expected_pages=len(talk.slides))
+    for url in done.blocked:
+        click.echo(f"talkbuild: warning: the deck asked for {url}; refused (PDFs are made from local files only)",
+                   err=True)
+    click.echo(f"wrote {done.output} ({done.pages} pages)")
+
+
+# --- publish, releases, rollback, verify, prune, routing (talkbuild/publish, docs/deploy.md) ---------
+from .cli_publish import register as _register_publish  # noqa: E402
+
+_register_publish(main)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

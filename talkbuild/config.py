@@ -32,8 +32,15 @@ class CheckConfig:
     per_host_interval: float = 0.2
     """Minimum seconds between two requests to one host."""
     cache_max_age_days: float = 7.0
+    """How long a successful external check is trusted (0 disables the cache)."""
     transient_is_error: bool = False
     """Treat 429/5xx/timeouts that survive the retries as errors, not warnings."""
+    backoff: float = 1.0
+    """Base delay in seconds of the exponential backoff between retries."""
+    max_backoff: float = 60.0
+    """Cap in seconds on one backoff delay and on a server's Retry-After."""
+    max_redirects: int = 10
+    """Longest redirect chain followed before the link is reported."""
 
 
 @dataclass(frozen=True)

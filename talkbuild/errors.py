@@ -19,7 +19,7 @@ class SourceLocation:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

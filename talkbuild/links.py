@@ -64,8 +64,9 @@ class SiteMap:
             return Resolved(url, None, fragment, None, problem="outside")
         if fs_path.is_dir():
             index = joined + "/index.html" if joined else "index.html"
-            return Resolved(ROOT + (joined + "/" if joined else "") + suffix, index, fragment, None,
-                            problem=None if (fs_path / "index.html").is_file() else "missing")
+            if (fs_path / "index.html").is_file() and self._inside(fs_path / "index.html"):
+                return Resolved(ROOT + (joined + "/" if joined else "") + suffix, index, fragment, index)
+            return Resolved(ROOT + (joined + "/" if joined else "") + suffix, index, fragment, None, problem="missing")
         href = ROOT + _quote_path(joined) + suffix
         if not fs_path.is_file():
             return Resolved(href, joined, fragment, None, problem="missing")

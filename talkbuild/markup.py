@@ -134,7 +134,7 @@ def _resolve_urls(state: StateCore) -> None:
                 elif child.type == "image":
                     _rewrite(ctx, child, "src", "image", base, token.content, child.content)
                 elif child.type == "html_inline":
-                    child.content = _rewrite_html(ctx, child.content, base)
+                    child.content = _rewrite_html(ctx, child.content, base + _line_within(token.content, child.content))
         elif token.type == "html_block":
             token.content = _rewrite_html(ctx, token.content, token.map[0] if token.map else 0)
 

@@ -117,7 +117,7 @@ def _pandoc_title_block(lines: list[str]) -> tuple[dict[str, Any], int]:
         values.append(lines[i][1:].strip())
         i += 1
     data: dict[str, Any] = {}
-    for key, value in zip(("title", "author", "date"), values):
+    for key, value in zip(("title", "author", "date"), values, strict=False):
         if value:
             data[key] = [a.strip() for a in value.split(";") if a.strip()] if key == "author" else value
     return data, i

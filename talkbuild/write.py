@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -18,8 +20,15 @@ _AT_FDCWD = -100
 
 
 def write_site(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
-               static: Mapping[str, Path | bytes]) -> int:
-    """Write everything to a sibling temp folder, then replace `out_dir` with it; returns the file count."""
+               static: Mapping[str, Path | bytes], state_file: Path | None = None) -> int:
+    """Write everything to a sibling temp folder, then replace `out_dir` with it; returns the file count.
+
+    With `state_file`, a build whose output would be identical to what `out_dir` already holds
+    (and nobody has touched `out_dir` since) writes nothing at all.
+    """
+    fingerprint = _fingerprint(out_dir, pages, assets, static)
+    if state_file is not None and _unchanged(state_file, fingerprint, out_dir):
+        return len(pages) + len(assets) + len(static)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.new-"))
     try:
@@ -44,6 +53,8 @@ def write_site(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
             written.add(rel)
         os.chmod(tmp, 0o755)
         swap_into_place(tmp, out_dir)
+        if state_file is not None:
+            _remember(state_file, fingerprint, out_dir)
         return len(written)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -75,6 +86,45 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
+
+
+def _fingerprint(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
+                 static: Mapping[str, Path | bytes]) -> str:
+    h = hashlib.sha256(str(out_dir).encode())
+    for page in pages:
+        h.update(page.path.encode() + b"\0" + hashlib.sha256(page.content).digest())
+    for rel, src in sorted(assets.items()):
+        st = src.stat()
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    for rel, content in sorted(static.items()):
+        data = content if isinstance(content, bytes) else content.read_bytes()
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def _listing(out_dir: Path) -> list[list[object]]:
+    entries: list[list[object]] = []
+    for dirpath, dirnames, filenames in os.walk(out_dir):
+        dirnames.sort()
+        for name in sorted(filenames):
+            st = os.lstat(os.path.join(dirpath, name))
+            entries.append([os.path.join(dirpath, name), st.st_size, st.st_mtime_ns])
+    return entries
+
+
+def _unchanged(state_file: Path, fingerprint: str, out_dir: Path) -> bool:
+    try:
+        state = json.loads(state_file.read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(state.get("fingerprint") == fingerprint and out_dir.is_dir() and state.get("listing") == _listing(out_dir))
+
+
+def _remember(state_file: Path, fingerprint: str, out_dir: Path) -> None:
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = state_file.with_name(state_file.name + ".tmp")
+    tmp.write_text(json.dumps({"fingerprint": fingerprint, "listing": _listing(out_dir)}))
+    os.replace(tmp, state_file)
 
 
 def _write_bytes(path: Path, content: bytes) -> None:

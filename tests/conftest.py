@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from support import CHROMIUM_ARGS, chromium
 
 ProjectFactory = Callable[..., Path]

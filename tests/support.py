@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-"""Test data outside the repository (seed talk, corpus); absent in a user's own clone."""
+SHARED = Path(os.environ.get("TALKBUILD_SHARED", REPO.parent / "shared"))
+"""Test data outside the repository (seed talk, corpus): ../shared, or $TALKBUILD_SHARED; absent in a user's own clone."""
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -1,25 +1,431 @@
-// Minimal deck navigation (Right/Left, Home/End, #/n and #id deep links).
+// talkbuild deck viewer: navigation, fragments, deep links, overview, presenter view, fullscreen, help.
+// Plain ES5-ish JavaScript, no dependencies, no build step. Read top to bottom:
+// state and URL -> showing a slide -> input -> overview -> presenter window and sync -> start-up.
 (function () {
   "use strict";
-  var slides = Array.prototype.slice.call(document.querySelectorAll("#tb-stage > section.slide"));
-  var current = 0;
-  function indexFromHash() {
-    var h = decodeURIComponent(location.hash.slice(1));
-    if (/^\/\d+$/.test(h)) return Math.min(Math.max(parseInt(h.slice(1), 10) - 1, 0), slides.length - 1);
-    for (var i = 0; i < slides.length; i++) if (slides[i].id === h) return i;
-    return 0;
+  var doc = document, root = doc.documentElement;
+  var stage = doc.getElementById("tb-stage");
+  if (!stage) return;
+  var $ = function (id) { return doc.getElementById(id); };
+  var slides = Array.prototype.slice.call(stage.querySelectorAll(":scope > section.slide"));
+  var N = slides.length;
+  var state = { index: -1, step: 0 };
+  var overview = false;
+  var isPresenter = /(^|[?&])presenter([=&]|$)/.test(location.search.slice(1));
+
+  // ---- state and URL -------------------------------------------------------------------------
+  // The URL is `#<slide-id>` or `#<slide-id>/<step>`; `#/<n>` and `#/<n>/<step>` (1-based) are read too.
+
+  function fragments(i) { return slides[i].querySelectorAll(".fragment"); }
+  function clampStep(i, step) { return Math.max(0, Math.min(step, fragments(i).length)); }
+
+  function parseHash(hash) {
+    var h = decodeURIComponent((hash || "").replace(/^#/, ""));
+    if (!h) return null;
+    var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
+    if (m) {
+      var n = Math.max(0, Math.min(parseInt(m[1], 10) - 1, N - 1));
+      return { index: n, step: clampStep(n, m[2] ? parseInt(m[2], 10) : 0) };
+    }
+    m = /^(.+?)(?:\/(\d+))?$/.exec(h);
+    var i = indexOfId(m[1]);
+    if (i < 0) return null;
+    return { index: i, step: clampStep(i, m[2] ? parseInt(m[2], 10) : 0) };
   }
-  function show(n, push) {
-    current = Math.min(Math.max(n, 0), slides.length - 1);
-    slides.forEach(function (s, i) { s.classList.toggle("tb-current", i === current); });
-    if (push) history.pushState(null, "", "#/" + (current + 1));
+
+  // An id of a slide, or of anything inside one (a footnote, a heading): its slide.
+  function indexOfId(id) {
+    var el = doc.getElementById(id);
+    var slide = el && el.closest("#tb-stage > section.slide");
+    return slide ? slides.indexOf(slide) : -1;
   }
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowRight" || e.key === " " || e.key === "PageDown") show(current + 1, true);
-    else if (e.key === "ArrowLeft" || e.key === "PageUp") show(current - 1, true);
-    else if (e.key === "Home") show(0, true);
-    else if (e.key === "End") show(slides.length - 1, true);
+
+  function hashFor(index, step) { return "#" + slides[index].id + (step ? "/" + step : ""); }
+
+  function setUrl(mode) {
+    if (mode === "none") return;
+    var url = hashFor(state.index, state.step);
+    if (location.hash === url) return;
+    try {
+      history[mode === "push" ? "pushState" : "replaceState"](null, "", url);
+    } catch (err) {
+      location.replace(url); // some file:// setups refuse the History API; a hash change still works
+    }
+  }
+
+  // ---- showing a slide -----------------------------------------------------------------------
+
+  // go(index, step, how): how.history is "push" (default), "replace" or "none"; how.remote marks a change that
+  // came from the other window, so it is not sent back.
+  function go(index, step, how) {
+    how = how || {};
+    index = Math.max(0, Math.min(index, N - 1));
+    step = clampStep(index, step);
+    if (index === state.index && step === state.step) return;
+    var before = state.index;
+    state = { index: index, step: step };
+    show(before);
+    // Slide changes make history entries; steps within a slide only update the URL, so Back goes to the last slide.
+    setUrl(how.history || (before === index ? "replace" : "push"));
+    if (!how.remote) send({ type: "state", index: index, step: step });
+    if (isPresenter) presenterUpdate();
+  }
+
+  function show(before) {
+    var i = state.index, slide = slides[i];
+    if (before !== i) {
+      if (before >= 0) activate(slides[before], false);
+      activate(slide, true);
+      announce("Slide " + (i + 1) + " of " + N + ": " + (slide.getAttribute("data-title") || ""));
+    }
+    var frags = fragments(i);
+    for (var k = 0; k < frags.length; k++) {
+      frags[k].classList.toggle("tb-visible", k < state.step);
+      frags[k].classList.toggle("tb-latest", k === state.step - 1);
+    }
+    $("tb-counter").textContent = (i + 1) + " / " + N;
+    $("tb-section").textContent = slide.getAttribute("data-section") || "";
+    $("tb-progress").style.width = (N > 1 ? (i / (N - 1)) * 100 : 100) + "%";
+  }
+
+  // Inactive slides are inert and hidden from assistive technology; only the current one is reachable.
+  function activate(slide, on) {
+    slide.classList.toggle("tb-current", on);
+    if (overview) return;
+    slide.inert = !on;
+    if (on) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");
+  }
+
+  function announce(text) { $("tb-status").textContent = text; }
+
+  function next() {
+    if (state.step < fragments(state.index).length) go(state.index, state.step + 1);
+    else if (state.index < N - 1) go(state.index + 1, 0);
+  }
+  function prev() {
+    if (state.step > 0) go(state.index, state.step - 1);
+    else if (state.index > 0) go(state.index - 1, fragments(state.index - 1).length); // arrive fully built
+  }
+
+  // Shrink a slide's text until it fits (long code, many bullets), like a speaker would by hand. Sizes are relative
+  // to the slide's width, so the factor holds at every window size, in the overview and in print.
+  function fit(slide) {
+    var body = slide.querySelector(".tb-slide-body");
+    slide.style.removeProperty("--tb-fit");
+    var f = 1;
+    for (var k = 0; k < 12 && f > 0.5 && overflows(body); k++) {
+      f = Math.max(0.5, f * 0.93);
+      slide.style.setProperty("--tb-fit", f.toFixed(3));
+    }
+  }
+  function overflows(body) {
+    if (body.scrollHeight > body.clientHeight + 1) return true;
+    var pres = body.querySelectorAll("pre");
+    for (var k = 0; k < pres.length; k++) if (pres[k].scrollWidth > pres[k].clientWidth + 1) return true;
+    return false;
+  }
+
+  // ---- input ---------------------------------------------------------------------------------
+
+  var actions = {
+    next: next, prev: prev,
+    first: function () { go(0, 0); },
+    last: function () { go(N - 1, fragments(N - 1).length); },
+    overview: function () { setOverview(!overview); },
+    presenter: openPresenter,
+    fullscreen: toggleFullscreen,
+    help: function () { var d = $("tb-help"); if (d.showModal && !d.open) d.showModal(); },
+    "notes-larger": function () { notesSize(1.15); },
+    "notes-smaller": function () { notesSize(1 / 1.15); },
+    "timer-pause": timerPause,
+    "timer-reset": timerReset
+  };
+
+  function keyAction(e) {
+    var k = e.key;
+    if (k === " " || k === "Spacebar") return e.shiftKey ? "prev" : "next";
+    if (k === "ArrowRight" || k === "PageDown") return "next";
+    if (k === "ArrowLeft" || k === "PageUp") return "prev";
+    if (k === "ArrowDown") return "next";
+    if (k === "ArrowUp") return "prev";
+    if (k === "Home") return "first";
+    if (k === "End") return "last";
+    if (k === "o" || k === "O" || k === "Escape") return "overview";
+    if ((k === "s" || k === "S") && !isPresenter) return "presenter";
+    if (k === "f" || k === "F") return "fullscreen";
+    if (k === "?") return "help";
+    return null;
+  }
+
+  doc.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if ($("tb-help").open) return; // the dialog handles its own keys (Esc closes it)
+    var t = e.target;
+    if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
+    // Space and Enter on a focused control press that control, nothing else.
+    if ((e.key === " " || e.key === "Enter") && t.closest && t.closest("button, a, summary")) return;
+    if (overview && overviewKey(e)) { e.preventDefault(); return; }
+    var name = keyAction(e);
+    if (!name) return;
+    e.preventDefault();
+    actions[name]();
   });
-  window.addEventListener("popstate", function () { show(indexFromHash(), false); });
-  show(indexFromHash(), false);
+
+  doc.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-action]");
+    if (b && actions[b.getAttribute("data-action")]) actions[b.getAttribute("data-action")]();
+  });
+
+  // Swipe left/right on touch screens.
+  var touch = null;
+  stage.addEventListener("touchstart", function (e) {
+    touch = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY } : null;
+  }, { passive: true });
+  stage.addEventListener("touchend", function (e) {
+    if (!touch || overview) return;
+    var dx = e.changedTouches[0].clientX - touch.x, dy = e.changedTouches[0].clientY - touch.y;
+    touch = null;
+    if (Math.abs(dx) > 40 && Math.abs(dx) > 1.5 * Math.abs(dy)) { if (dx < 0) next(); else prev(); }
+  }, { passive: true });
+
+  function onUrl() {
+    var s = parseHash(location.hash) || (location.hash ? null : { index: 0, step: 0 }); // no hash: the first slide
+    if (s) go(s.index, s.step, { history: "none" });
+  }
+  window.addEventListener("popstate", onUrl);
+  window.addEventListener("hashchange", onUrl);
+
+  function toggleFullscreen() {
+    if (!doc.fullscreenEnabled) { toast("Fullscreen is not available here; try your browser's own (often F11)."); return; }
+    if (doc.fullscreenElement) doc.exitFullscreen(); else root.requestFullscreen().catch(function () {});
+  }
+
+  var toastTimer = 0;
+  function toast(text) {
+    var el = $("tb-toast");
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { el.hidden = true; }, 8000);
+  }
+
+  // The controls fade while the mouse rests, and come back on movement or keyboard focus.
+  var idleTimer = 0;
+  function wake() {
+    root.classList.remove("tb-idle");
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(function () { root.classList.add("tb-idle"); }, 2500);
+  }
+  doc.addEventListener("mousemove", wake);
+
+  // ---- overview ------------------------------------------------------------------------------
+
+  var picks = slides.map(function (slide, i) {
+    var b = doc.createElement("button");
+    b.type = "button";
+    b.className = "tb-pick";
+    b.hidden = true;
+    b.setAttribute("data-n", String(i + 1));
+    b.setAttribute("aria-label", "Slide " + (i + 1) + ": " + (slide.getAttribute("data-title") || ""));
+    b.addEventListener("click", function () { setOverview(false); go(i, 0); });
+    slide.appendChild(b);
+    return b;
+  });
+
+  function setOverview(on) {
+    overview = on;
+    root.classList.toggle("tb-overview", on);
+    slides.forEach(function (slide, i) {
+      var active = on || i === state.index;
+      slide.inert = !active;
+      if (active) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");
+      slide.querySelector(".tb-slide-body").inert = on; // in the grid only the pick buttons take focus
+      picks[i].hidden = !on;
+    });
+    if (on) {
+      picks[state.index].focus();
+      picks[state.index].scrollIntoView({ block: "center" });
+      announce("Overview of " + N + " slides. Arrow keys move, Enter opens a slide, Escape returns.");
+    } else {
+      stage.scrollTop = 0;
+      if (doc.activeElement && doc.activeElement.classList.contains("tb-pick")) doc.activeElement.blur();
+    }
+  }
+
+  function overviewKey(e) {
+    var at = picks.indexOf(doc.activeElement);
+    if (at < 0) at = state.index;
+    var cols = 1;
+    while (cols < N && picks[cols].offsetTop === picks[0].offsetTop) cols++;
+    var to = { ArrowRight: at + 1, ArrowLeft: at - 1, ArrowDown: at + cols, ArrowUp: at - cols, Home: 0, End: N - 1 }[e.key];
+    if (to === undefined) return false;
+    to = Math.max(0, Math.min(to, N - 1));
+    picks[to].focus();
+    picks[to].scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
+  // ---- presenter window and sync -------------------------------------------------------------
+  // Two windows of the same deck: the audience window and the presenter window (`?presenter`). They keep each other
+  // on the same slide and step through a BroadcastChannel and, as a fallback that also works from file://, direct
+  // postMessage between the window and the one that opened it.
+
+  var channelName = "talkbuild-deck:" + location.pathname;
+  var channel = null;
+  try { channel = new BroadcastChannel(channelName); } catch (err) { channel = null; }
+  var peer = isPresenter ? window.opener : null;
+  var connected = false;
+
+  function send(msg) {
+    msg.talkbuild = channelName;
+    if (channel) channel.postMessage(msg);
+    if (peer && !peer.closed) { try { peer.postMessage(msg, "*"); } catch (err) { /* the other window went away */ } }
+  }
+
+  function receive(msg) {
+    if (!msg || msg.talkbuild !== channelName) return;
+    if (isPresenter && !connected) { connected = true; presenterStatus(""); }
+    if (msg.type === "state") go(msg.index, msg.step, { remote: true, history: isPresenter ? "replace" : "push" });
+    else if (msg.type === "hello") send({ type: "state", index: state.index, step: state.step });
+  }
+
+  if (channel) channel.onmessage = function (e) { receive(e.data); };
+  window.addEventListener("message", function (e) { if (peer && e.source === peer) receive(e.data); });
+
+  function openPresenter() {
+    var base = location.href.replace(/[?#].*$/, "");
+    var w = window.open(base + "?presenter" + hashFor(state.index, state.step), "talkbuild-presenter", "popup,width=1200,height=760");
+    if (!w) {
+      toast("The browser blocked the presenter window. Allow pop-ups for this page, then press S again.");
+      return;
+    }
+    peer = w;
+  }
+
+  var timer = { start: Date.now(), paused: 0, pausedAt: 0 };
+  function elapsedSeconds() {
+    var now = timer.pausedAt || Date.now();
+    return Math.max(0, Math.floor((now - timer.start - timer.paused) / 1000));
+  }
+  function timerPause() {
+    if (timer.pausedAt) { timer.paused += Date.now() - timer.pausedAt; timer.pausedAt = 0; }
+    else timer.pausedAt = Date.now();
+    $("tb-p-pause").textContent = timer.pausedAt ? "Resume" : "Pause";
+    tick();
+  }
+  function timerReset() { timer = { start: Date.now(), paused: 0, pausedAt: timer.pausedAt ? Date.now() : 0 }; tick(); }
+
+  function clock(seconds) {
+    var s = Math.abs(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    return (h ? h + ":" + (m < 10 ? "0" : "") : "") + m + ":" + (r < 10 ? "0" : "") + r;
+  }
+
+  // Pacing: where the talk should be by now if every slide took the same share of `duration`.
+  function tick() {
+    var now = new Date();
+    $("tb-p-clock").textContent = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    var elapsed = elapsedSeconds();
+    $("tb-p-elapsed").textContent = clock(elapsed);
+    var minutes = parseFloat(stage.getAttribute("data-duration"));
+    var pace = $("tb-p-pace");
+    if (!minutes) {
+      pace.textContent = "No duration set (add `duration:` minutes to the front matter)";
+      pace.className = "tb-p-pace";
+      return;
+    }
+    var planned = (state.index / N) * minutes * 60;
+    var diff = Math.round(planned - elapsed);
+    var left = minutes * 60 - elapsed;
+    var verdict = Math.abs(diff) < 30 ? "On time" : diff > 0 ? clock(diff) + " ahead" : clock(diff) + " behind";
+    pace.textContent = verdict + " · " + (left >= 0 ? clock(left) + " left" : clock(left) + " over");
+    pace.className = "tb-p-pace " + (Math.abs(diff) < 30 ? "tb-on-time" : diff > 0 ? "tb-ahead" : "tb-behind");
+  }
+
+  function presenterStatus(text) {
+    var el = $("tb-p-conn");
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
+  function notesSize(factor) {
+    var body = $("tb-p-notes");
+    var size = parseFloat(body.style.fontSize) || 1.25;
+    body.style.fontSize = Math.max(0.75, Math.min(4, size * factor)).toFixed(2) + "rem";
+  }
+
+  // Next = what the audience sees after the next press: the next step of this slide, or the next slide.
+  function presenterUpdate() {
+    var i = state.index, frags = fragments(i).length;
+    var frame = $("tb-p-next"), label = $("tb-p-next-label");
+    frame.textContent = "";
+    var source = null, visible = 0;
+    if (state.step < frags) { source = slides[i]; visible = state.step + 1; label.textContent = "Next step (" + (state.step + 1) + " of " + frags + ")"; }
+    else if (i < N - 1) { source = slides[i + 1]; label.textContent = "Next slide (" + (i + 2) + " of " + N + ")"; }
+    else label.textContent = "End of the talk";
+    if (source) {
+      var copy = source.cloneNode(true);
+      strip(copy);
+      copy.classList.add("tb-current", "tb-preview");
+      var cf = copy.querySelectorAll(".fragment");
+      for (var k = 0; k < cf.length; k++) cf[k].classList.toggle("tb-visible", k < visible);
+      frame.appendChild(copy);
+    }
+    var notes = slides[i].querySelector("aside.notes");
+    var box = $("tb-p-notes");
+    box.textContent = "";
+    if (notes) {
+      var n = notes.cloneNode(true);
+      strip(n);
+      while (n.firstChild) box.appendChild(n.firstChild);
+    } else {
+      var p = doc.createElement("p");
+      p.className = "tb-p-none";
+      p.textContent = "No notes for this slide.";
+      box.appendChild(p);
+    }
+    tick();
+  }
+
+  // Copies must not repeat ids, names or hidden flags of the originals.
+  function strip(el) {
+    var all = [el].concat(Array.prototype.slice.call(el.querySelectorAll("*")));
+    all.forEach(function (x) {
+      ["id", "aria-labelledby", "aria-hidden", "inert"].forEach(function (a) { x.removeAttribute(a); });
+    });
+    var picked = el.querySelectorAll(".tb-pick");
+    for (var k = 0; k < picked.length; k++) picked[k].remove();
+  }
+
+  function startPresenter() {
+    root.classList.add("tb-presenter");
+    $("tb-presenter").hidden = false;
+    doc.title = "Presenter: " + doc.title;
+    setInterval(tick, 1000);
+    if (!channel && !peer) {
+      presenterStatus("Cannot reach the slides window: this browser has no BroadcastChannel here and the presenter " +
+        "was not opened from the slides. Open the slides and press S there.");
+      return;
+    }
+    send({ type: "hello" });
+    setTimeout(function () {
+      if (!connected) {
+        presenterStatus("Not connected to a slides window yet. Press S in the slides to open the presenter from there" +
+          (location.protocol === "file:" ? " (from file://, only a presenter opened that way can follow the slides)." : "."));
+      }
+    }, 1500);
+  }
+
+  // ---- start-up ------------------------------------------------------------------------------
+
+  root.classList.add("tb-ready-js");
+  slides.forEach(function (slide) { slide.inert = true; slide.setAttribute("aria-hidden", "true"); });
+  var initial = parseHash(location.hash) || { index: 0, step: 0 };
+  go(initial.index, initial.step, { history: location.hash ? "replace" : "none", remote: true });
+  announce(""); // no announcement on load: the page title already says where we are
+  if (isPresenter) startPresenter();
+
+  function fitAll() { slides.forEach(fit); root.setAttribute("data-tb-ready", "true"); }
+  fitAll();
+  if (doc.fonts && doc.fonts.ready) doc.fonts.ready.then(fitAll);
+  wake();
 })();

@@ -1,0 +1,225 @@
+"""Internal links and images of the built site, reported where the author wrote them.
+
+Every URL in every page is resolved like a static host would (a directory URL serves its
+`index.html`, paths are case-sensitive as on S3) and checked against the files of the
+site and the ids of the target page. A link inside a slide is mapped back to the
+Markdown reference it was rendered from (`Talk.references`); what the theme generated
+is reported against the HTML file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from ..errors import Diagnostic, Severity, SourceLocation, did_you_mean
+from ..models import Reference, Slide, Talk
+from .htmlscan import HtmlLink, HtmlPage
+
+SCHEMES_NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:", "sms:", "about:", "blob:")
+ALWAYS_VALID_FRAGMENTS = frozenset({"", "top"})
+"""`#top` scrolls to the top of any HTML page, with or without such an id."""
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+IMAGE_TAGS = frozenset({"img", "source", "video", "audio", "track", "embed", "object", "iframe"})
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where an internal URL leads: a site-relative file and a fragment, or out of the site."""
+
+    path: str | None
+    """Site-root-relative POSIX path; None when the URL climbs out of the site root."""
+    fragment: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the checks know about the built site."""
+
+    files: frozenset[str]
+    """Every file of the site, site-relative POSIX paths with their real case."""
+    source_files: frozenset[str]
+    """Every file under talks/ (talks-relative, real case): case mismatches are judged against them."""
+    pages: Mapping[str, HtmlPage]
+    talks_by_page: Mapping[str, Talk]
+    out_label: str
+    """How HTML files are named in reports, e.g. '_site'."""
+
+    def lower_index(self) -> _Lower:
+        return _Lower({f.lower(): f for f in self.source_files}, {f.lower(): f for f in self.files})
+
+
+@dataclass(frozen=True, slots=True)
+class _Lower:
+    """Lower-cased name -> real name, to tell a case mismatch from a missing file."""
+
+    source: dict[str, str]
+    site: dict[str, str]
+
+
+def resolve(page: str, url: str) -> Target | None:
+    """Resolve a URL found in site page `page`; None for external, non-checkable or empty URLs."""
+    url = url.strip()
+    if not url or url.startswith("//") or url.lower().startswith(SCHEMES_NOT_CHECKED) or _has_scheme(url):
+        return None
+    parts = urlsplit(url)
+    fragment = unquote(parts.fragment)
+    path = unquote(parts.path)
+    if not path:
+        return Target(page, fragment)
+    base = "" if path.startswith("/") else posixpath.dirname(page)
+    joined = posixpath.normpath(posixpath.join(base, path.lstrip("/"))) if (base or path.lstrip("/")) else "."
+    if joined == ".." or joined.startswith("../"):
+        return Target(None, fragment)
+    joined = "" if joined == "." else joined
+    if path.endswith("/") or path in (".", "..") or not joined:
+        return Target(posixpath.join(joined, "index.html") if joined else "index.html", fragment)
+    return Target(joined, fragment)
+
+
+def _has_scheme(url: str) -> bool:
+    return _SCHEME.match(url) is not None
+
+
+def check_internal(site: Site) -> list[Diagnostic]:
+    """All problems with internal links, fragments and images, one per place they are written."""
+    lower = site.lower_index()
+    found: list[Diagnostic] = []
+    mapper = _RefMapper(site.talks_by_page)
+    for page_path in sorted(site.pages):
+        page = site.pages[page_path]
+        talk = site.talks_by_page.get(page_path)
+        queue = mapper.for_page(page_path)
+        for link in page.links:
+            target = resolve(page_path, link.value)
+            ref = queue.take(link, target) if talk is not None and link.slide is not None else None
+            where, url = _where(site, page_path, link, talk, ref)
+            if link.tag == "img" and link.attr == "src" and not (link.alt or "").strip():
+                found.append(Diagnostic(Severity.WARNING, "missing-alt", "image has no alt text", where, url=url,
+                                        hint="describe the image: ![what it shows](file.png)"))
+            if target is not None:
+                problem = _problem(site, lower, target, link, page_path)
+                if problem is not None:
+                    code, message, hint = problem
+                    found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))
+    return found
+
+
+def _problem(site: Site, lower: _Lower, target: Target, link: HtmlLink,
+             page_path: str) -> tuple[str, str, str | None] | None:
+    if target.path is None:
+        return ("outside-site", "link climbs out of the site root", "a link must stay inside the site; "
+                "link to a file under talks/ or use a full https:// URL")
+    path = target.path
+    exact = path in site.files or (path + "/index.html") in site.files
+    in_source = lower.source.get(path.lower())
+    if exact and (in_source is None or in_source == path or path in site.source_files):
+        pass
+    else:
+        actual = in_source or lower.site.get(path.lower()) or lower.site.get((path + "/index.html").lower())
+        if actual is not None and actual != path:
+            return ("case-mismatch", f"'{path}' does not exist; the file is '{actual}' (case differs)",
+                    "works on macOS/Windows but 404s on Linux and S3; write the name exactly as on disk")
+        if link.tag in IMAGE_TAGS:
+            return ("missing-image", f"image '{path}' does not exist", "check the path, or add the file")
+        return ("broken-link", f"'{path}' does not exist in the site", "check the path, or add the file")
+    if target.fragment in ALWAYS_VALID_FRAGMENTS:
+        return None
+    link_page = page_path
+    page = site.pages.get(path) or site.pages.get(path + "/index.html")
+    if page is None:
+        return None  # a fragment into a PDF or an image (#page=3) is the viewer's business
+    if target.fragment not in page.ids:
+        hint = _closest(target.fragment, page.ids)
+        # Deck and handout carry the same ids: word the same-page case so both report as one.
+        where = "this page" if page.path in (link_page, link_page + "/index.html") else f"'{page.path}'"
+        return ("missing-fragment", f"'#{target.fragment}' is not an id in {where}", hint)
+    return None
+
+
+def _closest(word: str, ids: Iterable[str]) -> str | None:
+    return did_you_mean(word, ids)
+
+
+def _where(site: Site, page_path: str, link: HtmlLink, talk: Talk | None,
+           ref: Reference | None) -> tuple[SourceLocation, str]:
+    if ref is not None:
+        return ref.location, ref.url
+    if talk is not None and link.slide is not None:
+        slide = next((s for s in talk.slides if s.id == link.slide), None)
+        if slide is not None:
+            return SourceLocation(talk.source.path, slide.line), link.value
+    return SourceLocation(f"{site.out_label}/{page_path}", link.line), link.value
+
+
+class _RefMapper:
+    """Finds the Markdown reference an HTML link was rendered from: same slide, same destination, in order."""
+
+    def __init__(self, talks_by_page: Mapping[str, Talk]) -> None:
+        self.talks_by_page = talks_by_page
+        self._index: dict[str, dict[tuple[str, str], list[Reference]]] = {}
+
+    def for_page(self, page_path: str) -> _PageQueue:
+        talk = self.talks_by_page.get(page_path)
+        if talk is None:
+            return _PageQueue({})
+        key = talk.source.path
+        if key not in self._index:
+            self._index[key] = _index_refs(talk)
+        return _PageQueue(self._index[key])
+
+
+class _PageQueue:
+    def __init__(self, index: Mapping[tuple[str, str], Sequence[Reference]]) -> None:
+        self.index = index
+        self.used: dict[tuple[str, str], int] = defaultdict(int)
+
+    def take(self, link: HtmlLink, target: Target | None) -> Reference | None:
+        assert link.slide is not None
+        key = (link.slide, _link_key(link.value, target))
+        refs = self.index.get(key, ())
+        n = self.used[key]
+        if n < len(refs):
+            self.used[key] = n + 1
+            return refs[n]
+        return refs[-1] if refs else None
+
+
+def _index_refs(talk: Talk) -> dict[tuple[str, str], list[Reference]]:
+    slides: Sequence[Slide] = sorted(talk.slides, key=lambda s: s.line)
+    index: dict[tuple[str, str], list[Reference]] = defaultdict(list)
+    for ref in talk.references:
+        line = ref.location.line or 0
+        slide = None
+        for s in slides:
+            if s.line <= line:
+                slide = s
+            else:
+                break
+        if slide is None and slides:
+            slide = slides[0]
+        if slide is None:
+            continue
+        index[(slide.id, _ref_key(ref))].append(ref)
+    return index
+
+
+def _ref_key(ref: Reference) -> str:
+    if ref.target is not None:
+        return f"{ref.target}#{unquote(ref.fragment)}"
+    if ref.url.startswith("#"):
+        return f"#{unquote(ref.url[1:])}"
+    return ref.url.strip()
+
+
+def _link_key(value: str, target: Target | None) -> str:
+    value = value.strip()
+    if value.startswith("#"):
+        return f"#{unquote(value[1:])}"
+    if target is not None and target.path is not None:
+        return f"{target.path}#{target.fragment}"
+    return value

@@ -1,0 +1,288 @@
+"""CLI commands for publishing: publish, releases, rollback, verify, prune, routing. `register(group)` adds them."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .config import Config, load_config
+from .errors import ContentError, TalkbuildError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _project_option(f: F) -> F:
+    return click.option("-C", "--directory", "directory", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("."), show_default=True, help="Run as if started in this project folder.")(f)
+
+
+def _target_options(f: F) -> F:
+    f = click.option("--endpoint-url", help="S3-compatible endpoint (MinIO, SeaweedFS, R2); default from config.")(f)
+    f = click.option("--target", help="file://DIR or s3://BUCKET/PREFIX (default: publish.target, file://_deploy).")(f)
+    return _project_option(f)
+
+
+def _json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="One JSON object per event on stdout.")(f)
+
+
+def _user_errors(f: F) -> F:
+    """A TalkbuildError becomes a message and its exit code (1 content, 2 usage); never a traceback."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except TalkbuildError as exc:
+            if kwargs.get("as_json"):
+                click.echo(json.dumps({"event": "Error", "message": str(exc), "code": exc.code}))
+            if isinstance(exc, ContentError):
+                for d in exc.diagnostics:
+                    click.echo(d.format(), err=True)
+            click.echo(f"talkbuild: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _load(directory: Path) -> Config:
+    if not directory.is_dir():
+        raise click.UsageError(f"no such folder: {directory}")
+    return load_config(directory)
+
+
+def _run_check(project_root: Path) -> list[str]:
+    """`talkbuild check` (internal, no network) plus proof that _site is what the sources build to.
+
+    One string per problem; empty when the site may ship. Checking the sources alone would let a stale
+    _site (built before the last edit) go out unchecked; builds are deterministic, so compare.
+    """
+    import tempfile
+
+    from .build import BuildOptions, build
+    from .check import check_project
+
+    config = load_config(project_root)
+    problems = [d.format() for d in check_project(config, external=False).diagnostics if d.is_error]
+    if problems:
+        return problems
+    with tempfile.TemporaryDirectory(prefix="talkbuild-publish-") as tmp:
+        fresh = build(config, BuildOptions(out_dir=Path(tmp) / "site")).out_dir
+        stale = _differences(fresh, config.out_path)
+    if stale:
+        shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
+        return [f"{config.out_dir}/: not what the talks build to now ({shown}); run `talkbuild build` first"]
+    return []
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    left, right = files(a), files(b)
+    return sorted(k for k in left.keys() | right.keys() if left.get(k) != right.get(k))
+
+
+class _Progress:
+    """Renders events: a progress line on a TTY, JSON lines with --json, then a one-line summary."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+        self.tty = sys.stderr.isatty() and not as_json
+        self.sent = 0
+
+    def show(self, events: Iterable[Any]) -> Any:
+        from .publish import events as ev
+
+        last = None
+        for event in events:
+            last = event
+            if self.as_json:
+                click.echo(json.dumps(event.to_dict()))
+                continue
+            if isinstance(event, ev.FileDone | ev.Checked):
+                self.sent += getattr(event, "bytes_sent", 0)
+                if self.tty:
+                    width = 30
+                    filled = width * event.done // max(event.total, 1)
+                    extra = f", {_size(self.sent)} sent" if isinstance(event, ev.FileDone) else ""
+                    click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {event.done}/{event.total} files{extra}",
+                               err=True, nl=False)
+                    if event.done == event.total:
+                        click.echo("", err=True)
+            elif isinstance(event, ev.RaceLost):
+                click.echo(f"the '{event.channel}' pointer moved to {event.theirs} (seq {event.seq}): {event.decision}",
+                           err=True)
+            elif isinstance(event, ev.Pruned):
+                click.echo(f"pruned {event.release_id} ({'sealed' if event.sealed else 'unsealed'}, "
+                           f"{event.files} files)")
+            elif isinstance(event, ev.Done):
+                click.echo(_summary(event))
+        return last
+
+
+def _summary(done: Any) -> str:
+    counts = ""
+    if done.uploaded or done.copied or done.bytes_sent:
+        counts = f" ({done.uploaded} uploaded, {done.copied} copied, {_size(done.bytes_sent)} sent)"
+    return f"{done.channel}: {done.release_id} {done.message}{counts} -> {done.url}"
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"
+
+
+def _target(config: Config, target: str | None, endpoint_url: str | None, jobs: int | None = None) -> Any:
+    from .publish import Target
+
+    return Target(target or config.publish.target, config.root, endpoint_url or config.publish.endpoint_url,
+                  config.publish.region, jobs or config.publish.jobs)
+
+
+@click.command()
+@_target_options
+@click.option("--channel", default="live", show_default=True, help="The channel to switch (e.g. pr-42 for a preview).")
+@click.option("--skip-check", is_flag=True, help="Publish without `talkbuild check` (loudly; not for CI).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Parallel uploads (default: publish.jobs, 16).")
+@_json_option
+@_user_errors
+def publish(directory: Path, target: str | None, endpoint_url: str | None, channel: str, skip_check: bool,
+            jobs: int | None, as_json: bool) -> None:
+    """Upload the built site as a new release and switch the channel to it in one step."""
+    from .publish import publish_site
+
+    config = _load(directory)
+    site = config.out_path
+    if not site.is_dir():
+        raise TalkbuildError(f"{config.out_dir}/: no built site to publish", hint="run `talkbuild build` first")
+    if skip_check:
+        click.secho("WARNING: --skip-check: publishing WITHOUT `talkbuild check`; broken links, missing assets "
+                    "and invalid talks can go live.", fg="red", bold=True, err=True)
+    else:
+        errors = _run_check(config.root)
+        if errors:
+            for line in errors:
+                click.echo(line, err=True)
+            raise TalkbuildError(f"the site fails `talkbuild check` ({len(errors)} error(s)); nothing was published",
+                                 hint="fix the errors above and rebuild (or, knowingly, pass --skip-check)")
+    t = _target(config, target, endpoint_url, jobs)
+    public_url = config.publish.public_url if channel == "live" else None
+    _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
+                                         endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,
+                                         public_url=public_url))
+
+
+@click.command()
+@_target_options
+@_json_option
+@_user_errors
+def releases(directory: Path, target: str | None, endpoint_url: str | None, as_json: bool) -> None:
+    """List releases: id, time, commit, the channels pointing at each, sealed or not."""
+    from dataclasses import asdict
+
+    from .publish import releases as list_releases
+
+    infos = list_releases(_target(_load(directory), target, endpoint_url))
+    for r in infos:
+        if as_json:
+            click.echo(json.dumps(asdict(r)))
+        else:
+            state = "sealed  " if r.sealed else "UNSEALED"
+            click.echo(f"{r.release_id}  {state}  {r.time[:19] or '-':19}  {(r.commit or '-')[:12]:12}  "
+                       f"{r.files:5} files  {', '.join(r.channels)}")
+    if not infos and not as_json:
+        click.echo("no releases yet", err=True)
+
+
+@click.command()
+@_target_options
+@click.option("--channel", default="live", show_default=True)
+@click.option("--to", "to", metavar="ID", help="Release id (or a unique prefix); default: the previous one.")
+@_json_option
+@_user_errors
+def rollback(directory: Path, target: str | None, endpoint_url: str | None, channel: str, to: str | None,
+             as_json: bool) -> None:
+    """Switch a channel back (or to any sealed release): one pointer write, no upload."""
+    from .publish import rollback as run_rollback
+
+    _Progress(as_json).show(run_rollback(_target(_load(directory), target, endpoint_url), channel=channel, to=to))
+
+
+@click.command()
+@_target_options
+@click.option("--channel", default="live", show_default=True)
+@_json_option
+@_user_errors
+def verify(directory: Path, target: str | None, endpoint_url: str | None, channel: str, as_json: bool) -> None:
+    """Read the channel's release back from the store: every file present, right hash, size, Content-Type."""
+    from .publish import verify as run_verify
+
+    _Progress(as_json).show(run_verify(_target(_load(directory), target, endpoint_url), channel=channel))
+
+
+@click.command()
+@_target_options
+@click.option("--keep", type=click.IntRange(min=1), required=True, help="Sealed releases to keep (newest first).")
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+@_json_option
+@_user_errors
+def prune(directory: Path, target: str | None, endpoint_url: str | None, keep: int, dry_run: bool,
+          as_json: bool) -> None:
+    """Delete old releases; never one a channel points at or its predecessor."""
+    from .publish import prune as run_prune
+
+    config = _load(directory)
+    _Progress(as_json).show(run_prune(_target(config, target, endpoint_url), keep=keep, dry_run=dry_run,
+                                      grace_hours=config.publish.unsealed_grace_hours))
+
+
+@click.command()
+@_project_option
+@click.option("--target", help="The publish target (default: publish.target).")
+@click.option("--kind", type=click.Choice(["cloudfront-kvs", "origin-path", "nginx"]), default=None,
+              help="Default: nginx for file://, cloudfront-kvs for s3://.")
+@click.option("--channel", default="live", show_default=True)
+@click.option("--preview-suffix", default="", help="cloudfront-kvs: host suffix whose first label names a channel.")
+@_user_errors
+def routing(directory: Path, target: str | None, kind: str | None, channel: str, preview_suffix: str) -> None:
+    """Print the config that routes stable URLs to the channel's live release (see docs/deploy.md)."""
+    from .publish.routing import generate
+
+    config = _load(directory)
+    url = target or config.publish.target
+    kind = kind or ("cloudfront-kvs" if url.startswith("s3://") else "nginx")
+    click.echo(generate(kind, url, channel=channel, preview_suffix=preview_suffix, project_root=config.root),
+               nl=False)
+
+
+@click.group()
+def channel() -> None:
+    """Manage channels (live, and previews such as pr-42)."""
+
+
+@channel.command("rm")
+@_target_options
+@click.argument("name")
+@_json_option
+@_user_errors
+def channel_rm(directory: Path, target: str | None, endpoint_url: str | None, name: str, as_json: bool) -> None:
+    """Remove preview channel NAME (a closed pull request's); its releases become prunable. Never `live`."""
+    from .publish.operations import remove_channel
+
+    _Progress(as_json).show(remove_channel(_target(_load(directory), target, endpoint_url), channel=name))
+
+
+def register(group: click.Group) -> None:
+    """Add the publishing commands to the main `talkbuild` group."""
+    for command in (publish, releases, rollback, verify, prune, routing, channel):
+        group.add_command(command)

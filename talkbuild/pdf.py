@@ -1,0 +1,136 @@
+"""Deck -> PDF through headless Chromium (driven by Playwright), one page per slide, every build step shown."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .errors import SourceLocation, TalkbuildError
+from .models import Talk
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+READY_TIMEOUT_MS = 30_000
+"""How long a deck may take to lay out (fonts, images) before the export fails instead of printing blanks."""
+
+INSTALL_HINT = ("install Playwright's Python package (pip install playwright) and a Chromium: "
+                "your system's (e.g. apt-get install chromium) or Playwright's own (playwright install chromium)")
+
+
+class NoSuchTalk(TalkbuildError):
+    """PATH names no talk of the project: a usage error."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """What an export wrote."""
+
+    output: Path
+    pages: int
+    blocked: tuple[str, ...]
+    """Requests to the network the deck tried to make (refused: the PDF is built from local files only)."""
+
+
+def find_talk(talks: tuple[Talk, ...] | list[Talk], path: str, config: Config) -> Talk:
+    """The talk PATH names: its Markdown file (talks/intro.md), its slug (intro) or its built folder."""
+    wanted = path.strip().rstrip("/")
+    candidates = {wanted, wanted.removesuffix("/slides").removesuffix("/slides/index.html")}
+    as_path = (config.root / wanted).resolve() if not Path(wanted).is_absolute() else Path(wanted).resolve()
+    for talk in talks:
+        source = (config.root / talk.source.path).resolve()
+        if talk.slug in candidates or source == as_path:
+            return talk
+        built = (config.out_path / talk.slug).resolve()
+        if as_path in (built, built / "slides", built / "slides" / "index.html"):
+            return talk
+    known = ", ".join(sorted(t.slug for t in talks)) or "none"
+    raise NoSuchTalk(f"no talk '{path}' in this project", SourceLocation(path),
+                         hint=f"name a talk's Markdown file or its slug; talks: {known}", code="usage")
+
+
+def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfResult:
+    """Print the deck at `deck` (an index.html) to `output`; checks there is one page per slide."""
+    sync_api = _playwright()
+    blocked: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+
+            def only_local(route: Any) -> None:
+                if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+                    route.continue_()
+                else:
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", only_local)
+            page.goto(deck.resolve().as_uri())
+            try:
+                page.wait_for_selector("html[data-tb-ready]", state="attached", timeout=READY_TIMEOUT_MS)
+            except sync_api.TimeoutError:
+                raise TalkbuildError(f"the deck did not finish loading in {READY_TIMEOUT_MS // 1000} s",
+                                     SourceLocation(str(deck)),
+                                     hint="open it in a browser and look for errors in the console") from None
+            page.emulate_media(media="print")
+            data: bytes = page.pdf(prefer_css_page_size=True, print_background=True)
+            slides = int(page.evaluate("document.querySelectorAll('#tb-stage > section.slide').length"))
+        finally:
+            browser.close()
+    pages = count_pages(data)
+    want = expected_pages if expected_pages is not None else slides
+    if pages != want:
+        raise TalkbuildError(f"the PDF has {pages} pages for {want} slides", SourceLocation(str(deck)),
+                             hint="a theme's print CSS must give each slide exactly one 16:9 page")
+    _write_atomic(output, data)
+    return PdfResult(output, pages, tuple(blocked))
+
+
+def count_pages(data: bytes) -> int:
+    """Page objects in a PDF as Chromium writes it (uncompressed page dictionaries)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+
+
+def _playwright() -> Any:
+    try:
+        from playwright import sync_api
+    except ImportError:
+        raise TalkbuildError("talkbuild pdf needs Playwright, which is not installed", hint=INSTALL_HINT,
+                             code="missing-dependency") from None
+    return sync_api
+
+
+def _launch(p: Any) -> Any:
+    """The system's Chromium if there is one (TALKBUILD_CHROMIUM overrides), else Playwright's own."""
+    exe = os.environ.get("TALKBUILD_CHROMIUM") or next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
+    try:
+        if exe:
+            return p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        return p.chromium.launch(headless=True, args=CHROMIUM_ARGS)
+    except Exception as exc:  # Playwright raises its own Error for a missing or broken browser
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise TalkbuildError(f"cannot start headless Chromium ({exe or 'Playwright-managed'}): {first}",
+                             hint=INSTALL_HINT + "; or point TALKBUILD_CHROMIUM at a Chrome/Chromium binary",
+                             code="missing-dependency") from None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a PDF is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

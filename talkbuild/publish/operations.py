@@ -1,0 +1,204 @@
+"""rollback, verify, releases and prune: everything after a release exists. One pointer switch at most."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import TalkbuildError
+from .catalog import ReleaseInfo, all_pointers, list_releases, listing_problems, load_manifest, resolve_release
+from .events import Checked, Done, Event, Pruned, Switched
+from .manifest import build_info
+from .pointer import check_channel, next_pointer, read_pointer, record_history, try_switch
+from .stores import open_store
+from .stores.base import LIVE, Store, manifest_key, pointer_key, release_prefix
+
+
+class VerifyFailed(TalkbuildError):
+    """The served release differs from its manifest."""
+
+    def __init__(self, url: str, problems: list[str]) -> None:
+        shown = "\n  ".join(problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{url}: {len(problems)} problem(s):\n  {shown}{more}",
+                         hint="republish with `talkbuild publish`, or roll back with `talkbuild rollback`",
+                         code="verify")
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """How to reach a target: the URL and the options of its store."""
+
+    url: str
+    project_root: Path
+    endpoint_url: str | None = None
+    region: str | None = None
+    jobs: int = 16
+    store_options: tuple[tuple[str, Any], ...] = ()
+
+    def open(self) -> Store:
+        return open_store(self.url, self.project_root, endpoint_url=self.endpoint_url, region=self.region,
+                          jobs=self.jobs, **dict(self.store_options))
+
+
+def rollback(target: Target, *, channel: str = LIVE, to: str | None = None) -> Iterator[Event]:
+    """Point `channel` at release `to` (default: the one it served before). No upload, one switch."""
+    check_channel(channel)
+    store = target.open()
+    try:
+        current, etag = read_pointer(store, channel)
+        if current is None:
+            raise TalkbuildError(f"nothing was ever published to channel '{channel}' in {store.url}",
+                                 hint="run `talkbuild publish` first")
+        wanted = resolve_release(store, to) if to else current.previous
+        if wanted is None:
+            raise TalkbuildError(f"channel '{channel}' has no previous release", hint="pass --to RELEASE")
+        url = store.release_url(channel, wanted)
+        if wanted == current.release_id:
+            record_history(store, current)
+            store.project(channel, wanted)
+            yield Done(channel, wanted, False, url, message="already live")
+            return
+        manifest = load_manifest(store, wanted)
+        if manifest is None:
+            raise TalkbuildError(f"release {wanted} is not sealed (its upload never finished)",
+                                 hint="only sealed releases can go live; `talkbuild releases` shows them")
+        problems = listing_problems(store, manifest)
+        if problems:
+            raise TalkbuildError(f"release {wanted} is incomplete: " + "; ".join(problems[:5]),
+                                 hint="it was partly pruned or damaged; pick another with --to")
+        record_history(store, current)
+        who = build_info(target.project_root).actor
+        new = next_pointer(current, channel, wanted, commit=manifest.build.commit, branch=manifest.build.branch,
+                           who=who, reason="rollback", ci_run_url=manifest.build.ci_run_url)
+        if not try_switch(store, new, etag):
+            theirs, _ = read_pointer(store, channel)
+            if theirs is None or theirs.nonce != new.nonce:
+                raise TalkbuildError(
+                    f"channel '{channel}' moved to {theirs.release_id if theirs else 'nothing'} while rolling back; "
+                    "nothing was changed", hint="look at `talkbuild releases` and run rollback again")
+        record_history(store, new)
+        store.project(channel, wanted)
+        yield Switched(channel, wanted, new.seq, new.previous, "rollback")
+        yield Done(channel, wanted, True, url, message=f"rolled back from {current.release_id}")
+    finally:
+        store.close()
+
+
+def remove_channel(target: Target, *, channel: str) -> Iterator[Event]:
+    """Delete a preview channel's pointer (its history stays); its releases become prunable."""
+    check_channel(channel)
+    if channel == LIVE:
+        raise TalkbuildError("refusing to remove the live channel", hint="roll it back instead", code="usage")
+    store = target.open()
+    try:
+        current, _ = read_pointer(store, channel)
+        if current is None:
+            raise TalkbuildError(f"no channel named '{channel}' in {store.url}",
+                                 hint="`talkbuild releases` lists the channels")
+        store.unproject(channel)
+        store.delete([pointer_key(channel)])
+        yield Done(channel, current.release_id, True, store.url, message=f"removed channel '{channel}'")
+    finally:
+        store.close()
+
+
+def verify(target: Target, *, channel: str = LIVE) -> Iterator[Event]:
+    """Read the channel's release back from the store; raise VerifyFailed unless every file is right."""
+    check_channel(channel)
+    store = target.open()
+    try:
+        current, _ = read_pointer(store, channel)
+        if current is None:
+            raise TalkbuildError(f"nothing was ever published to channel '{channel}' in {store.url}",
+                                 hint="run `talkbuild publish` first")
+        rid = current.release_id
+        manifest = load_manifest(store, rid)
+        if manifest is None:
+            raise VerifyFailed(store.url, [f"channel '{channel}' points at release {rid}, which is not sealed"])
+        problems: list[str] = []
+        served = store.projection(channel)
+        if served is not None and served != rid:
+            problems.append(f"the served link for '{channel}' shows {served}, the pointer says {rid} "
+                            "(rerun `talkbuild publish` or `talkbuild rollback --to` to repair)")
+        prefix = release_prefix(rid)
+        expected = {prefix + f.path for f in manifest.files}
+        problems.extend(f"{o.key[len(prefix):]}: not in the manifest" for o in store.list_objects(prefix)
+                        if o.key not in expected)
+        total = len(manifest.files)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, target.jobs)) as pool:
+            futures = {pool.submit(store.read_back, prefix + f.path): f for f in manifest.files}
+            for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+                entry = futures[future]
+                got = future.result()
+                problem = None
+                if got is None:
+                    problem = "missing"
+                elif got.size != entry.size:
+                    problem = f"{got.size} bytes, expected {entry.size}"
+                elif got.sha256 != entry.sha256:
+                    problem = f"content differs (sha256 {got.sha256[:12]}, expected {entry.sha256[:12]})"
+                elif got.content_type is not None and got.content_type != entry.content_type:
+                    problem = f"Content-Type {got.content_type!r}, expected {entry.content_type!r}"
+                if problem:
+                    problems.append(f"{entry.path}: {problem}")
+                yield Checked(entry.path, problem is None, problem, done, total)
+        if problems:
+            raise VerifyFailed(f"{store.url}{prefix}", sorted(problems))
+        yield Done(channel, rid, False, store.release_url(channel, rid), message=f"verified {total} files")
+    finally:
+        store.close()
+
+
+def releases(target: Target) -> list[ReleaseInfo]:
+    """Every release in the target, newest first."""
+    store = target.open()
+    try:
+        return list_releases(store)
+    finally:
+        store.close()
+
+
+def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool = False,
+          now: float | None = None) -> Iterator[Pruned]:
+    """Delete sealed releases beyond the newest `keep` and unsealed ones older than the grace period.
+
+    Never deletes a release a channel points at, or the one it pointed at before (the rollback target).
+    """
+    if keep < 1:
+        raise TalkbuildError("--keep must be at least 1")
+    store = target.open()
+    try:
+        now = time.time() if now is None else now
+        sealed_kept = 0
+        for info in list_releases(store):
+            if info.sealed:
+                sealed_kept += 1
+                if sealed_kept <= keep:
+                    continue
+            elif now - info.modified < grace_hours * 3600:
+                continue  # maybe still being uploaded by a publisher that is running right now
+            # Re-read the pointers just before deleting: a release that became referenced is kept.
+            if info.release_id in _protected(store):
+                continue
+            if not dry_run:
+                # The seal goes first: a release without it is never made live, so the rest can follow.
+                store.delete([manifest_key(info.release_id)])
+                store.delete_release(info.release_id)
+            yield Pruned(info.release_id, info.sealed, info.files)
+    finally:
+        store.close()
+
+
+def _protected(store: Store) -> set[str]:
+    keep: set[str] = set()
+    for pointer in all_pointers(store).values():
+        keep.add(pointer.release_id)
+        if pointer.previous:
+            keep.add(pointer.previous)
+    return keep

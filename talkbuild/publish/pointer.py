@@ -1,0 +1,101 @@
+"""Channel pointers: the one mutable object per channel, switched by a single conditional write."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from ..errors import ConfigError, TalkbuildError
+from .content_types import NO_STORE
+from .stores.base import Store, history_key, pointer_key
+
+JSON = "application/json; charset=utf-8"
+CHANNEL_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
+
+
+@dataclass(frozen=True, slots=True)
+class Pointer:
+    """Which release a channel serves, and how it got there."""
+
+    channel: str
+    release_id: str
+    seq: int
+    """1 for a channel's first switch, +1 for every switch after; history/<channel>/<seq> records each."""
+    previous: str | None
+    commit: str | None
+    branch: str | None
+    time: str
+    who: str | None
+    reason: str
+    """"publish" or "rollback"."""
+    ci_run_url: str | None = None
+    nonce: str = ""
+    """Unique per write, so a publisher whose response was lost can recognise its own switch."""
+
+    def to_json(self) -> bytes:
+        return json.dumps({"schema": 1, **asdict(self)}, indent=1, sort_keys=True).encode() + b"\n"
+
+    @classmethod
+    def from_json(cls, raw: bytes, where: str) -> Pointer:
+        try:
+            data = json.loads(raw)
+            data.pop("schema", None)
+            return cls(**data)
+        except (ValueError, TypeError) as exc:
+            raise TalkbuildError(f"corrupt pointer: {exc}",
+                                 hint=f"inspect {where}; restore it from history/") from None
+
+
+def check_channel(channel: str) -> str:
+    if not CHANNEL_RE.fullmatch(channel):
+        raise ConfigError(f"invalid channel name '{channel}'",
+                          hint="use lowercase letters, digits, '.', '_' or '-' (e.g. live, pr-42)")
+    return channel
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def next_pointer(current: Pointer | None, channel: str, release_id: str, *, commit: str | None,
+                 branch: str | None, who: str | None, reason: str, ci_run_url: str | None) -> Pointer:
+    return Pointer(channel, release_id, (current.seq if current else 0) + 1,
+                   current.release_id if current else None, commit, branch, now(), who, reason,
+                   ci_run_url, uuid.uuid4().hex)
+
+
+def read_pointer(store: Store, channel: str) -> tuple[Pointer | None, str | None]:
+    """The channel's pointer and its version tag (for the conditional write), or (None, None)."""
+    got = store.get(pointer_key(channel))
+    if got is None:
+        return None, None
+    return Pointer.from_json(got[0], f"{store.url}{pointer_key(channel)}"), got[1]
+
+
+def try_switch(store: Store, new: Pointer, etag: str | None) -> bool:
+    """ONE conditional write; False when the pointer moved since it was read (re-read and decide)."""
+    return store.put_if(pointer_key(new.channel), new.to_json(), if_match=etag, content_type=JSON,
+                        cache_control=NO_STORE)
+
+
+def record_history(store: Store, pointer: Pointer) -> None:
+    """Append a pointer state to the channel's history; a no-op when that entry already exists."""
+    store.put_if(history_key(pointer.channel, pointer.seq), pointer.to_json(), if_match=None,
+                 content_type=JSON, cache_control=NO_STORE)
+
+
+def read_history(store: Store, channel: str) -> list[Pointer]:
+    """Every recorded switch of a channel, oldest first."""
+    entries = []
+    for name in store.list_names(f"history/{channel}/"):
+        got = store.get(f"history/{channel}/{name}")
+        if got is not None:
+            entries.append(Pointer.from_json(got[0], f"{store.url}history/{channel}/{name}"))
+    return sorted(entries, key=lambda p: p.seq)
+
+
+def channels(store: Store) -> list[str]:
+    return [n.removesuffix(".json") for n in store.list_names("pointers/") if n.endswith(".json")]

@@ -1,0 +1,190 @@
+"""Generated configs that route a site's stable URLs to the release a channel's pointer names.
+
+Each release is browsable as-is under `releases/<id>/` (all site URLs are relative). These generators
+give visitors stable URLs on top: see docs/deploy.md "Routing" for the trade-offs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..errors import ConfigError, did_you_mean
+from .content_types import is_fingerprinted
+from .stores.base import LIVE
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """Where a stable URL goes: a key in the bucket, or a redirect (a folder without its trailing slash)."""
+
+    key: str | None = None
+    redirect: str | None = None
+
+
+def route(uri: str, kvs_value: str, prefix: str = "") -> Routed:
+    """The reference of what the generated CloudFront Function does (tests compare the two)."""
+    release_id = kvs_value.split(":", 1)[-1]
+    last = uri.rsplit("/", 1)[-1]
+    if uri.endswith("/"):
+        uri += "index.html"
+    elif "." not in last:
+        return Routed(redirect=uri + "/")
+    return Routed(key=f"{prefix}releases/{release_id}{uri}")
+
+
+_VIEWER_REQUEST = """\
+// talkbuild: CloudFront Function (runtime cloudfront-js-2.0), event type viewer-request.
+// Associate the KeyValueStore kept in sync from the pointer (see sync-edge.sh). Its key {channel_json}
+// holds "<seq>:<release id>". The rewritten URI names the release, so edge caches never mix releases and
+// a switch needs no invalidation.
+import cf from 'cloudfront';
+
+const kvs = cf.kvs();
+const PREFIX = {prefix_json};          // the bucket prefix of the target, '' for the bucket's root
+const CHANNEL = {channel_json};        // the channel this distribution serves
+const PREVIEW_SUFFIX = {preview_json}; // e.g. '.preview.example.org': pr-42.preview.example.org -> channel pr-42
+
+async function handler(event) {{
+  const request = event.request;
+  let uri = request.uri;
+  let channel = CHANNEL;
+  const host = (request.headers.host && request.headers.host.value) || '';
+  if (PREVIEW_SUFFIX && host.endsWith(PREVIEW_SUFFIX)) {{
+    channel = host.slice(0, -PREVIEW_SUFFIX.length);
+  }}
+  let value;
+  try {{
+    value = await kvs.get(channel);
+  }} catch (err) {{
+    return {{ statusCode: 404, statusDescription: 'Not Found' }};
+  }}
+  const releaseId = value.slice(value.indexOf(':') + 1);
+  const last = uri.slice(uri.lastIndexOf('/') + 1);
+  if (uri.endsWith('/')) {{
+    uri += 'index.html';
+  }} else if (!last.includes('.')) {{
+    // a folder without its slash: redirect, so the page's relative links resolve against the folder
+    return {{ statusCode: 301, statusDescription: 'Moved Permanently',
+             headers: {{ location: {{ value: uri + '/' }} }} }};
+  }}
+  request.uri = '/' + PREFIX + 'releases/' + releaseId + uri;
+  return request;
+}}
+"""
+
+_VIEWER_RESPONSE = """\
+// talkbuild: CloudFront Function (runtime cloudfront-js-2.0), event type viewer-response.
+// Release files are immutable under their release URL, but visitors reach them through stable URLs
+// that change meaning on every switch: unless the name is fingerprinted, let browsers revalidate.
+const FINGERPRINT = /[.-][0-9a-f]{8,}\\.[a-z0-9]+$/;
+
+function handler(event) {
+  const response = event.response;
+  const name = event.request.uri.slice(event.request.uri.lastIndexOf('/') + 1).toLowerCase();
+  const cc = response.headers['cache-control'];
+  if (cc && cc.value.includes('immutable') && !FINGERPRINT.test(name)) {
+    response.headers['cache-control'] = { value: 'public, max-age=0, must-revalidate' };
+  }
+  return response;
+}
+"""
+
+_SYNC_KVS = """\
+#!/bin/sh
+# talkbuild: copy the {channel} pointer into the CloudFront KeyValueStore. Idempotent; never moves the
+# edge backwards (the value carries the pointer's sequence number). Run it after every publish and
+# rollback, and from a schedule to repair a crash between the pointer switch and this step.
+set -eu
+: "${{KVS_ARN:?set KVS_ARN to the KeyValueStore ARN}}"
+NEW=$(aws s3 cp "{pointer_url}" - | python3 -c 'import json,sys; p=json.load(sys.stdin); print("%d:%s" % (p["seq"], p["release_id"]))')
+CUR=$(aws cloudfront-keyvaluestore get-key --kvs-arn "$KVS_ARN" --key {channel} --query Value --output text 2>/dev/null || echo "0:")
+if [ "${{CUR%%:*}}" -ge "${{NEW%%:*}}" ]; then echo "edge already at $CUR"; exit 0; fi
+ETAG=$(aws cloudfront-keyvaluestore describe-key-value-store --kvs-arn "$KVS_ARN" --query ETag --output text)
+aws cloudfront-keyvaluestore put-key --kvs-arn "$KVS_ARN" --key {channel} --value "$NEW" --if-match "$ETAG" >/dev/null
+echo "edge now at $NEW"
+"""
+
+_ORIGIN_PATH = """\
+#!/bin/sh
+# talkbuild: point a CloudFront distribution's S3 origin at the {channel} pointer's release (origin-path
+# switch), then invalidate everything. Simple, but takes minutes and serves a mix while edges update.
+set -eu
+: "${{DISTRIBUTION_ID:?set DISTRIBUTION_ID}}"
+RELEASE=$(aws s3 cp "{pointer_url}" - | python3 -c 'import json,sys; print(json.load(sys.stdin)["release_id"])')
+aws cloudfront get-distribution-config --id "$DISTRIBUTION_ID" > dist.json
+ETAG=$(python3 -c 'import json; print(json.load(open("dist.json"))["ETag"])')
+python3 - "$RELEASE" <<'PY'
+import json, sys
+d = json.load(open("dist.json"))["DistributionConfig"]
+for origin in d["Origins"]["Items"]:
+    origin["OriginPath"] = "/{prefix}releases/" + sys.argv[1]
+json.dump(d, open("dist-new.json", "w"))
+PY
+aws cloudfront update-distribution --id "$DISTRIBUTION_ID" --if-match "$ETAG" \\
+  --distribution-config file://dist-new.json >/dev/null
+aws cloudfront wait distribution-deployed --id "$DISTRIBUTION_ID"
+aws cloudfront create-invalidation --distribution-id "$DISTRIBUTION_ID" --paths '/*' >/dev/null
+echo "origin now at releases/$RELEASE"
+"""
+
+_NGINX = """\
+# talkbuild: serve the live channel of {root} (the `current` link is swapped atomically by rename).
+server {{
+    listen 80;
+    server_name talks.example.org;
+    root {root}/current;
+    index index.html;
+    # nginx resolves the link per request; do not cache open files across a switch
+    open_file_cache off;
+    location / {{
+        try_files $uri $uri/ =404;
+        add_header Cache-Control "public, max-age=0, must-revalidate";
+    }}
+}}
+# previews: {root}/channels/<name> links, e.g. pr-42.preview.example.org
+server {{
+    listen 80;
+    server_name ~^(?<channel>[a-z0-9][a-z0-9._-]*)\\.preview\\.example\\.org$;
+    root {root}/channels/$channel;
+    index index.html;
+    open_file_cache off;
+    location / {{ try_files $uri $uri/ =404; add_header Cache-Control "no-cache"; }}
+}}
+"""
+
+KINDS = ("cloudfront-kvs", "origin-path", "nginx")
+
+
+def generate(kind: str, target: str, *, channel: str = LIVE, preview_suffix: str = "",
+             project_root: Path | None = None) -> str:
+    """The config (or script) for one routing kind, for this target and channel."""
+    if kind not in KINDS:
+        raise ConfigError(f"unknown routing kind '{kind}'", hint=did_you_mean(kind, KINDS) or ", ".join(KINDS))
+    parts = urlsplit(target if "://" in target else "file://" + target)
+    if kind == "nginx":
+        if parts.scheme != "file":
+            raise ConfigError("the nginx config is for a file:// target", hint="use --kind cloudfront-kvs for S3")
+        path = Path(parts.netloc + parts.path) if parts.netloc else Path(parts.path)
+        root = path if path.is_absolute() else (project_root or Path.cwd()) / path
+        return _NGINX.format(root=root.resolve())
+    if parts.scheme != "s3":
+        raise ConfigError(f"'{kind}' routing is for an s3:// target", hint="use --kind nginx for a folder")
+    prefix = parts.path.strip("/") + "/" if parts.path.strip("/") else ""
+    pointer_url = f"s3://{parts.netloc}/{prefix}pointers/{channel}.json"
+    if kind == "origin-path":
+        return _ORIGIN_PATH.format(channel=channel, pointer_url=pointer_url, prefix=prefix)
+    function = _VIEWER_REQUEST.format(prefix_json=json.dumps(prefix), channel_json=json.dumps(channel),
+                                      preview_json=json.dumps(preview_suffix))
+    return ("// ===== viewer-request.js =====\n" + function + "\n// ===== viewer-response.js =====\n"
+            + _VIEWER_RESPONSE + "\n# ===== sync-edge.sh =====\n"
+            + _SYNC_KVS.format(channel=channel, pointer_url=pointer_url))
+
+
+def viewer_cache_control(name: str, cache_control: str) -> str:
+    """The reference of the generated viewer-response function."""
+    if "immutable" in cache_control and not is_fingerprinted(name):
+        return "public, max-age=0, must-revalidate"
+    return cache_control

@@ -1,0 +1,105 @@
+"""The storage interface every publish target implements, and the layout shared by all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..manifest import FileEntry
+
+LIVE = "live"
+
+# Keys, relative to the target's root (a folder, or a bucket prefix). See docs/deploy.md "Layout".
+RELEASES = "releases/"
+
+
+def release_prefix(release_id: str) -> str:
+    return f"releases/{release_id}/"
+
+
+def manifest_key(release_id: str) -> str:
+    """The seal: written last, so a release without it is unfinished and never goes live."""
+    return f"manifests/{release_id}.json"
+
+
+def pointer_key(channel: str) -> str:
+    return f"pointers/{channel}.json"
+
+
+def history_key(channel: str, seq: int) -> str:
+    return f"history/{channel}/{seq:010d}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    """What a listing says about one stored object."""
+
+    key: str
+    size: int
+    modified: float
+    """Seconds since the epoch."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """What the store actually serves for one key, read back in full (for verify)."""
+
+    key: str
+    size: int
+    sha256: str
+    content_type: str | None
+    """None where the store keeps no headers (a local folder: the web server decides)."""
+
+
+class Store(Protocol):
+    """A place releases are written to. Keys are POSIX paths relative to the target's root."""
+
+    url: str
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        """The object's bytes and a version tag for `put_if`, or None when it does not exist."""
+
+    def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
+               cache_control: str) -> bool:
+        """Write only if the object's version is `if_match` (None: only if it does not exist).
+
+        False means the condition failed (someone else wrote first); the caller re-reads and decides.
+        """
+
+    def upload(self, key: str, source: Path, entry: FileEntry) -> int:
+        """Write a release file from disk; returns the bytes sent."""
+
+    def copy(self, source_key: str, key: str, entry: FileEntry) -> None:
+        """Copy an already stored file server-side (S3 CopyObject, a hard link on disk)."""
+
+    def list_objects(self, prefix: str) -> Iterator[ObjectInfo]:
+        """Every object under `prefix` (recursively)."""
+
+    def list_names(self, prefix: str) -> list[str]:
+        """Immediate children of `prefix` (names of folders and files, without the prefix)."""
+
+    def read_back(self, key: str) -> StoredFile | None:
+        """Read an object in full and hash it, as a visitor would get it."""
+
+    def delete(self, keys: list[str]) -> None:
+        """Delete these objects (missing ones are fine)."""
+
+    def delete_release(self, release_id: str) -> None:
+        """Delete every file under a release's prefix (its manifest is deleted separately, first)."""
+
+    def project(self, channel: str, release_id: str) -> None:
+        """Make a channel's release visible where the store serves it directly (symlinks on disk)."""
+
+    def unproject(self, channel: str) -> None:
+        """Stop serving a removed channel where the store serves it directly."""
+
+    def projection(self, channel: str) -> str | None:
+        """The release a channel's served view shows now, when the store has such a view."""
+
+    def release_url(self, channel: str, release_id: str) -> str:
+        """Where to look at a release of a channel."""
+
+    def close(self) -> None:
+        """Release connections and locks."""

@@ -1,0 +1,176 @@
+"""A folder target (file://): releases as folders, a `current` symlink swapped by rename for the live channel."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..manifest import FileEntry, file_sha256
+from .base import LIVE, ObjectInfo, StoredFile, release_prefix
+
+TMP_MARK = ".talkbuild-tmp."
+"""Temporary files are named so; listings ignore them and a rename makes them real."""
+
+
+class LocalStore:
+    """Publishes into a folder. Conditional writes are serialised by an flock on `<root>/.lock`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.url = root.as_uri()
+        root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.root / key
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        try:
+            body = self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+        return body, hashlib.sha256(body).hexdigest()[:32]
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        # flock is released by the kernel when a process dies, so a SIGKILLed publisher never wedges others.
+        with (self.root / ".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
+               cache_control: str) -> bool:
+        with self._locked():
+            current = self.get(key)
+            if (current is not None) if if_match is None else (current is None or current[1] != if_match):
+                return False
+            if key.startswith("manifests/"):
+                # Release files are renamed into place without fsync (fast); flush them all once before
+                # the seal, so after a power cut a sealed release never has empty files.
+                os.sync()
+            _write_atomic(self._path(key), body, durable=True)
+            return True
+
+    def upload(self, key: str, source: Path, entry: FileEntry) -> int:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(TMP_MARK + uuid.uuid4().hex)
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+        return entry.size
+
+    def copy(self, source_key: str, key: str, entry: FileEntry) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(TMP_MARK + uuid.uuid4().hex)
+        try:
+            # Release files are never modified in place, so sharing an inode between releases is safe.
+            os.link(self._path(source_key), tmp)
+        except OSError:
+            shutil.copyfile(self._path(source_key), tmp)
+        os.replace(tmp, target)
+
+    def list_objects(self, prefix: str) -> Iterator[ObjectInfo]:
+        base = self._path(prefix)
+        if not base.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if name.startswith(TMP_MARK):
+                    continue
+                full = Path(dirpath) / name
+                st = full.stat()
+                yield ObjectInfo(full.relative_to(self.root).as_posix(), st.st_size, st.st_mtime)
+
+    def list_names(self, prefix: str) -> list[str]:
+        base = self._path(prefix)
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if not p.name.startswith(TMP_MARK))
+
+    def read_back(self, key: str) -> StoredFile | None:
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        return StoredFile(key, path.stat().st_size, file_sha256(path), None)
+
+    def delete(self, keys: list[str]) -> None:
+        dirs: set[Path] = set()
+        for key in keys:
+            path = self._path(key)
+            path.unlink(missing_ok=True)
+            dirs.add(path.parent)
+        # Remove the folders left empty, deepest first, but never the target's own top-level folders.
+        for d in sorted(dirs, key=lambda p: len(p.parts), reverse=True):
+            while d != self.root and d.parent != self.root and d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
+                d = d.parent
+
+    def delete_release(self, release_id: str) -> None:
+        """Faster than listing: the whole folder goes, temporaries of crashed runs included."""
+        shutil.rmtree(self._path(release_prefix(release_id)), ignore_errors=True)
+
+    def _link(self, channel: str) -> tuple[Path, str]:
+        if channel == LIVE:
+            return self.root / "current", "releases/{}"
+        return self.root / "channels" / channel, "../releases/{}"
+
+    def project(self, channel: str, release_id: str) -> None:
+        link, pattern = self._link(channel)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if self.projection(channel) == release_id:
+            return
+        tmp = link.with_name(TMP_MARK + uuid.uuid4().hex)
+        os.symlink(pattern.format(release_id), tmp)
+        # rename(2) replaces the old link in one step: a request sees the old or the new release, never none.
+        os.replace(tmp, link)
+        _fsync_dir(link.parent)
+
+    def unproject(self, channel: str) -> None:
+        link, _ = self._link(channel)
+        link.unlink(missing_ok=True)
+        _fsync_dir(link.parent)
+
+    def projection(self, channel: str) -> str | None:
+        link, _ = self._link(channel)
+        try:
+            return Path(os.readlink(link)).name
+        except OSError:
+            return None
+
+    def release_url(self, channel: str, release_id: str) -> str:
+        link, _ = self._link(channel)
+        return link.as_uri()
+
+    def close(self) -> None:
+        pass
+
+
+def _write_atomic(path: Path, body: bytes, *, durable: bool) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(TMP_MARK + uuid.uuid4().hex)
+    with tmp.open("wb") as f:
+        f.write(body)
+        if durable:
+            f.flush()
+            os.fsync(f.fileno())
+    os.replace(tmp, path)
+    if durable:
+        _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

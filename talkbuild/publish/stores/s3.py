@@ -1,0 +1,203 @@
+"""An S3 target (s3://bucket/prefix): conditional PUTs for the pointer, CopyObject for unchanged files."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ...errors import ConfigError, TalkbuildError
+from ..manifest import FileEntry
+from .base import ObjectInfo, StoredFile, release_prefix
+
+LOST_RACE_STATUS = frozenset({404, 409, 412})
+"""A conditional write that failed because someone else wrote: 412 (AWS, SeaweedFS), 409 on AWS under
+concurrency (ConditionalRequestConflict), 404 from AWS for If-Match on a missing key."""
+
+
+class S3Store:
+    """Publishes under `s3://bucket/prefix/`. Credentials come from the standard AWS chain only."""
+
+    def __init__(self, bucket: str, prefix: str, *, endpoint_url: str | None = None, region: str | None = None,
+                 jobs: int = 16, max_attempts: int = 8, connect_timeout: float = 10.0,
+                 read_timeout: float = 60.0) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.endpoint_url = endpoint_url
+        self.url = f"s3://{bucket}/{self.prefix}"
+        # "standard" retries 500/502/503/504, SlowDown/throttling, resets and read timeouts with jittered
+        # exponential backoff; a conditional write retried after a lost response comes back 412 and the
+        # pointer logic recognises its own write by its nonce.
+        config = Config(
+            s3={"addressing_style": "path"} if endpoint_url else {},
+            retries={"mode": "standard", "max_attempts": max_attempts},
+            connect_timeout=connect_timeout, read_timeout=read_timeout,
+            max_pool_connections=jobs + 4, signature_version="s3v4",
+        )
+        self.client: Any = boto3.client("s3", endpoint_url=endpoint_url, region_name=region or "us-east-1",
+                                        config=config)
+
+    def _key(self, key: str) -> str:
+        return self.prefix + key
+
+    def _call(self, what: str, fn: Any, **kwargs: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return fn(Bucket=self.bucket, **kwargs)
+        except ClientError as exc:
+            err = exc.response.get("Error", {})
+            code = err.get("Code", "?")
+            if code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket"):
+                raise ConfigError(f"{self.url}: {what}: {code}: {err.get('Message', '')}".rstrip(": "),
+                                  hint="check the bucket name, --endpoint-url and the AWS credentials") from None
+            raise
+        except BotoCoreError as exc:
+            raise TalkbuildError(f"{self.url}: {what} failed after retries: {exc}",
+                                 hint="the store is unreachable or failing; nothing was switched, rerun later") from None
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            out = self._call("read " + key, self.client.get_object, Key=self._key(key))
+        except ClientError as exc:
+            if _status(exc) == 404:
+                return None
+            raise self._failed("read " + key, exc) from None
+        return out["Body"].read(), str(out["ETag"])
+
+    def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
+               cache_control: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        cond = {"IfMatch": if_match} if if_match is not None else {"IfNoneMatch": "*"}
+        try:
+            self._call("write " + key, self.client.put_object, Key=self._key(key), Body=body,
+                       ContentType=content_type, CacheControl=cache_control, **cond)
+        except ClientError as exc:
+            if _status(exc) in LOST_RACE_STATUS:
+                return False
+            raise self._failed("write " + key, exc) from None
+        return True
+
+    def upload(self, key: str, source: Path, entry: FileEntry) -> int:
+        from botocore.exceptions import ClientError
+
+        with source.open("rb") as body:
+            try:
+                # The server checks the SHA-256 we send, so a corrupted upload is refused, not stored.
+                self._call("upload " + key, self.client.put_object, Key=self._key(key), Body=body,
+                           ContentType=entry.content_type, CacheControl=entry.cache_control,
+                           Metadata={"sha256": entry.sha256},
+                           ChecksumSHA256=base64.b64encode(bytes.fromhex(entry.sha256)).decode())
+            except ClientError as exc:
+                raise self._failed("upload " + key, exc) from None
+        return entry.size
+
+    def copy(self, source_key: str, key: str, entry: FileEntry) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            self._call("copy " + key, self.client.copy_object, Key=self._key(key),
+                       CopySource={"Bucket": self.bucket, "Key": self._key(source_key)},
+                       MetadataDirective="REPLACE", ContentType=entry.content_type,
+                       CacheControl=entry.cache_control, Metadata={"sha256": entry.sha256})
+        except ClientError as exc:
+            raise self._failed("copy " + key, exc) from None
+
+    def list_objects(self, prefix: str) -> Iterator[ObjectInfo]:
+        from botocore.exceptions import ClientError
+
+        token: dict[str, str] = {}
+        while True:
+            try:
+                page = self._call("list " + prefix, self.client.list_objects_v2, Prefix=self._key(prefix), **token)
+            except ClientError as exc:
+                raise self._failed("list " + prefix, exc) from None
+            for obj in page.get("Contents", []):
+                yield ObjectInfo(obj["Key"][len(self.prefix):], int(obj["Size"]), obj["LastModified"].timestamp())
+            if not page.get("IsTruncated"):
+                return
+            token = {"ContinuationToken": page["NextContinuationToken"]}
+
+    def list_names(self, prefix: str) -> list[str]:
+        from botocore.exceptions import ClientError
+
+        names: set[str] = set()
+        token: dict[str, str] = {}
+        full = self._key(prefix)
+        while True:
+            try:
+                page = self._call("list " + prefix, self.client.list_objects_v2, Prefix=full, Delimiter="/", **token)
+            except ClientError as exc:
+                raise self._failed("list " + prefix, exc) from None
+            names.update(p["Prefix"][len(full):].rstrip("/") for p in page.get("CommonPrefixes", []))
+            names.update(o["Key"][len(full):] for o in page.get("Contents", []))
+            if not page.get("IsTruncated"):
+                return sorted(n for n in names if n)
+            token = {"ContinuationToken": page["NextContinuationToken"]}
+
+    def read_back(self, key: str) -> StoredFile | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            out = self._call("read " + key, self.client.get_object, Key=self._key(key))
+        except ClientError as exc:
+            if _status(exc) == 404:
+                return None
+            raise self._failed("read " + key, exc) from None
+        h = hashlib.sha256()
+        size = 0
+        for chunk in iter(lambda: out["Body"].read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+        return StoredFile(key, size, h.hexdigest(), out.get("ContentType"))
+
+    def delete(self, keys: list[str]) -> None:
+        from botocore.exceptions import ClientError
+
+        for i in range(0, len(keys), 1000):
+            batch = [{"Key": self._key(k)} for k in keys[i:i + 1000]]
+            try:
+                out = self._call("delete", self.client.delete_objects, Delete={"Objects": batch, "Quiet": True})
+            except ClientError as exc:
+                raise self._failed("delete", exc) from None
+            if out.get("Errors"):
+                first = out["Errors"][0]
+                raise TalkbuildError(f"{self.url}: could not delete {first.get('Key')}: {first.get('Message')}",
+                                     hint="check the delete permission of these credentials")
+
+    def delete_release(self, release_id: str) -> None:
+        self.delete([o.key for o in self.list_objects(release_prefix(release_id))])
+
+    def project(self, channel: str, release_id: str) -> None:
+        pass  # visitors are routed by the edge (docs/deploy.md "Routing"), not by the bucket
+
+    def unproject(self, channel: str) -> None:
+        pass
+
+    def projection(self, channel: str) -> str | None:
+        return None
+
+    def release_url(self, channel: str, release_id: str) -> str:
+        key = self._key(release_prefix(release_id)) + "index.html"
+        if self.endpoint_url:
+            return f"{self.endpoint_url.rstrip('/')}/{self.bucket}/{key}"
+        return f"https://{self.bucket}.s3.amazonaws.com/{key}"
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _failed(self, what: str, exc: Exception) -> TalkbuildError:
+        return TalkbuildError(f"{self.url}: {what} failed: {exc}",
+                              hint="nothing was switched; rerun when the store is healthy")
+
+
+def _status(exc: Any) -> int:
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))

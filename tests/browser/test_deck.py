@@ -1,0 +1,210 @@
+"""The deck viewer in real headless Chromium: keys, URLs, steps, overview, presenter, print, accessibility."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from decks import DEMO_SLIDES, SHOWN_STEPS, current, pdf_pages, visible_fragments, wait_ready
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+N = len(DEMO_SLIDES)
+
+
+@pytest.fixture
+def deck(page: Any, demo_site: Path, static_server: Any) -> Any:
+    base = static_server(demo_site)
+    page.deck_url = base + "demo/slides/"
+    page.goto(page.deck_url)
+    wait_ready(page)
+    yield page
+    assert page.outside_requests == [], "the deck must not reach beyond 127.0.0.1"
+
+
+def hash_of(page: Any) -> str:
+    return str(page.evaluate("location.hash"))
+
+
+def test_keyboard_navigation_changes_the_visible_slide_and_the_url(deck: Any) -> None:
+    assert current(deck) == "title"
+    expect(deck.locator("#title")).to_be_visible()
+    expect(deck.locator("#opening")).to_be_hidden()
+    deck.keyboard.press("ArrowRight")
+    assert current(deck) == "opening" and hash_of(deck) == "#opening"
+    expect(deck.locator("#opening")).to_be_visible()
+    expect(deck.locator("#title")).to_be_hidden()
+    assert deck.locator("#tb-counter").inner_text() == f"2 / {N}"
+    assert deck.locator("#tb-section").inner_text() == "Opening"
+    deck.keyboard.press("PageDown")
+    assert current(deck) == "build-steps"
+    deck.keyboard.press("PageUp")
+    assert current(deck) == "opening"
+    deck.keyboard.press("Space")
+    assert current(deck) == "build-steps"
+    deck.keyboard.press("Shift+Space")
+    assert current(deck) == "opening"
+    deck.keyboard.press("End")
+    assert current(deck) == "the-end" and hash_of(deck) == "#the-end"
+    deck.keyboard.press("Home")
+    assert current(deck) == "title"
+    deck.keyboard.press("ArrowLeft")  # at the start: stays
+    assert current(deck) == "title"
+
+
+def test_inactive_slides_are_inert_and_hidden_and_changes_are_announced(deck: Any) -> None:
+    deck.keyboard.press("ArrowRight")
+    states = deck.evaluate("""[...document.querySelectorAll('#tb-stage > section')].map(
+        s => [s.id, s.inert, s.getAttribute('aria-hidden')])""")
+    assert states[1] == ["opening", False, None]
+    assert all(inert and hidden == "true" for sid, inert, hidden in states if sid != "opening")
+    assert deck.locator("#tb-status").inner_text() == f"Slide 2 of {N}: Opening"
+    assert deck.locator("#tb-status").get_attribute("aria-live") == "polite"
+    assert deck.locator("[role=application]").count() == 0
+    assert deck.locator("html").get_attribute("lang") == "en-GB"
+    assert deck.locator("#slide-5 h3").text_content() == "Slide 5"  # untitled: a visually hidden heading
+    assert deck.evaluate("document.querySelectorAll('#tb-stage > section:not([aria-labelledby])').length") == 0
+
+
+def test_deep_links_open_the_right_slide_and_reload_keeps_it(deck: Any) -> None:
+    deck.goto(deck.deck_url + "#/4")
+    wait_ready(deck)
+    assert current(deck) == "pauses"
+    deck.goto(deck.deck_url + "#the-end")
+    assert current(deck) == "the-end"
+    deck.goto(deck.deck_url + "#build-steps/2")
+    assert current(deck) == "build-steps" and visible_fragments(deck) == 2
+    deck.reload()
+    wait_ready(deck)
+    assert current(deck) == "build-steps" and visible_fragments(deck) == 2
+    deck.goto(deck.deck_url + "#/3/1")
+    assert current(deck) == "build-steps" and visible_fragments(deck) == 1
+
+
+def test_back_and_forward_move_between_slides(deck: Any) -> None:
+    for _ in range(3):
+        deck.keyboard.press("ArrowRight")
+    assert current(deck) == "build-steps" and visible_fragments(deck) == 1
+    deck.go_back()
+    assert current(deck) == "opening"
+    deck.go_back()
+    assert current(deck) == "title"
+    deck.go_forward()
+    assert current(deck) == "opening"
+
+
+def test_fragments_step_one_at_a_time_and_the_url_carries_the_step(deck: Any) -> None:
+    deck.goto(deck.deck_url + "#build-steps")
+    assert visible_fragments(deck) == 0
+    expect(deck.locator("#build-steps li").first).to_be_hidden()
+    for step in (1, 2, 3):
+        deck.keyboard.press("ArrowRight")
+        assert current(deck) == "build-steps" and visible_fragments(deck) == step
+        assert hash_of(deck) == f"#build-steps/{step}"
+    expect(deck.locator("#build-steps li").nth(2)).to_be_visible()
+    deck.keyboard.press("ArrowRight")
+    assert current(deck) == "pauses" and visible_fragments(deck) == 0
+    expect(deck.locator("#pauses .fragment")).to_be_hidden()
+    deck.keyboard.press("ArrowRight")  # the pandoc pause
+    expect(deck.locator("#pauses .fragment")).to_be_visible()
+    deck.keyboard.press("ArrowLeft")
+    deck.keyboard.press("ArrowLeft")  # back onto the list slide: it arrives fully built
+    assert current(deck) == "build-steps" and visible_fragments(deck) == 3
+
+
+def test_overview_shows_every_slide_and_jumps_by_click_or_keyboard(deck: Any) -> None:
+    deck.keyboard.press("o")
+    assert deck.evaluate("document.documentElement.classList.contains('tb-overview')")
+    assert all(deck.locator(f"#{sid}").is_visible() for sid in DEMO_SLIDES)
+    deck.locator("#pauses .tb-pick").click()
+    assert current(deck) == "pauses" and hash_of(deck) == "#pauses"
+    expect(deck.locator("#opening")).to_be_hidden()
+    deck.keyboard.press("Escape")
+    assert deck.evaluate("document.activeElement.getAttribute('aria-label')") == "Slide 4: Pauses"
+    deck.keyboard.press("ArrowRight")
+    deck.keyboard.press("Enter")
+    assert current(deck) == "slide-5"
+    assert not deck.evaluate("document.documentElement.classList.contains('tb-overview')")
+
+
+def test_help_overlay_opens_with_question_mark_and_closes_with_escape(deck: Any) -> None:
+    deck.keyboard.press("?")
+    expect(deck.locator("#tb-help")).to_be_visible()
+    deck.keyboard.press("ArrowRight")  # keys do not move the deck while the dialog is open
+    assert current(deck) == "title"
+    deck.keyboard.press("Escape")
+    expect(deck.locator("#tb-help")).to_be_hidden()
+
+
+def test_controls_work_by_mouse_and_keyboard(deck: Any) -> None:
+    deck.locator("[data-action=next]").click()
+    assert current(deck) == "opening"
+    deck.locator("[data-action=prev]").focus()
+    deck.keyboard.press("Enter")
+    assert current(deck) == "title"
+
+
+def open_presenter(deck: Any) -> Any:
+    with deck.expect_popup() as info:
+        deck.keyboard.press("s")
+    presenter = info.value
+    wait_ready(presenter)
+    presenter.wait_for_function("document.getElementById('tb-p-conn').textContent === ''")
+    return presenter
+
+
+def test_presenter_window_follows_the_deck_and_the_deck_follows_it(deck: Any) -> None:
+    deck.goto(deck.deck_url + "#opening")
+    presenter = open_presenter(deck)
+    assert current(presenter) == "opening"
+    assert "Welcome everyone." in presenter.locator("#tb-p-notes").inner_text()
+    assert presenter.locator("#tb-p-next-label").text_content().startswith("Next slide")
+    assert presenter.locator("#tb-p-pace").inner_text()  # duration: 10 -> pacing shown
+    deck.keyboard.press("ArrowRight")
+    presenter.wait_for_function("document.querySelector('#tb-stage > section.tb-current').id === 'build-steps'")
+    assert "Say first" in presenter.locator("#tb-p-notes").inner_text()
+    assert presenter.locator("#tb-p-next-label").text_content() == "Next step (1 of 3)"
+    presenter.keyboard.press("ArrowRight")
+    deck.wait_for_function(SHOWN_STEPS + " === 1")
+    presenter.keyboard.press("End")
+    deck.wait_for_function("location.hash === '#the-end'")
+    assert current(deck) == "the-end"
+    assert presenter.outside_requests == [] if hasattr(presenter, "outside_requests") else True
+
+
+def test_deck_and_presenter_work_from_file_urls(page: Any, demo_site: Path) -> None:
+    url = (demo_site / "demo" / "slides" / "index.html").as_uri()
+    page.goto(url + "#/2")
+    wait_ready(page)
+    assert current(page) == "opening"
+    page.keyboard.press("ArrowRight")
+    assert current(page) == "build-steps" and page.evaluate("location.hash") == "#build-steps"
+    presenter = open_presenter(page)
+    page.keyboard.press("ArrowRight")
+    presenter.wait_for_function(SHOWN_STEPS + " === 1")
+    presenter.keyboard.press("ArrowRight")
+    page.wait_for_function(SHOWN_STEPS + " === 2")
+
+
+def test_presenter_opened_on_its_own_says_it_is_not_connected(page: Any, demo_site: Path) -> None:
+    url = (demo_site / "demo" / "slides" / "index.html").as_uri()
+    page.goto(url + "?presenter#opening")
+    page.wait_for_function("document.getElementById('tb-p-conn').textContent !== ''", timeout=5000)
+    assert "Press S in the slides" in page.locator("#tb-p-conn").inner_text()
+
+
+def test_print_gives_one_page_per_slide_with_every_step_shown(deck: Any) -> None:
+    deck.emulate_media(media="print")
+    expect(deck.locator("#build-steps li").nth(2)).to_be_visible()
+    expect(deck.locator("#pauses .fragment")).to_be_visible()
+    expect(deck.locator("#tb-controls")).to_be_hidden()
+    data = deck.pdf(prefer_css_page_size=True, print_background=True)
+    assert pdf_pages(data) == N
+
+
+def test_reduced_motion_turns_transitions_off(page: Any, demo_site: Path, static_server: Any) -> None:
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(static_server(demo_site) + "demo/slides/")
+    durations = page.evaluate("getComputedStyle(document.querySelector('#opening')).transitionDuration")
+    assert set(durations.replace(" ", "").split(",")) == {"0s"}

@@ -1,0 +1,119 @@
+"""Index, handout and deck as pages: accessibility (axe-core), search, links, screenshots for people to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from decks import ARTIFACTS, pdf_pages, wait_ready
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"index": "", "handout": "demo/", "deck": "demo/slides/#build-steps/1"}
+
+
+def serious_violations(page: Any, axe_source: str) -> list[str]:
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_serious_or_critical_violation(name: str, page: Any, demo_site: Path, static_server: Any,
+                                                    axe_source: str) -> None:
+    page.goto(static_server(demo_site) + PAGES[name])
+    if name == "deck":
+        wait_ready(page)
+    assert serious_violations(page, axe_source) == []
+    if name == "deck":  # the overview and the help dialog are part of the deck too
+        page.keyboard.press("o")
+        assert serious_violations(page, axe_source) == []
+        page.keyboard.press("Escape")
+        page.keyboard.press("?")
+        assert serious_violations(page, axe_source) == []
+    assert page.outside_requests == []
+
+
+def test_index_lists_talks_newest_first_and_search_filters_them(page: Any, demo_site: Path, static_server: Any) -> None:
+    page.goto(static_server(demo_site))
+    titles = page.locator(".tb-talk h2").all_inner_texts()
+    assert titles == ["Steps, Notes and Sections", "An Older Talk"]
+    first = page.locator(".tb-talk").first
+    assert "Ada Lovelace, Grace Hopper" in first.inner_text() and "Analytical Engines Ltd" in first.inner_text()
+    assert first.locator("time").get_attribute("datetime") == "2024-03-01"
+    assert first.locator("a", has_text="Slides").get_attribute("href") == "demo/slides/"
+    search = page.get_by_label("Search talks")
+    search.fill("babbage")  # by author
+    expect(page.locator(".tb-talk").first).to_be_hidden()
+    expect(page.locator(".tb-talk").nth(1)).to_be_visible()
+    assert page.locator("#tb-search-count").inner_text() == "1 of 2 talks"
+    search.fill("accessibility")  # by tag
+    expect(page.locator(".tb-talk").first).to_be_visible()
+    expect(page.locator(".tb-talk").nth(1)).to_be_hidden()
+    search.fill("no such talk")
+    expect(page.locator("#tb-empty")).to_be_visible()
+    search.fill("")
+    page.get_by_role("button", name="Show talks tagged history").click()
+    assert search.input_value() == "history"
+    expect(page.locator(".tb-talk").first).to_be_hidden()
+
+
+def test_handout_has_title_block_contents_notes_and_links_to_each_slide(page: Any, demo_site: Path,
+                                                                        static_server: Any) -> None:
+    base = static_server(demo_site)
+    page.goto(base + "demo/")
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    assert page.locator("h1").inner_text() == "Steps, Notes and Sections"
+    head = page.locator(".tb-titleblock").inner_text()
+    for part in ("Everything the deck viewer has to handle", "Ada Lovelace", "Analytical Engines Ltd", "2024-03-01"):
+        assert part in head
+    toc = page.locator(".tb-toc").inner_text()
+    assert "Opening" in toc and "Build steps" in toc and "Details" in toc
+    assert "Say first, then second, then third." in page.locator("#build-steps .tb-notes").inner_text()
+    assert page.locator("#pauses math").count() == 1
+    page.locator("#pauses .tb-to-slide").click()
+    page.wait_for_url("**/demo/slides/#pauses")
+    wait_ready(page)
+    assert page.evaluate("document.querySelector('#tb-stage > section.tb-current').id") == "pauses"
+    assert page.outside_requests == []
+
+
+def test_handout_prints_on_a4_and_letter(page: Any, demo_site: Path, static_server: Any) -> None:
+    page.goto(static_server(demo_site) + "demo/")
+    page.emulate_media(media="print")
+    expect(page.locator(".tb-actions")).to_be_hidden()
+    for size in ("A4", "Letter"):
+        assert pdf_pages(page.pdf(format=size)) >= 2  # title + contents, then the sections
+
+
+def test_save_screenshots_for_people_to_look_at(page: Any, demo_site: Path, static_server: Any) -> None:
+    base = static_server(demo_site)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shots = {
+        "index.png": ("", True), "handout.png": ("demo/", True),
+        "deck-title.png": ("demo/slides/", False), "deck-steps.png": ("demo/slides/#build-steps/2", False),
+        "deck-section.png": ("demo/slides/#opening", False), "deck-code.png": ("demo/slides/#slide-5", False),
+    }
+    for name, (url, full) in shots.items():
+        page.goto(base + url)
+        if "slides" in url:
+            wait_ready(page)
+            page.wait_for_timeout(250)  # let the fade finish
+        page.screenshot(path=ARTIFACTS / name, full_page=full)
+        assert (ARTIFACTS / name).stat().st_size > 1000
+    page.goto(base + "demo/slides/")
+    wait_ready(page)
+    page.keyboard.press("o")
+    page.screenshot(path=ARTIFACTS / "deck-overview.png")
+    page.keyboard.press("Escape")
+    page.keyboard.press("ArrowRight")
+    with page.expect_popup() as info:
+        page.keyboard.press("s")
+    presenter = info.value
+    presenter.set_viewport_size({"width": 1280, "height": 720})
+    wait_ready(presenter)
+    presenter.wait_for_timeout(300)
+    presenter.screenshot(path=ARTIFACTS / "presenter.png")

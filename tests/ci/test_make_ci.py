@@ -1,0 +1,186 @@
+"""`make ci` and the deploy targets the workflows call, in our Makefile and in the one `talkbuild init` writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ci_support import require_commands, require_make, talkbuild_bin
+from support import REPO
+
+# Records its arguments, one JSON list per line, and prints a summary line like `talkbuild publish` does.
+RECORDER = """#!{python}
+import json, sys
+with open({log!r}, "a", encoding="utf-8") as f:
+    f.write(json.dumps(sys.argv[1:]) + "\\n")
+print("published release abc to channel x: https://example.test/x/")
+"""
+HOSTILE = 'v1"; touch PWNED; echo $(touch PWNED2) `touch PWNED3` $(shell touch PWNED4)'
+
+
+def makefiles(scaffold: Path) -> list[Path]:
+    return [REPO / "Makefile", scaffold / "Makefile"]
+
+
+def recorder(tmp_path: Path) -> tuple[Path, Path]:
+    log = tmp_path / "argv.jsonl"
+    exe = tmp_path / "fake-talkbuild"
+    exe.write_text(RECORDER.format(python=sys.executable, log=str(log)), encoding="utf-8")
+    exe.chmod(0o755)
+    return exe, log
+
+
+def make(makefile: Path, cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in ("TALKBUILD_TARGET", "RELEASE", "CHANNEL", "MAKEFLAGS")}
+    full_env.update(env or {})
+    return subprocess.run([require_make(), "--no-print-directory", "-f", str(makefile), *args],
+                          cwd=cwd, capture_output=True, text=True, env=full_env)
+
+
+def calls(log: Path) -> list[list[str]]:
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+def test_outside_values_reach_talkbuild_as_single_arguments(tmp_path: Path, scaffold: Path) -> None:
+    """A workflow input full of shell and make syntax is one argument, and nothing in it runs."""
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        exe, log = recorder(work)
+        done = make(makefile, work, "rollback", f"TALKBUILD={exe}",
+                    env={"RELEASE": HOSTILE, "CHANNEL": "live", "TALKBUILD_TARGET": "s3://bucket/a b"})
+        assert done.returncode == 0, done.stderr
+        assert calls(log) == [
+            ["rollback", "--target", "s3://bucket/a b", "--channel", "live", "--to", HOSTILE],
+            ["verify", "--target", "s3://bucket/a b", "--channel", "live"],
+        ], makefile
+        assert not list(work.glob("PWNED*")) and not list(REPO.glob("PWNED*")), f"{makefile}: input was executed"
+
+
+def test_deploy_publishes_verifies_and_writes_the_summary(tmp_path: Path, scaffold: Path) -> None:
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        exe, log = recorder(work)
+        summary = work / "summary.md"
+        done = make(makefile, work, "deploy", f"TALKBUILD={exe}", f"SUMMARY_FILE={summary}",
+                    env={"CHANNEL": "pr-42"})
+        assert done.returncode == 0, done.stderr
+        assert calls(log) == [["build"], ["publish", "--channel", "pr-42"], ["verify", "--channel", "pr-42"]]
+        text = summary.read_text(encoding="utf-8")
+        assert "pr-42" in text and "https://example.test/x/" in text
+
+
+def test_undeploy_removes_a_preview_channel_but_never_live(tmp_path: Path, scaffold: Path) -> None:
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        exe, log = recorder(work)
+        refused = make(makefile, work, "undeploy", f"TALKBUILD={exe}", env={"CHANNEL": "live"})
+        assert refused.returncode != 0 and "refusing" in refused.stderr and calls(log) == []
+        done = make(makefile, work, "undeploy", f"TALKBUILD={exe}", env={"CHANNEL": "pr-7"})
+        assert done.returncode == 0, done.stderr
+        assert calls(log) == [["channel", "rm", "pr-7"]]
+
+
+def test_prune_keeps_the_requested_number(tmp_path: Path, scaffold: Path) -> None:
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        exe, log = recorder(work)
+        assert make(makefile, work, "prune", f"TALKBUILD={exe}", env={"KEEP": "4"}).returncode == 0
+        assert calls(log) == [["prune", "--keep", "4"]]
+
+
+def test_a_failing_publish_fails_the_target_and_skips_verify(tmp_path: Path, scaffold: Path) -> None:
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        exe = work / "failing-talkbuild"
+        exe.write_text(f"#!{sys.executable}\nimport sys\nprint('half'); sys.exit(3)\n", encoding="utf-8")
+        exe.chmod(0o755)
+        done = make(makefile, work, "deploy", f"TALKBUILD={exe}")
+        assert done.returncode != 0 and "half" in done.stdout and "verify" not in done.stderr
+
+
+# --- the real pipeline: needs `talkbuild check` (issue 4) and `publish`/`verify` (issue 6) ---------
+
+def test_init_then_make_ci_passes(scaffold: Path) -> None:
+    require_commands("check", "publish", "verify")
+    done = make(scaffold / "Makefile", scaffold, "ci", f"TALKBUILD={talkbuild_bin()}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    live = scaffold / "_deploy" / "current"
+    assert live.is_symlink(), "the local target serves the live release through the `current` link"
+    assert (live / "welcome" / "pipeline.svg").read_bytes() == (scaffold / "talks/welcome/pipeline.svg").read_bytes()
+    assert (live / "welcome" / "slides" / "index.html").is_file()
+
+
+def test_our_make_ci_passes_on_a_copy_of_the_repository(tmp_path: Path) -> None:
+    require_commands("check", "publish", "verify")
+    copy = tmp_path / "talkbuild"
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True)
+    if listed.returncode == 0:
+        for rel in filter(None, listed.stdout.split("\0")):
+            if (REPO / rel).is_file():
+                (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(REPO / rel, copy / rel)
+    else:
+        shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv", ".git", "_site", "_deploy", ".talkbuild"))
+    # NO_TEST: this test is itself part of `make test`; the rest of the sequence runs for real.
+    done = make(copy / "Makefile", copy, "ci", "NO_TEST=1", f"TALKBUILD={talkbuild_bin()}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (copy / "_deploy" / "current" / "index.html").is_file()
+
+
+def test_preview_channel_comes_and_goes_without_touching_live(scaffold: Path) -> None:
+    require_commands("check", "publish", "verify", "channel")
+    mk = scaffold / "Makefile"
+    tb = f"TALKBUILD={talkbuild_bin()}"
+    local = {"TALKBUILD_TARGET": "file://_deploy"}
+    assert make(mk, scaffold, "deploy", tb, env={**local, "CHANNEL": "live"}).returncode == 0
+    live_before = os.readlink(scaffold / "_deploy" / "current")
+    talk = scaffold / "talks" / "welcome" / "index.md"
+    talk.write_text(talk.read_text(encoding="utf-8") + "\nOne more slide\n--------------\n\nPreview only.\n",
+                    encoding="utf-8")
+    done = make(mk, scaffold, "deploy", tb, env={**local, "CHANNEL": "pr-7"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert os.readlink(scaffold / "_deploy" / "current") == live_before
+    done = make(mk, scaffold, "undeploy", tb, env={**local, "CHANNEL": "pr-7"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    gone = subprocess.run([talkbuild_bin(), "verify", "-C", str(scaffold), "--target", "file://_deploy",
+                           "--channel", "pr-7"], capture_output=True, text=True)
+    assert gone.returncode != 0, "the removed channel has nothing to verify"
+    assert os.readlink(scaffold / "_deploy" / "current") == live_before
+
+
+def test_make_rollback_goes_back_to_the_previous_release(scaffold: Path) -> None:
+    require_commands("check", "publish", "verify", "rollback")
+    mk = scaffold / "Makefile"
+    tb = f"TALKBUILD={talkbuild_bin()}"
+    local = {"TALKBUILD_TARGET": "file://_deploy", "CHANNEL": "live"}
+    assert make(mk, scaffold, "deploy", tb, env=local).returncode == 0
+    first = os.readlink(scaffold / "_deploy" / "current")
+    talk = scaffold / "talks" / "welcome" / "index.md"
+    talk.write_text(talk.read_text(encoding="utf-8").replace("Before you push", "Before you merge"), encoding="utf-8")
+    assert make(mk, scaffold, "deploy", tb, env=local).returncode == 0
+    assert os.readlink(scaffold / "_deploy" / "current") != first
+    done = make(mk, scaffold, "rollback", tb, env=local)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert os.readlink(scaffold / "_deploy" / "current") == first
+
+
+@pytest.mark.parametrize("makefile_of", ["ours", "scaffold"])
+def test_ci_target_runs_test_then_site_then_a_local_deploy(makefile_of: str, tmp_path: Path, scaffold: Path) -> None:
+    """The order of `make ci` (dry run: nothing executes except the recorded sub-makes' echo)."""
+    makefile = REPO / "Makefile" if makefile_of == "ours" else scaffold / "Makefile"
+    exe, log = recorder(tmp_path)
+    done = make(makefile, tmp_path, "ci", "NO_TEST=1", f"TALKBUILD={exe}")
+    assert done.returncode == 0, done.stderr
+    assert calls(log) == [["build"], ["check", "--format", "text"], ["build"],
+                          ["publish", "--target", "file://_deploy", "--channel", "live"],
+                          ["verify", "--target", "file://_deploy", "--channel", "live"]]

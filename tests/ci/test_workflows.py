@@ -1,0 +1,176 @@
+"""The workflows (ours and the ones `talkbuild init` writes) are lint-clean, least-privilege and call only make."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from support import REPO, require
+
+WORKFLOWS = REPO / ".github" / "workflows"
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+CREDENTIALS_ACTION = "aws-actions/configure-aws-credentials"
+
+
+def tool(name: str) -> str:
+    """A linter installed by the test extra: beside this interpreter, else on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    require(found, f"{name} is not installed (pip install -e '.[test]' installs it)")
+    assert found
+    return found
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    # PyYAML reads the key `on` as the boolean True (YAML 1.1).
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def workflow_sets(scaffold: Path) -> list[tuple[str, Path]]:
+    return [("ours", WORKFLOWS), ("init scaffold", scaffold / ".github" / "workflows")]
+
+
+def files(folder: Path) -> list[Path]:
+    found = sorted(folder.glob("*.yml"))
+    assert found, f"no workflows in {folder}"
+    return found
+
+
+def test_actionlint_is_clean(scaffold: Path) -> None:
+    actionlint = tool("actionlint")
+    for label, folder in workflow_sets(scaffold):
+        done = subprocess.run([actionlint, "-no-color", "-oneline", *map(str, files(folder))],
+                              capture_output=True, text=True, cwd=folder.parent.parent)
+        assert done.returncode == 0, f"actionlint on {label} workflows:\n{done.stdout}{done.stderr}"
+
+
+def test_zizmor_offline_is_clean(scaffold: Path) -> None:
+    zizmor = tool("zizmor")
+    for label, folder in workflow_sets(scaffold):
+        done = subprocess.run([zizmor, "--offline", "--no-progress", "--color=never", *map(str, files(folder))],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, f"zizmor on {label} workflows:\n{done.stdout}{done.stderr}"
+
+
+def test_linters_catch_what_they_are_here_for(tmp_path: Path) -> None:
+    """A workflow with a template injection and an unpinned action must fail both linters (they really run)."""
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(
+        "on: pull_request\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    permissions: {}\n"
+        "    steps:\n      - uses: actions/checkout@v4\n"
+        "      - run: echo \"${{ github.event.pull_request.title }}\"\n"
+        "      - run: echo ${{ matrix.nope }}\n", encoding="utf-8")
+    assert subprocess.run([tool("actionlint"), str(bad)], capture_output=True, cwd=tmp_path).returncode != 0
+    assert subprocess.run([tool("zizmor"), "--offline", "--no-progress", str(bad)], capture_output=True).returncode != 0
+
+
+@pytest.mark.parametrize("which", ["ours", "init scaffold"])
+def test_permissions_are_empty_at_the_top_and_granted_per_job(which: str, scaffold: Path) -> None:
+    folder = dict(workflow_sets(scaffold))[which]
+    for path in files(folder):
+        wf = load(path)
+        assert wf.get("permissions") == {}, f"{path.name}: top-level `permissions: {{}}` expected"
+        for name, job in wf["jobs"].items():
+            perms = job.get("permissions")
+            assert isinstance(perms, dict), f"{path.name}: job {name} must declare its permissions"
+            assert set(perms.items()) <= {("contents", "read"), ("id-token", "write")}, f"{path.name}: {name}"
+            uses = [step.get("uses", "") for step in job["steps"]]
+            if perms.get("id-token") == "write":
+                assert any(u.startswith(CREDENTIALS_ACTION + "@") for u in uses), \
+                    f"{path.name}: {name} asks for an OIDC token it never uses"
+
+
+@pytest.mark.parametrize("which", ["ours", "init scaffold"])
+def test_every_action_is_pinned_by_full_commit_sha(which: str, scaffold: Path) -> None:
+    folder = dict(workflow_sets(scaffold))[which]
+    for path in files(folder):
+        for name, job in load(path)["jobs"].items():
+            for step in job["steps"]:
+                if "uses" in step:
+                    assert SHA_PIN.match(step["uses"]), f"{path.name}: {name}: {step['uses']} is not SHA-pinned"
+                    if step["uses"].startswith("actions/checkout@"):
+                        assert step.get("with", {}).get("persist-credentials") is False
+
+
+@pytest.mark.parametrize("which", ["ours", "init scaffold"])
+def test_run_steps_only_call_make_and_never_interpolate_expressions(which: str, scaffold: Path) -> None:
+    """No logic lives only in YAML, and no `${{ }}` is pasted into a shell script (template injection)."""
+    folder = dict(workflow_sets(scaffold))[which]
+    for path in files(folder):
+        for name, job in load(path)["jobs"].items():
+            for step in job["steps"]:
+                script = step.get("run")
+                if script is None:
+                    continue
+                assert "${{" not in script, f"{path.name}: {name}: expression inside run: {script!r}"
+                assert re.fullmatch(r"(make [\w-]+( [A-Z_]+=\S+)*|\.ci/run)\s*", script), \
+                    f"{path.name}: {name}: run: should call a make target (or .ci/run), not {script!r}"
+
+
+@pytest.mark.parametrize("which", ["ours", "init scaffold"])
+def test_publishing_jobs_are_gated(which: str, scaffold: Path) -> None:
+    folder = dict(workflow_sets(scaffold))[which]
+    ci = load(folder / "ci.yml")
+    jobs = ci["jobs"]
+    assert set(ci["on"]) == {"pull_request", "push"} and ci["on"]["push"]["branches"] == ["main"]
+    deploy, preview = jobs["deploy"], jobs["preview"]
+    for job in (deploy, preview):
+        assert set(job["needs"]) == {"test", "site"}, "publish only after every job is green"
+        assert job["concurrency"]["cancel-in-progress"] is False, "a running deploy is never cancelled"
+    assert "github.ref == 'refs/heads/main'" in deploy["if"] and "github.event_name == 'push'" in deploy["if"]
+    assert deploy["environment"] == "live" and deploy["concurrency"]["group"] == "deploy-live"
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in preview["if"]
+    assert preview["steps"][-1]["env"]["CHANNEL"] == "pr-${{ github.event.pull_request.number }}"
+    assert "$GITHUB_STEP_SUMMARY" in preview["steps"][-1]["run"]
+    site_steps = jobs["site"]["steps"]
+    assert any(s.get("run") == "make site CHECK_FORMAT=github" for s in site_steps)
+    assert any(s.get("uses", "").startswith("actions/upload-artifact@") and s["with"]["path"] == "_site/"
+               for s in site_steps)
+
+    cleanup = load(folder / "preview-cleanup.yml")
+    assert cleanup["on"]["pull_request"]["types"] == ["closed"]
+    job = cleanup["jobs"]["remove-preview"]
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in job["if"]
+    assert job["steps"][-1]["run"].strip() == "make undeploy"
+
+    rollback = load(folder / "rollback.yml")
+    assert "release" in rollback["on"]["workflow_dispatch"]["inputs"]
+    step = rollback["jobs"]["rollback"]["steps"][-1]
+    assert step["env"]["RELEASE"] == "${{ inputs.release }}", "the release id reaches the shell through env"
+    assert rollback["jobs"]["rollback"]["concurrency"]["group"] == "deploy-live"
+
+    prune = load(folder / "prune.yml")
+    assert prune["on"]["schedule"] and prune["jobs"]["prune"]["steps"][-1]["run"].strip() == "make prune"
+
+
+def test_test_job_runs_the_supported_python_versions() -> None:
+    job = load(WORKFLOWS / "ci.yml")["jobs"]["test"]
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    assert job["steps"][-1]["run"].strip() == ".ci/run"
+    assert "github" not in (REPO / ".ci" / "run").read_text(encoding="utf-8").lower(), ".ci/run must run anywhere"
+
+
+def test_scaffold_workflows_match_ours(scaffold: Path) -> None:
+    """The scaffold is the same pipeline: same files, jobs, gates, permissions and pinned actions (only the
+    test job differs: a talks repository has no Python matrix)."""
+    theirs_dir = scaffold / ".github" / "workflows"
+    assert [p.name for p in files(theirs_dir)] == [p.name for p in files(WORKFLOWS)]
+    for path in files(WORKFLOWS):
+        ours, theirs = load(path), load(theirs_dir / path.name)
+        assert ours["on"] == theirs["on"] and ours.get("permissions") == theirs.get("permissions")
+        assert ours["jobs"].keys() == theirs["jobs"].keys()
+        for name in ours["jobs"]:
+            if path.name == "ci.yml" and name == "test":
+                continue
+            assert ours["jobs"][name] == theirs["jobs"][name], f"{path.name}: job {name} differs"

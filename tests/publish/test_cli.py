@@ -1,0 +1,135 @@
+"""The publishing commands as a user runs them: exit codes, messages, JSON lines, the summary line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from talkbuild import cli_publish
+
+from .conftest import Deploy, site_files, write_site
+
+
+@click.group()
+def cli() -> None:
+    pass
+
+
+cli_publish.register(cli)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "talks-project"
+    write_site(root / "_site", site_files(1))
+    monkeypatch.setattr(cli_publish, "_run_check", lambda root: [])
+    return root
+
+
+def test_publish_with_no_config_goes_to_deploy_in_the_project(project: Path) -> None:
+    code, out, err = run("publish", "-C", str(project))
+    assert code == 0, err
+    assert (project / "_deploy" / "current" / "index.html").read_text() == "<h1>Talks v1</h1>"
+    assert out.startswith("live: ") and "published (12 uploaded, 0 copied" in out and "-> file://" in out
+    code, out, _ = run("publish", "-C", str(project))
+    assert code == 0 and "already live" in out
+
+
+def test_publish_without_a_build_tells_the_user_to_build(tmp_path: Path) -> None:
+    code, _, err = run("publish", "-C", str(tmp_path))
+    assert code == 1 and "_site/: no built site to publish (run `talkbuild build` first)" in err
+    assert "Traceback" not in err
+
+
+def test_a_site_failing_check_is_refused_and_skip_check_is_loud(project: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_publish, "_run_check", lambda root: ["talks/a.md:3: error[broken-link]: no x.html"])
+    code, _, err = run("publish", "-C", str(project))
+    assert code == 1
+    assert "talks/a.md:3: error[broken-link]" in err and "nothing was published" in err
+    assert not (project / "_deploy" / "current").exists()
+    code, _, err = run("publish", "-C", str(project), "--skip-check")
+    assert code == 0 and "WARNING: --skip-check" in err
+    assert (project / "_deploy" / "current" / "index.html").exists()
+
+
+def test_json_lines_end_with_the_summary(project: Path) -> None:
+    code, out, _ = run("publish", "-C", str(project), "--json")
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and events[0]["event"] == "Started" and events[-1]["event"] == "Done"
+    assert events[-1]["switched"] is True and events[-1]["uploaded"] == 12
+    assert sum(1 for e in events if e["event"] == "FileDone") == 12
+
+
+def test_usage_errors_exit_2(project: Path) -> None:
+    code, _, err = run("publish", "-C", str(project), "--channel", "Bad Name")
+    assert code == 2 and "invalid channel name 'Bad Name'" in err
+    code, _, err = run("publish", "-C", str(project), "--target", "ftp://x/y")
+    assert code == 2 and "unknown publish target scheme 'ftp://'" in err
+
+
+def test_releases_rollback_verify_prune_against_each_target(deploy: Deploy, project: Path) -> None:
+    common = ["-C", str(project), "--target", deploy.url] + (
+        ["--endpoint-url", deploy.endpoint_url] if deploy.endpoint_url else [])
+    assert run("publish", *common)[0] == 0
+    write_site(project / "_site", site_files(2))
+    code, out, _ = run("publish", *common, "--channel", "pr-7")
+    assert code == 0 and out.startswith("pr-7: ")
+    code, out, _ = run("releases", *common)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2 and lines[0].endswith("pr-7") and lines[1].endswith("live")
+    assert all("sealed" in line for line in lines)
+    code, out, err = run("verify", *common)
+    assert code == 0 and "verified 12 files" in out, err
+    code, out, err = run("rollback", *common, "--channel", "pr-7")
+    assert code == 1 and "has no previous release (pass --to RELEASE)" in err
+    old = lines[1].split()[0]
+    code, out, _ = run("rollback", *common, "--channel", "pr-7", "--to", old[:6])
+    assert code == 0 and f"pr-7: {old} rolled back" in out
+    code, out, _ = run("prune", *common, "--keep", "1", "--dry-run")
+    assert code == 0 and out == ""  # both are pointed at, the preview's predecessor too
+
+
+def test_verify_failure_exits_1_and_names_the_file(project: Path) -> None:
+    assert run("publish", "-C", str(project))[0] == 0
+    live = project / "_deploy" / "current"
+    (live / "talks" / "t2" / "handout.html").unlink()
+    code, _, err = run("verify", "-C", str(project))
+    assert code == 1 and "talks/t2/handout.html: missing" in err
+
+
+def test_routing_prints_a_config_for_the_target(project: Path) -> None:
+    code, out, _ = run("routing", "-C", str(project))
+    assert code == 0 and f"root {(project / '_deploy').resolve()}/current;" in out
+    code, out, _ = run("routing", "-C", str(project), "--target", "s3://bucket/site")
+    assert code == 0 and "kvs.get(channel)" in out and 's3://bucket/site/pointers/live.json' in out
+
+
+def test_the_check_gate_calls_check_project_offline_and_keeps_only_errors(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from talkbuild.errors import Diagnostic, Severity, SourceLocation
+
+    calls = []
+
+    def check_project(config: object, *, external: bool | None = None) -> object:
+        calls.append(external)
+        return types.SimpleNamespace(diagnostics=(
+            Diagnostic(Severity.ERROR, "broken-link", "no such page", SourceLocation("talks/a.md", 3)),
+            Diagnostic(Severity.WARNING, "alt", "image without alt text", SourceLocation("talks/a.md", 9)),
+        ))
+
+    monkeypatch.setitem(sys.modules, "talkbuild.check", types.SimpleNamespace(check_project=check_project))
+    assert cli_publish._run_check(tmp_path) == ["talks/a.md:3: error[broken-link]: no such page"]
+    assert calls == [False]

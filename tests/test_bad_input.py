@@ -1,0 +1,142 @@
+"""Each kind of bad input gets a clear error naming the file (and line), and loses nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
+    "unclosed front matter": (
+        {"talks/a.md": "---\ntitle: A\n\n## Slide\n"},
+        "talks/a.md:1: error[front-matter]: front matter opened here is never closed (end it with a line of three dashes '---')",
+    ),
+    "malformed front matter": (
+        {"talks/a.md": "---\ntitle: A\nauthor: [unclosed\n---\n"},
+        "talks/a.md:3: error[front-matter]: front matter is not valid YAML",
+    ),
+    "front matter not a mapping": (
+        {"talks/a.md": "---\n- just\n- a list\n---\n"},
+        "talks/a.md:2: error[front-matter]: front matter must be a mapping of keys to values",
+    ),
+    "missing title": (
+        {"talks/a.md": "---\nauthor: Me\n---\n\n## S\n"},
+        "talks/a.md:1: error[front-matter]: the talk has no title (add 'title: ...' to the front matter)",
+    ),
+    "impossible ISO date": (
+        {"talks/a.md": "---\ntitle: A\n\ndate: 2016-02-30\n---\n"},
+        "talks/a.md:4: error[front-matter]: impossible date '2016-02-30'",
+    ),
+    "impossible human date": (
+        {"talks/a.md": "---\ntitle: A\ndate: 31 June 2016\n---\n"},
+        "talks/a.md:3: error[front-matter]: impossible date '31 June 2016'",
+    ),
+    "non-UTF-8 bytes": (
+        {"talks/a.md": b"---\ntitle: A\n---\n\ncaf\xe9\n"},
+        "talks/a.md:5: error[encoding]: not valid UTF-8 (byte 0xe9) (save the file as UTF-8)",
+    ),
+    "binary file named .md": (
+        {"talks/a.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"},
+        "talks/a.md: error[binary-file]: this is a binary file, not Markdown",
+    ),
+    "empty file": (
+        {"talks/a.md": ""},
+        "talks/a.md:1: error[empty-file]: the file is empty",
+    ),
+    "reference outside talks/": (
+        {"talks/a.md": "---\ntitle: A\n---\n\n## S\n\n![x](../../etc/passwd)\n", "secret.txt": "s"},
+        "talks/a.md:7: error[outside-talks]: '../../etc/passwd' points outside the talks folder",
+    ),
+    "raw HTML reference outside talks/": (
+        {"talks/a.md": "---\ntitle: A\n---\n\n## S\n\n<img src=\"../secret.txt\">\n", "secret.txt": "s"},
+        "talks/a.md:7: error[outside-talks]: '../secret.txt' points outside the talks folder",
+    ),
+    "invalid duration": (
+        {"talks/a.md": "---\ntitle: A\nduration: soon\n---\n"},
+        "talks/a.md:3: error[front-matter]: 'duration' must be a whole number of minutes",
+    ),
+    "broken math": (
+        {"talks/a.md": "---\ntitle: A\n---\n\n## S\n\nA formula $\\frac{1}{2$ here\n"},
+        "talks/a.md:7: error[math]: unclosed '{'",
+    ),
+    "two talks at one address": (
+        {"talks/a.md": "---\ntitle: A\n---\n", "talks/a/index.md": "---\ntitle: B\n---\n"},
+        "error[slug-clash]",
+    ),
+}
+
+
+def run_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "talkbuild.cli", "build", "-C", str(root), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_is_reported_and_the_old_site_survives(make_project, name: str) -> None:
+    files, message = CASES[name]
+    root = make_project({"talks/good.md": "---\ntitle: Good\n---\n\n## Fine\n"})
+    assert run_build(root).returncode == 0
+    before = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    make_project(files, root)
+    result = run_build(root)
+    assert result.returncode == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    after = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(root.glob("._site*")), "no temporary folder is left behind"
+
+
+def test_symlink_that_escapes_the_project_is_an_error(make_project, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Outside\n---\n")
+    root = make_project({})
+    os.symlink(outside, root / "talks" / "linked.md")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert "talks/linked.md: error[outside-talks]: symlink points outside the talks folder" in result.stderr
+
+
+def test_symlinked_image_that_escapes_is_not_copied(make_project, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"secret")
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## S\n\n![pic](pic.png)\n"})
+    os.symlink(secret, root / "talks" / "pic.png")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert "talks/a.md:7: error[outside-talks]: 'pic.png' points outside the talks folder" in result.stderr
+    assert not (root / "_site").exists()
+
+
+def test_every_error_of_a_build_is_reported(make_project) -> None:
+    root = make_project({
+        "talks/a.md": "---\ntitle: A\ndate: 2016-13-40\n---\n",
+        "talks/b.md": "---\nauthor: Me\n---\n",
+        "talks/c.md": "---\ntitle: C\n---\n\n## S\n\n$\\frac{1}{$\n",
+    })
+    result = run_build(root)
+    assert result.returncode == 1
+    assert "talks/a.md:3: error[front-matter]: impossible date" in result.stderr
+    assert "talks/b.md:1: error[front-matter]: the talk has no title" in result.stderr
+    assert "talks/c.md:7: error[math]" in result.stderr
+    assert "3 error(s) found" in result.stderr
+
+
+def test_unknown_key_is_a_warning_with_a_suggestion_and_an_error_when_strict(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\nautor: Me\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 0
+    assert "talks/a.md:3: warning[unknown-key]: unknown front matter key 'autor' (did you mean 'author'?)" in result.stderr
+    strict = run_build(root, "--strict")
+    assert strict.returncode == 1
+    assert "talks/a.md:3: error[unknown-key]" in strict.stderr
+
+
+def test_unknown_config_key_is_a_usage_error_with_a_suggestion(make_project) -> None:
+    root = make_project({"talkbuild.yml": "title: My talks\nthem: dark\n", "talks/a.md": "---\ntitle: A\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 2
+    assert "talkbuild.yml:2: unknown key 'them' (did you mean 'theme'?)" in result.stderr

@@ -1,0 +1,224 @@
+"""The build stage end to end: structure, assets, links, determinism, cache, CLI."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from support import shared
+
+from talkbuild.build import BuildOptions, build
+from talkbuild.config import load_config
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "talkbuild.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_seed_talk_builds_into_7_sections_and_26_slides_with_highlighted_code(make_project) -> None:
+    root = make_project({})
+    shutil.copy(shared("seed-talk.md"), root / "talks" / "continuous.md")
+    result = build(load_config(root))
+    (talk,) = result.talks
+    assert len(talk.sections) == 7
+    assert len(talk.content_slides) == 26
+    assert talk.meta.authors == ("James Hetherington",) and talk.meta.date is not None
+    deck = soup(root / "_site/continuous/slides/index.html")
+    assert len(deck.select("section.slide-section")) == 7
+    assert len(deck.select("section.slide-slide")) == 26
+    assert len(deck.select("section.slide")) == 1 + 7 + 26
+    assert deck.select('div.highlight[data-lang="bash"] span.w, div.highlight[data-lang="python"] span.k')
+    handout = soup(root / "_site/continuous/index.html")
+    assert [a["href"] for a in handout.select(".tb-toc > ol > li > a")][:2] == ["#systems-programming", "#programming-practices"]
+    deck_ids = {s["id"] for s in deck.select("section.slide")} - {"title"}
+    handout_ids = {s["id"] for s in handout.select("main section.tb-part")}
+    assert deck_ids == handout_ids
+
+
+def test_same_input_gives_byte_identical_output(make_project, tmp_path: Path) -> None:
+    root = make_project({})
+    shutil.copy(shared("seed-talk.md"), root / "talks" / "continuous.md")
+    (root / "talks" / "more").mkdir()
+    for i in range(10):
+        (root / "talks" / "more" / f"t{i}.md").write_text(f"---\ntitle: T{i}\ndate: 2020-01-{i + 1:02d}\n---\n\n## S\n\n[x](../continuous.md#repetition)\n")
+    config = load_config(root)
+    build(config, BuildOptions(out_dir=tmp_path / "a", jobs=1, use_cache=False))
+    build(config, BuildOptions(out_dir=tmp_path / "b", jobs=2, use_cache=False))
+    build(config, BuildOptions(out_dir=tmp_path / "c"))  # from the cache
+    def snapshot(d: Path) -> dict[str, bytes]:
+        return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+    a = snapshot(tmp_path / "a")
+    assert a == snapshot(tmp_path / "b") == snapshot(tmp_path / "c")
+    assert len(a) > 20
+
+
+def test_assets_are_copied_and_work_from_both_views(make_project) -> None:
+    root = make_project({
+        "talks/2024/deep/intro.md": "---\ntitle: Intro\n---\n\n## S\n\n![A cat](img/cat.png)\n\n<img src=\"img/dog.png\" alt=\"dog\">\n\n[data](../../shared/data.csv)\n",
+        "talks/2024/deep/img/cat.png": b"\x89PNG cat",
+        "talks/2024/deep/img/dog.png": b"\x89PNG dog",
+        "talks/shared/data.csv": "a,b\n",
+        "talks/2024/deep/img/unused.png": b"unused",
+    })
+    build(load_config(root))
+    site = root / "_site"
+    assert (site / "2024/deep/img/cat.png").read_bytes() == b"\x89PNG cat"
+    assert (site / "shared/data.csv").exists()
+    assert not (site / "2024/deep/img/unused.png").exists(), "only referenced files are published"
+    for page in ("2024/deep/intro/index.html", "2024/deep/intro/slides/index.html"):
+        doc = soup(site / page)
+        for tag, attr in (("img", "src"), ("a", "href")):
+            for el in doc.find_all(tag):
+                url = el.get(attr)
+                if url and not url.startswith(("#", "http")):
+                    assert not url.startswith("/"), f"{page}: absolute URL {url}"
+                    target = (site / page).parent / url.split("#")[0]
+                    assert target.exists() or (target / "index.html").exists(), f"{page}: {url} is broken"
+
+
+def test_links_to_other_talks_are_rewritten_with_their_fragment(make_project) -> None:
+    root = make_project({
+        "talks/a.md": "---\ntitle: A\n---\n\n## S\n\n[b](b.md#second) and [c](sub/) and [c2](sub/index.md)\n",
+        "talks/b.md": "---\ntitle: B\n---\n\n## First\n\n## Second\n",
+        "talks/sub/index.md": "---\ntitle: C\n---\n",
+    })
+    build(load_config(root))
+    deck_links = [a["href"] for a in soup(root / "_site/a/slides/index.html").select("section.slide .tb-slide-body a, section.slide p a")]
+    assert deck_links == ["../../b/#second", "../../sub/", "../../sub/"]
+    handout_links = [a["href"] for a in soup(root / "_site/a/index.html").select("main .tb-slide-content a")]
+    assert handout_links == ["../b/#second", "../sub/", "../sub/"]
+
+
+def test_index_lists_talks_newest_first_and_escapes_front_matter(make_project) -> None:
+    root = make_project({
+        "talks/old.md": "---\ntitle: Old\ndate: 18 May 2016\n---\n",
+        "talks/new.md": "---\ntitle: New <script>alert(1)</script>\ndate: 2024-01-02\nauthor: [A, B]\n---\n",
+        "talks/undated.md": "---\ntitle: Undated\n---\n",
+        "talks/draft.md": "---\ntitle: Draft\ndraft: true\n---\n",
+    })
+    build(load_config(root))
+    index = soup(root / "_site/index.html")
+    titles = [h.get_text() for h in index.select(".tb-talk h2")]
+    assert titles == ["New <script>alert(1)</script>", "Old", "Undated"]
+    assert "<script>alert(1)" not in (root / "_site/index.html").read_text()
+    assert not (root / "_site/draft").exists()
+    build(load_config(root), BuildOptions(drafts=True))
+    assert (root / "_site/draft/slides/index.html").exists()
+
+
+def test_cache_rerenders_only_the_edited_talk(make_project) -> None:
+    root = make_project({f"talks/t{i}.md": f"---\ntitle: T{i}\n---\n\n## S\n" for i in range(4)})
+    config = load_config(root)
+    assert build(config).rebuilt == 4
+    assert build(config).rebuilt == 0
+    (root / "talks/t2.md").write_text("---\ntitle: T2 changed\n---\n\n## S\n")
+    result = build(config)
+    assert result.rebuilt == 1
+    assert "T2 changed" in (root / "_site/t2/index.html").read_text()
+
+
+def test_editing_an_image_invalidates_the_talk_that_shows_it(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n![x](x.png)\n", "talks/x.png": b"one"})
+    config = load_config(root)
+    build(config)
+    (root / "talks/x.png").write_bytes(b"two, longer")
+    assert build(config).rebuilt == 1
+    assert (root / "_site/x.png").read_bytes() == b"two, longer"
+
+
+def test_every_talk_of_the_corpus_builds_without_a_crash(tmp_path: Path) -> None:
+    corpus = shared("corpus")
+    for repo in sorted(p for p in corpus.iterdir() if p.is_dir()):
+        project = tmp_path / repo.name
+        shutil.copytree(repo, project / "talks")
+        result = cli("build", "-C", str(project))
+        assert result.returncode in (0, 1), result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        if result.returncode == 1:
+            assert re.search(r"^talks/\S+:\d+: error\[", result.stderr, re.M), result.stderr
+
+
+def test_cli_version_usage_errors_and_new(make_project) -> None:
+    assert re.match(r"talkbuild, version \d+\.\d+", cli("--version").stdout)
+    assert cli("build", "--jobs", "0").returncode == 2
+    assert cli("bulid").returncode == 2
+    root = make_project({})
+    created = cli("new", "-C", str(root), "2026/my-first-talk")
+    assert created.returncode == 0, created.stderr
+    assert (root / "talks/2026/my-first-talk.md").exists()
+    assert cli("new", "-C", str(root), "2026/my-first-talk").returncode == 1
+    built = cli("build", "-C", str(root))
+    assert built.returncode == 0, built.stderr
+    assert (root / "_site/2026/my-first-talk/slides/index.html").exists()
+
+
+def test_bom_crlf_and_pandoc_title_block_are_accepted(make_project) -> None:
+    root = make_project({
+        "talks/bom.md": "\ufeff---\r\ntitle: Bom\r\nslidelink: True\r\n---\r\n\r\n## One\r\n\r\ntext\r\n".encode(),
+        "talks/pandoc.md": "% Pandoc talk\n% Ann; Bob\n% 2015-10-25\n\n# One\n\ntext\n",
+    })
+    result = build(load_config(root))
+    by_slug = {t.slug: t for t in result.talks}
+    assert by_slug["bom"].meta.title == "Bom"
+    assert [s.id for s in by_slug["bom"].slides] == ["title", "one"]
+    assert by_slug["pandoc"].meta.authors == ("Ann", "Bob")
+    assert by_slug["pandoc"].meta.date is not None
+
+
+def test_the_projects_own_talks_build_cleanly_under_strict(tmp_path: Path) -> None:
+    from support import REPO
+
+    result = build(load_config(REPO), BuildOptions(out_dir=tmp_path / "site", strict=True, use_cache=False))
+    assert len(result.talks) >= 3
+    assert result.diagnostics == ()
+    assert (tmp_path / "site/images/pipeline.svg").exists()
+
+
+def test_a_noop_build_writes_nothing_but_repairs_a_tampered_site(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## S\n"})
+    config = load_config(root)
+    build(config)
+    deck = root / "_site/a/slides/index.html"
+    inode = deck.stat().st_ino
+    build(config)
+    assert deck.stat().st_ino == inode, "an unchanged site is left as it is"
+    deck.unlink()
+    build(config)
+    assert deck.exists(), "a site changed by hand is rebuilt"
+
+
+def test_raw_html_inside_a_paragraph_reports_its_own_line(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## S\n\nfirst line\nsecond <img src=\"nope.png\"> line\n"})
+    result = build(load_config(root))
+    assert [(d.code, d.location.line) for d in result.diagnostics] == [("missing-file", 8)]
+
+
+def test_a_link_to_a_folder_with_an_index_html_publishes_that_page(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n[docs](docs/)\n", "talks/docs/index.html": "<p>docs</p>"})
+    build(load_config(root))
+    assert (root / "_site/docs/index.html").read_text() == "<p>docs</p>"
+
+
+def test_a_talks_own_theme_publishes_its_static_files_beside_the_site_themes(make_project) -> None:
+    root = make_project({
+        "themes/dark/static/deck.css": "body { background: black }",
+        "talks/a.md": "---\ntitle: A\ntheme: dark\n---\n\n## S\n",
+        "talks/b.md": "---\ntitle: B\n---\n\n## S\n",
+    })
+    build(load_config(root))
+    site = root / "_site"
+    assert (site / "_talkbuild/themes/dark/deck.css").read_text() == "body { background: black }"
+    assert (site / "_talkbuild/deck.css").read_text() != "body { background: black }"
+    dark = soup(site / "a/slides/index.html").find("link", href=re.compile(r"deck\.css$"))["href"]
+    plain = soup(site / "b/slides/index.html").find("link", href=re.compile(r"deck\.css$"))["href"]
+    assert dark == "../../_talkbuild/themes/dark/deck.css"
+    assert plain == "../../_talkbuild/deck.css"
+    assert (site / "a/slides" / dark).resolve().exists()

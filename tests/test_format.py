@@ -1,0 +1,42 @@
+"""The talk format, case by case, from tests/fixtures/format.txt (markdown-it-py's fixture style)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from talkbuild.build import build
+from talkbuild.config import load_config
+
+FIXTURES = Path(__file__).parent / "fixtures" / "format.txt"
+
+
+def read_cases() -> list[tuple[str, str, list[str]]]:
+    lines = FIXTURES.read_text(encoding="utf-8").split("\n")
+    cases = []
+    i = 2
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        title = lines[i]
+        assert lines[i + 1] == ".", f"line {i + 2}: expected '.' after the title"
+        j = lines.index(".", i + 2)
+        body = "\n".join(lines[i + 2 : j])
+        k = lines.index(".", j + 1)
+        cases.append((title, body, lines[j + 1 : k]))
+        i = k + 1
+    return cases
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), read_cases(), ids=[c[0] for c in read_cases()])
+def test_format(make_project, title: str, body: str, expected: list[str]) -> None:
+    root = make_project({"talks/t.md": f"---\ntitle: T\n---\n\n{body}\n"})
+    build(load_config(root))
+    deck = (root / "_site/t/slides/index.html").read_text(encoding="utf-8")
+    for fragment in expected:
+        if fragment.startswith("!"):
+            assert fragment[1:] not in deck, f"{title}: unexpected {fragment[1:]!r}"
+        else:
+            assert fragment in deck, f"{title}: missing {fragment!r}"

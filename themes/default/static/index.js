@@ -1,0 +1,39 @@
+// Site index: filter the talk list by title, author or tag as you type. No server, no dependencies.
+(function () {
+  "use strict";
+  var form = document.getElementById("tb-search-form");
+  var input = document.getElementById("tb-search");
+  var count = document.getElementById("tb-search-count");
+  var empty = document.getElementById("tb-empty");
+  var talks = Array.prototype.slice.call(document.querySelectorAll(".tb-talk"));
+  if (!form || !input) return;
+  form.hidden = false; // without JavaScript the box would do nothing, so it stays hidden
+
+  function filter() {
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    talks.forEach(function (li) {
+      var text = li.getAttribute("data-search") || "";
+      var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+      li.hidden = !match;
+      if (match) shown++;
+    });
+    count.textContent = words.length ? shown + " of " + talks.length + " talks" : talks.length + (talks.length === 1 ? " talk" : " talks");
+    empty.hidden = shown > 0;
+    var url = new URL(location.href);
+    if (input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
+    try { history.replaceState(null, "", url); } catch (err) { /* file:// pages may refuse a new query */ }
+  }
+
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  input.addEventListener("input", filter);
+  document.addEventListener("click", function (e) {
+    var tag = e.target.closest && e.target.closest("button.tb-tag");
+    if (!tag) return;
+    input.value = tag.getAttribute("data-tag");
+    filter();
+    input.focus();
+  });
+  var q = new URL(location.href).searchParams.get("q");
+  if (q) { input.value = q; filter(); }
+})();
