@@ -28,7 +28,7 @@ from .links import SiteMap
 from .markup import pygments_css
 from .models import Page, SourceFile, Talk
 from .parse import parse_talk
-from .render import STATIC_DIR, make_environment, render_index, render_talk
+from .render import make_environment, render_index, render_talk, static_dir
 from .themes import Theme, find_theme
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,8 @@ class _State:
     theme: Theme
     static: dict[str, bytes]
     static_digest: str
+    own_themes: dict[str, tuple[dict[str, bytes], str]] = field(default_factory=dict)
+    """Static files (and their digest) of themes that single talks choose, loaded when first needed."""
     listing: tuple[str, ...] = ()
     talks: dict[str, _Rendered] = field(default_factory=dict)
     failed: dict[str, tuple[str, Diagnostic]] = field(default_factory=dict)
@@ -144,13 +146,8 @@ class Builder:
         config = load_config(self.root)
         theme = find_theme(config.theme, config.root)
         self._environments.clear()
-        static: dict[str, bytes] = {f"{STATIC_DIR}/{name}": path.read_bytes()
-                                    for name, path in theme.static_files().items()}
-        static[f"{STATIC_DIR}/pygments.css"] = pygments_css().encode()
-        h = hashlib.sha256()
-        for name in sorted(static):
-            h.update(name.encode() + b"\0" + static[name] + b"\0")
-        state = _State(config, theme, static, h.hexdigest())
+        static, digest = _theme_static(theme, static_dir(config.theme, config.theme))
+        state = _State(config, theme, static, digest)
         if previous is not None and previous.config.talks_path == config.talks_path:
             state.talks = previous.talks  # last good pages stay visible if the re-render fails
         return state
@@ -184,14 +181,22 @@ class Builder:
         """Parse and render one talk in this process; on error keep its last good pages."""
         try:
             talk = parse_talk(source, state.config.root, sitemap)
-            theme = find_theme(talk.meta.theme or state.config.theme, state.config.root)
-            pages = tuple(render_talk(self._environment(theme), talk, state.config))
+            name = talk.meta.theme or state.config.theme
+            theme = find_theme(name, state.config.root)
+            pages = tuple(render_talk(self._environment(theme), talk, state.config,
+                                      static_dir(name, state.config.theme)))
         except TalkbuildError as exc:
             state.failed[source.rel] = (digest, exc.diagnostic())
             return False
         state.talks[source.rel] = _record(state.config, digest, talk, pages)
         state.failed.pop(source.rel, None)
         return True
+
+    def _own_theme(self, state: _State, name: str) -> tuple[dict[str, bytes], str]:
+        if name not in state.own_themes:
+            theme = find_theme(name, state.config.root)
+            state.own_themes[name] = _theme_static(theme, static_dir(name, state.config.theme))
+        return state.own_themes[name]
 
     def _environment(self, theme: Theme) -> jinja2.Environment:
         key = tuple(theme.template_dirs)
@@ -217,6 +222,15 @@ class Builder:
                 continue
             talks.append(done.talk)
             extra = state.static_digest + repr(done.stamps)
+            own = done.talk.meta.theme
+            if own and own != state.config.theme:
+                try:
+                    own_static, own_digest = self._own_theme(state, own)
+                except TalkbuildError as exc:
+                    diagnostics.append(exc.diagnostic())
+                else:
+                    files.update(own_static)
+                    extra += own_digest
             for page, page_digest in zip(done.pages, done.page_digests, strict=True):
                 files[page.path] = page.content
                 versions[page.path] = _hash(page_digest + extra)
@@ -242,6 +256,16 @@ class Builder:
 def _record(config: Config, digest: str, talk: Talk, pages: tuple[Page, ...]) -> _Rendered:
     return _Rendered(digest, talk, pages, tuple(_hash_bytes(p.content) for p in pages),
                      asset_stamps(config.talks_path, talk.assets))
+
+
+def _theme_static(theme: Theme, folder: str) -> tuple[dict[str, bytes], str]:
+    """A theme's CSS/JS under its site folder, read now (a snapshot never changes under a request), and a digest."""
+    static = {f"{folder}/{name}": path.read_bytes() for name, path in theme.static_files().items()}
+    static[f"{folder}/pygments.css"] = pygments_css().encode()
+    h = hashlib.sha256()
+    for name in sorted(static):
+        h.update(name.encode() + b"\0" + static[name] + b"\0")
+    return static, h.hexdigest()
 
 
 def _listing(talks_dir: Path) -> tuple[str, ...]:

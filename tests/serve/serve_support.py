@@ -17,8 +17,8 @@ from talkbuild.serve.livereload import STATUS_PATH
 
 
 def talk(title: str, third: str = "third", extra: str = "") -> str:
-    """A talk with a title slide and three slides; the deck's slide 3 is '## Two' with `third` on it."""
-    return (f"---\ntitle: {title}\n---\n\n## One\n\nfirst slide\n\n## Two\n\n{third}\n\n"
+    """A talk with a title slide and three slides; the deck's slide 3 is '## Two': `third`, then one step."""
+    return (f"---\ntitle: {title}\n---\n\n## One\n\nfirst slide\n\n## Two\n\n{third}\n\n. . .\n\nrevealed step\n\n"
             f"## Three\n\nlast slide\n{extra}")
 
 

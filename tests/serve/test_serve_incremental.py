@@ -7,6 +7,8 @@ from pathlib import Path
 
 from serve_support import talk
 
+from talkbuild.build import BuildOptions, build
+from talkbuild.config import load_config
 from talkbuild.incremental import CONFIG, TALKS, THEME, Builder, Site
 
 TALKS_ONLY = frozenset({TALKS})
@@ -123,3 +125,21 @@ def test_a_theme_override_changes_every_page(make_project: Callable[..., Path]) 
     second = builder.build(frozenset({THEME}))
     assert second.full and second.files["_talkbuild/deck.css"] == b"body { color: red }\n"
     assert changed_pages(first, second) == set(first.versions)
+
+
+def test_the_served_site_matches_what_build_writes(make_project: Callable[..., Path], tmp_path: Path) -> None:
+    """Same files, same bytes: serve must never preview something `build` would not publish."""
+    root = make_project({
+        "talks/a/index.md": talk("Alpha", extra="\n![pic](pic.svg)\n\n[b](../b.md)\n"),
+        "talks/a/pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        "talks/b.md": talk("Beta").replace("title: Beta", "title: Beta\ntheme: dark"),
+        "themes/dark/static/dark.css": "body { background: black }\n",
+    })
+    site = Builder(root).build()
+    assert site.errors == ()
+    out = tmp_path / "out"
+    build(load_config(root), BuildOptions(out_dir=out))
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    served = {key: value if isinstance(value, bytes) else value.read_bytes() for key, value in site.files.items()}
+    assert "_talkbuild/themes/dark/dark.css" in served
+    assert served == written
