@@ -184,17 +184,17 @@ def test_fifty_saves_in_a_burst_end_with_the_last_content(live: LiveFactory) -> 
     assert site.status()["errors"] == []
 
 
-def test_requests_are_answered_while_a_rebuild_runs(live: LiveFactory) -> None:
+def test_requests_are_answered_while_a_rebuild_runs(live: LiveFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     site = live({"talks/a.md": talk("Alpha")})
     entered, release = threading.Event(), threading.Event()
-    real_build = site.server.builder.build
+    real_build: Callable[[frozenset[str]], Site] = site.server.builder.build
 
     def slow_build(changes: frozenset[str] = frozenset()) -> Site:
         entered.set()
         assert release.wait(30)
         return real_build(changes)
 
-    site.server.builder.build = slow_build  # type: ignore[method-assign]
+    monkeypatch.setattr(site.server.builder, "build", slow_build)
     site.write("talks/a.md", talk("Alpha", "after the slow build"))
     assert entered.wait(15), "the rebuild did not start"
     status, body = site.get("/a/slides/")  # the old, complete site is still served
