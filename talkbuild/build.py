@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import os
+import signal
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import jinja2
 from . import __version__
 from .cache import BuildCache, CacheEntry, asset_stamps
 from .config import Config
-from .discover import discover
+from .discover import discover, tree_listing
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError
 from .links import SiteMap
 from .markup import pygments_css
@@ -78,7 +79,8 @@ def render_talks(config: Config, theme: Theme, sources: list[SourceFile],
     # notices edits to files it loaded, not a new override file shadowing a default one.
     _ENVIRONMENTS.clear()
     cache = BuildCache(config.root, enabled=options.use_cache)
-    shared = BuildCache.key(__version__, _code_fingerprint(), config.source_text, str(options.strict), _tree_listing(config.talks_path),
+    listing = "\n".join(tree_listing(config.talks_path))
+    shared = BuildCache.key(__version__, _code_fingerprint(), config.source_text, str(options.strict), listing,
                             _themes_fingerprint(config.root))
     keys = {s.rel: BuildCache.key(shared, s.rel, _read(s.path)) for s in sources}
     done: dict[str, tuple[Talk, tuple[Page, ...]]] = {}
@@ -110,8 +112,13 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
     args = [(s, config, sitemap, strict) for s in todo]
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         return zip(todo, map(_render_one, args), strict=True)
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_ignore_sigint) as pool:
         return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4))), strict=True))
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C is the parent's to handle; workers printing their own KeyboardInterrupt tracebacks helps nobody."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | Diagnostic:
@@ -161,15 +168,6 @@ def _check_out_dir(config: Config, out_dir: Path) -> Path:
         raise ConfigError(f"refusing to build into {out}: it holds the project or its talks",
                           hint="choose an output folder of its own, e.g. _site")
     return out
-
-
-def _tree_listing(talks_dir: Path) -> str:
-    """Every file path under talks/: adding or removing a file can change how links resolve."""
-    names: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(talks_dir):
-        dirnames.sort()
-        names.extend(os.path.join(dirpath, f) for f in sorted(filenames))
-    return "\n".join(names)
 
 
 def _themes_fingerprint(root: Path) -> str:

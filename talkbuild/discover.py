@@ -61,3 +61,22 @@ def slug_for(rel: str) -> str:
 
 def _project_rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".temp", ".part", ".crdownload", ".bak",
+                  "___jb_tmp___", "___jb_old___")
+"""Names editors use for a file that is about to be renamed over the real one (or a backup of it)."""
+
+
+def is_scratch_file(name: str) -> bool:
+    """True for editor temporaries and hidden files: their coming and going changes nothing in the site."""
+    return name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES) or name == "4913"
+
+
+def tree_listing(talks_dir: Path) -> tuple[str, ...]:
+    """Every file under talks/ except editor scratch files: adding or removing one can change how links resolve."""
+    names: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(talks_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        names.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not is_scratch_file(f))
+    return tuple(names)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ import jinja2
 from .build import PARALLEL_THRESHOLD, BuildOptions, render_talks
 from .cache import asset_stamps
 from .config import Config, load_config
-from .discover import discover
+from .discover import discover, tree_listing
 from .errors import Diagnostic, Severity, TalkbuildError
 from .links import SiteMap
 from .markup import pygments_css
@@ -39,16 +38,6 @@ TALKS = "talks"
 """Kinds of change a caller reports; anything else is treated like THEME (rebuild everything)."""
 
 EVERYTHING = frozenset({CONFIG, THEME, TALKS})
-
-_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".temp", ".part", ".crdownload", ".bak",
-                  "___jb_tmp___", "___jb_old___")
-"""Names editors use for a file that is about to be renamed over the real one (or a backup of it)."""
-
-
-def is_scratch_file(name: str) -> bool:
-    """True for editor temporaries and hidden files: their coming and going changes nothing in the site."""
-    return name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES) or name == "4913"
-
 
 @dataclass(frozen=True)
 class Site:
@@ -124,7 +113,7 @@ class Builder:
         state = self._state
         assert state is not None
         sources, problems = discover(state.config.talks_path, state.config.root, state.config.exclude)
-        listing = _listing(state.config.talks_path)
+        listing = tree_listing(state.config.talks_path)
         full = full or listing != state.listing
         state.listing = listing
         sitemap = SiteMap(state.config.talks_path.resolve(), {s.rel: s.slug for s in sources})
@@ -266,15 +255,6 @@ def _theme_static(theme: Theme, folder: str) -> tuple[dict[str, bytes], str]:
     for name in sorted(static):
         h.update(name.encode() + b"\0" + static[name] + b"\0")
     return static, h.hexdigest()
-
-
-def _listing(talks_dir: Path) -> tuple[str, ...]:
-    """Every file under talks/ except editor scratch files: adding or removing one can change how links resolve."""
-    names: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(talks_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        names.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not is_scratch_file(f))
-    return tuple(names)
 
 
 def _digest(path: Path) -> str:

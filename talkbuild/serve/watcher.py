@@ -26,7 +26,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from ..config import CONFIG_NAME, Config
-from ..incremental import CONFIG, TALKS, THEME, is_scratch_file
+from ..discover import is_scratch_file
+from ..incremental import CONFIG, TALKS, THEME
 from ..themes import builtin_themes_dir
 
 log = logging.getLogger(__name__)
