@@ -8,13 +8,12 @@ so editing an image invalidates the talks that show it.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .models import Page, Talk
+from .write import write_atomic
 
 CACHE_DIR = ".talkbuild/cache/build"
 
@@ -69,12 +68,4 @@ class BuildCache:
     def put(self, key: str, entry: CacheEntry) -> None:
         if not self.enabled:
             return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.dir / f"{key}.pickle")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.dir / f"{key}.pickle", pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from .config import Config
 from .errors import SourceLocation, TalkbuildError
 from .models import Talk
+from .write import write_atomic
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -91,7 +91,7 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
     if pages != want:
         raise TalkbuildError(f"the PDF has {pages} pages for {want} slides", SourceLocation(str(deck)),
                              hint="a theme's print CSS must give each slide exactly one 16:9 page")
-    _write_atomic(output, data)
+    write_atomic(output, data)
     return PdfResult(output, pages, tuple(blocked))
 
 
@@ -123,14 +123,3 @@ def _launch(p: Any) -> Any:
                              code="missing-dependency") from None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a PDF is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -121,10 +121,21 @@ def _unchanged(state_file: Path, fingerprint: str, out_dir: Path) -> bool:
 
 
 def _remember(state_file: Path, fingerprint: str, out_dir: Path) -> None:
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = state_file.with_name(state_file.name + ".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fingerprint, "listing": _listing(out_dir)}))
-    os.replace(tmp, state_file)
+    write_atomic(state_file, json.dumps({"fingerprint": fingerprint, "listing": _listing(out_dir)}))
+
+
+def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
+    """Replace `path` with `data` in one step: readers see the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, mode)  # mkstemp makes files private
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _write_bytes(path: Path, content: bytes) -> None:

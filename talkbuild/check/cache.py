@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..write import write_atomic
 
 CACHE_DIR = Path(".talkbuild") / "cache"
 CACHE_FILE = "external-links.json"
@@ -64,7 +64,7 @@ class LinkCache:
                 u: {"checked_at": e.checked_at, "status": e.status, "moved_to": e.moved_to} for u, e in fresh.items()
             },
         }
-        _atomic_write(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
     def _fresh(self, url: str, entry: CachedSuccess) -> bool:
         # Spread expiry over the last fifth of the maximum age (deterministically per URL), so a site
@@ -91,13 +91,3 @@ def _load(path: Path) -> dict[str, CachedSuccess]:
     return entries
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

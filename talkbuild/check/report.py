@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ..errors import Diagnostic, Severity
+from ..write import write_atomic
 
 FORMATS = ("text", "json", "junit", "github")
 
@@ -134,12 +133,4 @@ def render(diagnostics: Sequence[Diagnostic], fmt: str, *, colour: bool = False)
 
 def write_report(path: Path, text: str) -> None:
     """Write a report atomically, so CI never picks up half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
