@@ -2,59 +2,27 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from .cli_common import F, load, project_option, user_errors
 from .config import Config, load_config
-from .errors import ContentError, TalkbuildError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _project_option(f: F) -> F:
-    return click.option("-C", "--directory", "directory", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("."), show_default=True, help="Run as if started in this project folder.")(f)
+from .errors import TalkbuildError
 
 
 def _target_options(f: F) -> F:
     f = click.option("--endpoint-url", help="S3-compatible endpoint (MinIO, SeaweedFS, R2); default from config.")(f)
     f = click.option("--target", help="file://DIR or s3://BUCKET/PREFIX (default: publish.target, file://_deploy).")(f)
-    return _project_option(f)
+    return project_option(f)
 
 
 def _json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="One JSON object per event on stdout.")(f)
-
-
-def _user_errors(f: F) -> F:
-    """A TalkbuildError becomes a message and its exit code (1 content, 2 usage); never a traceback."""
-
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return f(*args, **kwargs)
-        except TalkbuildError as exc:
-            if kwargs.get("as_json"):
-                click.echo(json.dumps({"event": "Error", "message": str(exc), "code": exc.code}))
-            if isinstance(exc, ContentError):
-                for d in exc.diagnostics:
-                    click.echo(d.format(), err=True)
-            click.echo(f"talkbuild: {exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _load(directory: Path) -> Config:
-    if not directory.is_dir():
-        raise click.UsageError(f"no such folder: {directory}")
-    return load_config(directory)
 
 
 def _run_check(project_root: Path) -> list[str]:
@@ -155,13 +123,13 @@ def _target(config: Config, target: str | None, endpoint_url: str | None, jobs: 
 @click.option("--skip-check", is_flag=True, help="Publish without `talkbuild check` (loudly; not for CI).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Parallel uploads (default: publish.jobs, 16).")
 @_json_option
-@_user_errors
+@user_errors
 def publish(directory: Path, target: str | None, endpoint_url: str | None, channel: str, skip_check: bool,
             jobs: int | None, as_json: bool) -> None:
     """Upload the built site as a new release and switch the channel to it in one step."""
     from .publish import publish_site
 
-    config = _load(directory)
+    config = load(directory)
     site = config.out_path
     if not site.is_dir():
         raise TalkbuildError(f"{config.out_dir}/: no built site to publish", hint="run `talkbuild build` first")
@@ -185,14 +153,14 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
 @click.command()
 @_target_options
 @_json_option
-@_user_errors
+@user_errors
 def releases(directory: Path, target: str | None, endpoint_url: str | None, as_json: bool) -> None:
     """List releases: id, time, commit, the channels pointing at each, sealed or not."""
     from dataclasses import asdict
 
     from .publish import releases as list_releases
 
-    infos = list_releases(_target(_load(directory), target, endpoint_url))
+    infos = list_releases(_target(load(directory), target, endpoint_url))
     for r in infos:
         if as_json:
             click.echo(json.dumps(asdict(r)))
@@ -209,25 +177,25 @@ def releases(directory: Path, target: str | None, endpoint_url: str | None, as_j
 @click.option("--channel", default="live", show_default=True)
 @click.option("--to", "to", metavar="ID", help="Release id (or a unique prefix); default: the previous one.")
 @_json_option
-@_user_errors
+@user_errors
 def rollback(directory: Path, target: str | None, endpoint_url: str | None, channel: str, to: str | None,
              as_json: bool) -> None:
     """Switch a channel back (or to any sealed release): one pointer write, no upload."""
     from .publish import rollback as run_rollback
 
-    _Progress(as_json).show(run_rollback(_target(_load(directory), target, endpoint_url), channel=channel, to=to))
+    _Progress(as_json).show(run_rollback(_target(load(directory), target, endpoint_url), channel=channel, to=to))
 
 
 @click.command()
 @_target_options
 @click.option("--channel", default="live", show_default=True)
 @_json_option
-@_user_errors
+@user_errors
 def verify(directory: Path, target: str | None, endpoint_url: str | None, channel: str, as_json: bool) -> None:
     """Read the channel's release back from the store: every file present, right hash, size, Content-Type."""
     from .publish import verify as run_verify
 
-    _Progress(as_json).show(run_verify(_target(_load(directory), target, endpoint_url), channel=channel))
+    _Progress(as_json).show(run_verify(_target(load(directory), target, endpoint_url), channel=channel))
 
 
 @click.command()
@@ -235,30 +203,30 @@ def verify(directory: Path, target: str | None, endpoint_url: str | None, channe
 @click.option("--keep", type=click.IntRange(min=1), required=True, help="Sealed releases to keep (newest first).")
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
 @_json_option
-@_user_errors
+@user_errors
 def prune(directory: Path, target: str | None, endpoint_url: str | None, keep: int, dry_run: bool,
           as_json: bool) -> None:
     """Delete old releases; never one a channel points at or its predecessor."""
     from .publish import prune as run_prune
 
-    config = _load(directory)
+    config = load(directory)
     _Progress(as_json).show(run_prune(_target(config, target, endpoint_url), keep=keep, dry_run=dry_run,
                                       grace_hours=config.publish.unsealed_grace_hours))
 
 
 @click.command()
-@_project_option
+@project_option
 @click.option("--target", help="The publish target (default: publish.target).")
 @click.option("--kind", type=click.Choice(["cloudfront-kvs", "origin-path", "nginx"]), default=None,
               help="Default: nginx for file://, cloudfront-kvs for s3://.")
 @click.option("--channel", default="live", show_default=True)
 @click.option("--preview-suffix", default="", help="cloudfront-kvs: host suffix whose first label names a channel.")
-@_user_errors
+@user_errors
 def routing(directory: Path, target: str | None, kind: str | None, channel: str, preview_suffix: str) -> None:
     """Print the config that routes stable URLs to the channel's live release (see docs/deploy.md)."""
     from .publish.routing import generate
 
-    config = _load(directory)
+    config = load(directory)
     url = target or config.publish.target
     kind = kind or ("cloudfront-kvs" if url.startswith("s3://") else "nginx")
     click.echo(generate(kind, url, channel=channel, preview_suffix=preview_suffix, project_root=config.root),
@@ -274,12 +242,12 @@ def channel() -> None:
 @_target_options
 @click.argument("name")
 @_json_option
-@_user_errors
+@user_errors
 def channel_rm(directory: Path, target: str | None, endpoint_url: str | None, name: str, as_json: bool) -> None:
     """Remove preview channel NAME (a closed pull request's); its releases become prunable. Never `live`."""
     from .publish.operations import remove_channel
 
-    _Progress(as_json).show(remove_channel(_target(_load(directory), target, endpoint_url), channel=name))
+    _Progress(as_json).show(remove_channel(_target(load(directory), target, endpoint_url), channel=name))
 
 
 def register(group: click.Group) -> None:
