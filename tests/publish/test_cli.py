@@ -112,24 +112,3 @@ def test_routing_prints_a_config_for_the_target(project: Path) -> None:
     assert code == 0 and f"root {(project / '_deploy').resolve()}/current;" in out
     code, out, _ = run("routing", "-C", str(project), "--target", "s3://bucket/site")
     assert code == 0 and "kvs.get(channel)" in out and 's3://bucket/site/pointers/live.json' in out
-
-
-def test_the_check_gate_calls_check_project_offline_and_keeps_only_errors(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    import types
-
-    from talkbuild.errors import Diagnostic, Severity, SourceLocation
-
-    calls = []
-
-    def check_project(config: object, *, external: bool | None = None) -> object:
-        calls.append(external)
-        return types.SimpleNamespace(diagnostics=(
-            Diagnostic(Severity.ERROR, "broken-link", "no such page", SourceLocation("talks/a.md", 3)),
-            Diagnostic(Severity.WARNING, "alt", "image without alt text", SourceLocation("talks/a.md", 9)),
-        ))
-
-    monkeypatch.setitem(sys.modules, "talkbuild.check", types.SimpleNamespace(check_project=check_project))
-    assert cli_publish._run_check(tmp_path) == ["talks/a.md:3: error[broken-link]: no such page"]
-    assert calls == [False]
