@@ -7,7 +7,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,23 +61,27 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
     talks = [talk for talk, _ in kept]
     pages = [page for _, talk_pages in kept for page in talk_pages]
-    pages.append(render_index(_environment(theme), talks, config))
+    pages.append(render_index(environment(theme), talks, config))
     state = config.root / ".talkbuild" / "last-build.json" if options.use_cache else None
-    static = _static_files(theme, static_dir(theme.name, config.theme))
+    static = static_files(theme, static_dir(theme.name, config.theme))
     for name in sorted({t.meta.theme for t in talks if t.meta.theme and t.meta.theme != config.theme}):
-        static.update(_static_files(find_theme(name, config.root), static_dir(name, config.theme)))
+        static.update(static_files(find_theme(name, config.root), static_dir(name, config.theme)))
     files = write_site(out_dir, pages, _assets(config, talks), static, state)
     timer.lap("write", files)
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt)
 
 
-def render_talks(config: Config, theme: Theme, sources: list[SourceFile],
-                 options: BuildOptions) -> tuple[list[tuple[Talk, tuple[Page, ...]]], list[Diagnostic], int]:
-    """Parse and render every talk (cached ones are reused), in parallel when it pays."""
+def render_talks(config: Config, theme: Theme, sources: list[SourceFile], options: BuildOptions,
+                 only: Collection[str] | None = None) -> tuple[list[tuple[Talk, tuple[Page, ...]]], list[Diagnostic], int]:
+    """Parse and render every talk (cached ones are reused), in parallel when it pays.
+
+    `sources` must be every talk of the project (links resolve against all of them); `only` limits which
+    of them are rendered (talks-relative paths), for callers that know the rest is unchanged.
+    """
     sitemap = SiteMap(config.talks_path.resolve(), {s.rel: s.slug for s in sources})
-    # A long-lived process (serve) calls this again after a theme change; Jinja2's template cache only
-    # notices edits to files it loaded, not a new override file shadowing a default one.
-    _ENVIRONMENTS.clear()
+    if only is not None:
+        sources = [s for s in sources if s.rel in only]
+    reset_environments()
     cache = BuildCache(config.root, enabled=options.use_cache)
     listing = "\n".join(tree_listing(config.talks_path))
     shared = BuildCache.key(__version__, _code_fingerprint(), config.source_text, str(options.strict), listing,
@@ -122,13 +126,18 @@ def _ignore_sigint() -> None:
 
 
 def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | Diagnostic:
-    """Parse and render one talk (runs in a worker process)."""
-    source, config, sitemap, strict = args
+    """render_one for a worker process (one picklable argument)."""
+    return render_one(*args)
+
+
+def render_one(source: SourceFile, config: Config, sitemap: SiteMap,
+               strict: bool = False) -> tuple[Talk, tuple[Page, ...]] | Diagnostic:
+    """Parse and render one talk with its theme; a user error comes back as its Diagnostic."""
     try:
         talk = parse_talk(source, config.root, sitemap, strict=strict)
         name = talk.meta.theme or config.theme
         theme = find_theme(name, config.root)
-        return talk, tuple(render_talk(_environment(theme), talk, config, static_dir(name, config.theme)))
+        return talk, tuple(render_talk(environment(theme), talk, config, static_dir(name, config.theme)))
     except TalkbuildError as exc:
         return exc.diagnostic()
 
@@ -136,7 +145,12 @@ def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, t
 _ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
 
 
-def _environment(theme: Theme) -> jinja2.Environment:
+def reset_environments() -> None:
+    """Forget compiled templates: Jinja2's cache notices edits to files it loaded, not a new override file."""
+    _ENVIRONMENTS.clear()
+
+
+def environment(theme: Theme) -> jinja2.Environment:
     key = tuple(theme.template_dirs)
     if key not in _ENVIRONMENTS:
         _ENVIRONMENTS[key] = make_environment(theme)
@@ -155,7 +169,7 @@ def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
     return assets
 
 
-def _static_files(theme: Theme, folder: str) -> dict[str, Path | bytes]:
+def static_files(theme: Theme, folder: str) -> dict[str, Path | bytes]:
     files: dict[str, Path | bytes] = {f"{folder}/{name}": path for name, path in theme.static_files().items()}
     files[f"{folder}/pygments.css"] = pygments_css().encode()
     return files

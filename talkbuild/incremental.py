@@ -16,18 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
-from .build import PARALLEL_THRESHOLD, BuildOptions, render_talks
+from .build import PARALLEL_THRESHOLD, BuildOptions, environment, render_one, render_talks, reset_environments, static_files
 from .cache import asset_stamps
 from .config import Config, load_config
 from .discover import discover, tree_listing
 from .errors import Diagnostic, Severity, TalkbuildError
 from .links import SiteMap
-from .markup import pygments_css
 from .models import Page, SourceFile, Talk
-from .parse import parse_talk
-from .render import make_environment, render_index, render_talk, static_dir
+from .render import render_index, static_dir
 from .themes import Theme, find_theme
 
 log = logging.getLogger(__name__)
@@ -90,7 +86,6 @@ class Builder:
         self.drafts = drafts
         self._state: _State | None = None
         self._config_error: Diagnostic | None = None
-        self._environments: dict[tuple[str, ...], jinja2.Environment] = {}
 
     @property
     def config(self) -> Config | None:
@@ -126,7 +121,7 @@ class Builder:
         if len(todo) >= PARALLEL_THRESHOLD:
             full = True
         if full:
-            rendered = self._render_many(state, todo, sitemap, digests)
+            rendered = self._render_many(state, sources, todo, sitemap, digests)
         else:
             rendered = [s.rel for s in todo if self._render_one(state, s, sitemap, digests[s.rel])]
         return self._site(state, problems, tuple(rendered), full, start, order=[s.rel for s in sources])
@@ -134,7 +129,7 @@ class Builder:
     def _load(self, previous: _State | None) -> _State:
         config = load_config(self.root)
         theme = find_theme(config.theme, config.root)
-        self._environments.clear()
+        reset_environments()
         static, digest = _theme_static(theme, static_dir(config.theme, config.theme))
         state = _State(config, theme, static, digest)
         if previous is not None and previous.config.talks_path == config.talks_path:
@@ -149,11 +144,11 @@ class Builder:
         return (done is None or done.digest != digest
                 or done.stamps != asset_stamps(state.config.talks_path, done.talk.assets))
 
-    def _render_many(self, state: _State, todo: list[SourceFile], sitemap: SiteMap,
+    def _render_many(self, state: _State, sources: list[SourceFile], todo: list[SourceFile], sitemap: SiteMap,
                      digests: dict[str, str]) -> list[str]:
         """Render every talk through the build's cache and worker pool; failing ones are redone here for their error."""
-        # render_talks builds its site map from what it is given: on this path `todo` is every source.
-        rendered, _diagnostics, _count = render_talks(state.config, state.theme, todo, BuildOptions(drafts=True))
+        rendered, _diagnostics, _count = render_talks(state.config, state.theme, sources, BuildOptions(drafts=True),
+                                                      only={s.rel for s in todo})
         by_slug = {s.slug: s for s in todo}
         done: set[str] = set()
         for talk, pages in rendered:
@@ -168,15 +163,11 @@ class Builder:
 
     def _render_one(self, state: _State, source: SourceFile, sitemap: SiteMap, digest: str) -> bool:
         """Parse and render one talk in this process; on error keep its last good pages."""
-        try:
-            talk = parse_talk(source, state.config.root, sitemap)
-            name = talk.meta.theme or state.config.theme
-            theme = find_theme(name, state.config.root)
-            pages = tuple(render_talk(self._environment(theme), talk, state.config,
-                                      static_dir(name, state.config.theme)))
-        except TalkbuildError as exc:
-            state.failed[source.rel] = (digest, exc.diagnostic())
+        outcome = render_one(source, state.config, sitemap)
+        if isinstance(outcome, Diagnostic):
+            state.failed[source.rel] = (digest, outcome)
             return False
+        talk, pages = outcome
         state.talks[source.rel] = _record(state.config, digest, talk, pages)
         state.failed.pop(source.rel, None)
         return True
@@ -186,12 +177,6 @@ class Builder:
             theme = find_theme(name, state.config.root)
             state.own_themes[name] = _theme_static(theme, static_dir(name, state.config.theme))
         return state.own_themes[name]
-
-    def _environment(self, theme: Theme) -> jinja2.Environment:
-        key = tuple(theme.template_dirs)
-        if key not in self._environments:
-            self._environments[key] = make_environment(theme)
-        return self._environments[key]
 
     def _site(self, state: _State, problems: list[Diagnostic], rendered: tuple[str, ...], full: bool, start: float,
               order: list[str] | None = None) -> Site:
@@ -231,7 +216,7 @@ class Builder:
                     continue
                 files[asset] = state.config.talks_path / asset
         try:
-            index = render_index(self._environment(state.theme), talks, state.config)
+            index = render_index(environment(state.theme), talks, state.config)
             files[index.path] = index.content
             versions[index.path] = _hash(_hash_bytes(index.content) + state.static_digest)
         except TalkbuildError as exc:
@@ -249,8 +234,8 @@ def _record(config: Config, digest: str, talk: Talk, pages: tuple[Page, ...]) ->
 
 def _theme_static(theme: Theme, folder: str) -> tuple[dict[str, bytes], str]:
     """A theme's CSS/JS under its site folder, read now (a snapshot never changes under a request), and a digest."""
-    static = {f"{folder}/{name}": path.read_bytes() for name, path in theme.static_files().items()}
-    static[f"{folder}/pygments.css"] = pygments_css().encode()
+    static = {name: content if isinstance(content, bytes) else content.read_bytes()
+              for name, content in static_files(theme, folder).items()}
     h = hashlib.sha256()
     for name in sorted(static):
         h.update(name.encode() + b"\0" + static[name] + b"\0")

@@ -143,3 +143,22 @@ def test_the_served_site_matches_what_build_writes(make_project: Callable[..., P
     served = {key: value if isinstance(value, bytes) else value.read_bytes() for key, value in site.files.items()}
     assert "_talkbuild/themes/dark/dark.css" in served
     assert served == written
+
+
+def test_a_big_batch_of_edits_in_serve_keeps_links_to_unchanged_talks_and_a_sound_cache(make_project) -> None:
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+    from talkbuild.incremental import TALKS
+
+    files = {f"talks/t{i}.md": f"---\ntitle: T{i}\n---\n\n## S\n\n[b](b.md#s)\n" for i in range(10)}
+    files["talks/b.md"] = "---\ntitle: B\n---\n\n## S\n"
+    root = make_project(files)
+    builder = Builder(root)
+    builder.build()
+    for i in range(9):
+        (root / f"talks/t{i}.md").write_text(f"---\ntitle: T{i} edited\n---\n\n## S\n\n[b](b.md#s)\n")
+    site = builder.build(frozenset({TALKS}))
+    assert b'href="../b/#s"' in bytes(site.files["t0/index.html"])  # type: ignore[arg-type]
+    build(load_config(root))  # takes what serve left in the shared cache
+    assert 'href="../b/#s"' in (root / "_site/t0/index.html").read_text()
+    assert not (root / "_site/b.md").exists()
