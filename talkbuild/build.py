@@ -23,7 +23,7 @@ from .links import SiteMap
 from .markup import pygments_css
 from .models import BuildResult, Page, SourceFile, Talk
 from .parse import parse_talk
-from .render import make_environment, render_index, render_talk, static_dir
+from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
 from .write import write_site
 
@@ -176,11 +176,17 @@ def static_files(theme: Theme, folder: str) -> dict[str, Path | bytes]:
 
 
 def _check_out_dir(config: Config, out_dir: Path) -> Path:
+    """The output folder, refused when replacing it would destroy something that is not a talkbuild site."""
     out = (config.root / out_dir).resolve() if not out_dir.is_absolute() else out_dir.resolve()
     talks = config.talks_path.resolve()
-    if out == config.root or out in config.root.parents or out == talks or talks.is_relative_to(out):
-        raise ConfigError(f"refusing to build into {out}: it holds the project or its talks",
+    guarded = [talks, *(config.root / name for name in (".git", "themes", ".talkbuild", ".github"))]
+    if out == config.root or out in config.root.parents or any(out == g or out.is_relative_to(g) or g.is_relative_to(out)
+                                                                 for g in guarded):
+        raise ConfigError(f"refusing to build into {out}: it holds the project, its talks or its settings",
                           hint="choose an output folder of its own, e.g. _site")
+    if out.is_dir() and any(out.iterdir()) and not (out / STATIC_DIR).is_dir():
+        raise ConfigError(f"refusing to replace {out}: it is not empty and was not built by talkbuild",
+                          hint="choose a new or empty folder, or remove this one yourself")
     return out
 
 

@@ -222,3 +222,16 @@ def test_a_talks_own_theme_publishes_its_static_files_beside_the_site_themes(mak
     assert dark == "../../_talkbuild/themes/dark/deck.css"
     assert plain == "../../_talkbuild/deck.css"
     assert (site / "a/slides" / dark).resolve().exists()
+
+
+def test_out_never_replaces_a_folder_that_is_not_a_talkbuild_site(make_project, tmp_path: Path) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n", "themes/mine/templates/deck.html": "x", "notes/todo.txt": "keep me"})
+    for out in ("themes", ".git", "talks/sub", "notes", str(tmp_path)):
+        (root / ".git").mkdir(exist_ok=True)
+        result = cli("build", "-C", str(root), "--out", out)
+        assert result.returncode == 2, (out, result.stderr)
+        assert "refusing to" in result.stderr and "Traceback" not in result.stderr
+    assert (root / "notes/todo.txt").read_text() == "keep me"
+    assert (root / "themes/mine/templates/deck.html").exists()
+    assert cli("build", "-C", str(root), "--out", "elsewhere").returncode == 0
+    assert cli("build", "-C", str(root), "--out", "elsewhere").returncode == 0, "its own earlier output is replaced"
