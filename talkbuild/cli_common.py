@@ -41,6 +41,11 @@ def user_errors(f: F) -> F:
             report(exc.diagnostics)
             click.echo(f"talkbuild: {exc.message}", err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:
+            # A file talkbuild had to read or write: say which and why, without a traceback.
+            where = exc.filename or "talkbuild"
+            click.echo(f"talkbuild: {where}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
         except TalkbuildError as exc:
             if kwargs.get("as_json"):
                 click.echo(json.dumps({"event": "Error", "message": str(exc), "code": exc.code}))

@@ -93,7 +93,12 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.exists():
         return Config(root=root)
-    text = path.read_text(encoding="utf-8-sig")
+    data_bytes = path.read_bytes()
+    try:
+        text = data_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data_bytes[: exc.start].count(b"\n") + 1
+        raise ConfigError("not valid UTF-8", SourceLocation(CONFIG_NAME, line), hint="save the file as UTF-8") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -106,6 +111,12 @@ def load_config(root: Path) -> Config:
     if not isinstance(data, dict):
         raise ConfigError("the config must be a mapping of keys to values", SourceLocation(CONFIG_NAME, 1))
     values = _from_mapping(Config, data, node, "")
+    if "theme" in values:
+        from .themes import theme_problem
+
+        problem = theme_problem(values["theme"], root)
+        if problem is not None:
+            raise ConfigError(problem[0], SourceLocation(CONFIG_NAME, _line_of(node, "theme")), hint=problem[1], code="theme")
     return dataclasses.replace(Config(**values), root=root, source_text=text)
 
 

@@ -67,7 +67,7 @@ def decode(data: bytes, where: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_source(text: str, where: str, *, strict: bool = False) -> SourceText:
+def split_source(text: str, where: str, *, strict: bool = False, project_root: Path | None = None) -> SourceText:
     """Separate front matter from the body and validate it."""
     lines = text.split("\n")
     diagnostics: list[Diagnostic] = []
@@ -83,7 +83,7 @@ def split_source(text: str, where: str, *, strict: bool = False) -> SourceText:
         lines_of = {k: 1 + i for i, k in enumerate(("title", "author", "date")) if k in data}
     else:
         data, lines_of, body_line = {}, {}, 0
-    meta = _validate(data, lines_of, where, diagnostics, strict)
+    meta = _validate(data, lines_of, where, diagnostics, strict, project_root)
     return SourceText(meta, "\n".join(lines[body_line:]), body_line, tuple(diagnostics))
 
 
@@ -124,7 +124,7 @@ def _pandoc_title_block(lines: list[str]) -> tuple[dict[str, Any], int]:
 
 
 def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
-              diagnostics: list[Diagnostic], strict: bool) -> TalkMeta:
+              diagnostics: list[Diagnostic], strict: bool, project_root: Path | None = None) -> TalkMeta:
     def loc(key: str) -> SourceLocation:
         return SourceLocation(where, lines_of.get(key, 1))
 
@@ -158,12 +158,29 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         description=_text(data.get("description")),
         draft=_bool(data.get("draft", False), "draft", fail),
         duration=_duration(data.get("duration"), fail),
-        theme=_text(data.get("theme")),
+        theme=_theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics, strict),
         extra=extra,
     )
 
 
 Fail = Callable[..., TalkbuildError]
+
+
+def _theme(name: str | None, project_root: Path | None, where: SourceLocation,
+           diagnostics: list[Diagnostic], strict: bool) -> str | None:
+    """A usable theme name; an unknown one (e.g. a reveal.js theme like 'night') falls back to the site's theme."""
+    if name is None or project_root is None:
+        return name
+    from .themes import THEME_NAME, theme_problem
+
+    problem = theme_problem(name, project_root)
+    if problem is None:
+        return name
+    if not THEME_NAME.fullmatch(name):
+        raise TalkbuildError(problem[0], where, hint=problem[1], code="theme")
+    severity = Severity.ERROR if strict else Severity.WARNING
+    diagnostics.append(Diagnostic(severity, "theme", problem[0] + "; the site's theme is used", where, hint=problem[1]))
+    return None
 
 
 def _text(value: Any) -> str | None:
@@ -250,7 +267,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, *, stri
     except OSError as exc:
         raise TalkbuildError(f"cannot read the file: {exc.strerror}", SourceLocation(where), code="io") from None
     text = decode(data, where)
-    parts = split_source(text, where, strict=strict)
+    parts = split_source(text, where, strict=strict, project_root=project_root)
     ctx = RenderContext(where=where, rel=source.rel, line_offset=parts.body_line, sitemap=sitemap)
     md = _markdown()
     env: dict[str, Any] = {"tb": ctx}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,17 +54,30 @@ class Theme:
         return h.hexdigest()
 
 
-def find_theme(name: str, project_root: Path) -> Theme:
+THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def theme_problem(name: str, project_root: Path) -> tuple[str, str] | None:
+    """Why `name` cannot be used as a theme (message, fix), or None when it can."""
+    if not THEME_NAME.fullmatch(name):
+        return f"'{name}' is not a theme name", "use letters, digits, '-' and '_': themes live in themes/<name>/"
+    if name == DEFAULT or (project_root / "themes" / name).is_dir():
+        return None
+    themes = project_root / "themes"
+    known = sorted(p.name for p in themes.iterdir() if p.is_dir()) if themes.is_dir() else []
+    return f"no theme named '{name}'", f"create themes/{name}/ or use one of: {', '.join(sorted({*known, DEFAULT}))}"
+
+
+def find_theme(name: str, project_root: Path, where: SourceLocation | None = None) -> Theme:
     """The named theme from `<project>/themes/`, falling back to the built-in default for missing files."""
+    problem = theme_problem(name, project_root)
+    if problem is not None:
+        raise ConfigError(problem[0], where or SourceLocation("talkbuild.yml"), hint=problem[1], code="theme")
     builtin = builtin_themes_dir()
     dirs: list[Path] = []
     own = project_root / "themes" / name
     if own.is_dir():
         dirs.append(own)
-    elif name != DEFAULT:
-        known = sorted(p.name for p in (project_root / "themes").glob("*") if p.is_dir()) if (project_root / "themes").is_dir() else []
-        raise ConfigError(f"no theme named '{name}'", SourceLocation("talkbuild.yml"),
-                          hint=f"create themes/{name}/ or use one of: {', '.join(known + [DEFAULT])}")
     default = builtin / DEFAULT
     if default.resolve() not in [d.resolve() for d in dirs]:
         dirs.append(default)

@@ -33,6 +33,9 @@ def write_site(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.new-"))
     try:
         written: set[str] = set()
+        for rel in [p.path for p in pages] + list(assets) + list(static):
+            if rel.startswith("/") or ".." in rel.split("/"):
+                raise RuntimeError(f"refusing to write {rel!r} outside the site")  # a bug upstream, never user input
         for page in pages:
             _write_bytes(tmp / page.path, page.content)
             written.add(page.path)

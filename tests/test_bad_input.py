@@ -62,6 +62,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         {"talks/a.md": "---\ntitle: A\n---\n\n## S\n\nA formula $\\frac{1}{2$ here\n"},
         "talks/a.md:7: error[math]: unclosed '{'",
     ),
+    "theme name that climbs out of themes/": (
+        {"talks/a.md": "---\ntitle: A\ntheme: ../../../../tmp/evil\n---\n"},
+        "talks/a.md:3: error[theme]: '../../../../tmp/evil' is not a theme name",
+    ),
     "two talks at one address": (
         {"talks/a.md": "---\ntitle: A\n---\n", "talks/a/index.md": "---\ntitle: B\n---\n"},
         "error[slug-clash]",
@@ -140,3 +144,23 @@ def test_unknown_config_key_is_a_usage_error_with_a_suggestion(make_project) -> 
     result = run_build(root)
     assert result.returncode == 2
     assert "talkbuild.yml:2: unknown key 'them' (did you mean 'theme'?)" in result.stderr
+
+
+def test_an_unknown_talk_theme_is_a_warning_at_its_line_and_the_site_theme_is_used(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\ntheme: night\n---\n\n## S\n"})
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    assert "talks/a.md:3: warning[theme]: no theme named 'night'; the site's theme is used" in result.stderr
+    assert (root / "_site/a/slides/index.html").exists()
+    assert run_build(root, "--strict").returncode == 1
+
+
+def test_config_errors_name_their_line(make_project) -> None:
+    root = make_project({"talkbuild.yml": "title: T\ntheme: nosuch\n", "talks/a.md": "---\ntitle: A\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 2
+    assert "talkbuild.yml:2: no theme named 'nosuch'" in result.stderr
+    (root / "talkbuild.yml").write_bytes(b"title: caf\xe9\n")
+    result = run_build(root)
+    assert result.returncode == 2
+    assert "talkbuild.yml:1: not valid UTF-8" in result.stderr and "Traceback" not in result.stderr
