@@ -97,8 +97,8 @@ def load_config(root: Path) -> Config:
     try:
         text = data_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data_bytes[: exc.start].count(b"\n") + 1
-        raise ConfigError("not valid UTF-8", SourceLocation(CONFIG_NAME, line), hint="save the file as UTF-8") from None
+        bad_line = data_bytes[: exc.start].count(b"\n") + 1
+        raise ConfigError("not valid UTF-8", SourceLocation(CONFIG_NAME, bad_line), hint="save the file as UTF-8") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import threading
 from pathlib import Path
@@ -95,3 +96,17 @@ def test_a_newer_commit_wins_the_race_and_an_older_one_never_lands_on_top(
     else:  # c switched first; b saw a newer commit live and refused
         assert isinstance(results[0], PublishConflict)
         assert len(history_is_a_chain(deploy)) == 2
+
+
+def test_a_stalled_winner_linking_late_never_overrides_the_pointer(tmp_path: Path) -> None:
+    """A publisher that won its switch and stalled before moving `current` must not undo a newer switch."""
+    from talkbuild.publish.stores import open_store
+
+    deploy = Deploy("file", (tmp_path / "deploy").as_uri(), tmp_path / "project")
+    deploy.project.mkdir()
+    first = done(deploy.publish(write_site(tmp_path / "s1", site_files(1)))).release_id
+    second = done(deploy.publish(write_site(tmp_path / "s2", site_files(2)))).release_id
+    store = open_store(deploy.url, deploy.project)
+    store.project("live", first)  # the late call of the stalled first publisher
+    assert os.readlink(tmp_path / "deploy" / "current").endswith(second)
+    assert deploy.pointer().release_id == second

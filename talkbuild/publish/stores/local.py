@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import uuid
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..manifest import FileEntry, file_sha256
-from .base import LIVE, ObjectInfo, StoredFile, release_prefix
+from .base import LIVE, ObjectInfo, StoredFile, pointer_key, release_prefix
 
 TMP_MARK = ".talkbuild-tmp."
 """Temporary files are named so; listings ignore them and a rename makes them real."""
@@ -125,6 +126,21 @@ class LocalStore:
         return self.root / "channels" / channel, "../releases/{}"
 
     def project(self, channel: str, release_id: str) -> None:
+        """Point the channel's symlink at the release its pointer names *now* (under the lock).
+
+        A publisher that won the switch and then stalled must not link its own release over a newer
+        one switched meanwhile: the pointer is the truth, `release_id` only what the caller expects.
+        """
+        with self._locked():
+            current = self.get(pointer_key(channel))
+            if current is not None:
+                try:
+                    release_id = str(json.loads(current[0])["release_id"])
+                except (ValueError, KeyError, TypeError):
+                    pass  # a corrupt pointer is reported by whoever reads it; keep the caller's release
+            self._link_to(channel, release_id)
+
+    def _link_to(self, channel: str, release_id: str) -> None:
         link, pattern = self._link(channel)
         link.parent.mkdir(parents=True, exist_ok=True)
         if self.projection(channel) == release_id:
