@@ -57,16 +57,17 @@ class SiteMap:
         joined = "" if joined == "." else joined
         slug = self._talk_slug(joined)
         if slug is not None:
-            target = f"{slug}/index.html" if slug else "index.html"
-            return Resolved(ROOT + (slug + "/" if slug else "") + suffix, target, fragment, None)
+            # Explicit index.html: a folder URL opens a listing from file:// and 404s on S3's REST endpoint.
+            target = f"{slug}/index.html"
+            return Resolved(ROOT + target + suffix, target, fragment, None)
         fs_path = self.talks_dir / joined
         if not self._inside(fs_path):
             return Resolved(url, None, fragment, None, problem="outside")
         if fs_path.is_dir():
             index = joined + "/index.html" if joined else "index.html"
             if (fs_path / "index.html").is_file() and self._inside(fs_path / "index.html"):
-                return Resolved(ROOT + (joined + "/" if joined else "") + suffix, index, fragment, index)
-            return Resolved(ROOT + (joined + "/" if joined else "") + suffix, index, fragment, None, problem="missing")
+                return Resolved(ROOT + index + suffix, index, fragment, index)
+            return Resolved(ROOT + index + suffix, index, fragment, None, problem="missing")
         href = ROOT + _quote_path(joined) + suffix
         if not fs_path.is_file():
             return Resolved(href, joined, fragment, None, problem="missing")

@@ -92,9 +92,9 @@ def test_links_to_other_talks_are_rewritten_with_their_fragment(make_project) ->
     })
     build(load_config(root))
     deck_links = [a["href"] for a in soup(root / "_site/a/slides/index.html").select("section.slide .tb-slide-body a, section.slide p a")]
-    assert deck_links == ["../../b/#second", "../../sub/", "../../sub/"]
+    assert deck_links == ["../../b/index.html#second", "../../sub/index.html", "../../sub/index.html"]
     handout_links = [a["href"] for a in soup(root / "_site/a/index.html").select("main .tb-slide-content a")]
-    assert handout_links == ["../b/#second", "../sub/", "../sub/"]
+    assert handout_links == ["../b/index.html#second", "../sub/index.html", "../sub/index.html"]
 
 
 def test_index_lists_talks_newest_first_and_escapes_front_matter(make_project) -> None:

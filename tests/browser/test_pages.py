@@ -44,7 +44,7 @@ def test_index_lists_talks_newest_first_and_search_filters_them(page: Any, demo_
     first = page.locator(".tb-talk").first
     assert "Ada Lovelace, Grace Hopper" in first.inner_text() and "Analytical Engines Ltd" in first.inner_text()
     assert first.locator("time").get_attribute("datetime") == "2024-03-01"
-    assert first.locator("a", has_text="Slides").get_attribute("href") == "demo/slides/"
+    assert first.locator("a", has_text="Slides").get_attribute("href") == "demo/slides/index.html"
     search = page.get_by_label("Search talks")
     search.fill("babbage")  # by author
     expect(page.locator(".tb-talk").first).to_be_hidden()
@@ -75,7 +75,7 @@ def test_handout_has_title_block_contents_notes_and_links_to_each_slide(page: An
     assert "Say first, then second, then third." in page.locator("#build-steps .tb-notes").inner_text()
     assert page.locator("#pauses math").count() == 1
     page.locator("#pauses .tb-to-slide").click()
-    page.wait_for_url("**/demo/slides/#pauses")
+    page.wait_for_url("**/demo/slides/index.html#pauses")
     wait_ready(page)
     assert page.evaluate("document.querySelector('#tb-stage > section.tb-current').id") == "pauses"
     assert page.outside_requests == []
@@ -117,3 +117,25 @@ def test_save_screenshots_for_people_to_look_at(page: Any, demo_site: Path, stat
     wait_ready(presenter)
     presenter.wait_for_timeout(300)
     presenter.screenshot(path=ARTIFACTS / "presenter.png")
+
+
+def test_the_site_works_from_file_urls_following_links_from_the_index_to_a_slide(page: Any, tmp_path: Path) -> None:
+    """Double-clicking _site/index.html on a laptop with no network: every link leads to a page, not a listing."""
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    root = tmp_path / "p"
+    (root / "talks").mkdir(parents=True)
+    (root / "talks/a.md").write_text("---\ntitle: Alpha\n---\n\n## First\n\n## Second\n\n[to b](b.md#two)\n")
+    (root / "talks/b.md").write_text("---\ntitle: Beta\n---\n\n## One\n\n## Two\n")
+    build(load_config(root))
+    page.goto((root / "_site/index.html").as_uri())
+    page.get_by_role("link", name="Alpha", exact=True).first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/a/index.html") and page.locator("h1").first.inner_text() == "Alpha"
+    page.get_by_role("link", name="Present the slides").click()
+    page.wait_for_url("**/a/slides/index.html*")
+    page.goto(page.url.split("#")[0] + "#second")
+    page.locator("#second a", has_text="to b").click()
+    page.wait_for_url("**/b/index.html#two")
+    assert page.locator("#two").count() == 1
