@@ -13,7 +13,6 @@ from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -23,6 +22,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .divs import fenced_div_plugin
 from .errors import Diagnostic, Severity, SourceLocation
 from .links import SiteMap
 from .models import Reference
@@ -59,9 +59,10 @@ def make_markdown() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
-    md.use(container_plugin, name="div", validate=lambda params, *a: True, render=_render_div)
+    md.use(fenced_div_plugin, render=_render_div)
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
     md.core.ruler.push("resolve_urls", _resolve_urls)
+    md.core.ruler.push("unclosed_divs", _unclosed_divs)
     md.core.ruler.push("math", _convert_math)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("code_block", _render_fence)
@@ -114,6 +115,22 @@ def _heading_attrs(state: StateCore) -> None:
             token.attrSet("id", ident)
         if classes:
             token.attrSet("class", " ".join(classes))
+
+
+def _unclosed_divs(state: StateCore) -> None:
+    """markdown-it closes a `:::` div left open at the end of the talk; the author almost never meant that."""
+    ctx: RenderContext | None = state.env.get("tb")
+    if ctx is None:
+        return
+    lines = state.src.split("\n")
+    for token in state.tokens:
+        if token.type == "container_div_open" and token.map:
+            end = token.map[1]
+            if end >= len(lines) or not lines[end].lstrip().startswith(":::"):
+                name = token.info.strip() or "div"
+                ctx.diagnostics.append(Diagnostic(
+                    Severity.WARNING, "unclosed-div", f"fenced div '::: {name}' is never closed: it runs to the end of the talk",
+                    ctx.location(token.map[0]), hint="end it with a line ':::'"))
 
 
 def _line_within(content: str, needle: str, start: int = 0) -> int:

@@ -235,3 +235,11 @@ def test_out_never_replaces_a_folder_that_is_not_a_talkbuild_site(make_project, 
     assert (root / "themes/mine/templates/deck.html").exists()
     assert cli("build", "-C", str(root), "--out", "elsewhere").returncode == 0
     assert cli("build", "-C", str(root), "--out", "elsewhere").returncode == 0, "its own earlier output is replaced"
+
+
+def test_an_unclosed_notes_div_is_a_warning_at_its_line(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## Hello\n\n::: notes\nsecret\n\n## Next\n\nvisible?\n",
+                         "talks/b.md": "---\ntitle: B\n---\n\n## S\n\n::: notes\nfine\n:::\n\n::: {.columns}\n::: column\nx\n:::\n:::\n"})
+    result = build(load_config(root))
+    found = [(d.location.path, d.location.line, d.code) for d in result.diagnostics]
+    assert found == [("talks/a.md", 7, "unclosed-div")]
