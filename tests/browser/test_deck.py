@@ -208,3 +208,29 @@ def test_reduced_motion_turns_transitions_off(page: Any, demo_site: Path, static
     page.goto(static_server(demo_site) + "demo/slides/")
     durations = page.evaluate("getComputedStyle(document.querySelector('#opening')).transitionDuration")
     assert set(durations.replace(" ", "").split(",")) == {"0s"}
+
+
+def test_tall_images_and_long_code_lines_stay_on_the_slide_and_readable(page: Any, tmp_path: Path, static_server: Any) -> None:
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    root = tmp_path / "p"
+    (root / "talks").mkdir(parents=True)
+    (root / "talks/tall.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="820" height="785">'
+                                         '<rect width="820" height="785" fill="#369"/></svg>')
+    long_line = "srun --ntasks=4 " + " ".join(f"--option-{i}=value" for i in range(9))
+    (root / "talks/t.md").write_text("---\ntitle: T\n---\n\n## Screenshot\n\n![A tall screenshot](tall.svg)\n\n"
+                                     "A caption under it.\n\n## Job script\n\n```bash\n" + long_line + "\necho done\n```\n")
+    build(load_config(root))
+    page.goto(static_server(root / "_site") + "t/slides/index.html#screenshot")
+    wait_ready(page)
+    stage = page.locator("#tb-stage").bounding_box()
+    caption = page.locator("#screenshot p", has_text="A caption under it").bounding_box()
+    assert caption["y"] + caption["height"] <= stage["y"] + stage["height"], "the text under a tall image is on the slide"
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#job-script")).to_be_visible()
+    fit = page.evaluate("parseFloat(getComputedStyle(document.getElementById('job-script')).getPropertyValue('--tb-fit') || '1')")
+    assert fit >= 0.8, "one long line does not shrink the whole slide to unreadable size"
+    code = page.locator("#job-script pre").bounding_box()
+    assert code["x"] + code["width"] <= stage["x"] + stage["width"]
+    assert page.evaluate("(() => { const p = document.querySelector('#job-script pre'); return p.scrollWidth <= p.clientWidth + 1; })()")

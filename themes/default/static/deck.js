@@ -109,19 +109,27 @@
 
   // Shrink a slide's text until it fits (long code, many bullets), like a speaker would by hand. Sizes are relative
   // to the slide's width, so the factor holds at every window size, in the overview and in print.
+  // One long line of code may shrink the slide a little; past that it wraps, so it stays readable from the back row.
   function fit(slide) {
     var body = slide.querySelector(".tb-slide-body");
     slide.style.removeProperty("--tb-fit");
+    slide.classList.remove("tb-wrap");
     var f = 1;
-    for (var k = 0; k < 12 && f > 0.5 && overflows(body); k++) {
+    for (var k = 0; k < 12 && f > 0.5 && overflows(slide, body, f); k++) {
       f = Math.max(0.5, f * 0.93);
       slide.style.setProperty("--tb-fit", f.toFixed(3));
     }
   }
-  function overflows(body) {
+  function overflows(slide, body, f) {
     if (body.scrollHeight > body.clientHeight + 1) return true;
     var pres = body.querySelectorAll("pre");
-    for (var k = 0; k < pres.length; k++) if (pres[k].scrollWidth > pres[k].clientWidth + 1) return true;
+    for (var k = 0; k < pres.length; k++) {
+      if (pres[k].scrollWidth > pres[k].clientWidth + 1) {
+        if (f * 0.93 >= 0.8) return true; // a smaller step is still readable
+        slide.classList.add("tb-wrap");
+        return body.scrollHeight > body.clientHeight + 1;
+      }
+    }
     return false;
   }
 
