@@ -8,6 +8,7 @@ Dotfiles are stored as `dot-NAME` because packaging tools and globbing skip hidd
 from __future__ import annotations
 
 import datetime
+import importlib.metadata
 import json
 import os
 import re
@@ -40,6 +41,8 @@ class InitResult:
     """Files created, relative to root, sorted."""
     kept: tuple[str, ...]
     """Files that already existed (only with force) and were left exactly as they were."""
+    warning: str | None = None
+    """Something the user must do before the scaffold works everywhere."""
 
 
 def default_title(root: Path) -> str:
@@ -48,9 +51,29 @@ def default_title(root: Path) -> str:
     return (name[:1].upper() + name[1:]) if name else "Talks"
 
 
-def scaffold_files(title: str, today: datetime.date) -> dict[str, bytes]:
+def talkbuild_requirement() -> tuple[str, str | None]:
+    """How the new repository installs this very talkbuild: (requirements.txt line, a warning or None).
+
+    A release from a package index is pinned by version. A talkbuild installed from a source checkout
+    (as in its own repository) is not on the index under its version, so the scaffold points at that
+    checkout: it works on this machine at once, and the warning says what CI needs instead.
+    """
+    try:
+        direct = importlib.metadata.distribution("talkbuild").read_text("direct_url.json")
+    except importlib.metadata.PackageNotFoundError:
+        direct = None
+    url = str(json.loads(direct).get("url", "")) if direct else ""
+    if not url.startswith("file://"):
+        return f"talkbuild=={__version__}", None
+    return (f"talkbuild @ {url}",
+            f"requirements.txt installs talkbuild from {url}, which only this machine has: before CI can run, "
+            f"replace that line with talkbuild=={__version__} (once released) or 'talkbuild @ git+https://...'")
+
+
+def scaffold_files(title: str, today: datetime.date, requirement: str | None = None) -> dict[str, bytes]:
     """Every scaffold file (relative POSIX path -> bytes) with its placeholders filled in."""
     values = {
+        "REQUIREMENT": requirement or f"talkbuild=={__version__}",
         "TITLE": _yaml_string(title),
         "TITLE_TEXT": title,
         "WELCOME_TITLE": _yaml_string(f"Welcome to {title}"),
@@ -77,19 +100,21 @@ def init_project(root: Path, *, force: bool = False, title: str | None = None,
         raise InitError(f"{root} is not empty ({shown})",
                         hint="choose a new folder, or add --force: it writes only the missing files "
                              "and never overwrites one")
-    files = scaffold_files(title or default_title(root), today or datetime.date.today())
+    requirement, warning = talkbuild_requirement()
+    files = scaffold_files(title or default_title(root), today or datetime.date.today(), requirement)
     written: list[str] = []
     kept: list[str] = []
     for rel, content in files.items():
         (written if _create(root / rel, content) else kept).append(rel)
-    return InitResult(root=root, written=tuple(written), kept=tuple(kept))
+    return InitResult(root=root, written=tuple(written), kept=tuple(kept), warning=warning)
 
 
 def next_steps(result: InitResult, *, shown_path: str) -> str:
     """What to do after init, for the terminal."""
     cd = "" if shown_path in ("", ".") else f"  cd {shown_path}\n"
     kept = "".join(f"  kept as it was: {rel}\n" for rel in result.kept)
-    return (f"created {len(result.written)} files in {result.root}\n{kept}\nNext steps:\n{cd}"
+    warning = f"\nNote: {result.warning}\n" if result.warning else ""
+    return (f"created {len(result.written)} files in {result.root}\n{kept}{warning}\nNext steps:\n{cd}"
             "  make serve        # the example talk on http://127.0.0.1:8000/, rebuilt as you edit talks/\n"
             "  make ci           # the whole pipeline locally: test, check, publish to _deploy/, verify\n"
             "  git init && git add -A && git commit -m 'Talks from talkbuild init'   # if not a repository yet\n"

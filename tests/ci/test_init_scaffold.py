@@ -110,3 +110,16 @@ def test_every_placeholder_is_filled_and_output_is_deterministic() -> None:
 def test_default_title_comes_from_the_folder_name(tmp_path: Path) -> None:
     result = init_project(tmp_path / "research-group_talks")
     assert load_config(result.root).title == "Research group talks"
+
+
+def test_init_from_a_source_checkout_points_requirements_at_it_and_says_what_ci_needs(tmp_path: Path) -> None:
+    from talkbuild.init import init_project, talkbuild_requirement
+
+    requirement, warning = talkbuild_requirement()
+    result = init_project(tmp_path / "group")
+    written = (tmp_path / "group" / "requirements.txt").read_text(encoding="utf-8")
+    assert requirement in written
+    if requirement.startswith("talkbuild @ file://"):  # this test suite runs from an editable install
+        assert warning and "before CI can run" in warning and result.warning == warning
+    else:
+        assert requirement.startswith("talkbuild==") and warning is None
