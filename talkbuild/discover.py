@@ -36,6 +36,8 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
                                                where, hint="copy the file into talks/ instead of linking to it"))
                     continue
             found.append(SourceFile(path=path, rel=rel, slug=slug_for(rel)))
+    if not found:
+        problems.append(_no_talks(talks_dir, project_root))
     by_slug: dict[str, SourceFile] = {}
     unique: list[SourceFile] = []
     for source in found:
@@ -80,3 +82,14 @@ def tree_listing(talks_dir: Path) -> tuple[str, ...]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         names.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not is_scratch_file(f))
     return tuple(names)
+
+
+OTHER_DIALECTS = (".qmd", ".rmd", ".ipynb")
+
+
+def _no_talks(talks_dir: Path, project_root: Path) -> Diagnostic:
+    others = sorted(p.relative_to(talks_dir).as_posix() for p in talks_dir.rglob("*") if p.suffix.lower() in OTHER_DIALECTS)
+    hint = "talks are talks/<name>.md or talks/<name>/index.md"
+    if others:
+        hint += f"; {len(others)} file(s) in other formats were ignored (e.g. {others[0]}): rename them to .md"
+    return Diagnostic(Severity.WARNING, "no-talks", "no talks found", SourceLocation(_project_rel(talks_dir, project_root)), hint=hint)

@@ -139,10 +139,15 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         severity = Severity.ERROR if strict else Severity.WARNING
         diagnostics.append(Diagnostic(severity, "unknown-key", f"unknown front matter key '{key}'",
                                       loc(key), hint=did_you_mean(key, KNOWN_KEYS) or "themes can still read it"))
+    if isinstance(data.get("title"), list | dict):
+        raise fail("title", "'title' must be text, but YAML read a list or mapping",
+                   "quote it: title: \"[Tuesday] talk\"")
     title = _text(data.get("title"))
     if not title:
+        not_a_talk = "; if this file is not a talk, add it to 'exclude:' in talkbuild.yml"
         raise fail("title", "the talk has no title",
-                   "add 'title: ...' to the front matter" if data else "start the file with front matter: ---, title: ..., ---")
+                   ("add 'title: ...' to the front matter" if data
+                    else "start the file with front matter: ---, title: ..., ---") + not_a_talk)
     date, date_text = _date(data.get("date"), fail, diagnostics, loc("date"))
     return TalkMeta(
         title=title,

@@ -24,7 +24,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "missing title": (
         {"talks/a.md": "---\nauthor: Me\n---\n\n## S\n"},
-        "talks/a.md:1: error[front-matter]: the talk has no title (add 'title: ...' to the front matter)",
+        "talks/a.md:1: error[front-matter]: the talk has no title (add 'title: ...' to the front matter; if this file is not a talk, add it to 'exclude:' in talkbuild.yml)",
     ),
     "impossible ISO date": (
         {"talks/a.md": "---\ntitle: A\n\ndate: 2016-02-30\n---\n"},
@@ -164,3 +164,18 @@ def test_config_errors_name_their_line(make_project) -> None:
     result = run_build(root)
     assert result.returncode == 2
     assert "talkbuild.yml:1: not valid UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_project_without_talks_says_so_and_names_ignored_formats(make_project) -> None:
+    root = make_project({"talks/deck/index.qmd": "---\ntitle: Q\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 0
+    assert "talks: warning[no-talks]: no talks found" in result.stderr
+    assert "1 file(s) in other formats were ignored (e.g. deck/index.qmd)" in result.stderr
+
+
+def test_a_title_that_yaml_reads_as_a_list_says_to_quote_it(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: [Tuesday, talk]\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 1
+    assert "talks/a.md:2: error[front-matter]: 'title' must be text" in result.stderr
