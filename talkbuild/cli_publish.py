@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from .cli_common import F, load, project_option, user_errors
-from .config import Config, load_config
+from .config import Config
 from .errors import TalkbuildError
 
 
@@ -25,43 +25,13 @@ def _json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="One JSON object per event on stdout.")(f)
 
 
-def _run_check(project_root: Path) -> list[str]:
-    """`talkbuild check` (internal, no network) plus proof that _site is what the sources build to.
-
-    One string per problem; empty when the site may ship. Checking the sources alone would let a stale
-    _site (built before the last edit) go out unchecked; builds are deterministic, so compare.
-    """
-    import tempfile
-
-    from .build import BuildOptions, build
-    from .check import check_project
-
-    config = load_config(project_root)
-    problems = [d.format() for d in check_project(config, external=False).diagnostics if d.is_error]
-    if problems:
-        return problems
-    with tempfile.TemporaryDirectory(prefix="talkbuild-publish-") as tmp:
-        fresh = build(config, BuildOptions(out_dir=Path(tmp) / "site")).out_dir
-        stale = _differences(fresh, config.out_path)
-    if stale:
-        shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
-        return [f"{config.out_dir}/: not what the talks build to now ({shown}); run `talkbuild build` first"]
-    return []
-
-
-def _differences(a: Path, b: Path) -> list[str]:
-    def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-    left, right = files(a), files(b)
-    return sorted(k for k in left.keys() | right.keys() if left.get(k) != right.get(k))
-
-
 class _Progress:
     """Renders events: a progress line on a TTY, JSON lines with --json, then a one-line summary."""
 
-    def __init__(self, as_json: bool) -> None:
+    def __init__(self, as_json: bool, dry_run: bool = False) -> None:
         self.as_json = as_json
+        self.dry_run = dry_run
+        self.pruned = 0
         self.tty = sys.stderr.isatty() and not as_json
         self.sent = 0
 
@@ -88,8 +58,9 @@ class _Progress:
                 click.echo(f"the '{event.channel}' pointer moved to {event.theirs} (seq {event.seq}): {event.decision}",
                            err=True)
             elif isinstance(event, ev.Pruned):
-                click.echo(f"pruned {event.release_id} ({'sealed' if event.sealed else 'unsealed'}, "
-                           f"{event.files} files)")
+                self.pruned += 1
+                click.echo(f"{'would prune' if self.dry_run else 'pruned'} {event.release_id} "
+                           f"({'sealed' if event.sealed else 'unsealed'}, {event.files} files)")
             elif isinstance(event, ev.Done):
                 click.echo(_summary(event))
         return last
@@ -137,12 +108,18 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
         click.secho("WARNING: --skip-check: publishing WITHOUT `talkbuild check`; broken links, missing assets "
                     "and invalid talks can go live.", fg="red", bold=True, err=True)
     else:
-        errors = _run_check(config.root)
-        if errors:
-            for line in errors:
-                click.echo(line, err=True)
-            raise TalkbuildError(f"the site fails `talkbuild check` ({len(errors)} error(s)); nothing was published",
-                                 hint="fix the errors above and rebuild (or, knowingly, pass --skip-check)")
+        from .publish.gate import check_before_publish
+
+        gate = check_before_publish(config)
+        for line in gate.errors:
+            click.echo(line, err=True)
+        if gate.errors:
+            raise TalkbuildError(f"the site fails `talkbuild check` ({len(gate.errors)} error(s)); nothing was published",
+                                 hint="fix the errors above, rebuild and publish again (or, knowingly, pass --skip-check)")
+        if gate.stale:
+            shown = ", ".join(gate.stale[:5]) + (f" and {len(gate.stale) - 5} more" if len(gate.stale) > 5 else "")
+            raise TalkbuildError(f"{config.out_dir}/ is not what the talks build to now ({shown} differ); "
+                                 "nothing was published", hint="run `talkbuild build`, then publish again")
     t = _target(config, target, endpoint_url, jobs)
     public_url = config.publish.public_url if channel == "live" else None
     _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
@@ -161,6 +138,8 @@ def releases(directory: Path, target: str | None, endpoint_url: str | None, as_j
     from .publish import releases as list_releases
 
     infos = list_releases(_target(load(directory), target, endpoint_url))
+    if infos and not as_json:
+        click.echo(f"{'release':20}  {'state':8}  {'time (UTC)':19}  {'commit':12}  {'files':>11}  channels")
     for r in infos:
         if as_json:
             click.echo(json.dumps(asdict(r)))
@@ -210,8 +189,12 @@ def prune(directory: Path, target: str | None, endpoint_url: str | None, keep: i
     from .publish import prune as run_prune
 
     config = load(directory)
-    _Progress(as_json).show(run_prune(_target(config, target, endpoint_url), keep=keep, dry_run=dry_run,
-                                      grace_hours=config.publish.unsealed_grace_hours))
+    progress = _Progress(as_json, dry_run=dry_run)
+    progress.show(run_prune(_target(config, target, endpoint_url), keep=keep, dry_run=dry_run,
+                            grace_hours=config.publish.unsealed_grace_hours))
+    if not progress.pruned and not as_json:
+        click.echo(f"nothing to prune: every release is among the newest {keep}, a channel's, or the one before it",
+                   err=True)
 
 
 @click.command()

@@ -31,7 +31,7 @@ def test_build_check_publish_verify_rollback(make_project) -> None:
     (root / "talks/b.md").write_text("---\ntitle: B2\nauthor: Me\ndate: 2026-01-02\n---\n\n## Two\n\nnew text\n")
     stale = talkbuild(root, "publish")
     assert stale.returncode == 1
-    assert "not what the talks build to now" in stale.stderr and "run `talkbuild build` first" in stale.stderr
+    assert "is not what the talks build to now" in stale.stderr and "run `talkbuild build`, then publish again" in stale.stderr
     assert os.readlink(live) == first_release
 
     # a broken link: check fails and publish refuses, live unchanged

@@ -85,7 +85,8 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None) -> I
         record_history(store, new)
         store.project(channel, wanted)
         yield Switched(channel, wanted, new.seq, new.previous, "rollback")
-        yield Done(channel, wanted, True, url, message=f"rolled back from {current.release_id}")
+        verb = "rolled back from" if wanted == current.previous else "switched from"
+        yield Done(channel, wanted, True, url, message=f"{verb} {current.release_id}")
     finally:
         store.close()
 

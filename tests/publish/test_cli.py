@@ -31,7 +31,11 @@ def run(*args: str) -> tuple[int, str, str]:
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "talks-project"
     write_site(root / "_site", site_files(1))
-    monkeypatch.setattr(cli_publish, "_run_check", lambda root: [])
+    # These sites are synthetic (not built from talks), so the check gate has nothing to check here;
+    # tests/test_pipeline.py and the test below run the real gate.
+    from talkbuild.publish import gate
+
+    monkeypatch.setattr(gate, "check_before_publish", lambda config: gate.GateResult((), ()))
     return root
 
 
@@ -50,16 +54,21 @@ def test_publish_without_a_build_tells_the_user_to_build(tmp_path: Path) -> None
     assert "Traceback" not in err
 
 
-def test_a_site_failing_check_is_refused_and_skip_check_is_loud(project: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_publish, "_run_check", lambda root: ["talks/a.md:3: error[broken-link]: no x.html"])
-    code, _, err = run("publish", "-C", str(project))
+def test_a_site_failing_check_is_refused_and_skip_check_is_loud(tmp_path: Path) -> None:
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    root = tmp_path / "broken"
+    (root / "talks").mkdir(parents=True)
+    (root / "talks/a.md").write_text("---\ntitle: A\nauthor: Me\ndate: 2026-01-01\n---\n\n## S\n\n[x](x.html)\n")
+    build(load_config(root))
+    code, _, err = run("publish", "-C", str(root))
     assert code == 1
-    assert "talks/a.md:3: error[broken-link]" in err and "nothing was published" in err
-    assert not (project / "_deploy" / "current").exists()
-    code, _, err = run("publish", "-C", str(project), "--skip-check")
+    assert "talks/a.md:9: error[broken-link]" in err and "nothing was published" in err
+    assert not (root / "_deploy" / "current").exists()
+    code, _, err = run("publish", "-C", str(root), "--skip-check")
     assert code == 0 and "WARNING: --skip-check" in err
-    assert (project / "_deploy" / "current" / "index.html").exists()
+    assert (root / "_deploy" / "current" / "a" / "index.html").exists()
 
 
 def test_json_lines_end_with_the_summary(project: Path) -> None:
@@ -85,7 +94,8 @@ def test_releases_rollback_verify_prune_against_each_target(deploy: Deploy, proj
     code, out, _ = run("publish", *common, "--channel", "pr-7")
     assert code == 0 and out.startswith("pr-7: ")
     code, out, _ = run("releases", *common)
-    lines = out.splitlines()
+    header, *lines = out.splitlines()
+    assert header.startswith("release") and header.endswith("channels")
     assert code == 0 and len(lines) == 2 and lines[0].endswith("pr-7") and lines[1].endswith("live")
     assert all("sealed" in line for line in lines)
     code, out, err = run("verify", *common)
@@ -94,7 +104,7 @@ def test_releases_rollback_verify_prune_against_each_target(deploy: Deploy, proj
     assert code == 1 and "has no previous release (pass --to RELEASE)" in err
     old = lines[1].split()[0]
     code, out, _ = run("rollback", *common, "--channel", "pr-7", "--to", old[:6])
-    assert code == 0 and f"pr-7: {old} rolled back" in out
+    assert code == 0 and f"pr-7: {old} switched from" in out  # not its previous release: not a "rollback"
     code, out, _ = run("prune", *common, "--keep", "1", "--dry-run")
     assert code == 0 and out == ""  # both are pointed at, the preview's predecessor too
 
