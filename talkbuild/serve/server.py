@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import mimetypes
 import re
 import shutil
 import socket
@@ -20,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ..content_types import content_type_for
 from ..errors import ConfigError
 from .hub import Hub, Snapshot
 from .livereload import EVENTS_PATH, STATUS_PATH, error_lines, inject, not_found_page, to_json
@@ -32,24 +32,7 @@ PING_SECONDS = 15.0
 NEXT_PORTS = 10
 """How many following ports to try when the asked-for one is taken."""
 
-_TYPES = {
-    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
-    ".md": "text/plain; charset=utf-8", ".xml": "application/xml", ".png": "image/png",
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
-    ".avif": "image/avif", ".ico": "image/x-icon", ".woff": "font/woff", ".woff2": "font/woff2",
-    ".ttf": "font/ttf", ".otf": "font/otf", ".pdf": "application/pdf", ".mp4": "video/mp4",
-    ".webm": "video/webm", ".mp3": "audio/mpeg", ".wasm": "application/wasm",
-}
-"""Fixed answers for the common types; the system's mime.types (which varies) only for the rest."""
-
 _UNSAFE = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
-
-
-def content_type(path: str) -> str:
-    suffix = Path(path).suffix.lower()
-    return _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
 def site_key(path: str) -> str | None:
@@ -147,7 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
         if content is None:
             self._not_found(snapshot, key, head)
         elif isinstance(content, bytes):
-            self._send(HTTPStatus.OK, content_type(key), self._page(snapshot, key, content), head)
+            self._send(HTTPStatus.OK, content_type_for(key), self._page(snapshot, key, content), head)
         else:
             self._send_file(snapshot, key, content, head)
 
@@ -190,7 +173,7 @@ class _Handler(BaseHTTPRequestHandler):
             size = f.seek(0, 2)
             f.seek(0)
             self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", content_type(key))
+            self.send_header("Content-Type", content_type_for(key))
             self.send_header("Content-Length", str(size))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
