@@ -228,36 +228,19 @@ def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],
     text = _text(value)
     if text is None:
         return None, None
+    impossible = re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text) is not None  # ISO shape, e.g. 2016-13-01
     for fmt in DATE_FORMATS + MONTH_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).date(), text
-        except ValueError:
-            continue
-    if any(_looks_like(text, fmt) for fmt in DATE_FORMATS):
+        except ValueError as exc:
+            # strptime says "day is out of range for month" when the text has the format's shape.
+            impossible = impossible or "out of range" in str(exc)
+    if impossible:
         raise fail("date", f"impossible date '{text}'", "check the day and month")
     diagnostics.append(Diagnostic(Severity.WARNING, "date-format", f"cannot read the date '{text}'; it is shown as written and sorted last",
                                   where, hint="write it as 2016-05-18 or 18 May 2016"))
     return None, text
 
-
-def _looks_like(text: str, fmt: str) -> bool:
-    """True when `text` has the shape of `fmt` but a field is out of range (e.g. 30 February)."""
-    if fmt == "%Y-%m-%d":
-        return re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text) is not None
-    if fmt in ("%d %B %Y", "%d %b %Y"):
-        parts = text.split()
-        return len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit() and _is_month(parts[1])
-    return False
-
-
-def _is_month(word: str) -> bool:
-    for fmt in ("%B", "%b"):
-        try:
-            datetime.datetime.strptime(word, fmt)
-            return True
-        except ValueError:
-            pass
-    return False
 
 
 def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, *, strict: bool = False) -> Talk:

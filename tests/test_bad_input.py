@@ -34,6 +34,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         {"talks/a.md": "---\ntitle: A\ndate: 31 June 2016\n---\n"},
         "talks/a.md:3: error[front-matter]: impossible date '31 June 2016'",
     ),
+    "impossible date in American style": (
+        {"talks/a.md": "---\ntitle: A\ndate: February 30, 2016\n---\n"},
+        "talks/a.md:3: error[front-matter]: impossible date 'February 30, 2016'",
+    ),
     "non-UTF-8 bytes": (
         {"talks/a.md": b"---\ntitle: A\n---\n\ncaf\xe9\n"},
         "talks/a.md:5: error[encoding]: not valid UTF-8 (byte 0xe9) (save the file as UTF-8)",
