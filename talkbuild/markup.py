@@ -29,7 +29,7 @@ from .models import Reference
 
 _HEADING_ATTRS = re.compile(r"\s*\{((?:\s*(?:#[\w:.-]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}]*)))+)\s*\}\s*$")
 _ATTR_PART = re.compile(r"#([\w:.-]+)|\.([\w-]+)|([\w-]+)=(\"[^\"]*\"|[^\s}]*)")
-_HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|poster|data)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""", re.IGNORECASE)
+_HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|poster|data|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""", re.IGNORECASE)
 _UNKNOWN_COMMAND = re.compile(r"<mi>\\([A-Za-z]+)</mi>")
 FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
 
@@ -180,23 +180,43 @@ def _note_missing(ctx: RenderContext, problem: str | None, url: str, where: Sour
 
 
 def _rewrite_html(ctx: RenderContext, content: str, base: int) -> str:
-    def repl(m: re.Match[str]) -> str:
-        raw = m.group(2)
-        quote = raw[0] if raw[:1] in "\"'" else ""
-        url = html.unescape(raw.strip("\"'"))
+    def one(url: str, kind: str, where: SourceLocation) -> str | None:
+        """The rewritten URL, or None when it leads outside talks/ (reported)."""
         resolved = ctx.sitemap.resolve(url, ctx.rel)
-        where = ctx.location(base + content.count("\n", 0, m.start()))
-        kind = "link" if m.group(1).strip().lower().startswith("href") else "image"
         if resolved.problem == "outside":
             ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", f"'{url}' points outside the talks folder",
                                               where, url=url, hint="move the file under talks/ and link to it there"))
-            return m.group(1) + '""'
+            return None
         _note_missing(ctx, resolved.problem, url, where)
         if resolved.asset:
             ctx.assets.add(resolved.asset)
         ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, None))
-        q = quote or '"'
-        return m.group(1) + q + html.escape(resolved.href, quote=True) + q
+        return resolved.href
+
+    def repl(m: re.Match[str]) -> str:
+        raw = m.group(2)
+        quote = raw[0] if raw[:1] in "\"'" else '"'
+        value = html.unescape(raw.strip("\"'"))
+        where = ctx.location(base + content.count("\n", 0, m.start()))
+        attr = m.group(1).strip().lower()
+        if attr.startswith("srcset"):
+            # "a.png 1x, b.png 2x": every candidate is a file to publish.
+            candidates = []
+            for candidate in value.split(","):
+                parts = candidate.split()
+                if not parts:
+                    continue
+                href = one(parts[0], "image", where)
+                if href is None:
+                    return m.group(1) + '""'
+                candidates.append(" ".join([href, *parts[1:]]))
+            rewritten = ", ".join(candidates)
+        else:
+            href = one(value, "link" if attr.startswith("href") else "image", where)
+            if href is None:
+                return m.group(1) + '""'
+            rewritten = href
+        return m.group(1) + quote + html.escape(rewritten, quote=True) + quote
 
     return _HTML_URL_ATTR.sub(repl, content)
 

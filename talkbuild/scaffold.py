@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 from .errors import TalkbuildError
@@ -46,8 +47,9 @@ def new_talk(talks_dir: Path, path: str, *, title: str | None = None, author: st
     if target.exists():
         raise TalkbuildError(f"{target} already exists", hint="choose another path")
     name = Path(rel.rstrip("/")).name.removesuffix(".md")
-    text = TEMPLATE.format(title=title or name.replace("-", " ").replace("_", " ").capitalize(),
-                           author=author, date=(today or datetime.date.today()).isoformat())
+    # JSON strings are valid YAML scalars: a title or name with ': ' or '#' stays text.
+    text = TEMPLATE.format(title=json.dumps(title or name.replace("-", " ").replace("_", " ").capitalize(), ensure_ascii=False),
+                           author=json.dumps(author, ensure_ascii=False), date=(today or datetime.date.today()).isoformat())
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target

@@ -243,3 +243,21 @@ def test_an_unclosed_notes_div_is_a_warning_at_its_line(make_project) -> None:
     result = build(load_config(root))
     found = [(d.location.path, d.location.line, d.code) for d in result.diagnostics]
     assert found == [("talks/a.md", 7, "unclosed-div")]
+
+
+def test_raw_html_srcset_candidates_are_published(make_project) -> None:
+    root = make_project({
+        "talks/a.md": "---\ntitle: A\n---\n\n## S\n\n<picture><source srcset=\"p.webp 1x, p2.webp 2x\"><img src=\"p.png\" alt=\"p\"></picture>\n",
+        "talks/p.webp": b"w1", "talks/p2.webp": b"w2", "talks/p.png": b"png",
+    })
+    result = build(load_config(root))
+    assert result.diagnostics == ()
+    for name in ("p.webp", "p2.webp", "p.png"):
+        assert (root / "_site" / name).exists()
+    assert 'srcset="../../p.webp 1x, ../../p2.webp 2x"' in (root / "_site/a/slides/index.html").read_text()
+
+
+def test_new_quotes_titles_that_yaml_would_misread(make_project) -> None:
+    root = make_project({})
+    assert cli("new", "-C", str(root), "x", "--title", "Foo: Bar #1").returncode == 0
+    assert build(load_config(root)).talks[0].meta.title == "Foo: Bar #1"
