@@ -24,22 +24,22 @@ class CheckConfig:
     """Check external links on every `talkbuild check` (same as --external)."""
     exclude: tuple[str, ...] = ()
     """Regular expressions; matching external URLs are not checked."""
-    timeout: float = 10.0
+    timeout: float = field(default=10.0, metadata={"min": 0.1})
     """Seconds per request."""
-    retries: int = 3
-    max_concurrency: int = 16
-    per_host_concurrency: int = 2
-    per_host_interval: float = 0.2
+    retries: int = field(default=3, metadata={"min": 0})
+    max_concurrency: int = field(default=16, metadata={"min": 1})
+    per_host_concurrency: int = field(default=2, metadata={"min": 1})
+    per_host_interval: float = field(default=0.2, metadata={"min": 0})
     """Minimum seconds between two requests to one host."""
-    cache_max_age_days: float = 7.0
+    cache_max_age_days: float = field(default=7.0, metadata={"min": 0})
     """How long a successful external check is trusted (0 disables the cache)."""
     transient_is_error: bool = False
     """Treat 429/5xx/timeouts that survive the retries as errors, not warnings."""
-    backoff: float = 1.0
+    backoff: float = field(default=1.0, metadata={"min": 0})
     """Base delay in seconds of the exponential backoff between retries."""
-    max_backoff: float = 60.0
+    max_backoff: float = field(default=60.0, metadata={"min": 0})
     """Cap in seconds on one backoff delay and on a server's Retry-After."""
-    max_redirects: int = 10
+    max_redirects: int = field(default=10, metadata={"min": 0})
     """Longest redirect chain followed before the link is reported."""
 
 
@@ -54,9 +54,9 @@ class PublishConfig:
     region: str | None = None
     public_url: str | None = None
     """Where visitors see the live channel; printed after a publish."""
-    jobs: int = 16
+    jobs: int = field(default=16, metadata={"min": 1})
     """Parallel uploads."""
-    unsealed_grace_hours: float = 24.0
+    unsealed_grace_hours: float = field(default=24.0, metadata={"min": 0})
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,9 @@ def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefi
         if key not in fields:
             raise ConfigError(f"unknown key '{prefix}{key}'", where, hint=did_you_mean(str(key), fields))
         out[key] = _coerce(hints[key], value, f"{prefix}{key}", where, _child(node, key))
+        minimum = fields[key].metadata.get("min")
+        if minimum is not None and isinstance(out[key], int | float) and out[key] < minimum:
+            raise ConfigError(f"'{prefix}{key}' must be at least {minimum}, not {value!r}", where)
     return out
 
 

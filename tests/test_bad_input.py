@@ -183,3 +183,10 @@ def test_a_title_that_yaml_reads_as_a_list_says_to_quote_it(make_project) -> Non
     result = run_build(root)
     assert result.returncode == 1
     assert "talks/a.md:2: error[front-matter]: 'title' must be text" in result.stderr
+
+
+def test_config_numbers_out_of_range_are_refused_at_their_line(make_project) -> None:
+    root = make_project({"talkbuild.yml": "publish:\n  jobs: 0\n", "talks/a.md": "---\ntitle: A\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 2
+    assert "talkbuild.yml:2: 'publish.jobs' must be at least 1, not 0" in result.stderr
