@@ -105,6 +105,8 @@ def render_talks(config: Config, theme: Theme, sources: list[SourceFile], option
         done[source.rel] = (talk, pages)
         if not any(d.is_error for d in talk.diagnostics):
             cache.put(keys[source.rel], CacheEntry(talk, pages, asset_stamps(config.talks_path, talk.assets)))
+    if only is None:
+        cache.retain(set(keys.values()))
     ordered = [done[s.rel] for s in sources if s.rel in done]
     for talk, _ in ordered:
         diagnostics.extend(talk.diagnostics)

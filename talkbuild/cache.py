@@ -65,6 +65,14 @@ class BuildCache:
             return None
         return entry
 
+    def retain(self, keys: set[str]) -> None:
+        """Delete every entry but these: each edit of a talk would otherwise leave one behind, forever."""
+        if not self.enabled or not self.dir.is_dir():
+            return
+        for path in self.dir.glob("*.pickle"):
+            if path.stem not in keys:
+                path.unlink(missing_ok=True)
+
     def put(self, key: str, entry: CacheEntry) -> None:
         if not self.enabled:
             return

@@ -261,3 +261,12 @@ def test_new_quotes_titles_that_yaml_would_misread(make_project) -> None:
     root = make_project({})
     assert cli("new", "-C", str(root), "x", "--title", "Foo: Bar #1").returncode == 0
     assert build(load_config(root)).talks[0].meta.title == "Foo: Bar #1"
+
+
+def test_the_build_cache_keeps_only_what_the_last_build_used(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n", "talks/b.md": "---\ntitle: B\n---\n"})
+    config = load_config(root)
+    for i in range(3):
+        (root / "talks/a.md").write_text(f"---\ntitle: A{i}\n---\n")
+        build(config)
+    assert len(list((root / ".talkbuild/cache/build").glob("*.pickle"))) == 2
