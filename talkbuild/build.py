@@ -54,7 +54,8 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     sources, problems = discover(config.talks_path, config.root, config.exclude)
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = render_talks(config, theme, sources, options)
-    diagnostics = problems + diagnostics
+    clashes = _asset_clashes(rendered)
+    diagnostics = problems + diagnostics + clashes
     timer.lap("render", rebuilt)
     if _fails(diagnostics, options.strict) and not options.keep_going:
         raise ContentError(diagnostics)
@@ -164,11 +165,16 @@ def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
 
 
 def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
-    assets: dict[str, Path] = {}
-    for talk in talks:
-        for rel in talk.assets:
-            assets[rel] = config.talks_path / rel
-    return assets
+    pages = {f"{t.slug}/index.html" for t in talks} | {f"{t.slug}/slides/index.html" for t in talks} | {"index.html"}
+    return {rel: config.talks_path / rel for talk in talks for rel in talk.assets if rel not in pages}
+
+
+def _asset_clashes(rendered: list[tuple[Talk, tuple[Page, ...]]]) -> list[Diagnostic]:
+    """A referenced file at the path of a generated page (talks/a/index.html beside talks/a.md)."""
+    pages = {page.path for _, talk_pages in rendered for page in talk_pages} | {"index.html"}
+    return [Diagnostic(Severity.ERROR, "slug-clash", f"'{ref.url}' is at the same place as a generated page ({ref.target})",
+                       ref.location, url=ref.url, hint="rename or move the file")
+            for talk, _ in rendered for ref in talk.references if ref.target in pages and ref.target in talk.assets]
 
 
 def static_files(theme: Theme, folder: str) -> dict[str, Path | bytes]:

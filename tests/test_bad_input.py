@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -190,3 +191,16 @@ def test_config_numbers_out_of_range_are_refused_at_their_line(make_project) -> 
     result = run_build(root)
     assert result.returncode == 2
     assert "talkbuild.yml:2: 'publish.jobs' must be at least 1, not 0" in result.stderr
+
+
+def test_a_file_at_the_place_of_a_generated_page_is_reported_at_the_link(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## S\n\n[old page](a/index.html)\n",
+                         "talks/a/index.html": "<p>hand-written</p>"})
+    result = run_build(root)
+    assert result.returncode == 1
+    assert "talks/a.md:7: error[slug-clash]: 'a/index.html' is at the same place as a generated page" in result.stderr
+    checked = subprocess.run([sys.executable, "-m", "talkbuild.cli", "check", "-C", str(root), "--format", "json"],
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 1
+    found = [(p["file"], p["line"], p["code"]) for p in json.loads(checked.stdout) if p["severity"] == "error"]
+    assert found == [("talks/a.md", 7, "slug-clash")]
