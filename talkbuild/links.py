@@ -76,7 +76,7 @@ class SiteMap:
     def _talk_slug(self, rel: str) -> str | None:
         if rel in self.slugs:
             return self.slugs[rel]
-        for name in ("index.md",):
+        for name in ("index.md", "index.markdown"):
             candidate = posixpath.join(rel, name) if rel else name
             if candidate in self.slugs:
                 return self.slugs[candidate]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -270,16 +271,12 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, *, stri
     )
 
 
-_MD: list[Any] = []
-
-
+@functools.cache
 def _markdown() -> Any:
     """One MarkdownIt per process: building it costs more than parsing a small talk."""
-    if not _MD:
-        from .markup import make_markdown
+    from .markup import make_markdown
 
-        _MD.append(make_markdown())
-    return _MD[0]
+    return make_markdown()
 
 
 def html_escape(text: str) -> str:

@@ -82,9 +82,6 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         classes = tuple(str(heading_open.attrGet("class") or "").split()) if heading_open else ()
         body, fragments = _fragments(draft.body)
         body += _footnotes_for(draft.body + draft.notes, footnotes)
-        if heading_open is not None:
-            heading_open.attrs.pop("id", None)
-            heading_open.attrs.pop("class", None)
         slides.append(Slide(
             id=ident, title=title, title_html=title_html, kind=draft.kind, line=draft.line,
             body_html=md.renderer.render(body, md.options, env),
