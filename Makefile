@@ -102,3 +102,11 @@ rollback: $(TALKBUILD_DEPS)
 ## prune: delete old releases, keeping the newest $$KEEP (never one a channel points at)
 prune: $(TALKBUILD_DEPS)
 	@$(TARGET_ARGS); echo "+ talkbuild prune $$* --keep $$KEEP" >&2; "$(TALKBUILD)" prune "$$@" --keep "$$KEEP"
+
+## bench: benchmark every stage against pandoc, Marp CLI, linkchecker, linkinator, aws s3 sync
+##        (SIZE=small|medium|large, RUNS=5; peers go to bench/.peers/, results to bench/results/ + docs/benchmarks.md)
+SIZE ?= medium
+RUNS ?= 5
+bench: $(TEST_STAMP)
+	$(BIN)/python -m bench.peers install
+	$(BIN)/python -m bench.run --size $(SIZE) --runs $(RUNS) $(BENCH_ARGS)

@@ -1,0 +1,44 @@
+"""Smoke test of the harness: the small corpus, talkbuild build alone (peers are never run in tests)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bench import run
+from bench.corpus import generate
+from bench.links import score
+from bench.measure import run as run_command
+
+
+def test_harness_measures_talkbuild_builds_and_writes_json_and_docs(tmp_path: Path) -> None:
+    docs = tmp_path / "benchmarks.md"
+    docs.write_text("# Benchmarks\n\nHand-written method.\n", encoding="utf-8")
+    assert run.main(["--size", "small", "--runs", "1", "--stages", "build", "--no-peers",
+                     "--results", str(tmp_path / "results"), "--docs", str(docs)]) == 0
+    (result,) = (tmp_path / "results").glob("*-small.json")
+    data = json.loads(result.read_text())
+    rows = {(f["stage"], f["tool"]): f for f in data["figures"]}
+    for stage in ("build-cold", "build-noop", "build-one-talk"):
+        row = rows[(stage, "talkbuild")]
+        assert row["runs"] == 1 and row["median_s"] > 0 and row["peak_tree_mb"] >= row["peak_process_mb"] > 5
+    assert rows[("build-cold", "pandoc")]["skipped"] and rows[("build-cold", "marp")]["skipped"]
+    assert data["meta"]["corpus"]["slides"] == 300
+    text = docs.read_text()
+    assert text.startswith("# Benchmarks\n\nHand-written method.\n")
+    assert "<!-- bench:results:small:start -->" in text and "| build-noop | talkbuild |" in text
+    assert run.main(["--from-json", str(result), "--docs", str(docs)]) == 0
+    assert docs.read_text() == text
+
+
+def test_a_command_is_timed_and_its_memory_measured() -> None:
+    sample = run_command([sys.executable, "-c", "x = bytearray(64 * 2**20); x[::4096] = b'1' * len(x[::4096])"])
+    assert sample.returncode == 0
+    assert sample.rss_max_mb > 60 and sample.tree_rss_mb >= sample.rss_max_mb
+
+
+def test_scoring_counts_found_missed_and_false_alarms(tmp_path: Path) -> None:
+    m = generate(tmp_path, "small", broken=3)
+    result = score(["http://x/g00/nope-bk000.md", "http://x/img/missing-bk001.png", "http://x/fine.html"], m)
+    assert result["found"] == 2 and result["missed"] == ["bk002"] and result["false_alarms"] == 1
