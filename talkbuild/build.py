@@ -16,11 +16,11 @@ import jinja2
 
 from . import __version__
 from .cache import BuildCache, CacheEntry, asset_stamps
+from .codestyle import pygments_css
 from .config import Config
 from .discover import discover, tree_listing
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError
 from .links import SiteMap
-from .markup import pygments_css
 from .models import BuildResult, Page, SourceFile, Talk
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir

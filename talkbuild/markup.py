@@ -292,8 +292,3 @@ def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
         return f'<div class="highlight"><pre><code{cls}>{html.escape(token.content)}</code></pre></div>\n'
     out = str(pygments_highlight(token.content, lexer, FORMATTER))
     return out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1)
-
-
-def pygments_css() -> str:
-    """Stylesheet for highlighted code (both light-on-dark safe and AA contrast in the default theme)."""
-    return str(HtmlFormatter(style="default").get_style_defs(".highlight"))

@@ -29,6 +29,11 @@ def write_site(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
     fingerprint = _fingerprint(out_dir, pages, assets, static)
     if state_file is not None and _unchanged(state_file, fingerprint, out_dir):
         return len(pages) + len(assets) + len(static)
+    # Files the live site already holds byte for byte are hard-linked into the new tree, not rewritten:
+    # after editing one talk, only its pages and the index cost a write.
+    previous = _previous_digests(state_file, out_dir) if state_file is not None else {}
+    digests: dict[str, str] = {}
+    made: set[Path] = set()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.new-"))
     try:
@@ -37,15 +42,23 @@ def write_site(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
             if rel.startswith("/") or ".." in rel.split("/"):
                 raise RuntimeError(f"refusing to write {rel!r} outside the site")  # a bug upstream, never user input
         for page in pages:
-            _write_bytes(tmp / page.path, page.content)
+            digest = hashlib.sha256(page.content).hexdigest()
+            digests[page.path] = digest
+            same = out_dir / page.path if previous.get(page.path) == digest else None
+            _place(tmp / page.path, page.content, same, made)
             written.add(page.path)
         for rel, src in sorted(assets.items()):
             if rel in written:
                 raise TalkbuildError(f"the file talks/{rel} would overwrite a generated page", code="slug-clash",
                                      hint="rename or move the file")
             dest = tmp / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest)
+            st = src.stat()
+            digests[rel] = stamp = f"asset:{st.st_size}:{st.st_mtime_ns}"
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
+            if not (previous.get(rel) == stamp and _link(out_dir / rel, dest)):
+                shutil.copyfile(src, dest)
             written.add(rel)
         for rel, content in sorted(static.items()):
             if isinstance(content, bytes):
@@ -57,7 +70,7 @@ def write_site(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
         os.chmod(tmp, 0o755)
         swap_into_place(tmp, out_dir)
         if state_file is not None:
-            _remember(state_file, fingerprint, out_dir)
+            _remember(state_file, fingerprint, out_dir, digests)
         return len(written)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -123,8 +136,36 @@ def _unchanged(state_file: Path, fingerprint: str, out_dir: Path) -> bool:
     return bool(state.get("fingerprint") == fingerprint and out_dir.is_dir() and state.get("listing") == _listing(out_dir))
 
 
-def _remember(state_file: Path, fingerprint: str, out_dir: Path) -> None:
-    write_atomic(state_file, json.dumps({"fingerprint": fingerprint, "listing": _listing(out_dir)}))
+def _remember(state_file: Path, fingerprint: str, out_dir: Path, digests: dict[str, str]) -> None:
+    write_atomic(state_file, json.dumps({"fingerprint": fingerprint, "listing": _listing(out_dir), "files": digests}))
+
+
+def _previous_digests(state_file: Path, out_dir: Path) -> dict[str, str]:
+    """Per-file digests of the live tree, trusted only while nobody has touched it since it was written."""
+    try:
+        state = json.loads(state_file.read_text())
+    except (OSError, ValueError):
+        return {}
+    files = state.get("files")
+    if not isinstance(files, dict) or not out_dir.is_dir() or state.get("listing") != _listing(out_dir):
+        return {}
+    return files
+
+
+def _link(src: Path, dest: Path) -> bool:
+    try:
+        os.link(src, dest)
+        return True
+    except OSError:
+        return False
+
+
+def _place(dest: Path, content: bytes, same_as: Path | None, made: set[Path]) -> None:
+    if dest.parent not in made:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        made.add(dest.parent)
+    if same_as is None or not _link(same_as, dest):
+        dest.write_bytes(content)
 
 
 def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:

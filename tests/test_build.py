@@ -270,3 +270,15 @@ def test_the_build_cache_keeps_only_what_the_last_build_used(make_project) -> No
         (root / "talks/a.md").write_text(f"---\ntitle: A{i}\n---\n")
         build(config)
     assert len(list((root / ".talkbuild/cache/build").glob("*.pickle"))) == 2
+
+
+def test_after_editing_one_talk_the_other_pages_are_not_rewritten(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## S\n", "talks/b.md": "---\ntitle: B\n---\n\n## S\n"})
+    config = load_config(root)
+    build(config)
+    untouched, edited = root / "_site/b/slides/index.html", root / "_site/a/slides/index.html"
+    before = (untouched.stat().st_ino, edited.stat().st_ino)
+    (root / "talks/a.md").write_text("---\ntitle: A2\n---\n\n## S\n")
+    build(config)
+    assert untouched.stat().st_ino == before[0], "an unchanged page is linked into the new site, not rewritten"
+    assert edited.stat().st_ino != before[1] and "A2" in edited.read_text()

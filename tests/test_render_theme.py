@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from talkbuild.build import build
 from talkbuild.cli import main
+from talkbuild.codestyle import pygments_css
 from talkbuild.config import load_config
-from talkbuild.markup import pygments_css
 from talkbuild.render import outline
 from talkbuild.themes import builtin_themes_dir
 
