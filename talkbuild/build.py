@@ -63,7 +63,9 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     talks = [talk for talk, _ in kept]
     pages = [page for _, talk_pages in kept for page in talk_pages]
     pages.append(render_index(environment(theme), talks, config))
-    state = config.root / ".talkbuild" / "last-build.json" if options.use_cache else None
+    # Only the project's own output is remembered: check and publish build into scratch folders.
+    own_output = out_dir == config.out_path.resolve()
+    state = config.root / ".talkbuild" / "last-build.json" if options.use_cache and own_output else None
     static = static_files(theme, static_dir(theme.name, config.theme))
     for name in sorted({t.meta.theme for t in talks if t.meta.theme and t.meta.theme != config.theme}):
         static.update(static_files(find_theme(name, config.root), static_dir(name, config.theme)))

@@ -282,3 +282,15 @@ def test_after_editing_one_talk_the_other_pages_are_not_rewritten(make_project) 
     build(config)
     assert untouched.stat().st_ino == before[0], "an unchanged page is linked into the new site, not rewritten"
     assert edited.stat().st_ino != before[1] and "A2" in edited.read_text()
+
+
+def test_check_in_between_does_not_spoil_the_next_noop_build(make_project) -> None:
+    from talkbuild.check import check_project
+
+    root = make_project({"talks/a.md": "---\ntitle: A\nauthor: Me\ndate: 2026-01-01\n---\n\n## S\n"})
+    config = load_config(root)
+    build(config)
+    inode = (root / "_site/a/index.html").stat().st_ino
+    check_project(config)
+    build(config)
+    assert (root / "_site/a/index.html").stat().st_ino == inode

@@ -51,11 +51,15 @@ class CheckResult:
 
 
 def check_project(config: Config, *, external: bool | None = None, progress: Progress | None = None,
-                  use_cache: bool = True) -> CheckResult:
-    """Check everything; `external` None means as configured (check.external)."""
+                  use_cache: bool = True, site_dir: Path | None = None) -> CheckResult:
+    """Check everything; `external` None means as configured (check.external).
+
+    The site is built into a temporary folder, or into `site_dir` (a new folder) for a caller that wants
+    to look at the checked site afterwards, as publish does.
+    """
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="talkbuild-check-") as tmp:
-        out = Path(tmp) / "site"
+        out = site_dir or Path(tmp) / "site"
         talks, build_diagnostics, phantom = _build(config, out, use_cache)
         log.debug("check: build %.0f ms", (time.perf_counter() - started) * 1000)
         site = _index_site(config, out, talks, phantom)

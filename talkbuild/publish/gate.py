@@ -7,7 +7,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import BuildOptions, build
 from ..check import check_project
 from ..config import Config
 
@@ -22,11 +21,11 @@ class GateResult:
 
 def check_before_publish(config: Config) -> GateResult:
     """Run the internal checks, then compare _site with a fresh build: builds are deterministic."""
-    errors = tuple(d.format() for d in check_project(config, external=False).diagnostics if d.is_error)
-    if errors:
-        return GateResult(errors, ())
     with tempfile.TemporaryDirectory(prefix="talkbuild-publish-") as tmp:
-        fresh = build(config, BuildOptions(out_dir=Path(tmp) / "site")).out_dir
+        fresh = Path(tmp) / "site"
+        errors = tuple(d.format() for d in check_project(config, external=False, site_dir=fresh).diagnostics if d.is_error)
+        if errors:
+            return GateResult(errors, ())
         return GateResult((), tuple(_differences(fresh, config.out_path)))
 
 
