@@ -19,6 +19,7 @@ _TOKEN = re.compile(
     r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*/?>",
     re.DOTALL | re.IGNORECASE,
 )
+_ID_OR_NAME = re.compile(r"(?:^|\s)(?:id|name)\s*=", re.IGNORECASE)
 _ATTR = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 
 URL_ATTRS: dict[str, tuple[str, ...]] = {
@@ -76,7 +77,13 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
                 if depth == 0:
                     slide = None
             continue
-        attrs = _attrs(match.group(5) or "")
+        raw_attrs = match.group(5)
+        if not raw_attrs or (tag not in URL_ATTRS and not _ID_OR_NAME.search(raw_attrs)):
+            # Most tags (Pygments' <span class>, <li>, <p>) carry nothing to check: skip parsing them.
+            if slide is not None and tag == slide_tag:
+                depth += 1
+            continue
+        attrs = _attrs(raw_attrs)
         ident = attrs.get("id")
         if ident:
             ids.add(ident)

@@ -153,3 +153,12 @@ def test_seed_talk_with_its_images_is_clean(make_project: ProjectFactory) -> Non
     root = _seed_project(make_project)
     shutil.copytree(shared("corpus", "UCL__rsd-talks", "technical", "assets"), root / "talks" / "assets")
     assert check_project(load_config(root)).diagnostics == ()
+
+
+def test_the_scanner_finds_ids_in_any_spelling_and_skips_tags_with_nothing_to_check() -> None:
+    from talkbuild.check.htmlscan import scan
+
+    page = scan("p.html", '<p class="x"><span ID = "a">x</span><a NAME=b></a><span data-id="c"></span>'
+                          '<div id=\'d\'><img src="i.png" alt=""></div>')
+    assert page.ids == frozenset({"a", "b", "d"})
+    assert [(link.tag, link.value, link.alt) for link in page.links] == [("img", "i.png", "")]
