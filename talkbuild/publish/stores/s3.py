@@ -61,15 +61,21 @@ class S3Store:
             raise TalkbuildError(f"{self.url}: {what} failed after retries: {exc}",
                                  hint="the store is unreachable or failing; nothing was switched, rerun later") from None
 
-    def get(self, key: str) -> tuple[bytes, str] | None:
+    def _get_object(self, key: str) -> Any | None:
+        """GetObject's answer, or None for a missing key."""
         from botocore.exceptions import ClientError
 
         try:
-            out = self._call("read " + key, self.client.get_object, Key=self._key(key))
+            return self._call("read " + key, self.client.get_object, Key=self._key(key))
         except ClientError as exc:
             if _status(exc) == 404:
                 return None
             raise self._failed("read " + key, exc) from None
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        out = self._get_object(key)
+        if out is None:
+            return None
         return out["Body"].read(), str(out["ETag"])
 
     def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
@@ -144,14 +150,9 @@ class S3Store:
             token = {"ContinuationToken": page["NextContinuationToken"]}
 
     def read_back(self, key: str) -> StoredFile | None:
-        from botocore.exceptions import ClientError
-
-        try:
-            out = self._call("read " + key, self.client.get_object, Key=self._key(key))
-        except ClientError as exc:
-            if _status(exc) == 404:
-                return None
-            raise self._failed("read " + key, exc) from None
+        out = self._get_object(key)
+        if out is None:
+            return None
         h = hashlib.sha256()
         size = 0
         for chunk in iter(lambda: out["Body"].read(1 << 20), b""):
