@@ -121,11 +121,11 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
     args = [(s, config, sitemap, strict) for s in todo]
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         return zip(todo, map(_render_one, args), strict=True)
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_ignore_sigint) as pool:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=ignore_sigint) as pool:
         return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4))), strict=True))
 
 
-def _ignore_sigint() -> None:
+def ignore_sigint() -> None:
     """Ctrl-C is the parent's to handle; workers printing their own KeyboardInterrupt tracebacks helps nobody."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 

@@ -6,6 +6,7 @@ internal links and images, talk hygiene, then (optionally) external links.
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import os
 import tempfile
@@ -104,15 +105,31 @@ def _index_site(config: Config, out: Path, talks: list[Talk], phantom: set[str])
     for talk in talks:
         talks_by_page[f"{talk.slug}/index.html"] = talk
         talks_by_page[f"{talk.slug}/slides/index.html"] = talk
-    pages: dict[str, HtmlPage] = {}
-    for rel in sorted(files):
-        if rel.endswith((".html", ".htm")):
-            owner = talks_by_page.get(rel)
-            slide_ids = {s.id for s in owner.slides} if owner else set()
-            text = (out / rel).read_text(encoding="utf-8", errors="replace")
-            pages[rel] = scan(rel, text, slide_ids)
+    jobs = [(rel, str(out / rel), frozenset(s.id for s in talks_by_page[rel].slides) if rel in talks_by_page else frozenset())
+            for rel in sorted(files) if rel.endswith((".html", ".htm"))]
+    pages = {page.path: page for page in _scan_all(jobs)}
     source_files = frozenset(_walk(config.talks_path)) if config.talks_path.is_dir() else frozenset()
     return Site(frozenset(files | phantom), source_files, pages, talks_by_page, config.out_dir.rstrip("/"))
+
+
+SCAN_PARALLEL_THRESHOLD = 64
+"""Below this many pages, worker processes cost more than they save."""
+
+
+def _scan_all(jobs: list[tuple[str, str, frozenset[str]]]) -> list[HtmlPage]:
+    """Scan every page, on every core when there are many (the scan is most of an internal check)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(jobs) < SCAN_PARALLEL_THRESHOLD:
+        return [_scan_file(job) for job in jobs]
+    from ..build import ignore_sigint
+
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=ignore_sigint) as pool:
+        return list(pool.map(_scan_file, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+
+
+def _scan_file(job: tuple[str, str, frozenset[str]]) -> HtmlPage:
+    rel, path, slide_ids = job
+    return scan(rel, Path(path).read_text(encoding="utf-8", errors="replace"), slide_ids)
 
 
 def _walk(root: Path) -> Iterable[str]:

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from support import shared
 
 from talkbuild.check import check_project
@@ -162,3 +163,18 @@ def test_the_scanner_finds_ids_in_any_spelling_and_skips_tags_with_nothing_to_ch
                           '<div id=\'d\'><img src="i.png" alt=""></div>')
     assert page.ids == frozenset({"a", "b", "d"})
     assert [(link.tag, link.value, link.alt) for link in page.links] == [("img", "i.png", "")]
+
+
+def test_scanning_pages_in_parallel_finds_exactly_what_a_serial_scan_finds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import talkbuild.check as check_module
+    from talkbuild.check import check_project
+    from talkbuild.config import load_config
+
+    root = tmp_path / "p"
+    (root / "talks").mkdir(parents=True)
+    for i in range(6):
+        (root / f"talks/t{i}.md").write_text(f"---\ntitle: T{i}\n---\n\n## S\n\n[next](t{(i + 1) % 6}.md#nope) ![x](missing{i}.png)\n")
+    serial = check_project(load_config(root)).diagnostics
+    monkeypatch.setattr(check_module, "SCAN_PARALLEL_THRESHOLD", 0)
+    parallel = check_project(load_config(root)).diagnostics
+    assert parallel == serial and len([d for d in serial if d.is_error]) == 12
