@@ -22,7 +22,7 @@ def to_json(figures: Sequence[Figure], meta: dict[str, Any]) -> dict[str, Any]:
         stats = f.stats()
         if stats:
             row.update(stats)
-            row["samples_s"] = [round(s.seconds, 4) for s in f.samples]
+            row["samples_s"] = [s.seconds for s in f.samples]  # unrounded: --from-json must redraw the same table
         rows.append(row)
     return {"meta": meta, "figures": rows}
 
