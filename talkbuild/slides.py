@@ -82,12 +82,16 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         classes = tuple(str(heading_open.attrGet("class") or "").split()) if heading_open else ()
         body, fragments = _fragments(draft.body)
         body += _footnotes_for(draft.body + draft.notes, footnotes)
+        # A footnote cited on two slides is shown on both; the slide id in its anchors keeps the
+        # handout (all slides on one page) free of duplicate ids.
+        env["docId"] = ident
         slides.append(Slide(
             id=ident, title=title, title_html=title_html, kind=draft.kind, line=draft.line,
             body_html=md.renderer.render(body, md.options, env),
             notes_html=md.renderer.render(draft.notes, md.options, env),
             section=draft.section, classes=classes, fragments=fragments,
         ))
+    env.pop("docId", None)
     return slides
 
 

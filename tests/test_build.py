@@ -294,3 +294,14 @@ def test_check_in_between_does_not_spoil_the_next_noop_build(make_project) -> No
     check_project(config)
     build(config)
     assert (root / "_site/a/index.html").stat().st_ino == inode
+
+
+def test_a_footnote_cited_on_two_slides_keeps_every_id_unique_in_the_handout(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## One\n\nx[^n]\n\n## Two\n\ny[^n]\n\n[^n]: the note\n"})
+    build(load_config(root))
+    for page in ("a/index.html", "a/slides/index.html"):
+        doc = soup(root / "_site" / page)
+        ids = [el["id"] for el in doc.select("[id]")]
+        assert len(ids) == len(set(ids)), page
+        for ref in doc.select("sup.footnote-ref a"):
+            assert doc.select_one(ref["href"]) is not None, f"{page}: {ref['href']} leads nowhere"
