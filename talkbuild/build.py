@@ -101,8 +101,8 @@ def render_talks(config: Config, theme: Theme, sources: list[SourceFile], option
     diagnostics: list[Diagnostic] = []
     jobs = options.jobs or os.cpu_count() or 1
     for source, outcome in _map(todo, config, sitemap, options.strict, jobs):
-        if isinstance(outcome, Diagnostic):
-            diagnostics.append(outcome)
+        if isinstance(outcome, list):
+            diagnostics.extend(outcome)
             continue
         talk, pages = outcome
         done[source.rel] = (talk, pages)
@@ -130,21 +130,21 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | Diagnostic:
+def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
     """render_one for a worker process (one picklable argument)."""
     return render_one(*args)
 
 
 def render_one(source: SourceFile, config: Config, sitemap: SiteMap,
-               strict: bool = False) -> tuple[Talk, tuple[Page, ...]] | Diagnostic:
-    """Parse and render one talk with its theme; a user error comes back as its Diagnostic."""
+               strict: bool = False) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
+    """Parse and render one talk with its theme; user errors come back as a list of Diagnostics."""
     try:
         talk = parse_talk(source, config.root, sitemap, strict=strict)
         name = talk.meta.theme or config.theme
         theme = find_theme(name, config.root)
         return talk, tuple(render_talk(environment(theme), talk, config, static_dir(name, config.theme)))
     except TalkbuildError as exc:
-        return exc.diagnostic()
+        return exc.all_diagnostics()
 
 
 _ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}

@@ -72,6 +72,10 @@ class TalkbuildError(Exception):
             self.location or SourceLocation("talkbuild"), hint=self.hint,
         )
 
+    def all_diagnostics(self) -> list[Diagnostic]:
+        """Every problem this error stands for (one, unless it gathers several)."""
+        return [self.diagnostic()]
+
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
         if self.hint:
@@ -83,6 +87,18 @@ class ConfigError(TalkbuildError):
     """talkbuild.yml is invalid, or an option makes no sense."""
 
     exit_code = 2
+
+
+class ManyErrors(TalkbuildError):
+    """Several errors found in one file (e.g. its front matter), reported together."""
+
+    def __init__(self, errors: Sequence[TalkbuildError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, first.location, hint=first.hint, code=first.code)
+        self.errors = tuple(errors)
+
+    def all_diagnostics(self) -> list[Diagnostic]:
+        return [d for e in self.errors for d in e.all_diagnostics()]
 
 
 class ContentError(TalkbuildError):

@@ -74,7 +74,7 @@ class _State:
     """Static files (and their digest) of themes that single talks choose, loaded when first needed."""
     listing: tuple[str, ...] = ()
     talks: dict[str, _Rendered] = field(default_factory=dict)
-    failed: dict[str, tuple[str, Diagnostic]] = field(default_factory=dict)
+    failed: dict[str, tuple[str, tuple[Diagnostic, ...]]] = field(default_factory=dict)
     """Talks-relative path -> (digest of the failing source, its error), so the same text is not retried."""
 
 
@@ -164,8 +164,8 @@ class Builder:
     def _render_one(self, state: _State, source: SourceFile, sitemap: SiteMap, digest: str) -> bool:
         """Parse and render one talk in this process; on error keep its last good pages."""
         outcome = render_one(source, state.config, sitemap)
-        if isinstance(outcome, Diagnostic):
-            state.failed[source.rel] = (digest, outcome)
+        if isinstance(outcome, list):
+            state.failed[source.rel] = (digest, tuple(outcome))
             return False
         talk, pages = outcome
         state.talks[source.rel] = _record(state.config, digest, talk, pages)
@@ -187,7 +187,7 @@ class Builder:
         talks: list[Talk] = []
         for rel in order if order is not None else sorted(state.talks):
             if rel in state.failed:
-                diagnostics.append(state.failed[rel][1])
+                diagnostics.extend(state.failed[rel][1])
             done = state.talks.get(rel)
             if done is None:
                 continue

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
+from .errors import Diagnostic, ManyErrors, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import SourceFile, TalkMeta
 
 if TYPE_CHECKING:
@@ -140,6 +140,46 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         severity = Severity.ERROR if strict else Severity.WARNING
         diagnostics.append(Diagnostic(severity, "unknown-key", f"unknown front matter key '{key}'",
                                       loc(key), hint=did_you_mean(key, KNOWN_KEYS) or "themes can still read it"))
+    # Every field is read even after one fails, so a talk's front matter problems are reported together.
+    errors: list[TalkbuildError] = []
+
+    def attempt(read: Callable[[], Any], default: Any) -> Any:
+        try:
+            return read()
+        except TalkbuildError as exc:
+            errors.append(exc)
+            return default
+
+    title = attempt(lambda: _title(data, fail), "")
+    date, date_text = attempt(lambda: _date(data.get("date"), fail, diagnostics, loc("date")), (None, None))
+    authors = attempt(lambda: _strings(data.get("author", data.get("authors")), "author", fail), ())
+    slidelink = attempt(lambda: _bool(data.get("slidelink", True), "slidelink", fail), True)
+    tags = attempt(lambda: _strings(data.get("tags"), "tags", fail, split_commas=True), ())
+    draft = attempt(lambda: _bool(data.get("draft", False), "draft", fail), False)
+    duration = attempt(lambda: _duration(data.get("duration"), fail), None)
+    theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics, strict), None)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ManyErrors(errors)
+    return TalkMeta(
+        title=title,
+        subtitle=_text(data.get("subtitle")),
+        authors=authors,
+        institution=_text(data.get("institution")),
+        date=date,
+        date_text=date_text,
+        layout=_text(data.get("layout")),
+        slidelink=slidelink,
+        lang=_text(data.get("lang")) or "en",
+        tags=tags,
+        description=_text(data.get("description")),
+        draft=draft,
+        duration=duration,
+        theme=theme,
+        extra=extra,
+    )
+
+
+def _title(data: dict[str, Any], fail: Fail) -> str:
     if isinstance(data.get("title"), list | dict):
         raise fail("title", "'title' must be text, but YAML read a list or mapping",
                    "quote it: title: \"[Tuesday] talk\"")
@@ -149,24 +189,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         raise fail("title", "the talk has no title",
                    ("add 'title: ...' to the front matter" if data
                     else "start the file with front matter: ---, title: ..., ---") + not_a_talk)
-    date, date_text = _date(data.get("date"), fail, diagnostics, loc("date"))
-    return TalkMeta(
-        title=title,
-        subtitle=_text(data.get("subtitle")),
-        authors=_strings(data.get("author", data.get("authors")), "author", fail),
-        institution=_text(data.get("institution")),
-        date=date,
-        date_text=date_text,
-        layout=_text(data.get("layout")),
-        slidelink=_bool(data.get("slidelink", True), "slidelink", fail),
-        lang=_text(data.get("lang")) or "en",
-        tags=_strings(data.get("tags"), "tags", fail, split_commas=True),
-        description=_text(data.get("description")),
-        draft=_bool(data.get("draft", False), "draft", fail),
-        duration=_duration(data.get("duration"), fail),
-        theme=_theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics, strict),
-        extra=extra,
-    )
+    return title
 
 
 Fail = Callable[..., TalkbuildError]

@@ -204,3 +204,13 @@ def test_a_file_at_the_place_of_a_generated_page_is_reported_at_the_link(make_pr
     assert checked.returncode == 1
     found = [(p["file"], p["line"], p["code"]) for p in json.loads(checked.stdout) if p["severity"] == "error"]
     assert found == [("talks/a.md", 7, "slug-clash")]
+
+
+def test_every_front_matter_error_of_one_talk_is_reported_together(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\ndate: 2016-02-30\ntags: {a: 1}\nduration: soon\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 1
+    for line in ("talks/a.md:3: error[front-matter]: impossible date", "talks/a.md:4: error[front-matter]: 'tags' must be",
+                 "talks/a.md:5: error[front-matter]: 'duration' must be"):
+        assert line in result.stderr
+    assert "3 error(s) found" in result.stderr
