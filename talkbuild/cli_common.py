@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from .config import Config, load_config
-from .errors import ContentError, Diagnostic, TalkbuildError
+from .errors import ContentError, Diagnostic, ManyErrors, TalkbuildError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +49,8 @@ def user_errors(f: F) -> F:
         except TalkbuildError as exc:
             if kwargs.get("as_json"):
                 click.echo(json.dumps({"event": "Error", "message": str(exc), "code": exc.code}))
-            click.echo(f"talkbuild: {exc}", err=True)
+            for error in exc.errors if isinstance(exc, ManyErrors) else (exc,):
+                click.echo(f"talkbuild: {error}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]

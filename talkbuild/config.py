@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError, SourceLocation, did_you_mean
+from .errors import ConfigError, ManyErrors, SourceLocation, TalkbuildError, did_you_mean
 
 CONFIG_NAME = "talkbuild.yml"
 
@@ -140,14 +140,22 @@ def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefi
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     out: dict[str, Any] = {}
+    errors: list[TalkbuildError] = []  # every problem of the file is reported in one run
     for key, value in data.items():
         where = SourceLocation(CONFIG_NAME, _line_of(node, str(key)))
-        if key not in fields:
-            raise ConfigError(f"unknown key '{prefix}{key}'", where, hint=did_you_mean(str(key), fields))
-        out[key] = _coerce(hints[key], value, f"{prefix}{key}", where, _child(node, key))
-        minimum = fields[key].metadata.get("min")
-        if minimum is not None and isinstance(out[key], int | float) and out[key] < minimum:
-            raise ConfigError(f"'{prefix}{key}' must be at least {minimum}, not {value!r}", where)
+        try:
+            if key not in fields:
+                raise ConfigError(f"unknown key '{prefix}{key}'", where, hint=did_you_mean(str(key), fields))
+            out[key] = _coerce(hints[key], value, f"{prefix}{key}", where, _child(node, key))
+            minimum = fields[key].metadata.get("min")
+            if minimum is not None and isinstance(out[key], int | float) and out[key] < minimum:
+                raise ConfigError(f"'{prefix}{key}' must be at least {minimum}, not {value!r}", where)
+        except ManyErrors as exc:
+            errors.extend(exc.errors)
+        except ConfigError as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ManyErrors(errors)
     return out
 
 

@@ -96,6 +96,10 @@ class ManyErrors(TalkbuildError):
         first = errors[0]
         super().__init__(first.message, first.location, hint=first.hint, code=first.code)
         self.errors = tuple(errors)
+        self.exit_code = first.exit_code
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
 
     def all_diagnostics(self) -> list[Diagnostic]:
         return [d for e in self.errors for d in e.all_diagnostics()]

@@ -214,3 +214,12 @@ def test_every_front_matter_error_of_one_talk_is_reported_together(make_project)
                  "talks/a.md:5: error[front-matter]: 'duration' must be"):
         assert line in result.stderr
     assert "3 error(s) found" in result.stderr
+
+
+def test_every_problem_of_talkbuild_yml_is_reported_together(make_project) -> None:
+    root = make_project({"talkbuild.yml": "titel: T\npublish:\n  jobs: 0\n  targett: x\n", "talks/a.md": "---\ntitle: A\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 2
+    assert "talkbuild: talkbuild.yml:1: unknown key 'titel' (did you mean 'title'?)" in result.stderr
+    assert "talkbuild: talkbuild.yml:3: 'publish.jobs' must be at least 1, not 0" in result.stderr
+    assert "talkbuild: talkbuild.yml:4: unknown key 'publish.targett' (did you mean 'target'?)" in result.stderr
