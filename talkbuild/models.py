@@ -86,6 +86,8 @@ class Talk:
     assets: tuple[str, ...]
     """Talks-relative paths of local files the talk references (copied to the site)."""
     diagnostics: tuple[Diagnostic, ...] = ()
+    headings: tuple[tuple[int, int], ...] = ()
+    """(level, 1-based line) of every heading in the body, in order, as markdown-it parsed them."""
 
     @property
     def sections(self) -> tuple[Slide, ...]:

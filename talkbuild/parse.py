@@ -291,6 +291,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, *, stri
         source=SourceLocation(where), slug=source.slug, meta=parts.meta, slides=tuple(slides),
         references=tuple(ctx.references), assets=tuple(sorted(ctx.assets)),
         diagnostics=parts.diagnostics + tuple(ctx.diagnostics),
+        headings=tuple((int(t.tag[1]), parts.body_line + t.map[0] + 1) for t in tokens if t.type == "heading_open" and t.map),
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
-from ..errors import Diagnostic, Severity, TalkbuildError
+from ..errors import Diagnostic, Severity
 from ..models import Talk
 from .cache import CACHE_DIR, CACHE_FILE
 from .external import Progress, check_external
@@ -68,7 +68,7 @@ def check_project(config: Config, *, external: bool | None = None, progress: Pro
     diagnostics = [d for d in build_diagnostics if d.code not in SUPERSEDED_BUILD_CODES]
     diagnostics += check_internal(site)
     for talk in talks:
-        diagnostics += check_hygiene(talk, _read_source(config, talk))
+        diagnostics += check_hygiene(talk)
     log.debug("check: internal %.0f ms", (time.perf_counter() - started) * 1000)
     checked = cached = 0
     if config.check.external if external is None else external:
@@ -145,14 +145,6 @@ def _project_rel(config: Config, path: Path) -> str:
     except ValueError:
         return path.as_posix()
 
-
-def _read_source(config: Config, talk: Talk) -> str | None:
-    from ..parse import decode
-
-    try:
-        return decode((config.root / talk.source.path).read_bytes(), talk.source.path)
-    except (OSError, TalkbuildError):
-        return None
 
 
 def _sorted_unique(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
