@@ -56,7 +56,7 @@ CHECK_FORMAT ?= text
 LOCAL_TARGET ?= file://_deploy
 CHANNEL ?= live
 KEEP ?= 10
-export TALKBUILD_TARGET CHANNEL RELEASE KEEP SUMMARY_FILE CHECK_FORMAT
+export TALKBUILD_TARGET CHANNEL RELEASE KEEP UNLOCK SUMMARY_FILE CHECK_FORMAT
 # This same Makefile, also when it was given with -f from another folder.
 SUBMAKE = $(MAKE) -f "$(firstword $(MAKEFILE_LIST))"
 # Shell prelude: "$@" = the --target option when TALKBUILD_TARGET is set (else the config's target).
@@ -85,7 +85,7 @@ site: $(TALKBUILD_DEPS)
 deploy: $(TALKBUILD_DEPS)
 	@$(TARGET_ARGS); $(SUMMARISED); \
 	echo "+ talkbuild build" >&2; "$(TALKBUILD)" build; \
-	summarised publish "$$@" --channel "$$CHANNEL"; \
+	summarised publish "$$@" --channel "$$CHANNEL" $${UNLOCK:+--unlock}; \
 	echo "+ talkbuild verify $$* --channel $$CHANNEL" >&2; "$(TALKBUILD)" verify "$$@" --channel "$$CHANNEL"
 
 ## undeploy: remove channel $$CHANNEL (a closed pull request's preview); its releases become prunable

@@ -75,7 +75,7 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None) -> I
         record_history(store, current)
         who = build_info(target.project_root).actor
         new = next_pointer(current, channel, wanted, commit=manifest.build.commit, branch=manifest.build.branch,
-                           who=who, reason="rollback", ci_run_url=manifest.build.ci_run_url)
+                           who=who, reason="rollback", ci_run_url=manifest.build.ci_run_url, locked=True)
         if not try_switch(store, new, etag):
             theirs, _ = read_pointer(store, channel)
             if theirs is None or theirs.nonce != new.nonce:

@@ -34,6 +34,8 @@ class Pointer:
     ci_run_url: str | None = None
     nonce: str = ""
     """Unique per write, so a publisher whose response was lost can recognise its own switch."""
+    locked: bool = False
+    """Set by a rollback: publishes are refused until one says --unlock (Netlify's 'lock deploys')."""
 
     def to_json(self) -> bytes:
         return json.dumps({"schema": 1, **asdict(self)}, indent=1, sort_keys=True).encode() + b"\n"
@@ -61,10 +63,11 @@ def now() -> str:
 
 
 def next_pointer(current: Pointer | None, channel: str, release_id: str, *, commit: str | None,
-                 branch: str | None, who: str | None, reason: str, ci_run_url: str | None) -> Pointer:
+                 branch: str | None, who: str | None, reason: str, ci_run_url: str | None,
+                 locked: bool = False) -> Pointer:
     return Pointer(channel, release_id, (current.seq if current else 0) + 1,
                    current.release_id if current else None, commit, branch, now(), who, reason,
-                   ci_run_url, uuid.uuid4().hex)
+                   ci_run_url, uuid.uuid4().hex, locked)
 
 
 def read_pointer(store: Store, channel: str) -> tuple[Pointer | None, str | None]:

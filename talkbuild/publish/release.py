@@ -37,7 +37,7 @@ def crash_point(step: str) -> None:
 def publish_site(site_dir: Path, target: str, *, channel: str = LIVE, project_root: Path | None = None,
                  endpoint_url: str | None = None, region: str | None = None, jobs: int = 16,
                  build: BuildInfo | None = None, public_url: str | None = None,
-                 store_options: dict[str, Any] | None = None) -> Iterator[Event]:
+                 store_options: dict[str, Any] | None = None, unlock: bool = False) -> Iterator[Event]:
     """Publish a built site to `target` and make it what `channel` serves; yields progress events.
 
     Publishing what the channel already serves uploads nothing and writes nothing.
@@ -49,13 +49,13 @@ def publish_site(site_dir: Path, target: str, *, channel: str = LIVE, project_ro
     store = open_store(target, root, **options)
     try:
         yield from publish_manifest(store, manifest, site_dir, channel=channel, project_root=root, jobs=jobs,
-                                    public_url=public_url)
+                                    public_url=public_url, unlock=unlock)
     finally:
         store.close()
 
 
 def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channel: str, project_root: Path,
-                     jobs: int = 16, public_url: str | None = None) -> Iterator[Event]:
+                     jobs: int = 16, public_url: str | None = None, unlock: bool = False) -> Iterator[Event]:
     rid = manifest.release_id
     yield Started(store.url, channel, rid, len(manifest.files), manifest.total_bytes)
     crash_point("start")
@@ -67,6 +67,7 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
         _repair(store, current)
         yield Done(channel, rid, False, url, present=len(manifest.files), message="already live")
         return
+    _refuse_if_locked(current, unlock)
     _refuse_if_older(current, manifest.build, project_root)
     counts = {"upload": 0, "copy": 0, "present": 0, "bytes": 0}
     if not sealed:
@@ -87,7 +88,7 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
         yield Sealed(rid)
         crash_point("after-seal")
     switched = False
-    for step in _switch(store, manifest, channel, current, etag, project_root):
+    for step in _switch(store, manifest, channel, current, etag, project_root, unlock):
         switched = switched or isinstance(step, Switched)
         yield step
     yield Done(channel, rid, switched, url, counts["upload"], counts["copy"], counts["present"],
@@ -98,6 +99,15 @@ def _repair(store: Store, pointer: Pointer) -> None:
     """Finish what a crashed run may have left undone after its switch (both steps are idempotent)."""
     record_history(store, pointer)
     store.project(pointer.channel, pointer.release_id)
+
+
+def _refuse_if_locked(current: Pointer | None, unlock: bool) -> None:
+    if current is None or not current.locked or unlock:
+        return
+    raise PublishConflict(
+        f"channel '{current.channel}' is locked: it was rolled back to {current.release_id} at {current.time} "
+        f"by {current.who or 'unknown'}, so publishes are paused; nothing was uploaded or switched",
+        hint="once the fix is in, publish with --unlock (make deploy UNLOCK=1), or roll back again")
 
 
 def _refuse_if_older(current: Pointer | None, build: BuildInfo, project_root: Path) -> None:
@@ -160,7 +170,7 @@ def _seal(store: Store, manifest: Manifest) -> None:
 
 
 def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | None, etag: str | None,
-            project_root: Path) -> Iterator[Event]:
+            project_root: Path, unlock: bool = False) -> Iterator[Event]:
     """Compare-and-swap the pointer; on a lost race re-read and decide (retry only if ours is newer)."""
     rid, build = manifest.release_id, manifest.build
     for _ in range(SWITCH_ATTEMPTS):
@@ -178,6 +188,7 @@ def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | N
                     _repair(store, theirs)
                     yield RaceLost(channel, theirs.release_id, theirs.seq, "the same release is live: done")
                     return
+                _refuse_if_locked(theirs, unlock)  # a rollback landed meanwhile
                 decision = _after_lost_race(theirs, build, project_root)
                 yield RaceLost(channel, theirs.release_id if theirs else "", theirs.seq if theirs else 0, decision)
                 current = theirs

@@ -123,12 +123,14 @@ def test_publishing_jobs_are_gated(which: str, scaffold: Path) -> None:
     folder = dict(workflow_sets(scaffold))[which]
     ci = load(folder / "ci.yml")
     jobs = ci["jobs"]
-    assert set(ci["on"]) == {"pull_request", "push"} and ci["on"]["push"]["branches"] == ["main"]
+    assert set(ci["on"]) == {"pull_request", "push", "workflow_dispatch"} and ci["on"]["push"]["branches"] == ["main"]
+    assert ci["on"]["workflow_dispatch"]["inputs"]["unlock"]["default"] is False, "publishing over a rollback's lock is a choice"
     deploy, preview = jobs["deploy"], jobs["preview"]
     for job in (deploy, preview):
         assert set(job["needs"]) == {"test", "site"}, "publish only after every job is green"
         assert job["concurrency"]["cancel-in-progress"] is False, "a running deploy is never cancelled"
     assert "github.ref == 'refs/heads/main'" in deploy["if"] and "github.event_name == 'push'" in deploy["if"]
+    assert deploy["steps"][-1]["env"]["UNLOCK"] == "${{ inputs.unlock && '1' || '' }}"
     assert deploy["environment"] == "live" and deploy["concurrency"]["group"] == "deploy-live"
     assert "github.event.pull_request.head.repo.full_name == github.repository" in preview["if"]
     assert preview["steps"][-1]["env"]["CHANNEL"] == "pr-${{ github.event.pull_request.number }}"

@@ -191,3 +191,20 @@ def test_removing_a_preview_channel_leaves_live_alone_and_makes_its_release_prun
         list(remove_channel(deploy.target(), channel="live"))
     with pytest.raises(TalkbuildError, match="no channel named 'pr-7'"):
         list(remove_channel(deploy.target(), channel="pr-7"))
+
+
+def test_a_rollback_locks_the_channel_until_a_publish_says_unlock(deploy: Deploy, tmp_path: Path) -> None:
+    from talkbuild.publish import PublishConflict
+
+    good = done(deploy.publish(write_site(tmp_path / "r1", site_files(1)))).release_id
+    done(deploy.publish(write_site(tmp_path / "r2", site_files(2))))
+    list(rollback(deploy.target()))
+    pointer = deploy.pointer()
+    assert pointer is not None and pointer.release_id == good and pointer.locked
+    before = deploy.snapshot()
+    with pytest.raises(PublishConflict, match="is locked: it was rolled back"):
+        deploy.publish(write_site(tmp_path / "r3", site_files(3)))
+    assert deploy.snapshot() == before, "a refused publish uploads and switches nothing"
+    fixed = done(deploy.publish(write_site(tmp_path / "r3", site_files(3)), unlock=True))
+    pointer = deploy.pointer()
+    assert fixed.switched and pointer is not None and pointer.release_id == fixed.release_id and not pointer.locked
