@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import logging
 import re
-import shutil
 import socket
 import sys
 from http import HTTPStatus
@@ -171,14 +170,32 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with f:
             size = f.seek(0, 2)
-            f.seek(0)
-            self.send_response(HTTPStatus.OK)
+            wanted = _byte_range(self.headers.get("Range"), size)
+            if isinstance(wanted, str):  # "unsatisfiable"
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            start, end = wanted or (0, size - 1)
+            # Ranges let a <video> in a talk seek before it has loaded (browsers ask for them).
+            self.send_response(HTTPStatus.PARTIAL_CONTENT if wanted else HTTPStatus.OK)
             self.send_header("Content-Type", content_type_for(key))
-            self.send_header("Content-Length", str(size))
+            self.send_header("Accept-Ranges", "bytes")
+            if wanted:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.send_header("Content-Length", str(max(0, end - start + 1)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
             if not head:
-                shutil.copyfileobj(f, self.wfile)
+                f.seek(start)
+                remaining = end - start + 1
+                while remaining > 0:
+                    chunk = f.read(min(1 << 16, remaining))
+                    if not chunk:
+                        break
+                    self.wfile.write(chunk)
+                    remaining -= len(chunk)
 
     def _events(self, query: dict[str, list[str]]) -> None:
         """Server-Sent Events for one open page: `state` on every build, `reload` once its output changed."""
@@ -208,3 +225,22 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _event(self, name: str, data: object) -> None:
         self.wfile.write(f"event: {name}\ndata: {to_json(data)}\n\n".encode())
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
+    """(first, last) byte of a single `Range: bytes=...` request, None to send everything, or "unsatisfiable"."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None  # no range, another unit, or several ranges: the whole file is a valid answer
+    first, _, last = header[len("bytes="):].strip().partition("-")
+    try:
+        if first:
+            start, end = int(first), (int(last) if last else size - 1)
+        elif last:
+            start, end = max(0, size - int(last)), size - 1
+        else:
+            return None
+    except ValueError:
+        return None
+    if start >= size or start > end:
+        return "unsatisfiable"
+    return start, min(end, size - 1)

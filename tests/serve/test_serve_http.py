@@ -213,3 +213,28 @@ def test_a_taken_port_moves_to_the_next_free_one_and_says_so(make_project: Calla
         with LiveServer(root, "127.0.0.1", port, report=lines.append) as server:
             assert not server.url.endswith(f":{port}/")
             assert any(f"port {port} is in use" in line for line in lines)
+
+
+def test_byte_ranges_let_a_video_seek_before_it_has_loaded(live: LiveFactory) -> None:
+    import urllib.error
+    import urllib.request
+
+    data = bytes(range(256)) * 40
+    site = live({"talks/a/index.md": talk("Alpha", extra="\n[clip](clip.mp4)\n"), "talks/a/clip.mp4": data})
+
+    def get(range_header: str) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(site.url + "a/clip.mp4", headers={"Range": range_header})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, dict(answer.headers), answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    status, headers, body = get("bytes=100-199")
+    assert status == 206 and body == data[100:200] and headers["Content-Range"] == f"bytes 100-199/{len(data)}"
+    status, _, body = get("bytes=-10")
+    assert status == 206 and body == data[-10:]
+    status, _, body = get("bytes=10000-")
+    assert status == 206 and body == data[10000:]
+    status, headers, _ = get(f"bytes={len(data)}-")
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(data)}"
