@@ -105,8 +105,15 @@ def check_internal(site: Site) -> list[Diagnostic]:
                 problem = _problem(site, lower, target, link, page_path)
                 if problem is not None:
                     code, message, hint = problem
+                    if code == "broken-link" and url and _LOOKS_LIKE_HOST.match(url):
+                        hint = f"for a web address write the scheme: https://{url}"
                     found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))
     return found
+
+
+_LOOKS_LIKE_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|dev|uk|de|fr|ac\.uk|co)(?:[/?#]|$)",
+                              re.IGNORECASE)
+"""A link written like `dropbox.com/x` (no https://): a relative path to the browser, a website to the author."""
 
 
 def _problem(site: Site, lower: _Lower, target: Target, link: HtmlLink,

@@ -178,3 +178,11 @@ def test_scanning_pages_in_parallel_finds_exactly_what_a_serial_scan_finds(tmp_p
     monkeypatch.setattr(check_module, "SCAN_PARALLEL_THRESHOLD", 0)
     parallel = check_project(load_config(root)).diagnostics
     assert parallel == serial and len([d for d in serial if d.is_error]) == 12
+
+
+def test_a_link_written_without_https_gets_a_hint(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    (root / "talks").mkdir(parents=True)
+    (root / "talks/a.md").write_text("---\ntitle: A\nauthor: Me\ndate: 2026-01-01\n---\n\n## S\n\n[Drive][2]\n\n[2]: drive.google.com\n")
+    (problem,) = [d for d in check_project(load_config(root)).diagnostics if d.is_error]
+    assert problem.code == "broken-link" and problem.hint == "for a web address write the scheme: https://drive.google.com"
