@@ -107,6 +107,9 @@ def check_internal(site: Site) -> list[Diagnostic]:
                     code, message, hint = problem
                     if code == "broken-link" and url and _LOOKS_LIKE_HOST.match(url):
                         hint = f"for a web address write the scheme: https://{url}"
+                    if ref is not None and code in ("broken-link", "missing-image"):
+                        # Say it as the author wrote it; the site path is what was looked for.
+                        message = f"'{url}' does not exist (looked for {target.path} in the site)"
                     found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))
     return found
 
