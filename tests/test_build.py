@@ -305,3 +305,14 @@ def test_a_footnote_cited_on_two_slides_keeps_every_id_unique_in_the_handout(mak
         assert len(ids) == len(set(ids)), page
         for ref in doc.select("sup.footnote-ref a"):
             assert doc.select_one(ref["href"]) is not None, f"{page}: {ref['href']} leads nowhere"
+
+
+def test_slidelink_false_hides_only_the_prominent_link_to_the_deck(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\nslidelink: True\n---\n\n## S\n",
+                         "talks/b.md": "---\ntitle: B\nslidelink: false\n---\n\n## S\n"})
+    build(load_config(root))
+    shown = soup(root / "_site/a/index.html")
+    hidden = soup(root / "_site/b/index.html")
+    assert shown.select('a.tb-button[href="slides/index.html"]')
+    assert not hidden.select('a.tb-button[href="slides/index.html"]')
+    assert hidden.select('a[href="slides/index.html"]'), "the deck is always linked"
