@@ -28,8 +28,14 @@ def require(condition: object, reason: str) -> None:
 
 
 def shared(*parts: str) -> Path:
-    """A path under ../shared/, skipping (or failing in CI) when the folder is not there."""
+    """A path under ../shared/, skipping (or failing in CI) when the folder is not there.
+
+    TALKBUILD_SHARED_OPTIONAL=1 lets a CI that has no ../shared (GitHub Actions on the repository alone)
+    skip these tests, saying why, while Chromium and the S3 server stay required there.
+    """
     path = SHARED.joinpath(*parts)
+    if not path.exists() and os.environ.get("TALKBUILD_SHARED_OPTIONAL") == "1":
+        pytest.skip(f"{path} is missing and TALKBUILD_SHARED_OPTIONAL=1 (test data that lives beside the repository)")
     require(path.exists(), f"{path} is missing (test data that lives beside the repository)")
     return path
 
