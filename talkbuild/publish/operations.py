@@ -13,7 +13,7 @@ from ..errors import TalkbuildError
 from .catalog import ReleaseInfo, all_pointers, list_releases, listing_problems, load_manifest, resolve_release
 from .events import Checked, Done, Event, Pruned, Switched
 from .manifest import build_info
-from .pointer import check_channel, next_pointer, read_pointer, record_history, try_switch
+from .pointer import Pointer, check_channel, next_pointer, read_pointer, record_history, try_switch
 from .stores import open_store
 from .stores.base import LIVE, Store, manifest_key, pointer_key, release_prefix
 
@@ -46,15 +46,21 @@ class Target:
                           jobs=self.jobs, **dict(self.store_options))
 
 
+def _published_pointer(store: Store, channel: str) -> tuple[Pointer, str | None]:
+    """The channel's pointer and its version tag; an error when nothing was ever published to it."""
+    current, etag = read_pointer(store, channel)
+    if current is None:
+        raise TalkbuildError(f"nothing was ever published to channel '{channel}' in {store.url}",
+                             hint="run `talkbuild publish` first")
+    return current, etag
+
+
 def rollback(target: Target, *, channel: str = LIVE, to: str | None = None) -> Iterator[Event]:
     """Point `channel` at release `to` (default: the one it served before). No upload, one switch."""
     check_channel(channel)
     store = target.open()
     try:
-        current, etag = read_pointer(store, channel)
-        if current is None:
-            raise TalkbuildError(f"nothing was ever published to channel '{channel}' in {store.url}",
-                                 hint="run `talkbuild publish` first")
+        current, etag = _published_pointer(store, channel)
         wanted = resolve_release(store, to) if to else current.previous
         if wanted is None:
             raise TalkbuildError(f"channel '{channel}' has no previous release", hint="pass --to RELEASE")
@@ -114,10 +120,7 @@ def verify(target: Target, *, channel: str = LIVE) -> Iterator[Event]:
     check_channel(channel)
     store = target.open()
     try:
-        current, _ = read_pointer(store, channel)
-        if current is None:
-            raise TalkbuildError(f"nothing was ever published to channel '{channel}' in {store.url}",
-                                 hint="run `talkbuild publish` first")
+        current, _ = _published_pointer(store, channel)
         rid = current.release_id
         manifest = load_manifest(store, rid)
         if manifest is None:
