@@ -9,7 +9,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TalkbuildError
@@ -19,14 +20,32 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def write_site(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
+@dataclass(frozen=True)
+class PageRef:
+    """A page known by its sha256: its bytes are loaded only when the live site cannot lend the same file."""
+
+    path: str
+    digest: str
+    load: Callable[[], bytes]
+
+
+def _digest(page: Page | PageRef) -> str:
+    return page.digest if isinstance(page, PageRef) else hashlib.sha256(page.content).hexdigest()
+
+
+def _content(page: Page | PageRef) -> bytes:
+    return page.load() if isinstance(page, PageRef) else page.content
+
+
+def write_site(out_dir: Path, pages: Sequence[Page | PageRef], assets: Mapping[str, Path],
                static: Mapping[str, Path | bytes], state_file: Path | None = None) -> int:
     """Write everything to a sibling temp folder, then replace `out_dir` with it; returns the file count.
 
     With `state_file`, a build whose output would be identical to what `out_dir` already holds
     (and nobody has touched `out_dir` since) writes nothing at all.
     """
-    fingerprint = _fingerprint(out_dir, pages, assets, static)
+    page_digests = [(page.path, _digest(page)) for page in pages]
+    fingerprint = _fingerprint(out_dir, page_digests, assets, static)
     if state_file is not None and _unchanged(state_file, fingerprint, out_dir):
         return len(pages) + len(assets) + len(static)
     # Files the live site already holds byte for byte are hard-linked into the new tree, not rewritten:
@@ -41,12 +60,11 @@ def write_site(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
         for rel in [p.path for p in pages] + list(assets) + list(static):
             if rel.startswith("/") or ".." in rel.split("/"):
                 raise RuntimeError(f"refusing to write {rel!r} outside the site")  # a bug upstream, never user input
-        for page in pages:
-            digest = hashlib.sha256(page.content).hexdigest()
-            digests[page.path] = digest
-            same = out_dir / page.path if previous.get(page.path) == digest else None
-            _place(tmp / page.path, page.content, same, made)
-            written.add(page.path)
+        for page, (path, digest) in zip(pages, page_digests, strict=True):
+            digests[path] = digest
+            same = out_dir / path if previous.get(path) == digest else None
+            _place(tmp / path, page, same, made)
+            written.add(path)
         for rel, src in sorted(assets.items()):
             if rel in written:
                 raise TalkbuildError(f"the file talks/{rel} would overwrite a generated page", code="slug-clash",
@@ -104,11 +122,11 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def _fingerprint(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
+def _fingerprint(out_dir: Path, pages: Sequence[tuple[str, str]], assets: Mapping[str, Path],
                  static: Mapping[str, Path | bytes]) -> str:
     h = hashlib.sha256(str(out_dir).encode())
-    for page in pages:
-        h.update(page.path.encode() + b"\0" + hashlib.sha256(page.content).digest())
+    for path, digest in pages:
+        h.update(f"{path}\0{digest}".encode())
     for rel, src in sorted(assets.items()):
         st = src.stat()
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode())
@@ -160,12 +178,12 @@ def _link(src: Path, dest: Path) -> bool:
         return False
 
 
-def _place(dest: Path, content: bytes, same_as: Path | None, made: set[Path]) -> None:
+def _place(dest: Path, page: Page | PageRef, same_as: Path | None, made: set[Path]) -> None:
     if dest.parent not in made:
         dest.parent.mkdir(parents=True, exist_ok=True)
         made.add(dest.parent)
     if same_as is None or not _link(same_as, dest):
-        dest.write_bytes(content)
+        dest.write_bytes(_content(page))
 
 
 def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
