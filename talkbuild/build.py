@@ -6,16 +6,17 @@ import concurrent.futures
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from . import __version__
-from .cache import BuildCache, CacheMiss, TemplateCache, asset_stamps, template_cache
+from .cache import BuildCache, CacheMiss, MemoStore, TemplateCache, asset_stamps, template_cache
 from .codestyle import pygments_css
 from .config import Config
 from .discover import discover, tree_listing
@@ -26,6 +27,9 @@ from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
 from .write import PageRef, write_site
+
+if TYPE_CHECKING:
+    from .markup import Memo
 
 log = logging.getLogger(__name__)
 
@@ -130,20 +134,39 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
             done[source.rel] = (entry.talk, entry.refs)
     diagnostics: list[Diagnostic] = []
     jobs = options.jobs or os.cpu_count() or 1
-    for source, outcome in _map(todo, config, sitemap, options.strict, jobs):
-        if isinstance(outcome, list):
-            diagnostics.extend(outcome)
-            continue
-        talk, pages = outcome
-        done[source.rel] = (talk, pages)
-        if not any(d.is_error for d in talk.diagnostics):
-            cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets))
+    # Talks rendered in this process reuse their last render's highlighted code and formulas (workers do not:
+    # a cold build gains nothing from them).
+    memos = MemoStore(config.root, code) if todo and options.use_cache and (jobs <= 1 or len(todo) < PARALLEL_THRESHOLD) else None
+    memo = memos.load([s.rel for s in todo]) if memos is not None else None
+    _use_memo(memo)
+    try:
+        for source, outcome in _map(todo, config, sitemap, options.strict, jobs):
+            if memos is not None and memo is not None:
+                memos.save(source.rel, memo)
+            if isinstance(outcome, list):
+                diagnostics.extend(outcome)
+                continue
+            talk, pages = outcome
+            done[source.rel] = (talk, pages)
+            if not any(d.is_error for d in talk.diagnostics):
+                cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets))
+    finally:
+        _use_memo(None)
     if only is None:
         cache.retain(set(keys.values()))
+        if options.use_cache:
+            MemoStore(config.root, code).retain({s.rel for s in sources})
     ordered = [done[s.rel] for s in sources if s.rel in done]
     for talk, _ in ordered:
         diagnostics.extend(talk.diagnostics)
     return ordered, diagnostics, len(todo)
+
+
+def _use_memo(memo: Memo | None) -> None:
+    if memo is not None or "talkbuild.markup" in sys.modules:  # a build served from the cache never imports markup
+        from .markup import use_memo
+
+        use_memo(memo)
 
 
 def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,

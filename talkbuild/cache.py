@@ -12,14 +12,16 @@ from __future__ import annotations
 import copyreg
 import dataclasses
 import hashlib
+import importlib.util
 import io
+import os
 import pickle
 import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -28,8 +30,12 @@ from .errors import Diagnostic, SourceLocation
 from .models import Page, Reference, Slide, Talk, TalkMeta
 from .write import PageRef, write_atomic
 
+if TYPE_CHECKING:
+    from .markup import Memo
+
 CACHE_DIR = ".talkbuild/cache/build"
 TEMPLATE_CACHE_DIR = ".talkbuild/cache/templates"
+MEMO_DIR = ".talkbuild/cache/memo"
 FORMAT = 2
 """Bumped when the layout of the files changes (keys also cover talkbuild's code, so this is belt and braces)."""
 
@@ -194,3 +200,66 @@ def template_cache(project_root: Path, code: str) -> TemplateCache:
                 shutil.rmtree(old, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
     return TemplateCache(str(folder))
+
+
+class MemoStore:
+    """Each talk's memo of highlighted code and formulas (`markup.Memo`), for re-rendering it after an edit.
+
+    A memo is only as good as the code that made it: it is stamped with talkbuild's code and the installed
+    Pygments and latex2mathml, and ignored when any of them differs.
+    """
+
+    def __init__(self, project_root: Path, code: str) -> None:
+        self.dir = project_root / MEMO_DIR
+        self.stamp = BuildCache.key(code, *(_package_stamp(name) for name in ("pygments", "latex2mathml")))
+        self.loaded: dict[str, dict[tuple[str, str, str], str]] = {}
+
+    def _path(self, rel: str) -> Path:
+        return self.dir / f"{BuildCache.key(rel)[:32]}.pickle"
+
+    def load(self, rels: list[str]) -> Memo:
+        from .markup import Memo  # the Markdown stack: only when something is rendered
+
+        memo = Memo()
+        for rel in rels:
+            try:
+                record = pickle.loads(self._path(rel).read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError,
+                    IndexError):
+                continue
+            if (isinstance(record, tuple) and len(record) == 4 and record[:3] == (FORMAT, self.stamp, rel)
+                    and isinstance(record[3], dict)):
+                self.loaded[rel] = record[3]
+                memo.entries.update(record[3])
+        return memo
+
+    def save(self, rel: str, memo: Memo) -> None:
+        """Keep what rendering `rel` just used (and nothing else), then start recording afresh."""
+        entries = {key: memo.entries[key] for key in sorted(memo.used) if key in memo.entries}
+        memo.used = set()
+        if entries != self.loaded.get(rel):
+            write_atomic(self._path(rel), pickle.dumps((FORMAT, self.stamp, rel, entries), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def retain(self, rels: set[str]) -> None:
+        """Delete the memos of talks that are gone."""
+        if not self.dir.is_dir():
+            return
+        keep = {self._path(rel).name for rel in rels}
+        for path in self.dir.iterdir():
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
+def _package_stamp(name: str) -> str:
+    """Where a package is installed and when, without importing it (an upgrade rewrites its files)."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return ""
+    if spec is None or spec.origin is None:
+        return ""
+    try:
+        st = os.stat(spec.origin)
+    except OSError:
+        return spec.origin
+    return f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}"
