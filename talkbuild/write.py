@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,29 @@ def write_site(out_dir: Path, pages: Sequence[Page | PageRef], assets: Mapping[s
         data = content if isinstance(content, bytes) else content.read_bytes()
         sources[rel], desired[rel] = content, "static:" + hashlib.sha256(data).hexdigest()
     fingerprint = _fingerprint(out_dir, desired)
+    with _locked(state_file):
+        return _write_tree(out_dir, desired, sources, fingerprint, state_file)
+
+
+@contextlib.contextmanager
+def _locked(state_file: Path | None) -> Iterator[None]:
+    """One build at a time edits the spare tree and trusts the record of the live one (a second build waits)."""
+    if state_file is None:
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: builds are not serialised, as before the spare tree existed
+        yield
+        return
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(state_file.parent / "build.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _write_tree(out_dir: Path, desired: dict[str, str], sources: Mapping[str, Page | PageRef | Path | bytes],
+                fingerprint: str, state_file: Path | None) -> int:
     state = _load_state(state_file)
     live = _listing(out_dir) if state is not None else None
     live_known = live is not None and live == state.get("listing") if state is not None else False
@@ -161,7 +185,11 @@ def _keep_spare(old: Path, spare: Path | None, listing: dict[str, list[int]] | N
         shutil.rmtree(old, ignore_errors=True)
         return None
     if old != spare:
-        os.rename(old, spare)
+        try:
+            os.rename(old, spare)
+        except OSError:  # something is in the way (a spare tree that could not be deleted): no spare this time
+            shutil.rmtree(old, ignore_errors=True)
+            return None
     return {"listing": listing, "files": files}
 
 

@@ -3,10 +3,12 @@ give exactly what a cold build gives, and every cache is dropped when what it de
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -263,3 +265,33 @@ def test_the_memo_keeps_each_talks_code_and_formulas_and_only_those(make_project
     (root / "talks/a.md").unlink()
     build(config)
     assert store.load(["a.md"]).entries == {}
+
+
+def _build_in_child(root: str, rounds: int, conn: Any) -> None:
+    try:
+        for _ in range(rounds):
+            build(load_config(Path(root)))
+        conn.send(None)
+    except BaseException as exc:  # reported to the parent, which fails the test
+        conn.send(repr(exc))
+
+
+def test_builds_running_at_the_same_time_take_turns_with_the_spare_tree(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    build(load_config(root))
+    ctx = multiprocessing.get_context("fork")
+    children = []
+    for _ in range(2):
+        parent, child = ctx.Pipe()
+        process = ctx.Process(target=_build_in_child, args=(str(root), 4, child))
+        children.append((process, parent))
+        process.start()
+    for n in range(4):  # edits while they build, replaced in one step so a build reads one version or the other
+        staged = root / f"a.md.{n}"
+        staged.write_text(TALK.format(title="A", n=1, extra=f"concurrent {n}"), encoding="utf-8")
+        os.replace(staged, root / "talks/a.md")
+    for process, parent in children:
+        process.join(120)
+        assert parent.recv() is None
+    build(load_config(root))
+    assert snapshot(root / "_site") == cold(root, tmp_path)
