@@ -12,7 +12,6 @@ from __future__ import annotations
 import copyreg
 import dataclasses
 import hashlib
-import importlib.util
 import io
 import os
 import pickle
@@ -252,6 +251,8 @@ class MemoStore:
 
 def _package_stamp(name: str) -> str:
     """Where a package is installed and when, without importing it (an upgrade rewrites its files)."""
+    import importlib.util
+
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
