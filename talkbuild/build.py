@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
 import os
 import signal
-import sys
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 
@@ -27,9 +27,6 @@ from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
 from .write import PageRef, write_site
-
-if TYPE_CHECKING:
-    from .markup import Memo
 
 log = logging.getLogger(__name__)
 
@@ -134,15 +131,10 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
             done[source.rel] = (entry.talk, entry.refs)
     diagnostics: list[Diagnostic] = []
     jobs = options.jobs or os.cpu_count() or 1
-    # Talks rendered in this process reuse their last render's highlighted code and formulas (workers do not:
-    # a cold build gains nothing from them).
-    memos = MemoStore(config.root, code) if todo and options.use_cache and (jobs <= 1 or len(todo) < PARALLEL_THRESHOLD) else None
-    memo = memos.load([s.rel for s in todo]) if memos is not None else None
-    _use_memo(memo)
+    # Each talk rendered (here or in a worker) starts from its last render's highlighted code and formulas.
+    _MEMO_STORE[:] = [MemoStore(config.root, code)] if todo and options.use_cache else []
     try:
         for source, outcome in _map(todo, config, sitemap, options.strict, jobs):
-            if memos is not None and memo is not None:
-                memos.save(source.rel, memo)
             if isinstance(outcome, list):
                 diagnostics.extend(outcome)
                 continue
@@ -151,7 +143,7 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
             if not any(d.is_error for d in talk.diagnostics):
                 cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets))
     finally:
-        _use_memo(None)
+        _MEMO_STORE.clear()
     if only is None:
         cache.retain(set(keys.values()))
         if options.use_cache:
@@ -162,11 +154,26 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
     return ordered, diagnostics, len(todo)
 
 
-def _use_memo(memo: Memo | None) -> None:
-    if memo is not None or "talkbuild.markup" in sys.modules:  # a build served from the cache never imports markup
-        from .markup import use_memo
+_MEMO_STORE: list[MemoStore] = []
+"""Where `render_one` keeps each talk's memo during `render_talks` (worker processes inherit it)."""
 
-        use_memo(memo)
+
+@contextlib.contextmanager
+def _talk_memo(rel: str) -> Iterator[None]:
+    """Render talk `rel` with its memo of highlighted code and formulas, then keep what it used."""
+    if not _MEMO_STORE:
+        yield
+        return
+    from .markup import use_memo
+
+    store = _MEMO_STORE[0]
+    memo = store.load([rel])
+    use_memo(memo)
+    try:
+        yield
+    finally:
+        use_memo(None)
+        store.save(rel, memo)
 
 
 def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
@@ -192,7 +199,8 @@ def render_one(source: SourceFile, config: Config, sitemap: SiteMap,
                strict: bool = False) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
     """Parse and render one talk with its theme; user errors come back as a list of Diagnostics."""
     try:
-        talk = parse_talk(source, config.root, sitemap, strict=strict)
+        with _talk_memo(source.rel):
+            talk = parse_talk(source, config.root, sitemap, strict=strict)
         name = talk.meta.theme or config.theme
         theme = find_theme(name, config.root)
         return talk, tuple(render_talk(environment(theme), talk, config, static_dir(name, config.theme)))

@@ -236,7 +236,7 @@ class MemoStore:
         """Keep what rendering `rel` just used (and nothing else), then start recording afresh."""
         entries = {key: memo.entries[key] for key in sorted(memo.used) if key in memo.entries}
         memo.used = set()
-        if entries != self.loaded.get(rel):
+        if entries != self.loaded.get(rel, {}):
             write_atomic(self._path(rel), pickle.dumps((FORMAT, self.stamp, rel, entries), protocol=pickle.HIGHEST_PROTOCOL))
 
     def retain(self, rels: set[str]) -> None:

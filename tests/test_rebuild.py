@@ -295,3 +295,20 @@ def test_builds_running_at_the_same_time_take_turns_with_the_spare_tree(make_pro
         assert parent.recv() is None
     build(load_config(root))
     assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_a_parallel_cold_build_leaves_each_talk_its_memo(make_project, tmp_path: Path) -> None:
+    from talkbuild.cache import MemoStore
+
+    extra = {f"talks/t{i}.md": TALK.format(title=f"T{i}", n=i % 9 + 1, extra="").replace("other.md", "a.md")
+             for i in range(10)}
+    root = project(make_project, **extra)
+    config = load_config(root)
+    assert build(config, BuildOptions(jobs=2)).rebuilt == 12
+    store = MemoStore(root, talkbuild.build._code_fingerprint())
+    for i in range(10):
+        assert ("fence", "bash", f"echo hi {i % 9 + 1}\n") in store.load([f"t{i}.md"]).entries
+    assert store.load(["other.md"]).entries.keys() == {("fence", "rust", "fn main() {}\n")}
+    edit(root, 1, "first edit after a cold build")
+    build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
