@@ -127,8 +127,8 @@ class BuildCache:
         _, _, talk, pages, stamps = record
         if stamps != asset_stamps(talks_dir, talk.assets):
             return None
-        blob = self.dir / f"{key}.pages"
-        refs = tuple(PageRef(path, digest, _Loader(key, blob, n, digest)) for n, (path, digest) in enumerate(pages))
+        blob = _Blob(key, self.dir / f"{key}.pages")
+        refs = tuple(PageRef(path, digest, _Loader(blob, n, digest)) for n, (path, digest) in enumerate(pages))
         return CachedTalk(key, talk, refs, stamps)
 
     def retain(self, keys: set[str]) -> None:
@@ -152,25 +152,40 @@ class BuildCache:
         write_atomic(self.dir / f"{key}.talk", _dumps((FORMAT, key, talk, digests, stamps)))
 
 
+class _Blob:
+    """An entry's .pages file, read once for all of its pages (check and publish build into empty folders)."""
+
+    def __init__(self, key: str, path: Path) -> None:
+        self.key = key
+        self.path = path
+        self.contents: tuple[object, ...] | None = None
+
+    def page(self, index: int, digest: str) -> bytes:
+        if self.contents is None:
+            try:
+                contents = pickle.loads(self.path.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError,
+                    IndexError, KeyError) as exc:
+                raise CacheMiss(self.key) from exc
+            if not isinstance(contents, tuple):
+                raise CacheMiss(self.key)
+            self.contents = contents
+        content = self.contents[index] if index < len(self.contents) else None
+        if not isinstance(content, bytes) or hashlib.sha256(content).hexdigest() != digest:
+            raise CacheMiss(self.key)
+        return content
+
+
 @dataclass(frozen=True)
 class _Loader:
-    """Reads one page's bytes from an entry's .pages file, checked against the digest it was cached with."""
+    """Reads one page's bytes, checked against the digest it was cached with."""
 
-    key: str
-    blob: Path
+    blob: _Blob
     index: int
     digest: str
 
     def __call__(self) -> bytes:
-        try:
-            contents = pickle.loads(self.blob.read_bytes())
-            content = contents[self.index]
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError,
-                IndexError, KeyError) as exc:
-            raise CacheMiss(self.key) from exc
-        if not isinstance(content, bytes) or hashlib.sha256(content).hexdigest() != self.digest:
-            raise CacheMiss(self.key)
-        return content
+        return self.blob.page(self.index, self.digest)
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):
