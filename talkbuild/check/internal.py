@@ -64,6 +64,8 @@ class _Lower:
 def resolve(page: str, url: str) -> Target | None:
     """Resolve a URL found in site page `page`; None for external, non-checkable or empty URLs."""
     url = url.strip()
+    if url.startswith("#"):  # the commonest link of all: a slide of the same page
+        return Target(page, unquote(url[1:]))
     if not url or url.startswith("//") or url.lower().startswith(SCHEMES_NOT_CHECKED) or _has_scheme(url):
         return None
     parts = urlsplit(url)
