@@ -97,8 +97,8 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
                                 progress=progress)
         diagnostics += result.diagnostics
         checked, cached = result.checked, result.cached
-    result = CheckResult(_sorted_unique(diagnostics), len(talks), len(site.pages), checked, cached)
-    return CheckedSite(result, files, page_digests)
+    checked_result = CheckResult(_sorted_unique(diagnostics), len(talks), len(site.pages), checked, cached)
+    return CheckedSite(checked_result, files, page_digests)
 
 
 def _build(config: Config, use_cache: bool) -> tuple[list[Talk], list[Diagnostic], set[str], SiteFiles]:
