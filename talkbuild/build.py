@@ -21,7 +21,7 @@ from .config import Config
 from .discover import discover, tree_listing
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError
 from .links import SiteMap
-from .models import BuildResult, Page, SourceFile, Talk
+from .models import BuildResult, Page, SiteFiles, SourceFile, Talk
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
@@ -44,11 +44,14 @@ class BuildOptions:
     use_cache: bool = True
     keep_going: bool = False
     """Write what rendered even when some talks have errors (check wants every finding in one run)."""
+    write: bool = True
+    """False: write nothing and return the files in BuildResult.site (check inspects them in memory)."""
 
 
 def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the whole site; raises ContentError (nothing written) when any talk has an error."""
-    out_dir = _check_out_dir(config, options.out_dir or config.out_path)
+    out_dir = options.out_dir or config.out_path
+    out_dir = _check_out_dir(config, out_dir) if options.write else out_dir
     timer = _Timer()
     theme = find_theme(config.theme, config.root)
     sources, problems = discover(config.talks_path, config.root, config.exclude)
@@ -69,7 +72,12 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     static = static_files(theme, static_dir(theme.name, config.theme))
     for name in sorted({t.meta.theme for t in talks if t.meta.theme and t.meta.theme != config.theme}):
         static.update(static_files(find_theme(name, config.root), static_dir(name, config.theme)))
-    files = write_site(out_dir, pages, _assets(config, talks), static, state)
+    assets = _assets(config, talks)
+    if not options.write:
+        site = SiteFiles(tuple(pages), assets, static)
+        count = len({p.path for p in pages} | set(assets) | set(static))
+        return BuildResult(tuple(talks), tuple(diagnostics), out_dir, count, rebuilt, site)
+    files = write_site(out_dir, pages, assets, static, state)
     timer.lap("write", files)
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from ...errors import ConfigError, TalkbuildError
 from ..manifest import FileEntry
 from .base import ObjectInfo, StoredFile, release_prefix
+from .s3copy import FastCopier
 
 LOST_RACE_STATUS = frozenset({404, 409, 412})
 """A conditional write that failed because someone else wrote: 412 (AWS, SeaweedFS), 409 on AWS under
@@ -39,8 +41,21 @@ class S3Store:
             connect_timeout=connect_timeout, read_timeout=read_timeout,
             max_pool_connections=jobs + 4, signature_version="s3v4",
         )
-        self.client: Any = boto3.client("s3", endpoint_url=endpoint_url, region_name=region or "us-east-1",
-                                        config=config)
+        import botocore.session
+
+        core = botocore.session.get_session()
+        # A listing of a release parses one timestamp per file; dateutil's general parser was most of the
+        # client's time for it (808 keys: ~0.1 s). S3 writes ISO 8601, which the standard library reads.
+        core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_timestamp)
+        session = boto3.session.Session(botocore_session=core)
+        self.client: Any = session.client("s3", endpoint_url=endpoint_url, region_name=region or "us-east-1",
+                                          config=config)
+        self._copier: FastCopier | None = None
+        credentials = session.get_credentials()
+        if endpoint_url and credentials is not None:  # path-style addressing: see s3copy.py
+            self._copier = FastCopier(endpoint_url, bucket, region or "us-east-1", credentials, pool_size=jobs + 4,
+                                      max_attempts=max_attempts, connect_timeout=connect_timeout,
+                                      read_timeout=read_timeout, url=self.url)
 
     def _key(self, key: str) -> str:
         return self.prefix + key
@@ -109,6 +124,9 @@ class S3Store:
     def copy(self, source_key: str, key: str, entry: FileEntry) -> None:
         from botocore.exceptions import ClientError
 
+        if self._copier is not None:
+            self._copier.copy(self._key(source_key), self._key(key), entry)
+            return
         try:
             self._call("copy " + key, self.client.copy_object, Key=self._key(key),
                        CopySource={"Bucket": self.bucket, "Key": self._key(source_key)},
@@ -194,10 +212,26 @@ class S3Store:
 
     def close(self) -> None:
         self.client.close()
+        if self._copier is not None:
+            self._copier.close()
 
     def _failed(self, what: str, exc: Exception) -> TalkbuildError:
         return TalkbuildError(f"{self.url}: {what} failed: {exc}",
                               hint="nothing was switched; rerun when the store is healthy")
+
+
+def _timestamp(value: Any) -> datetime.datetime:
+    """ISO 8601 quickly (as S3 lists it); anything else (HTTP dates in headers) as botocore reads it."""
+    if isinstance(value, str) and value[:1].isdigit():
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+        except ValueError:
+            pass
+    from botocore.utils import parse_timestamp
+
+    result: datetime.datetime = parse_timestamp(value)
+    return result
 
 
 def _status(exc: Any) -> int:
