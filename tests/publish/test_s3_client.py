@@ -6,7 +6,6 @@ import pytest
 from botocore.utils import parse_timestamp
 
 from talkbuild.publish.stores.s3 import _timestamp
-from talkbuild.publish.stores.s3copy import _error_code
 
 
 @pytest.mark.parametrize("value", ["2026-11-29T22:15:49.123Z", "2026-11-29T22:15:49Z", "2026-11-29T22:15:49.123456+00:00",
@@ -15,8 +14,3 @@ def test_timestamps_are_read_as_botocore_reads_them(value: str) -> None:
     ours, theirs = _timestamp(value), parse_timestamp(value)
     assert ours == theirs and ours.tzinfo is not None
 
-
-def test_an_error_document_gives_its_code() -> None:
-    body = b"<?xml version='1.0'?><Error><Code>SlowDown</Code><Message>Please reduce</Message></Error>"
-    assert _error_code(body) == "SlowDown"
-    assert _error_code(b"<CopyObjectResult><ETag>x</ETag></CopyObjectResult>") == ""

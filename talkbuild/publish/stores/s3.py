@@ -12,7 +12,6 @@ from typing import Any
 from ...errors import ConfigError, TalkbuildError
 from ..manifest import FileEntry
 from .base import ObjectInfo, StoredFile, release_prefix
-from .s3copy import FastCopier
 
 LOST_RACE_STATUS = frozenset({404, 409, 412})
 """A conditional write that failed because someone else wrote: 412 (AWS, SeaweedFS), 409 on AWS under
@@ -50,12 +49,6 @@ class S3Store:
         session = boto3.session.Session(botocore_session=core)
         self.client: Any = session.client("s3", endpoint_url=endpoint_url, region_name=region or "us-east-1",
                                           config=config)
-        self._copier: FastCopier | None = None
-        credentials = session.get_credentials()
-        if endpoint_url and credentials is not None:  # path-style addressing: see s3copy.py
-            self._copier = FastCopier(endpoint_url, bucket, region or "us-east-1", credentials, pool_size=jobs + 4,
-                                      max_attempts=max_attempts, connect_timeout=connect_timeout,
-                                      read_timeout=read_timeout, url=self.url)
 
     def _key(self, key: str) -> str:
         return self.prefix + key
@@ -124,9 +117,6 @@ class S3Store:
     def copy(self, source_key: str, key: str, entry: FileEntry) -> None:
         from botocore.exceptions import ClientError
 
-        if self._copier is not None:
-            self._copier.copy(self._key(source_key), self._key(key), entry)
-            return
         try:
             self._call("copy " + key, self.client.copy_object, Key=self._key(key),
                        CopySource={"Bucket": self.bucket, "Key": self._key(source_key)},
@@ -212,8 +202,6 @@ class S3Store:
 
     def close(self) -> None:
         self.client.close()
-        if self._copier is not None:
-            self._copier.close()
 
     def _failed(self, what: str, exc: Exception) -> TalkbuildError:
         return TalkbuildError(f"{self.url}: {what} failed: {exc}",
