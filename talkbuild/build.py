@@ -7,7 +7,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 PARALLEL_THRESHOLD = 8
 """Below this many talks to render, worker processes cost more than they save."""
+CHUNKSIZE = 4
+"""Talks per task sent to a worker: small, so both cores stay busy to the end and results stream back early."""
 
 
 @dataclass(frozen=True)
@@ -125,12 +127,19 @@ def render_talks(config: Config, theme: Theme, sources: list[SourceFile], option
 
 
 def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
-         jobs: int) -> Iterable[tuple[SourceFile, Any]]:
-    args = [(s, config, sitemap, strict) for s in todo]
+         jobs: int) -> Iterator[tuple[SourceFile, Any]]:
+    """Each talk with its outcome, in order; results stream back while the workers still render, so the
+    parent's cache writes overlap with them instead of following them."""
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return zip(todo, map(_render_one, args), strict=True)
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=ignore_sigint) as pool:
-        return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4))), strict=True))
+        yield from zip(todo, (render_one(s, config, sitemap, strict) for s in todo), strict=True)
+        return
+    # The config and site map go to each worker once, not with every talk.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
+                                                initargs=(config, sitemap, strict)) as pool:
+        try:
+            yield from zip(todo, pool.map(_render_one, todo, chunksize=CHUNKSIZE), strict=True)
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 def ignore_sigint() -> None:
@@ -138,9 +147,19 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
-    """render_one for a worker process (one picklable argument)."""
-    return render_one(*args)
+_WORKER_ARGS: tuple[Config, SiteMap, bool] | None = None
+
+
+def _start_worker(config: Config, sitemap: SiteMap, strict: bool) -> None:
+    global _WORKER_ARGS
+    ignore_sigint()
+    _WORKER_ARGS = (config, sitemap, strict)
+
+
+def _render_one(source: SourceFile) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
+    """render_one in a worker process, with the arguments _start_worker was given."""
+    assert _WORKER_ARGS is not None
+    return render_one(source, *_WORKER_ARGS)
 
 
 def render_one(source: SourceFile, config: Config, sitemap: SiteMap,

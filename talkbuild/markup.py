@@ -234,20 +234,29 @@ def _convert_math(state: StateCore) -> None:
 
 
 def _mathml(tex: str, display: bool, ctx: RenderContext | None, line: int) -> str:
+    out, problem = _convert_formula(tex, display)
+    if problem is None:
+        return out
+    if ctx is not None:
+        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "math", f"{problem}: ${tex.strip()}$", ctx.location(line),
+                                          hint="check the braces and command names of the formula"))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _convert_formula(tex: str, display: bool) -> tuple[str, str | None]:
+    """(MathML, None), or (the error markup, what is wrong); remembered, as decks repeat their formulas."""
     problem = _math_problem(tex)
     if problem is None:
         try:
             out = latex_to_mathml(tex, display="block" if display else "inline")
             unknown = _UNKNOWN_COMMAND.search(out)
             if unknown is None:
-                return out
+                return out, None
             problem = f"unknown LaTeX command \\{unknown.group(1)}"
         except Exception as exc:  # latex2mathml raises many internal types for malformed input
             problem = f"cannot convert formula ({type(exc).__name__})"
-    if ctx is not None:
-        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "math", f"{problem}: ${tex.strip()}$", ctx.location(line),
-                                          hint="check the braces and command names of the formula"))
-    return f'<code class="math-error">{html.escape(tex)}</code>'
+    return f'<code class="math-error">{html.escape(tex)}</code>', problem
 
 
 def _math_problem(tex: str) -> str | None:
