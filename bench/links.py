@@ -107,10 +107,14 @@ def linkinator(site: Path, peer: Peer, manifest: Manifest, runs: int, *, fragmen
     return fig
 
 
-def talkbuild_check(project: Path, manifest: Manifest, runs: int, argv: list[str]) -> Figure:
-    """`talkbuild check --format json` (internal); also scores whether each finding names the right file:line."""
-    fig = Figure("check-internal", "talkbuild")
-    repeat(fig, runs, lambda n: [*argv, "--format", "json"], check=False)
+def talkbuild_check(project: Path, manifest: Manifest, runs: int, argv: list[str], *, cold: bool = False) -> Figure:
+    """`talkbuild check --format json` (internal); also scores whether each finding names the right file:line.
+
+    `cold` removes .talkbuild/ (every cache) before each run: a CI job that keeps no cache between runs.
+    """
+    fig = Figure("check-internal", "talkbuild (no caches)" if cold else "talkbuild")
+    setup = (lambda n: shutil.rmtree(project / ".talkbuild", ignore_errors=True)) if cold else None
+    repeat(fig, runs, lambda n: [*argv, "--format", "json"], setup=setup, check=False)
     try:
         findings = json.loads(fig.samples[-1].stdout)
     except ValueError:
@@ -120,5 +124,6 @@ def talkbuild_check(project: Path, manifest: Manifest, runs: int, argv: list[str
     exact = {tok for f in findings for tok in _TOKEN.findall(str(f.get("url")))
              if where.get(tok) == (f.get("file"), f.get("line"))}
     fig.extra["exact_file_line"] = len(exact)
-    fig.note = "`talkbuild check --format json` (builds into a temp folder, then checks; cache warm)"
+    fig.note = ("`talkbuild check --format json` (builds into a temp folder, then checks; "
+                + ("no .talkbuild/: renders every talk and scans every page)" if cold else "caches warm)"))
     return fig

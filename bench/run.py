@@ -130,8 +130,9 @@ def check_figures(project: Path, manifest: Manifest, peers: dict, runs: int,  # 
     site = project / "_site"
     figures = []
     if has_command("check"):
-        figures.append(links.talkbuild_check(project, manifest, runs,
-                                             build_stages.talkbuild_cmd("check", "-C", str(project))))
+        command = build_stages.talkbuild_cmd("check", "-C", str(project))
+        figures.append(links.talkbuild_check(project, manifest, runs, command))
+        figures.append(links.talkbuild_check(project, manifest, runs, command, cold=True))
     else:
         figures.append(Figure("check-internal", "talkbuild", skipped="check not landed on this branch yet"))
     figures.append(links.linkinator(site, peers["linkinator"], manifest, runs, fragments=False))

@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from .config import Config
 from .discover import discover, tree_listing
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError
 from .links import SiteMap
-from .models import BuildResult, Page, SourceFile, Talk
+from .models import BuildResult, Page, SiteFiles, SourceFile, Talk
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 PARALLEL_THRESHOLD = 8
 """Below this many talks to render, worker processes cost more than they save."""
+CHUNKSIZE = 4
+"""Talks per task sent to a worker: small, so both cores stay busy to the end and results stream back early."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class BuildOptions:
     use_cache: bool = True
     keep_going: bool = False
     """Write what rendered even when some talks have errors (check wants every finding in one run)."""
+    write: bool = True
+    """False: write nothing and return the files in BuildResult.site (check inspects them in memory)."""
 
 
 def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
@@ -64,7 +68,8 @@ _CACHE_RETRIES = 3
 
 
 def _build(config: Config, options: BuildOptions) -> BuildResult:
-    out_dir = _check_out_dir(config, options.out_dir or config.out_path)
+    out_dir = options.out_dir or config.out_path
+    out_dir = _check_out_dir(config, out_dir) if options.write else out_dir
     timer = _Timer()
     theme = find_theme(config.theme, config.root)
     sources, problems = discover(config.talks_path, config.root, config.exclude)
@@ -86,7 +91,13 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     static = static_files(theme, static_dir(theme.name, config.theme))
     for name in sorted({t.meta.theme for t in talks if t.meta.theme and t.meta.theme != config.theme}):
         static.update(static_files(find_theme(name, config.root), static_dir(name, config.theme)))
-    files = write_site(out_dir, pages, _assets(config, talks), static, state)
+    assets = _assets(config, talks)
+    if not options.write:
+        # In memory, an unchanged talk's pages are read back from the cache after all.
+        site = SiteFiles(tuple(Page(p.path, p.load()) if isinstance(p, PageRef) else p for p in pages), assets, static)
+        count = len({p.path for p in pages} | set(assets) | set(static))
+        return BuildResult(tuple(talks), tuple(diagnostics), out_dir, count, rebuilt, site)
+    files = write_site(out_dir, pages, assets, static, state)
     timer.lap("write", files)
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt)
 
@@ -177,12 +188,19 @@ def _talk_memo(rel: str) -> Iterator[None]:
 
 
 def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
-         jobs: int) -> Iterable[tuple[SourceFile, Any]]:
-    args = [(s, config, sitemap, strict) for s in todo]
+         jobs: int) -> Iterator[tuple[SourceFile, Any]]:
+    """Each talk with its outcome, in order; results stream back while the workers still render, so the
+    parent's cache writes overlap with them instead of following them."""
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return zip(todo, map(_render_one, args), strict=True)
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=ignore_sigint) as pool:
-        return list(zip(todo, pool.map(_render_one, args, chunksize=max(1, len(todo) // (jobs * 4))), strict=True))
+        yield from zip(todo, (render_one(s, config, sitemap, strict) for s in todo), strict=True)
+        return
+    # The config and site map go to each worker once, not with every talk.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
+                                                initargs=(config, sitemap, strict)) as pool:
+        try:
+            yield from zip(todo, pool.map(_render_one, todo, chunksize=CHUNKSIZE), strict=True)
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 def ignore_sigint() -> None:
@@ -190,9 +208,19 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_one(args: tuple[SourceFile, Config, SiteMap, bool]) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
-    """render_one for a worker process (one picklable argument)."""
-    return render_one(*args)
+_WORKER_ARGS: tuple[Config, SiteMap, bool] | None = None
+
+
+def _start_worker(config: Config, sitemap: SiteMap, strict: bool) -> None:
+    global _WORKER_ARGS
+    ignore_sigint()
+    _WORKER_ARGS = (config, sitemap, strict)
+
+
+def _render_one(source: SourceFile) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
+    """render_one in a worker process, with the arguments _start_worker was given."""
+    assert _WORKER_ARGS is not None
+    return render_one(source, *_WORKER_ARGS)
 
 
 def render_one(source: SourceFile, config: Config, sitemap: SiteMap,

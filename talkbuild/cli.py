@@ -89,7 +89,7 @@ def serve(directory: Path, host: str, port: int, open_browser: bool) -> None:
               help="Write the report to this file instead of standard output.")
 @user_errors
 def check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None) -> None:
-    """Build into a temporary folder and check links, images, fragments and talk hygiene."""
+    """Build in memory and check links, images, fragments and talk hygiene."""
     from .check import check_project
     from .check.progress import ProgressLine
     from .check.report import render, summary

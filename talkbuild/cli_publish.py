@@ -108,10 +108,14 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     if skip_check:
         click.secho("WARNING: --skip-check: publishing WITHOUT `talkbuild check`; broken links, missing assets "
                     "and invalid talks can go live.", fg="red", bold=True, err=True)
-    else:
+    from .publish.manifest import build_info, build_manifest
+
+    # Hashed once: the gate proves these hashes are the checked build, and the upload ships them.
+    manifest = build_manifest(site, build_info(config.root))
+    if not skip_check:
         from .publish.gate import check_before_publish
 
-        gate = check_before_publish(config)
+        gate = check_before_publish(config, manifest)
         for line in gate.errors:
             click.echo(line, err=True)
         if gate.errors:
@@ -125,7 +129,7 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     public_url = config.publish.public_url if channel == "live" else None
     _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
                                          endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,
-                                         public_url=public_url, unlock=unlock))
+                                         public_url=public_url, unlock=unlock, manifest=manifest))
 
 
 @click.command()

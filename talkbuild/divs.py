@@ -28,7 +28,9 @@ def _line(state: StateBlock, n: int) -> str:
 
 
 def _fenced_div(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    if state.sCount[start_line] - state.blkIndent >= 4:
+    # Tried at the start of every block of every talk: most lines fail on their first characters.
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if state.sCount[start_line] - state.blkIndent >= 4 or not state.src.startswith(":::", start):
         return False
     opener = _FENCE.match(_line(state, start_line))
     if opener is None or not opener.group(2):

@@ -51,7 +51,7 @@ class Memo:
 
 
 MEMO: list[Memo] = []
-"""The memo in use, when the caller set one (`use_memo`); empty in worker processes."""
+"""The memo in use while a talk renders (the build sets one per talk), if any."""
 
 
 def use_memo(memo: Memo | None) -> None:
@@ -271,10 +271,23 @@ def _convert_math(state: StateCore) -> None:
 
 
 def _mathml(tex: str, display: bool, ctx: RenderContext | None, line: int) -> str:
-    problem = _math_problem(tex)
     key = ("math", "block" if display else "inline", tex)
-    if problem is None and (known := _memo_get(key)) is not None:
+    known = _memo_get(key)  # only formulas that converted cleanly are in the memo
+    if known is not None:
         return known
+    out, problem = _convert_formula(tex, display)
+    if problem is None:
+        return _memo_put(key, out)
+    if ctx is not None:
+        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "math", f"{problem}: ${tex.strip()}$", ctx.location(line),
+                                          hint="check the braces and command names of the formula"))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _convert_formula(tex: str, display: bool) -> tuple[str, str | None]:
+    """(MathML, None), or (the error markup, what is wrong); remembered, as decks repeat their formulas."""
+    problem = _math_problem(tex)
     if problem is None:
         try:
             from latex2mathml.converter import convert as latex_to_mathml  # 30 ms to import: only for a new formula
@@ -282,14 +295,11 @@ def _mathml(tex: str, display: bool, ctx: RenderContext | None, line: int) -> st
             out = latex_to_mathml(tex, display="block" if display else "inline")
             unknown = _UNKNOWN_COMMAND.search(out)
             if unknown is None:
-                return _memo_put(key, out)
+                return out, None
             problem = f"unknown LaTeX command \\{unknown.group(1)}"
         except Exception as exc:  # latex2mathml raises many internal types for malformed input
             problem = f"cannot convert formula ({type(exc).__name__})"
-    if ctx is not None:
-        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "math", f"{problem}: ${tex.strip()}$", ctx.location(line),
-                                          hint="check the braces and command names of the formula"))
-    return f'<code class="math-error">{html.escape(tex)}</code>'
+    return f'<code class="math-error">{html.escape(tex)}</code>', problem
 
 
 def _math_problem(tex: str) -> str | None:

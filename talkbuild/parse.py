@@ -90,8 +90,13 @@ def split_source(text: str, where: str, *, strict: bool = False, project_root: P
 
 def _load_yaml(text: str, where: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
     try:
-        node = yaml.compose(text, Loader=_NoDatesLoader)
-        data = yaml.load(text, Loader=_NoDatesLoader)
+        # One pass: the node tree gives each key's line, and the data is constructed from that same tree.
+        loader = _NoDatesLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + mark.line if mark else first_line

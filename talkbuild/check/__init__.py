@@ -1,4 +1,4 @@
-"""`talkbuild check`: build the site into a temporary folder and prove it correct.
+"""`talkbuild check`: build the site in memory and prove it correct.
 
 Reads like a table of contents: build, index the built site (each page scanned once),
 internal links and images, talk hygiene, then (optionally) external links.
@@ -7,22 +7,23 @@ internal links and images, talk hygiene, then (optionally) external links.
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import logging
 import os
-import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
 from ..errors import Diagnostic, Severity
-from ..models import Talk
+from ..models import SiteFiles, Talk
 from .cache import CACHE_DIR, CACHE_FILE
 from .external import Progress, check_external
 from .htmlscan import HtmlPage, scan
 from .hygiene import check_hygiene
 from .internal import Site, check_internal
+from .scancache import SCAN_CACHE_FILE, ScanCache, page_key
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +53,38 @@ class CheckResult:
 
 
 def check_project(config: Config, *, external: bool | None = None, progress: Progress | None = None,
-                  use_cache: bool = True, site_dir: Path | None = None) -> CheckResult:
-    """Check everything; `external` None means as configured (check.external).
+                  use_cache: bool = True) -> CheckResult:
+    """Check everything; `external` None means as configured (check.external)."""
+    return check_site(config, external=external, progress=progress, use_cache=use_cache).result
 
-    The site is built into a temporary folder, or into `site_dir` (a new folder) for a caller that wants
-    to look at the checked site afterwards, as publish does.
-    """
+
+@dataclass(frozen=True)
+class CheckedSite:
+    """A check's findings and the exact site they are about (publish compares it with _site)."""
+
+    result: CheckResult
+    files: SiteFiles
+    page_digests: Mapping[str, str]
+    """sha256 of each generated page, computed for the scan anyway."""
+
+    def digests(self) -> dict[str, str]:
+        """sha256 of every file of the checked site, by site path (assets and theme files are read)."""
+        out = {rel: _sha256_file(src) for rel, src in self.files.assets.items()}
+        for rel, content in self.files.static.items():
+            out[rel] = hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else _sha256_file(content)
+        for page in self.files.pages:
+            out[page.path] = self.page_digests.get(page.path) or hashlib.sha256(page.content).hexdigest()
+        return out
+
+
+def check_site(config: Config, *, external: bool | None = None, progress: Progress | None = None,
+               use_cache: bool = True) -> CheckedSite:
+    """Build the site in memory (nothing is written), then check it; see check_project."""
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="talkbuild-check-") as tmp:
-        out = site_dir or Path(tmp) / "site"
-        talks, build_diagnostics, phantom = _build(config, out, use_cache)
-        log.debug("check: build %.0f ms", (time.perf_counter() - started) * 1000)
-        site = _index_site(config, out, talks, phantom)
-        log.debug("check: index %d pages %.0f ms", len(site.pages), (time.perf_counter() - started) * 1000)
+    talks, build_diagnostics, phantom, files = _build(config, use_cache)
+    log.debug("check: build %.0f ms", (time.perf_counter() - started) * 1000)
+    site, page_digests = _index_site(config, files, talks, phantom, use_cache)
+    log.debug("check: index %d pages %.0f ms", len(site.pages), (time.perf_counter() - started) * 1000)
     diagnostics = [d for d in build_diagnostics if d.code not in SUPERSEDED_BUILD_CODES]
     diagnostics += check_internal(site)
     for talk in talks:
@@ -77,59 +97,93 @@ def check_project(config: Config, *, external: bool | None = None, progress: Pro
                                 progress=progress)
         diagnostics += result.diagnostics
         checked, cached = result.checked, result.cached
-    return CheckResult(_sorted_unique(diagnostics), len(talks), len(site.pages), checked, cached)
+    checked_result = CheckResult(_sorted_unique(diagnostics), len(talks), len(site.pages), checked, cached)
+    return CheckedSite(checked_result, files, page_digests)
 
 
-def _build(config: Config, out: Path, use_cache: bool) -> tuple[list[Talk], list[Diagnostic], set[str]]:
-    """Build into `out`; with content errors, still write what rendered so every problem is found in one run.
+def _build(config: Config, use_cache: bool) -> tuple[list[Talk], list[Diagnostic], set[str], SiteFiles]:
+    """Build in memory; with content errors, keep what rendered so every problem is found in one run.
 
-    Returns the talks, the build's diagnostics and the page paths of talks that failed to render
-    (treated as existing, so a broken talk does not make every link to it a second error).
+    Returns the talks, the build's diagnostics, the page paths of talks that failed to render
+    (treated as existing, so a broken talk does not make every link to it a second error) and the files.
     """
     from ..build import BuildOptions, build
     from ..discover import discover
 
-    result = build(config, BuildOptions(out_dir=out, use_cache=use_cache, keep_going=True))
+    result = build(config, BuildOptions(use_cache=use_cache, keep_going=True, write=False))
+    assert result.site is not None
     sources, _ = discover(config.talks_path, config.root, config.exclude)
     failed = {d.location.path for d in result.diagnostics if d.is_error}
     phantom: set[str] = set()
     for source in sources:
         if _project_rel(config, source.path) in failed:
             phantom |= {f"{source.slug}/index.html", f"{source.slug}/slides/index.html"}
-    return list(result.talks), list(result.diagnostics), phantom
+    return list(result.talks), list(result.diagnostics), phantom, result.site
 
 
-def _index_site(config: Config, out: Path, talks: list[Talk], phantom: set[str]) -> Site:
-    files = set(_walk(out))
+def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: set[str],
+                use_cache: bool) -> tuple[Site, dict[str, str]]:
+    """Every file of the site and a scan of every HTML file (from the scan cache where the bytes are known)."""
+    contents: dict[str, Path | bytes] = {**built.assets, **built.static}
+    contents.update((page.path, page.content) for page in built.pages)
     talks_by_page: dict[str, Talk] = {}
     for talk in talks:
         talks_by_page[f"{talk.slug}/index.html"] = talk
         talks_by_page[f"{talk.slug}/slides/index.html"] = talk
-    jobs = [(rel, str(out / rel), frozenset(s.id for s in talks_by_page[rel].slides) if rel in talks_by_page else frozenset())
-            for rel in sorted(files) if rel.endswith((".html", ".htm"))]
-    pages = {page.path: page for page in _scan_all(jobs)}
+    cache = ScanCache(config.root / CACHE_DIR / SCAN_CACHE_FILE if use_cache else None)
+    pages: dict[str, HtmlPage] = {}
+    digests: dict[str, str] = {}
+    todo: list[tuple[str, bytes, frozenset[str]]] = []
+    keys: dict[str, str] = {}
+    for rel in sorted(contents):
+        if not rel.endswith((".html", ".htm")):
+            continue
+        source = contents[rel]
+        content = source if isinstance(source, bytes) else source.read_bytes()
+        slide_ids = frozenset(s.id for s in talks_by_page[rel].slides) if rel in talks_by_page else frozenset()
+        digests[rel] = hashlib.sha256(content).hexdigest()
+        keys[rel] = page_key(digests[rel], slide_ids)
+        hit = cache.get(keys[rel], rel)
+        if hit is None:
+            todo.append((rel, content, slide_ids))
+        else:
+            pages[rel] = hit
+    for page in _scan_all(todo):
+        pages[page.path] = page
+        cache.put(keys[page.path], page)
+    cache.save()
     source_files = frozenset(_walk(config.talks_path)) if config.talks_path.is_dir() else frozenset()
-    return Site(frozenset(files | phantom), source_files, pages, talks_by_page, config.out_dir.rstrip("/"))
+    site = Site(frozenset(set(contents) | phantom), source_files, {k: pages[k] for k in sorted(pages)},
+                talks_by_page, config.out_dir.rstrip("/"))
+    return site, digests
 
 
 SCAN_PARALLEL_THRESHOLD = 64
 """Below this many pages, worker processes cost more than they save."""
 
 
-def _scan_all(jobs: list[tuple[str, str, frozenset[str]]]) -> list[HtmlPage]:
+def _scan_all(jobs: list[tuple[str, bytes, frozenset[str]]]) -> list[HtmlPage]:
     """Scan every page, on every core when there are many (the scan is most of an internal check)."""
     workers = min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(jobs) < SCAN_PARALLEL_THRESHOLD:
-        return [_scan_file(job) for job in jobs]
+        return [_scan_bytes(job) for job in jobs]
     from ..build import ignore_sigint
 
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=ignore_sigint) as pool:
-        return list(pool.map(_scan_file, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+        return list(pool.map(_scan_bytes, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
 
 
-def _scan_file(job: tuple[str, str, frozenset[str]]) -> HtmlPage:
-    rel, path, slide_ids = job
-    return scan(rel, Path(path).read_text(encoding="utf-8", errors="replace"), slide_ids)
+def _scan_bytes(job: tuple[str, bytes, frozenset[str]]) -> HtmlPage:
+    rel, content, slide_ids = job
+    return scan(rel, content.decode("utf-8", errors="replace"), slide_ids)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _walk(root: Path) -> Iterable[str]:

@@ -64,6 +64,8 @@ class _Lower:
 def resolve(page: str, url: str) -> Target | None:
     """Resolve a URL found in site page `page`; None for external, non-checkable or empty URLs."""
     url = url.strip()
+    if url.startswith("#"):  # the commonest link of all: a slide of the same page
+        return Target(page, unquote(url[1:]))
     if not url or url.startswith("//") or url.lower().startswith(SCHEMES_NOT_CHECKED) or _has_scheme(url):
         return None
     parts = urlsplit(url)
@@ -97,20 +99,22 @@ def check_internal(site: Site) -> list[Diagnostic]:
         for link in page.links:
             target = resolve(page_path, link.value)
             ref = queue.take(link, target) if talk is not None and link.slide is not None else None
+            no_alt = link.tag == "img" and link.attr == "src" and not (link.alt or "").strip()
+            problem = _problem(site, lower, target, link, page_path) if target is not None else None
+            if not no_alt and problem is None:
+                continue  # the usual case: where it was written is only worked out for a finding
             where, url = _where(site, page_path, link, talk, ref)
-            if link.tag == "img" and link.attr == "src" and not (link.alt or "").strip():
+            if no_alt:
                 found.append(Diagnostic(Severity.WARNING, "missing-alt", "image has no alt text", where, url=url,
                                         hint="describe the image: ![what it shows](file.png)"))
-            if target is not None:
-                problem = _problem(site, lower, target, link, page_path)
-                if problem is not None:
-                    code, message, hint = problem
-                    if code == "broken-link" and url and _LOOKS_LIKE_HOST.match(url):
-                        hint = f"for a web address write the scheme: https://{url}"
-                    if ref is not None and code in ("broken-link", "missing-image"):
-                        # Say it as the author wrote it; the site path is what was looked for.
-                        message = f"'{url}' does not exist (looked for {target.path} in the site)"
-                    found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))
+            if problem is not None and target is not None:
+                code, message, hint = problem
+                if code == "broken-link" and url and _LOOKS_LIKE_HOST.match(url):
+                    hint = f"for a web address write the scheme: https://{url}"
+                if ref is not None and code in ("broken-link", "missing-image"):
+                    # Say it as the author wrote it; the site path is what was looked for.
+                    message = f"'{url}' does not exist (looked for {target.path} in the site)"
+                found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))
     return found
 
 

@@ -37,14 +37,17 @@ def crash_point(step: str) -> None:
 def publish_site(site_dir: Path, target: str, *, channel: str = LIVE, project_root: Path | None = None,
                  endpoint_url: str | None = None, region: str | None = None, jobs: int = 16,
                  build: BuildInfo | None = None, public_url: str | None = None,
-                 store_options: dict[str, Any] | None = None, unlock: bool = False) -> Iterator[Event]:
+                 store_options: dict[str, Any] | None = None, unlock: bool = False,
+                 manifest: Manifest | None = None) -> Iterator[Event]:
     """Publish a built site to `target` and make it what `channel` serves; yields progress events.
 
-    Publishing what the channel already serves uploads nothing and writes nothing.
+    `manifest` is build_manifest(site_dir) when the caller already made it (publish's check gate
+    proves that manifest, so the same hashes are shipped). Publishing what the channel already
+    serves uploads nothing and writes nothing.
     """
     check_channel(channel)
     root = project_root or site_dir.parent
-    manifest = build_manifest(site_dir, build or build_info(root))
+    manifest = manifest or build_manifest(site_dir, build or build_info(root))
     options = {"endpoint_url": endpoint_url, "region": region, "jobs": jobs, **(store_options or {})}
     store = open_store(target, root, **options)
     try:

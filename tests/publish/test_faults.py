@@ -82,6 +82,37 @@ def test_transient_faults_are_retried_and_the_publish_succeeds(
         assert [t.fault for t in seen if t.method == "PUT" and t.path == s.path] == [s.fault, None]
 
 
+def test_transient_faults_on_server_side_copies_are_retried(through_proxy: Proxied, tmp_path: Path) -> None:
+    deploy, direct, plan, proxy = through_proxy
+    done(deploy.publish(write_site(tmp_path / "v1", site_files(1))))
+    copies = {"static/style.css": "503", "static/deck.js": "reset", "talks/t1/img.png": "stall",
+              "talks/t1/index.html": "500", "talks/t2/img.png": "drop-response"}
+    plan[0] = first_try_fails(copies)
+    start = len(proxy.seen)
+    events = deploy.publish(write_site(tmp_path / "v2", site_files(2)))
+    assert set(copies) <= {e.path for e in events if isinstance(e, FileDone) and e.action == "copy"}
+    assert direct.served() == {k: v.encode() if isinstance(v, str) else v for k, v in site_files(2).items()}
+    list(verify(direct.target()))
+    seen = proxy.seen[start:]
+    for s in [s for s in seen if s.fault]:
+        assert [t.fault for t in seen if t.method == "PUT" and t.path == s.path] == [s.fault, None]
+
+
+def test_a_copy_that_keeps_failing_stops_cleanly_with_the_pointer_untouched(
+        through_proxy: Proxied, tmp_path: Path) -> None:
+    deploy, direct, plan, _ = through_proxy
+    r1 = done(deploy.publish(write_site(tmp_path / "v1", site_files(1)))).release_id
+    before = direct.snapshot()
+    plan[0] = lambda method, path, n: "500" if method == "PUT" and path.endswith("/static/deck.js") else None
+    deploy.options["max_attempts"] = 2
+    with pytest.raises(TalkbuildError, match="copy .*deck.js failed") as err:
+        deploy.publish(write_site(tmp_path / "v2", site_files(2)), jobs=2)
+    assert "nothing was switched" in str(err.value)
+    assert direct.pointer().release_id == r1  # type: ignore[union-attr]
+    assert direct.served() == {k: v.encode() if isinstance(v, str) else v for k, v in site_files(1).items()}
+    assert {k for k in direct.snapshot() if k.startswith("pointers/")} == {k for k in before if k.startswith("pointers/")}
+
+
 def test_a_store_that_keeps_failing_stops_cleanly_with_the_pointer_untouched(
         through_proxy: Proxied, tmp_path: Path) -> None:
     deploy, direct, plan, _ = through_proxy

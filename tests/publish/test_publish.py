@@ -208,3 +208,23 @@ def test_a_rollback_locks_the_channel_until_a_publish_says_unlock(deploy: Deploy
     fixed = done(deploy.publish(write_site(tmp_path / "r3", site_files(3)), unlock=True))
     pointer = deploy.pointer()
     assert fixed.switched and pointer is not None and pointer.release_id == fixed.release_id and not pointer.locked
+
+
+def test_unchanged_files_with_awkward_names_are_copied_with_their_bytes_and_headers(deploy: Deploy, tmp_path: Path) -> None:
+    odd = {"talks/t 1/ünï code+plus.html": "<p>u</p>", "talks/t1/100%.png": b"\x89PNG" * 10,
+           "talks/t1/a~b=c&d;e@f.css": "p { }", "talks/t1/[brackets] (1).svg": "<svg/>"}
+    v1, v2 = {**site_files(1), **odd}, {**site_files(2), **odd}
+    deploy.publish(write_site(tmp_path / "site", v1))
+    summary = done(deploy.publish(write_site(tmp_path / "site", v2)))
+    assert summary.copied == len(v2) - 3
+    served = deploy.served()
+    assert {k: served[k] for k in odd} == {k: v.encode() if isinstance(v, str) else v for k, v in odd.items()}
+    if deploy.kind == "s3":
+        store = deploy.store()
+        try:
+            pointer = deploy.pointer()
+            assert pointer is not None
+            stored = store.read_back(f"releases/{pointer.release_id}/talks/t1/a~b=c&d;e@f.css")
+            assert stored is not None and stored.content_type == "text/css; charset=utf-8"
+        finally:
+            store.close()

@@ -126,3 +126,27 @@ def test_a_missing_project_folder_is_a_usage_error(run_serve: Callable[..., Serv
     serve = run_serve("-C", str(tmp_path / "nope"))
     assert serve.proc.wait(timeout=30) == 2
     serve.wait_for_line("no such folder")
+
+
+def test_open_starts_the_users_browser_on_the_served_site(
+        make_project: Callable[..., Path], run_serve: Callable[..., Serve], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # $BROWSER is what Python's webbrowser (and so `--open`) runs; this one records the URL it was given.
+    opened = tmp_path / "opened.txt"
+    fake = tmp_path / "fake-browser"
+    fake.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > {opened}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(fake))
+    root = make_project({"talks/a.md": talk("Alpha")})
+    serve = run_serve("-C", str(root), "--port", "0", "--host", "0.0.0.0", "--open")
+    served = serve.wait_for_line("serving http://").split()[1]
+    deadline = time.monotonic() + 30
+    while not (opened.exists() and opened.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    url = opened.read_text().strip()
+    # A wildcard bind address is not something a browser can open: it is given loopback instead.
+    assert url.startswith("http://127.0.0.1:") and url.split(":")[-1] == served.split(":")[-1]
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert "Alpha" in response.read().decode()
+    serve.proc.send_signal(signal.SIGINT)
+    assert serve.proc.wait(timeout=30) == 0

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from ...errors import TalkbuildError
 from ..manifest import FileEntry, file_sha256
 from .base import LIVE, ObjectInfo, StoredFile, pointer_key, release_prefix
 
@@ -65,6 +66,11 @@ class LocalStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(TMP_MARK + uuid.uuid4().hex)
         shutil.copyfile(source, tmp)
+        # Like S3's checksum: the bytes stored must be the bytes the manifest (and the check gate) hashed.
+        if file_sha256(tmp) != entry.sha256:
+            tmp.unlink()
+            raise TalkbuildError(f"{source} changed while it was being published",
+                                 hint="nothing was switched; rebuild and publish again")
         os.replace(tmp, target)
         return entry.size
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,8 +40,15 @@ class S3Store:
             connect_timeout=connect_timeout, read_timeout=read_timeout,
             max_pool_connections=jobs + 4, signature_version="s3v4",
         )
-        self.client: Any = boto3.client("s3", endpoint_url=endpoint_url, region_name=region or "us-east-1",
-                                        config=config)
+        import botocore.session
+
+        core = botocore.session.get_session()
+        # A listing of a release parses one timestamp per file; dateutil's general parser was most of the
+        # client's time for it (808 keys: ~0.1 s). S3 writes ISO 8601, which the standard library reads.
+        core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_timestamp)
+        session = boto3.session.Session(botocore_session=core)
+        self.client: Any = session.client("s3", endpoint_url=endpoint_url, region_name=region or "us-east-1",
+                                          config=config)
 
     def _key(self, key: str) -> str:
         return self.prefix + key
@@ -198,6 +206,20 @@ class S3Store:
     def _failed(self, what: str, exc: Exception) -> TalkbuildError:
         return TalkbuildError(f"{self.url}: {what} failed: {exc}",
                               hint="nothing was switched; rerun when the store is healthy")
+
+
+def _timestamp(value: Any) -> datetime.datetime:
+    """ISO 8601 quickly (as S3 lists it); anything else (HTTP dates in headers) as botocore reads it."""
+    if isinstance(value, str) and value[:1].isdigit():
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+        except ValueError:
+            pass
+    from botocore.utils import parse_timestamp
+
+    result: datetime.datetime = parse_timestamp(value)
+    return result
 
 
 def _status(exc: Any) -> int:

@@ -1,0 +1,90 @@
+"""Scans of built pages remembered between checks (`.talkbuild/cache/check-pages.pickle`).
+
+A page's scan depends only on its bytes, the ids of its talk's slides and the scanner's code, so
+it is keyed by exactly those: after editing one talk a re-check scans that talk's two pages and
+the index, not every page. The file is stamped with talkbuild's version and the scanner's source,
+so an upgraded or edited scanner starts afresh; a damaged file is ignored; each save keeps only
+the pages of the site just checked, so entries of deleted talks do not pile up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import sys
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..write import write_atomic
+from . import htmlscan
+from .htmlscan import HtmlLink, HtmlPage
+
+log = logging.getLogger(__name__)
+
+SCAN_CACHE_FILE = "check-pages.pickle"
+SCHEMA = 1
+
+_Entry = tuple[frozenset[str], tuple[tuple[Any, ...], ...]]
+"""A scan without its path: the ids and each link as a plain tuple (quick to pickle and load)."""
+
+_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, KeyError,
+               TypeError, ValueError, MemoryError)
+"""What unpickling a damaged or foreign file can raise."""
+
+
+def scanner_fingerprint() -> str:
+    """talkbuild's version, the scanner's own source and the pickle format: any change starts afresh."""
+    h = hashlib.sha256(f"{SCHEMA}\0{__version__}\0{sys.version_info[:2]}\0".encode())
+    h.update(Path(htmlscan.__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def page_key(content_sha256: str, slide_ids: Collection[str]) -> str:
+    """What a scan depends on: the page's bytes (by their sha256) and which ids are slides."""
+    return hashlib.sha256(f"{content_sha256}\0{chr(0).join(sorted(slide_ids))}".encode()).hexdigest()
+
+
+class ScanCache:
+    """Load once, look pages up, remember new scans, save once (atomically, only if something changed)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.fingerprint = scanner_fingerprint()
+        self._old: dict[str, _Entry] = _load(path, self.fingerprint) if path is not None else {}
+        self._used: dict[str, _Entry] = {}
+
+    def get(self, key: str, path: str) -> HtmlPage | None:
+        entry = self._old.get(key)
+        if entry is None:
+            return None
+        self._used[key] = entry
+        ids, links = entry
+        return HtmlPage(path, ids, tuple(HtmlLink(*link) for link in links))
+
+    def put(self, key: str, page: HtmlPage) -> None:
+        self._used[key] = (page.ids, tuple((lk.tag, lk.attr, lk.value, lk.line, lk.slide, lk.alt) for lk in page.links))
+
+    def save(self) -> None:
+        """Keep exactly the pages looked up or scanned in this run (pruning pages that are gone)."""
+        if self.path is None or self._used.keys() == self._old.keys():
+            return
+        data = {"fingerprint": self.fingerprint, "pages": self._used}
+        write_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _load(path: Path, fingerprint: str) -> dict[str, _Entry]:
+    try:
+        data = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file, like the build cache
+    except FileNotFoundError:
+        return {}
+    except _UNREADABLE as exc:
+        log.debug("check: ignoring the unreadable scan cache %s: %s", path, exc)
+        return {}  # the cache is an optimisation: start afresh, the next save replaces it
+    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint or not isinstance(data.get("pages"), dict):
+        return {}
+    pages: dict[str, _Entry] = data["pages"]
+    return pages
