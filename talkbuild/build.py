@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
 import os
 import signal
 import time
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from . import __version__
-from .cache import BuildCache, CacheEntry, asset_stamps
+from .cache import BuildCache, CacheMiss, MemoStore, TemplateCache, asset_stamps, template_cache
 from .codestyle import pygments_css
 from .config import Config
 from .discover import discover, tree_listing
@@ -25,7 +26,7 @@ from .models import BuildResult, Page, SiteFiles, SourceFile, Talk
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
-from .write import write_site
+from .write import PageRef, write_site
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +53,28 @@ class BuildOptions:
 
 def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the whole site; raises ContentError (nothing written) when any talk has an error."""
+    for _attempt in range(_CACHE_RETRIES):
+        try:
+            return _build(config, options)
+        except CacheMiss as miss:
+            # A cached page's bytes were lost or damaged: forget that entry and build again (its talk is re-rendered).
+            log.debug("build cache entry %s is damaged; rebuilding it", miss.key)
+            BuildCache(config.root).drop(miss.key)
+    return _build(config, replace(options, use_cache=False))
+
+
+_CACHE_RETRIES = 3
+"""Damaged cache entries tolerated in one build before the cache is ignored for it."""
+
+
+def _build(config: Config, options: BuildOptions) -> BuildResult:
     out_dir = options.out_dir or config.out_path
     out_dir = _check_out_dir(config, out_dir) if options.write else out_dir
     timer = _Timer()
     theme = find_theme(config.theme, config.root)
     sources, problems = discover(config.talks_path, config.root, config.exclude)
     timer.lap("discover", len(sources))
-    rendered, diagnostics, rebuilt = render_talks(config, theme, sources, options)
+    rendered, diagnostics, rebuilt = _render_talks(config, theme, sources, options)
     clashes = _asset_clashes(rendered)
     diagnostics = problems + diagnostics + clashes
     timer.lap("render", rebuilt)
@@ -66,8 +82,9 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
         raise ContentError(diagnostics)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
     talks = [talk for talk, _ in kept]
-    pages = [page for _, talk_pages in kept for page in talk_pages]
+    pages: list[Page | PageRef] = [page for _, talk_pages in kept for page in talk_pages]
     pages.append(render_index(environment(theme), talks, config))
+    timer.lap("index", 1)
     # Only the project's own output is remembered: check and publish build into scratch folders.
     own_output = out_dir == config.out_path.resolve()
     state = config.root / ".talkbuild" / "last-build.json" if options.use_cache and own_output else None
@@ -76,7 +93,8 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
         static.update(static_files(find_theme(name, config.root), static_dir(name, config.theme)))
     assets = _assets(config, talks)
     if not options.write:
-        site = SiteFiles(tuple(pages), assets, static)
+        # In memory, an unchanged talk's pages are read back from the cache after all.
+        site = SiteFiles(tuple(Page(p.path, p.load()) if isinstance(p, PageRef) else p for p in pages), assets, static)
         count = len({p.path for p in pages} | set(assets) | set(static))
         return BuildResult(tuple(talks), tuple(diagnostics), out_dir, count, rebuilt, site)
     files = write_site(out_dir, pages, assets, static, state)
@@ -91,39 +109,82 @@ def render_talks(config: Config, theme: Theme, sources: list[SourceFile], option
     `sources` must be every talk of the project (links resolve against all of them); `only` limits which
     of them are rendered (talks-relative paths), for callers that know the rest is unchanged.
     """
+    for _attempt in range(_CACHE_RETRIES):
+        rendered, diagnostics, count = _render_talks(config, theme, sources, options, only)
+        try:
+            return [(talk, tuple(Page(p.path, p.load()) if isinstance(p, PageRef) else p for p in pages))
+                    for talk, pages in rendered], diagnostics, count
+        except CacheMiss as miss:
+            BuildCache(config.root).drop(miss.key)
+    return render_talks(config, theme, sources, replace(options, use_cache=False), only)
+
+
+def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], options: BuildOptions,
+                  only: Collection[str] | None = None) -> tuple[list[tuple[Talk, tuple[Page | PageRef, ...]]], list[Diagnostic], int]:
+    """render_talks, with cached talks' pages left on disk (`PageRef`s) until something needs their bytes."""
     sitemap = SiteMap(config.talks_path.resolve(), {s.rel: s.slug for s in sources})
     if only is not None:
         sources = [s for s in sources if s.rel in only]
-    reset_environments()
+    code = _code_fingerprint()
+    reset_environments(template_cache(config.root, code) if options.use_cache else None)
     cache = BuildCache(config.root, enabled=options.use_cache)
     listing = "\n".join(tree_listing(config.talks_path))
-    shared = BuildCache.key(__version__, _code_fingerprint(), config.source_text, str(options.strict), listing,
+    shared = BuildCache.key(__version__, code, config.source_text, str(options.strict), listing,
                             _themes_fingerprint(config.root))
     keys = {s.rel: BuildCache.key(shared, s.rel, _read(s.path)) for s in sources}
-    done: dict[str, tuple[Talk, tuple[Page, ...]]] = {}
+    done: dict[str, tuple[Talk, tuple[Page | PageRef, ...]]] = {}
     todo: list[SourceFile] = []
     for source in sources:
         entry = cache.get(keys[source.rel], config.talks_path)
         if entry is None:
             todo.append(source)
         else:
-            done[source.rel] = (entry.talk, entry.pages)
+            done[source.rel] = (entry.talk, entry.refs)
     diagnostics: list[Diagnostic] = []
     jobs = options.jobs or os.cpu_count() or 1
-    for source, outcome in _map(todo, config, sitemap, options.strict, jobs):
-        if isinstance(outcome, list):
-            diagnostics.extend(outcome)
-            continue
-        talk, pages = outcome
-        done[source.rel] = (talk, pages)
-        if not any(d.is_error for d in talk.diagnostics):
-            cache.put(keys[source.rel], CacheEntry(talk, pages, asset_stamps(config.talks_path, talk.assets)))
+    # Each talk rendered (here or in a worker) starts from its last render's highlighted code and formulas.
+    _MEMO_STORE[:] = [MemoStore(config.root, code)] if todo and options.use_cache else []
+    try:
+        for source, outcome in _map(todo, config, sitemap, options.strict, jobs):
+            if isinstance(outcome, list):
+                diagnostics.extend(outcome)
+                continue
+            talk, pages = outcome
+            done[source.rel] = (talk, pages)
+            if not any(d.is_error for d in talk.diagnostics):
+                cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets))
+    finally:
+        _MEMO_STORE.clear()
     if only is None:
         cache.retain(set(keys.values()))
+        if options.use_cache:
+            MemoStore(config.root, code).retain({s.rel for s in sources})
     ordered = [done[s.rel] for s in sources if s.rel in done]
     for talk, _ in ordered:
         diagnostics.extend(talk.diagnostics)
     return ordered, diagnostics, len(todo)
+
+
+_MEMO_STORE: list[MemoStore] = []
+"""Where `render_one` keeps each talk's memo during `render_talks` (worker processes inherit it)."""
+
+
+@contextlib.contextmanager
+def _talk_memo(rel: str) -> Iterator[None]:
+    """Render talk `rel` with its memo of highlighted code and formulas, then keep what it used."""
+    if not _MEMO_STORE:
+        yield
+        return
+    from .markup import use_memo
+
+    store = _MEMO_STORE[0]
+    memo = store.load([rel])
+    use_memo(memo)
+    try:
+        yield
+    finally:
+        use_memo(None)
+        store.save(rel, memo)
 
 
 def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
@@ -166,7 +227,8 @@ def render_one(source: SourceFile, config: Config, sitemap: SiteMap,
                strict: bool = False) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
     """Parse and render one talk with its theme; user errors come back as a list of Diagnostics."""
     try:
-        talk = parse_talk(source, config.root, sitemap, strict=strict)
+        with _talk_memo(source.rel):
+            talk = parse_talk(source, config.root, sitemap, strict=strict)
         name = talk.meta.theme or config.theme
         theme = find_theme(name, config.root)
         return talk, tuple(render_talk(environment(theme), talk, config, static_dir(name, config.theme)))
@@ -175,17 +237,23 @@ def render_one(source: SourceFile, config: Config, sitemap: SiteMap,
 
 
 _ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
+_TEMPLATE_CACHE: list[TemplateCache] = []
+"""The project's compiled-template cache, when the build may use one (set by `render_talks`)."""
 
 
-def reset_environments() -> None:
+def reset_environments(template_cache: TemplateCache | None = None) -> None:
     """Forget compiled templates: Jinja2's cache notices edits to files it loaded, not a new override file."""
     _ENVIRONMENTS.clear()
+    _TEMPLATE_CACHE[:] = [template_cache] if template_cache is not None else []
 
 
 def environment(theme: Theme) -> jinja2.Environment:
     key = tuple(theme.template_dirs)
     if key not in _ENVIRONMENTS:
-        _ENVIRONMENTS[key] = make_environment(theme)
+        env = make_environment(theme)
+        if _TEMPLATE_CACHE:
+            env.bytecode_cache = _TEMPLATE_CACHE[0]
+        _ENVIRONMENTS[key] = env
     return _ENVIRONMENTS[key]
 
 
@@ -198,7 +266,7 @@ def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
     return {rel: config.talks_path / rel for talk in talks for rel in talk.assets if rel not in pages}
 
 
-def _asset_clashes(rendered: list[tuple[Talk, tuple[Page, ...]]]) -> list[Diagnostic]:
+def _asset_clashes(rendered: Sequence[tuple[Talk, Sequence[Page | PageRef]]]) -> list[Diagnostic]:
     """A referenced file at the path of a generated page (talks/a/index.html beside talks/a.md)."""
     pages = {page.path for _, talk_pages in rendered for page in talk_pages} | {"index.html"}
     return [Diagnostic(Severity.ERROR, "slug-clash", f"'{ref.url}' is at the same place as a generated page ({ref.target})",

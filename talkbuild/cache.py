@@ -1,29 +1,64 @@
-"""The build cache: an unchanged talk is not re-rendered.
+"""The build cache: an unchanged talk is not re-rendered, and its pages are not even read back.
 
 An entry is keyed by everything a talk's pages depend on (its source, the list of files under talks/,
-the theme, the config, talkbuild's version) and remembers the fingerprints of the assets it referenced,
-so editing an image invalidates the talks that show it.
+the theme, the config, talkbuild's code) and remembers the fingerprints of the assets it referenced,
+so editing an image invalidates the talks that show it. Each entry is two files: `<key>.talk` (the parsed
+talk, its page paths and their sha256) and `<key>.pages` (the pages' bytes), read only when the live site
+cannot lend an unchanged page by hard link.
 """
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import hashlib
+import io
+import os
 import pickle
+import shutil
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .models import Page, Talk
-from .write import write_atomic
+import jinja2
+from jinja2.bccache import Bucket
+
+from .errors import Diagnostic, SourceLocation
+from .models import Page, Reference, Slide, Talk, TalkMeta
+from .write import PageRef, write_atomic
+
+if TYPE_CHECKING:
+    from .markup import Memo
 
 CACHE_DIR = ".talkbuild/cache/build"
+TEMPLATE_CACHE_DIR = ".talkbuild/cache/templates"
+MEMO_DIR = ".talkbuild/cache/memo"
+FORMAT = 2
+"""Bumped when the layout of the files changes (keys also cover talkbuild's code, so this is belt and braces)."""
+
+
+class CacheMiss(Exception):
+    """A cached page's bytes are missing or do not match their recorded digest."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"cache entry {key} is incomplete")
+        self.key = key
 
 
 @dataclass(frozen=True)
-class CacheEntry:
+class CachedTalk:
+    """One cache entry: the talk and its pages by digest; `pages()` reads their bytes."""
+
+    key: str
     talk: Talk
-    pages: tuple[Page, ...]
+    refs: tuple[PageRef, ...]
     asset_stamps: tuple[tuple[str, int, int], ...]
     """(talks-relative path, size, mtime_ns) of each referenced asset when rendered."""
+
+    def pages(self) -> tuple[Page, ...]:
+        return tuple(Page(ref.path, ref.load()) for ref in self.refs)
 
 
 def asset_stamps(talks_dir: Path, assets: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
@@ -37,8 +72,33 @@ def asset_stamps(talks_dir: Path, assets: tuple[str, ...]) -> tuple[tuple[str, i
     return tuple(stamps)
 
 
+def _fields_reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    assert all(f.init for f in dataclasses.fields(cls)), cls
+
+    def reduce(obj: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, tuple([getattr(obj, name) for name in names])
+
+    return reduce
+
+
+# Pickled as `Class(*fields)`: the default for frozen slotted dataclasses goes through
+# dataclasses' __setstate__, which costs several times more when 199 cached talks are loaded.
+_DISPATCH = copyreg.dispatch_table.copy()
+for _cls in (Talk, TalkMeta, Slide, Reference, SourceLocation, Diagnostic):
+    _DISPATCH[_cls] = _fields_reducer(_cls)
+
+
+def _dumps(value: object) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
 class BuildCache:
-    """Pickled entries under `<project>/.talkbuild/cache/build/`, written atomically."""
+    """Entries under `<project>/.talkbuild/cache/build/`, written atomically."""
 
     def __init__(self, project_root: Path, enabled: bool = True) -> None:
         self.dir = project_root / CACHE_DIR
@@ -53,27 +113,169 @@ class BuildCache:
             h.update(data)
         return h.hexdigest()
 
-    def get(self, key: str, talks_dir: Path) -> CacheEntry | None:
+    def get(self, key: str, talks_dir: Path) -> CachedTalk | None:
         if not self.enabled:
             return None
         try:
-            with open(self.dir / f"{key}.pickle", "rb") as f:
-                entry = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            with open(self.dir / f"{key}.talk", "rb") as f:
+                record = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError):
             return None
-        if not isinstance(entry, CacheEntry) or entry.asset_stamps != asset_stamps(talks_dir, entry.talk.assets):
+        if not (isinstance(record, tuple) and len(record) == 5 and record[0] == FORMAT and record[1] == key
+                and isinstance(record[2], Talk)):
             return None
-        return entry
+        _, _, talk, pages, stamps = record
+        if stamps != asset_stamps(talks_dir, talk.assets):
+            return None
+        blob = _Blob(key, self.dir / f"{key}.pages")
+        refs = tuple(PageRef(path, digest, _Loader(blob, n, digest)) for n, (path, digest) in enumerate(pages))
+        return CachedTalk(key, talk, refs, stamps)
 
     def retain(self, keys: set[str]) -> None:
         """Delete every entry but these: each edit of a talk would otherwise leave one behind, forever."""
         if not self.enabled or not self.dir.is_dir():
             return
-        for path in self.dir.glob("*.pickle"):
+        for path in self.dir.iterdir():
             if path.stem not in keys:
                 path.unlink(missing_ok=True)
 
-    def put(self, key: str, entry: CacheEntry) -> None:
+    def drop(self, key: str) -> None:
+        for suffix in (".talk", ".pages"):
+            (self.dir / f"{key}{suffix}").unlink(missing_ok=True)
+
+    def put(self, key: str, talk: Talk, pages: tuple[Page, ...], stamps: tuple[tuple[str, int, int], ...]) -> None:
         if not self.enabled:
             return
-        write_atomic(self.dir / f"{key}.pickle", pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        # The pages first: a .talk file is only ever found beside the bytes it describes.
+        write_atomic(self.dir / f"{key}.pages", pickle.dumps(tuple(p.content for p in pages), protocol=pickle.HIGHEST_PROTOCOL))
+        digests = tuple((p.path, hashlib.sha256(p.content).hexdigest()) for p in pages)
+        write_atomic(self.dir / f"{key}.talk", _dumps((FORMAT, key, talk, digests, stamps)))
+
+
+class _Blob:
+    """An entry's .pages file, read once for all of its pages (check and publish build into empty folders)."""
+
+    def __init__(self, key: str, path: Path) -> None:
+        self.key = key
+        self.path = path
+        self.contents: tuple[object, ...] | None = None
+
+    def page(self, index: int, digest: str) -> bytes:
+        if self.contents is None:
+            try:
+                contents = pickle.loads(self.path.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError,
+                    IndexError, KeyError) as exc:
+                raise CacheMiss(self.key) from exc
+            if not isinstance(contents, tuple):
+                raise CacheMiss(self.key)
+            self.contents = contents
+        content = self.contents[index] if index < len(self.contents) else None
+        if not isinstance(content, bytes) or hashlib.sha256(content).hexdigest() != digest:
+            raise CacheMiss(self.key)
+        return content
+
+
+@dataclass(frozen=True)
+class _Loader:
+    """Reads one page's bytes, checked against the digest it was cached with."""
+
+    blob: _Blob
+    index: int
+    digest: str
+
+    def __call__(self) -> bytes:
+        return self.blob.page(self.index, self.digest)
+
+
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's compiled templates on disk, so a one-talk rebuild does not compile every template again.
+
+    Jinja2 checks each entry against its template's source; a corrupt or foreign file is recompiled.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a truncated or foreign file: Jinja2 lets pickle's own errors through
+            bucket.reset()
+
+
+def template_cache(project_root: Path, code: str) -> TemplateCache:
+    """The compiled-template cache of this talkbuild (`code`), Jinja2 and Python; older ones are removed.
+
+    The folder name covers what Jinja2's own check does not: the environment's options live in talkbuild's code.
+    """
+    parent = project_root / TEMPLATE_CACHE_DIR
+    folder = parent / BuildCache.key(code, jinja2.__version__, sys.version)[:24]
+    if not folder.is_dir():
+        if parent.is_dir():
+            for old in parent.iterdir():
+                shutil.rmtree(old, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    return TemplateCache(str(folder))
+
+
+class MemoStore:
+    """Each talk's memo of highlighted code and formulas (`markup.Memo`), for re-rendering it after an edit.
+
+    A memo is only as good as the code that made it: it is stamped with talkbuild's code and the installed
+    Pygments and latex2mathml, and ignored when any of them differs.
+    """
+
+    def __init__(self, project_root: Path, code: str) -> None:
+        self.dir = project_root / MEMO_DIR
+        self.stamp = BuildCache.key(code, *(_package_stamp(name) for name in ("pygments", "latex2mathml")))
+        self.loaded: dict[str, dict[tuple[str, str, str], str]] = {}
+
+    def _path(self, rel: str) -> Path:
+        return self.dir / f"{BuildCache.key(rel)[:32]}.pickle"
+
+    def load(self, rels: list[str]) -> Memo:
+        from .markup import Memo  # the Markdown stack: only when something is rendered
+
+        memo = Memo()
+        for rel in rels:
+            try:
+                record = pickle.loads(self._path(rel).read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError,
+                    IndexError):
+                continue
+            if (isinstance(record, tuple) and len(record) == 4 and record[:3] == (FORMAT, self.stamp, rel)
+                    and isinstance(record[3], dict)):
+                self.loaded[rel] = record[3]
+                memo.entries.update(record[3])
+        return memo
+
+    def save(self, rel: str, memo: Memo) -> None:
+        """Keep what rendering `rel` just used (and nothing else), then start recording afresh."""
+        entries = {key: memo.entries[key] for key in sorted(memo.used) if key in memo.entries}
+        memo.used = set()
+        if entries != self.loaded.get(rel, {}):
+            write_atomic(self._path(rel), pickle.dumps((FORMAT, self.stamp, rel, entries), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def retain(self, rels: set[str]) -> None:
+        """Delete the memos of talks that are gone."""
+        if not self.dir.is_dir():
+            return
+        keep = {self._path(rel).name for rel in rels}
+        for path in self.dir.iterdir():
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
+def _package_stamp(name: str) -> str:
+    """Where a package is installed and when, without importing it (an upgrade rewrites its files)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return ""
+    if spec is None or spec.origin is None:
+        return ""
+    try:
+        st = os.stat(spec.origin)
+    except OSError:
+        return spec.origin
+    return f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}"

@@ -7,31 +7,68 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from pygments import highlight as pygments_highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from .divs import fenced_div_plugin
 from .errors import Diagnostic, Severity, SourceLocation
 from .links import SiteMap
 from .models import Reference
 
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
+
 _HEADING_ATTRS = re.compile(r"\s*\{((?:\s*(?:#[\w:.-]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}]*)))+)\s*\}\s*$")
 _ATTR_PART = re.compile(r"#([\w:.-]+)|\.([\w-]+)|([\w-]+)=(\"[^\"]*\"|[^\s}]*)")
 _HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|poster|data|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""", re.IGNORECASE)
 _UNKNOWN_COMMAND = re.compile(r"<mi>\\([A-Za-z]+)</mi>")
-FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
+
+
+@lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter:
+    from pygments.formatters import HtmlFormatter  # imported when a block is highlighted, not by every build
+
+    return HtmlFormatter(cssclass="highlight", wrapcode=True)
+
+
+@dataclass
+class Memo:
+    """Highlighted code blocks and converted formulas by (kind, language or mode, source text).
+
+    The build cache keeps one per talk, so re-rendering an edited talk whose code and formulas did not
+    change needs no Pygments lexer and no latex2mathml (their start-up dominates a one-talk rebuild).
+    """
+
+    entries: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    used: set[tuple[str, str, str]] = field(default_factory=set)
+
+
+MEMO: list[Memo] = []
+"""The memo in use while a talk renders (the build sets one per talk), if any."""
+
+
+def use_memo(memo: Memo | None) -> None:
+    MEMO[:] = [memo] if memo is not None else []
+
+
+def _memo_get(key: tuple[str, str, str]) -> str | None:
+    if not MEMO:
+        return None
+    MEMO[0].used.add(key)
+    return MEMO[0].entries.get(key)
+
+
+def _memo_put(key: tuple[str, str, str], value: str) -> str:
+    if MEMO:
+        MEMO[0].entries[key] = value
+    return value
 
 
 @dataclass
@@ -234,9 +271,13 @@ def _convert_math(state: StateCore) -> None:
 
 
 def _mathml(tex: str, display: bool, ctx: RenderContext | None, line: int) -> str:
+    key = ("math", "block" if display else "inline", tex)
+    known = _memo_get(key)  # only formulas that converted cleanly are in the memo
+    if known is not None:
+        return known
     out, problem = _convert_formula(tex, display)
     if problem is None:
-        return out
+        return _memo_put(key, out)
     if ctx is not None:
         ctx.diagnostics.append(Diagnostic(Severity.ERROR, "math", f"{problem}: ${tex.strip()}$", ctx.location(line),
                                           hint="check the braces and command names of the formula"))
@@ -249,6 +290,8 @@ def _convert_formula(tex: str, display: bool) -> tuple[str, str | None]:
     problem = _math_problem(tex)
     if problem is None:
         try:
+            from latex2mathml.converter import convert as latex_to_mathml  # 30 ms to import: only for a new formula
+
             out = latex_to_mathml(tex, display="block" if display else "inline")
             unknown = _UNKNOWN_COMMAND.search(out)
             if unknown is None:
@@ -280,6 +323,9 @@ def _render_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
 
 @lru_cache(maxsize=256)
 def _lexer(name: str) -> Lexer | None:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(name, stripnl=False, ensurenl=True)
     except ClassNotFound:
@@ -295,9 +341,15 @@ def code_language(info: str) -> str:
 def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     lang = code_language(token.info) if token.type == "fence" else ""
+    key = ("fence", lang, token.content)
+    known = _memo_get(key)
+    if known is not None:
+        return known
     lexer = _lexer(lang) if lang else None
     if lexer is None:
         cls = f' class="language-{html.escape(lang)}"' if lang else ""
-        return f'<div class="highlight"><pre><code{cls}>{html.escape(token.content)}</code></pre></div>\n'
-    out = str(pygments_highlight(token.content, lexer, FORMATTER))
-    return out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1)
+        return _memo_put(key, f'<div class="highlight"><pre><code{cls}>{html.escape(token.content)}</code></pre></div>\n')
+    from pygments import highlight as pygments_highlight
+
+    out = str(pygments_highlight(token.content, lexer, _formatter()))
+    return _memo_put(key, out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1))

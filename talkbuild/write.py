@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import TalkbuildError
 from .models import Page
@@ -19,72 +20,180 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def write_site(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
-               static: Mapping[str, Path | bytes], state_file: Path | None = None) -> int:
-    """Write everything to a sibling temp folder, then replace `out_dir` with it; returns the file count.
+@dataclass(frozen=True)
+class PageRef:
+    """A page known by its sha256: its bytes are loaded only when the live site cannot lend the same file."""
 
-    With `state_file`, a build whose output would be identical to what `out_dir` already holds
-    (and nobody has touched `out_dir` since) writes nothing at all.
+    path: str
+    digest: str
+    load: Callable[[], bytes]
+
+
+def _digest(page: Page | PageRef) -> str:
+    return page.digest if isinstance(page, PageRef) else hashlib.sha256(page.content).hexdigest()
+
+
+def _content(page: Page | PageRef) -> bytes:
+    return page.load() if isinstance(page, PageRef) else page.content
+
+
+SPARE_DIR = "spare-site"
+"""Beside the state file: the previous site, kept so the next build edits it instead of making a new tree."""
+STATE_FORMAT = 2
+
+
+def write_site(out_dir: Path, pages: Sequence[Page | PageRef], assets: Mapping[str, Path],
+               static: Mapping[str, Path | bytes], state_file: Path | None = None) -> int:
+    """Write everything to a folder beside `out_dir`, then swap it into place in one step; returns the file count.
+
+    With `state_file` (the project's own output), a build whose output would be identical to what `out_dir`
+    already holds (and nobody has touched `out_dir` since) writes nothing at all; otherwise the previous site,
+    kept in a spare folder, is brought up to date (only what changed is written) and swapped with the live one.
     """
-    fingerprint = _fingerprint(out_dir, pages, assets, static)
-    if state_file is not None and _unchanged(state_file, fingerprint, out_dir):
-        return len(pages) + len(assets) + len(static)
+    for rel in [p.path for p in pages] + list(assets) + list(static):
+        if rel.startswith("/") or ".." in rel.split("/"):
+            raise RuntimeError(f"refusing to write {rel!r} outside the site")  # a bug upstream, never user input
+    sources: dict[str, Page | PageRef | Path | bytes] = {}
+    desired: dict[str, str] = {}
+    for page in pages:
+        sources[page.path], desired[page.path] = page, _digest(page)
+    for rel, src in sorted(assets.items()):
+        if rel in desired:
+            raise TalkbuildError(f"the file talks/{rel} would overwrite a generated page", code="slug-clash",
+                                 hint="rename or move the file")
+        st = src.stat()
+        sources[rel], desired[rel] = src, f"asset:{st.st_size}:{st.st_mtime_ns}"
+    for rel, content in sorted(static.items()):
+        data = content if isinstance(content, bytes) else content.read_bytes()
+        sources[rel], desired[rel] = content, "static:" + hashlib.sha256(data).hexdigest()
+    fingerprint = _fingerprint(out_dir, desired)
+    with _locked(state_file):
+        return _write_tree(out_dir, desired, sources, fingerprint, state_file)
+
+
+@contextlib.contextmanager
+def _locked(state_file: Path | None) -> Iterator[None]:
+    """One build at a time edits the spare tree and trusts the record of the live one (a second build waits)."""
+    if state_file is None:
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: builds are not serialised, as before the spare tree existed
+        yield
+        return
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(state_file.parent / "build.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _write_tree(out_dir: Path, desired: dict[str, str], sources: Mapping[str, Page | PageRef | Path | bytes],
+                fingerprint: str, state_file: Path | None) -> int:
+    state = _load_state(state_file)
+    live = _listing(out_dir) if state is not None else None
+    live_known = live is not None and live == state.get("listing") if state is not None else False
+    if live_known and state is not None and state.get("fingerprint") == fingerprint:
+        return len(desired)
     # Files the live site already holds byte for byte are hard-linked into the new tree, not rewritten:
     # after editing one talk, only its pages and the index cost a write.
-    previous = _previous_digests(state_file, out_dir) if state_file is not None else {}
-    digests: dict[str, str] = {}
-    made: set[Path] = set()
+    previous: dict[str, str] = state["files"] if live_known and state is not None else {}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.new-"))
+    spare = _spare_dir(state_file, out_dir)
+    tmp, have, entries = _start_tree(spare, state, out_dir)
     try:
-        written: set[str] = set()
-        for rel in [p.path for p in pages] + list(assets) + list(static):
-            if rel.startswith("/") or ".." in rel.split("/"):
-                raise RuntimeError(f"refusing to write {rel!r} outside the site")  # a bug upstream, never user input
-        for page in pages:
-            digest = hashlib.sha256(page.content).hexdigest()
-            digests[page.path] = digest
-            same = out_dir / page.path if previous.get(page.path) == digest else None
-            _place(tmp / page.path, page.content, same, made)
-            written.add(page.path)
-        for rel, src in sorted(assets.items()):
-            if rel in written:
-                raise TalkbuildError(f"the file talks/{rel} would overwrite a generated page", code="slug-clash",
-                                     hint="rename or move the file")
-            dest = tmp / rel
-            st = src.stat()
-            digests[rel] = stamp = f"asset:{st.st_size}:{st.st_mtime_ns}"
-            if dest.parent not in made:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                made.add(dest.parent)
-            if not (previous.get(rel) == stamp and _link(out_dir / rel, dest)):
-                shutil.copyfile(src, dest)
-            written.add(rel)
-        for rel, content in sorted(static.items()):
-            if isinstance(content, bytes):
-                _write_bytes(tmp / rel, content)
-            else:
-                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(content, tmp / rel)
-            written.add(rel)
+        _update_tree(tmp, have, entries, desired, sources, previous, out_dir)
         os.chmod(tmp, 0o755)
-        swap_into_place(tmp, out_dir)
-        if state_file is not None:
-            _remember(state_file, fingerprint, out_dir, digests)
-        return len(written)
+        if not out_dir.exists():
+            os.rename(tmp, out_dir)
+            kept = None
+        elif _exchange(tmp, out_dir):
+            # `tmp` now holds the site that was live: known file by file, it is the next build's starting point.
+            kept = _keep_spare(tmp, spare, live if live_known else None, previous)
+        else:
+            _replace_without_exchange(tmp, out_dir)
+            kept = None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if state_file is not None:
+        write_atomic(state_file, json.dumps({"format": STATE_FORMAT, "fingerprint": fingerprint, "listing": entries,
+                                             "files": desired, "spare": kept}))
+    return len(desired)
 
 
-def swap_into_place(new: Path, target: Path) -> None:
-    """Make `new` appear at `target` atomically (Linux renameat2 exchange), removing what was there."""
-    if not target.exists():
-        os.rename(new, target)
-        return
-    if _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)
-        return
+def _spare_dir(state_file: Path | None, out_dir: Path) -> Path | None:
+    """The spare tree's place, when it can be swapped with `out_dir` by rename (same file system)."""
+    if state_file is None:
+        return None
+    try:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        return state_file.parent / SPARE_DIR if state_file.parent.stat().st_dev == out_dir.parent.stat().st_dev else None
+    except OSError:
+        return None
+
+
+def _start_tree(spare: Path | None, state: dict[str, Any] | None,
+                out_dir: Path) -> tuple[Path, dict[str, str], dict[str, list[int]]]:
+    """The folder to build in: the spare tree when it is exactly as recorded, else a new empty one.
+
+    Returns it, what it holds (site path -> digest) and its listing.
+    """
+    if spare is not None and spare.is_dir():
+        recorded = state.get("spare") if state is not None else None
+        if isinstance(recorded, dict) and isinstance(recorded.get("files"), dict):
+            listing = _listing(spare)
+            files = {rel for rel, stat in listing.items() if stat}
+            if listing == recorded.get("listing") and files == set(recorded["files"]):
+                return spare, recorded["files"], listing
+        shutil.rmtree(spare, ignore_errors=True)  # touched since, or from an older talkbuild: start afresh
+    return Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.new-")), {}, {}
+
+
+def _update_tree(tmp: Path, have: dict[str, str], entries: dict[str, list[int]], desired: dict[str, str],
+                 sources: Mapping[str, Page | PageRef | Path | bytes], previous: dict[str, str], out_dir: Path) -> None:
+    """Make `tmp` (holding `have`, listed in `entries`) hold exactly `desired`; `entries` is kept up to date."""
+    for rel, digest in have.items():
+        if desired.get(rel) != digest:
+            os.unlink(tmp / rel)
+            del entries[rel]
+    needed = {"/".join(parts[:i]) for rel in desired for parts in [rel.split("/")] for i in range(1, len(parts))}
+    for rel in sorted((r for r, stat in entries.items() if not stat and r not in needed), key=lambda r: -r.count("/")):
+        os.rmdir(tmp / rel)
+        del entries[rel]
+    for rel in sorted(needed - set(entries), key=lambda r: r.count("/")):
+        os.mkdir(tmp / rel)
+        entries[rel] = []
+    for rel, digest in desired.items():
+        if have.get(rel) == digest:
+            continue
+        dest = tmp / rel
+        if not (previous.get(rel) == digest and _link(out_dir / rel, dest)):
+            source = sources[rel]
+            if isinstance(source, Path):
+                shutil.copyfile(source, dest)
+            else:
+                _write_new(dest, source if isinstance(source, bytes) else _content(source))
+        st = os.lstat(dest)
+        entries[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _keep_spare(old: Path, spare: Path | None, listing: dict[str, list[int]] | None,
+                files: dict[str, str]) -> dict[str, Any] | None:
+    """Keep the site that was just replaced as the spare tree (recorded), or delete it when it is not known."""
+    if spare is None or listing is None:
+        shutil.rmtree(old, ignore_errors=True)
+        return None
+    if old != spare:
+        try:
+            os.rename(old, spare)
+        except OSError:  # something is in the way (a spare tree that could not be deleted): no spare this time
+            shutil.rmtree(old, ignore_errors=True)
+            return None
+    return {"listing": listing, "files": files}
+
+
+def _replace_without_exchange(new: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     os.rename(target, old)
     os.rename(new, target)
@@ -92,64 +201,57 @@ def swap_into_place(new: Path, target: Path) -> None:
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
+    import ctypes  # only here: a no-op build never swaps
+
     try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2  # libc's own symbols; no ldconfig subprocess
     except (OSError, AttributeError):
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
 
 
-def _fingerprint(out_dir: Path, pages: Sequence[Page], assets: Mapping[str, Path],
-                 static: Mapping[str, Path | bytes]) -> str:
+def _fingerprint(out_dir: Path, desired: Mapping[str, str]) -> str:
     h = hashlib.sha256(str(out_dir).encode())
-    for page in pages:
-        h.update(page.path.encode() + b"\0" + hashlib.sha256(page.content).digest())
-    for rel, src in sorted(assets.items()):
-        st = src.stat()
-        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-    for rel, content in sorted(static.items()):
-        data = content if isinstance(content, bytes) else content.read_bytes()
-        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    for rel, digest in desired.items():
+        h.update(f"{rel}\0{digest}\0".encode())
     return h.hexdigest()
 
 
-def _listing(out_dir: Path) -> list[list[object]]:
-    entries: list[list[object]] = []
-    for dirpath, dirnames, filenames in os.walk(out_dir):
-        dirnames.sort()
-        for name in sorted(filenames):
-            st = os.lstat(os.path.join(dirpath, name))
-            entries.append([os.path.join(dirpath, name), st.st_size, st.st_mtime_ns])
-    return entries
+def _listing(root: Path) -> dict[str, list[int]]:
+    """Every file (size, mtime, inode) and folder ([]) under `root`, by site path: what a later build checks
+    to know nobody has touched the tree since it was written."""
+    entries: dict[str, list[int]] = {}
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            scan = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in scan:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                entries[rel] = []
+                stack.append((rel + "/", entry.path))
+            else:
+                st = entry.stat(follow_symlinks=False)
+                entries[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    return dict(sorted(entries.items()))
 
 
-def _unchanged(state_file: Path, fingerprint: str, out_dir: Path) -> bool:
-    try:
-        state = json.loads(state_file.read_text())
-    except (OSError, ValueError):
-        return False
-    return bool(state.get("fingerprint") == fingerprint and out_dir.is_dir() and state.get("listing") == _listing(out_dir))
-
-
-def _remember(state_file: Path, fingerprint: str, out_dir: Path, digests: dict[str, str]) -> None:
-    write_atomic(state_file, json.dumps({"fingerprint": fingerprint, "listing": _listing(out_dir), "files": digests}))
-
-
-def _previous_digests(state_file: Path, out_dir: Path) -> dict[str, str]:
-    """Per-file digests of the live tree, trusted only while nobody has touched it since it was written."""
+def _load_state(state_file: Path | None) -> dict[str, Any] | None:
+    """The last build's record, or None when there is none (or it is damaged, or from another format)."""
+    if state_file is None:
+        return None
     try:
         state = json.loads(state_file.read_text())
     except (OSError, ValueError):
         return {}
-    files = state.get("files")
-    if not isinstance(files, dict) or not out_dir.is_dir() or state.get("listing") != _listing(out_dir):
+    if not isinstance(state, dict) or state.get("format") != STATE_FORMAT or not isinstance(state.get("files"), dict):
         return {}
-    return files
+    return state
 
 
 def _link(src: Path, dest: Path) -> bool:
@@ -160,12 +262,11 @@ def _link(src: Path, dest: Path) -> bool:
         return False
 
 
-def _place(dest: Path, content: bytes, same_as: Path | None, made: set[Path]) -> None:
-    if dest.parent not in made:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        made.add(dest.parent)
-    if same_as is None or not _link(same_as, dest):
-        dest.write_bytes(content)
+def _write_new(path: Path, content: bytes) -> None:
+    # O_EXCL: a file of the spare tree may be a hard link to the live site's; it is unlinked, never written over.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
 
 
 def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
@@ -180,8 +281,3 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _write_bytes(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)

@@ -1,0 +1,314 @@
+"""Rebuilds from the caches (build cache, page digests, spare tree, code/formula memo, compiled templates)
+give exactly what a cold build gives, and every cache is dropped when what it depends on changes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import talkbuild.build
+from talkbuild.build import BuildOptions, build
+from talkbuild.cache import CACHE_DIR, MEMO_DIR, TEMPLATE_CACHE_DIR
+from talkbuild.config import load_config
+from talkbuild.errors import ContentError
+
+TALK = """---
+title: {title}
+date: 2024-01-0{n}
+---
+
+# Part
+
+## Code {{#code}}
+
+```python
+def f(x):
+    return x * {n}
+```
+
+```bash
+echo hi {n}
+```
+
+## Maths
+
+Inline $a^{n} + b$ and [the other](other.md#s).
+
+$$
+\\frac{{1}}{{{n}}}
+$$
+
+![pic](pic.png)
+
+{extra}
+"""
+
+OTHER = "---\ntitle: Other\n---\n\n## S {#s}\n\n```rust\nfn main() {}\n```\n"
+
+
+def project(make_project, **extra: str) -> Path:
+    files: dict[str, str | bytes] = {"talks/a.md": TALK.format(title="A", n=1, extra=""), "talks/other.md": OTHER,
+                                     "talks/pic.png": b"\x89PNG one"}
+    files.update(extra)
+    return make_project(files)
+
+
+def snapshot(site: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None) under `site`."""
+    return {p.relative_to(site).as_posix(): (p.read_bytes() if p.is_file() else None) for p in sorted(site.rglob("*"))}
+
+
+def cold(root: Path, tmp_path: Path, name: str = "cold") -> dict[str, bytes | None]:
+    out = tmp_path / name
+    shutil.rmtree(out, ignore_errors=True)
+    build(load_config(root), BuildOptions(out_dir=out, use_cache=False, jobs=1))
+    return snapshot(out)
+
+
+def edit(root: Path, n: int, extra: str) -> None:
+    (root / "talks/a.md").write_text(TALK.format(title="A", n=n, extra=extra), encoding="utf-8")
+
+
+def test_a_run_of_incremental_builds_equals_a_cold_build_byte_for_byte(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    for i, (n, extra) in enumerate([(1, "edited"), (1, "edited again"), (2, "new code"), (2, "new code")]):
+        edit(root, n, extra)
+        result = build(config)
+        assert result.rebuilt == (0 if i == 3 else 1)
+        assert snapshot(root / "_site") == cold(root, tmp_path), f"after edit {i}"
+    assert (root / ".talkbuild/spare-site").is_dir(), "the replaced site is kept to be updated next time"
+
+
+def test_removing_adding_and_renaming_talks_leave_no_stale_file_or_folder(make_project, tmp_path: Path) -> None:
+    root = project(make_project, **{"talks/deep/er/c.md": "---\ntitle: C\n---\n\n## C\n\n![x](img/x.png)\n",
+                                    "talks/deep/er/img/x.png": b"x"})
+    config = load_config(root)
+    for _ in range(3):  # fill the spare tree
+        build(config)
+        edit(root, 1, f"{_}")
+    shutil.rmtree(root / "talks/deep")
+    build(config)
+    assert not (root / "_site/deep").exists()
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+    (root / "talks/other.md").rename(root / "talks/renamed.md")
+    (root / "talks/a.md").write_text(TALK.format(title="A", n=1, extra="").replace("other.md", "renamed.md"))
+    build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+    (root / "talks/deep/er/img").mkdir(parents=True)
+    (root / "talks/deep/er/img/x.png").write_bytes(b"y")
+    (root / "talks/deep/er/c.md").write_text("---\ntitle: C\n---\n\n![x](img/x.png)\n")
+    build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_a_failed_rebuild_leaves_the_good_site_and_the_next_one_recovers(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    edit(root, 1, "one")
+    build(config)
+    good = snapshot(root / "_site")
+    (root / "talks/a.md").write_text("---\ntitle: [unclosed\n---\n")
+    with pytest.raises(ContentError):
+        build(config)
+    assert snapshot(root / "_site") == good
+    edit(root, 1, "fixed")
+    build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_an_error_while_writing_keeps_the_live_site_and_a_clean_spare(make_project, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    for n in range(3):
+        edit(root, 1, f"v{n}")
+        build(config)
+    good = snapshot(root / "_site")
+    import talkbuild.write
+
+    def broken(path: Path, content: bytes) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(talkbuild.write, "_write_new", broken)
+    edit(root, 1, "doomed")
+    with pytest.raises(OSError):
+        build(config)
+    assert snapshot(root / "_site") == good
+    monkeypatch.undo()
+    build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_damaged_cache_files_are_ignored_never_served(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    for n in range(3):
+        edit(root, 1, f"v{n}")
+        build(config)
+    cache = root / CACHE_DIR
+    for path in sorted(cache.iterdir()):
+        path.write_bytes(b"garbage" if path.suffix == ".talk" else pickle.dumps(("not", "pages")))
+    for path in (root / MEMO_DIR).iterdir():
+        path.write_bytes(b"\x80\x05garbage")
+    for path in (root / TEMPLATE_CACHE_DIR).rglob("*.cache"):
+        path.write_bytes(b"j2" + b"\x00" * 40)
+    (root / ".talkbuild/last-build.json").write_text("{not json")
+    edit(root, 1, "after damage")
+    result = build(config)
+    assert result.rebuilt == 2
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_lost_page_bytes_of_a_cached_talk_are_rendered_again(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    for path in (root / CACHE_DIR).glob("*.pages"):
+        path.write_bytes(pickle.dumps((b"wrong", b"bytes")))
+    shutil.rmtree(root / "_site")  # nothing to lend: the pages' bytes must come from the cache
+    build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+    out = tmp_path / "elsewhere"
+    build(config, BuildOptions(out_dir=out))
+    assert snapshot(out) == cold(root, tmp_path)
+
+
+def test_a_tampered_spare_tree_or_live_site_is_not_trusted(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    for n in range(3):
+        edit(root, 1, f"v{n}")
+        build(config)
+    spare = root / ".talkbuild/spare-site"
+    handout = spare / "other/index.html"
+    handout.unlink()  # a hard link to the live file: replace it, as an editor saving a copy would
+    handout.write_text("tampered")
+    os.utime(handout, ns=(0, 0))
+    (spare / "stray.html").write_text("x")
+    (root / "_site/extra.txt").write_text("added by hand")
+    edit(root, 1, "next")
+    build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+    edit(root, 1, "and next")
+    build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_theme_and_config_changes_reach_every_page_through_the_template_cache(make_project, tmp_path: Path) -> None:
+    root = project(make_project, **{"themes/mine/templates/index.html": "<p>one {{ talks|length }}</p>\n",
+                                    "talkbuild.yml": "title: First\ntheme: mine\n"})
+    config = load_config(root)
+    build(config)
+    assert (root / "_site/index.html").read_text() == "<p>one 2</p>\n"
+    (root / "themes/mine/templates/index.html").write_text("<p>two {{ talks|length }}</p>\n")
+    assert build(config).rebuilt == 2
+    assert (root / "_site/index.html").read_text() == "<p>two 2</p>\n"
+    (root / "themes/mine/templates/handout.html").write_text("{{ meta.title }} by override\n")
+    build(config)
+    assert (root / "_site/a/index.html").read_text() == "A by override\n"
+    (root / "talkbuild.yml").write_text("title: Second\ntheme: mine\n")
+    config = load_config(root)
+    assert build(config).rebuilt == 2
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_a_changed_talkbuild_drops_every_cache(make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    edit(root, 1, "memo filled")
+    build(config)
+    templates = {p.name for p in (root / TEMPLATE_CACHE_DIR).iterdir()}
+    monkeypatch.setattr(talkbuild.build, "_code_fingerprint", lambda: "another talkbuild")
+    assert build(config).rebuilt == 2
+    assert {p.name for p in (root / TEMPLATE_CACHE_DIR).iterdir()}.isdisjoint(templates)
+    assert len(list((root / CACHE_DIR).glob("*.talk"))) == 2
+    edit(root, 1, "memo of the old code is not used")
+    assert build(config).rebuilt == 1
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_the_memo_keeps_each_talks_code_and_formulas_and_only_those(make_project, tmp_path: Path) -> None:
+    from talkbuild.cache import MemoStore
+    from talkbuild.markup import Memo
+
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    edit(root, 1, "x")
+    build(config)
+    store = MemoStore(root, talkbuild.build._code_fingerprint())
+    kinds = sorted((k[0], k[1]) for k in store.load(["a.md"]).entries)
+    assert kinds == [("fence", "bash"), ("fence", "python"), ("math", "block"), ("math", "inline")]
+    # A memo claiming other output for the same code is believed only with the same stamp: forge one that is not.
+    forged = Memo({key: "<p>forged</p>" for key in store.load(["a.md"]).entries})
+    forged.used = set(forged.entries)
+    other = MemoStore(root, "some other talkbuild")
+    other.save("a.md", forged)
+    edit(root, 1, "y")
+    build(config)
+    assert b"forged" not in b"".join(v for v in snapshot(root / "_site").values() if v)
+    edit(root, 2, "code changed")
+    build(config)
+    entries = store.load(["a.md"]).entries
+    assert ("fence", "bash", "echo hi 2\n") in entries and ("fence", "bash", "echo hi 1\n") not in entries
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+    (root / "talks/a.md").unlink()
+    build(config)
+    assert store.load(["a.md"]).entries == {}
+
+
+def _build_in_child(root: str, rounds: int, conn: Any) -> None:
+    try:
+        for _ in range(rounds):
+            build(load_config(Path(root)))
+        conn.send(None)
+    except BaseException as exc:  # reported to the parent, which fails the test
+        conn.send(repr(exc))
+
+
+def test_builds_running_at_the_same_time_take_turns_with_the_spare_tree(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    build(load_config(root))
+    ctx = multiprocessing.get_context("fork")
+    children = []
+    for _ in range(2):
+        parent, child = ctx.Pipe()
+        process = ctx.Process(target=_build_in_child, args=(str(root), 4, child))
+        children.append((process, parent))
+        process.start()
+    for n in range(4):  # edits while they build, replaced in one step so a build reads one version or the other
+        staged = root / f"a.md.{n}"
+        staged.write_text(TALK.format(title="A", n=1, extra=f"concurrent {n}"), encoding="utf-8")
+        os.replace(staged, root / "talks/a.md")
+    for process, parent in children:
+        process.join(120)
+        assert parent.recv() is None
+    build(load_config(root))
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_a_parallel_cold_build_leaves_each_talk_its_memo(make_project, tmp_path: Path) -> None:
+    from talkbuild.cache import MemoStore
+
+    extra = {f"talks/t{i}.md": TALK.format(title=f"T{i}", n=i % 9 + 1, extra="").replace("other.md", "a.md")
+             for i in range(10)}
+    root = project(make_project, **extra)
+    config = load_config(root)
+    assert build(config, BuildOptions(jobs=2)).rebuilt == 12
+    store = MemoStore(root, talkbuild.build._code_fingerprint())
+    for i in range(10):
+        assert ("fence", "bash", f"echo hi {i % 9 + 1}\n") in store.load([f"t{i}.md"]).entries
+    assert store.load(["other.md"]).entries.keys() == {("fence", "rust", "fn main() {}\n")}
+    edit(root, 1, "first edit after a cold build")
+    build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
