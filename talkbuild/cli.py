@@ -17,7 +17,10 @@ from .cli_common import load, project_option, report, user_errors
 @click.option("-v", "--verbose", is_flag=True, help="Show timings and debug output.")
 def main(verbose: bool) -> None:
     """talkbuild: Markdown talks to slide decks and handouts, checked and published safely."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    # Only talkbuild's own debug lines: markdown-it logs every rule it tries (and slows a build ~2x doing so),
+    # botocore every request it signs.
+    logging.getLogger("talkbuild").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @main.command()

@@ -316,3 +316,11 @@ def test_slidelink_false_hides_only_the_prominent_link_to_the_deck(make_project)
     assert shown.select('a.tb-button[href="slides/index.html"]')
     assert not hidden.select('a.tb-button[href="slides/index.html"]')
     assert hidden.select('a[href="slides/index.html"]'), "the deck is always linked"
+
+
+def test_verbose_shows_talkbuilds_timings_and_not_its_libraries_debug_lines(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n# One\n\nSome *text*.\n"})
+    done = subprocess.run([sys.executable, "-m", "talkbuild.cli", "-v", "build", "-C", str(root)],
+                          capture_output=True, text=True, check=True)
+    assert re.search(r"^render\s+1\s+\d+ ms$", done.stderr, re.M)
+    assert "entering" not in done.stderr and "markdown_it" not in done.stderr
