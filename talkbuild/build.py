@@ -22,11 +22,11 @@ from .config import Config
 from .discover import discover, tree_listing
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError
 from .links import SiteMap
-from .models import BuildResult, Page, SiteFiles, SourceFile, Talk
+from .models import BuildResult, Page, PageRef, SiteFiles, SourceFile, Talk
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
-from .write import PageRef, write_site
+from .write import write_site
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,9 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         static.update(static_files(find_theme(name, config.root), static_dir(name, config.theme)))
     assets = _assets(config, talks)
     if not options.write:
-        # In memory, an unchanged talk's pages are read back from the cache after all.
-        site = SiteFiles(tuple(Page(p.path, p.load()) if isinstance(p, PageRef) else p for p in pages), assets, static)
+        # Cached pages stay references: a check that finds a page's digest in its scan cache never reads
+        # its bytes, and a large site is never held in memory at once.
+        site = SiteFiles(tuple(pages), assets, static)
         count = len({p.path for p in pages} | set(assets) | set(static))
         return BuildResult(tuple(talks), tuple(diagnostics), out_dir, count, rebuilt, site)
     files = write_site(out_dir, pages, assets, static, state)

@@ -26,8 +26,8 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from .errors import Diagnostic, SourceLocation
-from .models import Page, Reference, Slide, Talk, TalkMeta
-from .write import PageRef, write_atomic
+from .models import Page, PageRef, Reference, Slide, Talk, TalkMeta
+from .write import write_atomic
 
 if TYPE_CHECKING:
     from .markup import Memo
@@ -159,6 +159,7 @@ class _Blob:
         self.key = key
         self.path = path
         self.contents: tuple[object, ...] | None = None
+        self.served: set[int] = set()
 
     def page(self, index: int, digest: str) -> bytes:
         if self.contents is None:
@@ -173,6 +174,11 @@ class _Blob:
         content = self.contents[index] if index < len(self.contents) else None
         if not isinstance(content, bytes) or hashlib.sha256(content).hexdigest() != digest:
             raise CacheMiss(self.key)
+        # Once every page has been handed out, let go of the bytes: a check reads a large site's pages a
+        # batch at a time, and a blob that held on to them would keep the whole site in memory.
+        self.served.add(index)
+        if len(self.served) >= len(self.contents):
+            self.contents, self.served = None, set()
         return content
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,15 @@ class Page:
     content: bytes
 
 
+@dataclass(frozen=True)
+class PageRef:
+    """A page known by its sha256: its bytes are loaded only when needed (the build cache's pages)."""
+
+    path: str
+    digest: str
+    load: Callable[[], bytes]
+
+
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     """What a build produced and what it found."""
@@ -135,7 +144,8 @@ class BuildResult:
 class SiteFiles:
     """A site in memory: what write_site would write, for a caller that only inspects it (check, publish)."""
 
-    pages: tuple[Page, ...]
+    pages: tuple[Page | PageRef, ...]
+    """A PageRef is a cached page: its digest is known, its bytes are read only if asked for."""
     assets: Mapping[str, Path]
     """Site path -> source file copied there."""
     static: Mapping[str, Path | bytes]

@@ -8,25 +8,15 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import TalkbuildError
-from .models import Page
+from .models import Page, PageRef
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-@dataclass(frozen=True)
-class PageRef:
-    """A page known by its sha256: its bytes are loaded only when the live site cannot lend the same file."""
-
-    path: str
-    digest: str
-    load: Callable[[], bytes]
 
 
 def _digest(page: Page | PageRef) -> str:

@@ -9,15 +9,16 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import logging
+import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
 from ..errors import Diagnostic, Severity
-from ..models import SiteFiles, Talk
+from ..models import Page, PageRef, SiteFiles, Talk
 from .cache import CACHE_DIR, CACHE_FILE
 from .external import Progress, check_external
 from .htmlscan import HtmlPage, scan
@@ -73,7 +74,7 @@ class CheckedSite:
         for rel, content in self.files.static.items():
             out[rel] = hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else _sha256_file(content)
         for page in self.files.pages:
-            out[page.path] = self.page_digests.get(page.path) or hashlib.sha256(page.content).hexdigest()
+            out[page.path] = self.page_digests.get(page.path) or _page_digest(page)
         return out
 
 
@@ -123,9 +124,13 @@ def _build(config: Config, use_cache: bool) -> tuple[list[Talk], list[Diagnostic
 
 def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: set[str],
                 use_cache: bool) -> tuple[Site, dict[str, str]]:
-    """Every file of the site and a scan of every HTML file (from the scan cache where the bytes are known)."""
-    contents: dict[str, Path | bytes] = {**built.assets, **built.static}
-    contents.update((page.path, page.content) for page in built.pages)
+    """Every file of the site and a scan of every HTML file (from the scan cache where the bytes are known).
+
+    A cached page's digest is known without reading it, so a page found in the scan cache is never read;
+    the others are read and scanned a batch at a time, so a large site is never held in memory at once.
+    """
+    contents: dict[str, Path | bytes | Page | PageRef] = {**built.assets, **built.static}
+    contents.update((page.path, page) for page in built.pages)
     talks_by_page: dict[str, Talk] = {}
     for talk in talks:
         talks_by_page[f"{talk.slug}/index.html"] = talk
@@ -133,19 +138,18 @@ def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: se
     cache = ScanCache(config.root / CACHE_DIR / SCAN_CACHE_FILE if use_cache else None)
     pages: dict[str, HtmlPage] = {}
     digests: dict[str, str] = {}
-    todo: list[tuple[str, bytes, frozenset[str]]] = []
+    todo: list[tuple[str, Path | bytes | Page | PageRef, frozenset[str]]] = []
     keys: dict[str, str] = {}
     for rel in sorted(contents):
         if not rel.endswith((".html", ".htm")):
             continue
         source = contents[rel]
-        content = source if isinstance(source, bytes) else source.read_bytes()
         slide_ids = frozenset(s.id for s in talks_by_page[rel].slides) if rel in talks_by_page else frozenset()
-        digests[rel] = hashlib.sha256(content).hexdigest()
+        digests[rel] = source.digest if isinstance(source, PageRef) else hashlib.sha256(_bytes(source)).hexdigest()
         keys[rel] = page_key(digests[rel], slide_ids)
         hit = cache.get(keys[rel], rel)
         if hit is None:
-            todo.append((rel, content, slide_ids))
+            todo.append((rel, source, slide_ids))
         else:
             pages[rel] = hit
     for page in _scan_all(todo):
@@ -160,17 +164,41 @@ def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: se
 
 SCAN_PARALLEL_THRESHOLD = 64
 """Below this many pages, worker processes cost more than they save."""
+SCAN_BATCH = 256
+"""Pages read into memory at a time for scanning (a large site's pages are ~60 KB each)."""
 
 
-def _scan_all(jobs: list[tuple[str, bytes, frozenset[str]]]) -> list[HtmlPage]:
+def _scan_all(todo: list[tuple[str, Path | bytes | Page | PageRef, frozenset[str]]]) -> Iterator[HtmlPage]:
     """Scan every page, on every core when there are many (the scan is most of an internal check)."""
+    batches = (todo[i:i + SCAN_BATCH] for i in range(0, len(todo), SCAN_BATCH))
     workers = min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(jobs) < SCAN_PARALLEL_THRESHOLD:
-        return [_scan_bytes(job) for job in jobs]
+    if workers <= 1 or len(todo) < SCAN_PARALLEL_THRESHOLD:
+        for batch in batches:
+            yield from map(_scan_bytes, [(rel, _bytes(src), ids) for rel, src, ids in batch])
+        return
     from ..build import ignore_sigint
 
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=ignore_sigint) as pool:
-        return list(pool.map(_scan_bytes, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    # Not forked: a forked worker starts out with the parent's memory (the talks, the site's pages), and
+    # with two or more workers the process tree would hold it several times over.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=ignore_sigint,
+                                                mp_context=context) as pool:
+        for batch in batches:
+            jobs = [(rel, _bytes(src), ids) for rel, src, ids in batch]
+            yield from pool.map(_scan_bytes, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+
+
+def _bytes(source: Path | bytes | Page | PageRef) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, Path):
+        return source.read_bytes()
+    return source.content if isinstance(source, Page) else source.load()
+
+
+def _page_digest(page: Page | PageRef) -> str:
+    return page.digest if isinstance(page, PageRef) else hashlib.sha256(page.content).hexdigest()
 
 
 def _scan_bytes(job: tuple[str, bytes, frozenset[str]]) -> HtmlPage:
