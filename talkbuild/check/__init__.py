@@ -28,6 +28,8 @@ from .scancache import SCAN_CACHE_FILE, ScanCache, page_key
 
 log = logging.getLogger(__name__)
 
+CACHE_RETRIES = 2
+"""Damaged build-cache entries tolerated in one check before it renders everything afresh."""
 SUPERSEDED_BUILD_CODES = frozenset({"missing-file"})
 """Build warnings the check reports itself, more precisely (broken-link, missing-image, case-mismatch)."""
 
@@ -81,10 +83,19 @@ class CheckedSite:
 def check_site(config: Config, *, external: bool | None = None, progress: Progress | None = None,
                use_cache: bool = True) -> CheckedSite:
     """Build the site in memory (nothing is written), then check it; see check_project."""
+    from ..cache import BuildCache, CacheMiss
+
     started = time.perf_counter()
-    talks, build_diagnostics, phantom, files = _build(config, use_cache)
-    log.debug("check: build %.0f ms", (time.perf_counter() - started) * 1000)
-    site, page_digests = _index_site(config, files, talks, phantom, use_cache)
+    for attempt in range(CACHE_RETRIES + 1):
+        # The last attempt trusts no build cache: it renders every talk.
+        talks, build_diagnostics, phantom, files = _build(config, use_cache and attempt < CACHE_RETRIES)
+        log.debug("check: build %.0f ms", (time.perf_counter() - started) * 1000)
+        try:
+            site, page_digests = _index_site(config, files, talks, phantom, use_cache)
+            break
+        except CacheMiss as miss:  # a cached page's bytes, read only now, were lost or damaged
+            log.debug("build cache entry %s is damaged; building again", miss.key)
+            BuildCache(config.root).drop(miss.key)
     log.debug("check: index %d pages %.0f ms", len(site.pages), (time.perf_counter() - started) * 1000)
     diagnostics = [d for d in build_diagnostics if d.code not in SUPERSEDED_BUILD_CODES]
     diagnostics += check_internal(site)

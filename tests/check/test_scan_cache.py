@@ -134,3 +134,32 @@ def test_check_writes_no_site(tmp_path: Path) -> None:
     (root / "talks/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     assert _errors(root) == []
     assert not (root / "_site").exists()
+
+
+def _build_cache(root: Path) -> Path:
+    return root / ".talkbuild" / "cache" / "build"
+
+
+def test_pages_found_in_the_scan_cache_are_never_read(tmp_path: Path, scanned: list[str]) -> None:
+    # A large site must not be held in memory: a page whose digest the scan cache knows stays on disk.
+    root = _project(tmp_path / "p", {"a.md": "## A\n\n[b](b.md#nope)\n", "b.md": "## S {#s}\n\nhi\n"})
+    first = _errors(root)
+    assert [code for _, _, code in first] == ["missing-fragment"]
+    entries = sorted(p.name for p in _build_cache(root).glob("*.talk"))
+    for blob in _build_cache(root).glob("*.pages"):
+        blob.write_bytes(b"gone")  # any read of these bytes would fail their digest
+    scanned.clear()
+    assert _errors(root) == first
+    assert scanned == [] and sorted(p.name for p in _build_cache(root).glob("*.talk")) == entries
+    assert {blob.read_bytes() for blob in _build_cache(root).glob("*.pages")} == {b"gone"}, "nothing was re-rendered"
+
+
+def test_damaged_page_bytes_read_by_a_check_are_rendered_again(tmp_path: Path, scanned: list[str]) -> None:
+    root = _project(tmp_path / "p", {"a.md": "## A\n\n[b](b.md#nope)\n", "b.md": "## S {#s}\n\nhi\n"})
+    first = _errors(root)
+    for blob in _build_cache(root).glob("*.pages"):
+        blob.write_bytes(b"damaged")
+    _cache(root).unlink()
+    scanned.clear()
+    assert _errors(root) == first
+    assert sorted(scanned) == ["a/index.html", "a/slides/index.html", "b/index.html", "b/slides/index.html", "index.html"]
