@@ -2,9 +2,10 @@
 
 An entry is keyed by everything a talk's pages depend on (its source, the list of files under talks/,
 the theme, the config, talkbuild's code) and remembers the fingerprints of the assets it referenced,
-so editing an image invalidates the talks that show it. Each entry is two files: `<key>.talk` (the parsed
-talk, its page paths and their sha256) and `<key>.pages` (the pages' bytes), read only when the live site
-cannot lend an unchanged page by hard link.
+so editing an image invalidates the talks that show it. Each entry is one file, `<key>.entry`: the length
+of the talk record (8 bytes), the talk record (the parsed talk, its page paths and their sha256), then the
+pages' bytes, read only when the live site cannot lend an unchanged page by hard link. One file, not two:
+a cold build writes one per talk, and on a busy disk each file created costs about a millisecond.
 """
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ if TYPE_CHECKING:
     from .markup import Memo
 
 CACHE_DIR = ".talkbuild/cache/build"
+ENTRY_SUFFIX = ".entry"
+_LENGTH = 8
+"""Bytes of the big-endian length of the talk record that starts an entry."""
 TEMPLATE_CACHE_DIR = ".talkbuild/cache/templates"
 MEMO_DIR = ".talkbuild/cache/memo"
-FORMAT = 2
+FORMAT = 3
 """Bumped when the layout of the files changes (keys also cover talkbuild's code, so this is belt and braces)."""
 
 
@@ -116,9 +120,13 @@ class BuildCache:
     def get(self, key: str, talks_dir: Path) -> CachedTalk | None:
         if not self.enabled:
             return None
+        path = self.dir / f"{key}{ENTRY_SUFFIX}"
         try:
-            with open(self.dir / f"{key}.talk", "rb") as f:
-                record = pickle.load(f)
+            with open(path, "rb") as f:
+                length = int.from_bytes(f.read(_LENGTH), "big")
+                if length > os.fstat(f.fileno()).st_size:  # a damaged header: never try to read that much
+                    return None
+                record = pickle.loads(f.read(length))
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError):
             return None
         if not (isinstance(record, tuple) and len(record) == 5 and record[0] == FORMAT and record[1] == key
@@ -127,7 +135,7 @@ class BuildCache:
         _, _, talk, pages, stamps = record
         if stamps != asset_stamps(talks_dir, talk.assets):
             return None
-        blob = _Blob(key, self.dir / f"{key}.pages")
+        blob = _Blob(key, path, _LENGTH + length)
         refs = tuple(PageRef(path, digest, _Loader(blob, n, digest)) for n, (path, digest) in enumerate(pages))
         return CachedTalk(key, talk, refs, stamps)
 
@@ -140,31 +148,33 @@ class BuildCache:
                 path.unlink(missing_ok=True)
 
     def drop(self, key: str) -> None:
-        for suffix in (".talk", ".pages"):
-            (self.dir / f"{key}{suffix}").unlink(missing_ok=True)
+        (self.dir / f"{key}{ENTRY_SUFFIX}").unlink(missing_ok=True)
 
     def put(self, key: str, talk: Talk, pages: tuple[Page, ...], stamps: tuple[tuple[str, int, int], ...]) -> None:
         if not self.enabled:
             return
-        # The pages first: a .talk file is only ever found beside the bytes it describes.
-        write_atomic(self.dir / f"{key}.pages", pickle.dumps(tuple(p.content for p in pages), protocol=pickle.HIGHEST_PROTOCOL))
         digests = tuple((p.path, hashlib.sha256(p.content).hexdigest()) for p in pages)
-        write_atomic(self.dir / f"{key}.talk", _dumps((FORMAT, key, talk, digests, stamps)))
+        record = _dumps((FORMAT, key, talk, digests, stamps))
+        contents = pickle.dumps(tuple(p.content for p in pages), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(self.dir / f"{key}{ENTRY_SUFFIX}", len(record).to_bytes(_LENGTH, "big") + record + contents)
 
 
 class _Blob:
-    """An entry's .pages file, read once for all of its pages (check and publish build into empty folders)."""
+    """An entry's page bytes (after its talk record), read once for all of its pages."""
 
-    def __init__(self, key: str, path: Path) -> None:
+    def __init__(self, key: str, path: Path, offset: int) -> None:
         self.key = key
         self.path = path
+        self.offset = offset
         self.contents: tuple[object, ...] | None = None
         self.served: set[int] = set()
 
     def page(self, index: int, digest: str) -> bytes:
         if self.contents is None:
             try:
-                contents = pickle.loads(self.path.read_bytes())
+                with open(self.path, "rb") as f:
+                    f.seek(self.offset)
+                    contents = pickle.loads(f.read())
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError,
                     IndexError, KeyError) as exc:
                 raise CacheMiss(self.key) from exc

@@ -46,3 +46,10 @@ def chromium() -> str:
     require(exe, "headless Chromium is not installed (apt-get install -y chromium)")
     assert exe
     return exe
+
+
+def damage_pages(entry: Path, tail: bytes) -> None:
+    """Replace the page bytes of a build-cache entry (`<key>.entry`), keeping its talk record intact."""
+    data = entry.read_bytes()
+    end = 8 + int.from_bytes(data[:8], "big")
+    entry.write_bytes(data[:end] + tail)

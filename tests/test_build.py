@@ -269,7 +269,7 @@ def test_the_build_cache_keeps_only_what_the_last_build_used(make_project) -> No
     for i in range(3):
         (root / "talks/a.md").write_text(f"---\ntitle: A{i}\n---\n")
         build(config)
-    assert len(list((root / ".talkbuild/cache/build").glob("*.talk"))) == 2
+    assert len(list((root / ".talkbuild/cache/build").glob("*.entry"))) == 2
 
 
 def test_after_editing_one_talk_the_other_pages_are_not_rewritten(make_project) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import damage_pages
 
 import talkbuild.build
 from talkbuild.build import BuildOptions, build
@@ -156,7 +157,7 @@ def test_damaged_cache_files_are_ignored_never_served(make_project, tmp_path: Pa
         build(config)
     cache = root / CACHE_DIR
     for path in sorted(cache.iterdir()):
-        path.write_bytes(b"garbage" if path.suffix == ".talk" else pickle.dumps(("not", "pages")))
+        path.write_bytes(b"garbage")  # (damaged page bytes alone: test_lost_page_bytes_of_a_cached_talk...)
     for path in (root / MEMO_DIR).iterdir():
         path.write_bytes(b"\x80\x05garbage")
     for path in (root / TEMPLATE_CACHE_DIR).rglob("*.cache"):
@@ -172,8 +173,8 @@ def test_lost_page_bytes_of_a_cached_talk_are_rendered_again(make_project, tmp_p
     root = project(make_project)
     config = load_config(root)
     build(config)
-    for path in (root / CACHE_DIR).glob("*.pages"):
-        path.write_bytes(pickle.dumps((b"wrong", b"bytes")))
+    for path in (root / CACHE_DIR).glob("*.entry"):
+        damage_pages(path, pickle.dumps((b"wrong", b"bytes")))
     shutil.rmtree(root / "_site")  # nothing to lend: the pages' bytes must come from the cache
     build(config)
     assert snapshot(root / "_site") == cold(root, tmp_path)
@@ -231,7 +232,7 @@ def test_a_changed_talkbuild_drops_every_cache(make_project, tmp_path: Path, mon
     monkeypatch.setattr(talkbuild.build, "_code_fingerprint", lambda: "another talkbuild")
     assert build(config).rebuilt == 2
     assert {p.name for p in (root / TEMPLATE_CACHE_DIR).iterdir()}.isdisjoint(templates)
-    assert len(list((root / CACHE_DIR).glob("*.talk"))) == 2
+    assert len(list((root / CACHE_DIR).glob("*.entry"))) == 2
     edit(root, 1, "memo of the old code is not used")
     assert build(config).rebuilt == 1
     assert snapshot(root / "_site") == cold(root, tmp_path)
@@ -311,4 +312,16 @@ def test_a_parallel_cold_build_leaves_each_talk_its_memo(make_project, tmp_path:
     assert store.load(["other.md"]).entries.keys() == {("fence", "rust", "fn main() {}\n")}
     edit(root, 1, "first edit after a cold build")
     build(config)
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_a_cache_entry_with_a_damaged_header_is_ignored(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    for path in (root / CACHE_DIR).glob("*.entry"):
+        data = path.read_bytes()
+        path.write_bytes(b"\xff" * 8 + data[8:])  # a talk record "longer" than any file
+    shutil.rmtree(root / "_site")
+    assert build(config).rebuilt == 2
     assert snapshot(root / "_site") == cold(root, tmp_path)

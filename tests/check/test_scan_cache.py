@@ -6,6 +6,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from support import damage_pages
 
 import talkbuild.check as check_module
 from talkbuild.check import check_project
@@ -145,20 +146,20 @@ def test_pages_found_in_the_scan_cache_are_never_read(tmp_path: Path, scanned: l
     root = _project(tmp_path / "p", {"a.md": "## A\n\n[b](b.md#nope)\n", "b.md": "## S {#s}\n\nhi\n"})
     first = _errors(root)
     assert [code for _, _, code in first] == ["missing-fragment"]
-    entries = sorted(p.name for p in _build_cache(root).glob("*.talk"))
-    for blob in _build_cache(root).glob("*.pages"):
-        blob.write_bytes(b"gone")  # any read of these bytes would fail their digest
+    for entry in _build_cache(root).glob("*.entry"):
+        damage_pages(entry, b"gone")  # any read of these bytes would fail their digest
+    entries = {p.name: p.read_bytes() for p in _build_cache(root).glob("*.entry")}
     scanned.clear()
     assert _errors(root) == first
-    assert scanned == [] and sorted(p.name for p in _build_cache(root).glob("*.talk")) == entries
-    assert {blob.read_bytes() for blob in _build_cache(root).glob("*.pages")} == {b"gone"}, "nothing was re-rendered"
+    assert scanned == []
+    assert {p.name: p.read_bytes() for p in _build_cache(root).glob("*.entry")} == entries, "nothing was re-rendered"
 
 
 def test_damaged_page_bytes_read_by_a_check_are_rendered_again(tmp_path: Path, scanned: list[str]) -> None:
     root = _project(tmp_path / "p", {"a.md": "## A\n\n[b](b.md#nope)\n", "b.md": "## S {#s}\n\nhi\n"})
     first = _errors(root)
-    for blob in _build_cache(root).glob("*.pages"):
-        blob.write_bytes(b"damaged")
+    for entry in _build_cache(root).glob("*.entry"):
+        damage_pages(entry, b"damaged")
     _cache(root).unlink()
     scanned.clear()
     assert _errors(root) == first
