@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from . import __version__
-from .cache import BuildCache, CacheMiss, MemoStore, TemplateCache, asset_stamps, template_cache
+from .cache import BuildCache, CacheMiss, MemoStore, TemplateCache, asset_stamps, packages_stamp, template_cache
 from .codestyle import pygments_css
 from .config import Config
 from .discover import discover, tree_listing
@@ -130,7 +130,7 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
     reset_environments(template_cache(config.root, code) if options.use_cache else None)
     cache = BuildCache(config.root, enabled=options.use_cache)
     listing = "\n".join(tree_listing(config.talks_path))
-    shared = BuildCache.key(__version__, code, config.source_text, str(options.strict), listing,
+    shared = BuildCache.key(__version__, code, packages_stamp(), config.source_text, str(options.strict), listing,
                             _themes_fingerprint(config.root))
     keys = {s.rel: BuildCache.key(shared, s.rel, _read(s.path)) for s in sources}
     done: dict[str, tuple[Talk, tuple[Page | PageRef, ...]]] = {}

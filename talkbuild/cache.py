@@ -280,6 +280,15 @@ class MemoStore:
                 path.unlink(missing_ok=True)
 
 
+RENDERING_PACKAGES = ("markdown_it", "mdit_py_plugins", "pygments", "latex2mathml", "jinja2", "yaml")
+"""What a talk's pages depend on besides talkbuild itself: an upgrade of any of them may change the bytes."""
+
+
+def packages_stamp() -> str:
+    """Where each rendering package is installed and when: part of every build-cache key."""
+    return ";".join(_package_stamp(name) for name in RENDERING_PACKAGES)
+
+
 def _package_stamp(name: str) -> str:
     """Where a package is installed and when, without importing it (an upgrade rewrites its files)."""
     import importlib.util

@@ -325,3 +325,20 @@ def test_a_cache_entry_with_a_damaged_header_is_ignored(make_project, tmp_path: 
     shutil.rmtree(root / "_site")
     assert build(config).rebuilt == 2
     assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+@pytest.mark.parametrize("package", ["pygments", "markdown_it", "jinja2"])
+def test_upgrading_a_rendering_package_renders_every_talk_again(make_project, monkeypatch: pytest.MonkeyPatch,
+                                                               package: str) -> None:
+    # New highlighting or a parser fix changes the pages' bytes: cached pages from the old version are stale.
+    import talkbuild.cache
+
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    assert build(config).rebuilt == 0
+    real = talkbuild.cache._package_stamp
+    # An upgrade rewrites the package's files: its stamp (path, size, mtime) changes.
+    monkeypatch.setattr(talkbuild.cache, "_package_stamp", lambda name: real(name) + ("+upgraded" if name == package else ""))
+    assert build(config).rebuilt == 2
+    assert build(config).rebuilt == 0
