@@ -8,10 +8,10 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -53,18 +53,24 @@ class BuildOptions:
 
 def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the whole site; raises ContentError (nothing written) when any talk has an error."""
-    for _attempt in range(_CACHE_RETRIES):
-        try:
-            return _build(config, options)
-        except CacheMiss as miss:
-            # A cached page's bytes were lost or damaged: forget that entry and build again (its talk is re-rendered).
-            log.debug("build cache entry %s is damaged; rebuilding it", miss.key)
-            BuildCache(config.root).drop(miss.key)
-    return _build(config, replace(options, use_cache=False))
+    return retry_cache_misses(config, options, lambda attempt: _build(config, attempt))
 
 
 _CACHE_RETRIES = 3
 """Damaged cache entries tolerated in one build before the cache is ignored for it."""
+T = TypeVar("T")
+
+
+def retry_cache_misses(config: Config, options: BuildOptions, run: Callable[[BuildOptions], T]) -> T:
+    """`run(options)`, again while it meets a damaged cache entry (each is dropped, so its talk is rendered
+    anew); after _CACHE_RETRIES of them, once more without the build cache."""
+    for _attempt in range(_CACHE_RETRIES):
+        try:
+            return run(options)
+        except CacheMiss as miss:  # a cached page's bytes, read only when needed, were lost or damaged
+            log.debug("build cache entry %s is damaged; rebuilding it", miss.key)
+            BuildCache(config.root).drop(miss.key)
+    return run(replace(options, use_cache=False))
 
 
 def _build(config: Config, options: BuildOptions) -> BuildResult:
@@ -110,14 +116,12 @@ def render_talks(config: Config, theme: Theme, sources: list[SourceFile], option
     `sources` must be every talk of the project (links resolve against all of them); `only` limits which
     of them are rendered (talks-relative paths), for callers that know the rest is unchanged.
     """
-    for _attempt in range(_CACHE_RETRIES):
-        rendered, diagnostics, count = _render_talks(config, theme, sources, options, only)
-        try:
-            return [(talk, tuple(Page(p.path, p.load()) if isinstance(p, PageRef) else p for p in pages))
-                    for talk, pages in rendered], diagnostics, count
-        except CacheMiss as miss:
-            BuildCache(config.root).drop(miss.key)
-    return render_talks(config, theme, sources, replace(options, use_cache=False), only)
+    def loaded(attempt: BuildOptions) -> tuple[list[tuple[Talk, tuple[Page, ...]]], list[Diagnostic], int]:
+        rendered, diagnostics, count = _render_talks(config, theme, sources, attempt, only)
+        return [(talk, tuple(Page(p.path, p.load()) if isinstance(p, PageRef) else p for p in pages))
+                for talk, pages in rendered], diagnostics, count
+
+    return retry_cache_misses(config, options, loaded)
 
 
 def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], options: BuildOptions,

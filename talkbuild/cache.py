@@ -153,7 +153,7 @@ class BuildCache:
     def put(self, key: str, talk: Talk, pages: tuple[Page, ...], stamps: tuple[tuple[str, int, int], ...]) -> None:
         if not self.enabled:
             return
-        digests = tuple((p.path, hashlib.sha256(p.content).hexdigest()) for p in pages)
+        digests = tuple((p.path, p.digest) for p in pages)
         record = _dumps((FORMAT, key, talk, digests, stamps))
         contents = pickle.dumps(tuple(p.content for p in pages), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(self.dir / f"{key}{ENTRY_SUFFIX}", len(record).to_bytes(_LENGTH, "big") + record + contents)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,11 @@ class Page:
 
     path: str
     content: bytes
+
+    @property
+    def digest(self) -> str:
+        """sha256 of the bytes, hex: what a PageRef knows without them."""
+        return hashlib.sha256(self.content).hexdigest()
 
 
 @dataclass(frozen=True)

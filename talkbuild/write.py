@@ -19,10 +19,6 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _digest(page: Page | PageRef) -> str:
-    return page.digest if isinstance(page, PageRef) else hashlib.sha256(page.content).hexdigest()
-
-
 def _content(page: Page | PageRef) -> bytes:
     return page.load() if isinstance(page, PageRef) else page.content
 
@@ -46,7 +42,7 @@ def write_site(out_dir: Path, pages: Sequence[Page | PageRef], assets: Mapping[s
     sources: dict[str, Page | PageRef | Path | bytes] = {}
     desired: dict[str, str] = {}
     for page in pages:
-        sources[page.path], desired[page.path] = page, _digest(page)
+        sources[page.path], desired[page.path] = page, page.digest
     for rel, src in sorted(assets.items()):
         if rel in desired:
             raise TalkbuildError(f"the file talks/{rel} would overwrite a generated page", code="slug-clash",

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..errors import Diagnostic, Severity
@@ -26,10 +27,11 @@ from .hygiene import check_hygiene
 from .internal import Site, check_internal
 from .scancache import SCAN_CACHE_FILE, ScanCache, page_key
 
+if TYPE_CHECKING:
+    from ..build import BuildOptions
+
 log = logging.getLogger(__name__)
 
-CACHE_RETRIES = 2
-"""Damaged build-cache entries tolerated in one check before it renders everything afresh."""
 SUPERSEDED_BUILD_CODES = frozenset({"missing-file"})
 """Build warnings the check reports itself, more precisely (broken-link, missing-image, case-mismatch)."""
 
@@ -72,30 +74,31 @@ class CheckedSite:
 
     def digests(self) -> dict[str, str]:
         """sha256 of every file of the checked site, by site path (assets and theme files are read)."""
-        out = {rel: _sha256_file(src) for rel, src in self.files.assets.items()}
+        from ..publish.manifest import file_sha256  # what publish hashes _site with (only its gate asks)
+
+        out = {rel: file_sha256(src) for rel, src in self.files.assets.items()}
         for rel, content in self.files.static.items():
-            out[rel] = hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else _sha256_file(content)
+            out[rel] = hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else file_sha256(content)
         for page in self.files.pages:
-            out[page.path] = self.page_digests.get(page.path) or _page_digest(page)
+            out[page.path] = self.page_digests.get(page.path) or page.digest
         return out
 
 
 def check_site(config: Config, *, external: bool | None = None, progress: Progress | None = None,
                use_cache: bool = True) -> CheckedSite:
     """Build the site in memory (nothing is written), then check it; see check_project."""
-    from ..cache import BuildCache, CacheMiss
+    from ..build import BuildOptions, retry_cache_misses
 
     started = time.perf_counter()
-    for attempt in range(CACHE_RETRIES + 1):
-        # The last attempt trusts no build cache: it renders every talk.
-        talks, build_diagnostics, phantom, files = _build(config, use_cache and attempt < CACHE_RETRIES)
+
+    def built_and_indexed(options: BuildOptions) -> tuple[list[Talk], list[Diagnostic], SiteFiles, Site, dict[str, str]]:
+        # Cached pages are read only while indexing: a damaged one is met here, after the build's own retries.
+        talks, build_diagnostics, phantom, files = _build(config, options)
         log.debug("check: build %.0f ms", (time.perf_counter() - started) * 1000)
-        try:
-            site, page_digests = _index_site(config, files, talks, phantom, use_cache)
-            break
-        except CacheMiss as miss:  # a cached page's bytes, read only now, were lost or damaged
-            log.debug("build cache entry %s is damaged; building again", miss.key)
-            BuildCache(config.root).drop(miss.key)
+        return talks, build_diagnostics, files, *_index_site(config, files, talks, phantom, use_cache)
+
+    options = BuildOptions(use_cache=use_cache, keep_going=True, write=False)
+    talks, build_diagnostics, files, site, page_digests = retry_cache_misses(config, options, built_and_indexed)
     log.debug("check: index %d pages %.0f ms", len(site.pages), (time.perf_counter() - started) * 1000)
     diagnostics = [d for d in build_diagnostics if d.code not in SUPERSEDED_BUILD_CODES]
     diagnostics += check_internal(site)
@@ -113,16 +116,16 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
     return CheckedSite(checked_result, files, page_digests)
 
 
-def _build(config: Config, use_cache: bool) -> tuple[list[Talk], list[Diagnostic], set[str], SiteFiles]:
+def _build(config: Config, options: BuildOptions) -> tuple[list[Talk], list[Diagnostic], set[str], SiteFiles]:
     """Build in memory; with content errors, keep what rendered so every problem is found in one run.
 
     Returns the talks, the build's diagnostics, the page paths of talks that failed to render
     (treated as existing, so a broken talk does not make every link to it a second error) and the files.
     """
-    from ..build import BuildOptions, build
+    from ..build import build
     from ..discover import discover
 
-    result = build(config, BuildOptions(use_cache=use_cache, keep_going=True, write=False))
+    result = build(config, options)
     assert result.site is not None
     sources, _ = discover(config.talks_path, config.root, config.exclude)
     failed = {d.location.path for d in result.diagnostics if d.is_error}
@@ -208,21 +211,9 @@ def _bytes(source: Path | bytes | Page | PageRef) -> bytes:
     return source.content if isinstance(source, Page) else source.load()
 
 
-def _page_digest(page: Page | PageRef) -> str:
-    return page.digest if isinstance(page, PageRef) else hashlib.sha256(page.content).hexdigest()
-
-
 def _scan_bytes(job: tuple[str, bytes, frozenset[str]]) -> HtmlPage:
     rel, content, slide_ids = job
     return scan(rel, content.decode("utf-8", errors="replace"), slide_ids)
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _walk(root: Path) -> Iterable[str]:
