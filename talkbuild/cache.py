@@ -236,12 +236,12 @@ class MemoStore:
     """Each talk's memo of highlighted code and formulas (`markup.Memo`), for re-rendering it after an edit.
 
     A memo is only as good as the code that made it: it is stamped with talkbuild's code and the installed
-    Pygments and latex2mathml, and ignored when any of them differs.
+    rendering packages (the same stamp as the build cache's keys), and ignored when any of them differs.
     """
 
     def __init__(self, project_root: Path, code: str) -> None:
         self.dir = project_root / MEMO_DIR
-        self.stamp = BuildCache.key(code, *(_package_stamp(name) for name in ("pygments", "latex2mathml")))
+        self.stamp = BuildCache.key(code, packages_stamp())
         self.loaded: dict[str, dict[tuple[str, str, str], str]] = {}
 
     def _path(self, rel: str) -> Path:
