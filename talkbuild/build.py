@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import logging
 import os
 import signal
@@ -11,12 +10,12 @@ import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import jinja2
 
 from . import __version__
-from .cache import BuildCache, CacheMiss, MemoStore, TemplateCache, asset_stamps, packages_stamp, template_cache
+from .cache import BuildCache, CacheMiss, TemplateCache, asset_stamps, packages_stamp, template_cache
 from .codestyle import pygments_css
 from .config import Config
 from .discover import discover, tree_listing
@@ -147,57 +146,62 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
             done[source.rel] = (entry.talk, entry.refs)
     diagnostics: list[Diagnostic] = []
     jobs = options.jobs or os.cpu_count() or 1
-    # Each talk rendered (here or in a worker) starts from its last render's highlighted code and formulas.
-    _MEMO_STORE[:] = [MemoStore(config.root, code)] if todo and options.use_cache else []
+    # Each talk rendered (here or in a worker) starts from its previous entry's highlighted code and formulas.
+    memo_stamp = BuildCache.key(code, packages_stamp())
+    _MEMO_SOURCE[:] = [(cache, memo_stamp, cache.talk_keys())] if todo and options.use_cache else []
     try:
-        for source, outcome in _map(todo, config, sitemap, options.strict, jobs):
+        for source, (outcome, memo) in _map(todo, config, sitemap, options.strict, jobs):
             if isinstance(outcome, list):
                 diagnostics.extend(outcome)
                 continue
             talk, pages = outcome
             done[source.rel] = (talk, pages)
             if not any(d.is_error for d in talk.diagnostics):
-                cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets))
+                cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets),
+                          (memo_stamp, source.rel, memo) if memo is not None else None)
     finally:
-        _MEMO_STORE.clear()
+        _MEMO_SOURCE.clear()
     if only is None:
         cache.retain(set(keys.values()))
-        if options.use_cache:
-            MemoStore(config.root, code).retain({s.rel for s in sources})
+        if todo:
+            cache.save_talk_keys(keys)
     ordered = [done[s.rel] for s in sources if s.rel in done]
     for talk, _ in ordered:
         diagnostics.extend(talk.diagnostics)
     return ordered, diagnostics, len(todo)
 
 
-_MEMO_STORE: list[MemoStore] = []
-"""Where `render_one` keeps each talk's memo during `render_talks` (worker processes inherit it)."""
+_MEMO_SOURCE: list[tuple[BuildCache, str, dict[str, str]]] = []
+"""While `render_talks` renders: the cache, the memo stamp of this code, and each talk's previous entry key
+(worker processes inherit it)."""
+
+Outcome = tuple[Talk, tuple[Page, ...]] | list[Diagnostic]
+MemoEntries = dict[tuple[str, str, str], str]
 
 
-@contextlib.contextmanager
-def _talk_memo(rel: str) -> Iterator[None]:
-    """Render talk `rel` with its memo of highlighted code and formulas, then keep what it used."""
-    if not _MEMO_STORE:
-        yield
-        return
-    from .markup import use_memo
+def _render_with_memo(source: SourceFile, config: Config, sitemap: SiteMap,
+                      strict: bool) -> tuple[Outcome, MemoEntries | None]:
+    """render_one, starting from the talk's previous memo; returns what the memo should keep (what it used)."""
+    if not _MEMO_SOURCE:
+        return render_one(source, config, sitemap, strict), None
+    from .markup import Memo, use_memo  # the Markdown stack: only when something is rendered
 
-    store = _MEMO_STORE[0]
-    memo = store.load([rel])
+    cache, stamp, previous = _MEMO_SOURCE[0]
+    memo = Memo(cache.memo(previous.get(source.rel), stamp, source.rel))
     use_memo(memo)
     try:
-        yield
+        outcome = render_one(source, config, sitemap, strict)
     finally:
         use_memo(None)
-        store.save(rel, memo)
+    return outcome, {key: memo.entries[key] for key in sorted(memo.used) if key in memo.entries}
 
 
 def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
-         jobs: int) -> Iterator[tuple[SourceFile, Any]]:
+         jobs: int) -> Iterator[tuple[SourceFile, tuple[Outcome, MemoEntries | None]]]:
     """Each talk with its outcome, in order; results stream back while the workers still render, so the
     parent's cache writes overlap with them instead of following them."""
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        yield from zip(todo, (render_one(s, config, sitemap, strict) for s in todo), strict=True)
+        yield from zip(todo, (_render_with_memo(s, config, sitemap, strict) for s in todo), strict=True)
         return
     # The config and site map go to each worker once, not with every talk.
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
@@ -222,18 +226,16 @@ def _start_worker(config: Config, sitemap: SiteMap, strict: bool) -> None:
     _WORKER_ARGS = (config, sitemap, strict)
 
 
-def _render_one(source: SourceFile) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
-    """render_one in a worker process, with the arguments _start_worker was given."""
+def _render_one(source: SourceFile) -> tuple[Outcome, MemoEntries | None]:
+    """_render_with_memo in a worker process, with the arguments _start_worker was given."""
     assert _WORKER_ARGS is not None
-    return render_one(source, *_WORKER_ARGS)
+    return _render_with_memo(source, *_WORKER_ARGS)
 
 
-def render_one(source: SourceFile, config: Config, sitemap: SiteMap,
-               strict: bool = False) -> tuple[Talk, tuple[Page, ...]] | list[Diagnostic]:
+def render_one(source: SourceFile, config: Config, sitemap: SiteMap, strict: bool = False) -> Outcome:
     """Parse and render one talk with its theme; user errors come back as a list of Diagnostics."""
     try:
-        with _talk_memo(source.rel):
-            talk = parse_talk(source, config.root, sitemap, strict=strict)
+        talk = parse_talk(source, config.root, sitemap, strict=strict)
         name = talk.meta.theme or config.theme
         theme = find_theme(name, config.root)
         return talk, tuple(render_talk(environment(theme), talk, config, static_dir(name, config.theme)))

@@ -2,10 +2,16 @@
 
 An entry is keyed by everything a talk's pages depend on (its source, the list of files under talks/,
 the theme, the config, talkbuild's code) and remembers the fingerprints of the assets it referenced,
-so editing an image invalidates the talks that show it. Each entry is one file, `<key>.entry`: the length
-of the talk record (8 bytes), the talk record (the parsed talk, its page paths and their sha256), then the
-pages' bytes, read only when the live site cannot lend an unchanged page by hard link. One file, not two:
-a cold build writes one per talk, and on a busy disk each file created costs about a millisecond.
+so editing an image invalidates the talks that show it. Each entry is one file, `<key>.entry`:
+
+- the length of the talk record (8 bytes), then the talk record (the parsed talk, its page paths and their
+  sha256): read by every build that takes the talk from the cache;
+- the length of the memo (8 bytes), then the memo: the talk's highlighted code and converted formulas,
+  read only when the talk is edited and rendered again (its next entry starts from them);
+- the pages' bytes, read only when the live site cannot lend an unchanged page by hard link.
+
+One file per talk and nothing else: a cold build writes one per talk, and on a busy disk each file created
+costs about a millisecond. An edited talk finds its previous entry through `talk-keys.json` (talk -> key).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import copyreg
 import dataclasses
 import hashlib
 import io
+import json
 import os
 import pickle
 import shutil
@@ -21,7 +28,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -30,16 +37,16 @@ from .errors import Diagnostic, SourceLocation
 from .models import Page, PageRef, Reference, Slide, Talk, TalkMeta
 from .write import write_atomic
 
-if TYPE_CHECKING:
-    from .markup import Memo
-
 CACHE_DIR = ".talkbuild/cache/build"
 ENTRY_SUFFIX = ".entry"
 _LENGTH = 8
 """Bytes of the big-endian length of the talk record that starts an entry."""
 TEMPLATE_CACHE_DIR = ".talkbuild/cache/templates"
-MEMO_DIR = ".talkbuild/cache/memo"
-FORMAT = 3
+TALK_KEYS_FILE = ".talkbuild/cache/talk-keys.json"
+"""Each talk's entry key at the last full build: where an edited talk's previous memo is found."""
+OLD_MEMO_DIR = ".talkbuild/cache/memo"
+"""Where earlier builds kept memos, one file per talk (removed when found)."""
+FORMAT = 4
 """Bumped when the layout of the files changes (keys also cover talkbuild's code, so this is belt and braces)."""
 
 
@@ -106,6 +113,8 @@ class BuildCache:
 
     def __init__(self, project_root: Path, enabled: bool = True) -> None:
         self.dir = project_root / CACHE_DIR
+        self.old_memos = project_root / OLD_MEMO_DIR
+        self.keys_file = project_root / TALK_KEYS_FILE
         self.enabled = enabled
 
     @staticmethod
@@ -123,10 +132,12 @@ class BuildCache:
         path = self.dir / f"{key}{ENTRY_SUFFIX}"
         try:
             with open(path, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
                 length = int.from_bytes(f.read(_LENGTH), "big")
-                if length > os.fstat(f.fileno()).st_size:  # a damaged header: never try to read that much
+                if length > size:  # a damaged header: never try to read that much
                     return None
                 record = pickle.loads(f.read(length))
+                memo_length = int.from_bytes(f.read(_LENGTH), "big")
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError):
             return None
         if not (isinstance(record, tuple) and len(record) == 5 and record[0] == FORMAT and record[1] == key
@@ -135,9 +146,42 @@ class BuildCache:
         _, _, talk, pages, stamps = record
         if stamps != asset_stamps(talks_dir, talk.assets):
             return None
-        blob = _Blob(key, path, _LENGTH + length)
+        blob = _Blob(key, path, 2 * _LENGTH + length + memo_length)
         refs = tuple(PageRef(path, digest, _Loader(blob, n, digest)) for n, (path, digest) in enumerate(pages))
         return CachedTalk(key, talk, refs, stamps)
+
+    def memo(self, key: str | None, stamp: str, rel: str) -> dict[tuple[str, str, str], str]:
+        """The memo kept in entry `key` for talk `rel`, if it was made by the same code (`stamp`), else {}."""
+        if not self.enabled or key is None:
+            return {}
+        try:
+            with open(self.dir / f"{key}{ENTRY_SUFFIX}", "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                f.seek(int.from_bytes(f.read(_LENGTH), "big"), os.SEEK_CUR)
+                length = int.from_bytes(f.read(_LENGTH), "big")
+                if f.tell() + length > size:
+                    return {}
+                record = pickle.loads(f.read(length))
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError):
+            return {}
+        if (isinstance(record, tuple) and len(record) == 4 and record[:3] == (FORMAT, stamp, rel)
+                and isinstance(record[3], dict)):
+            return record[3]
+        return {}
+
+    def talk_keys(self) -> dict[str, str]:
+        """Each talk's entry key as the last full build saved it (talks-relative path -> key)."""
+        if not self.enabled:
+            return {}
+        try:
+            keys = json.loads(self.keys_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return keys if isinstance(keys, dict) else {}
+
+    def save_talk_keys(self, keys: dict[str, str]) -> None:
+        if self.enabled:
+            write_atomic(self.keys_file, json.dumps(keys, sort_keys=True))
 
     def retain(self, keys: set[str]) -> None:
         """Delete every entry but these: each edit of a talk would otherwise leave one behind, forever."""
@@ -146,17 +190,24 @@ class BuildCache:
         for path in self.dir.iterdir():
             if path.stem not in keys:
                 path.unlink(missing_ok=True)
+        if self.old_memos.is_dir():
+            shutil.rmtree(self.old_memos, ignore_errors=True)
 
     def drop(self, key: str) -> None:
         (self.dir / f"{key}{ENTRY_SUFFIX}").unlink(missing_ok=True)
 
-    def put(self, key: str, talk: Talk, pages: tuple[Page, ...], stamps: tuple[tuple[str, int, int], ...]) -> None:
+    def put(self, key: str, talk: Talk, pages: tuple[Page, ...], stamps: tuple[tuple[str, int, int], ...],
+            memo: tuple[str, str, dict[tuple[str, str, str], str]] | None = None) -> None:
+        """Keep a rendered talk; `memo` is (stamp, talk's path, memo entries) for its next render."""
         if not self.enabled:
             return
         digests = tuple((p.path, p.digest) for p in pages)
         record = _dumps((FORMAT, key, talk, digests, stamps))
+        memo_record = pickle.dumps((FORMAT, *memo) if memo is not None else None, protocol=pickle.HIGHEST_PROTOCOL)
         contents = pickle.dumps(tuple(p.content for p in pages), protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(self.dir / f"{key}{ENTRY_SUFFIX}", len(record).to_bytes(_LENGTH, "big") + record + contents)
+        write_atomic(self.dir / f"{key}{ENTRY_SUFFIX}", b"".join((
+            len(record).to_bytes(_LENGTH, "big"), record, len(memo_record).to_bytes(_LENGTH, "big"), memo_record,
+            contents)))
 
 
 class _Blob:
@@ -230,54 +281,6 @@ def template_cache(project_root: Path, code: str) -> TemplateCache:
                 shutil.rmtree(old, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
     return TemplateCache(str(folder))
-
-
-class MemoStore:
-    """Each talk's memo of highlighted code and formulas (`markup.Memo`), for re-rendering it after an edit.
-
-    A memo is only as good as the code that made it: it is stamped with talkbuild's code and the installed
-    rendering packages (the same stamp as the build cache's keys), and ignored when any of them differs.
-    """
-
-    def __init__(self, project_root: Path, code: str) -> None:
-        self.dir = project_root / MEMO_DIR
-        self.stamp = BuildCache.key(code, packages_stamp())
-        self.loaded: dict[str, dict[tuple[str, str, str], str]] = {}
-
-    def _path(self, rel: str) -> Path:
-        return self.dir / f"{BuildCache.key(rel)[:32]}.pickle"
-
-    def load(self, rels: list[str]) -> Memo:
-        from .markup import Memo  # the Markdown stack: only when something is rendered
-
-        memo = Memo()
-        for rel in rels:
-            try:
-                record = pickle.loads(self._path(rel).read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError,
-                    IndexError):
-                continue
-            if (isinstance(record, tuple) and len(record) == 4 and record[:3] == (FORMAT, self.stamp, rel)
-                    and isinstance(record[3], dict)):
-                self.loaded[rel] = record[3]
-                memo.entries.update(record[3])
-        return memo
-
-    def save(self, rel: str, memo: Memo) -> None:
-        """Keep what rendering `rel` just used (and nothing else), then start recording afresh."""
-        entries = {key: memo.entries[key] for key in sorted(memo.used) if key in memo.entries}
-        memo.used = set()
-        if entries != self.loaded.get(rel, {}):
-            write_atomic(self._path(rel), pickle.dumps((FORMAT, self.stamp, rel, entries), protocol=pickle.HIGHEST_PROTOCOL))
-
-    def retain(self, rels: set[str]) -> None:
-        """Delete the memos of talks that are gone."""
-        if not self.dir.is_dir():
-            return
-        keep = {self._path(rel).name for rel in rels}
-        for path in self.dir.iterdir():
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
 
 
 RENDERING_PACKAGES = ("markdown_it", "mdit_py_plugins", "pygments", "latex2mathml", "jinja2", "yaml")

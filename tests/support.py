@@ -48,8 +48,21 @@ def chromium() -> str:
     return exe
 
 
-def damage_pages(entry: Path, tail: bytes) -> None:
-    """Replace the page bytes of a build-cache entry (`<key>.entry`), keeping its talk record intact."""
+def _entry_sections(entry: Path) -> tuple[bytes, bytes, bytes]:
+    """A build-cache entry (`<key>.entry`) cut into its framed talk record, framed memo and page bytes."""
     data = entry.read_bytes()
-    end = 8 + int.from_bytes(data[:8], "big")
-    entry.write_bytes(data[:end] + tail)
+    record_end = 8 + int.from_bytes(data[:8], "big")
+    memo_end = record_end + 8 + int.from_bytes(data[record_end:record_end + 8], "big")
+    return data[:record_end], data[record_end:memo_end], data[memo_end:]
+
+
+def damage_pages(entry: Path, tail: bytes) -> None:
+    """Replace the page bytes of a build-cache entry, keeping its talk record and memo intact."""
+    record, memo, _pages = _entry_sections(entry)
+    entry.write_bytes(record + memo + tail)
+
+
+def replace_memo(entry: Path, memo: bytes) -> None:
+    """Replace the memo of a build-cache entry (`memo` unframed), keeping its talk record and page bytes."""
+    record, _memo, pages = _entry_sections(entry)
+    entry.write_bytes(record + len(memo).to_bytes(8, "big") + memo + pages)

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import damage_pages
+from support import damage_pages, replace_memo
 
 import talkbuild.build
 from talkbuild.build import BuildOptions, build
-from talkbuild.cache import CACHE_DIR, MEMO_DIR, TEMPLATE_CACHE_DIR
+from talkbuild.cache import CACHE_DIR, FORMAT, OLD_MEMO_DIR, TALK_KEYS_FILE, TEMPLATE_CACHE_DIR, BuildCache, packages_stamp
 from talkbuild.config import load_config
 from talkbuild.errors import ContentError
 
@@ -70,6 +70,17 @@ def cold(root: Path, tmp_path: Path, name: str = "cold") -> dict[str, bytes | No
     shutil.rmtree(out, ignore_errors=True)
     build(load_config(root), BuildOptions(out_dir=out, use_cache=False, jobs=1))
     return snapshot(out)
+
+
+def memo_of(root: Path, rel: str) -> dict[tuple[str, str, str], str]:
+    """The memo a re-render of talk `rel` would start from (kept in its current cache entry)."""
+    cache = BuildCache(root)
+    stamp = BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp())
+    return cache.memo(cache.talk_keys().get(rel), stamp, rel)
+
+
+def entry_of(root: Path, rel: str) -> Path:
+    return root / CACHE_DIR / f"{BuildCache(root).talk_keys()[rel]}.entry"
 
 
 def edit(root: Path, n: int, extra: str) -> None:
@@ -158,8 +169,6 @@ def test_damaged_cache_files_are_ignored_never_served(make_project, tmp_path: Pa
     cache = root / CACHE_DIR
     for path in sorted(cache.iterdir()):
         path.write_bytes(b"garbage")  # (damaged page bytes alone: test_lost_page_bytes_of_a_cached_talk...)
-    for path in (root / MEMO_DIR).iterdir():
-        path.write_bytes(b"\x80\x05garbage")
     for path in (root / TEMPLATE_CACHE_DIR).rglob("*.cache"):
         path.write_bytes(b"j2" + b"\x00" * 40)
     (root / ".talkbuild/last-build.json").write_text("{not json")
@@ -239,33 +248,51 @@ def test_a_changed_talkbuild_drops_every_cache(make_project, tmp_path: Path, mon
 
 
 def test_the_memo_keeps_each_talks_code_and_formulas_and_only_those(make_project, tmp_path: Path) -> None:
-    from talkbuild.cache import MemoStore
-    from talkbuild.markup import Memo
-
     root = project(make_project)
     config = load_config(root)
     build(config)
     edit(root, 1, "x")
     build(config)
-    store = MemoStore(root, talkbuild.build._code_fingerprint())
-    kinds = sorted((k[0], k[1]) for k in store.load(["a.md"]).entries)
+    kinds = sorted((k[0], k[1]) for k in memo_of(root, "a.md"))
     assert kinds == [("fence", "bash"), ("fence", "python"), ("math", "block"), ("math", "inline")]
     # A memo claiming other output for the same code is believed only with the same stamp: forge one that is not.
-    forged = Memo({key: "<p>forged</p>" for key in store.load(["a.md"]).entries})
-    forged.used = set(forged.entries)
-    other = MemoStore(root, "some other talkbuild")
-    other.save("a.md", forged)
+    forged = {key: "<p>forged</p>" for key in memo_of(root, "a.md")}
+    replace_memo(entry_of(root, "a.md"), pickle.dumps((FORMAT, "some other talkbuild", "a.md", forged)))
+    assert memo_of(root, "a.md") == {}
     edit(root, 1, "y")
     build(config)
     assert b"forged" not in b"".join(v for v in snapshot(root / "_site").values() if v)
+    # ...and only for the talk it was kept for (a talk's key index could point at another talk's entry).
+    stamp = BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp())
+    replace_memo(entry_of(root, "a.md"), pickle.dumps((FORMAT, stamp, "other.md", forged)))
+    assert memo_of(root, "a.md") == {}
+    # With the right stamp and talk, the next render of the talk takes its code and formulas from the memo.
+    replace_memo(entry_of(root, "a.md"), pickle.dumps((FORMAT, stamp, "a.md", forged)))
+    edit(root, 1, "z")
+    build(config)
+    assert (root / "_site/a/index.html").read_text().count("<p>forged</p>") == 4
     edit(root, 2, "code changed")
     build(config)
-    entries = store.load(["a.md"]).entries
+    entries = memo_of(root, "a.md")
     assert ("fence", "bash", "echo hi 2\n") in entries and ("fence", "bash", "echo hi 1\n") not in entries
     assert snapshot(root / "_site") == cold(root, tmp_path)
-    (root / "talks/a.md").unlink()
+
+
+def test_a_damaged_memo_is_ignored_and_the_talk_still_served_from_the_cache(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
     build(config)
-    assert store.load(["a.md"]).entries == {}
+    for memo in (b"\x80\x05garbage", b"", pickle.dumps("not a memo")):
+        replace_memo(entry_of(root, "a.md"), memo)
+        assert build(config).rebuilt == 0, "the talk record and pages are intact: nothing to render"
+        assert memo_of(root, "a.md") == {}
+        edit(root, 1, f"after a damaged memo {memo!r}")
+        assert build(config).rebuilt == 1
+        assert snapshot(root / "_site") == cold(root, tmp_path)
+    (root / TALK_KEYS_FILE).write_text("{not json")
+    edit(root, 1, "after a damaged key index")
+    assert build(config).rebuilt == 1
+    assert snapshot(root / "_site") == cold(root, tmp_path)
 
 
 def _build_in_child(root: str, rounds: int, conn: Any) -> None:
@@ -298,18 +325,22 @@ def test_builds_running_at_the_same_time_take_turns_with_the_spare_tree(make_pro
     assert snapshot(root / "_site") == cold(root, tmp_path)
 
 
-def test_a_parallel_cold_build_leaves_each_talk_its_memo(make_project, tmp_path: Path) -> None:
-    from talkbuild.cache import MemoStore
-
+def test_a_parallel_cold_build_leaves_each_talk_its_memo_in_one_file_per_talk(make_project, tmp_path: Path) -> None:
     extra = {f"talks/t{i}.md": TALK.format(title=f"T{i}", n=i % 9 + 1, extra="").replace("other.md", "a.md")
              for i in range(10)}
     root = project(make_project, **extra)
+    (root / OLD_MEMO_DIR).mkdir(parents=True)
+    (root / OLD_MEMO_DIR / "0123.pickle").write_bytes(b"left by an earlier talkbuild")
     config = load_config(root)
     assert build(config, BuildOptions(jobs=2)).rebuilt == 12
-    store = MemoStore(root, talkbuild.build._code_fingerprint())
     for i in range(10):
-        assert ("fence", "bash", f"echo hi {i % 9 + 1}\n") in store.load([f"t{i}.md"]).entries
-    assert store.load(["other.md"]).entries.keys() == {("fence", "rust", "fn main() {}\n")}
+        assert ("fence", "bash", f"echo hi {i % 9 + 1}\n") in memo_of(root, f"t{i}.md")
+    assert memo_of(root, "other.md").keys() == {("fence", "rust", "fn main() {}\n")}
+    # A cold build writes one cache file per talk and the key index: no memo files beside them.
+    cache_files = sorted(p.relative_to(root).as_posix() for p in (root / ".talkbuild/cache").rglob("*")
+                         if p.is_file() and TEMPLATE_CACHE_DIR not in p.as_posix())
+    assert len(cache_files) == 13 and TALK_KEYS_FILE in cache_files
+    assert not (root / OLD_MEMO_DIR).exists()
     edit(root, 1, "first edit after a cold build")
     build(config)
     assert snapshot(root / "_site") == cold(root, tmp_path)
