@@ -22,8 +22,9 @@ class Sample:
     seconds: float
     rss_max_mb: float
     """Peak resident memory of the largest single process (kernel's ru_maxrss via wait4: exact)."""
-    tree_rss_mb: float
-    """Peak of the summed resident memory of the whole process tree (sampled; worker pools count in full)."""
+    tree_mb: float
+    """Peak of the whole process tree's memory, sampled: summed PSS, so pages a forked worker shares with its
+    parent count once, not once per process (and never less than `rss_max_mb`)."""
     returncode: int
     stdout: str = ""
     stderr: str = ""
@@ -48,7 +49,7 @@ class Figure:
         secs = [s.seconds for s in self.samples]
         return {
             "median_s": statistics.median(secs), "min_s": min(secs), "max_s": max(secs), "runs": len(secs),
-            "peak_tree_mb": max(s.tree_rss_mb for s in self.samples),
+            "peak_tree_mb": max(s.tree_mb for s in self.samples),
             "peak_process_mb": max(s.rss_max_mb for s in self.samples),
         }
 
@@ -64,32 +65,38 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
+def _memory_kb(pid: int) -> int:
+    """The process's proportional set size: resident pages, each shared page divided among its sharers.
+
+    Summed over a tree it is what the tree really holds. VmRSS would count a forked worker's copy-on-write
+    pages (and a child caught between fork and exec, still the size of its parent) a second time.
+    """
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name) as f:
+                for line in f:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except OSError:
+            continue
     return 0
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Summed VmRSS of `pid` and every descendant right now."""
+def tree_kb(pid: int) -> int:
+    """Summed PSS of `pid` and every descendant right now."""
     total, todo, seen = 0, [pid], set()
     while todo:
         p = todo.pop()
         if p in seen:
             continue
         seen.add(p)
-        total += _rss_kb(p)
+        total += _memory_kb(p)
         todo.extend(_children(p))
     return total
 
 
 class TreeSampler:
-    """Samples the summed RSS of a process tree in a background thread until stopped."""
+    """Samples the summed PSS of a process tree in a background thread until stopped."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak_kb = pid, 0
@@ -106,7 +113,7 @@ class TreeSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            self.peak_kb = max(self.peak_kb, tree_kb(self.pid))
             self._stop.wait(SAMPLE_INTERVAL)
 
 

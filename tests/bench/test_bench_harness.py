@@ -35,7 +35,30 @@ def test_harness_measures_talkbuild_builds_and_writes_json_and_docs(tmp_path: Pa
 def test_a_command_is_timed_and_its_memory_measured() -> None:
     sample = run_command([sys.executable, "-c", "x = bytearray(64 * 2**20); x[::4096] = b'1' * len(x[::4096])"])
     assert sample.returncode == 0
-    assert sample.rss_max_mb > 60 and sample.tree_rss_mb >= sample.rss_max_mb
+    assert sample.rss_max_mb > 60 and sample.tree_mb >= sample.rss_max_mb
+
+
+FORKED = """
+import os, time
+x = bytearray(128 * 2**20)
+x[::4096] = b'1' * len(x[::4096])
+children = []
+for _ in range(3):  # four processes in all, each mapping the same 128 MB
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(1.0)
+        os._exit(0)
+    children.append(pid)
+time.sleep(1.0)
+assert all(os.waitpid(pid, 0)[1] == 0 for pid in children)
+"""
+
+
+def test_memory_shared_by_forked_workers_counts_once_in_the_tree() -> None:
+    sample = run_command([sys.executable, "-c", FORKED])
+    assert sample.returncode == 0 and not sample.stderr
+    # Summed RSS would say ~4 x 128 MB; what the tree holds is 128 MB and four interpreters.
+    assert 128 < sample.tree_mb < 256, sample
 
 
 def test_scoring_counts_found_missed_and_false_alarms(tmp_path: Path) -> None:
