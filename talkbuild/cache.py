@@ -40,7 +40,7 @@ from .write import write_atomic
 CACHE_DIR = ".talkbuild/cache/build"
 ENTRY_SUFFIX = ".entry"
 _LENGTH = 8
-"""Bytes of the big-endian length of the talk record that starts an entry."""
+"""Bytes of each big-endian length in an entry (before the talk record, and before the memo)."""
 TEMPLATE_CACHE_DIR = ".talkbuild/cache/templates"
 TALK_KEYS_FILE = ".talkbuild/cache/talk-keys.json"
 """Each talk's entry key at the last full build: where an edited talk's previous memo is found."""
