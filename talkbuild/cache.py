@@ -25,6 +25,7 @@ import os
 import pickle
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,8 @@ TALK_KEYS_FILE = ".talkbuild/cache/talk-keys.json"
 """Each talk's entry key at the last full build: where an edited talk's previous memo is found."""
 OLD_MEMO_DIR = ".talkbuild/cache/memo"
 """Where earlier builds kept memos, one file per talk (removed when found)."""
+ABANDONED_WRITE_SECONDS = 3600
+"""A temporary file in the cache older than this was left by a build that was killed: it may be deleted."""
 FORMAT = 4
 """Bumped when the layout of the files changes (keys also cover talkbuild's code, so this is belt and braces)."""
 
@@ -184,12 +187,26 @@ class BuildCache:
             write_atomic(self.keys_file, json.dumps(keys, sort_keys=True))
 
     def retain(self, keys: set[str]) -> None:
-        """Delete every entry but these: each edit of a talk would otherwise leave one behind, forever."""
+        """Delete every entry but these: each edit of a talk would otherwise leave one behind, forever.
+
+        A half-written entry (write_atomic's temporary file) is left alone unless it is old: it may belong to
+        a build running at the same time, whose rename would fail if it were deleted now.
+        """
         if not self.enabled or not self.dir.is_dir():
             return
-        for path in self.dir.iterdir():
-            if path.stem not in keys:
-                path.unlink(missing_ok=True)
+        stale = time.time() - ABANDONED_WRITE_SECONDS
+        for entry in os.scandir(self.dir):
+            name = entry.name
+            if name.endswith(ENTRY_SUFFIX) and not name.startswith("."):
+                if name[:-len(ENTRY_SUFFIX)] in keys:
+                    continue
+            elif name.startswith(".") and name.endswith(".tmp"):
+                try:
+                    if entry.stat(follow_symlinks=False).st_mtime > stale:
+                        continue
+                except OSError:
+                    continue
+            Path(entry.path).unlink(missing_ok=True)
         if self.old_memos.is_dir():
             shutil.rmtree(self.old_memos, ignore_errors=True)
 

@@ -7,6 +7,8 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -300,8 +302,8 @@ def _build_in_child(root: str, rounds: int, conn: Any) -> None:
         for _ in range(rounds):
             build(load_config(Path(root)))
         conn.send(None)
-    except BaseException as exc:  # reported to the parent, which fails the test
-        conn.send(repr(exc))
+    except BaseException:  # reported to the parent, which fails the test
+        conn.send(traceback.format_exc())
 
 
 def test_builds_running_at_the_same_time_take_turns_with_the_spare_tree(make_project, tmp_path: Path) -> None:
@@ -344,6 +346,25 @@ def test_a_parallel_cold_build_leaves_each_talk_its_memo_in_one_file_per_talk(ma
     edit(root, 1, "first edit after a cold build")
     build(config)
     assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_a_build_leaves_the_half_written_entry_of_a_build_running_beside_it_alone(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    cache = root / CACHE_DIR
+    in_flight = cache / f".{'0' * 64}.entry.abcd1234.tmp"  # as write_atomic names it, mid-write
+    abandoned = cache / f".{'1' * 64}.entry.efgh5678.tmp"
+    foreign = cache / "notes.txt"
+    for path in (in_flight, abandoned, foreign):
+        path.write_bytes(b"partial")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(abandoned, (hours_ago, hours_ago))
+    edit(root, 1, "a build that tidies the cache")
+    build(config)
+    assert in_flight.exists(), "deleting it would make the other build's rename fail"
+    assert not abandoned.exists() and not foreign.exists()
+    assert len(list(cache.glob("*.entry"))) == 2
 
 
 def test_a_cache_entry_with_a_damaged_header_is_ignored(make_project, tmp_path: Path) -> None:
