@@ -148,23 +148,30 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
     jobs = options.jobs or os.cpu_count() or 1
     # Each talk rendered (here or in a worker) starts from its previous entry's highlighted code and formulas.
     memo_stamp = BuildCache.key(code, packages_stamp())
-    _MEMO_SOURCE[:] = [(cache, memo_stamp, cache.talk_keys())] if todo and options.use_cache else []
+    previous = cache.talk_keys() if todo and options.use_cache else {}
+    _MEMO_SOURCE[:] = [(cache, memo_stamp, previous)] if todo and options.use_cache else []
+    failed: set[str] = set()
     try:
         for source, (outcome, memo) in _map(todo, config, sitemap, options.strict, jobs):
             if isinstance(outcome, list):
                 diagnostics.extend(outcome)
+                failed.add(source.rel)
                 continue
             talk, pages = outcome
             done[source.rel] = (talk, pages)
-            if not any(d.is_error for d in talk.diagnostics):
+            if any(d.is_error for d in talk.diagnostics):
+                failed.add(source.rel)
+            else:
                 cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets),
                           (memo_stamp, source.rel, memo) if memo is not None else None)
     finally:
         _MEMO_SOURCE.clear()
     if only is None:
-        cache.retain(set(keys.values()))
+        # A talk with errors gets no entry: it keeps its previous one, and with it its memo, until it renders.
+        kept = {rel: previous[rel] if rel in failed and rel in previous else key for rel, key in keys.items()}
+        cache.retain(set(kept.values()))
         if todo:
-            cache.save_talk_keys(keys)
+            cache.save_talk_keys(kept)
     ordered = [done[s.rel] for s in sources if s.rel in done]
     for talk, _ in ordered:
         diagnostics.extend(talk.diagnostics)
@@ -173,7 +180,7 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
 
 _MEMO_SOURCE: list[tuple[BuildCache, str, dict[str, str]]] = []
 """While `render_talks` renders: the cache, the memo stamp of this code, and each talk's previous entry key
-(worker processes inherit it)."""
+(each worker process is given it when it starts)."""
 
 Outcome = tuple[Talk, tuple[Page, ...]] | list[Diagnostic]
 MemoEntries = dict[tuple[str, str, str], str]
@@ -203,9 +210,11 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         yield from zip(todo, (_render_with_memo(s, config, sitemap, strict) for s in todo), strict=True)
         return
-    # The config and site map go to each worker once, not with every talk.
+    # The config, site map and memo source go to each worker once, not with every talk (and whether the
+    # workers are forked or started afresh: Python 3.14 starts them from a forkserver by default).
+    memo_source = _MEMO_SOURCE[0] if _MEMO_SOURCE else None
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
-                                                initargs=(config, sitemap, strict)) as pool:
+                                                initargs=(config, sitemap, strict, memo_source)) as pool:
         try:
             yield from zip(todo, pool.map(_render_one, todo, chunksize=CHUNKSIZE), strict=True)
         finally:
@@ -220,10 +229,12 @@ def ignore_sigint() -> None:
 _WORKER_ARGS: tuple[Config, SiteMap, bool] | None = None
 
 
-def _start_worker(config: Config, sitemap: SiteMap, strict: bool) -> None:
+def _start_worker(config: Config, sitemap: SiteMap, strict: bool,
+                  memo_source: tuple[BuildCache, str, dict[str, str]] | None) -> None:
     global _WORKER_ARGS
     ignore_sigint()
     _WORKER_ARGS = (config, sitemap, strict)
+    _MEMO_SOURCE[:] = [memo_source] if memo_source is not None else []
 
 
 def _render_one(source: SourceFile) -> tuple[Outcome, MemoEntries | None]:

@@ -2,14 +2,16 @@
 
 An entry is keyed by everything a talk's pages depend on (its source, the list of files under talks/,
 the theme, the config, talkbuild's code) and remembers the fingerprints of the assets it referenced,
-so editing an image invalidates the talks that show it. Each entry is one file, `<key>.entry`:
+so editing an image invalidates the talks that show it. Each entry is one file, `<key>.entry`, of three
+sections, each framed as its length (8 bytes), its CRC-32 (4 bytes), then its bytes:
 
-- the length of the talk record (8 bytes), then the talk record (the parsed talk, its page paths and their
-  sha256): read by every build that takes the talk from the cache;
-- the length of the memo (8 bytes), then the memo: the talk's highlighted code and converted formulas,
-  read only when the talk is edited and rendered again (its next entry starts from them);
+- the talk record (the parsed talk, its page paths and their sha256): read by every build that takes the
+  talk from the cache;
+- the memo: the talk's highlighted code and converted formulas, read only when the talk is edited and
+  rendered again (its next entry starts from them);
 - the pages' bytes, read only when the live site cannot lend an unchanged page by hard link.
 
+A section whose checksum does not match is damaged: the entry (or just its memo) is ignored, never served.
 One file per talk and nothing else: a cold build writes one per talk, and on a busy disk each file created
 costs about a millisecond. An edited talk finds its previous entry through `talk-keys.json` (talk -> key).
 """
@@ -26,10 +28,11 @@ import pickle
 import shutil
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -41,7 +44,9 @@ from .write import write_atomic
 CACHE_DIR = ".talkbuild/cache/build"
 ENTRY_SUFFIX = ".entry"
 _LENGTH = 8
-"""Bytes of each big-endian length in an entry (before the talk record, and before the memo)."""
+"""Bytes of the big-endian length that starts each section of an entry."""
+_CRC = 4
+"""Bytes of the big-endian CRC-32 of the section that follows the length."""
 TEMPLATE_CACHE_DIR = ".talkbuild/cache/templates"
 TALK_KEYS_FILE = ".talkbuild/cache/talk-keys.json"
 """Each talk's entry key at the last full build: where an edited talk's previous memo is found."""
@@ -49,7 +54,7 @@ OLD_MEMO_DIR = ".talkbuild/cache/memo"
 """Where earlier builds kept memos, one file per talk (removed when found)."""
 ABANDONED_WRITE_SECONDS = 3600
 """A temporary file in the cache older than this was left by a build that was killed: it may be deleted."""
-FORMAT = 4
+FORMAT = 5
 """Bumped when the layout of the files changes (keys also cover talkbuild's code, so this is belt and braces)."""
 
 
@@ -136,12 +141,12 @@ class BuildCache:
         try:
             with open(path, "rb") as f:
                 size = os.fstat(f.fileno()).st_size
-                length = int.from_bytes(f.read(_LENGTH), "big")
-                if length > size:  # a damaged header: never try to read that much
+                raw = _read_section(f, size)
+                if raw is None or not _skip_section(f, size):  # damaged: render the talk again
                     return None
-                record = pickle.loads(f.read(length))
-                memo_length = int.from_bytes(f.read(_LENGTH), "big")
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError):
+                record = pickle.loads(raw)
+                pages_at = f.tell()
+        except Exception:  # damaged bytes make pickle raise almost anything (even OverflowError)
             return None
         if not (isinstance(record, tuple) and len(record) == 5 and record[0] == FORMAT and record[1] == key
                 and isinstance(record[2], Talk)):
@@ -149,7 +154,7 @@ class BuildCache:
         _, _, talk, pages, stamps = record
         if stamps != asset_stamps(talks_dir, talk.assets):
             return None
-        blob = _Blob(key, path, 2 * _LENGTH + length + memo_length)
+        blob = _Blob(key, path, pages_at)
         refs = tuple(PageRef(path, digest, _Loader(blob, n, digest)) for n, (path, digest) in enumerate(pages))
         return CachedTalk(key, talk, refs, stamps)
 
@@ -160,12 +165,9 @@ class BuildCache:
         try:
             with open(self.dir / f"{key}{ENTRY_SUFFIX}", "rb") as f:
                 size = os.fstat(f.fileno()).st_size
-                f.seek(int.from_bytes(f.read(_LENGTH), "big"), os.SEEK_CUR)
-                length = int.from_bytes(f.read(_LENGTH), "big")
-                if f.tell() + length > size:
-                    return {}
-                record = pickle.loads(f.read(length))
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError, IndexError):
+                raw = _read_section(f, size) if _skip_section(f, size) else None
+                record = pickle.loads(raw) if raw is not None else None
+        except Exception:  # see get()
             return {}
         if (isinstance(record, tuple) and len(record) == 4 and record[:3] == (FORMAT, stamp, rel)
                 and isinstance(record[3], dict)):
@@ -222,13 +224,45 @@ class BuildCache:
         record = _dumps((FORMAT, key, talk, digests, stamps))
         memo_record = pickle.dumps((FORMAT, *memo) if memo is not None else None, protocol=pickle.HIGHEST_PROTOCOL)
         contents = pickle.dumps(tuple(p.content for p in pages), protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(self.dir / f"{key}{ENTRY_SUFFIX}", b"".join((
-            len(record).to_bytes(_LENGTH, "big"), record, len(memo_record).to_bytes(_LENGTH, "big"), memo_record,
-            contents)))
+        write_atomic(self.dir / f"{key}{ENTRY_SUFFIX}", b"".join(frame(part) for part in (record, memo_record, contents)))
+
+
+def frame(section: bytes) -> bytes:
+    """A section of an entry as stored: its length, its CRC-32, then its bytes."""
+    return len(section).to_bytes(_LENGTH, "big") + zlib.crc32(section).to_bytes(_CRC, "big") + section
+
+
+def _read_header(f: BinaryIO, size: int) -> tuple[int, int] | None:
+    """The length and CRC of the section at the file's position, or None when they cannot be right."""
+    head = f.read(_LENGTH + _CRC)
+    if len(head) < _LENGTH + _CRC:
+        return None
+    length = int.from_bytes(head[:_LENGTH], "big")
+    if f.tell() + length > size:  # a damaged length: never try to read (or seek) that far
+        return None
+    return length, int.from_bytes(head[_LENGTH:], "big")
+
+
+def _read_section(f: BinaryIO, size: int) -> bytes | None:
+    """The section at the file's position, or None when it is damaged (its CRC-32 does not match)."""
+    header = _read_header(f, size)
+    if header is None:
+        return None
+    data = f.read(header[0])
+    return data if len(data) == header[0] and zlib.crc32(data) == header[1] else None
+
+
+def _skip_section(f: BinaryIO, size: int) -> bool:
+    """Move past the section at the file's position without reading it; False when its header is damaged."""
+    header = _read_header(f, size)
+    if header is None:
+        return False
+    f.seek(header[0], os.SEEK_CUR)
+    return True
 
 
 class _Blob:
-    """An entry's page bytes (after its talk record), read once for all of its pages."""
+    """An entry's page bytes (its last section), read once for all of its pages."""
 
     def __init__(self, key: str, path: Path, offset: int) -> None:
         self.key = key
@@ -242,9 +276,9 @@ class _Blob:
             try:
                 with open(self.path, "rb") as f:
                     f.seek(self.offset)
-                    contents = pickle.loads(f.read())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError,
-                    IndexError, KeyError) as exc:
+                    raw = _read_section(f, os.fstat(f.fileno()).st_size)
+                    contents = pickle.loads(raw) if raw is not None else None
+            except Exception as exc:  # damaged bytes make pickle raise almost anything
                 raise CacheMiss(self.key) from exc
             if not isinstance(contents, tuple):
                 raise CacheMiss(self.key)
@@ -283,6 +317,12 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             super().load_bytecode(bucket)
         except Exception:  # a truncated or foreign file: Jinja2 lets pickle's own errors through
             bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:  # the folder was replaced meanwhile (a talkbuild of other code or Python): compile next time
+            pass
 
 
 def template_cache(project_root: Path, code: str) -> TemplateCache:

@@ -49,20 +49,42 @@ def chromium() -> str:
 
 
 def _entry_sections(entry: Path) -> tuple[bytes, bytes, bytes]:
-    """A build-cache entry (`<key>.entry`) cut into its framed talk record, framed memo and page bytes."""
+    """A build-cache entry (`<key>.entry`) cut into its three framed sections: talk record, memo, page bytes.
+
+    Each section is framed as its length (8 bytes), its CRC-32 (4 bytes), then its bytes.
+    """
     data = entry.read_bytes()
-    record_end = 8 + int.from_bytes(data[:8], "big")
-    memo_end = record_end + 8 + int.from_bytes(data[record_end:record_end + 8], "big")
-    return data[:record_end], data[record_end:memo_end], data[memo_end:]
+    sections, at = [], 0
+    for _ in range(3):
+        end = at + 12 + int.from_bytes(data[at:at + 8], "big")
+        sections.append(data[at:end])
+        at = end
+    return sections[0], sections[1], sections[2]
 
 
-def damage_pages(entry: Path, tail: bytes) -> None:
-    """Replace the page bytes of a build-cache entry, keeping its talk record and memo intact."""
+def damage_pages(entry: Path, pages: bytes) -> None:
+    """Replace the page bytes of a build-cache entry (`pages` unframed, framed here with a valid CRC),
+    keeping its talk record and memo intact."""
+    from talkbuild.cache import frame
+
     record, memo, _pages = _entry_sections(entry)
-    entry.write_bytes(record + memo + tail)
+    entry.write_bytes(record + memo + frame(pages))
 
 
 def replace_memo(entry: Path, memo: bytes) -> None:
-    """Replace the memo of a build-cache entry (`memo` unframed), keeping its talk record and page bytes."""
+    """Replace the memo of a build-cache entry (`memo` unframed, framed here with a valid CRC), keeping its
+    talk record and page bytes."""
+    from talkbuild.cache import frame
+
     record, _memo, pages = _entry_sections(entry)
-    entry.write_bytes(record + len(memo).to_bytes(8, "big") + memo + pages)
+    entry.write_bytes(record + frame(memo) + pages)
+
+
+def flip_byte(entry: Path, section: int, offset: int = 0) -> None:
+    """Change one byte inside section `section` (0 talk record, 1 memo, 2 page bytes) of a build-cache entry,
+    leaving its CRC as it was: what a damaged disk would do."""
+    parts = list(_entry_sections(entry))
+    body = bytearray(parts[section])
+    body[12 + offset % (len(body) - 12)] ^= 0x01
+    parts[section] = bytes(body)
+    entry.write_bytes(b"".join(parts))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import damage_pages, replace_memo
+from support import damage_pages, flip_byte, replace_memo
 
 import talkbuild.build
 from talkbuild.build import BuildOptions, build
@@ -284,7 +284,8 @@ def test_a_damaged_memo_is_ignored_and_the_talk_still_served_from_the_cache(make
     root = project(make_project)
     config = load_config(root)
     build(config)
-    for memo in (b"\x80\x05garbage", b"", pickle.dumps("not a memo")):
+    overflow = b"\x80\x05\x95" + b"\xff" * 8 + b"x" * 20  # pickle raises OverflowError on this frame length
+    for memo in (b"\x80\x05garbage", b"", pickle.dumps("not a memo"), overflow):
         replace_memo(entry_of(root, "a.md"), memo)
         assert build(config).rebuilt == 0, "the talk record and pages are intact: nothing to render"
         assert memo_of(root, "a.md") == {}
@@ -295,6 +296,72 @@ def test_a_damaged_memo_is_ignored_and_the_talk_still_served_from_the_cache(make
     edit(root, 1, "after a damaged key index")
     assert build(config).rebuilt == 1
     assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_an_entry_damaged_on_disk_is_never_served(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    edit(root, 1, "memo filled")
+    build(config)
+    assert memo_of(root, "a.md")
+    # One changed byte in the memo: its checksum fails, so it is ignored (its HTML never reaches a page).
+    intact = entry_of(root, "a.md").read_bytes()
+    for offset in (0, 50, 10**6):
+        flip_byte(entry_of(root, "a.md"), 1, offset)
+        assert memo_of(root, "a.md") == {}
+        entry_of(root, "a.md").write_bytes(intact)
+    # One changed byte in the talk record or the page bytes: the talk is rendered again.
+    for section in (0, 2):
+        flip_byte(entry_of(root, "a.md"), section, 1000)
+        shutil.rmtree(root / "_site")  # nothing to lend: the page bytes would have to come from the entry
+        assert build(config).rebuilt == 1
+        assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
+def test_a_talk_that_fails_keeps_its_memo_for_when_it_is_fixed(make_project, tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    edit(root, 1, "memo filled")
+    build(config)
+    kept = memo_of(root, "a.md")
+    assert len(kept) == 4
+    (root / "talks/a.md").write_text(TALK.format(title="A", n=1, extra="").replace("title: A", "title: [unclosed"))
+    with pytest.raises(ContentError):
+        build(config)
+    assert memo_of(root, "a.md") == kept, "the failed talk's previous entry (and memo) are kept"
+    # Prove the fixed talk starts from it: forge the kept memo, and the forged HTML shows.
+    replace_memo(entry_of(root, "a.md"), pickle.dumps((FORMAT, BuildCache.key(talkbuild.build._code_fingerprint(),
+                                                                                packages_stamp()), "a.md",
+                                                       {key: "<p>forged</p>" for key in kept})))
+    edit(root, 1, "fixed")
+    build(config)
+    assert (root / "_site/a/index.html").read_text().count("<p>forged</p>") == 4
+
+
+def test_workers_that_are_not_forked_still_get_and_keep_each_talks_memo(make_project, tmp_path: Path) -> None:
+    extra = {f"talks/t{i}.md": TALK.format(title=f"T{i}", n=i % 9 + 1, extra="").replace("other.md", "a.md")
+             for i in range(10)}
+    root = project(make_project, **extra)
+    config = load_config(root)
+    stamp = BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp())
+    previous = multiprocessing.get_start_method()
+    multiprocessing.set_start_method("forkserver", force=True)  # Python 3.14's default for process pools
+    try:
+        assert build(config, BuildOptions(jobs=2)).rebuilt == 12
+        for i in range(10):
+            rel = f"t{i}.md"
+            assert ("fence", "bash", f"echo hi {i % 9 + 1}\n") in memo_of(root, rel)
+            replace_memo(entry_of(root, rel), pickle.dumps((FORMAT, stamp, rel,
+                                                            {key: "<p>forged</p>" for key in memo_of(root, rel)})))
+            (root / "talks" / rel).write_text(TALK.format(title=f"T{i}", n=i % 9 + 1, extra="edited")
+                                              .replace("other.md", "a.md"))
+        assert build(config, BuildOptions(jobs=2)).rebuilt == 10
+    finally:
+        multiprocessing.set_start_method(previous, force=True)
+    for i in range(10):
+        assert (root / f"_site/t{i}/index.html").read_text().count("<p>forged</p>") == 4
 
 
 def _build_in_child(root: str, rounds: int, conn: Any) -> None:

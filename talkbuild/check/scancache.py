@@ -3,7 +3,8 @@
 A page's scan depends only on its bytes, the ids of its talk's slides and the scanner's code, so
 it is keyed by exactly those: after editing one talk a re-check scans that talk's two pages and
 the index, not every page. The file is stamped with talkbuild's version and the scanner's source,
-so an upgraded or edited scanner starts afresh; a damaged file is ignored; each save keeps only
+so an upgraded or edited scanner starts afresh; a damaged file (its CRC-32, stored first, does not match)
+is ignored rather than trusted, because a wrong scan would let a broken link pass; each save keeps only
 the pages of the site just checked, so entries of deleted talks do not pile up.
 """
 
@@ -13,6 +14,7 @@ import hashlib
 import logging
 import pickle
 import sys
+import zlib
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -25,13 +27,13 @@ from .htmlscan import HtmlLink, HtmlPage
 log = logging.getLogger(__name__)
 
 SCAN_CACHE_FILE = "check-pages.pickle"
-SCHEMA = 1
+SCHEMA = 2
 
 _Entry = tuple[frozenset[str], tuple[tuple[Any, ...], ...]]
 """A scan without its path: the ids and each link as a plain tuple (quick to pickle and load)."""
 
 _UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, KeyError,
-               TypeError, ValueError, MemoryError)
+               TypeError, ValueError, MemoryError, OverflowError, RecursionError)
 """What unpickling a damaged or foreign file can raise."""
 
 
@@ -72,13 +74,16 @@ class ScanCache:
         """Keep exactly the pages looked up or scanned in this run (pruning pages that are gone)."""
         if self.path is None or self._used.keys() == self._old.keys():
             return
-        data = {"fingerprint": self.fingerprint, "pages": self._used}
-        write_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        payload = pickle.dumps({"fingerprint": self.fingerprint, "pages": self._used}, protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(self.path, zlib.crc32(payload).to_bytes(4, "big") + payload)
 
 
 def _load(path: Path, fingerprint: str) -> dict[str, _Entry]:
     try:
-        data = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file, like the build cache
+        raw = path.read_bytes()
+        if zlib.crc32(raw[4:]) != int.from_bytes(raw[:4], "big"):
+            raise ValueError("checksum mismatch")
+        data = pickle.loads(raw[4:])  # noqa: S301 - our own cache file, like the build cache
     except FileNotFoundError:
         return {}
     except _UNREADABLE as exc:

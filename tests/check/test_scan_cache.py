@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pickle
+import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import damage_pages
@@ -66,13 +68,24 @@ def test_an_edit_after_a_clean_check_is_checked_not_served_from_the_cache(tmp_pa
     assert _errors(root) == []
 
 
+def _read(root: Path) -> dict[str, Any]:
+    """The scan cache's contents (after its 4-byte CRC-32)."""
+    data: dict[str, Any] = pickle.loads(_cache(root).read_bytes()[4:])
+    return data
+
+
+def _write(root: Path, data: dict[str, Any]) -> None:
+    payload = pickle.dumps(data)
+    _cache(root).write_bytes(zlib.crc32(payload).to_bytes(4, "big") + payload)
+
+
 def _poison(root: Path, fingerprint: str | None = None) -> None:
     """Rewrite the cache so every page claims to have no links at all (a scan that can never be right)."""
-    data = pickle.loads(_cache(root).read_bytes())
+    data = _read(root)
     data["pages"] = {key: (ids, ()) for key, (ids, _links) in data["pages"].items()}
     if fingerprint is not None:
         data["fingerprint"] = fingerprint
-    _cache(root).write_bytes(pickle.dumps(data))
+    _write(root, data)
 
 
 def test_a_poisoned_cache_would_hide_a_broken_link(tmp_path: Path) -> None:
@@ -107,17 +120,27 @@ def test_a_damaged_scan_cache_is_ignored_and_replaced(tmp_path: Path, damage: by
     before = _errors(root)
     _cache(root).write_bytes(damage)
     assert _errors(root) == before
-    assert isinstance(pickle.loads(_cache(root).read_bytes())["pages"], dict), "a good cache replaced the damaged one"
+    assert isinstance(_read(root)["pages"], dict), "a good cache replaced the damaged one"
+
+
+def test_a_scan_cache_changed_on_disk_is_not_trusted(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", {"a.md": "## A\n\n[gone](nope.md)\n"})
+    before = _errors(root)
+    good = _cache(root).read_bytes()
+    _poison(root)
+    poisoned = _cache(root).read_bytes()
+    _cache(root).write_bytes(good[:4] + poisoned[4:])  # poisoned contents behind the original checksum
+    assert _errors(root) == before
 
 
 def test_pages_of_deleted_talks_leave_the_cache(tmp_path: Path) -> None:
     root = _project(tmp_path / "p", {f"t{i}.md": f"## S{i}\n\ntext {i}\n" for i in range(4)})
     _errors(root)
-    assert len(pickle.loads(_cache(root).read_bytes())["pages"]) == 9
+    assert len(_read(root)["pages"]) == 9
     (root / "talks/t1.md").unlink()
     (root / "talks/t2.md").unlink()
     _errors(root)
-    assert len(pickle.loads(_cache(root).read_bytes())["pages"]) == 5
+    assert len(_read(root)["pages"]) == 5
 
 
 def test_no_cache_means_no_scan_cache_read_or_written(tmp_path: Path, scanned: list[str]) -> None:
