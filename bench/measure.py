@@ -67,6 +67,17 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _pss_kb(pid: int) -> int:
     """The process's proportional set size: resident pages, each shared page divided among its sharers.
 
@@ -74,15 +85,14 @@ def _pss_kb(pid: int) -> int:
     pages (and a child caught between fork and exec, still the size of its parent) a second time. Reading it
     costs the kernel a walk of the page tables (~10 ms for a 600 MB process), so it is sampled sparingly.
     """
-    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
-        try:
-            with open(name) as f:
-                for line in f:
-                    if line.startswith(key):
-                        return int(line.split()[1])
-        except OSError:
-            continue
-    return 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return _rss_kb(pid)
 
 
 def tree_pids(pid: int) -> list[int]:
@@ -106,10 +116,10 @@ def tree_kb(pid: int) -> int:
 class TreeSampler:
     """Samples the summed PSS of a process tree in a background thread until stopped.
 
-    The tree is listed every SAMPLE_INTERVAL, but its PSS is read only while it has more than one process,
-    and at most every PSS_INTERVAL: the reads cost CPU on the cores the measured command uses, and a
-    sampler that read a 400 MB peer's page tables every 20 ms would slow that peer more than talkbuild. A
-    lone process needs no sampling: the kernel's exact ru_maxrss covers it.
+    The tree is listed every SAMPLE_INTERVAL. While it is one process, its VmRSS is read (cheap, and exact
+    with nothing to share); while it has several, their PSS is read at most every PSS_INTERVAL: those reads
+    cost CPU on the cores the measured command uses, and a sampler that read a 400 MB peer's page tables
+    every 20 ms would slow that peer more than talkbuild.
     """
 
     def __init__(self, pid: int) -> None:
@@ -130,7 +140,9 @@ class TreeSampler:
         while not self._stop.is_set():
             pids = tree_pids(self.pid)
             now = time.monotonic()
-            if len(pids) > 1 and now - last >= PSS_INTERVAL:
+            if len(pids) == 1:  # nothing shared with a sibling: VmRSS is exact, and costs nothing to read
+                self.peak_kb = max(self.peak_kb, _rss_kb(pids[0]))
+            elif now - last >= PSS_INTERVAL:
                 self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in pids))
                 last = now
             self._stop.wait(SAMPLE_INTERVAL)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
 from bench import run
 from bench.corpus import generate
 from bench.links import score
+from bench.measure import TreeSampler
 from bench.measure import run as run_command
 
 
@@ -52,6 +54,18 @@ for _ in range(3):  # four processes in all, each mapping the same 128 MB
 time.sleep(1.0)
 assert all(os.waitpid(pid, 0)[1] == 0 for pid in children)
 """
+
+
+def test_a_long_running_process_is_sampled_without_waiting_for_it() -> None:
+    # What the serve figure relies on: a process that is never waited for has no ru_maxrss to fall back on.
+    proc = subprocess.Popen([sys.executable, "-c", "x = bytearray(64 * 2**20); x[::4096] = b'1' * len(x[::4096]);"
+                             "import time; time.sleep(0.5)"])
+    try:
+        with TreeSampler(proc.pid) as sampler:
+            proc.wait(30)
+    finally:
+        proc.kill()
+    assert sampler.peak_kb / 1024 > 60
 
 
 def test_memory_shared_by_forked_workers_counts_once_in_the_tree() -> None:
