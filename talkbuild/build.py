@@ -138,44 +138,54 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
     keys = {s.rel: BuildCache.key(shared, s.rel, _read(s.path)) for s in sources}
     done: dict[str, tuple[Talk, tuple[Page | PageRef, ...]]] = {}
     todo: list[SourceFile] = []
+    stored: dict[str, str] = {}  # talk -> key of its entry for the current key (from the cache or written now)
     for source in sources:
         entry = cache.get(keys[source.rel], config.talks_path)
         if entry is None:
             todo.append(source)
         else:
             done[source.rel] = (entry.talk, entry.refs)
+            stored[source.rel] = keys[source.rel]
     diagnostics: list[Diagnostic] = []
     jobs = options.jobs or os.cpu_count() or 1
     # Each talk rendered (here or in a worker) starts from its previous entry's highlighted code and formulas.
     memo_stamp = BuildCache.key(code, packages_stamp())
-    previous = cache.talk_keys() if todo and options.use_cache else {}
-    _MEMO_SOURCE[:] = [(cache, memo_stamp, previous)] if todo and options.use_cache else []
-    failed: set[str] = set()
+    index = cache.talk_keys()
+    _MEMO_SOURCE[:] = [(cache, memo_stamp, index)] if todo and options.use_cache else []
     try:
         for source, (outcome, memo) in _map(todo, config, sitemap, options.strict, jobs):
             if isinstance(outcome, list):
                 diagnostics.extend(outcome)
-                failed.add(source.rel)
                 continue
             talk, pages = outcome
             done[source.rel] = (talk, pages)
-            if any(d.is_error for d in talk.diagnostics):
-                failed.add(source.rel)
-            else:
+            if not any(d.is_error for d in talk.diagnostics):
                 cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets),
                           (memo_stamp, source.rel, memo) if memo is not None else None)
+                stored[source.rel] = keys[source.rel]
     finally:
         _MEMO_SOURCE.clear()
-    if only is None:
-        # A talk with errors gets no entry: it keeps its previous one, and with it its memo, until it renders.
-        kept = {rel: previous[rel] if rel in failed and rel in previous else key for rel, key in keys.items()}
-        cache.retain(set(kept.values()))
-        if todo:
-            cache.save_talk_keys(kept)
+    _keep_entries(cache, index, stored, [s.rel for s in sources] if only is None else None)
     ordered = [done[s.rel] for s in sources if s.rel in done]
     for talk, _ in ordered:
         diagnostics.extend(talk.diagnostics)
     return ordered, diagnostics, len(todo)
+
+
+def _keep_entries(cache: BuildCache, index: dict[str, str], stored: dict[str, str], every: list[str] | None) -> None:
+    """Bring the talk -> key index up to date, and after a full build (`every` talk known) drop other entries.
+
+    A talk with errors gets no entry: it keeps its previous one while that still exists, and with it its
+    memo. A partial build (`serve` re-rendering what changed) only adds what it stored.
+    """
+    if every is None:
+        kept = {**index, **stored}
+    else:
+        kept = {rel: stored[rel] if rel in stored else index[rel] for rel in every
+                if rel in stored or (rel in index and cache.has(index[rel]))}
+        cache.retain(set(kept.values()))
+    if kept != index:
+        cache.save_talk_keys(kept)
 
 
 _MEMO_SOURCE: list[tuple[BuildCache, str, dict[str, str]]] = []

@@ -144,10 +144,10 @@ class BuildCache:
                 raw = _read_section(f, size)
                 if raw is None or not _skip_section(f, size):  # damaged: render the talk again
                     return None
-                record = pickle.loads(raw)
                 pages_at = f.tell()
-        except Exception:  # damaged bytes make pickle raise almost anything (even OverflowError)
+        except OSError:
             return None
+        record = _unpickle(raw)
         if not (isinstance(record, tuple) and len(record) == 5 and record[0] == FORMAT and record[1] == key
                 and isinstance(record[2], Talk)):
             return None
@@ -166,9 +166,9 @@ class BuildCache:
             with open(self.dir / f"{key}{ENTRY_SUFFIX}", "rb") as f:
                 size = os.fstat(f.fileno()).st_size
                 raw = _read_section(f, size) if _skip_section(f, size) else None
-                record = pickle.loads(raw) if raw is not None else None
-        except Exception:  # see get()
+        except OSError:
             return {}
+        record = _unpickle(raw)
         if (isinstance(record, tuple) and len(record) == 4 and record[:3] == (FORMAT, stamp, rel)
                 and isinstance(record[3], dict)):
             return record[3]
@@ -212,6 +212,9 @@ class BuildCache:
         if self.old_memos.is_dir():
             shutil.rmtree(self.old_memos, ignore_errors=True)
 
+    def has(self, key: str) -> bool:
+        return self.enabled and (self.dir / f"{key}{ENTRY_SUFFIX}").is_file()
+
     def drop(self, key: str) -> None:
         (self.dir / f"{key}{ENTRY_SUFFIX}").unlink(missing_ok=True)
 
@@ -230,6 +233,21 @@ class BuildCache:
 def frame(section: bytes) -> bytes:
     """A section of an entry as stored: its length, its CRC-32, then its bytes."""
     return len(section).to_bytes(_LENGTH, "big") + zlib.crc32(section).to_bytes(_CRC, "big") + section
+
+
+def _unpickle(raw: bytes | None) -> object:
+    """A section's value, or None when there is none or it cannot be unpickled.
+
+    Its CRC matched, so a failure here means a file of another format or talkbuild (a class it names is gone,
+    say), or damage the CRC missed; pickle can then raise almost anything (even OverflowError), and every
+    such case is a cache miss. Errors in reading and framing are not caught here: they would be bugs.
+    """
+    if raw is None:
+        return None
+    try:
+        return pickle.loads(raw)
+    except Exception:
+        return None
 
 
 def _read_header(f: BinaryIO, size: int) -> tuple[int, int] | None:
@@ -277,9 +295,9 @@ class _Blob:
                 with open(self.path, "rb") as f:
                     f.seek(self.offset)
                     raw = _read_section(f, os.fstat(f.fileno()).st_size)
-                    contents = pickle.loads(raw) if raw is not None else None
-            except Exception as exc:  # damaged bytes make pickle raise almost anything
+            except OSError as exc:
                 raise CacheMiss(self.key) from exc
+            contents = _unpickle(raw)
             if not isinstance(contents, tuple):
                 raise CacheMiss(self.key)
             self.contents = contents

@@ -340,6 +340,27 @@ def test_a_talk_that_fails_keeps_its_memo_for_when_it_is_fixed(make_project, tmp
     assert (root / "_site/a/index.html").read_text().count("<p>forged</p>") == 4
 
 
+def test_a_partial_render_as_serve_does_keeps_the_key_index_true(make_project, tmp_path: Path) -> None:
+    from talkbuild.build import render_talks
+    from talkbuild.discover import discover
+    from talkbuild.themes import find_theme
+
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    edit(root, 1, "rendered by serve")
+    sources, _problems = discover(config.talks_path, config.root, config.exclude)
+    render_talks(config, find_theme(config.theme, root), sources, BuildOptions(drafts=True), only={"a.md"})
+    assert entry_of(root, "a.md").exists(), "serve's entry is what the index points at"
+    assert build(config).rebuilt == 0
+    kept = memo_of(root, "a.md")
+    assert len(kept) == 4
+    (root / "talks/a.md").write_text(TALK.format(title="A", n=1, extra="").replace("title: A", "title: [unclosed"))
+    with pytest.raises(ContentError):
+        build(config)
+    assert memo_of(root, "a.md") == kept
+
+
 def test_workers_that_are_not_forked_still_get_and_keep_each_talks_memo(make_project, tmp_path: Path) -> None:
     extra = {f"talks/t{i}.md": TALK.format(title=f"T{i}", n=i % 9 + 1, extra="").replace("other.md", "a.md")
              for i in range(10)}

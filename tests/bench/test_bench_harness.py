@@ -73,6 +73,14 @@ def test_memory_shared_by_forked_workers_counts_once_in_the_tree() -> None:
     assert sample.returncode == 0 and not sample.stderr
     # Summed RSS would say ~4 x 128 MB; what the tree holds is 128 MB and four interpreters.
     assert sample.tree_mb < 256, sample
+    # The sampler itself, without run()'s ru_maxrss to fall back on: it must have read the four processes.
+    proc = subprocess.Popen([sys.executable, "-c", FORKED])
+    try:
+        with TreeSampler(proc.pid) as sampler:
+            proc.wait(30)
+    finally:
+        proc.kill()
+    assert 128 < sampler.peak_kb / 1024 < 256
 
 
 def test_scoring_counts_found_missed_and_false_alarms(tmp_path: Path) -> None:

@@ -75,8 +75,7 @@ def _read(root: Path) -> dict[str, Any]:
 
 
 def _write(root: Path, data: dict[str, Any]) -> None:
-    payload = pickle.dumps(data)
-    _cache(root).write_bytes(zlib.crc32(payload).to_bytes(4, "big") + payload)
+    _cache(root).write_bytes(_with_crc(pickle.dumps(data)))
 
 
 def _poison(root: Path, fingerprint: str | None = None) -> None:
@@ -114,7 +113,15 @@ def test_a_scan_cache_from_an_edited_scanner_is_ignored(tmp_path: Path) -> None:
     assert _errors(root) == before
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps(["a", "list"]), pickle.dumps({"pages": 3})])
+def _with_crc(payload: bytes) -> bytes:
+    return zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+@pytest.mark.parametrize("damage", [b"", b"ab", b"not a pickle",
+                                    # checksums that match, around contents that are not a scan cache:
+                                    _with_crc(b"not a pickle"), _with_crc(pickle.dumps(["a", "list"])),
+                                    _with_crc(pickle.dumps({"pages": 3})),
+                                    _with_crc(b"\x80\x05\x95" + b"\xff" * 8 + b"x" * 20)])  # OverflowError
 def test_a_damaged_scan_cache_is_ignored_and_replaced(tmp_path: Path, damage: bytes) -> None:
     root = _project(tmp_path / "p", {"a.md": "## A\n\n[gone](nope.md)\n"})
     before = _errors(root)
