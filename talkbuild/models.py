@@ -122,6 +122,10 @@ class Page:
         """sha256 of the bytes, hex: what a PageRef knows without them."""
         return hashlib.sha256(self.content).hexdigest()
 
+    def read(self) -> bytes:
+        """The page's bytes (as `PageRef.read` loads them)."""
+        return self.content
+
 
 @dataclass(frozen=True)
 class PageRef:
@@ -130,6 +134,10 @@ class PageRef:
     path: str
     digest: str
     load: Callable[[], bytes]
+
+    def read(self) -> bytes:
+        """The page's bytes, loaded now (as `Page.read` returns them)."""
+        return self.load()
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,6 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _content(page: Page | PageRef) -> bytes:
-    return page.load() if isinstance(page, PageRef) else page.content
-
-
 SPARE_DIR = "spare-site"
 """Beside the state file: the previous site, kept so the next build edits it instead of making a new tree."""
 STATE_FORMAT = 2
@@ -159,7 +155,7 @@ def _update_tree(tmp: Path, have: dict[str, str], entries: dict[str, list[int]],
             if isinstance(source, Path):
                 shutil.copyfile(source, dest)
             else:
-                _write_new(dest, source if isinstance(source, bytes) else _content(source))
+                _write_new(dest, source if isinstance(source, bytes) else source.read())
         st = os.lstat(dest)
         entries[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
 

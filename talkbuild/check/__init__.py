@@ -159,7 +159,7 @@ def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: se
             continue
         source = contents[rel]
         slide_ids = frozenset(s.id for s in talks_by_page[rel].slides) if rel in talks_by_page else frozenset()
-        digests[rel] = source.digest if isinstance(source, PageRef) else hashlib.sha256(_bytes(source)).hexdigest()
+        digests[rel] = source.digest if isinstance(source, (Page, PageRef)) else hashlib.sha256(_bytes(source)).hexdigest()
         keys[rel] = page_key(digests[rel], slide_ids)
         hit = cache.get(keys[rel], rel)
         if hit is None:
@@ -206,9 +206,7 @@ def _scan_all(todo: list[tuple[str, Path | bytes | Page | PageRef, frozenset[str
 def _bytes(source: Path | bytes | Page | PageRef) -> bytes:
     if isinstance(source, bytes):
         return source
-    if isinstance(source, Path):
-        return source.read_bytes()
-    return source.content if isinstance(source, Page) else source.load()
+    return source.read_bytes() if isinstance(source, Path) else source.read()
 
 
 def _scan_bytes(job: tuple[str, bytes, frozenset[str]]) -> HtmlPage:
