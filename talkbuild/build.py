@@ -133,7 +133,8 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
     reset_environments(template_cache(config.root, code) if options.use_cache else None)
     cache = BuildCache(config.root, enabled=options.use_cache)
     listing = "\n".join(tree_listing(config.talks_path))
-    shared = BuildCache.key(__version__, code, packages_stamp(), config.source_text, str(options.strict), listing,
+    packages = packages_stamp()
+    shared = BuildCache.key(__version__, code, packages, config.source_text, str(options.strict), listing,
                             _themes_fingerprint(config.root))
     keys = {s.rel: BuildCache.key(shared, s.rel, _read(s.path)) for s in sources}
     done: dict[str, tuple[Talk, tuple[Page | PageRef, ...]]] = {}
@@ -149,7 +150,7 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
     diagnostics: list[Diagnostic] = []
     jobs = options.jobs or os.cpu_count() or 1
     # Each talk rendered (here or in a worker) starts from its previous entry's highlighted code and formulas.
-    memo_stamp = BuildCache.key(code, packages_stamp())
+    memo_stamp = BuildCache.key(code, packages)
     index = cache.talk_keys()
     _MEMO_SOURCE[:] = [(cache, memo_stamp, index)] if todo and options.use_cache else []
     try:
