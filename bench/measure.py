@@ -67,15 +67,20 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def _rss_kb(pid: int) -> int:
+def _proc_kb(name: str, field: str) -> int | None:
+    """The kB figure on the line starting with `field` of a /proc file, or None (gone, or no such line)."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(name) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return None
+
+
+def _rss_kb(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS:") or 0
 
 
 def _pss_kb(pid: int) -> int:
@@ -85,14 +90,8 @@ def _pss_kb(pid: int) -> int:
     pages (and a child caught between fork and exec, still the size of its parent) a second time. Reading it
     costs the kernel a walk of the page tables (~10 ms for a 600 MB process), so it is sampled sparingly.
     """
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return _rss_kb(pid)
+    pss = _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+    return pss if pss is not None else _rss_kb(pid)
 
 
 def tree_pids(pid: int) -> list[int]:
