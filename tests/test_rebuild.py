@@ -9,6 +9,7 @@ import pickle
 import shutil
 import time
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -74,15 +75,30 @@ def cold(root: Path, tmp_path: Path, name: str = "cold") -> dict[str, bytes | No
     return snapshot(out)
 
 
+def this_stamp() -> str:
+    """The memo stamp of the talkbuild under test: its code and the installed rendering packages."""
+    return BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp())
+
+
 def memo_of(root: Path, rel: str) -> dict[tuple[str, str, str], str]:
     """The memo a re-render of talk `rel` would start from (kept in its current cache entry)."""
     cache = BuildCache(root)
-    stamp = BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp())
-    return cache.memo(cache.talk_keys().get(rel), stamp, rel)
+    return cache.memo(cache.talk_keys().get(rel), this_stamp(), rel)
 
 
 def entry_of(root: Path, rel: str) -> Path:
     return root / CACHE_DIR / f"{BuildCache(root).talk_keys()[rel]}.entry"
+
+
+FORGED = "<p>forged</p>"
+
+
+def forge_memo(root: Path, rel: str, keys: Iterable[tuple[str, str, str]], *, stamp: str | None = None,
+               kept_for: str | None = None) -> None:
+    """Make talk `rel`'s memo claim FORGED as the output of `keys`, stamped `stamp` (default: this talkbuild's)
+    and kept for talk `kept_for` (default: `rel`)."""
+    replace_memo(entry_of(root, rel), pickle.dumps((FORMAT, stamp or this_stamp(), kept_for or rel,
+                                                     dict.fromkeys(keys, FORGED))))
 
 
 def edit(root: Path, n: int, extra: str) -> None:
@@ -258,21 +274,20 @@ def test_the_memo_keeps_each_talks_code_and_formulas_and_only_those(make_project
     kinds = sorted((k[0], k[1]) for k in memo_of(root, "a.md"))
     assert kinds == [("fence", "bash"), ("fence", "python"), ("math", "block"), ("math", "inline")]
     # A memo claiming other output for the same code is believed only with the same stamp: forge one that is not.
-    forged = {key: "<p>forged</p>" for key in memo_of(root, "a.md")}
-    replace_memo(entry_of(root, "a.md"), pickle.dumps((FORMAT, "some other talkbuild", "a.md", forged)))
+    filled = list(memo_of(root, "a.md"))
+    forge_memo(root, "a.md", filled, stamp="some other talkbuild")
     assert memo_of(root, "a.md") == {}
     edit(root, 1, "y")
     build(config)
     assert b"forged" not in b"".join(v for v in snapshot(root / "_site").values() if v)
     # ...and only for the talk it was kept for (a talk's key index could point at another talk's entry).
-    stamp = BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp())
-    replace_memo(entry_of(root, "a.md"), pickle.dumps((FORMAT, stamp, "other.md", forged)))
+    forge_memo(root, "a.md", filled, kept_for="other.md")
     assert memo_of(root, "a.md") == {}
     # With the right stamp and talk, the next render of the talk takes its code and formulas from the memo.
-    replace_memo(entry_of(root, "a.md"), pickle.dumps((FORMAT, stamp, "a.md", forged)))
+    forge_memo(root, "a.md", filled)
     edit(root, 1, "z")
     build(config)
-    assert (root / "_site/a/index.html").read_text().count("<p>forged</p>") == 4
+    assert (root / "_site/a/index.html").read_text().count(FORGED) == 4
     edit(root, 2, "code changed")
     build(config)
     entries = memo_of(root, "a.md")
@@ -332,12 +347,10 @@ def test_a_talk_that_fails_keeps_its_memo_for_when_it_is_fixed(make_project, tmp
         build(config)
     assert memo_of(root, "a.md") == kept, "the failed talk's previous entry (and memo) are kept"
     # Prove the fixed talk starts from it: forge the kept memo, and the forged HTML shows.
-    replace_memo(entry_of(root, "a.md"), pickle.dumps((FORMAT, BuildCache.key(talkbuild.build._code_fingerprint(),
-                                                                                packages_stamp()), "a.md",
-                                                       {key: "<p>forged</p>" for key in kept})))
+    forge_memo(root, "a.md", kept)
     edit(root, 1, "fixed")
     build(config)
-    assert (root / "_site/a/index.html").read_text().count("<p>forged</p>") == 4
+    assert (root / "_site/a/index.html").read_text().count(FORGED) == 4
 
 
 def test_a_partial_render_as_serve_does_keeps_the_key_index_true(make_project, tmp_path: Path) -> None:
@@ -366,7 +379,6 @@ def test_workers_that_are_not_forked_still_get_and_keep_each_talks_memo(make_pro
              for i in range(10)}
     root = project(make_project, **extra)
     config = load_config(root)
-    stamp = BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp())
     previous = multiprocessing.get_start_method()
     multiprocessing.set_start_method("forkserver", force=True)  # Python 3.14's default for process pools
     try:
@@ -374,15 +386,14 @@ def test_workers_that_are_not_forked_still_get_and_keep_each_talks_memo(make_pro
         for i in range(10):
             rel = f"t{i}.md"
             assert ("fence", "bash", f"echo hi {i % 9 + 1}\n") in memo_of(root, rel)
-            replace_memo(entry_of(root, rel), pickle.dumps((FORMAT, stamp, rel,
-                                                            {key: "<p>forged</p>" for key in memo_of(root, rel)})))
+            forge_memo(root, rel, memo_of(root, rel))
             (root / "talks" / rel).write_text(TALK.format(title=f"T{i}", n=i % 9 + 1, extra="edited")
                                               .replace("other.md", "a.md"))
         assert build(config, BuildOptions(jobs=2)).rebuilt == 10
     finally:
         multiprocessing.set_start_method(previous, force=True)
     for i in range(10):
-        assert (root / f"_site/t{i}/index.html").read_text().count("<p>forged</p>") == 4
+        assert (root / f"_site/t{i}/index.html").read_text().count(FORGED) == 4
 
 
 def _build_in_child(root: str, rounds: int, conn: Any) -> None:
