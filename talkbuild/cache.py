@@ -141,13 +141,13 @@ class BuildCache:
         try:
             with open(path, "rb") as f:
                 size = os.fstat(f.fileno()).st_size
-                raw = _read_section(f, size)
+                raw = read_section(f, size)
                 if raw is None or not _skip_section(f, size):  # damaged: render the talk again
                     return None
                 pages_at = f.tell()
         except OSError:
             return None
-        record = _unpickle(raw)
+        record = unpickle_section(raw)
         if not (isinstance(record, tuple) and len(record) == 5 and record[0] == FORMAT and record[1] == key
                 and isinstance(record[2], Talk)):
             return None
@@ -165,10 +165,10 @@ class BuildCache:
         try:
             with open(self.dir / f"{key}{ENTRY_SUFFIX}", "rb") as f:
                 size = os.fstat(f.fileno()).st_size
-                raw = _read_section(f, size) if _skip_section(f, size) else None
+                raw = read_section(f, size) if _skip_section(f, size) else None
         except OSError:
             return {}
-        record = _unpickle(raw)
+        record = unpickle_section(raw)
         if (isinstance(record, tuple) and len(record) == 4 and record[:3] == (FORMAT, stamp, rel)
                 and isinstance(record[3], dict)):
             return record[3]
@@ -231,11 +231,11 @@ class BuildCache:
 
 
 def frame(section: bytes) -> bytes:
-    """A section of an entry as stored: its length, its CRC-32, then its bytes."""
+    """A section as stored (in an entry, or as the check's whole scan cache): its length, CRC-32, then bytes."""
     return len(section).to_bytes(_LENGTH, "big") + zlib.crc32(section).to_bytes(_CRC, "big") + section
 
 
-def _unpickle(raw: bytes | None) -> object:
+def unpickle_section(raw: bytes | None) -> object:
     """A section's value, or None when there is none or it cannot be unpickled.
 
     Its CRC matched, so a failure here means a file of another format or talkbuild (a class it names is gone,
@@ -261,7 +261,7 @@ def _read_header(f: BinaryIO, size: int) -> tuple[int, int] | None:
     return length, int.from_bytes(head[_LENGTH:], "big")
 
 
-def _read_section(f: BinaryIO, size: int) -> bytes | None:
+def read_section(f: BinaryIO, size: int) -> bytes | None:
     """The section at the file's position, or None when it is damaged (its CRC-32 does not match)."""
     header = _read_header(f, size)
     if header is None:
@@ -294,10 +294,10 @@ class _Blob:
             try:
                 with open(self.path, "rb") as f:
                     f.seek(self.offset)
-                    raw = _read_section(f, os.fstat(f.fileno()).st_size)
+                    raw = read_section(f, os.fstat(f.fileno()).st_size)
             except OSError as exc:
                 raise CacheMiss(self.key) from exc
-            contents = _unpickle(raw)
+            contents = unpickle_section(raw)
             if not isinstance(contents, tuple):
                 raise CacheMiss(self.key)
             self.contents = contents

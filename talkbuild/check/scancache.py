@@ -3,23 +3,25 @@
 A page's scan depends only on its bytes, the ids of its talk's slides and the scanner's code, so
 it is keyed by exactly those: after editing one talk a re-check scans that talk's two pages and
 the index, not every page. The file is stamped with talkbuild's version and the scanner's source,
-so an upgraded or edited scanner starts afresh; a damaged file (its CRC-32, stored first, does not match)
-is ignored rather than trusted, because a wrong scan would let a broken link pass; each save keeps only
-the pages of the site just checked, so entries of deleted talks do not pile up.
+so an upgraded or edited scanner starts afresh. It is framed with a CRC-32 as the build cache's
+sections are, and a damaged file is ignored rather than trusted: a wrong scan would let a broken
+link pass. Each save keeps only the pages of the site just checked, so entries of deleted talks do
+not pile up.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 import sys
-import zlib
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..cache import frame, read_section, unpickle_section
 from ..write import write_atomic
 from . import htmlscan
 from .htmlscan import HtmlLink, HtmlPage
@@ -31,10 +33,6 @@ SCHEMA = 2
 
 _Entry = tuple[frozenset[str], tuple[tuple[Any, ...], ...]]
 """A scan without its path: the ids and each link as a plain tuple (quick to pickle and load)."""
-
-_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, KeyError,
-               TypeError, ValueError, MemoryError, OverflowError, RecursionError)
-"""What unpickling a damaged or foreign file can raise."""
 
 
 def scanner_fingerprint() -> str:
@@ -75,21 +73,23 @@ class ScanCache:
         if self.path is None or self._used.keys() == self._old.keys():
             return
         payload = pickle.dumps({"fingerprint": self.fingerprint, "pages": self._used}, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(self.path, zlib.crc32(payload).to_bytes(4, "big") + payload)
+        write_atomic(self.path, frame(payload))
 
 
 def _load(path: Path, fingerprint: str) -> dict[str, _Entry]:
+    """The scans of the last check, or {} when there are none or they cannot be trusted (the next save
+    replaces them: the cache is an optimisation)."""
     try:
-        raw = path.read_bytes()
-        if zlib.crc32(raw[4:]) != int.from_bytes(raw[:4], "big"):
-            raise ValueError("checksum mismatch")
-        data = pickle.loads(raw[4:])  # noqa: S301 - our own cache file, like the build cache
+        with open(path, "rb") as f:
+            raw = read_section(f, os.fstat(f.fileno()).st_size)
     except FileNotFoundError:
         return {}
-    except _UNREADABLE as exc:
+    except OSError as exc:
         log.debug("check: ignoring the unreadable scan cache %s: %s", path, exc)
-        return {}  # the cache is an optimisation: start afresh, the next save replaces it
+        return {}
+    data = unpickle_section(raw)  # None when damaged (its CRC-32 does not match) or not a pickle of ours
     if not isinstance(data, dict) or data.get("fingerprint") != fingerprint or not isinstance(data.get("pages"), dict):
+        log.debug("check: ignoring the scan cache %s: damaged, or from another talkbuild", path)
         return {}
     pages: dict[str, _Entry] = data["pages"]
     return pages

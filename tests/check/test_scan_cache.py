@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from support import damage_pages
 
 import talkbuild.check as check_module
+from talkbuild.cache import frame
 from talkbuild.check import check_project
 from talkbuild.check.scancache import SCAN_CACHE_FILE
 from talkbuild.config import load_config
@@ -68,14 +68,18 @@ def test_an_edit_after_a_clean_check_is_checked_not_served_from_the_cache(tmp_pa
     assert _errors(root) == []
 
 
+_HEADER = 12
+"""A frame's length (8 bytes) and CRC-32 (4 bytes), before its contents."""
+
+
 def _read(root: Path) -> dict[str, Any]:
-    """The scan cache's contents (after its 4-byte CRC-32)."""
-    data: dict[str, Any] = pickle.loads(_cache(root).read_bytes()[4:])
+    """The scan cache's contents (after its frame's length and CRC-32)."""
+    data: dict[str, Any] = pickle.loads(_cache(root).read_bytes()[_HEADER:])
     return data
 
 
 def _write(root: Path, data: dict[str, Any]) -> None:
-    _cache(root).write_bytes(_with_crc(pickle.dumps(data)))
+    _cache(root).write_bytes(frame(pickle.dumps(data)))
 
 
 def _poison(root: Path, fingerprint: str | None = None) -> None:
@@ -113,15 +117,11 @@ def test_a_scan_cache_from_an_edited_scanner_is_ignored(tmp_path: Path) -> None:
     assert _errors(root) == before
 
 
-def _with_crc(payload: bytes) -> bytes:
-    return zlib.crc32(payload).to_bytes(4, "big") + payload
-
-
 @pytest.mark.parametrize("damage", [b"", b"ab", b"not a pickle",
                                     # checksums that match, around contents that are not a scan cache:
-                                    _with_crc(b"not a pickle"), _with_crc(pickle.dumps(["a", "list"])),
-                                    _with_crc(pickle.dumps({"pages": 3})),
-                                    _with_crc(b"\x80\x05\x95" + b"\xff" * 8 + b"x" * 20)])  # OverflowError
+                                    frame(b"not a pickle"), frame(pickle.dumps(["a", "list"])),
+                                    frame(pickle.dumps({"pages": 3})),
+                                    frame(b"\x80\x05\x95" + b"\xff" * 8 + b"x" * 20)])  # OverflowError
 def test_a_damaged_scan_cache_is_ignored_and_replaced(tmp_path: Path, damage: bytes) -> None:
     root = _project(tmp_path / "p", {"a.md": "## A\n\n[gone](nope.md)\n"})
     before = _errors(root)
@@ -136,7 +136,8 @@ def test_a_scan_cache_changed_on_disk_is_not_trusted(tmp_path: Path) -> None:
     good = _cache(root).read_bytes()
     _poison(root)
     poisoned = _cache(root).read_bytes()
-    _cache(root).write_bytes(good[:4] + poisoned[4:])  # poisoned contents behind the original checksum
+    # The poisoned contents, framed with their own length but the original checksum:
+    _cache(root).write_bytes(poisoned[:8] + good[8:_HEADER] + poisoned[_HEADER:])
     assert _errors(root) == before
 
 
