@@ -87,3 +87,17 @@ def test_scoring_counts_found_missed_and_false_alarms(tmp_path: Path) -> None:
     m = generate(tmp_path, "small", broken=3)
     result = score(["http://x/g00/nope-bk000.md", "http://x/img/missing-bk001.png", "http://x/fine.html"], m)
     assert result["found"] == 2 and result["missed"] == ["bk002"] and result["false_alarms"] == 1
+
+
+def test_bytecode_is_written_even_when_python_is_told_not_to(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "mod.py").write_text("VALUE = 42\n", encoding="utf-8")
+    env = {"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", "import pkg.mod"], cwd=tmp_path, env=env, check=True)
+    assert not (package / "__pycache__").exists()  # what the bench machine does by itself
+    assert run.compile_bytecode(package, tmp_path / "missing") == [str(package)]
+    (pyc,) = (package / "__pycache__").glob("mod.*.pyc")
+    verbose = subprocess.run([sys.executable, "-v", "-c", "import pkg.mod"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, check=True).stderr
+    assert f"code object from '{pyc}'" in verbose
