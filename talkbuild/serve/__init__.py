@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 QUIET_SECONDS = 0.05
 """A burst of saves is over after this long without another event (editors finish a save in < 10 ms)."""
+SETTLE_SECONDS = 0.01
+"""... or after this long, when its last event finished a save (a file closed after writing, or renamed into
+place): long enough for an editor's "save all" to land in one rebuild, short enough not to be noticed."""
 LONGEST_WAIT = 1.0
 """Rebuild at least this often while saves keep coming, so a continuous stream still shows progress."""
 
@@ -40,11 +43,12 @@ class LiveServer:
     """Build, watch and serve one project; `start()` returns once the first build is being served."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, *,
-                 report: Report | None = None, quiet: float = QUIET_SECONDS) -> None:
+                 report: Report | None = None, quiet: float = QUIET_SECONDS, settle: float = SETTLE_SECONDS) -> None:
         self.root = root.resolve()
         self.host = host
         self.port = port
         self.quiet = quiet
+        self.settle = settle
         self.report: Report = report or log.info
         self.hub = Hub()
         self.changes = Changes()
@@ -95,7 +99,7 @@ class LiveServer:
         self.stop()
 
     def _loop(self) -> None:
-        while (kinds := self.changes.take(self.quiet, LONGEST_WAIT)) is not None:
+        while (kinds := self.changes.take(self.quiet, LONGEST_WAIT, self.settle)) is not None:
             self._rebuild(kinds)
 
     def _rebuild(self, kinds: frozenset[str]) -> None:

@@ -2,8 +2,10 @@
 
 Editors save in many ways (write in place, write a temp file and rename it over the original, several
 writes per save, swap and backup files): every event is reduced to a kind of change (talks, theme,
-config) and recorded; `Changes.take` waits until the burst is over. The builder then compares contents,
-so a missed or extra event costs at most one cheap rebuild, never a stale page.
+config) and recorded; `Changes.take` waits until the burst is over. A burst whose last event finished a
+save (a file closed after writing, or renamed into place: Linux reports both) is over almost at once; any
+other event waits for a quiet period, since nothing says when the writer is done. The builder then compares
+contents, so a missed or extra event costs at most one cheap rebuild, never a stale page.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from watchdog.events import (
+    EVENT_TYPE_CLOSED,
     EVENT_TYPE_CLOSED_NO_WRITE,
     EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_MOVED,
     EVENT_TYPE_OPENED,
     FileSystemEvent,
     FileSystemEventHandler,
@@ -34,6 +38,9 @@ log = logging.getLogger(__name__)
 
 _IGNORED_EVENTS = frozenset({EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE})
 """Reading a file (the build itself does) must not trigger a build."""
+_SAVE_FINISHED = frozenset({EVENT_TYPE_CLOSED, EVENT_TYPE_MOVED})
+"""A file closed after writing, or renamed into place: the writer is done with it (inotify reports both;
+watchdog's other back ends report renames, so elsewhere in-place saves wait for the quiet period)."""
 
 
 class Changes:
@@ -43,22 +50,27 @@ class Changes:
         self._cond = threading.Condition()
         self._kinds: set[str] = set()
         self._last = 0.0
+        self._finished = False
         self._closed = False
 
-    def add(self, kind: str) -> None:
+    def add(self, kind: str, finished: bool = False) -> None:
+        """Record a change; `finished`: the event ended a save (see _SAVE_FINISHED)."""
         with self._cond:
             self._kinds.add(kind)
             self._last = time.monotonic()
+            self._finished = finished
             self._cond.notify_all()
 
-    def take(self, quiet: float, longest: float) -> frozenset[str] | None:
-        """Block until something changed and then `quiet` seconds passed without a change (at most `longest`
-        seconds after the first); the kinds seen, or None once closed."""
+    def take(self, quiet: float, longest: float, settle: float) -> frozenset[str] | None:
+        """Block until something changed and then `quiet` seconds passed without a change (only `settle`
+        seconds when the last change finished a save; at most `longest` seconds after the first change);
+        the kinds seen, or None once closed."""
         with self._cond:
             self._cond.wait_for(lambda: self._kinds or self._closed)
             first = time.monotonic()
             while not self._closed:
-                remaining = min(self._last + quiet, first + longest) - time.monotonic()
+                wait = settle if self._finished else quiet
+                remaining = min(self._last + wait, first + longest) - time.monotonic()
                 if remaining <= 0:
                     break
                 self._cond.wait(remaining)
@@ -114,12 +126,13 @@ class Watcher:
                     problems.append(f"cannot watch {path}: {exc.strerror or exc}")
         return problems
 
-    def saw(self, paths: Iterable[str]) -> None:
-        """Record the kind of each path (called on watchdog's thread, so it only records)."""
+    def saw(self, paths: Iterable[str], finished: bool = False) -> None:
+        """Record the kind of each path (called on watchdog's thread, so it only records); `finished`: the
+        event ended a save."""
         for path in paths:
             kind = self._classify(path)
             if kind is not None:
-                self.changes.add(kind)
+                self.changes.add(kind, finished)
 
 
 class _Handler(FileSystemEventHandler):
@@ -133,7 +146,7 @@ class _Handler(FileSystemEventHandler):
         paths = [os.fsdecode(event.src_path)]
         if event.dest_path:
             paths.append(os.fsdecode(event.dest_path))
-        self.watcher.saw(paths)
+        self.watcher.saw(paths, event.event_type in _SAVE_FINISHED)
 
 
 def _classify(path: Path, config_file: Path, talks: Path, themes: list[Path]) -> str | None:
