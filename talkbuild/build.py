@@ -199,19 +199,32 @@ MemoEntries = dict[tuple[str, str, str], str]
 
 def _render_with_memo(source: SourceFile, config: Config, sitemap: SiteMap,
                       strict: bool) -> tuple[Outcome, MemoEntries | None]:
-    """render_one, starting from the talk's previous memo; returns what the memo should keep (what it used)."""
+    """render_one, starting from the talk's previous memo in the cache; also returns what the memo should keep."""
     if not _MEMO_SOURCE:
         return render_one(source, config, sitemap, strict), None
+    cache, stamp, previous = _MEMO_SOURCE[0]
+    return render_remembering(source, config, sitemap, strict, cache.memo(previous.get(source.rel), stamp, source.rel))
+
+
+def render_remembering(source: SourceFile, config: Config, sitemap: SiteMap, strict: bool,
+                       memo: MemoEntries) -> tuple[Outcome, MemoEntries]:
+    """render_one, reusing the highlighted code and formulas in `memo`; returns the outcome and the entries
+    this render used (the memo to keep for the talk's next render)."""
     from .markup import Memo, use_memo  # the Markdown stack: only when something is rendered
 
-    cache, stamp, previous = _MEMO_SOURCE[0]
-    memo = Memo(cache.memo(previous.get(source.rel), stamp, source.rel))
-    use_memo(memo)
+    used = Memo(dict(memo))
+    use_memo(used)
     try:
         outcome = render_one(source, config, sitemap, strict)
     finally:
         use_memo(None)
-    return outcome, {key: memo.entries[key] for key in sorted(memo.used) if key in memo.entries}
+    return outcome, {key: used.entries[key] for key in sorted(used.used) if key in used.entries}
+
+
+def cached_memo(config: Config, rel: str) -> MemoEntries:
+    """Talk `rel`'s memo as the build cache's last full build left it (what `serve` starts an edit from)."""
+    cache = BuildCache(config.root)
+    return cache.memo(cache.talk_keys().get(rel), BuildCache.key(_code_fingerprint(), packages_stamp()), rel)
 
 
 def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,

@@ -16,7 +16,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import PARALLEL_THRESHOLD, BuildOptions, environment, render_one, render_talks, reset_environments, static_files
+from .build import (
+    PARALLEL_THRESHOLD,
+    BuildOptions,
+    MemoEntries,
+    cached_memo,
+    environment,
+    render_remembering,
+    render_talks,
+    reset_environments,
+    static_files,
+)
 from .cache import asset_stamps
 from .config import Config, load_config
 from .discover import discover, tree_listing
@@ -76,6 +86,8 @@ class _State:
     talks: dict[str, _Rendered] = field(default_factory=dict)
     failed: dict[str, tuple[str, tuple[Diagnostic, ...]]] = field(default_factory=dict)
     """Talks-relative path -> (digest of the failing source, its error), so the same text is not retried."""
+    memos: dict[str, MemoEntries] = field(default_factory=dict)
+    """Talks-relative path -> the highlighted code and formulas of its last render, for the next one."""
 
 
 class Builder:
@@ -114,7 +126,7 @@ class Builder:
         sitemap = SiteMap(state.config.talks_path.resolve(), {s.rel: s.slug for s in sources})
         digests = {s.rel: _digest(s.path) for s in sources}
         present = set(digests)
-        for table in (state.talks, state.failed):
+        for table in (state.talks, state.failed, state.memos):
             for rel in [r for r in table if r not in present]:
                 del table[rel]
         todo = [s for s in sources if full or self._stale(state, s.rel, digests[s.rel])]
@@ -134,6 +146,7 @@ class Builder:
         state = _State(config, theme, static, digest)
         if previous is not None and previous.config.talks_path == config.talks_path:
             state.talks = previous.talks  # last good pages stay visible if the re-render fails
+            state.memos = previous.memos
         return state
 
     def _stale(self, state: _State, rel: str, digest: str) -> bool:
@@ -163,7 +176,9 @@ class Builder:
 
     def _render_one(self, state: _State, source: SourceFile, sitemap: SiteMap, digest: str) -> bool:
         """Parse and render one talk in this process; on error keep its last good pages."""
-        outcome = render_one(source, state.config, sitemap)
+        previous = state.memos[source.rel] if source.rel in state.memos else cached_memo(state.config, source.rel)
+        outcome, memo = render_remembering(source, state.config, sitemap, False, previous)
+        state.memos[source.rel] = {**previous, **memo} if isinstance(outcome, list) else memo
         if isinstance(outcome, list):
             state.failed[source.rel] = (digest, tuple(outcome))
             return False

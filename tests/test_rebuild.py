@@ -21,6 +21,7 @@ from talkbuild.build import BuildOptions, build
 from talkbuild.cache import CACHE_DIR, FORMAT, OLD_MEMO_DIR, TALK_KEYS_FILE, TEMPLATE_CACHE_DIR, BuildCache, packages_stamp
 from talkbuild.config import load_config
 from talkbuild.errors import ContentError
+from talkbuild.incremental import TALKS, Builder
 
 TALK = """---
 title: {title}
@@ -493,3 +494,26 @@ def test_upgrading_a_rendering_package_renders_every_talk_again(make_project, mo
     monkeypatch.setattr(talkbuild.cache, "_package_stamp", lambda name: real(name) + ("+upgraded" if name == package else ""))
     assert build(config).rebuilt == 2
     assert build(config).rebuilt == 0
+
+
+def test_serve_starts_an_edit_from_the_cached_memo_then_keeps_its_own(make_project) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    edit(root, 1, "x")
+    build(config)
+    forge_memo(root, "a.md", list(memo_of(root, "a.md")))
+    builder = Builder(root)
+    assert builder.build().rendered == ("a.md", "other.md")  # serve's first build (everything from the cache)
+    edit(root, 1, "first edit in serve")
+    site = builder.build(frozenset({TALKS}))
+    assert site.rendered == ("a.md",)
+    handout = site.files["a/index.html"]
+    assert isinstance(handout, bytes) and handout.count(FORGED.encode()) == 4
+    shutil.rmtree(root / ".talkbuild")  # from now on only what serve remembers can give the forged output
+    edit(root, 1, "second edit in serve")
+    handout = builder.build(frozenset({TALKS})).files["a/index.html"]
+    assert isinstance(handout, bytes) and b"second edit in serve" in handout and handout.count(FORGED.encode()) == 4
+    edit(root, 2, "code changed")
+    handout = builder.build(frozenset({TALKS})).files["a/index.html"]
+    assert isinstance(handout, bytes) and FORGED.encode() not in handout and b"code changed" in handout
