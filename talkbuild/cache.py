@@ -68,16 +68,13 @@ class CacheMiss(Exception):
 
 @dataclass(frozen=True)
 class CachedTalk:
-    """One cache entry: the talk and its pages by digest; `pages()` reads their bytes."""
+    """One cache entry: the talk and its pages by digest (each `PageRef` reads its bytes when asked)."""
 
     key: str
     talk: Talk
     refs: tuple[PageRef, ...]
     asset_stamps: tuple[tuple[str, int, int], ...]
     """(talks-relative path, size, mtime_ns) of each referenced asset when rendered."""
-
-    def pages(self) -> tuple[Page, ...]:
-        return tuple(Page(ref.path, ref.load()) for ref in self.refs)
 
 
 def asset_stamps(talks_dir: Path, assets: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
