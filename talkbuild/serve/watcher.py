@@ -1,11 +1,14 @@
 """Watch talks/, themes/ and talkbuild.yml with watchdog; callbacks only record what kind of thing changed.
 
-Editors save in many ways (write in place, write a temp file and rename it over the original, several
-writes per save, swap and backup files): every event is reduced to a kind of change (talks, theme,
-config) and recorded; `Changes.take` waits until the burst is over. A burst whose last event finished a
-save (a file closed after writing, or renamed into place: Linux reports both) is over almost at once; any
-other event waits for a quiet period, since nothing says when the writer is done. The builder then compares
-contents, so a missed or extra event costs at most one cheap rebuild, never a stale page.
+Editors save in many ways (write in place, write a temp file and rename it over the original, rename the
+original away and write a new one, several writes per save, swap and backup files): every event is reduced
+to a kind of change (talks, theme, config) and recorded; `Changes.take` waits until the burst is over.
+
+A burst is over almost at once when every file written in it was finished: closed after writing, or a file
+renamed into its place (inotify reports both). Otherwise it waits for a quiet period, since nothing says
+when the writer is done: a file still being written, deleted, or renamed away (an editor may be about to
+write a new one there). The builder then compares contents, so a missed or extra event costs at most one
+cheap rebuild, never a stale page.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import (
@@ -38,9 +41,18 @@ log = logging.getLogger(__name__)
 
 _IGNORED_EVENTS = frozenset({EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE})
 """Reading a file (the build itself does) must not trigger a build."""
-_SAVE_FINISHED = frozenset({EVENT_TYPE_CLOSED, EVENT_TYPE_MOVED})
-"""A file closed after writing, or renamed into place: the writer is done with it (inotify reports both;
-watchdog's other back ends report renames, so elsewhere in-place saves wait for the quiet period)."""
+_ATTRIB = "attrib"
+"""watchdog's event type for a change of mode or times only (older versions report it as 'modified')."""
+
+WRITING = "writing"
+"""The path changed and nothing says its writer is done: written to, created, deleted or renamed away."""
+FINISHED = "finished"
+"""The path's writer is done: the file was closed after writing, or another file was renamed into its place."""
+TOUCHED = "touched"
+"""Only the path's mode or times changed (vim does this after closing): says nothing about a write."""
+RENAMED_AWAY = "renamed away"
+"""The path was renamed: a file just finished there was being put into place (done); any other may be about
+to be written again (an editor renaming the original to its backup first)."""
 
 
 class Changes:
@@ -49,27 +61,34 @@ class Changes:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._kinds: set[str] = set()
+        self._writing: set[str] = set()
+        """Paths with a change in this burst that no close or rename into place has finished since."""
+        self._finished: set[str] = set()
+        """Paths finished in this burst (a temporary file closed, then renamed away into place, is done)."""
         self._last = 0.0
-        self._finished = False
         self._closed = False
 
-    def add(self, kind: str, finished: bool = False) -> None:
-        """Record a change; `finished`: the event ended a save (see _SAVE_FINISHED)."""
+    def add(self, kind: str, path: str = "", state: str = WRITING) -> None:
+        """Record a change of `kind` at `path`; `state` is WRITING, FINISHED, TOUCHED or RENAMED_AWAY."""
         with self._cond:
             self._kinds.add(kind)
             self._last = time.monotonic()
-            self._finished = finished
+            if state == FINISHED:
+                self._writing.discard(path)
+                self._finished.add(path)
+            elif state == WRITING or (state == RENAMED_AWAY and path not in self._finished):
+                self._writing.add(path)
             self._cond.notify_all()
 
     def take(self, quiet: float, longest: float, settle: float) -> frozenset[str] | None:
         """Block until something changed and then `quiet` seconds passed without a change (only `settle`
-        seconds when the last change finished a save; at most `longest` seconds after the first change);
-        the kinds seen, or None once closed."""
+        seconds once every file written in the burst was finished; at most `longest` seconds after the first
+        change); the kinds seen, or None once closed."""
         with self._cond:
             self._cond.wait_for(lambda: self._kinds or self._closed)
             first = time.monotonic()
             while not self._closed:
-                wait = settle if self._finished else quiet
+                wait = settle if self._finished and not self._writing else quiet
                 remaining = min(self._last + wait, first + longest) - time.monotonic()
                 if remaining <= 0:
                     break
@@ -78,6 +97,8 @@ class Changes:
                 return None
             kinds = frozenset(self._kinds)
             self._kinds.clear()
+            self._writing.clear()
+            self._finished.clear()
             return kinds
 
     def close(self) -> None:
@@ -126,13 +147,11 @@ class Watcher:
                     problems.append(f"cannot watch {path}: {exc.strerror or exc}")
         return problems
 
-    def saw(self, paths: Iterable[str], finished: bool = False) -> None:
-        """Record the kind of each path (called on watchdog's thread, so it only records); `finished`: the
-        event ended a save."""
-        for path in paths:
-            kind = self._classify(path)
-            if kind is not None:
-                self.changes.add(kind, finished)
+    def saw(self, path: str, state: str) -> None:
+        """Record the kind of change at `path` (called on watchdog's thread, so it only records)."""
+        kind = self._classify(path)
+        if kind is not None:
+            self.changes.add(kind, path, state)
 
 
 class _Handler(FileSystemEventHandler):
@@ -140,13 +159,18 @@ class _Handler(FileSystemEventHandler):
         self.watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in _IGNORED_EVENTS or (event.is_directory and event.event_type == EVENT_TYPE_MODIFIED):
+        kind = event.event_type
+        if kind in _IGNORED_EVENTS or (event.is_directory and kind == EVENT_TYPE_MODIFIED):
             return
-        # A rename onto a talk (how many editors save) matters through its destination.
-        paths = [os.fsdecode(event.src_path)]
-        if event.dest_path:
-            paths.append(os.fsdecode(event.dest_path))
-        self.watcher.saw(paths, event.event_type in _SAVE_FINISHED)
+        path = os.fsdecode(event.src_path)
+        if kind == EVENT_TYPE_MOVED:
+            # A rename onto a talk (how many editors save) finishes it; the old name is gone.
+            self.watcher.saw(path, RENAMED_AWAY)
+            self.watcher.saw(os.fsdecode(event.dest_path), FINISHED)
+        elif kind == EVENT_TYPE_CLOSED:
+            self.watcher.saw(path, FINISHED)
+        else:
+            self.watcher.saw(path, TOUCHED if kind == _ATTRIB else WRITING)
 
 
 def _classify(path: Path, config_file: Path, talks: Path, themes: list[Path]) -> str | None:

@@ -1,71 +1,130 @@
-"""When a burst of saves is over: at once when its last event finished a save, else after a quiet period."""
+"""When a burst of saves is over: at once when every file written in it was finished, else after a quiet period."""
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
 from serve_support import Live, talk
 
 import talkbuild.serve
-from talkbuild.serve.watcher import Changes
+from talkbuild.serve.watcher import FINISHED, RENAMED_AWAY, TOUCHED, WRITING, Changes
 
 HOUR = 3600.0
 """A quiet period no test waits for: a take() that returns did not wait for it."""
+STILL_WAITING = 0.5
+"""How long a test watches a burst to see that it is not over (any rebuild would start within ~10 ms)."""
 
 
-def take_in_thread(changes: Changes, *, quiet: float, settle: float) -> tuple[threading.Thread, list[object]]:
+def take_in_thread(changes: Changes) -> tuple[threading.Thread, list[object]]:
     taken: list[object] = []
-    thread = threading.Thread(target=lambda: taken.append(changes.take(quiet, 2 * HOUR, settle)), daemon=True)
+    thread = threading.Thread(target=lambda: taken.append(changes.take(HOUR, 2 * HOUR, 0.01)), daemon=True)
     thread.start()
     return thread, taken
 
 
-def test_a_finished_save_ends_the_burst_without_the_quiet_period() -> None:
+def over_at_once(*events: tuple[str, str]) -> bool:
+    """Whether a burst of these (path, state) events ends without the hour-long quiet period."""
     changes = Changes()
-    changes.add("talks")
-    changes.add("talks", finished=True)  # the file was closed after writing
-    thread, taken = take_in_thread(changes, quiet=HOUR, settle=0.01)
-    thread.join(timeout=15)
-    assert taken == [frozenset({"talks"})]
-
-
-def test_a_write_not_known_to_be_finished_waits_until_one_is() -> None:
-    changes = Changes()
-    changes.add("talks")
-    thread, taken = take_in_thread(changes, quiet=HOUR, settle=0.01)
-    thread.join(timeout=0.5)
-    assert thread.is_alive() and taken == []  # still waiting: nothing said the writer was done
-    changes.add("theme", finished=True)
-    thread.join(timeout=15)
-    assert taken == [frozenset({"talks", "theme"})]
-
-
-def test_a_change_after_a_finished_save_restarts_the_quiet_period() -> None:
-    changes = Changes()
-    changes.add("talks", finished=True)
-    changes.add("talks")  # the editor wrote again (or changed the mode) after closing
-    thread, taken = take_in_thread(changes, quiet=HOUR, settle=0.01)
-    thread.join(timeout=0.5)
-    assert thread.is_alive() and taken == []
+    for path, state in events:
+        changes.add("talks", path, state)
+    thread, taken = take_in_thread(changes)
+    thread.join(timeout=STILL_WAITING)
+    over = not thread.is_alive()
     changes.close()
     thread.join(timeout=15)
-    assert taken == [None]
+    assert taken == ([frozenset({"talks"})] if over else [None])
+    return over
 
 
-@pytest.mark.parametrize("how", ["write in place", "rename over"])
-def test_a_save_is_rebuilt_as_soon_as_the_file_is_closed_or_renamed(
-        live: Callable[..., Live], monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+def test_a_file_closed_after_writing_ends_the_burst() -> None:
+    assert over_at_once(("a.md", WRITING), ("a.md", FINISHED))
+
+
+def test_a_file_still_being_written_keeps_the_burst_open() -> None:
+    assert not over_at_once(("a.md", WRITING))
+
+
+def test_closing_another_file_does_not_end_the_burst_of_a_talk_still_being_written() -> None:
+    assert not over_at_once(("a.md", WRITING), ("pic.png", WRITING), ("pic.png", FINISHED))
+    assert over_at_once(("a.md", WRITING), ("pic.png", FINISHED), ("a.md", FINISHED))
+
+
+def test_a_talk_renamed_away_waits_for_the_file_written_in_its_place() -> None:
+    # vim (backupcopy=no), emacs' first save: the original becomes the backup, then a new file is written.
+    assert not over_at_once(("a.md", RENAMED_AWAY), ("a.md.bak", FINISHED))
+    assert over_at_once(("a.md", RENAMED_AWAY), ("a.md.bak", FINISHED), ("a.md", WRITING), ("a.md", FINISHED))
+
+
+def test_a_temporary_file_finished_and_renamed_into_place_ends_the_burst() -> None:
+    # sed -i, Qt's QSaveFile: write a temporary file, close it, rename it over the original.
+    assert over_at_once(("sedX1", WRITING), ("sedX1", FINISHED), ("sedX1", RENAMED_AWAY), ("a.md", FINISHED))
+
+
+def test_a_mode_change_after_the_close_keeps_the_save_finished() -> None:
+    assert over_at_once(("a.md", WRITING), ("a.md", FINISHED), ("a.md", TOUCHED))  # what vim does
+    assert not over_at_once(("a.md", TOUCHED))  # a mode change alone says nothing: quiet period
+
+
+def test_writing_again_after_the_close_reopens_the_burst() -> None:
+    assert not over_at_once(("a.md", WRITING), ("a.md", FINISHED), ("a.md", WRITING))
+
+
+@pytest.fixture
+def slow_quiet(live: Callable[..., Live], monkeypatch: pytest.MonkeyPatch) -> Live:
+    """A served project whose quiet period is an hour: only a finished save ends a burst within a test."""
     monkeypatch.setattr(talkbuild.serve, "LONGEST_WAIT", 2 * HOUR)
-    site = live({"talks/a.md": talk("Alpha")}, quiet=HOUR)  # only a finished save can end a burst
-    path = site.root / "talks" / "a.md"
+    return live({"talks/a.md": talk("Alpha"), "talks/pic.png": b"\x89PNG one"}, quiet=HOUR)
+
+
+def generation(site: Live) -> int:
+    return site.server.hub.current.generation
+
+
+@pytest.mark.parametrize("how", ["write in place", "rename over", "rename the original away first",
+                                 "write a temporary file and rename it over"])
+def test_a_save_is_rebuilt_as_soon_as_the_editor_is_done(slow_quiet: Live, how: str) -> None:
+    path = slow_quiet.root / "talks" / "a.md"
+    text = talk("Alpha", f"saved by {how}")
     if how == "write in place":
-        path.write_text(talk("Alpha", "saved in place"), encoding="utf-8")
-        site.wait_for_page("/a/slides/", "saved in place")
-    else:
+        path.write_text(text, encoding="utf-8")
+    elif how == "rename over":
         temp = path.with_name("a.md.tmp")
-        temp.write_text(talk("Alpha", "renamed into place"), encoding="utf-8")
+        temp.write_text(text, encoding="utf-8")
         os.replace(temp, path)
-        site.wait_for_page("/a/slides/", "renamed into place")
+    elif how == "rename the original away first":
+        os.replace(path, path.with_name("a.md~"))
+        path.write_text(text, encoding="utf-8")
+    else:
+        temp = path.with_name("sedAb12Cd")  # sed -i's name: not a scratch file, so it is watched too
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
+    slow_quiet.wait_for_page("/a/slides/", f"saved by {how}")
+    assert slow_quiet.status()["errors"] == []
+
+
+def test_no_rebuild_while_the_renamed_talk_has_no_new_file(slow_quiet: Live) -> None:
+    path = slow_quiet.root / "talks" / "a.md"
+    before = generation(slow_quiet)
+    os.replace(path, path.with_name("a.md.orig"))  # a backup name the watcher does not treat as scratch
+    time.sleep(STILL_WAITING)
+    assert generation(slow_quiet) == before and "Alpha" in slow_quiet.get("/a/slides/")[1]
+    path.write_text(talk("Alpha", "the new file"), encoding="utf-8")
+    slow_quiet.wait_for_page("/a/slides/", "the new file")
+
+
+def test_no_rebuild_from_an_image_closed_while_the_talk_is_half_written(slow_quiet: Live) -> None:
+    path = slow_quiet.root / "talks" / "a.md"
+    before = generation(slow_quiet)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("---\ntitle: Alp")
+        f.flush()
+        (slow_quiet.root / "talks" / "pic.png").write_bytes(b"\x89PNG two")
+        time.sleep(STILL_WAITING)
+        assert generation(slow_quiet) == before
+        f.write(talk("Alpha", "written in two parts")[len("---\ntitle: Alp"):])
+    slow_quiet.wait_for_page("/a/slides/", "written in two parts")
+    assert slow_quiet.status()["errors"] == []
