@@ -68,12 +68,13 @@ def compile_bytecode(*folders: Path) -> list[str]:
     Python writes them itself on first import, unless PYTHONDONTWRITEBYTECODE is set (as on some CI images
     and on the machine these figures came from). Then an editable install recompiles talkbuild's own
     modules in every run, ~40 ms that no installed copy pays; the peers' packages are compiled when pip
-    installs them. Returns the folders compiled.
+    installs them. Returns the folders compiled (noting any with a file that did not compile).
     """
     done = []
     for folder in folders:
-        if folder.is_dir() and compileall.compile_dir(str(folder), quiet=1, workers=0):
-            done.append(str(folder))
+        if folder.is_dir():
+            complete = compileall.compile_dir(str(folder), quiet=1, workers=0)
+            done.append(str(folder) if complete else f"{folder} (some files did not compile)")
     return done
 
 

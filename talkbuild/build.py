@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import logging
 import os
 import signal
@@ -345,8 +346,12 @@ def _themes_fingerprint(root: Path) -> str:
     return ",".join(parts)
 
 
+@functools.cache
 def _code_fingerprint() -> str:
-    """talkbuild's own files, so an upgraded or edited talkbuild never serves stale pages."""
+    """talkbuild's own files, so an upgraded or edited talkbuild never serves stale pages.
+
+    Worked out once per process: it stands for the code this process runs (a `serve` started before an
+    upgrade must neither trust nor write entries under the new code's name)."""
     here = Path(__file__).parent
     return ";".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(here.rglob("*.py")))
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -359,8 +360,10 @@ RENDERING_PACKAGES = ("markdown_it", "mdit_py_plugins", "pygments", "latex2mathm
 """What a talk's pages depend on besides talkbuild itself: an upgrade of any of them may change the bytes."""
 
 
+@functools.cache
 def packages_stamp() -> str:
-    """Where each rendering package is installed and when: part of every build-cache key."""
+    """Where each rendering package is installed and when: part of every build-cache key (worked out once
+    per process, like build._code_fingerprint: it stands for the packages this process has loaded)."""
     return ";".join(_package_stamp(name) for name in RENDERING_PACKAGES)
 
 

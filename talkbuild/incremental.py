@@ -168,6 +168,7 @@ class Builder:
             source = by_slug[talk.slug]
             state.talks[source.rel] = _record(state.config, digests[source.rel], talk, pages)
             state.failed.pop(source.rel, None)
+            state.memos.pop(source.rel, None)  # the build cache now holds this render's memo: start from that
             done.add(source.rel)
         for source in todo:
             if source.rel not in done:
@@ -178,7 +179,10 @@ class Builder:
         """Parse and render one talk in this process; on error keep its last good pages."""
         previous = state.memos[source.rel] if source.rel in state.memos else cached_memo(state.config, source.rel)
         outcome, memo = render_remembering(source, state.config, sitemap, False, previous)
-        state.memos[source.rel] = {**previous, **memo} if isinstance(outcome, list) else memo
+        failed = isinstance(outcome, list)
+        # A failed render keeps the memo it filled (a template error comes after every block), or else the
+        # previous one: the memo of a talk that keeps failing never grows beyond one render's worth.
+        state.memos[source.rel] = previous if failed and not memo else memo
         if isinstance(outcome, list):
             state.failed[source.rel] = (digest, tuple(outcome))
             return False

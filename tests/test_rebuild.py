@@ -490,10 +490,46 @@ def test_upgrading_a_rendering_package_renders_every_talk_again(make_project, mo
     build(config)
     assert build(config).rebuilt == 0
     real = talkbuild.cache._package_stamp
-    # An upgrade rewrites the package's files: its stamp (path, size, mtime) changes.
+    # An upgrade rewrites the package's files: its stamp (path, size, mtime) changes for the next process
+    # (a process works its stamp out once: clearing it stands for a new `talkbuild build`).
     monkeypatch.setattr(talkbuild.cache, "_package_stamp", lambda name: real(name) + ("+upgraded" if name == package else ""))
-    assert build(config).rebuilt == 2
-    assert build(config).rebuilt == 0
+    packages_stamp.cache_clear()
+    try:
+        assert build(config).rebuilt == 2
+        assert build(config).rebuilt == 0
+    finally:
+        monkeypatch.undo()
+        packages_stamp.cache_clear()
+
+
+def test_a_running_serve_neither_trusts_nor_is_fooled_by_an_upgrade_on_disk(make_project,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import talkbuild.cache
+
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    edit(root, 1, "x")
+    build(config)
+    filled = list(memo_of(root, "a.md"))
+    builder = Builder(root)
+    builder.build()  # serve starts, running this code and these packages
+    # Pygments is upgraded on disk while serve runs, and a `talkbuild build` of the new code leaves a memo.
+    real = talkbuild.cache._package_stamp
+    monkeypatch.setattr(talkbuild.cache, "_package_stamp", lambda name: real(name) + ("+upgraded" if name == "pygments" else ""))
+    upgraded = BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp.__wrapped__())
+    assert upgraded != this_stamp()
+    forge_memo(root, "a.md", filled, stamp=upgraded)
+    edit(root, 1, "edited in serve after the upgrade")
+    handout = builder.build(frozenset({TALKS})).files["a/index.html"]
+    assert isinstance(handout, bytes) and b"after the upgrade" in handout and FORGED.encode() not in handout
+    # ...while a memo made by the code serve runs is still its to use.
+    forge_memo(root, "a.md", filled)
+    other = Builder(root)
+    other.build()
+    edit(root, 1, "edited in a second serve")
+    handout = other.build(frozenset({TALKS})).files["a/index.html"]
+    assert isinstance(handout, bytes) and handout.count(FORGED.encode()) == 4
 
 
 def test_serve_starts_an_edit_from_the_cached_memo_then_keeps_its_own(make_project) -> None:

@@ -162,3 +162,18 @@ def test_a_big_batch_of_edits_in_serve_keeps_links_to_unchanged_talks_and_a_soun
     build(load_config(root))  # takes what serve left in the shared cache
     assert 'href="../b/index.html#s"' in (root / "_site/t0/index.html").read_text()
     assert not (root / "_site/b.md").exists()
+
+
+def test_a_talk_that_keeps_failing_does_not_pile_up_highlighted_code(make_project: Callable[..., Path]) -> None:
+    # The handout template fails after the Markdown (and its code) has been rendered: every save fails.
+    root = make_project({"talks/a.md": talk("Alpha"),
+                         "themes/default/templates/handout.html": "{{ no_such_value }}\n"})
+    builder = Builder(root)
+    builder.build()
+    for i in range(20):
+        (root / "talks/a.md").write_text(talk("Alpha", f"```python\nx = {i}\n```\n\n$a^{{{i}}}$\n"))
+        site = builder.build(TALKS_ONLY)
+        assert site.errors and site.rendered == ()
+    state = builder._state
+    assert state is not None
+    assert sorted(key[2] for key in state.memos["a.md"]) == ["a^{19}", "x = 19\n"]  # the last render's, no more
