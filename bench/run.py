@@ -130,7 +130,7 @@ def bench(size: str, runs: int, broken: int, stages: tuple[str, ...], peers_on: 
     if "check" in stages:
         figures += check_figures(project, manifest, peers, runs, anchor_timeout)
     if "serve" in stages:
-        figures.append(serve_figure(project, runs))
+        figures += serve_figures(project, runs)
     if "publish" in stages:
         figures += publish_stages.figures(project, peers, runs, has_command("publish"))
     if not peers_on:
@@ -168,14 +168,17 @@ def check_figures(project: Path, manifest: Manifest, peers: dict, runs: int,  # 
     return figures
 
 
-def serve_figure(project: Path, runs: int) -> Figure:
-    fig = Figure("serve-save-to-paint", "talkbuild")
+def serve_figures(project: Path, runs: int) -> list[Figure]:
+    """Save to paint with the handout open (tool 'talkbuild') and with the deck open ('talkbuild (deck)')."""
     from . import serve_stage
 
-    if not has_command("serve") or not _has_live_reload():
-        fig.skipped = "serve with live reload not landed"
-        return fig
-    return serve_stage.measure(project, runs, fig)
+    figures = [Figure("serve-save-to-paint", "talkbuild"), Figure("serve-save-to-paint", "talkbuild (deck)")]
+    for fig, view in zip(figures, ("handout", "deck"), strict=True):
+        if not has_command("serve") or not _has_live_reload():
+            fig.skipped = "serve with live reload not landed"
+        else:
+            serve_stage.measure(project, runs, fig, view)
+    return figures
 
 
 def _has_live_reload() -> bool:
@@ -204,8 +207,9 @@ def targets(figures: list[Figure], size: str) -> list[tuple[str, str, str]]:
                     verdict(r >= want if r else None)))
     for stage, limit, label in (("build-noop", 0.5, "no-op rebuild < 0.5 s"), ("build-one-talk", 0.15, "one-talk rebuild < 150 ms"),
                                 ("check-internal", 2.0, "internal check < 2 s"),
-                                ("serve-save-to-paint", 0.25, "serve: save to new content painted < 250 ms")):
-        m = med(stage)
+                                ("serve-save-to-paint", 0.25, "serve: save to new content painted < 250 ms, handout open"),
+                                ("serve-save-to-paint", 0.25, "serve: save to new content painted < 250 ms, deck open")):
+        m = med(stage, "talkbuild (deck)" if label.endswith("deck open") else "talkbuild")
         out.append((f"{label} ({size})", f"{m * 1000:.0f} ms" if m is not None else "not measured",
                     verdict(m < limit if m is not None else None)))
     serve = report._find(figures, "serve-save-to-paint", "talkbuild")

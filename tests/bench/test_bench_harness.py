@@ -101,3 +101,21 @@ def test_bytecode_is_written_even_when_python_is_told_not_to(tmp_path: Path) -> 
     verbose = subprocess.run([sys.executable, "-v", "-c", "import pkg.mod"], cwd=tmp_path, env=env,
                              capture_output=True, text=True, check=True).stderr
     assert f"code object from '{pyc}'" in verbose
+
+
+def test_the_serve_bench_edits_the_slide_its_deck_is_open_at(tmp_path: Path) -> None:
+    from bench.build_stages import EDITED_TALK
+    from bench.corpus import talk_slug
+    from bench.serve_stage import EDITED_SLIDE, with_marker
+
+    from talkbuild.build import BuildOptions, build
+    from talkbuild.config import load_config
+
+    project = tmp_path / "project"
+    generate(project, "small")
+    talk = project / "talks" / f"{talk_slug(EDITED_TALK)}.md"
+    talk.write_text(with_marker(talk.read_text(encoding="utf-8"), "bench-marker-42"), encoding="utf-8")
+    site = build(load_config(project), BuildOptions(jobs=1)).out_dir
+    deck = (site / talk_slug(EDITED_TALK) / "slides" / "index.html").read_text(encoding="utf-8")
+    start = deck.index(f'<section id="{EDITED_SLIDE}"')
+    assert "bench-marker-42" in deck[start:deck.index("</section>", start)].split('class="notes"')[0]
