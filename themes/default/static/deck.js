@@ -112,33 +112,59 @@
   // One long line of code may shrink the slide a little; past that it wraps, so it stays readable from the back row.
   // Slides are fitted together, in rounds of "measure every slide, then change the ones that overflow":
   // fitting them one by one made the browser lay the page out again for every measurement (~80 ms for 45 slides).
+  // A slide gets the largest of these sizes that fits:
+  var SIZES = [1];
+  while (SIZES[SIZES.length - 1] > 0.5) SIZES.push(Math.max(0.5, SIZES[SIZES.length - 1] * 0.93));
+  var SMALLEST = SIZES.length - 1;
   function fitAll(list) {
     var todo = list.map(function (slide) {
       slide.style.removeProperty("--tb-fit");
       slide.classList.remove("tb-wrap");
-      return { slide: slide, body: slide.querySelector(".tb-slide-body"), f: 1 };
+      // k: the size being tried; over: the largest size known not to fit; fits: the smallest known to fit.
+      return { slide: slide, body: slide.querySelector(".tb-slide-body"), k: 0, over: -1, fits: -1, steps: false };
     });
     while (todo.length) {
-      var verdicts = todo.map(overflow); // measure only...
-      todo = todo.filter(function (t, i) { // ...then change
-        var v = verdicts[i];
-        if (v === "wrap") { t.slide.classList.add("tb-wrap"); return true; } // measured again next round
-        if (!v || t.f <= 0.5) return false;
-        t.f = Math.max(0.5, t.f * 0.93);
-        t.slide.style.setProperty("--tb-fit", t.f.toFixed(3));
-        return true;
-      });
+      var seen = todo.map(measure); // measure only...
+      todo = todo.filter(function (t, i) { return t.steps ? step(t, seen[i]) : leap(t, seen[i]); }); // ...then change
     }
   }
-  // true: shrink; "wrap": let its code wrap (shrinking would make it too small to read); false: it fits.
-  function overflow(t) {
-    if (t.body.scrollHeight > t.body.clientHeight + 1) return true;
-    if (t.slide.classList.contains("tb-wrap")) return false;
-    var pres = t.body.querySelectorAll("pre");
-    for (var k = 0; k < pres.length; k++) {
-      if (pres[k].scrollWidth > pres[k].clientWidth + 1) return t.f * 0.93 >= 0.8 ? true : "wrap";
+  function size(t, k) {
+    t.k = k;
+    t.slide.style.setProperty("--tb-fit", SIZES[k].toFixed(3));
+  }
+  // Text only too tall: the height it needs says roughly which size fits; try that, then confirm that the next
+  // larger size does not fit (each try is a round). Long lines of code instead go one size down at a time: once
+  // shrinking would make them too small to read (below 0.8), they wrap.
+  function leap(t, m) {
+    if (t.k === 0 && m.wide) { t.steps = true; return step(t, m); }
+    if (m.tall || m.wide) t.over = t.k; else t.fits = t.k;
+    if (t.fits === 0 || t.over === SMALLEST) return false;
+    if (t.fits !== -1 && t.fits - 1 === t.over) {
+      if (t.k !== t.fits) size(t, t.fits);
+      return false;
     }
-    return false;
+    if (t.fits !== -1) { size(t, t.fits - 1); return true; }
+    var k = t.over + 1;
+    while (k < SMALLEST && SIZES[k] > SIZES[t.over] * m.room) k++;
+    size(t, k);
+    return true;
+  }
+  function step(t, m) {
+    if (m.tall) {
+      if (t.k === SMALLEST) return false;
+      size(t, t.k + 1);
+      return true;
+    }
+    if (!m.wide || t.slide.classList.contains("tb-wrap")) return false;
+    if (SIZES[t.k] * 0.93 >= 0.8) { size(t, t.k + 1); return true; }
+    t.slide.classList.add("tb-wrap"); // measured again next round
+    return true;
+  }
+  // tall: the text is taller than the slide; wide: a line of code is wider; room: the share of its height that fits.
+  function measure(t) {
+    var body = t.body, pres = body.querySelectorAll("pre"), wide = false;
+    for (var k = 0; k < pres.length && !wide; k++) wide = pres[k].scrollWidth > pres[k].clientWidth + 1;
+    return { tall: body.scrollHeight > body.clientHeight + 1, wide: wide, room: body.clientHeight / body.scrollHeight };
   }
 
   // ---- input ---------------------------------------------------------------------------------
