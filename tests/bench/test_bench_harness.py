@@ -107,7 +107,6 @@ def test_the_serve_bench_edits_the_slide_its_deck_is_open_at(tmp_path: Path) -> 
     from bench.build_stages import EDITED_TALK
     from bench.corpus import talk_slug
     from bench.serve_stage import EDITED_SLIDE, with_marker
-
     from talkbuild.build import BuildOptions, build
     from talkbuild.config import load_config
 
