@@ -46,28 +46,33 @@ def slides_text() -> str:
     parts.append("## One long line {#wide}\n\n```bash\n" + long_line + "\necho done\n```\n")
     parts.append("## Long lines and many {#wide-and-tall}\n\n```bash\n" + "\n".join([long_line] * 9) + "\n```\n")
     parts.append("## Prose {#prose}\n\n" + "A sentence that goes on for a while, as speakers' sentences do. " * 40 + "\n")
+    # As the code column's text shrinks, the picture beside it grows: the slide fits at 0.93, not at 0.804.
+    parts.append("## Code beside a picture {#code-pic}\n\n::: columns\n::: column\n```text\n" + "y" * 74 + "\n"
+                 + "z" * 69 + "\n```\n:::\n::: column\n![A square](square.svg)\n\n" + "word " * 10 + "\n:::\n:::\n")
     return "\n".join(parts)
 
 
+SQUARE = '<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="1000"><rect width="1000" height="1000" fill="#369"/></svg>'
+
+
 def test_every_slide_gets_the_largest_size_that_fits(page: Any, tmp_path: Path, static_server: Any) -> None:
-    site = build_site(tmp_path / "p", slides_text())
+    site = build_site(tmp_path / "p", slides_text(), {"square.svg": SQUARE})
     page.goto(static_server(site) + "t/slides/")
     wait_ready(page)
     ladder = page.evaluate(LADDER)
     rows = page.evaluate(f"Array.from(document.querySelectorAll('#tb-stage > section.slide')).map({MEASURE})")
     assert [r["id"] for r in rows][1:] == ["list-2", "list-6", "list-10", "list-14", "list-18", "list-24", "list-32",
-                                           "wide", "wide-and-tall", "prose"]
+                                           "wide", "wide-and-tall", "prose", "code-pic"]
     for row in rows:
         assert row["fit"] in ladder, row
         assert row["fit"] == ladder[-1] or not (row["tall"] or (row["wide"] and not row["wrap"])), f"overflows: {row}"
-        if row["fit"] != "1.000":  # one step larger would not fit (code wraps only from 0.804 down)
-            larger = ladder[ladder.index(row["fit"]) - 1]
+        for larger in ladder[:ladder.index(row["fit"])]:  # no larger size fits (code wraps only from 0.804 down)
             wrap = "true" if row["wrap"] and ladder.index(larger) >= ladder.index("0.804") else "false"
             bigger = page.evaluate(f"""(() => {{ const s = document.getElementById({row['id']!r});
                 const had = s.classList.contains('tb-wrap');
                 s.style.setProperty('--tb-fit', {larger!r}); s.classList.toggle('tb-wrap', {wrap}); const m = ({MEASURE})(s);
                 s.style.setProperty('--tb-fit', {row['fit']!r}); s.classList.toggle('tb-wrap', had); return m; }})()""")
-            assert bigger["tall"] or bigger["wide"], f"{row['id']} could be larger: {bigger}"
+            assert bigger["tall"] or bigger["wide"], f"{row['id']} could be {larger}: {bigger}"
     fits = {r["id"]: r["fit"] for r in rows}
     assert fits["list-2"] == "1.000" and fits["list-32"] < fits["list-14"] < "1.000", fits
     # A long line of code shrinks its slide to 0.804 at most, then wraps; more lines may shrink it further.
@@ -85,12 +90,17 @@ AT_READY = """new MutationObserver((records, observer) => {
 
 @pytest.fixture
 def slow_image() -> Iterator[str]:
-    """The URL of a 1600x1000 picture served by 127.0.0.1 a second after it is asked for (a slow network)."""
+    """The URL of a 1600x1000 picture served by 127.0.0.1 a second after it is asked for (a slow network;
+    `?delay=S` for another delay); any other path of that server is a 404, as slow."""
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1000"><rect width="1600" height="1000" fill="#369"/></svg>'
 
     class Slow(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            time.sleep(1.0)
+            path, _, delay = self.path.partition("?delay=")
+            time.sleep(float(delay or 1.0))
+            if path != "/photo.svg":
+                self.send_error(404)
+                return
             self.send_response(200)
             self.send_header("Content-Type", "image/svg+xml")
             self.send_header("Content-Length", str(len(svg)))
@@ -118,3 +128,38 @@ def test_a_slide_is_fitted_again_when_its_image_arrives(page: Any, tmp_path: Pat
     at_ready = page.evaluate("window.__atReady")
     assert at_ready["image"] == 1600, "ready only once the picture is in"
     assert not at_ready["tall"] and at_ready["fit"] < "1.000", at_ready
+
+
+def test_a_picture_arriving_while_the_overview_is_open_is_fitted_on_leaving_it(page: Any, tmp_path: Path,
+                                                                               static_server: Any, slow_image: str) -> None:
+    # Measured on the overview's thumbnails, the sizes would be wrong: the slide waits until the overview closes.
+    talk = (f"---\ntitle: Late\n---\n\n## Picture {{#picture}}\n\n![A wide photograph]({slow_image}?delay=3)\n\n"
+            + "".join(f"- what the photograph shows, part {i}\n" for i in range(6)))
+    site = build_site(tmp_path / "p", talk)
+    page.goto(static_server(site) + "t/slides/#picture", wait_until="commit")
+    page.wait_for_selector("html.tb-ready-js", state="attached")
+    page.keyboard.press("o")
+    assert page.evaluate("document.documentElement.classList.contains('tb-overview')")
+    page.wait_for_function("document.querySelector('#picture img').naturalWidth === 1600", timeout=15000)
+    page.wait_for_timeout(300)  # time for a fit, had one been started
+    fit = "document.getElementById('picture').style.getPropertyValue('--tb-fit')"
+    assert page.evaluate(fit) == "" and page.evaluate("!document.documentElement.hasAttribute('data-tb-ready')")
+    page.keyboard.press("Escape")
+    wait_ready(page)
+    row = page.evaluate(f"({MEASURE})(document.getElementById('picture'))")
+    assert not row["tall"] and row["fit"] < "1.000", row
+
+
+def test_the_deck_is_ready_without_pictures_that_never_show_or_never_come(page: Any, tmp_path: Path, static_server: Any,
+                                                                         slow_image: str) -> None:
+    # A lazy picture in the speaker notes or in a closed <details> never loads; a missing one fails, late.
+    missing = slow_image.replace("photo.svg", "missing.svg")
+    talk = ("---\ntitle: Never\n---\n\n## Notes {#with-notes}\n\nText.\n\n::: notes\n"
+            "See <img loading=\"lazy\" src=\"square.svg\" alt=\"n\">\n:::\n\n"
+            "## Details {#with-details}\n\n<details><summary>More</summary><img loading=\"lazy\" src=\"square.svg\" "
+            f"alt=\"f\"></details>\n\n## Gone {{#gone}}\n\n![Not there]({missing})\n")
+    site = build_site(tmp_path / "p", talk, {"square.svg": SQUARE})
+    page.goto(static_server(site) + "t/slides/", wait_until="commit")
+    # Well before the deck's own limit (10 s) for what is still loading: ready once the 404 is in.
+    page.wait_for_selector("html[data-tb-ready]", state="attached", timeout=5000)
+    assert page.evaluate("document.querySelector('#gone img').complete")

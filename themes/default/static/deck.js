@@ -120,8 +120,12 @@
     var todo = list.map(function (slide) {
       slide.style.removeProperty("--tb-fit");
       slide.classList.remove("tb-wrap");
-      // k: the size being tried; over: the largest size known not to fit; fits: the smallest known to fit.
-      return { slide: slide, body: slide.querySelector(".tb-slide-body"), k: 0, over: -1, fits: -1, steps: false };
+      // Indexes into SIZES. k: the size being tried; over: the smallest size known not to fit; fits: the largest
+      // known to fit. Pictures and video can grow as the text shrinks (a column of code narrows, the picture beside
+      // it widens), so a slide showing any goes down one size at a time, like a slide with too-wide code.
+      var body = slide.querySelector(".tb-slide-body");
+      return { slide: slide, body: body, k: 0, over: -1, fits: -1,
+               steps: !!body.querySelector("img, svg, video, picture, iframe, object, embed, canvas") };
     });
     while (todo.length) {
       var seen = todo.map(measure); // measure only...
@@ -133,10 +137,11 @@
     t.slide.style.setProperty("--tb-fit", SIZES[k].toFixed(3));
   }
   // Text only too tall: the height it needs says roughly which size fits; try that, then confirm that the next
-  // larger size does not fit (each try is a round). Long lines of code instead go one size down at a time: once
-  // shrinking would make them too small to read (below 0.8), they wrap.
+  // larger size does not fit (each try is a round; text only gets shorter as it shrinks). Long lines of code and
+  // pictures instead go one size down at a time: once shrinking would make code too small to read (below 0.8),
+  // it wraps.
   function leap(t, m) {
-    if (t.k === 0 && m.wide) { t.steps = true; return step(t, m); }
+    if (m.wide) { t.steps = true; return step(t, m); }
     if (m.tall || m.wide) t.over = t.k; else t.fits = t.k;
     if (t.fits === 0 || t.over === SMALLEST) return false;
     if (t.fits !== -1 && t.fits - 1 === t.over) {
@@ -291,6 +296,7 @@
     } else {
       stage.scrollTop = 0;
       if (doc.activeElement && doc.activeElement.classList.contains("tb-pick")) doc.activeElement.blur();
+      refitQueued(); // images or fonts that arrived while it was open
     }
   }
 
@@ -469,31 +475,39 @@
   fitAll(slides);
   // An image still loading has no height yet, and web fonts still loading change the text's size: a slide is
   // fitted again once they are in. The deck is ready (html[data-tb-ready], what printing to PDF waits for) when
-  // every slide has been fitted with everything it shows.
+  // every slide has been fitted with everything it shows, or after READY_WAIT_MS whatever is still loading.
+  var READY_WAIT_MS = 10000;
   var waiting = 1; // this start-up, then one per image still loading and per slide waiting for fonts
-  var queued = [];
+  var queued = [], settled = 0;
   function fitted(count) {
     waiting -= count;
     if (!waiting) root.setAttribute("data-tb-ready", "true");
   }
-  function refit(slide) {
+  // Fit `slide` again soon; `counts`: it was one of the things the deck waits for before it is ready.
+  function refit(slide, counts) {
     queued.push(slide);
-    if (queued.length > 1) return;
-    setTimeout(function () { // one batch for the images and fonts that arrived together
-      var batch = queued;
-      queued = [];
-      fitAll(batch.filter(function (s, i) { return batch.indexOf(s) === i; }));
-      fitted(batch.length);
-    }, 0);
+    if (counts) settled++;
+    if (queued.length === 1) setTimeout(refitQueued, 0); // one batch for what arrived together
+  }
+  function refitQueued() {
+    if (overview || !queued.length) return; // measured on thumbnails, the sizes would be wrong: on leaving it
+    var batch = queued, count = settled;
+    queued = [];
+    settled = 0;
+    fitAll(batch.filter(function (s, i) { return batch.indexOf(s) === i; }));
+    if (isPresenter) presenterUpdate(); // its preview is a copy of a slide
+    fitted(count);
   }
   slides.forEach(function (slide) {
-    Array.prototype.forEach.call(slide.querySelectorAll("img"), function (img) {
+    Array.prototype.forEach.call(slide.querySelectorAll(".tb-slide-body img"), function (img) {
       if (img.complete) return;
-      waiting++;
+      // A lazy picture may never load (one in a closed <details> is never shown): fitted when it comes, not waited for.
+      var counts = img.loading !== "lazy";
+      if (counts) waiting++;
       function done() {
         img.removeEventListener("load", done);
         img.removeEventListener("error", done);
-        refit(slide);
+        refit(slide, counts);
       }
       img.addEventListener("load", done);
       img.addEventListener("error", done);
@@ -501,8 +515,10 @@
   });
   if (doc.fonts && doc.fonts.ready && doc.fonts.status !== "loaded") {
     waiting += N;
-    doc.fonts.ready.then(function () { slides.forEach(refit); });
+    doc.fonts.ready.then(function () { slides.forEach(function (slide) { refit(slide, true); }); });
   }
+  setTimeout(function () { root.setAttribute("data-tb-ready", "true"); }, READY_WAIT_MS);
+  if (isPresenter) presenterUpdate();
   fitted(1);
   wake();
 })();
