@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .markup import div_classes
+from .errors import Diagnostic, Severity
+from .markup import RenderContext, div_classes
 from .models import Slide
+from .rawhtml import Repair, keep_structure
 
 PAUSE = ". . ."
 
@@ -87,12 +89,43 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         env["docId"] = ident
         slides.append(Slide(
             id=ident, title=title, title_html=title_html, kind=draft.kind, line=draft.line,
-            body_html=md.renderer.render(body, md.options, env),
-            notes_html=md.renderer.render(draft.notes, md.options, env),
+            body_html=_rendered(md, body, env),
+            notes_html=_rendered(md, draft.notes, env),
             section=draft.section, classes=classes, fragments=fragments,
         ))
     env.pop("docId", None)
     return slides
+
+
+def _rendered(md: MarkdownIt, tokens: list[Token], env: dict[str, object]) -> str:
+    """The tokens' HTML; raw HTML in them is kept from closing or swallowing what surrounds the slide."""
+    html: str = md.renderer.render(tokens, md.options, env)
+    raw = [t for t in tokens if t.type == "html_block"] + [
+        c for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "html_inline"]
+    if not raw:
+        return html
+    html, repairs = keep_structure(html)
+    ctx = env.get("tb")
+    if isinstance(ctx, RenderContext):
+        for repair in repairs:
+            ctx.diagnostics.append(_repair_diagnostic(repair, tokens, ctx))
+    return html
+
+
+def _repair_diagnostic(repair: Repair, tokens: list[Token], ctx: RenderContext) -> Diagnostic:
+    written = f"</{repair.tag}" if repair.stray else f"<{repair.tag}"
+    line = next((t.map[0] + n for t in tokens if t.map and t.type in ("html_block", "inline")
+                 for n, text in enumerate(t.content.splitlines()) if written in text.lower()), None)
+    if line is None:
+        line = next((t.map[0] for t in tokens if t.map), 0)
+    if repair.stray:
+        return Diagnostic(Severity.WARNING, "raw-html", f"</{repair.tag}> closes an element this slide did not open; "
+                          "it was left out, or it would have ended the slide (and the deck) early", ctx.location(line),
+                          hint=f"delete </{repair.tag}> (each slide is its own section: no <section> tags needed), "
+                               f"or open <{repair.tag}> on the same slide")
+    return Diagnostic(Severity.WARNING, "raw-html", f"<{repair.tag}> is never closed on this slide; it was closed at "
+                      "the slide's end, or the slides after it would have ended up inside it", ctx.location(line),
+                      hint=f"add </{repair.tag}> before the next slide's heading")
 
 
 def _inline_html(md: MarkdownIt, inline: Token, env: dict[str, object]) -> str:

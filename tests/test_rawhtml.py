@@ -1,0 +1,72 @@
+"""Raw HTML in a slide cannot close or swallow the elements talkbuild puts around it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from talkbuild.build import BuildOptions, build
+from talkbuild.config import load_config
+from talkbuild.rawhtml import Repair, keep_structure
+
+
+@pytest.mark.parametrize("html", [
+    "<p>plain</p>\n",
+    '<div class="a"><p>x</p><img src="a.png"><br></div>\n',
+    "<ul><li>one<li>two</ul><p>unclosed paragraph\n",  # optional end tags are the browser's business
+    '<svg viewBox="0 0 1 1"><circle r="1"/><path d="M0 0"/></svg>\n',
+    "<!-- </div> in a comment --><script>if (a </div) {}</script>\n",
+])
+def test_balanced_html_is_left_exactly_as_written(html: str) -> None:
+    assert keep_structure(html) == (html, [])
+
+
+def test_an_end_tag_the_slide_did_not_open_is_left_out() -> None:
+    html = '<div style="float:left">text</div>\t\t  \n</section>\n<p>after</p>\n'
+    assert keep_structure(html) == ('<div style="float:left">text</div>\t\t  \n\n<p>after</p>\n',
+                                    [Repair("section", True)])
+
+
+def test_an_element_left_open_is_closed_at_the_end_in_order() -> None:
+    html = '<div class="columns"><section><span>a <div/>\n'
+    assert keep_structure(html) == (html + "</div></span></section></div>",
+                                    [Repair("div", False), Repair("span", False), Repair("section", False),
+                                     Repair("div", False)])
+
+
+TALK = """---
+title: Raw
+---
+
+## One {#one}
+
+<div style="float:left">
+Left column
+</div>
+</section>
+
+## Two {#two}
+
+<div class="wrapper">
+
+Text in a wrapper that never closes.
+
+## Three {#three}
+
+Last.
+"""
+
+
+def test_a_talk_with_stray_and_unclosed_tags_gets_every_slide_and_a_warning_with_its_line(
+        make_project, tmp_path: Path) -> None:
+    root = make_project({"talks/raw.md": TALK})
+    result = build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
+    warnings = [(d.code, d.location.line, d.message) for d in result.diagnostics]
+    assert [(code, line) for code, line, _ in warnings] == [("raw-html", 10), ("raw-html", 14)]
+    assert "</section>" in warnings[0][2] and "<div>" in warnings[1][2]
+    deck = (tmp_path / "site/raw/slides/index.html").read_text()
+    one = deck[deck.index('<section id="one"'):deck.index('<section id="two"')]
+    assert "</section>\n\n</div>\n</section>" not in one and one.count("<div") == one.count("</div>")
+    two = deck[deck.index('<section id="two"'):deck.index('<section id="three"')]
+    assert two.count("<div") == two.count("</div>")
