@@ -6,7 +6,9 @@ own elements (the deck's stage, the slide's section, the handout's article):
 - an end tag the slide never opened is left out. `</section>` left over from a reveal.js talk, or a stray
   `</div>`, would otherwise close talkbuild's slide and stage: every later slide falls out of the deck;
 - an element the slide leaves open is closed at the slide's end. Otherwise the slides after it end up
-  inside it. Elements whose end tag HTML makes optional (`<p>`, `<li>`, `<td>`...) are left to the browser.
+  inside it. Elements whose end tag HTML makes optional (`<p>`, `<li>`, `<td>`...) are left to the browser;
+- a comment never closed (`<!--` with no `-->`: the rest of the talk is in it, as Markdown reads it) is
+  closed at the slide's end, or it would swallow the rest of the page, the deck's script included.
 
 Each repair is reported, so the author can fix the source.
 """
@@ -35,19 +37,25 @@ class Repair:
 
 def keep_structure(html: str) -> tuple[str, list[Repair]]:
     """`html` (one slide's body or notes) with stray end tags left out and unclosed elements closed."""
-    scan = _Scanner(html)
-    scan.feed(html)
+    comment = html.rfind("<!--")
+    open_comment = comment >= 0 and html.find("-->", comment + 4) < 0
+    tags = html[:comment] if open_comment else html  # nothing in an open comment is a tag
+    scan = _Scanner(tags)
+    scan.feed(tags)
     scan.close()
-    if not scan.stray and not scan.unclosed:
+    if not scan.stray and not scan.unclosed and not open_comment:
         return html, []
     out, at = [], 0
     for start, end, _tag in scan.stray:
-        out.append(html[at:start])
+        out.append(tags[at:start])
         at = end
-    out.append(html[at:])
+    out.append(tags[at:])
+    if open_comment:
+        out.append(html[comment:] + " -->")
     unclosed = [tag for tag in reversed(scan.unclosed)]
     fixed = "".join(out) + "".join(f"</{tag}>" for tag in unclosed)
-    return fixed, [Repair(tag, True) for _, _, tag in scan.stray] + [Repair(tag, False) for tag in unclosed]
+    return fixed, ([Repair(tag, True) for _, _, tag in scan.stray] + [Repair("!--", False)] * open_comment
+                   + [Repair(tag, False) for tag in unclosed])
 
 
 class _Scanner(HTMLParser):

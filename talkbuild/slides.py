@@ -123,6 +123,10 @@ def _repair_diagnostic(repair: Repair, tokens: list[Token], ctx: RenderContext) 
                           "it was left out, or it would have ended the slide (and the deck) early", ctx.location(line),
                           hint=f"delete </{repair.tag}> (each slide is its own section: no <section> tags needed), "
                                f"or open <{repair.tag}> on the same slide")
+    if repair.tag == "!--":
+        return Diagnostic(Severity.WARNING, "raw-html", "<!-- starts a comment that is never closed: the rest of the "
+                          "talk is in it; it was closed at this slide's end, or it would have hidden the rest of the page",
+                          ctx.location(line), hint="end the comment with -->")
     return Diagnostic(Severity.WARNING, "raw-html", f"<{repair.tag}> is never closed on this slide; it was closed at "
                       "the slide's end, or the slides after it would have ended up inside it", ctx.location(line),
                       hint=f"add </{repair.tag}> before the next slide's heading")

@@ -35,6 +35,11 @@ def test_an_element_left_open_is_closed_at_the_end_in_order() -> None:
                                      Repair("div", False)])
 
 
+def test_a_comment_never_closed_is_closed_at_the_end_of_the_slide() -> None:
+    html = "<p>kept</p>\n<!-- the rest of the talk\n<h2>Hidden</h2>\n"
+    assert keep_structure(html) == (html + " -->", [Repair("!--", False)])
+
+
 TALK = """---
 title: Raw
 ---
