@@ -113,20 +113,25 @@ def _rendered(md: MarkdownIt, tokens: list[Token], env: dict[str, object]) -> st
 
 
 def _repair_diagnostic(repair: Repair, tokens: list[Token], ctx: RenderContext) -> Diagnostic:
-    written = f"</{repair.tag}" if repair.stray else f"<{repair.tag}"
-    line = next((t.map[0] + n for t in tokens if t.map and t.type in ("html_block", "inline")
-                 for n, text in enumerate(t.content.splitlines()) if written in text.lower()), None)
-    if line is None:
-        line = next((t.map[0] for t in tokens if t.map), 0)
+    end_tag = repair.stray and repair.tag != "plaintext"
+    written = re.compile(rf"</{repair.tag}\s*>" if end_tag else rf"<{re.escape(repair.tag)}(?![\w-])", re.IGNORECASE)
+    raw = [t for t in tokens if t.type == "html_block"] + [t for t in tokens if t.type == "inline" and any(
+        c.type == "html_inline" for c in t.children or [])]
+    places = sorted((t.map[0] + n for t in raw if t.map for n, text in enumerate(t.content.splitlines())
+                     if written.search(text)))
+    line = places[-1] if places else next((t.map[0] for t in tokens if t.map), 0)  # the last is the likelier culprit
+    if repair.tag == "!--":
+        return Diagnostic(Severity.WARNING, "raw-html", "<!-- starts a comment that is never closed: the rest of the "
+                          "talk is in it; it was closed at this slide's end, or it would have hidden the rest of the page",
+                          ctx.location(line), hint="end the comment with -->")
+    if repair.tag == "plaintext":
+        return Diagnostic(Severity.WARNING, "raw-html", "<plaintext> would turn the rest of the page into text; it was "
+                          "left out", ctx.location(line), hint="use <pre> for text shown as written")
     if repair.stray:
         return Diagnostic(Severity.WARNING, "raw-html", f"</{repair.tag}> closes an element this slide did not open; "
                           "it was left out, or it would have ended the slide (and the deck) early", ctx.location(line),
                           hint=f"delete </{repair.tag}> (each slide is its own section: no <section> tags needed), "
                                f"or open <{repair.tag}> on the same slide")
-    if repair.tag == "!--":
-        return Diagnostic(Severity.WARNING, "raw-html", "<!-- starts a comment that is never closed: the rest of the "
-                          "talk is in it; it was closed at this slide's end, or it would have hidden the rest of the page",
-                          ctx.location(line), hint="end the comment with -->")
     return Diagnostic(Severity.WARNING, "raw-html", f"<{repair.tag}> is never closed on this slide; it was closed at "
                       "the slide's end, or the slides after it would have ended up inside it", ctx.location(line),
                       hint=f"add </{repair.tag}> before the next slide's heading")

@@ -17,6 +17,10 @@ from talkbuild.rawhtml import Repair, keep_structure
     "<ul><li>one<li>two</ul><p>unclosed paragraph\n",  # optional end tags are the browser's business
     '<svg viewBox="0 0 1 1"><circle r="1"/><path d="M0 0"/></svg>\n',
     "<!-- </div> in a comment --><script>if (a </div) {}</script>\n",
+    "<b><i>bold italic</b> italic</i> plain\n",  # misnested, but the browser sorts it out by itself
+    '<p><script>var s = "<!--";</script></p>\n<textarea></div> <!-- x</textarea><xmp>a </div> b</xmp>\n',
+    "<p>an empty comment <!--> and more</p>\n",
+    "<p>a <span>one</p>\n<p>two</span> three</p>\n",  # a stray </span> stops at the paragraph: harmless
 ])
 def test_balanced_html_is_left_exactly_as_written(html: str) -> None:
     assert keep_structure(html) == (html, [])
@@ -35,8 +39,23 @@ def test_an_element_left_open_is_closed_at_the_end_in_order() -> None:
                                      Repair("div", False)])
 
 
-def test_a_comment_never_closed_is_closed_at_the_end_of_the_slide() -> None:
-    html = "<p>kept</p>\n<!-- the rest of the talk\n<h2>Hidden</h2>\n"
+@pytest.mark.parametrize(("html", "closed"), [
+    ("<p>a <b>bold</p>\n<p>next</p>\n", "</b>"),  # the browser would reopen the bold around the next slides
+    ("<div><table><tr><td>x</div>\n", "</table></div>"),  # a </div> cannot reach out of a table cell
+    ("<div><template><p>x</div>\n", "</template></div>"),
+    ("<p><select><option>a</p>\n", "</select>"),
+])
+def test_what_the_browser_would_keep_open_is_closed(html: str, closed: str) -> None:
+    fixed, repairs = keep_structure(html)
+    assert fixed == html + closed and repairs and not any(r.stray for r in repairs)
+
+
+def test_markup_the_scanner_cannot_read_is_kept_as_written() -> None:
+    assert keep_structure("<div>\n<![ if this is raw\n</div>\n") == ("<div>\n<![ if this is raw\n</div>\n", [])
+
+
+@pytest.mark.parametrize("html", ["<p>kept</p>\n<!-- the rest of the talk\n<h2>Hidden</h2>\n", "<p>kept</p>\n<!-- to do\n"])
+def test_a_comment_never_closed_is_closed_at_the_end_of_the_slide(html: str) -> None:
     assert keep_structure(html) == (html + " -->", [Repair("!--", False)])
 
 
