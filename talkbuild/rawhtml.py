@@ -71,17 +71,16 @@ def keep_structure(html: str) -> tuple[str, list[Repair]]:
         scan.close()
     except Exception:  # HTMLParser gives up on some malformed markup (`<![ x`): keep the author's HTML
         return html, []
-    tags = html[:scan.open_comment] if scan.open_comment is not None else html
     unclosed = scan.unclosed()
     if not scan.cut and not unclosed and scan.open_comment is None:
         return html, []
     out, at = [], 0
-    for start, end, _tag in scan.cut:
-        out.append(tags[at:start])
+    for start, end, _tag in scan.cut:  # all before an open comment: the scanner reads no tags inside one
+        out.append(html[at:start])
         at = end
-    out.append(tags[at:])
+    out.append(html[at:])
     if scan.open_comment is not None:
-        out.append(html[scan.open_comment:] + " -->")
+        out.append(" -->")
     fixed = "".join(out) + "".join(f"</{tag}>" for tag in unclosed)
     return fixed, ([Repair(tag, True) for _, _, tag in scan.cut] + [Repair("!--", False)] * (scan.open_comment is not None)
                    + [Repair(tag, False) for tag in unclosed])
@@ -91,10 +90,7 @@ class _Scanner(HTMLParser):
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=False)
         self.html = html
-        self.line_starts = [0]
-        for n, char in enumerate(html):
-            if char == "\n":
-                self.line_starts.append(n + 1)
+        self.line_starts = [0] + [n + 1 for n, char in enumerate(html) if char == "\n"]
         self.open: list[str] = []
         """The elements open here, innermost last (as the browser's stack of open elements)."""
         self.formatting: list[str] = []

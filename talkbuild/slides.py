@@ -100,41 +100,45 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
 def _rendered(md: MarkdownIt, tokens: list[Token], env: dict[str, object]) -> str:
     """The tokens' HTML; raw HTML in them is kept from closing or swallowing what surrounds the slide."""
     html: str = md.renderer.render(tokens, md.options, env)
-    raw = [t for t in tokens if t.type == "html_block"] + [
-        c for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "html_inline"]
+    raw = _raw_html(tokens)
     if not raw:
         return html
     html, repairs = keep_structure(html)
     ctx = env.get("tb")
     if isinstance(ctx, RenderContext):
         for repair in repairs:
-            ctx.diagnostics.append(_repair_diagnostic(repair, tokens, ctx))
+            ctx.diagnostics.append(_repair_diagnostic(repair, raw, tokens, ctx))
     return html
 
 
-def _repair_diagnostic(repair: Repair, tokens: list[Token], ctx: RenderContext) -> Diagnostic:
+def _raw_html(tokens: list[Token]) -> list[Token]:
+    """The tokens with raw HTML in them: HTML blocks, and paragraphs (inline tokens) with inline HTML."""
+    return [t for t in tokens if t.type == "html_block" or (
+        t.type == "inline" and any(c.type == "html_inline" for c in t.children or []))]
+
+
+def _repair_diagnostic(repair: Repair, raw: list[Token], tokens: list[Token], ctx: RenderContext) -> Diagnostic:
     end_tag = repair.stray and repair.tag != "plaintext"
     written = re.compile(rf"</{repair.tag}\s*>" if end_tag else rf"<{re.escape(repair.tag)}(?![\w-])", re.IGNORECASE)
-    raw = [t for t in tokens if t.type == "html_block"] + [t for t in tokens if t.type == "inline" and any(
-        c.type == "html_inline" for c in t.children or [])]
     places = sorted((t.map[0] + n for t in raw if t.map for n, text in enumerate(t.content.splitlines())
                      if written.search(text)))
     line = places[-1] if places else next((t.map[0] for t in tokens if t.map), 0)  # the last is the likelier culprit
     if repair.tag == "!--":
-        return Diagnostic(Severity.WARNING, "raw-html", "<!-- starts a comment that is never closed: the rest of the "
-                          "talk is in it; it was closed at this slide's end, or it would have hidden the rest of the page",
-                          ctx.location(line), hint="end the comment with -->")
-    if repair.tag == "plaintext":
-        return Diagnostic(Severity.WARNING, "raw-html", "<plaintext> would turn the rest of the page into text; it was "
-                          "left out", ctx.location(line), hint="use <pre> for text shown as written")
-    if repair.stray:
-        return Diagnostic(Severity.WARNING, "raw-html", f"</{repair.tag}> closes an element this slide did not open; "
-                          "it was left out, or it would have ended the slide (and the deck) early", ctx.location(line),
-                          hint=f"delete </{repair.tag}> (each slide is its own section: no <section> tags needed), "
-                               f"or open <{repair.tag}> on the same slide")
-    return Diagnostic(Severity.WARNING, "raw-html", f"<{repair.tag}> is never closed on this slide; it was closed at "
-                      "the slide's end, or the slides after it would have ended up inside it", ctx.location(line),
-                      hint=f"add </{repair.tag}> before the next slide's heading")
+        message = ("<!-- starts a comment that is never closed: the rest of the talk is in it; it was closed at this "
+                   "slide's end, or it would have hidden the rest of the page")
+        hint = "end the comment with -->"
+    elif repair.tag == "plaintext":
+        message, hint = "<plaintext> would turn the rest of the page into text; it was left out", "use <pre> for text shown as written"
+    elif repair.stray:
+        message = (f"</{repair.tag}> closes an element this slide did not open; it was left out, or it would have "
+                   "ended the slide (and the deck) early")
+        hint = (f"delete </{repair.tag}> (each slide is its own section: no <section> tags needed), or open "
+                f"<{repair.tag}> on the same slide")
+    else:
+        message = (f"<{repair.tag}> is never closed on this slide; it was closed at the slide's end, or the slides "
+                   "after it would have ended up inside it")
+        hint = f"add </{repair.tag}> before the next slide's heading"
+    return Diagnostic(Severity.WARNING, "raw-html", message, ctx.location(line), hint=hint)
 
 
 def _inline_html(md: MarkdownIt, inline: Token, env: dict[str, object]) -> str:
