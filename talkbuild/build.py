@@ -151,9 +151,9 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
     diagnostics: list[Diagnostic] = []
     jobs = options.jobs or os.cpu_count() or 1
     # Each talk rendered (here or in a worker) starts from its previous entry's highlighted code and formulas.
-    memo_stamp = BuildCache.key(code, packages)
+    stamp = memo_stamp()
     index = cache.talk_keys()
-    _MEMO_SOURCE[:] = [(cache, memo_stamp, index)] if todo and options.use_cache else []
+    _MEMO_SOURCE[:] = [(cache, stamp, index)] if todo and options.use_cache else []
     try:
         for source, (outcome, memo) in _map(todo, config, sitemap, options.strict, jobs):
             if isinstance(outcome, list):
@@ -163,7 +163,7 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
             done[source.rel] = (talk, pages)
             if not any(d.is_error for d in talk.diagnostics):
                 cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets),
-                          (memo_stamp, source.rel, memo) if memo is not None else None)
+                          (stamp, source.rel, memo) if memo is not None else None)
                 stored[source.rel] = keys[source.rel]
     finally:
         _MEMO_SOURCE.clear()
@@ -225,7 +225,13 @@ def render_remembering(source: SourceFile, config: Config, sitemap: SiteMap, str
 def cached_memo(config: Config, rel: str) -> MemoEntries:
     """Talk `rel`'s memo as the build cache's last full build left it (what `serve` starts an edit from)."""
     cache = BuildCache(config.root)
-    return cache.memo(cache.talk_keys().get(rel), BuildCache.key(_code_fingerprint(), packages_stamp()), rel)
+    return cache.memo(cache.talk_keys().get(rel), memo_stamp(), rel)
+
+
+def memo_stamp() -> str:
+    """What a memo is stamped with: the code and rendering packages this process runs (one made by any other
+    may hold other HTML for the same code)."""
+    return BuildCache.key(_code_fingerprint(), packages_stamp())
 
 
 def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,

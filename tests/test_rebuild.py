@@ -78,7 +78,7 @@ def cold(root: Path, tmp_path: Path, name: str = "cold") -> dict[str, bytes | No
 
 def this_stamp() -> str:
     """The memo stamp of the talkbuild under test: its code and the installed rendering packages."""
-    return BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp())
+    return talkbuild.build.memo_stamp()
 
 
 def memo_of(root: Path, rel: str) -> dict[tuple[str, str, str], str]:
