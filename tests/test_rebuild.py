@@ -19,7 +19,7 @@ from support import damage_pages, flip_byte, replace_memo
 import talkbuild.build
 from talkbuild.build import BuildOptions, build
 from talkbuild.cache import CACHE_DIR, FORMAT, OLD_MEMO_DIR, TALK_KEYS_FILE, TEMPLATE_CACHE_DIR, BuildCache, packages_stamp
-from talkbuild.config import load_config
+from talkbuild.config import Config, load_config
 from talkbuild.errors import ContentError
 from talkbuild.incremental import TALKS, Builder
 
@@ -104,6 +104,16 @@ def forge_memo(root: Path, rel: str, keys: Iterable[tuple[str, str, str]], *, st
 
 def edit(root: Path, n: int, extra: str) -> None:
     (root / "talks/a.md").write_text(TALK.format(title="A", n=n, extra=extra), encoding="utf-8")
+
+
+def memo_filled(make_project) -> tuple[Path, Config]:
+    """A project built, then built again after an edit of a.md: its cache entry now holds its memo."""
+    root = project(make_project)
+    config = load_config(root)
+    build(config)
+    edit(root, 1, "memo filled")
+    build(config)
+    return root, config
 
 
 def test_a_run_of_incremental_builds_equals_a_cold_build_byte_for_byte(make_project, tmp_path: Path) -> None:
@@ -251,11 +261,7 @@ def test_theme_and_config_changes_reach_every_page_through_the_template_cache(ma
 
 
 def test_a_changed_talkbuild_drops_every_cache(make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = project(make_project)
-    config = load_config(root)
-    build(config)
-    edit(root, 1, "memo filled")
-    build(config)
+    root, config = memo_filled(make_project)
     templates = {p.name for p in (root / TEMPLATE_CACHE_DIR).iterdir()}
     monkeypatch.setattr(talkbuild.build, "_code_fingerprint", lambda: "another talkbuild")
     assert build(config).rebuilt == 2
@@ -267,11 +273,7 @@ def test_a_changed_talkbuild_drops_every_cache(make_project, tmp_path: Path, mon
 
 
 def test_the_memo_keeps_each_talks_code_and_formulas_and_only_those(make_project, tmp_path: Path) -> None:
-    root = project(make_project)
-    config = load_config(root)
-    build(config)
-    edit(root, 1, "x")
-    build(config)
+    root, config = memo_filled(make_project)
     kinds = sorted((k[0], k[1]) for k in memo_of(root, "a.md"))
     assert kinds == [("fence", "bash"), ("fence", "python"), ("math", "block"), ("math", "inline")]
     # A memo claiming other output for the same code is believed only with the same stamp: forge one that is not.
@@ -315,11 +317,7 @@ def test_a_damaged_memo_is_ignored_and_the_talk_still_served_from_the_cache(make
 
 
 def test_an_entry_damaged_on_disk_is_never_served(make_project, tmp_path: Path) -> None:
-    root = project(make_project)
-    config = load_config(root)
-    build(config)
-    edit(root, 1, "memo filled")
-    build(config)
+    root, config = memo_filled(make_project)
     assert memo_of(root, "a.md")
     # One changed byte in the memo: its checksum fails, so it is ignored (its HTML never reaches a page).
     intact = entry_of(root, "a.md").read_bytes()
@@ -336,11 +334,7 @@ def test_an_entry_damaged_on_disk_is_never_served(make_project, tmp_path: Path) 
 
 
 def test_a_talk_that_fails_keeps_its_memo_for_when_it_is_fixed(make_project, tmp_path: Path) -> None:
-    root = project(make_project)
-    config = load_config(root)
-    build(config)
-    edit(root, 1, "memo filled")
-    build(config)
+    root, config = memo_filled(make_project)
     kept = memo_of(root, "a.md")
     assert len(kept) == 4
     (root / "talks/a.md").write_text(TALK.format(title="A", n=1, extra="").replace("title: A", "title: [unclosed"))
@@ -506,11 +500,7 @@ def test_a_running_serve_neither_trusts_nor_is_fooled_by_an_upgrade_on_disk(make
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import talkbuild.cache
 
-    root = project(make_project)
-    config = load_config(root)
-    build(config)
-    edit(root, 1, "x")
-    build(config)
+    root, config = memo_filled(make_project)
     filled = list(memo_of(root, "a.md"))
     builder = Builder(root)
     builder.build()  # serve starts, running this code and these packages
@@ -533,11 +523,7 @@ def test_a_running_serve_neither_trusts_nor_is_fooled_by_an_upgrade_on_disk(make
 
 
 def test_serve_starts_an_edit_from_the_cached_memo_then_keeps_its_own(make_project) -> None:
-    root = project(make_project)
-    config = load_config(root)
-    build(config)
-    edit(root, 1, "x")
-    build(config)
+    root, config = memo_filled(make_project)
     forge_memo(root, "a.md", list(memo_of(root, "a.md")))
     builder = Builder(root)
     assert builder.build().rendered == ("a.md", "other.md")  # serve's first build (everything from the cache)
