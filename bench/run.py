@@ -173,8 +173,9 @@ def serve_figures(project: Path, runs: int) -> list[Figure]:
     from . import serve_stage
 
     figures = [Figure("serve-save-to-paint", "talkbuild"), Figure("serve-save-to-paint", "talkbuild (deck)")]
+    landed = has_command("serve") and _has_live_reload()
     for fig, view in zip(figures, ("handout", "deck"), strict=True):
-        if not has_command("serve") or not _has_live_reload():
+        if not landed:
             fig.skipped = "serve with live reload not landed"
         else:
             serve_stage.measure(project, runs, fig, view)
