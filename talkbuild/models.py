@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,8 +81,9 @@ class Talk:
     slug: str
     """Output folder relative to the site root, e.g. 'technical/continuous'."""
     meta: TalkMeta
-    slides: tuple[Slide, ...]
-    """Every slide in order, the title slide first."""
+    slides: Sequence[Slide]
+    """Every slide in order, the title slide first (a tuple, or for a talk taken from the build cache a
+    `cache.LazySlides`, read when first used)."""
     references: tuple[Reference, ...]
     assets: tuple[str, ...]
     """Talks-relative paths of local files the talk references (copied to the site)."""

@@ -18,7 +18,8 @@ from support import damage_pages, flip_byte, replace_memo
 
 import talkbuild.build
 from talkbuild.build import BuildOptions, build
-from talkbuild.cache import CACHE_DIR, FORMAT, OLD_MEMO_DIR, TALK_KEYS_FILE, TEMPLATE_CACHE_DIR, BuildCache, packages_stamp
+from talkbuild.cache import CACHE_DIR, FORMAT, OLD_MEMO_DIR, TALK_KEYS_FILE, TEMPLATE_CACHE_DIR, BuildCache, LazySlides, packages_stamp
+from talkbuild.check import check_project
 from talkbuild.config import Config, load_config
 from talkbuild.errors import ContentError
 from talkbuild.incremental import TALKS, Builder
@@ -126,6 +127,27 @@ def test_a_run_of_incremental_builds_equals_a_cold_build_byte_for_byte(make_proj
         assert result.rebuilt == (0 if i == 3 else 1)
         assert snapshot(root / "_site") == cold(root, tmp_path), f"after edit {i}"
     assert (root / ".talkbuild/spare-site").is_dir(), "the replaced site is kept to be updated next time"
+
+
+def test_cached_talks_keep_their_slides_unread_until_used_and_then_equal_a_fresh_render(make_project,
+                                                                                        tmp_path: Path) -> None:
+    root = project(make_project)
+    config = load_config(root)
+    fresh = {t.source.path: t for t in build(config).talks}
+    edit(root, 1, "edited, with [a missing slide](other.md#nope)")
+    again = build(config, BuildOptions(keep_going=True))
+    cached = next(t for t in again.talks if t.source.path.endswith("other.md"))
+    assert isinstance(cached.slides, LazySlides) and not cached.slides.loaded, "a build does not read them"
+    assert len(cached.slides) == len(fresh[cached.source.path].slides) and not cached.slides.loaded
+    assert cached == fresh[cached.source.path] and hash(cached.slides) == hash(fresh[cached.source.path].slides)
+    assert cached.slides.loaded and [s.id for s in cached.slides] == ["title", "s"] and cached.slides[1].id == "s"
+    assert pickle.loads(pickle.dumps(cached)).slides == cached.slides  # a plain tuple anywhere else
+    edited = next(t for t in again.talks if t.source.path.endswith("a.md"))
+    assert isinstance(edited.slides, tuple) and "edited" in edited.slides[-1].body_html
+    # check reads the slides of every talk, cached or not, and finds what it finds without the cache
+    found = check_project(config)
+    assert [d.message for d in found.diagnostics if "nope" in d.message], "other.md's slide ids were read"
+    assert found == check_project(config, use_cache=False)
 
 
 def test_removing_adding_and_renaming_talks_leave_no_stale_file_or_folder(make_project, tmp_path: Path) -> None:
