@@ -79,6 +79,46 @@ def test_every_slide_gets_the_largest_size_that_fits(page: Any, tmp_path: Path, 
     assert {r["id"] for r in rows if r["wrap"]} == {"wide", "wide-and-tall"} and fits["wide"] == "0.804", rows
 
 
+NEVER_IDLE = "window.requestIdleCallback = () => 0;"
+"""A page that is never idle: the deck fits only the slides it shows (and the next one)."""
+
+
+def fitting(page: Any) -> dict[str, dict[str, Any]]:
+    rows = page.evaluate(f"Array.from(document.querySelectorAll('#tb-stage > section.slide')).map({MEASURE})")
+    return {r["id"]: r for r in rows}
+
+
+def test_a_slide_shown_before_its_turn_is_fitted_as_it_would_have_been(page: Any, tmp_path: Path,
+                                                                       static_server: Any) -> None:
+    # The slide shown first and the next one are fitted before the first paint, the others when the page is idle.
+    site = build_site(tmp_path / "p", slides_text(), {"square.svg": SQUARE})
+    url = static_server(site) + "t/slides/"
+    page.goto(url)
+    wait_ready(page)
+    settled = fitting(page)
+    busy = page.context.new_page()
+    busy.add_init_script(NEVER_IDLE)
+    busy.goto(url + "#list-2")
+    busy.wait_for_selector("html.tb-ready-js", state="attached")
+    now = fitting(busy)
+    assert now["list-2"] == settled["list-2"] and now["list-6"] == settled["list-6"], "the slide shown and the next"
+    assert now["list-18"]["tall"] and not settled["list-18"]["tall"], "further on: fitted in an idle moment"
+    assert not busy.evaluate("document.documentElement.hasAttribute('data-tb-ready')"), "ready once all are fitted"
+    busy.evaluate("location.hash = '#list-18'")  # a jump
+    busy.wait_for_function("document.getElementById('list-18').classList.contains('tb-current')")
+    assert fitting(busy)["list-18"] == settled["list-18"]
+    busy.keyboard.press("o")  # the overview shows every slide: all are fitted first, at full size
+    busy.keyboard.press("Escape")
+    assert fitting(busy) == settled
+    busy.wait_for_selector("html[data-tb-ready]", state="attached", timeout=5000)  # not the 10 s valve
+    printing = page.context.new_page()
+    printing.add_init_script(NEVER_IDLE)
+    printing.goto(url)
+    printing.wait_for_selector("html.tb-ready-js", state="attached")
+    printing.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert fitting(printing) == settled
+
+
 AT_READY = """new MutationObserver((records, observer) => {
   if (!document.documentElement.hasAttribute('data-tb-ready')) return;
   const slide = document.getElementById('picture');

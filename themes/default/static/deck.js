@@ -64,6 +64,7 @@
     if (index === state.index && step === state.step) return;
     var before = state.index;
     state = { index: index, step: step };
+    if (!overview) ensureFitted(slides.slice(index, index + 2));
     show(before);
     // Slide changes make history entries; steps within a slide only update the URL, so Back goes to the last slide.
     setUrl(how.history || (before === index ? "replace" : "push"));
@@ -116,6 +117,30 @@
   var SIZES = [1];
   while (SIZES[SIZES.length - 1] > 0.5) SIZES.push(Math.max(0.5, SIZES[SIZES.length - 1] * 0.93));
   var SMALLEST = SIZES.length - 1;
+  // The slide shown first and the next one (the first press, the presenter's preview) are fitted before the first
+  // paint; the others just after it, a few at a time while the page is idle. Measuring a 45-slide deck took ~100 ms,
+  // and a reload after every save in `talkbuild serve` waited for it. A slide shown before its turn (a jump, the
+  // overview, printing) is fitted first. onAllFitted: set at start-up (the deck's readiness waits for it).
+  var unfitted = slides.map(function () { return true; }), unfittedCount = N, onAllFitted = null;
+  var IDLE_BATCH = 8;
+  function ensureFitted(list) {
+    var todo = list.filter(function (slide) { var i = slides.indexOf(slide); return i >= 0 && unfitted[i]; });
+    if (!todo.length) return;
+    todo.forEach(function (slide) { unfitted[slides.indexOf(slide)] = false; });
+    unfittedCount -= todo.length;
+    fitAll(todo);
+    if (!unfittedCount && onAllFitted) { var done = onAllFitted; onAllFitted = null; done(); }
+  }
+  function ensureAllFitted() { ensureFitted(slides); }
+  function isUnfitted(slide) { return unfitted[slides.indexOf(slide)]; }
+  function fitWhenIdle() {
+    var batch = function () {
+      if (!unfittedCount) return;
+      if (!overview) ensureFitted(slides.filter(isUnfitted).slice(0, IDLE_BATCH)); // the overview fitted them all
+      fitWhenIdle();
+    };
+    if (window.requestIdleCallback) window.requestIdleCallback(batch); else setTimeout(batch, 16);
+  }
   function fitAll(list) {
     var todo = list.map(function (slide) {
       slide.style.removeProperty("--tb-fit");
@@ -280,6 +305,7 @@
   });
 
   function setOverview(on) {
+    if (on) ensureAllFitted(); // at full size, before the slides become thumbnails
     overview = on;
     root.classList.toggle("tb-overview", on);
     slides.forEach(function (slide, i) {
@@ -472,12 +498,11 @@
   announce(""); // no announcement on load: the page title already says where we are
   if (isPresenter) startPresenter();
 
-  fitAll(slides);
   // An image still loading has no height yet, and web fonts still loading change the text's size: a slide is
   // fitted again once they are in. The deck is ready (html[data-tb-ready], what printing to PDF waits for) when
   // every slide has been fitted with everything it shows, or after READY_WAIT_MS whatever is still loading.
   var READY_WAIT_MS = 10000;
-  var waiting = 1; // this start-up, then one per image still loading and per slide waiting for fonts
+  var waiting = 1; // every slide's first fitting, then one per image still loading and per slide waiting for fonts
   var queued = [], settled = 0;
   function fitted(count) {
     waiting -= count;
@@ -494,7 +519,8 @@
     var batch = queued, count = settled;
     queued = [];
     settled = 0;
-    fitAll(batch.filter(function (s, i) { return batch.indexOf(s) === i; }));
+    // A slide not fitted yet is measured when its turn comes, with what has arrived by then.
+    fitAll(batch.filter(function (s, i) { return batch.indexOf(s) === i && !isUnfitted(s); }));
     if (isPresenter) presenterUpdate(); // its preview is a copy of a slide
     fitted(count);
   }
@@ -518,7 +544,8 @@
     doc.fonts.ready.then(function () { slides.forEach(function (slide) { refit(slide, true); }); });
   }
   setTimeout(function () { root.setAttribute("data-tb-ready", "true"); }, READY_WAIT_MS);
+  window.addEventListener("beforeprint", ensureAllFitted);
   if (isPresenter) presenterUpdate();
-  fitted(1);
+  if (unfittedCount) { onAllFitted = function () { fitted(1); }; fitWhenIdle(); } else fitted(1);
   wake();
 })();
