@@ -137,6 +137,12 @@ def _upload(store: Store, manifest: Manifest, site_dir: Path, previous: list[Man
             jobs: int) -> Iterator[FileDone]:
     prefix = release_prefix(manifest.release_id)
     present = {o.key[len(prefix):]: o.size for o in store.list_objects(prefix)}
+    # The release is not sealed: it is unfinished work on exactly this content, and anything in it that the
+    # manifest does not list is debris (a temporary file of a run killed by an older talkbuild, say).
+    wanted = {f.path for f in manifest.files}
+    debris = [prefix + path for path in present if path not in wanted]
+    if debris:
+        store.delete(debris)
     known: dict[str, str] = {}
     for old in previous:
         for f in old.files:

@@ -111,7 +111,7 @@ class Deploy:
                 root = Path(self.url.removeprefix("file://"))
                 base = root / "current" if channel == "live" else root / "channels" / channel
                 return {p.relative_to(base).as_posix(): p.read_bytes()
-                        for p in sorted(base.rglob("*")) if p.is_file() and ".talkbuild-tmp." not in p.name}
+                        for p in sorted(base.rglob("*")) if p.is_file()}
             pointer = read_pointer(store, channel)[0]
             assert pointer is not None
             prefix = f"releases/{pointer.release_id}/"

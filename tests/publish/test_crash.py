@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from talkbuild.publish import verify
+from talkbuild.publish import VerifyFailed, verify
+from talkbuild.publish.manifest import BuildInfo, FileEntry, build_manifest, file_sha256
 from talkbuild.publish.pointer import read_history
 from talkbuild.publish.release import CRASH_ENV
 
@@ -100,3 +101,35 @@ def test_a_publish_killed_from_outside_after_n_events_is_harmless(deploy: Deploy
         assert round_deploy.served() in (old, new), after
         done(round_deploy.publish(new_site))
         assert round_deploy.served() == new
+
+
+def test_a_file_killed_half_written_never_lands_in_a_release(tmp_path: Path) -> None:
+    # A web server serves every file of the folder `current` points at: a half-written file must never be there,
+    # not even under a temporary name, and the rerun must leave exactly the site.
+    project = tmp_path / "project"
+    project.mkdir()
+    deploy = Deploy("file", (tmp_path / "deploy").as_uri(), project)
+    site = write_site(tmp_path / "site", site_files(1))
+    assert run_child(deploy, site, crash_at="upload-staged").returncode == -9
+    releases = tmp_path / "deploy/releases"
+    assert [p for p in releases.rglob("*") if p.is_file()] == [], "nothing reached a release half-written"
+    done(deploy.publish(site))
+    assert deploy.served() == as_bytes(site_files(1))
+    list(verify(deploy.target()))
+
+
+def test_debris_in_an_unfinished_release_is_cleared_and_in_a_live_one_reported(deploy: Deploy, tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", site_files(1))
+    rid = build_manifest(site, BuildInfo(actor="test")).release_id
+    stray = write_site(tmp_path / "x", {"half": "half a file"}) / "half"
+    entry = FileEntry("half", file_sha256(stray), stray.stat().st_size, "text/plain", "no-cache")
+    store = deploy.store()
+    store.upload(f"releases/{rid}/talks/.talkbuild-tmp.0123abcd", stray, entry)  # as older talkbuilds left them
+    store.close()
+    done(deploy.publish(site))
+    assert deploy.served() == as_bytes(site_files(1))
+    store = deploy.store()
+    store.upload(f"releases/{rid}/.talkbuild-tmp.4567", stray, entry)  # in the live release: verify says so
+    store.close()
+    with pytest.raises(VerifyFailed, match=r"\.talkbuild-tmp\.4567: not in the manifest"):
+        list(verify(deploy.target()))

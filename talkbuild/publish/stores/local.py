@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,13 @@ from ..manifest import FileEntry, file_sha256
 from .base import LIVE, ObjectInfo, StoredFile, pointer_key, release_prefix
 
 TMP_MARK = ".talkbuild-tmp."
-"""Temporary files are named so; listings ignore them and a rename makes them real."""
+"""Temporary files beside pointers, manifests and links are named so; name listings ignore them, and a rename
+makes them real."""
+STAGING = ".staging"
+"""Where a release file is written before it is renamed into its release, so a killed upload leaves its
+half-written file here, never inside a release that is, or will be, served."""
+ABANDONED_SECONDS = 3600
+"""A staged file older than this was left by a killed publish: the next publisher removes it."""
 
 
 class LocalStore:
@@ -27,6 +34,12 @@ class LocalStore:
         self.root = root
         self.url = root.as_uri()
         root.mkdir(parents=True, exist_ok=True)
+        self.staging = root / STAGING
+        _remove_abandoned(self.staging)
+
+    def _staged(self) -> Path:
+        self.staging.mkdir(exist_ok=True)
+        return self.staging / (TMP_MARK + uuid.uuid4().hex)
 
     def _path(self, key: str) -> Path:
         return self.root / key
@@ -62,10 +75,13 @@ class LocalStore:
             return True
 
     def upload(self, key: str, source: Path, entry: FileEntry) -> int:
+        from ..release import crash_point
+
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(TMP_MARK + uuid.uuid4().hex)
+        tmp = self._staged()
         shutil.copyfile(source, tmp)
+        crash_point("upload-staged")
         # Like S3's checksum: the bytes stored must be the bytes the manifest (and the check gate) hashed.
         if file_sha256(tmp) != entry.sha256:
             tmp.unlink()
@@ -77,7 +93,7 @@ class LocalStore:
     def copy(self, source_key: str, key: str, entry: FileEntry) -> None:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(TMP_MARK + uuid.uuid4().hex)
+        tmp = self._staged()
         try:
             # Release files are never modified in place, so sharing an inode between releases is safe.
             os.link(self._path(source_key), tmp)
@@ -91,9 +107,7 @@ class LocalStore:
             return
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
-            for name in sorted(filenames):
-                if name.startswith(TMP_MARK):
-                    continue
+            for name in sorted(filenames):  # everything, as a web server would serve it
                 full = Path(dirpath) / name
                 st = full.stat()
                 yield ObjectInfo(full.relative_to(self.root).as_posix(), st.st_size, st.st_mtime)
@@ -175,6 +189,19 @@ class LocalStore:
 
     def close(self) -> None:
         pass
+
+
+def _remove_abandoned(staging: Path) -> None:
+    """Delete staged files of killed publishes (young ones may belong to a publish running now)."""
+    stale = time.time() - ABANDONED_SECONDS
+    try:
+        entries = list(os.scandir(staging))
+    except OSError:
+        return
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if entry.stat(follow_symlinks=False).st_mtime < stale:
+                os.unlink(entry.path)
 
 
 def _write_atomic(path: Path, body: bytes, *, durable: bool) -> None:
