@@ -85,7 +85,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     diagnostics = problems + diagnostics + clashes
     timer.lap("render", rebuilt)
     if _fails(diagnostics, options.strict) and not options.keep_going:
-        raise ContentError(diagnostics)
+        raise ContentError(diagnostics, strict=options.strict)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
     talks = [talk for talk, _ in kept]
     pages: list[Page | PageRef] = [page for _, talk_pages in kept for page in talk_pages]
@@ -135,7 +135,7 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
     cache = BuildCache(config.root, enabled=options.use_cache)
     listing = "\n".join(tree_listing(config.talks_path))
     packages = packages_stamp()
-    shared = BuildCache.key(__version__, code, packages, config.source_text, str(options.strict), listing,
+    shared = BuildCache.key(__version__, code, packages, config.source_text, listing,
                             _themes_fingerprint(config.root))
     keys = {s.rel: BuildCache.key(shared, s.rel, _read(s.path)) for s in sources}
     done: dict[str, tuple[Talk, tuple[Page | PageRef, ...]]] = {}
@@ -155,7 +155,7 @@ def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], optio
     index = cache.talk_keys()
     _MEMO_SOURCE[:] = [(cache, stamp, index)] if todo and options.use_cache else []
     try:
-        for source, (outcome, memo) in _map(todo, config, sitemap, options.strict, jobs):
+        for source, (outcome, memo) in _map(todo, config, sitemap, jobs):
             if isinstance(outcome, list):
                 diagnostics.extend(outcome)
                 continue
@@ -198,16 +198,15 @@ Outcome = tuple[Talk, tuple[Page, ...]] | list[Diagnostic]
 MemoEntries = dict[tuple[str, str, str], str]
 
 
-def _render_with_memo(source: SourceFile, config: Config, sitemap: SiteMap,
-                      strict: bool) -> tuple[Outcome, MemoEntries | None]:
+def _render_with_memo(source: SourceFile, config: Config, sitemap: SiteMap) -> tuple[Outcome, MemoEntries | None]:
     """render_one, starting from the talk's previous memo in the cache; also returns what the memo should keep."""
     if not _MEMO_SOURCE:
-        return render_one(source, config, sitemap, strict), None
+        return render_one(source, config, sitemap), None
     cache, stamp, previous = _MEMO_SOURCE[0]
-    return render_remembering(source, config, sitemap, strict, cache.memo(previous.get(source.rel), stamp, source.rel))
+    return render_remembering(source, config, sitemap, cache.memo(previous.get(source.rel), stamp, source.rel))
 
 
-def render_remembering(source: SourceFile, config: Config, sitemap: SiteMap, strict: bool,
+def render_remembering(source: SourceFile, config: Config, sitemap: SiteMap,
                        memo: MemoEntries) -> tuple[Outcome, MemoEntries]:
     """render_one, reusing the highlighted code and formulas in `memo`; returns the outcome and the entries
     this render used (the memo to keep for the talk's next render)."""
@@ -216,7 +215,7 @@ def render_remembering(source: SourceFile, config: Config, sitemap: SiteMap, str
     used = Memo(dict(memo))
     use_memo(used)
     try:
-        outcome = render_one(source, config, sitemap, strict)
+        outcome = render_one(source, config, sitemap)
     finally:
         use_memo(None)
     return outcome, {key: used.entries[key] for key in sorted(used.used) if key in used.entries}
@@ -234,18 +233,18 @@ def memo_stamp() -> str:
     return BuildCache.key(_code_fingerprint(), packages_stamp())
 
 
-def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap, strict: bool,
+def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap,
          jobs: int) -> Iterator[tuple[SourceFile, tuple[Outcome, MemoEntries | None]]]:
     """Each talk with its outcome, in order; results stream back while the workers still render, so the
     parent's cache writes overlap with them instead of following them."""
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        yield from zip(todo, (_render_with_memo(s, config, sitemap, strict) for s in todo), strict=True)
+        yield from zip(todo, (_render_with_memo(s, config, sitemap) for s in todo), strict=True)
         return
     # The config, site map and memo source go to each worker once, not with every talk (and whether the
     # workers are forked or started afresh: Python 3.14 starts them from a forkserver by default).
     memo_source = _MEMO_SOURCE[0] if _MEMO_SOURCE else None
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
-                                                initargs=(config, sitemap, strict, memo_source)) as pool:
+                                                initargs=(config, sitemap, memo_source)) as pool:
         try:
             yield from zip(todo, pool.map(_render_one, todo, chunksize=CHUNKSIZE), strict=True)
         finally:
@@ -257,14 +256,14 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-_WORKER_ARGS: tuple[Config, SiteMap, bool] | None = None
+_WORKER_ARGS: tuple[Config, SiteMap] | None = None
 
 
-def _start_worker(config: Config, sitemap: SiteMap, strict: bool,
+def _start_worker(config: Config, sitemap: SiteMap,
                   memo_source: tuple[BuildCache, str, dict[str, str]] | None) -> None:
     global _WORKER_ARGS
     ignore_sigint()
-    _WORKER_ARGS = (config, sitemap, strict)
+    _WORKER_ARGS = (config, sitemap)
     _MEMO_SOURCE[:] = [memo_source] if memo_source is not None else []
 
 
@@ -274,10 +273,10 @@ def _render_one(source: SourceFile) -> tuple[Outcome, MemoEntries | None]:
     return _render_with_memo(source, *_WORKER_ARGS)
 
 
-def render_one(source: SourceFile, config: Config, sitemap: SiteMap, strict: bool = False) -> Outcome:
+def render_one(source: SourceFile, config: Config, sitemap: SiteMap) -> Outcome:
     """Parse and render one talk with its theme; user errors come back as a list of Diagnostics."""
     try:
-        talk = parse_talk(source, config.root, sitemap, strict=strict)
+        talk = parse_talk(source, config.root, sitemap)
         name = talk.meta.theme or config.theme
         theme = find_theme(name, config.root)
         return talk, tuple(render_talk(environment(theme), talk, config, static_dir(name, config.theme)))

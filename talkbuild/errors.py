@@ -108,9 +108,15 @@ class ManyErrors(TalkbuildError):
 class ContentError(TalkbuildError):
     """One or more problems in the talks; all of them are in `diagnostics`."""
 
-    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
-        errors = [d for d in diagnostics if d.is_error]
-        super().__init__(f"{len(errors)} error(s) found; nothing was written", code="content")
+    def __init__(self, diagnostics: Sequence[Diagnostic], *, strict: bool = False) -> None:
+        errors = sum(1 for d in diagnostics if d.is_error)
+        warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+        found = f"{errors} error(s)"
+        if strict and warnings:  # what failed the build must be in the last line, not only "0 error(s)"
+            found += f" and {warnings} warning(s) found, and --strict fails on warnings"
+        else:
+            found += " found"
+        super().__init__(f"{found}; nothing was written", code="content")
         self.diagnostics = tuple(diagnostics)
 
 

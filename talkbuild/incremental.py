@@ -178,7 +178,7 @@ class Builder:
     def _render_one(self, state: _State, source: SourceFile, sitemap: SiteMap, digest: str) -> bool:
         """Parse and render one talk in this process; on error keep its last good pages."""
         previous = state.memos[source.rel] if source.rel in state.memos else cached_memo(state.config, source.rel)
-        outcome, memo = render_remembering(source, state.config, sitemap, False, previous)
+        outcome, memo = render_remembering(source, state.config, sitemap, previous)
         failed = isinstance(outcome, list)
         # A failed render keeps the memo it filled (a template error comes after every block), or else the
         # previous one: the memo of a talk that keeps failing never grows beyond one render's worth.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -61,6 +62,9 @@ class SiteMap:
             target = f"{slug}/index.html"
             return Resolved(ROOT + target + suffix, target, fragment, None)
         fs_path = self.talks_dir / joined
+        page = self._generated_page(joined)
+        if page is not None and not fs_path.exists():  # a deck or handout by its URL (its ids are check's)
+            return Resolved(ROOT + page + suffix, page, fragment, None)
         if not self._inside(fs_path):
             return Resolved(url, None, fragment, None, problem="outside")
         if fs_path.is_dir():
@@ -72,6 +76,19 @@ class SiteMap:
         if not fs_path.is_file():
             return Resolved(href, joined, fragment, None, problem="missing")
         return Resolved(href, joined, fragment, joined)
+
+    @functools.cached_property
+    def pages(self) -> frozenset[str]:
+        """Site paths of the pages the build generates: each talk's handout and deck, and the index."""
+        return frozenset({"index.html"} | {f"{slug}/index.html" for slug in self.slugs.values()}
+                         | {f"{slug}/slides/index.html" for slug in self.slugs.values()})
+
+    def _generated_page(self, rel: str) -> str | None:
+        """The generated page at `rel` (or in folder `rel`), written as the URL it is published at."""
+        for candidate in (rel, posixpath.join(rel, "index.html") if rel else "index.html"):
+            if candidate in self.pages:
+                return candidate
+        return None
 
     def _talk_slug(self, rel: str) -> str | None:
         if rel in self.slugs:

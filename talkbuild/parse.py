@@ -68,7 +68,7 @@ def decode(data: bytes, where: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_source(text: str, where: str, *, strict: bool = False, project_root: Path | None = None) -> SourceText:
+def split_source(text: str, where: str, *, project_root: Path | None = None) -> SourceText:
     """Separate front matter from the body and validate it."""
     lines = text.split("\n")
     diagnostics: list[Diagnostic] = []
@@ -84,7 +84,7 @@ def split_source(text: str, where: str, *, strict: bool = False, project_root: P
         lines_of = {k: 1 + i for i, k in enumerate(("title", "author", "date")) if k in data}
     else:
         data, lines_of, body_line = {}, {}, 0
-    meta = _validate(data, lines_of, where, diagnostics, strict, project_root)
+    meta = _validate(data, lines_of, where, diagnostics, project_root)
     return SourceText(meta, "\n".join(lines[body_line:]), body_line, tuple(diagnostics))
 
 
@@ -130,7 +130,7 @@ def _pandoc_title_block(lines: list[str]) -> tuple[dict[str, Any], int]:
 
 
 def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
-              diagnostics: list[Diagnostic], strict: bool, project_root: Path | None = None) -> TalkMeta:
+              diagnostics: list[Diagnostic], project_root: Path | None = None) -> TalkMeta:
     def loc(key: str) -> SourceLocation:
         return SourceLocation(where, lines_of.get(key, 1))
 
@@ -142,8 +142,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         extra[key] = data[key]
         if key in TOLERATED_KEYS:
             continue
-        severity = Severity.ERROR if strict else Severity.WARNING
-        diagnostics.append(Diagnostic(severity, "unknown-key", f"unknown front matter key '{key}'",
+        diagnostics.append(Diagnostic(Severity.WARNING, "unknown-key", f"unknown front matter key '{key}'",
                                       loc(key), hint=did_you_mean(key, KNOWN_KEYS) or "themes can still read it"))
     # Every field is read even after one fails, so a talk's front matter problems are reported together.
     errors: list[TalkbuildError] = []
@@ -162,7 +161,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
     tags = attempt(lambda: _strings(data.get("tags"), "tags", fail, split_commas=True), ())
     draft = attempt(lambda: _bool(data.get("draft", False), "draft", fail), False)
     duration = attempt(lambda: _duration(data.get("duration"), fail), None)
-    theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics, strict), None)
+    theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics), None)
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
     return TalkMeta(
@@ -201,7 +200,7 @@ Fail = Callable[..., TalkbuildError]
 
 
 def _theme(name: str | None, project_root: Path | None, where: SourceLocation,
-           diagnostics: list[Diagnostic], strict: bool) -> str | None:
+           diagnostics: list[Diagnostic]) -> str | None:
     """A usable theme name; an unknown one (e.g. a reveal.js theme like 'night') falls back to the site's theme."""
     if name is None or project_root is None:
         return name
@@ -212,8 +211,7 @@ def _theme(name: str | None, project_root: Path | None, where: SourceLocation,
         return name
     if not THEME_NAME.fullmatch(name):
         raise TalkbuildError(problem[0], where, hint=problem[1], code="theme")
-    severity = Severity.ERROR if strict else Severity.WARNING
-    diagnostics.append(Diagnostic(severity, "theme", problem[0] + "; the site's theme is used", where, hint=problem[1]))
+    diagnostics.append(Diagnostic(Severity.WARNING, "theme", problem[0] + "; the site's theme is used", where, hint=problem[1]))
     return None
 
 
@@ -272,7 +270,7 @@ def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],
 
 
 
-def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, *, strict: bool = False) -> Talk:
+def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap) -> Talk:
     """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all."""
     from .markup import RenderContext
     from .models import Slide, Talk
@@ -284,7 +282,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, *, stri
     except OSError as exc:
         raise TalkbuildError(f"cannot read the file: {exc.strerror}", SourceLocation(where), code="io") from None
     text = decode(data, where)
-    parts = split_source(text, where, strict=strict, project_root=project_root)
+    parts = split_source(text, where, project_root=project_root)
     ctx = RenderContext(where=where, rel=source.rel, line_offset=parts.body_line, sitemap=sitemap)
     md = _markdown()
     env: dict[str, Any] = {"tb": ctx}

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from support import shared
 
 from talkbuild.build import BuildOptions, build
+from talkbuild.check import check_project
 from talkbuild.config import load_config
 
 
@@ -95,6 +96,24 @@ def test_links_to_other_talks_are_rewritten_with_their_fragment(make_project) ->
     assert deck_links == ["../../b/index.html#second", "../../sub/index.html", "../../sub/index.html"]
     handout_links = [a["href"] for a in soup(root / "_site/a/index.html").select("main .tb-slide-content a")]
     assert handout_links == ["../b/index.html#second", "../sub/index.html", "../sub/index.html"]
+
+
+def test_links_to_decks_and_handouts_by_their_published_url_resolve(make_project) -> None:
+    # Authors coming from reveal.js link to the HTML page, not to the Markdown: the build knows those pages.
+    root = make_project({
+        "talks/2026/a.md": ("---\ntitle: A\n---\n\n## S\n\n[deck slide](../2025/b/slides/index.html#code), "
+                            "[deck](../2025/b/slides/), [handout](../2025/b/), [all talks](../index.html)\n\n"
+                            "[gone](../2025/b/slides/index.html#nope)\n"),
+        "talks/2025/b.md": "---\ntitle: B\n---\n\n## Code {#code}\n",
+    })
+    result = build(load_config(root), BuildOptions(strict=True))
+    assert result.diagnostics == ()
+    links = [a["href"] for a in soup(root / "_site/2026/a/index.html").select("main .tb-slide-content a")]
+    assert links == ["../../2025/b/slides/index.html#code", "../../2025/b/slides/index.html", "../../2025/b/index.html",
+                     "../../index.html", "../../2025/b/slides/index.html#nope"]
+    found = [(d.location.path, d.location.line, d.code) for d in check_project(load_config(root)).diagnostics
+             if d.is_error]
+    assert found == [("talks/2026/a.md", 9, "missing-fragment")], "check proves the fragments of those pages"
 
 
 def test_index_lists_talks_newest_first_and_escapes_front_matter(make_project) -> None:

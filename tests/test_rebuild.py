@@ -150,6 +150,18 @@ def test_cached_talks_keep_their_slides_unread_until_used_and_then_equal_a_fresh
     assert found == check_project(config, use_cache=False)
 
 
+def test_strict_and_plain_builds_share_the_cache(make_project, tmp_path: Path) -> None:
+    # `make ci` builds with --strict and then without: the second must not render everything again.
+    root = project(make_project)
+    config = load_config(root)
+    assert build(config).rebuilt == 2
+    assert build(config, BuildOptions(strict=True)).rebuilt == 0
+    edit(root, 1, "edited")
+    assert build(config, BuildOptions(strict=True)).rebuilt == 1
+    assert build(config).rebuilt == 0
+    assert snapshot(root / "_site") == cold(root, tmp_path)
+
+
 def test_removing_adding_and_renaming_talks_leave_no_stale_file_or_folder(make_project, tmp_path: Path) -> None:
     root = project(make_project, **{"talks/deep/er/c.md": "---\ntitle: C\n---\n\n## C\n\n![x](img/x.png)\n",
                                     "talks/deep/er/img/x.png": b"x"})
