@@ -337,6 +337,9 @@ def _check_out_dir(config: Config, out_dir: Path) -> Path:
                                                                  for g in guarded):
         raise ConfigError(f"refusing to build into {out}: it holds the project, its talks or its settings",
                           hint="choose an output folder of its own, e.g. _site")
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"refusing to replace {out}: it is a file, not a folder talkbuild built",
+                          hint="move the file away, or build elsewhere with --out")
     if out.is_dir() and any(out.iterdir()) and not (out / STATIC_DIR).is_dir():
         raise ConfigError(f"refusing to replace {out}: it is not empty and was not built by talkbuild",
                           hint="choose a new or empty folder, or remove this one yourself")

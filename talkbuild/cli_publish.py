@@ -12,7 +12,7 @@ import click
 
 from .cli_common import F, load, project_option, user_errors
 from .config import Config
-from .errors import TalkbuildError
+from .errors import ConfigError, TalkbuildError
 
 
 def _target_options(f: F) -> F:
@@ -84,8 +84,27 @@ def _size(n: int) -> str:
 def _target(config: Config, target: str | None, endpoint_url: str | None, jobs: int | None = None) -> Any:
     from .publish import Target
 
-    return Target(target or config.publish.target, config.root, endpoint_url or config.publish.endpoint_url,
+    url = target or config.publish.target
+    _refuse_project_folders(config, url)
+    return Target(url, config.root, endpoint_url or config.publish.endpoint_url,
                   config.publish.region, jobs or config.publish.jobs)
+
+
+def _refuse_project_folders(config: Config, url: str) -> None:
+    """A folder target inside the talks, the built site or the project's settings would be destroyed by the
+    next build (or would publish itself): refused, as `build --out` refuses them."""
+    from .publish.stores import folder_of
+
+    folder = folder_of(url, config.root)
+    if folder is None:
+        return
+    folder = folder.resolve()
+    root = config.root.resolve()
+    guarded = [config.talks_path.resolve(), config.out_path.resolve(),
+               *(root / name for name in (".git", "themes", ".talkbuild", ".github"))]
+    if folder == root or any(folder == g or folder.is_relative_to(g) for g in guarded):
+        raise ConfigError(f"refusing to publish into {folder}: it is the project, its talks, its built site or its "
+                          "settings, which a build replaces", hint="publish to a folder of its own, e.g. file://_deploy")
 
 
 @click.command()
@@ -102,6 +121,7 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     from .publish import publish_site
 
     config = load(directory)
+    t = _target(config, target, endpoint_url, jobs)
     site = config.out_path
     if not site.is_dir():
         raise TalkbuildError(f"{config.out_dir}/: no built site to publish", hint="run `talkbuild build` first")
@@ -125,7 +145,6 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
             shown = ", ".join(gate.stale[:5]) + (f" and {len(gate.stale) - 5} more" if len(gate.stale) > 5 else "")
             raise TalkbuildError(f"{config.out_dir}/ is not what the talks build to now ({shown} differ); "
                                  "nothing was published", hint="run `talkbuild build`, then publish again")
-    t = _target(config, target, endpoint_url, jobs)
     public_url = config.publish.public_url if channel == "live" else None
     _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
                                          endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,

@@ -256,6 +256,13 @@ def test_out_never_replaces_a_folder_that_is_not_a_talkbuild_site(make_project, 
     assert cli("build", "-C", str(root), "--out", "elsewhere").returncode == 0, "its own earlier output is replaced"
 
 
+def test_a_file_where_the_site_goes_is_refused_not_deleted(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n", "_site": "precious"})
+    result = cli("build", "-C", str(root))
+    assert result.returncode == 2 and "refusing to replace" in result.stderr and "it is a file" in result.stderr
+    assert (root / "_site").read_text() == "precious"
+
+
 def test_an_unclosed_notes_div_is_a_warning_at_its_line(make_project) -> None:
     root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## Hello\n\n::: notes\nsecret\n\n## Next\n\nvisible?\n",
                          "talks/b.md": "---\ntitle: B\n---\n\n## S\n\n::: notes\nfine\n:::\n\n::: {.columns}\n::: column\nx\n:::\n:::\n"})

@@ -48,6 +48,21 @@ def test_publish_with_no_config_goes_to_deploy_in_the_project(project: Path) -> 
     assert code == 0 and "already live" in out
 
 
+@pytest.mark.parametrize("target", ["_site", "_site/deploy", "talks", "talks/old", "file://", ".", ".talkbuild/x",
+                                    "themes", ".git"])
+def test_a_folder_target_inside_what_a_build_replaces_is_refused(project: Path, target: str) -> None:
+    # Published into _site/, the next `talkbuild build` would delete every release and pointer without a word.
+    (project / "talks").mkdir(exist_ok=True)
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    for command in (["publish"], ["releases"], ["rollback"]):
+        code, _, err = run(*command, "-C", str(project), "--target", target)
+        assert code == 2, (command, err)
+        assert "refusing to publish into " in err and "(publish to a folder of its own, e.g. file://_deploy)" in err
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before, "nothing written"
+    code, _, err = run("publish", "-C", str(project), "--target", "file://elsewhere")
+    assert code == 0, err
+
+
 def test_publish_without_a_build_tells_the_user_to_build(tmp_path: Path) -> None:
     code, _, err = run("publish", "-C", str(tmp_path))
     assert code == 1 and "_site/: no built site to publish (run `talkbuild build` first)" in err

@@ -12,14 +12,25 @@ from .base import Store
 from .local import LocalStore
 
 
-def _open_file(url: str, root: Path, options: dict[str, Any]) -> Store:
-    parts = urlsplit(url)
+def folder_of(target: str, root: Path) -> Path | None:
+    """The folder a `file://DIR` target (or a bare path) writes to, or None for other schemes."""
+    if "://" not in target:
+        target = "file://" + target
+    parts = urlsplit(target)
+    if parts.scheme != "file":
+        return None
     if parts.netloc not in ("", "localhost"):
         # file://_deploy: a relative folder, written as the host part by convention
         path = Path(unquote(parts.netloc + parts.path))
     else:
         path = Path(unquote(parts.path))
-    return LocalStore(path if path.is_absolute() else (root / path).resolve())
+    return path if path.is_absolute() else (root / path).resolve()
+
+
+def _open_file(url: str, root: Path, options: dict[str, Any]) -> Store:
+    path = folder_of(url, root)
+    assert path is not None
+    return LocalStore(path)
 
 
 def _open_s3(url: str, root: Path, options: dict[str, Any]) -> Store:
