@@ -103,10 +103,12 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         # its bytes, and a large site is never held in memory at once.
         site = SiteFiles(tuple(pages), assets, static)
         count = len({p.path for p in pages} | set(assets) | set(static))
-        return BuildResult(tuple(talks), tuple(diagnostics), out_dir, count, rebuilt, site)
+        return BuildResult(tuple(talks), tuple(diagnostics), out_dir, count, rebuilt, site,
+                           len(rendered) - rebuilt, len(rendered) - len(kept))
     files = write_site(out_dir, pages, assets, static, state)
     timer.lap("write", files)
-    return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt)
+    return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt, None,
+                       len(rendered) - rebuilt, len(rendered) - len(kept))
 
 
 def render_talks(config: Config, theme: Theme, sources: list[SourceFile], options: BuildOptions,

@@ -10,6 +10,8 @@ from .errors import Diagnostic, Severity, SourceLocation
 from .models import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+_URL_BREAKERS = "?#%\\"
+"""Characters a talk's path may not have: in its URL they would end the path or start an escape."""
 
 
 def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile], list[Diagnostic]]:
@@ -29,6 +31,12 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
             if any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
                 continue
             where = SourceLocation(path.relative_to(project_root).as_posix() if path.is_relative_to(project_root) else str(path))
+            unsafe = sorted(set(rel) & set(_URL_BREAKERS))
+            if unsafe:
+                problems.append(Diagnostic(Severity.ERROR, "bad-name",
+                                           f"the talk's name has {' '.join(repr(c) for c in unsafe)}, which would cut its web "
+                                           "address short", where, hint="rename it (letters, digits, '-', '_' and '/')"))
+                continue
             if path.is_symlink():
                 real = path.resolve()
                 if not real.is_relative_to(real_root):
@@ -50,7 +58,16 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
             continue
         by_slug[source.slug] = source
         unique.append(source)
-    return unique, problems
+    # `b.md` publishes its deck at b/slides/: a talk `b/slides.md` (or b/slides/index.md) would overwrite it.
+    over_a_deck = [(source, by_slug[source.slug.removesuffix("/slides")]) for source in unique
+                   if source.slug.endswith("/slides") and source.slug.removesuffix("/slides") in by_slug]
+    for source, owner in over_a_deck:
+        problems.append(Diagnostic(Severity.ERROR, "slug-clash",
+                                   f"'{source.rel}' would be published at '{source.slug}/', where '{owner.rel}' "
+                                   "publishes its slides", SourceLocation(_project_rel(source.path, project_root)),
+                                   hint="rename it"))
+    clashing = {source.rel for source, _ in over_a_deck}
+    return [s for s in unique if s.rel not in clashing], problems
 
 
 def slug_for(rel: str) -> str:

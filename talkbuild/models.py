@@ -153,6 +153,9 @@ class BuildResult:
     """How many talks were rendered rather than taken from the cache."""
     site: SiteFiles | None = None
     """Everything the site consists of, when the build was asked not to write it (BuildOptions.write)."""
+    from_cache: int = 0
+    """How many talks were taken from the cache (drafts included, as in `rebuilt`)."""
+    drafts_left_out: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from support import shared
 
@@ -261,6 +262,32 @@ def test_a_file_where_the_site_goes_is_refused_not_deleted(make_project) -> None
     result = cli("build", "-C", str(root))
     assert result.returncode == 2 and "refusing to replace" in result.stderr and "it is a file" in result.stderr
     assert (root / "_site").read_text() == "precious"
+
+
+def test_a_talk_published_where_another_publishes_its_slides_is_a_slug_clash(make_project) -> None:
+    root = make_project({"talks/b.md": "---\ntitle: B\n---\n\n## S\n",
+                         "talks/b/slides.md": "---\ntitle: Over B's deck\n---\n"})
+    result = cli("build", "-C", str(root))
+    assert result.returncode == 1
+    assert ("talks/b/slides.md: error[slug-clash]: 'b/slides.md' would be published at 'b/slides/', where 'b.md' "
+            "publishes its slides (rename it)") in result.stderr
+    assert not (root / "_site").exists()
+
+
+@pytest.mark.parametrize("name", ["q?x.md", "x#y.md", "100%.md"])
+def test_a_talk_whose_name_would_cut_its_address_short_is_refused(make_project, name: str) -> None:
+    root = make_project({f"talks/{name}": "---\ntitle: Q\n---\n", "talks/ok.md": "---\ntitle: OK\n---\n"})
+    result = cli("build", "-C", str(root))
+    assert result.returncode == 1 and f"talks/{name}: error[bad-name]: the talk's name has" in result.stderr
+    assert "rename it" in result.stderr
+
+
+def test_the_summary_counts_drafts_apart(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n", "talks/d.md": "---\ntitle: D\ndraft: true\n---\n"})
+    first = cli("build", "-C", str(root))
+    assert "built 1 talk(s)" in first.stderr and "(2 rendered, 0 from cache; 1 draft(s) left out" in first.stderr
+    again = cli("build", "-C", str(root))
+    assert "(0 rendered, 2 from cache; 1 draft(s) left out (--drafts builds them))" in again.stderr
 
 
 def test_an_unclosed_notes_div_is_a_warning_at_its_line(make_project) -> None:
