@@ -87,6 +87,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     if _fails(diagnostics, options.strict) and not options.keep_going:
         raise ContentError(diagnostics, strict=options.strict)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
+    drafts = tuple(talk.slug for talk, _ in rendered if talk.meta.draft and not options.drafts)
     talks = [talk for talk, _ in kept]
     pages: list[Page | PageRef] = [page for _, talk_pages in kept for page in talk_pages]
     pages.append(render_index(environment(theme), talks, config))
@@ -104,11 +105,11 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         site = SiteFiles(tuple(pages), assets, static)
         count = len({p.path for p in pages} | set(assets) | set(static))
         return BuildResult(tuple(talks), tuple(diagnostics), out_dir, count, rebuilt, site,
-                           len(rendered) - rebuilt, len(rendered) - len(kept))
+                           len(rendered) - rebuilt, drafts)
     files = write_site(out_dir, pages, assets, static, state)
     timer.lap("write", files)
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt, None,
-                       len(rendered) - rebuilt, len(rendered) - len(kept))
+                       len(rendered) - rebuilt, drafts)
 
 
 def render_talks(config: Config, theme: Theme, sources: list[SourceFile], options: BuildOptions,

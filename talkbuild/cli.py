@@ -38,7 +38,7 @@ def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, dra
 
     result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
     report(result.diagnostics)
-    left_out = f"; {result.drafts_left_out} draft(s) left out (--drafts builds them)" if result.drafts_left_out else ""
+    left_out = f"; {len(result.drafts)} draft(s) left out (--drafts builds them)" if result.drafts else ""
     click.echo(f"built {len(result.talks)} talk(s), {result.files} files in {result.out_dir} "
                f"({result.rebuilt} rendered, {result.from_cache} from cache{left_out})", err=True)
 

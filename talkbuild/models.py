@@ -155,7 +155,8 @@ class BuildResult:
     """Everything the site consists of, when the build was asked not to write it (BuildOptions.write)."""
     from_cache: int = 0
     """How many talks were taken from the cache (drafts included, as in `rebuilt`)."""
-    drafts_left_out: int = 0
+    drafts: tuple[str, ...] = ()
+    """Slugs of the drafts left out of the site (BuildOptions.drafts builds them)."""
 
 
 @dataclass(frozen=True, slots=True)

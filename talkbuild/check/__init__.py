@@ -93,9 +93,9 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
 
     def built_and_indexed(options: BuildOptions) -> tuple[list[Talk], list[Diagnostic], SiteFiles, Site, dict[str, str]]:
         # Cached pages are read only while indexing: a damaged one is met here, after the build's own retries.
-        talks, build_diagnostics, phantom, files = _build(config, options)
+        talks, build_diagnostics, phantom, files, drafts = _build(config, options)
         log.debug("check: build %.0f ms", (time.perf_counter() - started) * 1000)
-        return talks, build_diagnostics, files, *_index_site(config, files, talks, phantom, use_cache)
+        return talks, build_diagnostics, files, *_index_site(config, files, talks, phantom, drafts, use_cache)
 
     options = BuildOptions(use_cache=use_cache, keep_going=True, write=False)
     talks, build_diagnostics, files, site, page_digests = retry_cache_misses(config, options, built_and_indexed)
@@ -116,7 +116,8 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
     return CheckedSite(checked_result, files, page_digests)
 
 
-def _build(config: Config, options: BuildOptions) -> tuple[list[Talk], list[Diagnostic], set[str], SiteFiles]:
+def _build(config: Config, options: BuildOptions) -> tuple[list[Talk], list[Diagnostic], set[str], SiteFiles,
+                                                          dict[str, str]]:
     """Build in memory; with content errors, keep what rendered so every problem is found in one run.
 
     Returns the talks, the build's diagnostics, the page paths of talks that failed to render
@@ -133,10 +134,11 @@ def _build(config: Config, options: BuildOptions) -> tuple[list[Talk], list[Diag
     for source in sources:
         if _project_rel(config, source.path) in failed:
             phantom |= {f"{source.slug}/index.html", f"{source.slug}/slides/index.html"}
-    return list(result.talks), list(result.diagnostics), phantom, result.site
+    drafts = {page: slug for slug in result.drafts for page in (f"{slug}/index.html", f"{slug}/slides/index.html")}
+    return list(result.talks), list(result.diagnostics), phantom, result.site, drafts
 
 
-def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: set[str],
+def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: set[str], drafts: dict[str, str],
                 use_cache: bool) -> tuple[Site, dict[str, str]]:
     """Every file of the site and a scan of every HTML file (from the scan cache where the bytes are known).
 
@@ -172,7 +174,7 @@ def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: se
     cache.save()
     source_files = frozenset(_walk(config.talks_path)) if config.talks_path.is_dir() else frozenset()
     site = Site(frozenset(set(contents) | phantom), source_files, {k: pages[k] for k in sorted(pages)},
-                talks_by_page, config.out_dir.rstrip("/"))
+                talks_by_page, config.out_dir.rstrip("/"), drafts)
     return site, digests
 
 

@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from ..errors import Diagnostic, Severity, SourceLocation, did_you_mean
@@ -48,6 +48,8 @@ class Site:
     talks_by_page: Mapping[str, Talk]
     out_label: str
     """How HTML files are named in reports, e.g. '_site'."""
+    drafts: Mapping[str, str] = field(default_factory=dict)
+    """Page path -> slug, for the pages of drafts left out of the build."""
 
     def lower_index(self) -> _Lower:
         return _Lower({f.lower(): f for f in self.source_files}, {f.lower(): f for f in self.files})
@@ -111,7 +113,11 @@ def check_internal(site: Site) -> list[Diagnostic]:
                 code, message, hint = problem
                 if code == "broken-link" and url and _LOOKS_LIKE_HOST.match(url):
                     hint = f"for a web address write the scheme: https://{url}"
-                if ref is not None and code in ("broken-link", "missing-image"):
+                draft = site.drafts.get(target.path or "")
+                if code == "broken-link" and draft is not None:
+                    message = f"'{url}' leads to the talk '{draft}', a draft (`draft: true`) left out of the site"
+                    hint = "publish that talk (remove `draft: true`) or this link; `--drafts` builds drafts"
+                elif ref is not None and code in ("broken-link", "missing-image"):
                     # Say it as the author wrote it; the site path is what was looked for.
                     message = f"'{url}' does not exist (looked for {target.path} in the site)"
                 found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))

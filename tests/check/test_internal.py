@@ -96,6 +96,15 @@ def test_messages_name_the_url_and_the_real_file(make_project: ProjectFactory) -
     assert by_code["broken-link"].is_error and not by_code["missing-alt"].is_error
 
 
+def test_a_link_to_a_draft_says_it_is_a_draft(make_project: ProjectFactory) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## S\n\n[soon](d.md)\n",
+                         "talks/d.md": "---\ntitle: D\ndraft: true\n---\n"})
+    broken = [d for d in check_project(load_config(root)).diagnostics if d.code == "broken-link"]
+    assert [(d.location.path, d.location.line, d.message, d.hint) for d in broken] == [
+        ("talks/a.md", 7, "'d.md' leads to the talk 'd', a draft (`draft: true`) left out of the site",
+         "publish that talk (remove `draft: true`) or this link; `--drafts` builds drafts")]
+
+
 def test_a_talk_with_errors_does_not_hide_the_others(make_project: ProjectFactory) -> None:
     root = make_project({
         "talks/bad.md": "---\ntitle: [unclosed\n---\n\n## X\n",
