@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,26 @@ def test_deep_links_open_the_right_slide_and_reload_keeps_it(deck: Any) -> None:
     assert current(deck) == "build-steps" and visible_fragments(deck) == 2
     deck.goto(deck.deck_url + "#/3/1")
     assert current(deck) == "build-steps" and visible_fragments(deck) == 1
+
+
+def test_a_reload_whose_slide_id_is_gone_stays_at_the_same_slide_number(page: Any, demo_site: Path,
+                                                                      static_server: Any, tmp_path: Path) -> None:
+    # `talkbuild serve` reloads after each save; editing the heading of the slide on screen changes its id.
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    base = static_server(site)
+    page.goto(base + "demo/slides/#pauses")
+    wait_ready(page)
+    deck_html = site / "demo/slides/index.html"
+    deck_html.write_text(deck_html.read_text(encoding="utf-8").replace('id="pauses"', 'id="pauses-renamed"'),
+                         encoding="utf-8")
+    page.reload()
+    wait_ready(page)
+    assert current(page) == "pauses-renamed" and hash_of(page) == "#pauses-renamed"
+    page.goto(base + "index.html")
+    page.goto(base + "demo/slides/#no-such-slide")  # followed, not reloaded: an unknown id opens the first slide
+    wait_ready(page)
+    assert current(page) == "title"
 
 
 def test_back_and_forward_move_between_slides(deck: Any) -> None:

@@ -42,6 +42,23 @@
 
   function hashFor(index, step) { return "#" + slides[index].id + (step ? "/" + step : ""); }
 
+  // Where this tab was, for a reload whose slide id is gone: `talkbuild serve` reloads after every save, and
+  // editing the heading of the slide on screen changes its id. The deck then stays at the same slide number
+  // rather than jumping to the first slide.
+  var positionKey = "talkbuild-deck:" + location.pathname;
+  function remember() {
+    try { sessionStorage.setItem(positionKey, state.index + "/" + state.step); } catch (err) { /* storage off */ }
+  }
+  function rememberedOnReload() {
+    var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    if (!nav || nav.type !== "reload") return null;
+    var m = null;
+    try { m = /^(\d+)\/(\d+)$/.exec(sessionStorage.getItem(positionKey) || ""); } catch (err) { return null; }
+    if (!m) return null;
+    var i = Math.min(parseInt(m[1], 10), N - 1);
+    return { index: i, step: clampStep(i, parseInt(m[2], 10)) };
+  }
+
   function setUrl(mode) {
     if (mode === "none") return;
     var url = hashFor(state.index, state.step);
@@ -68,6 +85,7 @@
     show(before);
     // Slide changes make history entries; steps within a slide only update the URL, so Back goes to the last slide.
     setUrl(how.history || (before === index ? "replace" : "push"));
+    remember();
     if (!how.remote) send({ type: "state", index: index, step: step });
     if (isPresenter) presenterUpdate();
   }
@@ -493,7 +511,7 @@
 
   root.classList.add("tb-ready-js");
   slides.forEach(function (slide) { slide.inert = true; slide.setAttribute("aria-hidden", "true"); });
-  var initial = parseHash(location.hash) || { index: 0, step: 0 };
+  var initial = parseHash(location.hash) || (location.hash && rememberedOnReload()) || { index: 0, step: 0 };
   go(initial.index, initial.step, { history: location.hash ? "replace" : "none", remote: true });
   announce(""); // no announcement on load: the page title already says where we are
   if (isPresenter) startPresenter();
