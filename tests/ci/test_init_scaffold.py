@@ -45,6 +45,13 @@ def test_the_scaffold_builds_strictly(scaffold: Path) -> None:
     assert 'src="../welcome/pipeline.svg"' in (site / "welcome" / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_scaffold_passes_check_with_external_links_and_reaches_no_server(scaffold: Path) -> None:
+    # Its example talk once linked to serve's address, so `check --external` warned on every new project.
+    done = run("check", "-C", str(scaffold), "--external", "--strict", "--format", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_init_refuses_a_non_empty_folder_and_touches_nothing(tmp_path: Path) -> None:
     target = tmp_path / "mine"
     target.mkdir()
