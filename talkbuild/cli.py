@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .cli_common import load, project_option, report, user_errors
+from .errors import Diagnostic, TalkbuildError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,16 +99,24 @@ def check(directory: Path, external: bool | None, fmt: str, strict: bool, output
     from .check.progress import ProgressLine
     from .check.report import render, summary
 
-    config = load(directory)
+    def emit(diagnostics: tuple[Diagnostic, ...]) -> None:
+        if output is None:
+            click.echo(render(diagnostics, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
+        else:
+            from .check.report import write_report
+
+            write_report(output, render(diagnostics, fmt))
+            click.echo(f"{summary(diagnostics)}; report written to {output}", err=True)
+
+    try:
+        config = load(directory)
+    except TalkbuildError as exc:
+        if fmt != "text":  # CI reads the report (annotations, JUnit): a broken talkbuild.yml belongs in it too
+            emit(tuple(exc.all_diagnostics()))
+        raise
     with ProgressLine(enabled=sys.stderr.isatty()) as bar:
         result = check_project(config, external=external, progress=bar.update)
-    if output is None:
-        click.echo(render(result.diagnostics, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
-    else:
-        from .check.report import write_report
-
-        write_report(output, render(result.diagnostics, fmt))
-        click.echo(f"{summary(result.diagnostics)}; report written to {output}", err=True)
+    emit(result.diagnostics)
     sys.exit(1 if result.failed(strict) else 0)
 
 

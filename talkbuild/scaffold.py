@@ -6,7 +6,7 @@ import datetime
 import json
 from pathlib import Path
 
-from .errors import TalkbuildError
+from .errors import ConfigError, TalkbuildError
 
 TEMPLATE = """---
 title: {title}
@@ -42,7 +42,7 @@ def new_talk(talks_dir: Path, path: str, *, title: str | None = None, author: st
     """Create `talks/<path>.md` (or `<path>/index.md` when path ends with '/'); never overwrite."""
     rel = path.strip()
     if not rel or rel.startswith("/") or ".." in Path(rel).parts:
-        raise TalkbuildError(f"'{path}' is not a path inside talks/", hint="for example: talkbuild new 2026/my-talk")
+        raise ConfigError(f"'{path}' is not a path inside talks/", hint="for example: talkbuild new 2026/my-talk")
     target = talks_dir / (rel + "index.md" if rel.endswith("/") else rel if rel.endswith(".md") else rel + ".md")
     if target.exists():
         raise TalkbuildError(f"{target} already exists", hint="choose another path")

@@ -175,6 +175,9 @@ def test_cli_version_usage_errors_and_new(make_project) -> None:
     assert created.returncode == 0, created.stderr
     assert (root / "talks/2026/my-first-talk.md").exists()
     assert cli("new", "-C", str(root), "2026/my-first-talk").returncode == 1
+    for outside in ("../../etc/x", "/abs/x", ""):  # a usage error, like every other (README: exit 2)
+        refused = cli("new", "-C", str(root), outside)
+        assert refused.returncode == 2 and "is not a path inside talks/" in refused.stderr, outside
     built = cli("build", "-C", str(root))
     assert built.returncode == 0, built.stderr
     assert (root / "_site/2026/my-first-talk/slides/index.html").exists()

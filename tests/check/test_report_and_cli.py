@@ -60,6 +60,21 @@ BROKEN = "---\ntitle: T\nauthor: A\ndate: 2024-01-01\n---\n\n## S\n\n[x](gone.md
 WARN_ONLY = "---\ntitle: T\n---\n\n## S\n\ntext\n"
 
 
+def test_a_broken_config_is_in_the_machine_report_too(make_project: ProjectFactory, tmp_path: Path) -> None:
+    # CI turns the report into annotations; a usage error only on stderr left the pull request silent.
+    root = make_project({"talkbuild.yml": "titel: T\n", "talks/t.md": WARN_ONLY})
+    github = CliRunner().invoke(main, ["check", "-C", str(root), "--format", "github"])
+    assert github.exit_code == 2
+    assert github.stdout.startswith("::error file=talkbuild.yml,line=1,")
+    assert "unknown key 'titel'" in github.stdout
+    report = tmp_path / "report.json"
+    as_json = CliRunner().invoke(main, ["check", "-C", str(root), "--format", "json", "--output", str(report)])
+    assert as_json.exit_code == 2
+    assert [(f["file"], f["line"], f["severity"]) for f in json.loads(report.read_text())] == [("talkbuild.yml", 1, "error")]
+    text = CliRunner().invoke(main, ["check", "-C", str(root)])
+    assert text.exit_code == 2 and text.stdout == "", "the text report is the stderr message alone"
+
+
 def test_cli_exits_1_on_errors_and_prints_path_line(make_project: ProjectFactory) -> None:
     root = make_project({"talks/t.md": BROKEN})
     result = CliRunner().invoke(main, ["check", "-C", str(root)])
