@@ -66,6 +66,14 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
                                    f"'{source.rel}' would be published at '{source.slug}/', where '{owner.rel}' "
                                    "publishes its slides", SourceLocation(_project_rel(source.path, project_root)),
                                    hint="rename it"))
+    by_folded: dict[str, SourceFile] = {}
+    for source in unique:
+        first = by_folded.setdefault(source.slug.casefold(), source)
+        if first is not source:
+            problems.append(Diagnostic(Severity.WARNING, "case-clash",
+                                       f"'{source.rel}' and '{first.rel}' differ only in case: on macOS and Windows "
+                                       "they are one file, and their addresses are easy to confuse",
+                                       SourceLocation(_project_rel(source.path, project_root)), hint="rename one of them"))
     clashing = {source.rel for source, _ in over_a_deck}
     return [s for s in unique if s.rel not in clashing], problems
 

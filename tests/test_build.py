@@ -285,6 +285,13 @@ def test_a_talk_whose_name_would_cut_its_address_short_is_refused(make_project, 
     assert "rename it" in result.stderr
 
 
+def test_talks_that_differ_only_in_case_are_a_warning(make_project) -> None:
+    root = make_project({"talks/Intro.md": "---\ntitle: A\n---\n", "talks/intro.md": "---\ntitle: B\n---\n"})
+    result = cli("build", "-C", str(root))
+    assert result.returncode == 0
+    assert "talks/intro.md: warning[case-clash]: 'intro.md' and 'Intro.md' differ only in case" in result.stderr
+
+
 def test_the_summary_counts_drafts_apart(make_project) -> None:
     root = make_project({"talks/a.md": "---\ntitle: A\n---\n", "talks/d.md": "---\ntitle: D\ndraft: true\n---\n"})
     first = cli("build", "-C", str(root))
