@@ -133,6 +133,8 @@ def _build(config: Config, options: BuildOptions) -> tuple[list[Talk], list[Diag
     for source in sources:
         if _project_rel(config, source.path) in failed:
             phantom |= {f"{source.slug}/index.html", f"{source.slug}/slides/index.html"}
+    if not any(page.path == "index.html" for page in result.site.pages):
+        phantom.add("index.html")  # the theme's index template failed: its error is reported, not every link to it
     return list(result.talks), list(result.diagnostics), phantom, result.site
 
 
