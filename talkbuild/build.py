@@ -20,7 +20,7 @@ from .cache import BuildCache, CacheMiss, TemplateCache, asset_stamps, packages_
 from .codestyle import pygments_css
 from .config import Config
 from .discover import discover, tree_listing
-from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError
+from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
 from .models import BuildResult, Page, PageRef, SiteFiles, SourceFile, Talk
 from .parse import parse_talk
@@ -82,7 +82,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = _render_talks(config, theme, sources, options)
     clashes = _asset_clashes(rendered)
-    diagnostics = problems + diagnostics + clashes
+    diagnostics = distinct(problems + diagnostics + clashes)
     timer.lap("render", rebuilt)
     if _fails(diagnostics, options.strict) and not options.keep_going:
         raise ContentError(diagnostics, strict=options.strict)
@@ -90,7 +90,12 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     drafts = tuple(talk.slug for talk, _ in rendered if talk.meta.draft and not options.drafts)
     talks = [talk for talk, _ in kept]
     pages: list[Page | PageRef] = [page for _, talk_pages in kept for page in talk_pages]
-    pages.append(render_index(environment(theme), talks, config))
+    try:
+        pages.append(render_index(environment(theme), talks, config))
+    except TalkbuildError as exc:  # an error in the theme's index template: one more finding, like a talk's
+        diagnostics = distinct(diagnostics + exc.all_diagnostics())
+        if not options.keep_going:
+            raise ContentError(diagnostics, strict=options.strict) from None
     timer.lap("index", 1)
     # Only the project's own output is remembered: check and publish build into scratch folders.
     own_output = out_dir == config.out_path.resolve()

@@ -120,6 +120,15 @@ class ContentError(TalkbuildError):
         self.diagnostics = tuple(diagnostics)
 
 
+def distinct(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Each problem once, in order: an error in a theme's template, met by every talk, differs only in the
+    hint naming the talk, and is shown once with the first one's."""
+    first: dict[tuple[Severity, str, str, SourceLocation], Diagnostic] = {}
+    for d in diagnostics:
+        first.setdefault((d.severity, d.code, d.message, d.location), d)
+    return list(first.values())
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest known word, as click and mkdocs do."""
     close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)

@@ -30,7 +30,7 @@ from .build import (
 from .cache import asset_stamps
 from .config import Config, load_config
 from .discover import discover, tree_listing
-from .errors import Diagnostic, Severity, TalkbuildError
+from .errors import Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
 from .models import Page, SourceFile, Talk
 from .render import render_index, static_dir
@@ -241,6 +241,7 @@ class Builder:
         except TalkbuildError as exc:
             diagnostics.append(exc.diagnostic())
         files.update(state.static)
+        diagnostics = distinct(diagnostics)
         errors = tuple(d for d in diagnostics if d.is_error)
         warnings = tuple(d for d in diagnostics if not d.is_error)
         return Site(files, versions, errors, warnings, rendered, full, time.perf_counter() - start)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import jinja2
 from markupsafe import Markup
@@ -15,7 +17,7 @@ from .config import Config
 from .errors import SourceLocation, TalkbuildError
 from .links import ROOT, relative_root
 from .models import Page, Slide, Talk
-from .themes import Theme
+from .themes import Theme, ThemeLoader
 
 STATIC_DIR = "_talkbuild"
 """Site folder for the site theme's CSS/JS (shared by every page)."""
@@ -59,7 +61,7 @@ def outline(talk: Talk) -> tuple[OutlineEntry, ...]:
 
 def make_environment(theme: Theme) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme.template_dirs),
+        loader=ThemeLoader(theme),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -80,7 +82,7 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
         ("deck.html", f"{talk.slug}/slides/index.html", depth + 1),
     ):
         root = relative_root(page_depth)
-        html = _render(env, template, talk=talk, meta=talk.meta, slides=talk.slides, site=config,
+        html = _render(env, template, talk.source.path, talk=talk, meta=talk.meta, slides=talk.slides, site=config,
                        root=root, static=root + static + "/", version=__version__,
                        outline=outline(talk), sectioned=bool(talk.sections))
         pages.append(Page(path, html.replace(ROOT, root).encode("utf-8")))
@@ -90,7 +92,7 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
 def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config) -> Page:
     """The site index: every talk, newest first."""
     ordered = sorted(talks, key=_newest_first)
-    html = _render(env, "index.html", talks=ordered, site=config, root="", static=STATIC_DIR + "/", version=__version__)
+    html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/", version=__version__)
     return Page("index.html", html.encode("utf-8"))
 
 
@@ -99,12 +101,67 @@ def _newest_first(talk: Talk) -> tuple[int, int, str, str]:
     return (0 if date else 1, -(date.toordinal() if date else 0), talk.meta.title.lower(), talk.slug)
 
 
-def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
+def _render(env: jinja2.Environment, name: str, rendering: str, **context: Any) -> str:
+    """Template `name` rendered for `rendering` (a talk, the index); an error in a theme's template is a user
+    error at the template's file and line."""
     try:
         return env.get_template(name).render(**context)
+    except TalkbuildError:
+        raise  # already says where (a template that is not UTF-8)
     except jinja2.TemplateSyntaxError as exc:
-        raise TalkbuildError(f"template error: {exc.message}", SourceLocation(exc.filename or name, exc.lineno),
-                             code="template") from None
-    except jinja2.UndefinedError as exc:
-        raise TalkbuildError(f"template '{name}' uses an undefined value: {exc.message}", SourceLocation(name),
-                             code="template") from None
+        where = SourceLocation(_theme(env).shown(exc.filename) if exc.filename else name, exc.lineno)
+        raise TalkbuildError(f"template syntax error: {exc.message}", where, code="template") from None
+    except Exception as exc:
+        error = _template_error(env, name, rendering, exc)
+        if error is None:
+            raise  # raised by talkbuild's own code, not the template's: a bug, with its traceback
+        raise error from None
+
+
+_PACKAGE = Path(__file__).parent
+
+
+def _template_error(env: jinja2.Environment, name: str, rendering: str, exc: Exception) -> TalkbuildError | None:
+    """`exc` as a user error at the innermost template line it passed through, or None when it is not the
+    template's doing (talkbuild code raised it, or no template was running)."""
+    theme = _theme(env)
+    where: SourceLocation | None = None
+    below: list[str] = []  # the files of the frames under the innermost template frame
+    tb = exc.__traceback__
+    while tb is not None:
+        # Jinja2 rewrites each frame of template code to one that raises `exc` at the template's file and line.
+        if tb.tb_frame.f_globals.get("__jinja_exception__") is exc:
+            where, below = SourceLocation(theme.shown(tb.tb_frame.f_code.co_filename), tb.tb_lineno), []
+        else:
+            below.append(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    if isinstance(exc, jinja2.TemplateNotFound):
+        missing = exc.templates[-1] if exc.templates else exc.name
+        hint = "looked in " + ", ".join(theme.shown(d) for d in theme.template_dirs)
+        similar = _similar_template(str(missing), env.list_templates())
+        if similar:
+            hint += f"; did you mean '{similar}'?"
+        names = " or ".join(f"'{n}'" for n in exc.templates) if exc.templates else f"'{missing}'"
+        return TalkbuildError(f"template {names} not found", where or SourceLocation(name), hint=hint, code="template")
+    if where is None or (not isinstance(exc, jinja2.TemplateError)
+                         and any(Path(f).is_relative_to(_PACKAGE) for f in below)):
+        return None
+    if isinstance(exc, jinja2.UndefinedError):
+        message = f"undefined value: {exc.message}"
+    elif isinstance(exc, jinja2.TemplateError):
+        message = exc.message or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    return TalkbuildError(message, where, hint=f"while rendering {rendering}", code="template")
+
+
+def _theme(env: jinja2.Environment) -> Theme:
+    return cast(ThemeLoader, env.loader).theme
+
+
+def _similar_template(name: str, existing: list[str]) -> str | None:
+    """The existing template most like `name`, compared without the '.html' they all share (which alone
+    would make every name look close)."""
+    stems = {n.removesuffix(".html"): n for n in existing}
+    close = difflib.get_close_matches(name.removesuffix(".html"), sorted(stems), n=1, cutoff=0.6)
+    return stems[close[0]] if close else None

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError, SourceLocation
+import jinja2
+from jinja2.loaders import split_template_path
+
+from .errors import ConfigError, SourceLocation, TalkbuildError
 
 DEFAULT = "default"
 
@@ -31,6 +35,14 @@ class Theme:
     @property
     def template_dirs(self) -> list[str]:
         return [str(d / "templates") for d in self.dirs if (d / "templates").is_dir()]
+
+    def shown(self, filename: str) -> str:
+        """A template file as messages name it: project-relative in the project's theme, else its full path."""
+        path = Path(filename)
+        own = self.dirs[0]
+        if path.is_relative_to(own) and own.resolve() != (builtin_themes_dir() / DEFAULT).resolve():
+            return (Path("themes", own.name) / path.relative_to(own)).as_posix()
+        return path.as_posix()
 
     def static_files(self) -> dict[str, Path]:
         """Site-relative name -> file, the most specific theme winning."""
@@ -82,3 +94,23 @@ def find_theme(name: str, project_root: Path, where: SourceLocation | None = Non
     if default.resolve() not in [d.resolve() for d in dirs]:
         dirs.append(default)
     return Theme(name, tuple(dirs))
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """The theme's template search path; a template file that is not UTF-8 is a user error naming it."""
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__(theme.template_dirs)
+        self.theme = theme
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            # Jinja2 does not say which file it was reading: the first one on the search path, as it found it.
+            path = next(p for d in self.searchpath if (p := Path(d, *split_template_path(template))).is_file())
+            data = path.read_bytes()
+            line = data[: exc.start].count(b"\n") + 1
+            raise TalkbuildError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                                 SourceLocation(self.theme.shown(str(path)), line),
+                                 hint="save the template as UTF-8", code="encoding") from None

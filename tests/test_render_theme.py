@@ -1,9 +1,13 @@
-"""The default theme without a browser: code colours, theme overrides, the outline, `talkbuild pdf` errors."""
+"""The default theme without a browser: code colours, theme overrides, the outline, errors in a theme's
+templates, `talkbuild pdf` errors."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +16,7 @@ from talkbuild.build import build
 from talkbuild.cli import main
 from talkbuild.codestyle import pygments_css
 from talkbuild.config import load_config
+from talkbuild.incremental import THEME, Builder
 from talkbuild.render import outline
 from talkbuild.themes import builtin_themes_dir
 
@@ -122,3 +127,112 @@ def test_pdf_of_an_unknown_talk_is_a_usage_error(make_project) -> None:  # type:
     result = CliRunner().invoke(main, ["pdf", "-C", str(root), "nope"])
     assert result.exit_code == 2
     assert "no talk 'nope'" in result.output and "talks: a" in result.output
+
+
+# --- errors in a theme's templates: `path:line: error[...]`, exit 1, nothing written, never a traceback ----------
+
+BASE = (builtin_themes_dir() / "default" / "templates" / "base.html").read_text()
+HEAD_LINE = 13
+assert BASE.splitlines()[HEAD_LINE - 1] == "{% block head %}{% endblock %}"  # the line numbers asserted below
+BASE_FILE = "themes/my/templates/base.html"
+
+
+def with_head(content: str) -> str:
+    """The default base.html with `content` in its (empty) head block, on line HEAD_LINE."""
+    return BASE.replace("{% block head %}{% endblock %}", "{% block head %}" + content + "{% endblock %}")
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    site = root / "_site"
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def themed(make_project: Callable[..., Path]) -> Path:
+    """A project with two talks and a theme `my` (a copy of the default base.html), built once."""
+    root = make_project({
+        "talkbuild.yml": "theme: my\n",
+        "themes/my/templates/base.html": BASE,
+        "talks/a.md": TALK.format(theme="my"),
+        "talks/b.md": TALK.format(theme="my").replace("Themed", "Other"),
+    })
+    result = CliRunner().invoke(main, ["build", "-C", str(root)])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def build_fails_with(root: Path, line: str) -> None:
+    """`talkbuild build` exits 1 with `line` once among its errors, no traceback, and leaves _site as it was."""
+    before = site_files(root)
+    result = CliRunner().invoke(main, ["build", "-C", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    errors = [out for out in result.output.splitlines() if not out.startswith("talkbuild: ")]
+    assert errors == [line]  # the same error met by both talks is shown once
+    assert result.output.splitlines()[-1] == "talkbuild: 1 error(s) found; nothing was written"
+    assert site_files(root) == before
+
+
+@pytest.mark.parametrize(("expression", "message"), [
+    ("site.title + 1", 'TypeError: can only concatenate str (not "int") to str'),
+    ("1 / 0", "ZeroDivisionError: division by zero"),
+])
+def test_a_runtime_error_in_a_theme_template_is_reported_at_its_file_and_line(themed: Path, expression: str,
+                                                                               message: str) -> None:
+    (themed / BASE_FILE).write_text(with_head("{{ " + expression + " }}"))
+    build_fails_with(themed, f"{BASE_FILE}:{HEAD_LINE}: error[template]: {message} (while rendering talks/a.md)")
+
+
+@pytest.mark.parametrize(("rel", "template", "line", "rendering"), [
+    (BASE_FILE, with_head("{{ nosuchvar }}"), HEAD_LINE, "talks/a.md"),
+    ("themes/my/templates/index.html", '{% extends "base.html" %}\n{% block body %}\n{{ nosuchvar }}\n{% endblock %}\n',
+     3, "the site index"),
+])
+def test_an_undefined_value_is_reported_where_it_is_used_in_one_format(themed: Path, rel: str, template: str,
+                                                                        line: int, rendering: str) -> None:
+    (themed / rel).write_text(template)
+    build_fails_with(themed, f"{rel}:{line}: error[template]: undefined value: 'nosuchvar' is undefined "
+                             f"(while rendering {rendering})")
+
+
+def test_a_theme_template_that_is_not_utf8_is_an_encoding_error_at_its_line(themed: Path) -> None:
+    (themed / BASE_FILE).write_bytes(b"<!doctype html>\n<html>\n\xff\xfe\n")
+    build_fails_with(themed, f"{BASE_FILE}:3: error[encoding]: not valid UTF-8 (byte 0xff) (save the template as UTF-8)")
+
+
+@pytest.mark.parametrize(("name", "suggestion"), [("nope.html", ""), ("macro.html", "; did you mean 'macros.html'?")])
+def test_an_include_of_a_missing_template_names_the_line_and_where_it_looked(themed: Path, name: str,
+                                                                               suggestion: str) -> None:
+    (themed / BASE_FILE).write_text(with_head('{% include "' + name + '" %}'))
+    looked = f"themes/my/templates, {(builtin_themes_dir() / 'default' / 'templates').as_posix()}"
+    build_fails_with(themed, f"{BASE_FILE}:{HEAD_LINE}: error[template]: template '{name}' not found "
+                             f"(looked in {looked}{suggestion})")
+
+
+@pytest.mark.parametrize(("rel", "template", "line"), [
+    (BASE_FILE, with_head("{{ site.title + 1 }}"), HEAD_LINE),
+    ("themes/my/templates/index.html", '{% extends "base.html" %}\n{% block body %}{{ nosuchvar }}{% endblock %}\n', 2),
+])
+def test_check_reports_a_template_error_as_its_only_finding(themed: Path, rel: str, template: str, line: int) -> None:
+    (themed / rel).write_text(template)
+    before = site_files(themed)
+    result = CliRunner().invoke(main, ["check", "-C", str(themed), "--format", "json", "-o", str(themed / "r.json")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    findings = json.loads((themed / "r.json").read_text())
+    # A failed index is not also every link to it broken.
+    assert [(f["file"], f["line"], f["code"]) for f in findings if f["severity"] == "error"] == [(rel, line, "template")]
+    text = CliRunner().invoke(main, ["check", "-C", str(themed)])
+    assert text.exit_code == 1 and "Traceback" not in text.output
+    assert f"{line:>7}  error[template]" in text.output and rel in text.output
+    assert site_files(themed) == before
+
+
+def test_serve_shows_a_template_error_as_one_and_recovers_when_it_is_fixed(themed: Path) -> None:
+    builder = Builder(themed)
+    (themed / BASE_FILE).write_text(with_head("{{ 1 / 0 }}"))
+    broken = builder.build()
+    assert [(e.format()) for e in broken.errors] == [
+        f"{BASE_FILE}:{HEAD_LINE}: error[template]: ZeroDivisionError: division by zero (while rendering talks/a.md)"]
+    (themed / BASE_FILE).write_text(with_head("<!-- fixed -->"))
+    fixed = builder.build(frozenset({THEME}))
+    assert fixed.errors == () and b"<!-- fixed -->" in fixed.files["a/index.html"]  # type: ignore[operator]

@@ -134,6 +134,8 @@ def _build(config: Config, options: BuildOptions) -> tuple[list[Talk], list[Diag
     for source in sources:
         if _project_rel(config, source.path) in failed:
             phantom |= {f"{source.slug}/index.html", f"{source.slug}/slides/index.html"}
+    if not any(page.path == "index.html" for page in result.site.pages):
+        phantom.add("index.html")  # the theme's index template failed: its error is reported, not every link to it
     drafts = {page: slug for slug in result.drafts for page in (f"{slug}/index.html", f"{slug}/slides/index.html")}
     return list(result.talks), list(result.diagnostics), phantom, result.site, drafts
 
