@@ -129,6 +129,8 @@ def _render_div(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
     if token.nesting != 1:
         return "</div>\n"
     ident, classes, attrs = div_classes(token.info)
+    if "id" in token.meta:  # the slides stage renamed (or dropped) an id that clashes: see ids.py
+        ident = token.meta["id"]
     parts = [f' id="{html.escape(ident)}"'] if ident else []
     if classes:
         parts.append(f' class="{html.escape(" ".join(classes))}"')
