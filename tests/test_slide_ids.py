@@ -121,8 +121,8 @@ def test_a_talk_full_of_clashes_has_unique_ids_in_both_pages(make_project, tmp_p
 
 
 def test_every_id_the_theme_gives_its_elements_is_reserved() -> None:
-    # The deck and the handout put the theme's elements and the slides in one page: an author's id must never
-    # be one of these. index.html is left out: slides are not on that page.
+    # The deck and the handout put the theme's (and serve's) elements and the slides in one page: an author's id
+    # must never be one of these. index.html is left out: slides are not on that page.
     literal, derived = set(), set()
     for name in ("base.html", "deck.html", "handout.html", "macros.html"):
         text = (THEME / "templates" / name).read_text(encoding="utf-8")
@@ -130,6 +130,9 @@ def test_every_id_the_theme_gives_its_elements_is_reserved() -> None:
         derived |= set(re.findall(r'\bid="\{\{ slide\.id \}\}([^"]+)"', text))
     for name in ("deck.js",):
         literal |= set(re.findall(r'getElementById\("([^"]+)"\)', (THEME / "static" / name).read_text(encoding="utf-8")))
+    from talkbuild.serve.livereload import CONFIG_ID, OVERLAY_ID  # what `serve` adds to every page it shows
+
+    literal |= {CONFIG_ID, OVERLAY_ID}
     assert "tb-help" in literal and derived == {"--title"}
     assert [i for i in sorted(literal) if reserved(i) is None] == []
     assert [s for s in derived if reserved("any-slide" + s) is None] == []
