@@ -100,6 +100,7 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
     md.core.ruler.push("resolve_urls", _resolve_urls)
     md.core.ruler.push("unclosed_divs", _unclosed_divs)
+    md.core.ruler.push("unclosed_fences", _unclosed_fences)
     md.core.ruler.push("math", _convert_math)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("code_block", _render_fence)
@@ -129,6 +130,8 @@ def _render_div(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
     if token.nesting != 1:
         return "</div>\n"
     ident, classes, attrs = div_classes(token.info)
+    if "id" in token.meta:  # the slides stage renamed (or dropped) an id that clashes: see ids.py
+        ident = token.meta["id"]
     parts = [f' id="{html.escape(ident)}"'] if ident else []
     if classes:
         parts.append(f' class="{html.escape(" ".join(classes))}"')
@@ -168,6 +171,25 @@ def _unclosed_divs(state: StateCore) -> None:
                 ctx.diagnostics.append(Diagnostic(
                     Severity.WARNING, "unclosed-div", f"fenced div '::: {name}' is never closed: it runs to the end of the talk",
                     ctx.location(token.map[0]), hint="end it with a line ':::'"))
+
+
+def _unclosed_fences(state: StateCore) -> None:
+    """A code fence never closed runs to the end of the talk: every later slide becomes code, silently."""
+    ctx: RenderContext | None = state.env.get("tb")
+    if ctx is None:
+        return
+    lines = state.src.count("\n") + (0 if state.src.endswith("\n") else 1)
+    for token in state.tokens:
+        if token.type != "fence" or not token.map or token.map[1] < lines:
+            continue  # one that stops early (in a list item, a quote) swallows nothing after its container
+        start, end = token.map
+        content = token.content.count("\n") + (1 if token.content and not token.content.endswith("\n") else 0)
+        if content == end - start - 1:  # every line after the opener is code: there is no closing fence
+            opener = token.markup + token.info
+            ctx.diagnostics.append(Diagnostic(
+                Severity.WARNING, "unclosed-fence",
+                f"this code block ('{opener}') is never closed and swallows the rest of the talk",
+                ctx.location(start), hint=f"end it with {token.markup} on a line of its own"))
 
 
 def _line_within(content: str, needle: str, start: int = 0) -> int:

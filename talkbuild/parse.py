@@ -272,6 +272,7 @@ def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],
 
 def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap) -> Talk:
     """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all."""
+    from .ids import TITLE_SLIDE_ID
     from .markup import RenderContext
     from .models import Slide, Talk
     from .slides import split_slides
@@ -287,7 +288,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap) -> Talk
     md = _markdown()
     env: dict[str, Any] = {"tb": ctx}
     tokens = md.parse(parts.body, env)
-    title = Slide(id="title", title=parts.meta.title, title_html=html_escape(parts.meta.title), kind="title",
+    title = Slide(id=TITLE_SLIDE_ID, title=parts.meta.title, title_html=html_escape(parts.meta.title), kind="title",
                   line=1, body_html="", notes_html="", section="")
     slides = [title, *split_slides(md, tokens, env, parts.body_line)]
     return Talk(

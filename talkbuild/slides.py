@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,6 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import Diagnostic, Severity
+from .ids import Claim, assign_ids, slugify
 from .markup import RenderContext, div_classes
 from .models import Slide
 from .rawhtml import Repair, keep_structure
@@ -68,20 +68,17 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             continue
         current.body.append(token)
         i += 1
-    return _finish(md, drafts, env, footnotes)
+    return _finish(md, drafts, env, footnotes, line_offset)
 
 
 def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
-            footnotes: dict[int, list[Token]]) -> list[Slide]:
+            footnotes: dict[int, list[Token]], line_offset: int) -> list[Slide]:
     slides: list[Slide] = []
-    used: set[str] = {"title"}
-    for n, draft in enumerate(drafts, start=2):
-        heading_open = draft.heading[0] if draft.heading else None
+    slide_ids = _assign_ids(drafts, env, line_offset)
+    for draft, ident in zip(drafts, slide_ids, strict=True):
         title = _plain(draft.heading[1]) if draft.heading else ""
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
-        explicit = str(heading_open.attrGet("id") or "") if heading_open else ""
-        ident = unique_id(explicit or slugify(title) or f"slide-{n}", used)
-        classes = tuple(str(heading_open.attrGet("class") or "").split()) if heading_open else ()
+        classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
         body, fragments = _fragments(draft.body)
         body += _footnotes_for(draft.body + draft.notes, footnotes)
         # A footnote cited on two slides is shown on both; the slide id in its anchors keeps the
@@ -95,6 +92,51 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         ))
     env.pop("docId", None)
     return slides
+
+
+def _assign_ids(drafts: list[_Draft], env: dict[str, object], line_offset: int) -> list[str]:
+    """Each slide's id; `{#id}`s inside slides are renamed or left out in their tokens when they clash."""
+    claims: list[Claim] = []
+    owners: list[Token | None] = []  # the token that carries each claim's id (None: a slide without a heading)
+    for n, draft in enumerate(drafts, start=2):
+        heading = draft.heading[0] if draft.heading else None
+        title = _plain(draft.heading[1]) if draft.heading else ""
+        claims.append(Claim("slide", draft.line, _written(heading) if heading else "", slugify(title) or f"slide-{n}"))
+        owners.append(heading)
+        inner = sorted((t for t in draft.body + draft.notes if _written(t)), key=lambda t: t.map[0] if t.map else 0)
+        for token in inner:
+            kind = "div" if token.type == "container_div_open" else "heading"
+            claims.append(Claim(kind, draft.line if token.map is None else _line(token, line_offset), _written(token)))
+            owners.append(token)
+    ctx = env.get("tb")
+    ids, diagnostics = assign_ids(claims, ctx.where if isinstance(ctx, RenderContext) else "")
+    if isinstance(ctx, RenderContext):
+        ctx.diagnostics.extend(diagnostics)
+    slide_ids: list[str] = []
+    for claim, owner, ident in zip(claims, owners, ids, strict=True):
+        if claim.kind == "slide":
+            slide_ids.append(ident or claim.generated)  # assign_ids always gives a slide one
+        elif owner is not None and ident != claim.written:
+            _set_id(owner, ident)
+    return slide_ids
+
+
+def _written(token: Token) -> str:
+    """The `{#id}` written on a heading or fenced div ('' when none)."""
+    if token.type == "heading_open":
+        return str(token.attrGet("id") or "")
+    if token.type == "container_div_open":
+        return div_classes(token.info)[0] or ""
+    return ""
+
+
+def _set_id(token: Token, ident: str | None) -> None:
+    if token.type == "container_div_open":
+        token.meta["id"] = ident  # markup's div renderer prefers it to the id in the opener
+    elif ident is None:
+        token.attrs.pop("id", None)
+    else:
+        token.attrSet("id", ident)
 
 
 def _rendered(md: MarkdownIt, tokens: list[Token], env: dict[str, object]) -> str:
@@ -242,21 +284,3 @@ def _plain(inline: Token) -> str:
         elif child.type == "image":
             parts.append(child.content)
     return " ".join("".join(parts).split())
-
-
-def slugify(title: str) -> str:
-    """An id from a title, pandoc-style: lower case, spaces to hyphens, punctuation dropped."""
-    text = unicodedata.normalize("NFKC", title).lower()
-    text = re.sub(r"[^\w\s.-]", "", text)
-    text = re.sub(r"\s+", "-", text.strip())
-    return text.strip("-.")
-
-
-def unique_id(base: str, used: set[str]) -> str:
-    """`base`, or `base-2`, `base-3`... whichever is free; records it as used."""
-    candidate, n = base, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{base}-{n}"
-    used.add(candidate)
-    return candidate
