@@ -18,7 +18,7 @@ import jinja2
 from . import __version__
 from .cache import BuildCache, CacheMiss, TemplateCache, asset_stamps, packages_stamp, template_cache
 from .codestyle import pygments_css
-from .config import Config
+from .config import Config, talks_folder
 from .discover import discover, tree_listing
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
@@ -78,7 +78,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     out_dir = _check_out_dir(config, out_dir) if options.write else out_dir
     timer = _Timer()
     theme = find_theme(config.theme, config.root)
-    sources, problems = discover(config.talks_path, config.root, config.exclude)
+    sources, problems = discover(talks_folder(config), config.root, config.exclude)
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = _render_talks(config, theme, sources, options)
     clashes = _asset_clashes(rendered)

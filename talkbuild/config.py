@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import types
 import typing
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from . import yamltext
 from .errors import ConfigError, ManyErrors, SourceLocation, TalkbuildError, did_you_mean
 
 CONFIG_NAME = "talkbuild.yml"
@@ -24,20 +26,20 @@ class CheckConfig:
     """Check external links on every `talkbuild check` (same as --external)."""
     exclude: tuple[str, ...] = ()
     """Regular expressions; matching external URLs are not checked."""
-    timeout: float = field(default=10.0, metadata={"min": 0.1})
+    timeout: float = field(default=10.0, metadata={"min": 0.1, "unit": "seconds"})
     """Seconds per request."""
     retries: int = field(default=3, metadata={"min": 0})
     max_concurrency: int = field(default=16, metadata={"min": 1})
     per_host_concurrency: int = field(default=2, metadata={"min": 1})
-    per_host_interval: float = field(default=0.2, metadata={"min": 0})
+    per_host_interval: float = field(default=0.2, metadata={"min": 0, "unit": "seconds"})
     """Minimum seconds between two requests to one host."""
-    cache_max_age_days: float = field(default=7.0, metadata={"min": 0})
+    cache_max_age_days: float = field(default=7.0, metadata={"min": 0, "unit": "days"})
     """How long a successful external check is trusted (0 disables the cache)."""
     transient_is_error: bool = False
     """Treat 429/5xx/timeouts that survive the retries as errors, not warnings."""
-    backoff: float = field(default=1.0, metadata={"min": 0})
+    backoff: float = field(default=1.0, metadata={"min": 0, "unit": "seconds"})
     """Base delay in seconds of the exponential backoff between retries."""
-    max_backoff: float = field(default=60.0, metadata={"min": 0})
+    max_backoff: float = field(default=60.0, metadata={"min": 0, "unit": "seconds"})
     """Cap in seconds on one backoff delay and on a server's Retry-After."""
     max_redirects: int = field(default=10, metadata={"min": 0})
     """Longest redirect chain followed before the link is reported."""
@@ -56,7 +58,7 @@ class PublishConfig:
     """Where visitors see the live channel; printed after a publish."""
     jobs: int = field(default=16, metadata={"min": 1})
     """Parallel uploads."""
-    unsealed_grace_hours: float = field(default=24.0, metadata={"min": 0})
+    unsealed_grace_hours: float = field(default=24.0, metadata={"min": 0, "unit": "hours"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class Config:
     root: Path = field(default=Path("."), metadata={"internal": True})
     """The project folder (not a config key)."""
     source_text: str = field(default="", metadata={"internal": True})
+    talks_dir_line: int | None = field(default=None, metadata={"internal": True})
+    """The line of talkbuild.yml that sets talks_dir (None: not set there), for errors about that folder."""
 
     @property
     def talks_path(self) -> Path:
@@ -100,40 +104,105 @@ def load_config(root: Path) -> Config:
         bad_line = data_bytes[: exc.start].count(b"\n") + 1
         raise ConfigError("not valid UTF-8", SourceLocation(CONFIG_NAME, bad_line), hint="save the file as UTF-8") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node, duplicates = yamltext.load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', exc)}", SourceLocation(CONFIG_NAME, line)) from None
+        problem = yamltext.syntax_problem(exc, text)
+        raise ConfigError(f"invalid YAML: {problem.message}", SourceLocation(CONFIG_NAME, problem.line),
+                          hint=problem.hint) from None
     if data is None:
         return Config(root=root, source_text=text)
     if not isinstance(data, dict):
         raise ConfigError("the config must be a mapping of keys to values", SourceLocation(CONFIG_NAME, 1))
-    values = _from_mapping(Config, data, node, "")
+    # A repeated key is an error here, as an unknown key is: the file is small and a leftover line misleads.
+    errors: list[TalkbuildError] = [
+        ConfigError(d.message(), SourceLocation(CONFIG_NAME, d.lines[1] + 1), hint="remove the one you do not mean",
+                    code="duplicate-key") for d in duplicates]
+    try:
+        values = _from_mapping(Config, data, node, "")
+    except ManyErrors as exc:
+        errors.extend(exc.errors)
+    except ConfigError as exc:
+        errors.append(exc)
+    else:
+        errors.extend(_value_problems(values, node, root))
+    if errors:
+        errors.sort(key=lambda e: (e.location.line or 0) if e.location else 0)
+        raise errors[0] if len(errors) == 1 else ManyErrors(errors)
+    return dataclasses.replace(Config(**values), root=root, source_text=text, talks_dir_line=_line_of(node, "talks_dir"))
+
+
+def _value_problems(values: dict[str, Any], node: yaml.Node | None, root: Path) -> list[ConfigError]:
+    """Values of the right type that still cannot be used."""
+    problems: list[ConfigError] = []
     if "theme" in values:
         from .themes import theme_problem
 
         problem = theme_problem(values["theme"], root)
         if problem is not None:
-            raise ConfigError(problem[0], SourceLocation(CONFIG_NAME, _line_of(node, "theme")), hint=problem[1], code="theme")
-    return dataclasses.replace(Config(**values), root=root, source_text=text)
+            problems.append(ConfigError(problem[0], SourceLocation(CONFIG_NAME, _line_of(node, "theme")),
+                                        hint=problem[1], code="theme"))
+    if "lang" in values:
+        from .parse import LANG_TAG, lang_hint
+
+        if not LANG_TAG.fullmatch(values["lang"]):
+            problems.append(ConfigError(f"'lang' must be a language tag, not {values['lang']!r}",
+                                        SourceLocation(CONFIG_NAME, _line_of(node, "lang")), hint=lang_hint(values["lang"])))
+    if "talks_dir" in values:
+        # Lexically, not resolved: a talks/ that is a symlink to a shared folder is the author's choice.
+        folder = os.path.normpath(root / values["talks_dir"])
+        if not Path(folder).is_relative_to(root):
+            problems.append(ConfigError(f"talks_dir {values['talks_dir']!r} is outside the project",
+                                        SourceLocation(CONFIG_NAME, _line_of(node, "talks_dir")), code="talks-dir",
+                                        hint="talks_dir is relative to talkbuild.yml and stays inside the project; "
+                                             "move or link the talks into it"))
+    return problems
+
+
+def talks_folder(config: Config) -> Path:
+    """The project's talks folder; a ConfigError when it is missing or is a file, rather than an empty site.
+
+    Checked when talks are read, not when the config is loaded: `talkbuild new` creates the folder, and the
+    publishing commands work without one.
+    """
+    path = config.talks_path
+    if path.is_dir():
+        return path
+    shown = config.talks_dir.rstrip("/")
+    what = "is a file, not a folder" if path.exists() else "does not exist"
+    if config.talks_dir_line is not None:
+        hint = ("talks_dir names the folder that holds your talks" if path.exists()
+                else did_you_mean(shown, _folders_near(config.root, shown)) or "create it, or correct talks_dir")
+        raise ConfigError(f"talks_dir {shown!r} {what}", SourceLocation(CONFIG_NAME, config.talks_dir_line), hint=hint,
+                          code="talks-dir")
+    if path.exists():
+        raise ConfigError(f"this {what}", SourceLocation(shown),
+                          hint=f"talks go in a folder: {shown}/<name>.md or {shown}/<name>/index.md", code="talks-dir")
+    raise ConfigError(f"there is no {shown}/ folder in {config.root}",
+                      hint=f"run `talkbuild init` to start a project here, or create {shown}/ and put your talks in it"
+                           + (f", or set talks_dir in {CONFIG_NAME}" if (config.root / CONFIG_NAME).exists() else ""),
+                      code="talks-dir")
+
+
+def _folders_near(root: Path, talks_dir: str) -> list[str]:
+    """Folders beside where talks_dir points (project-relative), the candidates for a did-you-mean."""
+    parent = (root / talks_dir).parent
+    if not parent.is_dir() or not parent.is_relative_to(root):
+        parent = root
+    try:
+        found = [p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    except OSError:
+        return []
+    return [p.relative_to(root).as_posix() for p in found]
 
 
 def _line_of(node: yaml.Node | None, key: str) -> int | None:
-    if isinstance(node, yaml.MappingNode):
-        for k, _v in node.value:
-            if k.value == key:
-                return int(k.start_mark.line) + 1
-    return None
+    lines = [int(k.start_mark.line) + 1 for name, k, _v in yamltext.entries(node) if name == key]
+    return lines[-1] if lines else None  # of a repeated key, the last is used
 
 
 def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if k.value == key:
-                return typing.cast(yaml.Node, v)
-    return None
+    values = [v for name, _k, v in yamltext.entries(node) if name == key]
+    return values[-1] if values else None
 
 
 def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefix: str) -> dict[str, Any]:
@@ -146,10 +215,12 @@ def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefi
         try:
             if key not in fields:
                 raise ConfigError(f"unknown key '{prefix}{key}'", where, hint=did_you_mean(str(key), fields))
-            out[key] = _coerce(hints[key], value, f"{prefix}{key}", where, _child(node, key))
+            unit = fields[key].metadata.get("unit")
+            out[key] = _coerce(hints[key], value, f"{prefix}{key}", where, _child(node, key), unit)
             minimum = fields[key].metadata.get("min")
             if minimum is not None and isinstance(out[key], int | float) and out[key] < minimum:
-                raise ConfigError(f"'{prefix}{key}' must be at least {minimum}, not {value!r}", where)
+                raise ConfigError(f"'{prefix}{key}' must be at least {minimum}{f' ({unit})' if unit else ''}, not {value!r}",
+                                  where)
         except ManyErrors as exc:
             errors.extend(exc.errors)
         except ConfigError as exc:
@@ -159,32 +230,51 @@ def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefi
     return out
 
 
-def _coerce(hint: Any, value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> Any:
+def _coerce(hint: Any, value: Any, name: str, where: SourceLocation, node: yaml.Node | None,
+            unit: str | None = None) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
             return None
         (inner,) = [a for a in args if a is not type(None)]
-        return _coerce(inner, value, name, where, node)
+        return _coerce(inner, value, name, where, node, unit)
     if dataclasses.is_dataclass(hint):
         if not isinstance(value, dict):
-            raise ConfigError(f"'{name}' must be a mapping", where)
+            raise ConfigError(f"'{name}' must be a section of keys, not {_shown(value)}", where,
+                              hint=f"write the keys of '{name}' on the lines after it, indented")
         cls = typing.cast(type, hint)
         return cls(**_from_mapping(cls, value, node, name + "."))
+    written = yamltext.as_written(node, value) if node is not None else value
     if origin is tuple:
-        items = value if isinstance(value, list) else None
-        if items is None or not all(isinstance(i, str) for i in items):
-            raise ConfigError(f"'{name}' must be a list of strings", where)
-        return tuple(items)
+        if not isinstance(written, list) or not all(isinstance(i, str) for i in written):
+            raise ConfigError(f"'{name}' must be a list of text values, not {_shown(value)}", where,
+                              hint="write it as [first, second], or one '- value' line per item")
+        return tuple(written)
     if hint is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"'{name}' must be true or false, not {value!r}", where)
+            raise ConfigError(f"'{name}' must be true or false, not {_shown(value)}", where)
         return value
     if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if hint is int and isinstance(value, int) and not isinstance(value, bool):
         return value
-    if hint is str and isinstance(value, str | int | float) and not isinstance(value, bool):
-        return str(value)
-    raise ConfigError(f"'{name}' must be {getattr(hint, '__name__', hint)}, not {value!r}", where)
+    if hint is str and isinstance(written, str):
+        return written  # as written: `title: No` is the text 'No', `lang: no` is Norwegian
+    expected = {float: "a number", int: "a whole number", str: "text"}.get(hint, getattr(hint, "__name__", str(hint)))
+    if unit:
+        expected += f" ({unit})"
+    raise ConfigError(f"'{name}' must be {expected}, not {_shown(value)}", where)
+
+
+def _shown(value: Any) -> str:
+    """A value as the author would recognise it in the file."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a section of keys"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)

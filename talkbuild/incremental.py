@@ -28,7 +28,7 @@ from .build import (
     static_files,
 )
 from .cache import asset_stamps
-from .config import Config, load_config
+from .config import Config, load_config, talks_folder
 from .discover import discover, tree_listing
 from .errors import Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
@@ -140,6 +140,7 @@ class Builder:
 
     def _load(self, previous: _State | None) -> _State:
         config = load_config(self.root)
+        talks_folder(config)  # a missing talks folder is shown, not served as an empty site
         theme = find_theme(config.theme, config.root)
         reset_environments()
         static, digest = _theme_static(theme, static_dir(config.theme, config.theme))

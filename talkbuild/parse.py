@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from . import yamltext
 from .errors import Diagnostic, ManyErrors, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import SourceFile, TalkMeta
 
@@ -25,6 +26,14 @@ KNOWN_KEYS = frozenset({
 })
 # Keys other tools in the same family write; passed through to themes without a warning.
 TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "ratio", "bibliography"})
+TEXT_KEYS = frozenset({
+    "title", "subtitle", "author", "authors", "institution", "date", "layout", "lang", "tags", "description",
+    "theme", "event", "venue", "short", "classes", "ratio", "bibliography",
+})
+"""Keys whose values are text: taken exactly as written, so `title: No` is 'No' (YAML 1.1 says false),
+`subtitle: 010` is '010' (not 8), `tags: [1.50]` is '1.50' and `ratio: 16:9` is '16:9' (not 969)."""
+LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+"""The shape of a BCP 47 language tag (en, pt-BR, zh-Hant-TW); which languages exist is the browser's business."""
 
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B, %Y", "%Y/%m/%d")
 MONTH_FORMATS = ("%B %Y", "%b %Y", "%Y-%m")
@@ -77,7 +86,7 @@ def split_source(text: str, where: str, *, project_root: Path | None = None) -> 
         if end is None:
             raise TalkbuildError("front matter opened here is never closed", SourceLocation(where, 1),
                                  hint="end it with a line of three dashes '---'", code="front-matter")
-        data, lines_of = _load_yaml("\n".join(lines[1:end]), where, first_line=2)
+        data, lines_of, diagnostics = _load_yaml("\n".join(lines[1:end]), where, first_line=2)
         body_line = end + 1
     elif lines and lines[0].startswith("% "):
         data, body_line = _pandoc_title_block(lines)
@@ -88,31 +97,28 @@ def split_source(text: str, where: str, *, project_root: Path | None = None) -> 
     return SourceText(meta, "\n".join(lines[body_line:]), body_line, tuple(diagnostics))
 
 
-def _load_yaml(text: str, where: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+def _load_yaml(text: str, where: str, first_line: int) -> tuple[dict[str, Any], dict[str, int], list[Diagnostic]]:
     try:
-        # One pass: the node tree gives each key's line, and the data is constructed from that same tree.
-        loader = _NoDatesLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        data, node, duplicates = yamltext.load(text, _NoDatesLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + mark.line if mark else first_line
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise TalkbuildError(f"front matter is not valid YAML: {problem}", SourceLocation(where, line),
-                             hint="quote values that contain ': ' or start with a special character",
-                             code="front-matter") from None
+        problem = yamltext.syntax_problem(exc, text, first_line)
+        raise TalkbuildError(f"front matter is not valid YAML: {problem.message}", SourceLocation(where, problem.line),
+                             hint=problem.hint, code="front-matter") from None
     if data is None:
-        return {}, {}
+        return {}, {}, []
     if not isinstance(data, dict):
         raise TalkbuildError("front matter must be a mapping of keys to values", SourceLocation(where, first_line),
                              hint="write it as 'title: My talk'", code="front-matter")
+    data = {str(k): v for k, v in data.items()}
     lines_of = {}
-    if isinstance(node, yaml.MappingNode):
-        lines_of = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
-    return {str(k): v for k, v in data.items()}, lines_of
+    for key, key_node, value_node in yamltext.entries(node):  # in file order: of a repeated key, the last is used
+        lines_of[key] = first_line + key_node.start_mark.line
+        if key in TEXT_KEYS and key in data:
+            data[key] = yamltext.as_written(value_node, data[key])
+    diagnostics = [Diagnostic(Severity.WARNING, "duplicate-key", f"{d.message(first_line)}; the last one is used",
+                              SourceLocation(where, first_line + d.lines[1]), hint="remove the one you do not mean")
+                   for d in duplicates]
+    return data, lines_of, diagnostics
 
 
 def _pandoc_title_block(lines: list[str]) -> tuple[dict[str, Any], int]:
@@ -161,6 +167,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
     tags = attempt(lambda: _strings(data.get("tags"), "tags", fail, split_commas=True), ())
     draft = attempt(lambda: _bool(data.get("draft", False), "draft", fail), False)
     duration = attempt(lambda: _duration(data.get("duration"), fail), None)
+    lang = attempt(lambda: _lang(data.get("lang"), fail), "en")
     theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics), None)
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
@@ -173,7 +180,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         date_text=date_text,
         layout=_text(data.get("layout")),
         slidelink=slidelink,
-        lang=_text(data.get("lang")) or "en",
+        lang=lang,
         tags=tags,
         description=_text(data.get("description")),
         draft=draft,
@@ -213,6 +220,22 @@ def _theme(name: str | None, project_root: Path | None, where: SourceLocation,
         raise TalkbuildError(problem[0], where, hint=problem[1], code="theme")
     diagnostics.append(Diagnostic(Severity.WARNING, "theme", problem[0] + "; the site's theme is used", where, hint=problem[1]))
     return None
+
+
+def _lang(value: Any, fail: Fail) -> str:
+    text = _text(value)
+    if text is None:
+        return "en"
+    if not LANG_TAG.fullmatch(text):
+        raise fail("lang", f"'lang' must be a language tag, not {text!r}", lang_hint(text))
+    return text
+
+
+def lang_hint(text: str) -> str:
+    """How to write a language tag, from what was written instead."""
+    if LANG_TAG.fullmatch(text.replace("_", "-")):
+        return f"separate its parts with '-': '{text.replace('_', '-')}'"
+    return "a BCP 47 tag such as 'en', 'pt-BR' or 'zh-Hant'"
 
 
 def _text(value: Any) -> str | None:

@@ -224,3 +224,159 @@ def test_every_problem_of_talkbuild_yml_is_reported_together(make_project) -> No
     assert "talkbuild: talkbuild.yml:1: unknown key 'titel' (did you mean 'title'?)" in result.stderr
     assert "talkbuild: talkbuild.yml:3: 'publish.jobs' must be at least 1, not 0" in result.stderr
     assert "talkbuild: talkbuild.yml:4: unknown key 'publish.targett' (did you mean 'target'?)" in result.stderr
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "talkbuild.cli", *args, "-C", str(root)],
+                          capture_output=True, text=True, timeout=60)
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+
+
+def test_a_talks_folder_that_is_not_there_is_a_usage_error_and_the_site_survives(make_project) -> None:
+    root = make_project({"talks/good.md": "---\ntitle: Good\n---\n\n## Fine\n"})
+    assert run_build(root).returncode == 0
+    before = site_files(root)
+    cases = {
+        "title: T\ntalks_dir: talk\n":
+            "talkbuild: talkbuild.yml:2: talks_dir 'talk' does not exist (did you mean 'talks'?)",
+        "talks_dir: ../../etc\n":
+            "talkbuild: talkbuild.yml:1: talks_dir '../../etc' is outside the project (talks_dir is relative to "
+            "talkbuild.yml and stays inside the project; move or link the talks into it)",
+        "talks_dir: notes.txt\n":
+            "talkbuild: talkbuild.yml:1: talks_dir 'notes.txt' is a file, not a folder "
+            "(talks_dir names the folder that holds your talks)",
+    }
+    (root / "notes.txt").write_text("x")
+    for config, message in cases.items():
+        (root / "talkbuild.yml").write_text(config)
+        for command in ("build", "check"):
+            result = run_cli(root, command)
+            assert (result.returncode, result.stderr.strip()) == (2, message), (command, config)
+            assert "no problems found" not in result.stdout
+    assert site_files(root) == before
+
+
+def test_a_project_without_a_talks_folder_says_how_to_start_one(make_project) -> None:
+    root = make_project({"talks/good.md": "---\ntitle: Good\n---\n"})
+    assert run_build(root).returncode == 0
+    before = site_files(root)
+    (root / "talks/good.md").unlink()
+    (root / "talks").rmdir()
+    result = run_build(root)
+    assert (result.returncode, result.stderr.strip()) == (2, (
+        f"talkbuild: there is no talks/ folder in {root.resolve()} (run `talkbuild init` to start a project here, "
+        "or create talks/ and put your talks in it)"))
+    (root / "talks").write_text("not a folder")
+    result = run_build(root)
+    assert (result.returncode, result.stderr.strip()) == (2, (
+        "talkbuild: talks: this is a file, not a folder (talks go in a folder: talks/<name>.md or talks/<name>/index.md)"))
+    assert site_files(root) == before
+    (root / "talks").unlink()
+    (root / "talks").mkdir()  # an empty talks folder is a project that has no talks yet: a warning, as before
+    result = run_build(root)
+    assert result.returncode == 0
+    assert "talks: warning[no-talks]: no talks found" in result.stderr
+
+
+def test_text_fields_keep_the_text_as_written_not_yaml_1_1_booleans_and_numbers(make_project) -> None:
+    root = make_project({
+        "talkbuild.yml": "title: Off\nlang: no\n",
+        "talks/a.md": "---\ntitle: No\nsubtitle: 010\nauthor: [Yes, Off]\ntags: [yes, 1.50]\nlang: no\n---\n\n## S\n",
+    })
+    result = run_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    page = (root / "_site/a/index.html").read_text()
+    assert "<title>No</title>" in page
+    assert '<p class="tb-subtitle">010</p>' in page
+    assert '<p class="tb-authors">Yes, Off</p>' in page
+    assert "<li>yes</li><li>1.50</li>" in page
+    assert '<html lang="no"' in page
+    index = (root / "_site/index.html").read_text()
+    assert "<title>Off</title>" in index
+
+
+def test_an_unclosed_quote_is_reported_where_it_was_opened(make_project) -> None:
+    root = make_project({"talks/a.md": '---\ntitle: "Ship It: Continuous\nauthor: Ada\ndate: 2026-11-30\nduration: 20\n---\n'})
+    result = run_build(root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "talks/a.md:2: error[front-matter]: front matter is not valid YAML: the quote '\"' is never closed "
+        "(close the quote opened at line 2)")
+    root = make_project({"talkbuild.yml": "description: Talks\ntitle: 'Ship It\nlang: en\n"}, root)
+    result = run_build(root)
+    assert (result.returncode, result.stderr.strip()) == (2, (
+        "talkbuild: talkbuild.yml:2: invalid YAML: the quote \"'\" is never closed (close the quote opened at line 2)"))
+
+
+YAML_HINTS = {
+    "tab": ("title: A\n\tauthor: Ada\n",
+            "talks/a.md:3: error[front-matter]: front matter is not valid YAML: found character '\\t' that cannot "
+            "start any token (indent with spaces, not tabs)"),
+    "unclosed bracket": ("title: A\ntags: [a, b\nauthor: Ada\n",
+                         "talks/a.md:4: error[front-matter]: front matter is not valid YAML: expected ',' or ']', but "
+                         "got ':' (close the bracket opened at line 3)"),
+    "unclosed bracket at the end": ("title: A\ntags: {a: b\n",
+                                    "talks/a.md:3: error[front-matter]: front matter is not valid YAML: the bracket '{' "
+                                    "is never closed (close the bracket opened at line 3)"),
+    "undefined alias": ("title: *x\n",
+                        "talks/a.md:2: error[front-matter]: front matter is not valid YAML: found undefined alias 'x' "
+                        "(define the anchor &x first, or quote the value)"),
+    "colon in a value": ("title: Ship it: now\n",
+                         "talks/a.md:2: error[front-matter]: front matter is not valid YAML: mapping values are not "
+                         "allowed here (quote values that contain ': ' or start with a special character)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(YAML_HINTS))
+def test_a_yaml_error_gets_the_hint_that_fits_it(make_project, name: str) -> None:
+    front_matter, message = YAML_HINTS[name]
+    root = make_project({"talks/a.md": f"---\n{front_matter}---\n"})
+    result = run_build(root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == message
+
+
+def test_a_key_given_twice_is_a_warning_in_a_talk_and_an_error_in_talkbuild_yml(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\ntitle: B\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 0
+    assert result.stderr.splitlines()[0] == ("talks/a.md:3: warning[duplicate-key]: 'title' is given twice "
+                                             "(line 2 and line 3); the last one is used (remove the one you do not mean)")
+    assert "<title>B</title>" in (root / "_site/a/index.html").read_text()
+    assert run_build(root, "--strict").returncode == 1
+    root = make_project({"talkbuild.yml": "title: A\ncheck:\n  retries: 1\n  retries: 2\ntitle: B\n"}, root)
+    result = run_build(root)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "talkbuild: talkbuild.yml:4: 'check.retries' is given twice (line 3 and line 4) (remove the one you do not mean)",
+        "talkbuild: talkbuild.yml:5: 'title' is given twice (line 1 and line 5) (remove the one you do not mean)",
+    ]
+
+
+def test_lang_must_have_the_shape_of_a_language_tag(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\nlang: 5\n---\n", "talks/b.md": "---\ntitle: B\nlang: pt_BR\n---\n",
+                         "talks/c.md": "---\ntitle: C\nlang: zh-Hant-TW\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        "talks/a.md:3: error[front-matter]: 'lang' must be a language tag, not '5' (a BCP 47 tag such as 'en', 'pt-BR' or 'zh-Hant')",
+        "talks/b.md:3: error[front-matter]: 'lang' must be a language tag, not 'pt_BR' (separate its parts with '-': 'pt-BR')",
+    ]
+    assert "2 error(s) found" in result.stderr
+
+
+def test_config_types_are_named_in_words_with_their_unit(make_project) -> None:
+    root = make_project({"talkbuild.yml": "check:\n  timeout: fast\n  retries: 1.5\n  external: maybe\n  exclude: x\n",
+                         "talks/a.md": "---\ntitle: A\n---\n"})
+    result = run_build(root)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "talkbuild: talkbuild.yml:2: 'check.timeout' must be a number (seconds), not 'fast'",
+        "talkbuild: talkbuild.yml:3: 'check.retries' must be a whole number, not 1.5",
+        "talkbuild: talkbuild.yml:4: 'check.external' must be true or false, not 'maybe'",
+        "talkbuild: talkbuild.yml:5: 'check.exclude' must be a list of text values, not 'x' "
+        "(write it as [first, second], or one '- value' line per item)",
+    ]
