@@ -43,8 +43,8 @@ def user_errors(f: F) -> F:
             sys.exit(exc.exit_code)
         except OSError as exc:
             # A file talkbuild had to read or write: say which and why, without a traceback.
-            where = exc.filename or "talkbuild"
-            click.echo(f"talkbuild: {where}: {exc.strerror or exc}", err=True)
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"talkbuild: {where}{exc.strerror or exc}", err=True)
             sys.exit(1)
         except TalkbuildError as exc:
             if kwargs.get("as_json"):

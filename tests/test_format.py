@@ -40,3 +40,18 @@ def test_format(make_project, title: str, body: str, expected: list[str]) -> Non
             assert fragment[1:] not in deck, f"{title}: unexpected {fragment[1:]!r}"
         else:
             assert fragment in deck, f"{title}: missing {fragment!r}"
+
+
+def test_a_system_error_without_a_file_is_said_once_without_a_traceback() -> None:
+    import click
+    from click.testing import CliRunner
+
+    from talkbuild.cli_common import user_errors
+
+    @click.command()
+    @user_errors
+    def full() -> None:
+        raise OSError(28, "No space left on device")
+
+    result = CliRunner().invoke(full, [])
+    assert result.exit_code == 1 and result.stderr == "talkbuild: No space left on device\n"

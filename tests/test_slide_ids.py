@@ -187,3 +187,13 @@ def test_check_shows_the_new_warnings_at_their_lines_and_strict_fails_on_them(ma
     strict = subprocess.run([sys.executable, "-m", "talkbuild.cli", "check", "-C", str(root), "--strict"],
                             capture_output=True, text=True, timeout=120)
     assert strict.returncode == 1 and "Traceback" not in strict.stderr
+
+
+def test_a_link_to_the_title_slide_works_in_the_deck_and_the_handout(make_project) -> None:
+    root = make_project({"talks/t.md": HEAD + "## A\n\n[back to the start](#title)\n"})
+    build(load_config(root))
+    from talkbuild.check import check_project
+
+    assert [d for d in check_project(load_config(root)).diagnostics if d.is_error] == []
+    assert page(root / "_site/t/index.html").select_one("#title").name == "header"
+    assert "slide-title" in page(root / "_site/t/slides/index.html").select_one("#title")["class"]
