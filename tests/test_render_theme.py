@@ -236,3 +236,13 @@ def test_serve_shows_a_template_error_as_one_and_recovers_when_it_is_fixed(theme
     (themed / BASE_FILE).write_text(with_head("<!-- fixed -->"))
     fixed = builder.build(frozenset({THEME}))
     assert fixed.errors == () and b"<!-- fixed -->" in fixed.files["a/index.html"]  # type: ignore[operator]
+
+
+def test_a_template_failing_for_one_talk_is_not_also_every_link_to_that_talk(themed: Path) -> None:
+    # The error is reported at the template's line; links from the other talks to this one are not broken too.
+    (themed / BASE_FILE).write_text(with_head("{% if meta.title == 'Other' %}{{ 1 / 0 }}{% endif %}"))
+    (themed / "talks/a.md").write_text((themed / "talks/a.md").read_text() + "\n[the other talk](b.md)\n")
+    result = CliRunner().invoke(main, ["check", "-C", str(themed), "--format", "json", "-o", str(themed / "r.json")])
+    assert result.exit_code == 1
+    findings = json.loads((themed / "r.json").read_text())
+    assert [(f["file"], f["code"]) for f in findings if f["severity"] == "error"] == [(BASE_FILE, "template")]

@@ -129,10 +129,12 @@ def _build(config: Config, options: BuildOptions) -> tuple[list[Talk], list[Diag
     result = build(config, options)
     assert result.site is not None
     sources, _ = discover(config.talks_path, config.root, config.exclude)
-    failed = {d.location.path for d in result.diagnostics if d.is_error}
+    # A talk that did not render (its error is reported, wherever it is: the talk, or a theme template) is
+    # treated as present, so links to it are not errors too.
+    present = {talk.slug for talk in result.talks} | set(result.drafts)
     phantom: set[str] = set()
     for source in sources:
-        if _project_rel(config, source.path) in failed:
+        if source.slug not in present:
             phantom |= {f"{source.slug}/index.html", f"{source.slug}/slides/index.html"}
     if not any(page.path == "index.html" for page in result.site.pages):
         phantom.add("index.html")  # the theme's index template failed: its error is reported, not every link to it
@@ -224,12 +226,6 @@ def _walk(root: Path) -> Iterable[str]:
         for name in filenames:
             yield name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
 
-
-def _project_rel(config: Config, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(config.root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 
