@@ -180,6 +180,10 @@ class Builder:
         """Parse and render one talk in this process; on error keep its last good pages."""
         previous = state.memos[source.rel] if source.rel in state.memos else cached_memo(state.config, source.rel)
         outcome, memo = render_remembering(source, state.config, sitemap, previous)
+        if not isinstance(outcome, list) and any(d.is_error and d.code == "front-matter" for d in outcome[0].diagnostics):
+            # Rendered only so that a check reports its body's problems too (with a stand-in for what failed):
+            # while the front matter is being typed, the preview keeps the last good pages.
+            outcome = list(outcome[0].diagnostics)
         failed = isinstance(outcome, list)
         # A failed render keeps the memo it filled (a template error comes after every block), or else the
         # previous one: the memo of a talk that keeps failing never grows beyond one render's worth.

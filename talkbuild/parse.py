@@ -7,13 +7,13 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from . import yamltext
-from .errors import Diagnostic, ManyErrors, Severity, SourceLocation, TalkbuildError, did_you_mean
+from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import SourceFile, TalkMeta
 
 if TYPE_CHECKING:
@@ -169,8 +169,11 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
     duration = attempt(lambda: _duration(data.get("duration"), fail), None)
     lang = attempt(lambda: _lang(data.get("lang"), fail), "en")
     theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics), None)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ManyErrors(errors)
+    # The talk is still rendered, with a default for each field in error (the file's name for a title), so
+    # `check` finds the problems in its body in the same run; the errors keep the build from writing it.
+    diagnostics.extend(error.diagnostic() for error in errors)
+    if not title:
+        title = PurePosixPath(where).stem if PurePosixPath(where).stem != "index" else PurePosixPath(where).parent.name
     return TalkMeta(
         title=title,
         subtitle=_text(data.get("subtitle")),

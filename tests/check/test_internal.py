@@ -116,6 +116,23 @@ def test_a_talk_with_errors_does_not_hide_the_others(make_project: ProjectFactor
     assert any(f[0] == "talks/bad.md" for f in found)
 
 
+def test_a_front_matter_error_does_not_hide_the_problems_in_the_body(make_project: ProjectFactory) -> None:
+    # All at once: fixing the date must not reveal a broken link the first run could have named.
+    root = make_project({
+        "talks/d.md": "---\ntitle: D\ndate: 2024-02-31\n---\n\n## S\n\n[b](nosuch2.md) ![x](gone.png)\n",
+        "talks/e.md": "---\ntitle: [a, b]\n---\n\n## S\n\n[ok](d.md)\n",
+    })
+    errors = [f for f in findings(root) if f[2] in ("front-matter", "broken-link", "missing-image")]
+    assert errors == [("talks/d.md", 3, "front-matter"), ("talks/d.md", 8, "broken-link"),
+                      ("talks/d.md", 8, "missing-image"), ("talks/e.md", 2, "front-matter")]
+    from talkbuild.build import build
+    from talkbuild.errors import ContentError
+
+    with pytest.raises(ContentError):  # the build still refuses the talk, and writes nothing
+        build(load_config(root))
+    assert not (root / "_site").exists()
+
+
 def test_theme_links_are_reported_against_the_html_file() -> None:
     page = scan("t/index.html", '<html>\n<a href="../../up.html">x</a>\n<link href="../missing.css">\n'
                 '<img src="../logo.png">\n<!-- <a href="nope.html"> -->\n'
