@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .cli_common import load, project_option, report, user_errors
-from .errors import Diagnostic, TalkbuildError
+from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -154,13 +154,17 @@ def pdf(directory: Path, path: str, output: Path | None, drafts: bool) -> None:
 
     config = load(directory)
     result = run_build(config, BuildOptions(drafts=drafts))
-    report(result.diagnostics)
     talk = find_talk(result.talks, path, config)
+    report([d for d in result.diagnostics if d.location.path == talk.source.path])  # this talk's, not the site's
     target = output or Path(talk.slug.replace("/", "-") + ".pdf")
     done = export(result.out_dir / talk.slug / "slides" / "index.html", target, expected_pages=len(talk.slides))
     for url in done.blocked:
         click.echo(f"talkbuild: warning: the deck asked for {url}; refused (PDFs are made from local files only)",
                    err=True)
+    lines = {slide.id: slide.line for slide in talk.slides}
+    report([Diagnostic(Severity.WARNING, "overfull-slide", f"slide '{slide_id}' does not fit its page even at half "
+                       "its text size: the PDF cuts it off", SourceLocation(talk.source.path, lines.get(slide_id)),
+                       hint="split it into two slides, or shorten it") for slide_id in done.overfull])
     click.echo(f"wrote {done.output} ({done.pages} pages)")
 
 

@@ -38,6 +38,8 @@ class PdfResult:
     pages: int
     blocked: tuple[str, ...]
     """Requests to the network the deck tried to make (refused: the PDF is built from local files only)."""
+    overfull: tuple[str, ...] = ()
+    """Ids of slides whose content does not fit their page even at the smallest size: cut off in the PDF."""
 
 
 def find_talk(talks: tuple[Talk, ...] | list[Talk], path: str, config: Config) -> Talk:
@@ -84,6 +86,7 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
             page.emulate_media(media="print")
             data: bytes = page.pdf(prefer_css_page_size=True, print_background=True)
             slides = int(page.evaluate("document.querySelectorAll('#tb-stage > section.slide').length"))
+            overfull = tuple(str(i) for i in page.evaluate(OVERFULL))
         finally:
             browser.close()
     pages = count_pages(data)
@@ -92,7 +95,14 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
         raise TalkbuildError(f"the PDF has {pages} pages for {want} slides", SourceLocation(str(deck)),
                              hint="a theme's print CSS must give each slide exactly one 16:9 page")
     write_atomic(output, data)
-    return PdfResult(output, pages, tuple(blocked))
+    return PdfResult(output, pages, tuple(blocked), overfull)
+
+
+OVERFULL = """Array.from(document.querySelectorAll('#tb-stage > section.slide')).filter(s => {
+  const body = s.querySelector('.tb-slide-body');
+  return body && body.scrollHeight > body.clientHeight + 1;
+}).map(s => s.id)"""
+"""The slides still taller than their page as printed (the deck has shrunk each as far as it goes)."""
 
 
 def count_pages(data: bytes) -> int:

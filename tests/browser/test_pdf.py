@@ -24,3 +24,18 @@ def test_pdf_command_writes_one_page_per_slide(make_project, tmp_path: Path) -> 
     assert run.returncode == 0, run.stderr
     assert f"({len(DEMO_SLIDES)} pages)" in run.stdout
     assert pdf_pages(out.read_bytes()) == len(DEMO_SLIDES)
+
+
+def test_pdf_names_a_slide_it_cuts_off_and_only_this_talks_warnings(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chromium()
+    long_list = "".join(f"- item {i}\n" for i in range(80))
+    root = make_project({"talks/t.md": f"---\ntitle: T\n---\n\n## Short\n\nfine\n\n## Long {{#long}}\n\n{long_list}",
+                         "talks/other.md": "---\ntitle: O\n---\n\n## S\n\n[gone](missing.md)\n"})
+    out = tmp_path / "t.pdf"
+    command = [sys.executable, "-m", "talkbuild.cli", "pdf", "-C", str(root), "t", "-o", str(out)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines() == [
+        "talks/t.md:9: warning[overfull-slide]: slide 'long' does not fit its page even at half its text size: "
+        "the PDF cuts it off (split it into two slides, or shorten it)"]
+    assert pdf_pages(out.read_bytes()) == 3
