@@ -345,6 +345,10 @@ def _check_out_dir(config: Config, out_dir: Path) -> Path:
                                                                  for g in guarded):
         raise ConfigError(f"refusing to build into {out}: it holds the project, its talks or its settings",
                           hint="choose an output folder of its own, e.g. _site")
+    store = next((p for p in (out, *out.parents) if (p / "releases").is_dir() and (p / "pointers").is_dir()), None)
+    if store is not None:  # `current` (a symlink into releases/) resolves to a sealed, live release
+        raise ConfigError(f"refusing to build into {out}: it is in the publish target {store}, whose releases "
+                          "never change once sealed", hint="build into _site and run `talkbuild publish`")
     if out.exists() and not out.is_dir():
         raise ConfigError(f"refusing to replace {out}: it is a file, not a folder talkbuild built",
                           hint="move the file away, or build elsewhere with --out")

@@ -260,6 +260,22 @@ def test_out_never_replaces_a_folder_that_is_not_a_talkbuild_site(make_project, 
     assert cli("build", "-C", str(root), "--out", "elsewhere").returncode == 0, "its own earlier output is replaced"
 
 
+def test_a_build_never_writes_into_a_published_release(make_project) -> None:
+    # `_deploy/current` is a symlink to the live, sealed release: building there would change what is live.
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## One\n\nHello\n"})
+    assert cli("build", "-C", str(root)).returncode == 0
+    assert cli("publish", "-C", str(root)).returncode == 0
+    live = {p.relative_to(root / "_deploy/current"): p.read_bytes() for p in (root / "_deploy/current").rglob("*") if p.is_file()}
+    (root / "talks/a.md").write_text("---\ntitle: A\n---\n\n## One\n\nHello v2\n")
+    releases = sorted((root / "_deploy/releases").iterdir())
+    for out in ("_deploy/current", f"_deploy/releases/{releases[0].name}", "_deploy/releases/new", "_deploy/x"):
+        result = cli("build", "-C", str(root), "--out", out)
+        assert result.returncode == 2 and "it is in the publish target" in result.stderr, (out, result.stderr)
+    assert {p.relative_to(root / "_deploy/current"): p.read_bytes()
+            for p in (root / "_deploy/current").rglob("*") if p.is_file()} == live
+    assert cli("verify", "-C", str(root)).returncode == 0
+
+
 def test_a_file_where_the_site_goes_is_refused_not_deleted(make_project) -> None:
     root = make_project({"talks/a.md": "---\ntitle: A\n---\n", "_site": "precious"})
     result = cli("build", "-C", str(root))
