@@ -154,11 +154,41 @@ def _problem(site: Site, lower: _Lower, target: Target, link: HtmlLink,
     if page is None:
         return None  # a fragment into a PDF or an image (#page=3) is the viewer's business
     if target.fragment not in page.ids:
+        is_address, problem = _deck_address(site, page, target.fragment)
+        if is_address:
+            return problem
         hint = _closest(target.fragment, page.ids)
         # Deck and handout carry the same ids: word the same-page case so both report as one.
         where = "this page" if page.path in (link_page, link_page + "/index.html") else f"'{page.path}'"
         return ("missing-fragment", f"'#{target.fragment}' is not an id in {where}", hint)
     return None
+
+
+_SLIDE_NUMBER = re.compile(r"^/(\d+)(?:/\d+)?$")
+_SLIDE_STEP = re.compile(r"^(.+)/\d+$")
+
+
+Problem = tuple[str, str, str | None]
+
+
+def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Problem | None]:
+    """Whether `fragment` is one of a deck's own addresses (docs/themes.md: `#/7`, the 7th slide; `#/7/2` and
+    `#<slide-id>/2`, its 2nd step), and if so what is wrong with it here (None: it leads to a slide)."""
+    talk = site.talks_by_page.get(page.path)
+    number, step = _SLIDE_NUMBER.match(fragment), _SLIDE_STEP.match(fragment)
+    if talk is None or not page.path.endswith("slides/index.html"):
+        if number or (step and step.group(1) in page.ids):
+            return True, ("missing-fragment", f"'#{fragment}' is a deck address, and '{page.path}' is not a deck",
+                          "link the slide by its id (#<slide-id>): that works in the deck and the handout")
+        return False, None
+    if number:
+        if 1 <= int(number.group(1)) <= len(talk.slides):
+            return True, None
+        return True, ("missing-fragment", f"'#{fragment}': the deck '{page.path}' has {len(talk.slides)} slides",
+                      "count from 1, the title slide; or link the slide by its id")
+    if step and step.group(1) in page.ids:
+        return True, None
+    return False, None
 
 
 def _closest(word: str, ids: Iterable[str]) -> str | None:

@@ -133,6 +133,24 @@ def test_a_front_matter_error_does_not_hide_the_problems_in_the_body(make_projec
     assert not (root / "_site").exists()
 
 
+def test_a_decks_own_addresses_are_valid_links_to_it(make_project: ProjectFactory) -> None:
+    # docs/themes.md: #/7 is the 7th slide, #/7/2 and #<id>/2 its 2nd step; reveal.js users write them.
+    root = make_project({
+        "talks/a.md": ("---\ntitle: A\n---\n\n## S\n\n[n](o/slides/index.html#/2) [s](o/slides/index.html#/2/1) "
+                       "[i](o/slides/index.html#res/1)\n\n[far](o/slides/index.html#/9) [h](o.md#/2) "
+                       "[x](o/slides/index.html#nope/1)\n"),
+        "talks/o.md": "---\ntitle: O\n---\n\n## Results {#res}\n\nOne\n\n. . .\n\nTwo\n",
+    })
+    found = sorted((d.location.line, d.message, d.hint or "") for d in check_project(load_config(root)).diagnostics
+                   if d.code == "missing-fragment")
+    assert found == sorted([
+        (9, "'#/9': the deck 'o/slides/index.html' has 2 slides", "count from 1, the title slide; or link the slide by its id"),
+        (9, "'#/2' is a deck address, and 'o/index.html' is not a deck",
+         "link the slide by its id (#<slide-id>): that works in the deck and the handout"),
+        (9, "'#nope/1' is not an id in 'o/slides/index.html'", ""),
+    ])
+
+
 def test_theme_links_are_reported_against_the_html_file() -> None:
     page = scan("t/index.html", '<html>\n<a href="../../up.html">x</a>\n<link href="../missing.css">\n'
                 '<img src="../logo.png">\n<!-- <a href="nope.html"> -->\n'
