@@ -149,6 +149,51 @@ def test_overview_shows_every_slide_and_jumps_by_click_or_keyboard(deck: Any) ->
     assert not deck.evaluate("document.documentElement.classList.contains('tb-overview')")
 
 
+def test_overview_arrows_move_by_row_and_thumbnails_show_every_step(page: Any, tmp_path: Path,
+                                                                  static_server: Any) -> None:
+    talk = "---\ntitle: Grid\n---\n\n" + "".join(f"## S{i} {{#s{i}}}\n\nFirst\n\n. . .\n\nLater\n\n" for i in range(12))
+    root = tmp_path / "p"
+    (root / "talks").mkdir(parents=True)
+    (root / "talks/g.md").write_text(talk, encoding="utf-8")
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    page.goto(static_server(build(load_config(root)).out_dir) + "g/slides/")
+    wait_ready(page)
+    page.keyboard.press("o")
+    cols = page.evaluate("""(() => { const tops = Array.from(document.querySelectorAll('#tb-stage > section.slide'))
+        .map(s => Math.round(s.getBoundingClientRect().top)); return tops.filter(t => t === tops[0]).length; })()""")
+    assert 1 < cols < 13
+    focused = "document.activeElement.closest('section.slide').id"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(focused) == f"s{cols}", "one row down: the slide below, not the last"
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(focused) == "s0"
+    hidden = page.evaluate("""Array.from(document.querySelectorAll('.slide .fragment'))
+        .filter(f => getComputedStyle(f).visibility !== 'visible' || getComputedStyle(f).opacity === '0').length""")
+    assert hidden == 0, "a thumbnail shows every step"
+
+
+def test_without_its_script_the_deck_shows_every_slide(page: Any, demo_site: Path, static_server: Any) -> None:
+    page.route("**/deck.js", lambda route: route.abort())
+    page.goto(static_server(demo_site) + "demo/slides/")
+    page.wait_for_load_state("load")
+    assert not page.evaluate("document.documentElement.classList.contains('tb-js')")
+    assert all(page.locator(f"#{sid}").is_visible() for sid in DEMO_SLIDES)
+
+
+def test_a_deck_asks_for_nothing_it_does_not_have(page: Any, demo_site: Path, static_server: Any) -> None:
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.on("console", lambda m: failed.append(m.text) if m.type == "error" else None)
+    page.goto(static_server(demo_site) + "demo/slides/")
+    wait_ready(page)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # a browser may ask for /favicon.ico after the load (base.html names none: data:)
+    assert failed == [], "every file the deck asks for exists, and nothing logs an error"
+
+
 def test_help_overlay_opens_with_question_mark_and_closes_with_escape(deck: Any) -> None:
     deck.keyboard.press("?")
     expect(deck.locator("#tb-help")).to_be_visible()
@@ -186,8 +231,12 @@ def test_presenter_window_follows_the_deck_and_the_deck_follows_it(deck: Any) ->
     presenter.wait_for_function("document.querySelector('#tb-stage > section.tb-current').id === 'build-steps'")
     assert "Say first" in presenter.locator("#tb-p-notes").inner_text()
     assert presenter.locator("#tb-p-next-label").text_content() == "Next step (1 of 3)"
+    entries = deck.evaluate("history.length")
     presenter.keyboard.press("ArrowRight")
     deck.wait_for_function(SHOWN_STEPS + " === 1")
+    presenter.keyboard.press("ArrowRight")
+    deck.wait_for_function(SHOWN_STEPS + " === 2")
+    assert deck.evaluate("history.length") == entries, "steps driven from the presenter make no history entries"
     presenter.keyboard.press("End")
     deck.wait_for_function("location.hash === '#the-end'")
     assert current(deck) == "the-end"

@@ -119,6 +119,53 @@ def test_a_slide_shown_before_its_turn_is_fitted_as_it_would_have_been(page: Any
     assert fitting(printing) == settled
 
 
+def table_deck(root: Path) -> Path:
+    """Tables whose fitted size depends on the window: at 640x360 the longest fits one size smaller than at 1280x720."""
+    rows = [f"| row {i} | some value {i} | another cell with words {i} | {i * 7} |" for i in range(14)]
+    parts = ["---\ntitle: Tables\n---\n"]
+    for n in range(6):
+        parts.append(f"## Table {n} {{#t{n}}}\n\n| a | b | c | d |\n|---|---|---|---|\n" + "\n".join(rows[: 8 + n]) + "\n")
+    return build_site(root, "\n".join(parts))
+
+
+def test_a_resized_window_is_fitted_again(page: Any, tmp_path: Path, static_server: Any) -> None:
+    url = static_server(table_deck(tmp_path / "p")) + "t/slides/"
+    small = page.context.new_page()
+    small.set_viewport_size({"width": 640, "height": 360})
+    small.goto(url)
+    wait_ready(small)
+    fresh = fitting(small)
+    page.goto(url)
+    wait_ready(page)
+    assert fitting(page) != fresh, "the tables fit differently at the two sizes"
+    page.set_viewport_size({"width": 640, "height": 360})
+    page.wait_for_function(f"document.getElementById('t5').style.getPropertyValue('--tb-fit') === {fresh['t5']['fit']!r}")
+    assert fitting(page) == fresh
+
+
+HOLD_REFITS = """(() => { const later = window.setTimeout;
+  window.setTimeout = function (fn, ms) {
+    if (fn && fn.name === 'refitQueued') { window.__held = (window.__held || 0) + 1; return 0; }
+    return later.apply(this, arguments);
+  }; })();"""
+"""The deck's refit after a picture arrives never runs by itself: as if the page were printed first."""
+
+
+def test_printing_fits_a_slide_whose_picture_has_just_arrived(page: Any, tmp_path: Path, static_server: Any,
+                                                             slow_image: str) -> None:
+    talk = (f"---\ntitle: Late\n---\n\n## Picture {{#picture}}\n\n![A wide photograph]({slow_image})\n\n"
+            + "".join(f"- what the photograph shows, part {i}\n" for i in range(6)))
+    site = build_site(tmp_path / "p", talk)
+    page.add_init_script(HOLD_REFITS)
+    page.goto(static_server(site) + "t/slides/#picture", wait_until="commit")
+    page.wait_for_function("(document.querySelector('#picture img') || {}).naturalWidth === 1600 && window.__held > 0",
+                           timeout=15000)
+    assert page.evaluate(f"({MEASURE})(document.getElementById('picture'))")["tall"], "held: not fitted yet"
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    row = page.evaluate(f"({MEASURE})(document.getElementById('picture'))")
+    assert not row["tall"] and row["fit"] < "1.000", row
+
+
 AT_READY = """new MutationObserver((records, observer) => {
   if (!document.documentElement.hasAttribute('data-tb-ready')) return;
   const slide = document.getElementById('picture');

@@ -347,8 +347,9 @@
   function overviewKey(e) {
     var at = picks.indexOf(doc.activeElement);
     if (at < 0) at = state.index;
-    var cols = 1;
-    while (cols < N && picks[cols].offsetTop === picks[0].offsetTop) cols++;
+    // Thumbnails in one row share their top edge (a pick's offsetTop is measured inside its own slide: always 0).
+    var top = Math.round(slides[0].getBoundingClientRect().top), cols = 1;
+    while (cols < N && Math.round(slides[cols].getBoundingClientRect().top) === top) cols++;
     var to = { ArrowRight: at + 1, ArrowLeft: at - 1, ArrowDown: at + cols, ArrowUp: at - cols, Home: 0, End: N - 1 }[e.key];
     if (to === undefined) return false;
     to = Math.max(0, Math.min(to, N - 1));
@@ -377,7 +378,8 @@
   function receive(msg) {
     if (!msg || msg.talkbuild !== channelName) return;
     if (isPresenter && !connected) { connected = true; presenterStatus(""); }
-    if (msg.type === "state") go(msg.index, msg.step, { remote: true, history: isPresenter ? "replace" : "push" });
+    // Driven from the other window, the audience's history is kept as if it were pressed here: one entry per slide.
+    if (msg.type === "state") go(msg.index, msg.step, { remote: true, history: isPresenter ? "replace" : undefined });
     else if (msg.type === "hello") send({ type: "state", index: state.index, step: state.step });
   }
 
@@ -562,7 +564,15 @@
     doc.fonts.ready.then(function () { slides.forEach(function (slide) { refit(slide, true); }); });
   }
   setTimeout(function () { root.setAttribute("data-tb-ready", "true"); }, READY_WAIT_MS);
-  window.addEventListener("beforeprint", ensureAllFitted);
+  // Printing lays the page out at once: every slide fitted now, with the pictures that have arrived (a refit
+  // queued by a picture's load might otherwise run only after the print).
+  window.addEventListener("beforeprint", function () { ensureAllFitted(); refitQueued(); });
+  // A smaller window can round text differently (a table's last row then overflows): fit again once it settles.
+  var resizeTimer = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { slides.forEach(function (slide) { refit(slide, false); }); }, 150);
+  });
   if (isPresenter) presenterUpdate();
   if (unfittedCount) { onAllFitted = function () { fitted(1); }; fitWhenIdle(); } else fitted(1);
   wake();
