@@ -39,9 +39,9 @@ def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, dra
 
     result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
     report(result.diagnostics)
-    left_out = f"; {len(result.drafts)} draft(s) left out (--drafts builds them)" if result.drafts else ""
-    click.echo(f"built {len(result.talks)} talk(s), {result.files} files in {result.out_dir} "
-               f"({result.rebuilt} rendered, {result.from_cache} from cache{left_out})", err=True)
+    left_out = f" and left out {len(result.drafts)} draft(s) (--drafts builds them)" if result.drafts else ""
+    click.echo(f"built {len(result.talks)} talk(s){left_out}, {result.files} files in {result.out_dir} "
+               f"({result.rebuilt} rendered, {result.from_cache} from cache)", err=True)
 
 
 @main.command()

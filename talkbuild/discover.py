@@ -35,7 +35,7 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
             if unsafe:
                 problems.append(Diagnostic(Severity.ERROR, "bad-name",
                                            f"the talk's name has {' '.join(repr(c) for c in unsafe)}, which would cut its web "
-                                           "address short", where, hint="rename it (letters, digits, '-', '_' and '/')"))
+                                           "address short", where, hint="rename it with letters, digits, '-', '_' and '/'"))
                 continue
             if path.is_symlink():
                 real = path.resolve()
@@ -44,7 +44,7 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
                                                where, hint="copy the file into talks/ instead of linking to it"))
                     continue
             found.append(SourceFile(path=path, rel=rel, slug=slug_for(rel)))
-    if not found:
+    if not found and not problems:  # a talk refused above is a talk found, and its error says why
         problems.append(_no_talks(talks_dir, project_root))
     by_slug: dict[str, SourceFile] = {}
     unique: list[SourceFile] = []

@@ -18,10 +18,12 @@ def check_hygiene(talk: Talk) -> list[Diagnostic]:
     """Warnings about one talk, from what the parser recorded (no second reading of the Markdown)."""
     found: list[Diagnostic] = []
     start = SourceLocation(talk.source.path, 1)
-    if not talk.meta.authors:
+    # Front matter in error (`date: 2024-02-31`) is reported as that error, not also as a missing field.
+    front_matter_ok = not any(d.is_error and d.code == "front-matter" for d in talk.diagnostics)
+    if not talk.meta.authors and front_matter_ok:
         found.append(Diagnostic(Severity.WARNING, "no-author", "the talk has no author", start,
                                 hint="add 'author: Your Name' to the front matter"))
-    if talk.meta.date is None and not talk.meta.date_text:
+    if talk.meta.date is None and not talk.meta.date_text and front_matter_ok:
         found.append(Diagnostic(Severity.WARNING, "no-date", "the talk has no date", start,
                                 hint="add 'date: 2024-05-18' to the front matter"))
     for slide in talk.slides:

@@ -116,7 +116,7 @@ def check_internal(site: Site) -> list[Diagnostic]:
                 draft = site.drafts.get(target.path or "")
                 if code == "broken-link" and draft is not None:
                     message = f"'{url}' leads to the talk '{draft}', a draft (`draft: true`) left out of the site"
-                    hint = "publish that talk (remove `draft: true`) or this link; `--drafts` builds drafts"
+                    hint = "remove `draft: true` from that talk when it is ready, or remove this link"
                 elif ref is not None and code in ("broken-link", "missing-image"):
                     # Say it as the author wrote it; the site path is what was looked for.
                     message = f"'{url}' does not exist (looked for {target.path} in the site)"
