@@ -113,7 +113,7 @@ def _load_yaml(text: str, where: str, first_line: int) -> tuple[dict[str, Any], 
     lines_of = {}
     for key, key_node, value_node in yamltext.entries(node):  # in file order: of a repeated key, the last is used
         lines_of[key] = first_line + key_node.start_mark.line
-        if key in TEXT_KEYS and key in data:
+        if (key in TEXT_KEYS or key == "duration") and key in data:  # duration: 010 is 10 minutes, not octal 8
             data[key] = yamltext.as_written(value_node, data[key])
     diagnostics = [Diagnostic(Severity.WARNING, "duplicate-key", f"{d.message(first_line)}; the last one is used",
                               SourceLocation(where, first_line + d.lines[1]), hint="remove the one you do not mean")
@@ -270,10 +270,13 @@ def _bool(value: Any, key: str, fail: Fail) -> bool:
 def _duration(value: Any, fail: Fail) -> int | None:
     if value is None:
         return None
-    match = re.fullmatch(r"\s*(\d+)\s*(min|mins|minutes|m)?\s*", str(value))
-    if isinstance(value, bool) or not match or int(match.group(1)) == 0:
+    text = str(value)
+    clock = re.fullmatch(r"\s*(\d+):([0-5]\d)\s*", text)  # 1:30, as YAML 1.1 read it too: 90 minutes
+    match = re.fullmatch(r"\s*(\d+)\s*(min|mins|minutes|m)?\s*", text)
+    minutes = int(clock.group(1)) * 60 + int(clock.group(2)) if clock else int(match.group(1)) if match else 0
+    if isinstance(value, bool) or not minutes:
         raise fail("duration", f"'duration' must be a whole number of minutes, not {value!r}", "for example 'duration: 45'")
-    return int(match.group(1))
+    return minutes
 
 
 def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],

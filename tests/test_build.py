@@ -406,3 +406,11 @@ def test_verbose_shows_talkbuilds_timings_and_not_its_libraries_debug_lines(make
                           capture_output=True, text=True, check=True)
     assert re.search(r"^render\s+1\s+\d+ ms$", done.stderr, re.M)
     assert "entering" not in done.stderr and "markdown_it" not in done.stderr
+
+
+@pytest.mark.parametrize(("written", "minutes"), [("45", "45"), ("010", "10"), ("1:30", "90"), ("'20 min'", "20")])
+def test_duration_is_read_as_written(make_project, written: str, minutes: str) -> None:
+    # YAML 1.1 reads 010 as octal 8: the presenter view would pace a 10-minute talk as an 8-minute one.
+    root = make_project({"talks/a.md": f"---\ntitle: A\nduration: {written}\n---\n\n## S\n"})
+    build(load_config(root))
+    assert soup(root / "_site/a/slides/index.html").select_one("#tb-stage")["data-duration"] == minutes
