@@ -130,6 +130,8 @@ def syntax_problem(exc: yaml.YAMLError, text: str, first_line: int = 1) -> Synta
         hint = "indent with spaces, not tabs" if leading else "use a space instead of the tab"
     elif match := re.fullmatch(r"found undefined alias '(.*)'", problem):
         hint = f"define the anchor &{match.group(1)} first, or quote the value"
+    elif problem.startswith("expected <block end>") or problem.startswith("did not find expected '-'"):
+        hint = "check the indentation: the items of one list, and the keys of one mapping, start in the same column"
     elif context in ("while scanning an alias", "while scanning an anchor"):
         hint = "quote the value: YAML reads a leading '*' or '&' as an alias or an anchor"
         if at_end:

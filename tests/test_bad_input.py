@@ -324,6 +324,10 @@ YAML_HINTS = {
     "undefined alias": ("title: *x\n",
                         "talks/a.md:2: error[front-matter]: front matter is not valid YAML: found undefined alias 'x' "
                         "(define the anchor &x first, or quote the value)"),
+    "list item out of line": ("title: A\nauthor:\n  - a\n - b\n",
+                              "talks/a.md:5: error[front-matter]: front matter is not valid YAML: expected <block end>, "
+                              "but found '<block sequence start>' (check the indentation: the items of one list, and "
+                              "the keys of one mapping, start in the same column)"),
     "colon in a value": ("title: Ship it: now\n",
                          "talks/a.md:2: error[front-matter]: front matter is not valid YAML: mapping values are not "
                          "allowed here (quote values that contain ': ' or start with a special character)"),
