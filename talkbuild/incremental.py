@@ -166,6 +166,8 @@ class Builder:
         by_slug = {s.slug: s for s in todo}
         done: set[str] = set()
         for talk, pages in rendered:
+            if _front_matter_failed(talk):
+                continue  # redone below, where it is recorded as failing
             source = by_slug[talk.slug]
             state.talks[source.rel] = _record(state.config, digests[source.rel], talk, pages)
             state.failed.pop(source.rel, None)
@@ -180,9 +182,7 @@ class Builder:
         """Parse and render one talk in this process; on error keep its last good pages."""
         previous = state.memos[source.rel] if source.rel in state.memos else cached_memo(state.config, source.rel)
         outcome, memo = render_remembering(source, state.config, sitemap, previous)
-        if not isinstance(outcome, list) and any(d.is_error and d.code == "front-matter" for d in outcome[0].diagnostics):
-            # Rendered only so that a check reports its body's problems too (with a stand-in for what failed):
-            # while the front matter is being typed, the preview keeps the last good pages.
+        if not isinstance(outcome, list) and _front_matter_failed(outcome[0]):
             outcome = list(outcome[0].diagnostics)
         failed = isinstance(outcome, list)
         # A failed render keeps the memo it filled (a template error comes after every block), or else the
@@ -250,6 +250,13 @@ class Builder:
         errors = tuple(d for d in diagnostics if d.is_error)
         warnings = tuple(d for d in diagnostics if not d.is_error)
         return Site(files, versions, errors, warnings, rendered, full, time.perf_counter() - start)
+
+
+def _front_matter_failed(talk: Talk) -> bool:
+    """A talk rendered with its front matter in error: rendered only so that `check` reports the problems in
+    its body too (under stand-ins for what failed). While the front matter is being typed, the preview keeps
+    the last good pages, as for any other failure."""
+    return any(d.is_error and d.code == "front-matter" for d in talk.diagnostics)
 
 
 def _record(config: Config, digest: str, talk: Talk, pages: tuple[Page, ...]) -> _Rendered:

@@ -86,7 +86,13 @@ def split_source(text: str, where: str, *, project_root: Path | None = None) -> 
         if end is None:
             raise TalkbuildError("front matter opened here is never closed", SourceLocation(where, 1),
                                  hint="end it with a line of three dashes '---'", code="front-matter")
-        data, lines_of, diagnostics = _load_yaml("\n".join(lines[1:end]), where, first_line=2)
+        try:
+            data, lines_of, diagnostics = _load_yaml("\n".join(lines[1:end]), where, first_line=2)
+        except TalkbuildError as exc:
+            # Not YAML, but closed: the body is still read, so `check` reports its problems in the same run
+            # (under a stand-in title; the error keeps the build from writing the talk).
+            diagnostics = exc.all_diagnostics()
+            data, lines_of = {"title": _stand_in_title(where)}, {}
         body_line = end + 1
     elif lines and lines[0].startswith("% "):
         data, body_line = _pandoc_title_block(lines)
@@ -95,6 +101,12 @@ def split_source(text: str, where: str, *, project_root: Path | None = None) -> 
         data, lines_of, body_line = {}, {}, 0
     meta = _validate(data, lines_of, where, diagnostics, project_root)
     return SourceText(meta, "\n".join(lines[body_line:]), body_line, tuple(diagnostics))
+
+
+def _stand_in_title(where: str) -> str:
+    """The title a talk is rendered under while its own is in error: its file's (or folder's) name."""
+    path = PurePosixPath(where)
+    return path.stem if path.stem != "index" else path.parent.name
 
 
 def _load_yaml(text: str, where: str, first_line: int) -> tuple[dict[str, Any], dict[str, int], list[Diagnostic]]:
@@ -173,7 +185,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
     # `check` finds the problems in its body in the same run; the errors keep the build from writing it.
     diagnostics.extend(error.diagnostic() for error in errors)
     if not title:
-        title = PurePosixPath(where).stem if PurePosixPath(where).stem != "index" else PurePosixPath(where).parent.name
+        title = _stand_in_title(where)
     return TalkMeta(
         title=title,
         subtitle=_text(data.get("subtitle")),

@@ -121,11 +121,13 @@ def test_a_front_matter_error_does_not_hide_the_problems_in_the_body(make_projec
     root = make_project({
         "talks/d.md": "---\ntitle: D\ndate: 2024-02-31\n---\n\n## S\n\n[b](nosuch2.md) ![x](gone.png)\n",
         "talks/e.md": "---\ntitle: [a, b]\n---\n\n## S\n\n[ok](d.md)\n",
+        "talks/y.md": "---\nauthor: [a\n---\n\n## S\n\n[bad](nope.md)\n",  # not YAML at all, but closed
     })
     errors = [f for f in findings(root) if f[2] in ("front-matter", "broken-link", "missing-image")]
     assert not [f for f in findings(root) if f[0] == "talks/d.md" and f[2] == "no-date"], "the date is an error, once"
     assert errors == [("talks/d.md", 3, "front-matter"), ("talks/d.md", 8, "broken-link"),
-                      ("talks/d.md", 8, "missing-image"), ("talks/e.md", 2, "front-matter")]
+                      ("talks/d.md", 8, "missing-image"), ("talks/e.md", 2, "front-matter"),
+                      ("talks/y.md", 2, "front-matter"), ("talks/y.md", 7, "broken-link")]
     from talkbuild.build import build
     from talkbuild.errors import ContentError
 
