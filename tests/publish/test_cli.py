@@ -136,7 +136,8 @@ def test_routing_prints_a_config_for_the_target(project: Path) -> None:
     code, out, _ = run("routing", "-C", str(project))
     assert code == 0 and f"root {(project / '_deploy').resolve()}/current;" in out
     code, out, _ = run("routing", "-C", str(project), "--target", "s3://bucket/site")
-    assert code == 0 and "kvs.get(channel)" in out and 's3://bucket/site/pointers/live.json' in out
+    assert code == 0 and "kvs.get(channel)" in out and "TARGET=${TALKBUILD_TARGET:-s3://bucket/site}" in out
+    assert 'aws s3 cp "$TARGET/pointers/$CHANNEL.json"' in out and "CHANNEL=${CHANNEL:-live}" in out
 
 
 def common_args(deploy: Deploy, project: Path) -> list[str]:
