@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from talkbuild.publish import PublishConflict, VerifyFailed, rollback, verify
+from talkbuild.publish import Manifest, PublishConflict, VerifyFailed, rollback, verify
+from talkbuild.publish.catalog import load_manifest
 from talkbuild.publish.events import FileDone, Switched
 from talkbuild.publish.operations import remove_channel
 from talkbuild.publish.pointer import read_history
+from talkbuild.publish.stores.base import Store
 
 from .conftest import Deploy, done, site_files, write_site
 
@@ -118,9 +120,7 @@ def test_publishing_a_sealed_release_restores_its_missing_and_truncated_files(de
     assert done(list(verify(deploy.target()))).message == "verified 12 files"
 
 
-def done_manifest(store, rid):  # type: ignore[no-untyped-def]
-    from talkbuild.publish.catalog import load_manifest
-
+def done_manifest(store: Store, rid: str) -> Manifest:
     manifest = load_manifest(store, rid)
     assert manifest is not None
     return manifest
