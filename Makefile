@@ -56,13 +56,18 @@ CHECK_FORMAT ?= text
 LOCAL_TARGET ?= file://_deploy
 CHANNEL ?= live
 KEEP ?= 10
-export TALKBUILD_TARGET CHANNEL RELEASE KEEP UNLOCK SUMMARY_FILE CHECK_FORMAT
+# The edge hook (docs/deploy.md "Routing"): when this file exists, deploy and rollback run it after the
+# switch is verified, with TALKBUILD_TARGET and CHANNEL set, so the edge (a CloudFront KeyValueStore...)
+# follows the pointer. `talkbuild routing` prints one; `make ci` never runs it.
+EDGE_SYNC ?= ./sync-edge.sh
+export TALKBUILD_TARGET CHANNEL RELEASE KEEP UNLOCK SUMMARY_FILE CHECK_FORMAT EDGE_SYNC
 # This same Makefile, also when it was given with -f from another folder.
 SUBMAKE = $(MAKE) -f "$(firstword $(MAKEFILE_LIST))"
 # Shell prelude: "$@" = the --target option when TALKBUILD_TARGET is set (else the config's target).
 TARGET_ARGS = set -e; if [ -n "$$TALKBUILD_TARGET" ]; then set -- --target "$$TALKBUILD_TARGET"; else set --; fi
 # Run a talkbuild command, echo its stdout and append its last line (the summary with the URL) to
 # $$SUMMARY_FILE when set (the workflows pass $$GITHUB_STEP_SUMMARY).
+SYNC_EDGE = if [ -n "$$EDGE_SYNC" ] && [ -e "$$EDGE_SYNC" ]; then echo "+ $$EDGE_SYNC" >&2; "$$EDGE_SYNC"; fi
 SUMMARISED = summarised() { out=.talkbuild/last-command.out; mkdir -p .talkbuild; \
 	echo "+ talkbuild $$*" >&2; "$(TALKBUILD)" "$$@" > "$$out" || { rc=$$?; cat "$$out"; return $$rc; }; cat "$$out"; \
 	if [ -n "$$SUMMARY_FILE" ]; then printf '**talkbuild %s** (channel `%s`): %s\n\n' "$$1" "$$CHANNEL" \
@@ -74,7 +79,7 @@ SUMMARISED = summarised() { out=.talkbuild/last-command.out; mkdir -p .talkbuild
 ci:
 	@if [ -n "$$NO_TEST" ]; then echo "ci: NO_TEST is set, skipping make test"; else $(SUBMAKE) test; fi
 	$(SUBMAKE) site
-	$(SUBMAKE) deploy TALKBUILD_TARGET=$(LOCAL_TARGET) CHANNEL=live SUMMARY_FILE=
+	$(SUBMAKE) deploy TALKBUILD_TARGET=$(LOCAL_TARGET) CHANNEL=live SUMMARY_FILE= EDGE_SYNC=
 
 ## site: build the site and check it (CI uses CHECK_FORMAT=github: annotations on the diff)
 site: $(TALKBUILD_DEPS)
@@ -82,11 +87,13 @@ site: $(TALKBUILD_DEPS)
 	$(TALKBUILD) check --format "$$CHECK_FORMAT"
 
 ## deploy: build, then publish to $$TALKBUILD_TARGET (default: the config's) on channel $$CHANNEL (live), then verify
+##         (then ./sync-edge.sh when there is one)
 deploy: $(TALKBUILD_DEPS)
 	@$(TARGET_ARGS); $(SUMMARISED); \
 	echo "+ talkbuild build" >&2; "$(TALKBUILD)" build; \
 	summarised publish "$$@" --channel "$$CHANNEL" $${UNLOCK:+--unlock}; \
-	echo "+ talkbuild verify $$* --channel $$CHANNEL" >&2; "$(TALKBUILD)" verify "$$@" --channel "$$CHANNEL"
+	echo "+ talkbuild verify $$* --channel $$CHANNEL" >&2; "$(TALKBUILD)" verify "$$@" --channel "$$CHANNEL"; \
+	$(SYNC_EDGE)
 
 ## undeploy: remove channel $$CHANNEL (a closed pull request's preview); its releases become prunable
 undeploy: $(TALKBUILD_DEPS)
@@ -94,10 +101,12 @@ undeploy: $(TALKBUILD_DEPS)
 	echo "+ talkbuild channel rm $$* $$CHANNEL" >&2; "$(TALKBUILD)" channel rm "$$@" "$$CHANNEL"
 
 ## rollback: point $$CHANNEL back at release $$RELEASE (empty: the previous one), then verify
+##           (then ./sync-edge.sh when there is one)
 rollback: $(TALKBUILD_DEPS)
 	@$(TARGET_ARGS); $(SUMMARISED); \
 	summarised rollback "$$@" --channel "$$CHANNEL" $${RELEASE:+--to} $${RELEASE:+"$$RELEASE"}; \
-	echo "+ talkbuild verify $$* --channel $$CHANNEL" >&2; "$(TALKBUILD)" verify "$$@" --channel "$$CHANNEL"
+	echo "+ talkbuild verify $$* --channel $$CHANNEL" >&2; "$(TALKBUILD)" verify "$$@" --channel "$$CHANNEL"; \
+	$(SYNC_EDGE)
 
 ## prune: delete old releases, keeping the newest $$KEEP (never one a channel points at)
 prune: $(TALKBUILD_DEPS)

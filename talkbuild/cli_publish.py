@@ -28,10 +28,8 @@ def _json_option(f: F) -> F:
 class _Progress:
     """Renders events: a progress line on a TTY, JSON lines with --json, then a one-line summary."""
 
-    def __init__(self, as_json: bool, dry_run: bool = False) -> None:
+    def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
-        self.dry_run = dry_run
-        self.pruned = 0
         self.tty = sys.stderr.isatty() and not as_json
         self.sent = 0
 
@@ -58,8 +56,7 @@ class _Progress:
                 click.echo(f"the '{event.channel}' pointer moved to {event.theirs} (seq {event.seq}): {event.decision}",
                            err=True)
             elif isinstance(event, ev.Pruned):
-                self.pruned += 1
-                click.echo(f"{'would prune' if self.dry_run else 'pruned'} {event.release_id} "
+                click.echo(f"{'would prune' if event.dry_run else 'pruned'} {event.release_id} "
                            f"({'sealed' if event.sealed else 'unsealed'}, {event.files} files)")
             elif isinstance(event, ev.Done):
                 click.echo(_summary(event))
@@ -70,6 +67,10 @@ def _summary(done: Any) -> str:
     counts = ""
     if done.uploaded or done.copied or done.bytes_sent:
         counts = f" ({done.uploaded} uploaded, {done.copied} copied, {_size(done.bytes_sent)} sent)"
+    if not done.channel:  # about the whole target (prune, releases)
+        return f"{done.message} ({done.url})"
+    if not done.release_id:  # nothing was there (channel rm of a missing channel)
+        return f"{done.channel}: {done.message} ({done.url})"
     return f"{done.channel}: {done.release_id} {done.message}{counts} -> {done.url}"
 
 
@@ -88,6 +89,19 @@ def _target(config: Config, target: str | None, endpoint_url: str | None, jobs: 
     _refuse_project_folders(config, url)
     return Target(url, config.root, endpoint_url or config.publish.endpoint_url,
                   config.publish.region, jobs or config.publish.jobs)
+
+
+def _public_url(config: Config, target: str | None, channel: str) -> str | None:
+    """publish.public_url is where visitors see the live channel of publish.target, and nothing else.
+
+    A --target naming another place (`make ci`'s local _deploy, a staging bucket) is not what that URL
+    serves, so its own address is shown instead.
+    """
+    if channel != "live" or not config.publish.public_url:
+        return None
+    if target is not None and target.rstrip("/") != config.publish.target.rstrip("/"):
+        return None
+    return config.publish.public_url
 
 
 def _refuse_project_folders(config: Config, url: str) -> None:
@@ -145,7 +159,7 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
             shown = ", ".join(gate.stale[:5]) + (f" and {len(gate.stale) - 5} more" if len(gate.stale) > 5 else "")
             raise TalkbuildError(f"{config.out_dir}/ is not what the talks build to now ({shown} differ); "
                                  "nothing was published", hint="run `talkbuild build`, then publish again")
-    public_url = config.publish.public_url if channel == "live" else None
+    public_url = _public_url(config, target, channel)
     _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
                                          endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,
                                          public_url=public_url, unlock=unlock, manifest=manifest))
@@ -161,17 +175,22 @@ def releases(directory: Path, target: str | None, endpoint_url: str | None, as_j
 
     from .publish import releases as list_releases
 
-    infos = list_releases(_target(load(directory), target, endpoint_url))
+    t = _target(load(directory), target, endpoint_url)
+    infos = list_releases(t)
     if infos and not as_json:
         click.echo(f"{'release':20}  {'state':8}  {'time (UTC)':19}  {'commit':12}  {'files':>11}  channels")
     for r in infos:
         if as_json:
-            click.echo(json.dumps(asdict(r)))
+            click.echo(json.dumps({"event": "Release", **asdict(r)}))
         else:
             state = "sealed  " if r.sealed else "UNSEALED"
             click.echo(f"{r.release_id}  {state}  {r.time[:19] or '-':19}  {(r.commit or '-')[:12]:12}  "
                        f"{r.files:5} files  {', '.join(r.channels)}")
-    if not infos and not as_json:
+    if as_json:
+        from .publish import Done
+
+        click.echo(json.dumps(Done("", "", False, t.url, message=f"{len(infos)} release(s)").to_dict()))
+    elif not infos:
         click.echo("no releases yet", err=True)
 
 
@@ -186,7 +205,9 @@ def rollback(directory: Path, target: str | None, endpoint_url: str | None, chan
     """Switch a channel back (or to any sealed release): one pointer write, no upload."""
     from .publish import rollback as run_rollback
 
-    _Progress(as_json).show(run_rollback(_target(load(directory), target, endpoint_url), channel=channel, to=to))
+    config = load(directory)
+    _Progress(as_json).show(run_rollback(_target(config, target, endpoint_url), channel=channel, to=to,
+                                         public_url=_public_url(config, target, channel)))
 
 
 @click.command()
@@ -213,12 +234,8 @@ def prune(directory: Path, target: str | None, endpoint_url: str | None, keep: i
     from .publish import prune as run_prune
 
     config = load(directory)
-    progress = _Progress(as_json, dry_run=dry_run)
-    progress.show(run_prune(_target(config, target, endpoint_url), keep=keep, dry_run=dry_run,
-                            grace_hours=config.publish.unsealed_grace_hours))
-    if not progress.pruned and not as_json:
-        click.echo(f"nothing to prune: every release is among the newest {keep}, a channel's, or the one before it",
-                   err=True)
+    _Progress(as_json).show(run_prune(_target(config, target, endpoint_url), keep=keep, dry_run=dry_run,
+                                      grace_hours=config.publish.unsealed_grace_hours))
 
 
 @click.command()

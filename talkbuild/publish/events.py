@@ -83,14 +83,20 @@ class Checked(Event):
 
 @dataclass(frozen=True, slots=True)
 class Pruned(Event):
+    """prune: a release deleted, or with --dry-run (dry_run true) one that would be."""
+
     release_id: str
     sealed: bool
     files: int
+    dry_run: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Done(Event):
-    """The one-line summary: what is live now and where to see it."""
+    """The one-line summary that ends every command: what is live now and where to see it.
+
+    Commands about a whole target (prune, releases) leave `channel` and `release_id` empty.
+    """
 
     channel: str
     release_id: str

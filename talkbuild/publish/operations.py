@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import TalkbuildError
+from ..errors import ConfigError, TalkbuildError
 from .catalog import ReleaseInfo, all_pointers, list_releases, listing_problems, load_manifest, resolve_release
 from .events import Checked, Done, Event, Pruned, Switched
 from .manifest import build_info
@@ -24,10 +24,20 @@ class VerifyFailed(TalkbuildError):
     def __init__(self, url: str, problems: list[str]) -> None:
         shown = "\n  ".join(problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{url}: {len(problems)} problem(s):\n  {shown}{more}",
-                         hint="republish with `talkbuild publish`, or roll back with `talkbuild rollback`",
+        super().__init__(f"{url}: {len(problems)} problem(s):\n  {shown}{more}", hint=_repair_hint(problems),
                          code="verify")
         self.problems = tuple(problems)
+
+
+def _repair_hint(problems: list[str]) -> str:
+    """What repairs these problems. Publish compares a sealed release's listing (names and sizes) with its
+    manifest, so it restores missing, truncated and stray files, but cannot see bytes changed in place."""
+    rollback = "or roll back with `talkbuild rollback`"
+    if any("content differs" in p or "Content-Type" in p for p in problems):
+        return ("a file changed in place keeps its size, so publish cannot see it: delete the damaged files from "
+                "the store, then run `talkbuild publish` on a build of this release to restore them; " + rollback)
+    return ("run `talkbuild publish` on a build of this release (same content, same id): it re-uploads what is "
+            "missing or the wrong size and removes stray files; " + rollback)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +65,12 @@ def _published_pointer(store: Store, channel: str) -> tuple[Pointer, str | None]
     return current, etag
 
 
-def rollback(target: Target, *, channel: str = LIVE, to: str | None = None) -> Iterator[Event]:
-    """Point `channel` at release `to` (default: the one it served before). No upload, one switch."""
+def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
+             public_url: str | None = None) -> Iterator[Event]:
+    """Point `channel` at release `to` (default: the one it served before). No upload, one switch.
+
+    `public_url` is where visitors see the channel (shown instead of the release's storage URL).
+    """
     check_channel(channel)
     store = target.open()
     try:
@@ -64,7 +78,7 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None) -> I
         wanted = resolve_release(store, to) if to else current.previous
         if wanted is None:
             raise TalkbuildError(f"channel '{channel}' has no previous release", hint="pass --to RELEASE")
-        url = store.release_url(channel, wanted)
+        url = public_url or store.release_url(channel, wanted)
         if wanted == current.release_id:
             record_history(store, current)
             store.project(channel, wanted)
@@ -98,16 +112,25 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None) -> I
 
 
 def remove_channel(target: Target, *, channel: str) -> Iterator[Event]:
-    """Delete a preview channel's pointer (its history stays); its releases become prunable."""
+    """Delete a preview channel's pointer (its history stays); its releases become prunable.
+
+    Removing a channel that does not exist is not an error (exit 0, says so); `live` is always refused.
+    """
     check_channel(channel)
     if channel == LIVE:
-        raise TalkbuildError("refusing to remove the live channel", hint="roll it back instead", code="usage")
+        raise ConfigError("refusing to remove the live channel", hint="roll it back instead")
     store = target.open()
     try:
         current, _ = read_pointer(store, channel)
         if current is None:
-            raise TalkbuildError(f"no channel named '{channel}' in {store.url}",
-                                 hint="`talkbuild releases` lists the channels")
+            # Idempotent like `aws s3 rm`: a pull request that never got a preview, or one cleaned twice,
+            # is not a failure of the cleanup job. A stale served link (on disk) goes all the same.
+            if store.projection(channel) is not None:
+                store.unproject(channel)
+            yield Done(channel, "", False, store.url, message=f"no channel named '{channel}': nothing to remove")
+            return
+        # Its last state stays in the history, so a later publish to the same name continues after it.
+        record_history(store, current)
         store.unproject(channel)
         store.delete([pointer_key(channel)])
         yield Done(channel, current.release_id, True, store.url, message=f"removed channel '{channel}'")
@@ -169,7 +192,7 @@ def releases(target: Target) -> list[ReleaseInfo]:
 
 
 def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool = False,
-          now: float | None = None) -> Iterator[Pruned]:
+          now: float | None = None) -> Iterator[Event]:
     """Delete sealed releases beyond the newest `keep` and unsealed ones older than the grace period.
 
     Never deletes a release a channel points at, or the one it pointed at before (the rollback target).
@@ -180,6 +203,7 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
     try:
         now = time.time() if now is None else now
         sealed_kept = 0
+        pruned = 0
         for info in list_releases(store):
             if info.sealed:
                 sealed_kept += 1
@@ -194,7 +218,14 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
                 # The seal goes first: a release without it is never made live, so the rest can follow.
                 store.delete([manifest_key(info.release_id)])
                 store.delete_release(info.release_id)
-            yield Pruned(info.release_id, info.sealed, info.files)
+            pruned += 1
+            yield Pruned(info.release_id, info.sealed, info.files, dry_run)
+        if not pruned:
+            message = (f"nothing to prune: every release is among the newest {keep}, a channel's, "
+                       "or the one before it")
+        else:
+            message = f"{'would prune' if dry_run else 'pruned'} {pruned} release(s), kept the newest {keep}"
+        yield Done("", "", False, store.url, message=message)
     finally:
         store.close()
 

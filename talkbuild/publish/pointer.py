@@ -64,9 +64,18 @@ def now() -> str:
 
 def next_pointer(current: Pointer | None, channel: str, release_id: str, *, commit: str | None,
                  branch: str | None, who: str | None, reason: str, ci_run_url: str | None,
-                 locked: bool = False) -> Pointer:
-    return Pointer(channel, release_id, (current.seq if current else 0) + 1,
-                   current.release_id if current else None, commit, branch, now(), who, reason,
+                 locked: bool = False, after_seq: int = 0) -> Pointer:
+    """The pointer after `current` (None: the channel has no pointer; its seq continues after `after_seq`).
+
+    `previous` is the release served before this one: a switch to the release already served (lifting a
+    rollback's lock) keeps the old `previous`, so rollback and prune still know the one before.
+    """
+    if current is None:
+        seq, previous = after_seq + 1, None
+    else:
+        seq = current.seq + 1
+        previous = current.previous if current.release_id == release_id else current.release_id
+    return Pointer(channel, release_id, seq, previous, commit, branch, now(), who, reason,
                    ci_run_url, uuid.uuid4().hex, locked)
 
 
@@ -88,6 +97,18 @@ def record_history(store: Store, pointer: Pointer) -> None:
     """Append a pointer state to the channel's history; a no-op when that entry already exists."""
     store.put_if(history_key(pointer.channel, pointer.seq), pointer.to_json(), if_match=None,
                  content_type=JSON, cache_control=NO_STORE)
+
+
+def last_recorded_seq(store: Store, channel: str) -> int:
+    """The highest seq in the channel's history (0 if none): where a removed channel's next pointer continues.
+
+    A channel removed (`channel rm`) and published again (a pull request reopened) keeps counting, so
+    history entries are never shadowed by create-only writes of old numbers, and an edge projection that
+    only moves forward (sync-edge.sh compares seq) follows the new pointer instead of ignoring it.
+    """
+    seqs = [int(name.removesuffix(".json")) for name in store.list_names(f"history/{channel}/")
+            if name.endswith(".json") and name.removesuffix(".json").isdigit()]
+    return max(seqs, default=0)
 
 
 def read_history(store: Store, channel: str) -> list[Pointer]:

@@ -15,7 +15,7 @@ from .catalog import listing_problems, load_manifest
 from .content_types import NO_STORE
 from .events import Done, Event, FileDone, LivePointer, RaceLost, Sealed, Started, Switched, Verified
 from .manifest import BuildInfo, FileEntry, Manifest, build_info, build_manifest, is_ancestor
-from .pointer import JSON, Pointer, check_channel, next_pointer, now, read_pointer, record_history, try_switch
+from .pointer import JSON, Pointer, check_channel, last_recorded_seq, next_pointer, now, read_pointer, record_history, try_switch
 from .stores import open_store
 from .stores.base import LIVE, Store, manifest_key, release_prefix
 
@@ -66,15 +66,16 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
     yield LivePointer(channel, current.release_id if current else None, current.seq if current else 0)
     url = public_url or store.release_url(channel, rid)
     sealed = load_manifest(store, rid) is not None
-    if current is not None and current.release_id == rid and sealed:
-        _repair(store, current)
-        yield Done(channel, rid, False, url, present=len(manifest.files), message="already live")
-        return
-    _refuse_if_locked(current, unlock)
-    _refuse_if_older(current, manifest.build, project_root)
+    live_already = current is not None and current.release_id == rid and sealed
+    if not live_already:
+        _refuse_if_locked(current, unlock)
+        _refuse_if_older(current, manifest.build, project_root)
     counts = {"upload": 0, "copy": 0, "present": 0, "bytes": 0}
-    if not sealed:
-        for event in _upload(store, manifest, site_dir, _previous_manifests(store, current, channel), jobs):
+    # A sealed release is checked too (one LIST): what `verify` finds missing or truncated in it is
+    # uploaded again. Same id, same bytes, so this repairs a release without changing its content.
+    if not sealed or listing_problems(store, manifest):
+        previous = [m for m in _previous_manifests(store, current, channel) if m.release_id != rid]
+        for event in _upload(store, manifest, site_dir, previous, jobs):
             counts[event.action] += 1
             counts["bytes"] += event.bytes_sent
             yield event
@@ -90,12 +91,32 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
         _seal(store, manifest)
         yield Sealed(rid)
         crash_point("after-seal")
+    repaired = counts["upload"] + counts["copy"]
+    if live_already and current is not None and not (current.locked and unlock):
+        _repair(store, current)
+        message = "already live" + (f", {repaired} missing file(s) restored" if repaired else "")
+        if current.locked:
+            message += (f"; channel '{channel}' stays locked (rolled back at {current.time} by "
+                        f"{current.who or 'unknown'}): publish with --unlock (make deploy UNLOCK=1) to lift the lock")
+        yield Done(channel, rid, False, url, counts["upload"], counts["copy"], len(manifest.files) - repaired,
+                   counts["bytes"], message)
+        return
     switched = False
-    for step in _switch(store, manifest, channel, current, etag, project_root, unlock):
+    # Lifting a rollback's lock on the release it left live is a switch like any other: a new pointer
+    # (locked false) through the same conditional write and history, so the audit trail shows who did it.
+    reason = "unlock" if live_already else "publish"
+    for step in _switch(store, manifest, channel, current, etag, project_root, unlock, reason):
         switched = switched or isinstance(step, Switched)
         yield step
+    if not switched:
+        message = "the same release was made live by another publisher"
+    elif live_already:
+        message = "unlocked: the same release stays live" + (
+            f", {repaired} missing file(s) restored" if repaired else "")
+    else:
+        message = "published"
     yield Done(channel, rid, switched, url, counts["upload"], counts["copy"], counts["present"],
-               counts["bytes"], "published" if switched else "the same release was made live by another publisher")
+               counts["bytes"], message)
 
 
 def _repair(store: Store, pointer: Pointer) -> None:
@@ -179,20 +200,25 @@ def _seal(store: Store, manifest: Manifest) -> None:
 
 
 def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | None, etag: str | None,
-            project_root: Path, unlock: bool = False) -> Iterator[Event]:
+            project_root: Path, unlock: bool = False, reason: str = "publish") -> Iterator[Event]:
     """Compare-and-swap the pointer; on a lost race re-read and decide (retry only if ours is newer)."""
     rid, build = manifest.release_id, manifest.build
     for _ in range(SWITCH_ATTEMPTS):
         if current is not None:
             record_history(store, current)  # the state we replace is in the history before it is gone
+        after = last_recorded_seq(store, channel) if current is None else 0
         new = next_pointer(current, channel, rid, commit=build.commit, branch=build.branch, who=build.actor,
-                           reason="publish", ci_run_url=build.ci_run_url)
+                           reason=reason, ci_run_url=build.ci_run_url, after_seq=after)
         crash_point("before-switch")
         won = try_switch(store, new, etag)
         if not won:
             theirs, etag = read_pointer(store, channel)
             won = theirs is not None and theirs.nonce == new.nonce  # our write landed; its answer was lost
             if not won:
+                if theirs is not None and theirs.release_id == rid and theirs.locked and unlock:
+                    yield RaceLost(channel, rid, theirs.seq, "the same release was locked again: lifting it")
+                    current = theirs
+                    continue
                 if theirs is not None and theirs.release_id == rid:
                     _repair(store, theirs)
                     yield RaceLost(channel, theirs.release_id, theirs.seq, "the same release is live: done")

@@ -92,18 +92,30 @@ function handler(event) {
 }
 """
 
+_EDGE_GUARD = """\
+TARGET=${{TALKBUILD_TARGET:-{target}}}
+TARGET=${{TARGET%/}}
+CHANNEL=${{CHANNEL:-{channel}}}
+# `make deploy` / `make rollback` run this for every target and channel (make ci's _deploy, previews in
+# their own prefix...): only what this edge serves is synced, the rest is left alone.
+if [ "$TARGET" != "{target}" ]; then echo "sync-edge: this edge serves {target}, not $TARGET: nothing to do"; exit 0; fi
+"""
+
 _SYNC_KVS = """\
 #!/bin/sh
-# talkbuild: copy the {channel} pointer into the CloudFront KeyValueStore. Idempotent; never moves the
-# edge backwards (the value carries the pointer's sequence number). Run it after every publish and
-# rollback, and from a schedule to repair a crash between the pointer switch and this step.
+# talkbuild: copy a channel's pointer into the CloudFront KeyValueStore. Idempotent; never moves the
+# edge backwards (the value carries the pointer's sequence number). Save it as ./sync-edge.sh (chmod +x)
+# in the talks repository: `make deploy` and `make rollback` run it after every verified switch, with
+# TALKBUILD_TARGET and CHANNEL (default {channel}) set. Run it from a schedule too: it repairs a job that
+# died between the pointer switch and the sync.
 set -eu
-: "${{KVS_ARN:?set KVS_ARN to the KeyValueStore ARN}}"
-NEW=$(aws s3 cp "{pointer_url}" - | python3 -c 'import json,sys; p=json.load(sys.stdin); print("%d:%s" % (p["seq"], p["release_id"]))')
-CUR=$(aws cloudfront-keyvaluestore get-key --kvs-arn "$KVS_ARN" --key {channel} --query Value --output text 2>/dev/null || echo "0:")
+{guard}: "${{KVS_ARN:?set KVS_ARN to the KeyValueStore ARN}}"
+NEW=$(aws s3 cp "$TARGET/pointers/$CHANNEL.json" - \\
+  | python3 -c 'import json,sys; p=json.load(sys.stdin); print("%d:%s" % (p["seq"], p["release_id"]))')
+CUR=$(aws cloudfront-keyvaluestore get-key --kvs-arn "$KVS_ARN" --key "$CHANNEL" --query Value --output text 2>/dev/null || echo "0:")
 if [ "${{CUR%%:*}}" -ge "${{NEW%%:*}}" ]; then echo "edge already at $CUR"; exit 0; fi
 ETAG=$(aws cloudfront-keyvaluestore describe-key-value-store --kvs-arn "$KVS_ARN" --query ETag --output text)
-aws cloudfront-keyvaluestore put-key --kvs-arn "$KVS_ARN" --key {channel} --value "$NEW" --if-match "$ETAG" >/dev/null
+aws cloudfront-keyvaluestore put-key --kvs-arn "$KVS_ARN" --key "$CHANNEL" --value "$NEW" --if-match "$ETAG" >/dev/null
 echo "edge now at $NEW"
 """
 
@@ -111,9 +123,12 @@ _ORIGIN_PATH = """\
 #!/bin/sh
 # talkbuild: point a CloudFront distribution's S3 origin at the {channel} pointer's release (origin-path
 # switch), then invalidate everything. Simple, but takes minutes and serves a mix while edges update.
+# Save it as ./sync-edge.sh (chmod +x): `make deploy` and `make rollback` run it after every verified
+# switch; it acts only for channel {channel} of {target} (a distribution serves one channel).
 set -eu
+{guard}if [ "$CHANNEL" != "{channel}" ]; then echo "sync-edge: this distribution serves channel {channel}, not $CHANNEL"; exit 0; fi
 : "${{DISTRIBUTION_ID:?set DISTRIBUTION_ID}}"
-RELEASE=$(aws s3 cp "{pointer_url}" - | python3 -c 'import json,sys; print(json.load(sys.stdin)["release_id"])')
+RELEASE=$(aws s3 cp "$TARGET/pointers/$CHANNEL.json" - | python3 -c 'import json,sys; print(json.load(sys.stdin)["release_id"])')
 aws cloudfront get-distribution-config --id "$DISTRIBUTION_ID" > dist.json
 ETAG=$(python3 -c 'import json; print(json.load(open("dist.json"))["ETag"])')
 python3 - "$RELEASE" <<'PY'
@@ -173,14 +188,15 @@ def generate(kind: str, target: str, *, channel: str = LIVE, preview_suffix: str
     if parts.scheme != "s3":
         raise ConfigError(f"'{kind}' routing is for an s3:// target", hint="use --kind nginx for a folder")
     prefix = parts.path.strip("/") + "/" if parts.path.strip("/") else ""
-    pointer_url = f"s3://{parts.netloc}/{prefix}pointers/{channel}.json"
+    bare = f"s3://{parts.netloc}/{prefix}".rstrip("/")
+    guard = _EDGE_GUARD.format(target=bare, channel=channel)
     if kind == "origin-path":
-        return _ORIGIN_PATH.format(channel=channel, pointer_url=pointer_url, prefix=prefix)
+        return _ORIGIN_PATH.format(channel=channel, target=bare, prefix=prefix, guard=guard)
     function = _VIEWER_REQUEST.format(prefix_json=json.dumps(prefix), channel_json=json.dumps(channel),
                                       preview_json=json.dumps(preview_suffix))
     return ("// ===== viewer-request.js =====\n" + function + "\n// ===== viewer-response.js =====\n"
             + _VIEWER_RESPONSE + "\n# ===== sync-edge.sh =====\n"
-            + _SYNC_KVS.format(channel=channel, pointer_url=pointer_url))
+            + _SYNC_KVS.format(channel=channel, guard=guard))
 
 
 def viewer_cache_control(name: str, cache_control: str) -> str:

@@ -88,6 +88,56 @@ def test_undeploy_removes_a_preview_channel_but_never_live(tmp_path: Path, scaff
         assert calls(log) == [["channel", "rm", "pr-7"]]
 
 
+SYNC_EDGE = """#!{python}
+import json, os
+with open({log!r}, "a", encoding="utf-8") as f:
+    f.write(json.dumps(["sync-edge", os.environ.get("CHANNEL"), os.environ.get("TALKBUILD_TARGET")]) + "\\n")
+"""
+
+
+def test_deploy_and_rollback_run_sync_edge_after_verify_when_the_project_has_one(tmp_path: Path,
+                                                                                  scaffold: Path) -> None:
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        exe, log = recorder(work)
+        assert make(makefile, work, "deploy", f"TALKBUILD={exe}", env={"CHANNEL": "live"}).returncode == 0
+        assert ["sync-edge", "live", None] not in calls(log), "no sync-edge.sh: nothing extra runs"
+        log.unlink()
+        hook = work / "sync-edge.sh"
+        hook.write_text(SYNC_EDGE.format(python=sys.executable, log=str(log)), encoding="utf-8")
+        hook.chmod(0o755)
+        target = {"TALKBUILD_TARGET": "s3://bucket/site"}
+        assert make(makefile, work, "deploy", f"TALKBUILD={exe}", env={**target, "CHANNEL": "pr-3"}).returncode == 0
+        assert calls(log)[-2:] == [["verify", "--target", "s3://bucket/site", "--channel", "pr-3"],
+                                   ["sync-edge", "pr-3", "s3://bucket/site"]], makefile
+        log.unlink()
+        assert make(makefile, work, "rollback", f"TALKBUILD={exe}", env={**target, "CHANNEL": "live"}).returncode == 0
+        assert calls(log)[-2:] == [["verify", "--target", "s3://bucket/site", "--channel", "live"],
+                                   ["sync-edge", "live", "s3://bucket/site"]], makefile
+        log.unlink()
+        # make ci publishes to a local folder: the edge is never touched from a laptop's dry run
+        assert make(makefile, work, "ci", "NO_TEST=1", f"TALKBUILD={exe}").returncode == 0
+        assert calls(log) and not any(c[0] == "sync-edge" for c in calls(log)), makefile
+
+
+def test_a_failing_verify_never_reaches_the_edge(tmp_path: Path, scaffold: Path) -> None:
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        log = work / "argv.jsonl"
+        exe = work / "verify-fails"
+        exe.write_text(f"#!{sys.executable}\nimport json, sys\n"
+                       f"open({str(log)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
+                       "sys.exit(1 if sys.argv[1] == 'verify' else 0)\n", encoding="utf-8")
+        exe.chmod(0o755)
+        hook = work / "sync-edge.sh"
+        hook.write_text(SYNC_EDGE.format(python=sys.executable, log=str(log)), encoding="utf-8")
+        hook.chmod(0o755)
+        done = make(makefile, work, "deploy", f"TALKBUILD={exe}", env={"CHANNEL": "live"})
+        assert done.returncode != 0 and calls(log)[-1][0] == "verify", makefile
+
+
 def test_prune_keeps_the_requested_number(tmp_path: Path, scaffold: Path) -> None:
     for i, makefile in enumerate(makefiles(scaffold)):
         work = tmp_path / f"work{i}"

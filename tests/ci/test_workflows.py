@@ -151,6 +151,14 @@ def test_publishing_jobs_are_gated(which: str, scaffold: Path) -> None:
     step = rollback["jobs"]["rollback"]["steps"][-1]
     assert step["env"]["RELEASE"] == "${{ inputs.release }}", "the release id reaches the shell through env"
     assert rollback["jobs"]["rollback"]["concurrency"]["group"] == "deploy-live"
+    # Live only: the job has the deploy role and environment `live`; previews have a role of their own
+    # that only pull request jobs can assume. And like every publishing job, nothing runs until set up.
+    assert "channel" not in rollback["on"]["workflow_dispatch"]["inputs"] and step["env"]["CHANNEL"] == "live"
+    assert rollback["jobs"]["rollback"]["if"] == "vars.TALKBUILD_TARGET != '' && vars.AWS_ROLE_ARN != ''"
+    # The edge hook (./sync-edge.sh, run by make deploy/rollback) gets its settings in every switching job.
+    for job_step in (deploy["steps"][-1], preview["steps"][-1], step):
+        assert job_step["env"]["KVS_ARN"] == "${{ vars.TALKBUILD_KVS_ARN }}"
+        assert job_step["env"]["DISTRIBUTION_ID"] == "${{ vars.TALKBUILD_DISTRIBUTION_ID }}"
 
     prune = load(folder / "prune.yml")
     assert prune["on"]["schedule"] and prune["jobs"]["prune"]["steps"][-1]["run"].strip() == "make prune"

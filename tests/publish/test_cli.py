@@ -121,7 +121,7 @@ def test_releases_rollback_verify_prune_against_each_target(deploy: Deploy, proj
     code, out, _ = run("rollback", *common, "--channel", "pr-7", "--to", old[:6])
     assert code == 0 and f"pr-7: {old} switched from" in out  # not its previous release: not a "rollback"
     code, out, _ = run("prune", *common, "--keep", "1", "--dry-run")
-    assert code == 0 and out == ""  # both are pointed at, the preview's predecessor too
+    assert code == 0 and out.startswith("nothing to prune")  # both are pointed at, the preview's predecessor too
 
 
 def test_verify_failure_exits_1_and_names_the_file(project: Path) -> None:
@@ -136,4 +136,98 @@ def test_routing_prints_a_config_for_the_target(project: Path) -> None:
     code, out, _ = run("routing", "-C", str(project))
     assert code == 0 and f"root {(project / '_deploy').resolve()}/current;" in out
     code, out, _ = run("routing", "-C", str(project), "--target", "s3://bucket/site")
-    assert code == 0 and "kvs.get(channel)" in out and 's3://bucket/site/pointers/live.json' in out
+    assert code == 0 and "kvs.get(channel)" in out and "TARGET=${TALKBUILD_TARGET:-s3://bucket/site}" in out
+    assert 'aws s3 cp "$TARGET/pointers/$CHANNEL.json"' in out and "CHANNEL=${CHANNEL:-live}" in out
+
+
+def common_args(deploy: Deploy, project: Path) -> list[str]:
+    return ["-C", str(project), "--target", deploy.url] + (
+        ["--endpoint-url", deploy.endpoint_url] if deploy.endpoint_url else [])
+
+
+@pytest.mark.s3
+def test_missing_aws_credentials_are_a_configuration_error_sent_nowhere(
+        s3_endpoint: str, s3_bucket: str, project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from .faultproxy import FaultProxy
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                 "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    seen: list[tuple[str, str]] = []
+
+    def record(method: str, path: str, n: int) -> None:
+        seen.append((method, path))
+        return None
+
+    with FaultProxy(s3_endpoint, record) as proxy:
+        for command in (["publish"], ["rollback"], ["channel", "rm", "pr-1"], ["releases"]):
+            code, out, err = run(*command, "-C", str(project), "--target", f"s3://{s3_bucket}/nocreds",
+                                 "--endpoint-url", proxy.url)
+            assert code == 2, (command, err)
+            assert "no AWS credentials found" in err and "AWS_ACCESS_KEY_ID" in err and "AWS_PROFILE" in err, err
+            assert "deploy role" in err and "after retries" not in err and "Traceback" not in err
+    assert seen == [], "nothing reaches the store without credentials, and nothing is retried"
+
+
+def test_channel_rm_of_a_missing_channel_exits_0_and_says_so(deploy: Deploy, project: Path) -> None:
+    common = common_args(deploy, project)
+    code, out, err = run("channel", "rm", *common, "pr-99")
+    assert code == 0, err
+    assert out.startswith("pr-99: no channel named 'pr-99': nothing to remove")
+    code, out, _ = run("channel", "rm", *common, "pr-99", "--json")
+    assert code == 0 and json.loads(out.splitlines()[-1])["event"] == "Done"
+    code, _, err = run("channel", "rm", *common, "live")
+    assert code == 2 and "refusing to remove the live channel" in err
+
+
+def test_prune_json_marks_a_dry_run_and_every_listing_command_ends_with_done(deploy: Deploy, project: Path) -> None:
+    common = common_args(deploy, project)
+    ids = []
+    for version in (1, 2, 3):
+        write_site(project / "_site", site_files(version))
+        assert run("publish", *common)[0] == 0
+        ids.append(deploy.pointer().release_id)  # type: ignore[union-attr]
+
+    code, out, _ = run("prune", *common, "--keep", "1", "--dry-run", "--json")
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [(e["event"], e["release_id"], e["dry_run"]) for e in events[:-1]] == [
+        ("Pruned", ids[0], True)]
+    assert events[-1]["event"] == "Done" and events[-1]["message"].startswith("would prune 1 release")
+    assert {r.release_id for r in __import__("talkbuild.publish", fromlist=["releases"]).releases(deploy.target())} \
+        == set(ids), "a dry run deletes nothing"
+
+    code, out, _ = run("prune", *common, "--keep", "1", "--json")
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [(e["event"], e["dry_run"]) for e in events[:-1]] == [("Pruned", False)]
+    assert events[-1]["event"] == "Done"
+
+    code, out, _ = run("prune", *common, "--keep", "1", "--json")  # nothing left to prune: still a Done
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [e["event"] for e in events] == ["Done"]
+    assert events[0]["message"].startswith("nothing to prune")
+
+    code, out, _ = run("releases", *common, "--json")
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [e["event"] for e in events] == ["Release", "Release", "Done"]
+    assert [e["release_id"] for e in events[:-1]] == [ids[2], ids[1]]
+
+
+def test_public_url_is_shown_only_for_the_configured_target(project: Path, tmp_path: Path) -> None:
+    (project / "talkbuild.yml").write_text(
+        "publish:\n  target: file://_deploy\n  public_url: https://talks.example.org/\n", encoding="utf-8")
+    other = (tmp_path / "elsewhere").as_uri()
+    code, out, err = run("publish", "-C", str(project), "--target", other)
+    assert code == 0, err
+    assert "talks.example.org" not in out and f"-> {other}/current" in out
+    code, out, _ = run("publish", "-C", str(project))
+    assert code == 0 and out.rstrip().endswith("-> https://talks.example.org/")
+    write_site(project / "_site", site_files(2))
+    assert run("publish", "-C", str(project), "--target", "file://_deploy")[0] == 0  # the configured one, spelt out
+    code, out, _ = run("rollback", "-C", str(project))
+    assert code == 0 and "rolled back from" in out and out.rstrip().endswith("-> https://talks.example.org/")
+    code, out, _ = run("publish", "-C", str(project), "--channel", "pr-3")
+    assert code == 0 and "talks.example.org" not in out

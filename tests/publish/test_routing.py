@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,48 @@ def test_routing_kinds_and_targets_must_match() -> None:
     with pytest.raises(ConfigError, match="is for an s3:// target"):
         generate("origin-path", "file:///srv/talks")
     assert "OriginPath" in generate("origin-path", "s3://b/p") and "/p/releases/" in generate("origin-path", "s3://b/p")
+
+
+FAKE_AWS = """#!{python}
+import json, os, sys
+with open(os.environ["AWS_LOG"], "a", encoding="utf-8") as f:
+    f.write(json.dumps(sys.argv[1:]) + "\\n")
+args = sys.argv[1:]
+if args[:2] == ["s3", "cp"]:
+    channel = args[2].rsplit("/", 1)[1].removesuffix(".json")
+    print(json.dumps({{"seq": int(os.environ["POINTER_SEQ"]), "release_id": "rel-" + channel}}))
+elif "get-key" in args:
+    print(os.environ["EDGE_VALUE"])
+elif "describe-key-value-store" in args:
+    print("ETAG1")
+"""
+
+
+def run_sync_edge(tmp_path: Path, env: dict[str, str], edge: str = "3:old", seq: int = 5) -> list[list[str]]:
+    script = generate("cloudfront-kvs", "s3://bucket/site").split("# ===== sync-edge.sh =====\n")[1]
+    (tmp_path / "sync-edge.sh").write_text(script, encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "aws").write_text(FAKE_AWS.format(python=sys.executable), encoding="utf-8")
+    (bin_dir / "aws").chmod(0o755)
+    log = tmp_path / "aws.jsonl"
+    log.unlink(missing_ok=True)
+    full = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "AWS_LOG": str(log), "EDGE_VALUE": edge,
+            "POINTER_SEQ": str(seq), **env}
+    subprocess.run(["sh", str(tmp_path / "sync-edge.sh")], check=True, env=full, capture_output=True, text=True)
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+def test_sync_edge_follows_the_channel_and_target_it_is_run_for_and_only_moves_forward(tmp_path: Path) -> None:
+    arn = {"KVS_ARN": "arn:aws:cloudfront::1:key-value-store/x"}
+    calls = run_sync_edge(tmp_path, {**arn, "TALKBUILD_TARGET": "s3://bucket/site/", "CHANNEL": "pr-4"})
+    assert calls[0] == ["s3", "cp", "s3://bucket/site/pointers/pr-4.json", "-"]
+    assert calls[-1] == ["cloudfront-keyvaluestore", "put-key", "--kvs-arn", arn["KVS_ARN"], "--key", "pr-4",
+                         "--value", "5:rel-pr-4", "--if-match", "ETAG1"]
+    # by default: the channel and target it was generated for
+    assert run_sync_edge(tmp_path, arn)[0] == ["s3", "cp", "s3://bucket/site/pointers/live.json", "-"]
+    # never backwards: the edge already has a newer seq
+    assert not any("put-key" in c for c in run_sync_edge(tmp_path, arn, edge="9:newer"))
+    # another target (make ci's folder, previews in their own prefix) is not what this edge serves
+    assert run_sync_edge(tmp_path, {"TALKBUILD_TARGET": "file://_deploy"}) == []
+    assert run_sync_edge(tmp_path, {"TALKBUILD_TARGET": "s3://bucket/previews", "CHANNEL": "pr-4"}) == []

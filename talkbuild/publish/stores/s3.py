@@ -54,10 +54,17 @@ class S3Store:
         return self.prefix + key
 
     def _call(self, what: str, fn: Any, **kwargs: Any) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
 
         try:
             return fn(Bucket=self.bucket, **kwargs)
+        except (NoCredentialsError, PartialCredentialsError) as exc:
+            # A setup problem, not a failing store: nothing was sent, and retrying cannot help.
+            what_is_wrong = "no AWS credentials found" if isinstance(exc, NoCredentialsError) else f"incomplete AWS credentials: {exc}"
+            raise ConfigError(f"{self.url}: {what_is_wrong}",
+                              hint="set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (aws sso login); in CI, "
+                                   "let the job assume the deploy role (aws-actions/configure-aws-credentials with "
+                                   "vars.AWS_ROLE_ARN)") from None
         except ClientError as exc:
             err = exc.response.get("Error", {})
             code = err.get("Code", "?")
