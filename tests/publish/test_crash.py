@@ -131,5 +131,6 @@ def test_debris_in_an_unfinished_release_is_cleared_and_in_a_live_one_reported(d
     store = deploy.store()
     store.upload(f"releases/{rid}/.talkbuild-tmp.4567", stray, entry)  # in the live release: verify says so
     store.close()
-    with pytest.raises(VerifyFailed, match=r"\.talkbuild-tmp\.4567: not in the manifest"):
+    with pytest.raises(VerifyFailed, match=r"\.talkbuild-tmp\.4567: not in the manifest") as failed:
         list(verify(deploy.target()))
+    assert f"/releases/{rid}/: 1 problem(s)" in str(failed.value), "the release's address, whole"

@@ -32,7 +32,7 @@ class LocalStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.url = root.as_uri()
+        self.url = root.as_uri() + "/"  # keys are appended to it, as to an s3://bucket/prefix/
         root.mkdir(parents=True, exist_ok=True)
         self.staging = root / STAGING
         _remove_abandoned(self.staging)
