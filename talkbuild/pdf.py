@@ -100,9 +100,9 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
 
 OVERFULL = """Array.from(document.querySelectorAll('#tb-stage > section.slide')).filter(s => {
   const body = s.querySelector('.tb-slide-body');
-  return body && body.scrollHeight > body.clientHeight + 1;
+  return body && (body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1);
 }).map(s => s.id)"""
-"""The slides still taller than their page as printed (the deck has shrunk each as far as it goes)."""
+"""The slides still taller or wider than their page as printed (the deck has shrunk each as far as it goes)."""
 
 
 def count_pages(data: bytes) -> int:

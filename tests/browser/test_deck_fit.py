@@ -143,6 +143,28 @@ def test_a_resized_window_is_fitted_again(page: Any, tmp_path: Path, static_serv
     assert fitting(page) == fresh
 
 
+def test_content_too_wide_for_the_slide_shrinks_then_wraps_and_never_runs_off(page: Any, tmp_path: Path,
+                                                                             static_server: Any) -> None:
+    cells = " | ".join(["averyveryverylongcellvalue"] * 3 + ["x"] * 7 + ["LASTCOLUMN"])
+    talk = ("---\ntitle: Wide\n---\n\n## Wide table {#table}\n\n| A | B | C | D | E | F | G | H | I | J | K |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|\n| " + cells + " |\n\n"
+            "## Long address {#url}\n\nSee https://example.org/" + "a-very-long-path-segment/" * 8 + "index.html\n\n"
+            "## Short {#short}\n\nFits as it is.\n")
+    page.goto(static_server(build_site(tmp_path / "p", talk)) + "t/slides/")
+    wait_ready(page)
+    rows = page.evaluate("""Array.from(document.querySelectorAll('#tb-stage > section.slide')).map(s => {
+        const b = s.querySelector('.tb-slide-body');
+        return {id: s.id, fit: s.style.getPropertyValue('--tb-fit') || '1.000', wrap: s.classList.contains('tb-wrap'),
+                broad: b.scrollWidth > b.clientWidth + 1, last: (() => { const c = s.querySelector('td:last-child');
+                  return c ? c.getBoundingClientRect().right <= b.getBoundingClientRect().right + 1 : true; })()};
+    })""")
+    by_id = {r["id"]: r for r in rows}
+    assert not any(r["broad"] for r in rows), rows
+    assert by_id["table"]["last"], "the last column is on the slide"
+    assert by_id["table"]["fit"] < "1.000" and by_id["table"]["wrap"], by_id["table"]
+    assert by_id["short"] == {"id": "short", "fit": "1.000", "wrap": False, "broad": False, "last": True}
+
+
 HOLD_REFITS = """(() => { const later = window.setTimeout;
   window.setTimeout = function (fn, ms) {
     if (fn && fn.name === 'refitQueued') { window.__held = (window.__held || 0) + 1; return 0; }

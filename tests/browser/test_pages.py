@@ -57,8 +57,64 @@ def test_index_lists_talks_newest_first_and_search_filters_them(page: Any, demo_
     expect(page.locator("#tb-empty")).to_be_visible()
     search.fill("")
     page.get_by_role("button", name="Show talks tagged history").click()
-    assert search.input_value() == "history"
+    assert search.input_value() == "tag:history"
     expect(page.locator(".tb-talk").first).to_be_hidden()
+
+
+def test_a_tag_shows_exactly_its_talks_and_search_reads_descriptions_dates_and_drafts(page: Any, tmp_path: Path,
+                                                                                       static_server: Any) -> None:
+    from talkbuild.build import BuildOptions, build
+    from talkbuild.config import load_config
+
+    root = tmp_path / "p"
+    (root / "talks").mkdir(parents=True)
+    talks = {"sig": "title: Digital signatures\ntags: [crypto]\ndescription: Week 3 of the course\ndate: 2026-10-05",
+             "branch": "title: Branching\ntags: [git, machine learning]\ndate: 2026-11-02",
+             "soon": "title: Coming soon\ntags: [git]\ndraft: true"}
+    for name, front in talks.items():
+        (root / "talks" / f"{name}.md").write_text(f"---\n{front}\n---\n\n## S\n", encoding="utf-8")
+    page.goto(static_server(build(load_config(root), BuildOptions(drafts=True)).out_dir))
+
+    def shown() -> list[str]:
+        return [t for t in page.locator(".tb-talk:not([hidden]) h2 a").all_inner_texts()]
+
+    page.get_by_role("button", name="Show talks tagged git").first.click()  # 'git' is in 'Digital': not tagged
+    assert sorted(shown()) == ["Branching", "Coming soon"]
+    page.get_by_role("button", name="Show talks tagged machine learning").click()
+    assert shown() == ["Branching"]
+    search = page.get_by_label("Search talks")
+    for query, titles in (("week 3", ["Digital signatures"]), ("2026-11", ["Branching"]), ("", None)):
+        search.fill(query)
+        assert titles is None or shown() == titles, query
+    assert page.locator(".tb-talk", has_text="Coming soon").locator(".tb-draft").text_content() == "Draft"
+    assert page.locator(".tb-talk", has_text="Branching").locator(".tb-draft").count() == 0
+    page.goto(page.url.split("?")[0] + "soon/")
+    assert page.locator("h1 .tb-draft").text_content() == "Draft"
+
+
+def test_a_printed_handout_keeps_wide_tables_whole_and_prints_every_web_address(page: Any, tmp_path: Path,
+                                                                                static_server: Any) -> None:
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    root = tmp_path / "p"
+    (root / "talks").mkdir(parents=True)
+    cells = " | ".join(["averyveryverylongcellvalue"] * 3 + ["x"] * 7 + ["LASTCOLUMN"])
+    (root / "talks/b.md").write_text(
+        "---\ntitle: B\nauthor: Bob\ndate: 2026-01-01\n---\n\n## Wide\n\n| A | B | C | D | E | F | G | H | I | J | K |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|\n| " + cells + " |\n\nSee [the post](http://127.0.0.1:9/post/).\n\n"
+        "::: notes\nAlso [the notes link](http://127.0.0.1:9/notes/).\n:::\n", encoding="utf-8")
+    page.goto(static_server(build(load_config(root)).out_dir) + "b/")
+    inside = """(() => { const c = document.querySelector('.tb-slide-content'), t = c.querySelector('table'),
+        last = t.querySelector('td:last-child').getBoundingClientRect(), box = c.getBoundingClientRect();
+        return {fits: t.getBoundingClientRect().right <= box.right + 1, lastShown: last.right <= box.right + 1}; })()"""
+    assert page.evaluate(inside)["fits"], "on screen the table scrolls inside its box"
+    page.emulate_media(media="print")
+    assert page.evaluate(inside) == {"fits": True, "lastShown": True}, "on paper every column is on the page"
+    after = "(a => getComputedStyle(a, '::after').content)"
+    assert page.evaluate(f"{after}(document.querySelector('.tb-slide-content a[href^=\"http\"]'))") == '" (http://127.0.0.1:9/post/)"'
+    assert page.evaluate(f"{after}(document.querySelector('.tb-notes a[href^=\"http\"]'))") == '" (http://127.0.0.1:9/notes/)"'
+    assert page.locator(".tb-footer").inner_text().strip() == "Bob · 2026-01-01", "no separators left by hidden links"
 
 
 def test_handout_has_title_block_contents_notes_and_links_to_each_slide(page: Any, demo_site: Path,

@@ -184,8 +184,8 @@
   // pictures instead go one size down at a time: once shrinking would make code too small to read (below 0.8),
   // it wraps.
   function leap(t, m) {
-    if (m.wide) { t.steps = true; return step(t, m); }
-    if (m.tall || m.wide) t.over = t.k; else t.fits = t.k;
+    if (m.wide || m.broad) { t.steps = true; return step(t, m); }
+    if (m.tall) t.over = t.k; else t.fits = t.k;
     if (t.fits === 0 || t.over === SMALLEST) return false;
     if (t.fits !== -1 && t.fits - 1 === t.over) {
       if (t.k !== t.fits) size(t, t.fits);
@@ -203,16 +203,22 @@
       size(t, t.k + 1);
       return true;
     }
-    if (!m.wide || t.slide.classList.contains("tb-wrap")) return false;
-    if (SIZES[t.k] * 0.93 >= 0.8) { size(t, t.k + 1); return true; }
-    t.slide.classList.add("tb-wrap"); // measured again next round
+    if (!m.wide && !m.broad) return false;
+    var wrapped = t.slide.classList.contains("tb-wrap");
+    if (!wrapped && SIZES[t.k] * 0.93 >= 0.8) { size(t, t.k + 1); return true; }
+    if (!wrapped) { t.slide.classList.add("tb-wrap"); return true; } // measured again next round
+    // Wrapped and still too wide (a table of many columns): smaller still, down to the smallest size.
+    if (t.k === SMALLEST) return false;
+    size(t, t.k + 1);
     return true;
   }
-  // tall: the text is taller than the slide; wide: a line of code is wider; room: the share of its height that fits.
+  // tall: the text is taller than the slide; wide: a line of code is wider; broad: something else is (a table of
+  // many columns, a long address); room: the share of its height that fits.
   function measure(t) {
     var body = t.body, pres = body.querySelectorAll("pre"), wide = false;
     for (var k = 0; k < pres.length && !wide; k++) wide = pres[k].scrollWidth > pres[k].clientWidth + 1;
-    return { tall: body.scrollHeight > body.clientHeight + 1, wide: wide, room: body.clientHeight / body.scrollHeight };
+    return { tall: body.scrollHeight > body.clientHeight + 1, wide: wide, broad: body.scrollWidth > body.clientWidth + 1,
+             room: body.clientHeight / body.scrollHeight };
   }
 
   // ---- input ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// Site index: filter the talk list by title, author or tag as you type. No server, no dependencies.
+// Site index: filter the talk list as you type (title, author, tag, date, description). No server, no dependencies.
 (function () {
   "use strict";
   var form = document.getElementById("tb-search-form");
@@ -9,12 +9,16 @@
   if (!form || !input) return;
   form.hidden = false; // without JavaScript the box would do nothing, so it stays hidden
 
+  // A word `tag:x` (what a tag button writes) matches talks tagged exactly x; other words match anywhere in
+  // title, subtitle, authors, tags, description and date.
   function filter() {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = 0;
     talks.forEach(function (li) {
-      var text = li.getAttribute("data-search") || "";
-      var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+      var text = li.getAttribute("data-search") || "", tags = li.getAttribute("data-tags") || "||";
+      var match = words.every(function (w) {
+        return w.indexOf("tag:") === 0 ? tags.indexOf("|" + w.slice(4) + "|") !== -1 : text.indexOf(w) !== -1;
+      });
       li.hidden = !match;
       if (match) shown++;
     });
@@ -30,7 +34,7 @@
   document.addEventListener("click", function (e) {
     var tag = e.target.closest && e.target.closest("button.tb-tag");
     if (!tag) return;
-    input.value = tag.getAttribute("data-tag");
+    input.value = "tag:" + tag.getAttribute("data-tag").toLowerCase().replace(/\s+/g, "-");
     filter();
     input.focus();
   });
