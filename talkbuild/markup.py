@@ -211,6 +211,8 @@ def _resolve_urls(state: StateCore) -> None:
                     _rewrite(ctx, child, "src", "image", base, token.content, child.content)
                 elif child.type == "html_inline":
                     child.content = _rewrite_html(ctx, child.content, base + _line_within(token.content, child.content))
+                elif child.type == "text" and "](" in child.content:
+                    _note_unparsed(ctx, child.content, base, token.content)
         elif token.type == "html_block":
             token.content = _rewrite_html(ctx, token.content, token.map[0] if token.map else 0)
 
@@ -230,6 +232,21 @@ def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, 
         ctx.assets.add(resolved.asset)
     token.attrSet(attr, resolved.href)
     ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, alt))
+
+
+_UNPARSED = re.compile(r"(!?)\[[^\]\n]*\]\((?!<)([^()\s]+\s+[^()\s\"'][^()\n]*)\)")
+"""A link or image CommonMark did not take because its address has a space (`![Chart](img/my chart.png)`):
+it is shown as written. A space followed by a quote is a title (`(url "title")`), which CommonMark takes."""
+
+
+def _note_unparsed(ctx: RenderContext, text: str, base: int, content: str) -> None:
+    for match in _UNPARSED.finditer(text):
+        kind = "image" if match.group(1) else "link"
+        address = match.group(2)
+        ctx.diagnostics.append(Diagnostic(
+            Severity.WARNING, "unparsed-link", f"this {kind} is shown as written, not as a{'n' if kind == 'image' else ''} "
+            f"{kind}: its address '{address}' has a space", ctx.location(base + _line_within(content, match.group(0))),
+            hint=f"write it <{address}> or {address.replace(' ', '%20')}"))
 
 
 def _note_missing(ctx: RenderContext, problem: str | None, url: str, where: SourceLocation) -> None:

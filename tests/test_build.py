@@ -117,6 +117,18 @@ def test_links_to_decks_and_handouts_by_their_published_url_resolve(make_project
     assert found == [("talks/2026/a.md", 9, "missing-fragment")], "check proves the fragments of those pages"
 
 
+def test_a_link_or_image_whose_address_has_a_space_is_a_warning_not_silent_text(make_project) -> None:
+    # CommonMark takes no address with a space: the Markdown would be shown as written, and nothing said so.
+    root = make_project({
+        "talks/u.md": ("---\ntitle: U\n---\n\n## S\n\n![Chart](img/my chart.png)\n\n"
+                       "[a page](other page.md), [titled](https://127.0.0.1:9/x \"A title\"), `![x](a b)`, "
+                       "![fine](<img/my chart.png>)\n"),
+        "talks/img/my chart.png": b"PNG"})
+    found = [(d.location.line, d.code, d.hint) for d in build(load_config(root)).diagnostics]
+    assert found == [(7, "unparsed-link", "write it <img/my chart.png> or img/my%20chart.png"),
+                     (9, "unparsed-link", "write it <other page.md> or other%20page.md")]
+
+
 def test_index_lists_talks_newest_first_and_escapes_front_matter(make_project) -> None:
     root = make_project({
         "talks/old.md": "---\ntitle: Old\ndate: 18 May 2016\n---\n",
