@@ -51,6 +51,9 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             i = end
             continue
         if token.level == 0 and token.type == "hr":
+            if _heading_follows(tokens, i + 1, (section_tag, slide_tag)):
+                i += 1  # `---` then a heading: the heading starts the slide (pandoc drops the rule; remark, Marp need it)
+                continue
             current = _Draft("slide", [], _line(token, line_offset), section)
             drafts.append(current)
             i += 1
@@ -69,6 +72,17 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         current.body.append(token)
         i += 1
     return _finish(md, drafts, env, footnotes, line_offset)
+
+
+def _heading_follows(tokens: list[Token], i: int, tags: tuple[str, ...]) -> bool:
+    """Whether the next token, HTML comments aside, is a heading that starts a slide or a section."""
+    while i < len(tokens) and tokens[i].type == "html_block" and _only_comments(tokens[i].content):
+        i += 1
+    return i < len(tokens) and tokens[i].level == 0 and tokens[i].type == "heading_open" and tokens[i].tag in tags
+
+
+def _only_comments(html: str) -> bool:
+    return re.fullmatch(r"(\s*<!--.*?-->)+\s*", html, re.DOTALL) is not None
 
 
 def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],

@@ -129,6 +129,17 @@ def test_a_link_or_image_whose_address_has_a_space_is_a_warning_not_silent_text(
                      (9, "unparsed-link", "write it <other page.md> or other%20page.md")]
 
 
+def test_a_rule_right_before_a_slide_heading_makes_no_empty_slide(make_project) -> None:
+    # remark and Marp talks separate every slide with --- and also start it with a heading; pandoc drops the rule.
+    root = make_project({"talks/t.md": ("---\ntitle: T\n---\n\n# Sec\n\n## A\n\ntext a\n\n---\n\n## B\n\ntext b\n\n"
+                                        "---\n<!-- a comment -->\n\n## C\n\ntext c\n\n---\n\nno heading: a slide of its own\n")})
+    result = build(load_config(root))
+    talk = result.talks[0]
+    assert [(s.kind, s.title) for s in talk.slides] == [("title", "T"), ("section", "Sec"), ("slide", "A"), ("slide", "B"),
+                                                        ("slide", "C"), ("slide", "")]
+    assert "no heading" in talk.slides[-1].body_html
+
+
 def test_index_lists_talks_newest_first_and_escapes_front_matter(make_project) -> None:
     root = make_project({
         "talks/old.md": "---\ntitle: Old\ndate: 18 May 2016\n---\n",
