@@ -29,6 +29,9 @@ _HEADING_ATTRS = re.compile(r"\s*\{((?:\s*(?:#[\w:.-]+|\.[\w-]+|[\w-]+=(?:\"[^\"
 _ATTR_PART = re.compile(r"#([\w:.-]+)|\.([\w-]+)|([\w-]+)=(\"[^\"]*\"|[^\s}]*)")
 _HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|poster|data|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""", re.IGNORECASE)
 _UNKNOWN_COMMAND = re.compile(r"<mi>\\([A-Za-z]+)</mi>")
+_MISSING_OPERATORS = re.compile(r"\\(arg)(?![A-Za-z])")
+"""Standard LaTeX operators latex2mathml does not know (of the ~30 log-like ones, only \\arg): written as
+\\operatorname{...}, which is what LaTeX defines them as."""
 
 
 @lru_cache(maxsize=1)
@@ -331,7 +334,7 @@ def _convert_formula(tex: str, display: bool) -> tuple[str, str | None]:
         try:
             from latex2mathml.converter import convert as latex_to_mathml  # 30 ms to import: only for a new formula
 
-            out = latex_to_mathml(tex, display="block" if display else "inline")
+            out = latex_to_mathml(_MISSING_OPERATORS.sub(r"\\operatorname{\1}", tex), display="block" if display else "inline")
             unknown = _UNKNOWN_COMMAND.search(out)
             if unknown is None:
                 return out, None

@@ -437,3 +437,15 @@ def test_duration_is_read_as_written(make_project, written: str, minutes: str) -
     root = make_project({"talks/a.md": f"---\ntitle: A\nduration: {written}\n---\n\n## S\n"})
     build(load_config(root))
     assert soup(root / "_site/a/slides/index.html").select_one("#tb-stage")["data-duration"] == minutes
+
+
+def test_every_standard_log_like_operator_converts_including_arg(make_project) -> None:
+    # latex2mathml lacks \arg alone; a talk using it stopped the whole build with 'unknown LaTeX command'.
+    ops = ("arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim liminf limsup ln "
+           "log max min Pr sec sin sinh sup tan tanh").split()
+    body = "\n\n".join(f"${{\\{op}}} x$" for op in ops)
+    root = make_project({"talks/m.md": f"---\ntitle: M\n---\n\n## Ops\n\n{body}\n\n$\\arg\\min_x f(x)$ and $\\argh x$\n"})
+    found = [(d.code, d.message) for d in build(load_config(root), BuildOptions(keep_going=True)).diagnostics]
+    assert found == [("math", "unknown LaTeX command \\argh: $\\argh x$")]
+    html = (root / "_site/m/index.html").read_text(encoding="utf-8")
+    assert "<mo>arg</mo><msub><mo>min</mo>" in html
