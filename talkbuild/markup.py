@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -222,15 +223,17 @@ def _resolve_urls(state: StateCore) -> None:
 
 def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, content: str, alt: str | None) -> None:
     url = str(token.attrGet(attr) or "")
-    line = base + _line_within(content, url)
+    # markdown-it percent-encodes what it parses (figs/焼売.jpg -> figs/%E7%84%BC...): say it as the author wrote it.
+    written = url if url in content or unquote(url) not in content else unquote(url)
+    line = base + _line_within(content, written)
     resolved = ctx.sitemap.resolve(url, ctx.rel)
     where = ctx.location(line)
     if resolved.problem == "outside":
-        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", f"'{url}' points outside the talks folder", where,
-                                          url=url, hint="move the file under talks/ and link to it there"))
+        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", f"'{written}' points outside the talks folder",
+                                          where, url=url, hint="move the file under talks/ and link to it there"))
         token.attrSet(attr, "")
         return
-    _note_missing(ctx, resolved.problem, url, where)
+    _note_missing(ctx, resolved.problem, written, where)
     if resolved.asset:
         ctx.assets.add(resolved.asset)
     token.attrSet(attr, resolved.href)

@@ -449,3 +449,9 @@ def test_every_standard_log_like_operator_converts_including_arg(make_project) -
     assert found == [("math", "unknown LaTeX command \\argh: $\\argh x$")]
     html = (root / "_site/m/index.html").read_text(encoding="utf-8")
     assert "<mo>arg</mo><msub><mo>min</mo>" in html
+
+
+def test_a_missing_file_is_named_as_written_even_when_it_is_not_ascii(make_project) -> None:
+    root = make_project({"talks/t.md": "---\ntitle: T\n---\n\n## S\n\ntext\n\n![x](./figs/焼売.jpg)\n"})
+    found = [(d.location.line, d.message) for d in build(load_config(root)).diagnostics if d.code == "missing-file"]
+    assert found == [(9, "'./figs/焼売.jpg' does not exist")]
