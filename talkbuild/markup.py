@@ -218,6 +218,7 @@ def _resolve_urls(state: StateCore) -> None:
                 elif child.type == "text" and "](" in child.content:
                     _note_unparsed(ctx, child.content, base, token.content)
         elif token.type == "html_block":
+            _note_markdown_in_html(ctx, token.content, token.map[0] if token.map else 0)
             token.content = _rewrite_html(ctx, token.content, token.map[0] if token.map else 0)
 
 
@@ -253,6 +254,25 @@ def _note_unparsed(ctx: RenderContext, text: str, base: int, content: str) -> No
             Severity.WARNING, "unparsed-link", f"this {kind} is shown as written, not as a{'n' if kind == 'image' else ''} "
             f"{kind}: its address '{address}' has a space", ctx.location(base + _line_within(content, match.group(0))),
             hint=f"write it <{address}> or {address.replace(' ', '%20')}"))
+
+
+_MARKDOWN_LINE = re.compile(r"\s*(?:!?\[[^\]\n]*\]\(|[*+-]\s+\S|#{1,6}\s+\S|\d+[.)]\s+\S)")
+"""A line that reads as Markdown (an image or link, a list item, a heading) rather than HTML."""
+_RAW_TEXT_BLOCK = re.compile(r"\s*<(?:!--|script|style|pre|textarea)", re.IGNORECASE)
+
+
+def _note_markdown_in_html(ctx: RenderContext, html_text: str, base: int) -> None:
+    """CommonMark ends an HTML block only at a blank line: Markdown written right under a tag (as pandoc and
+    kramdown allow) is passed through as text, and an image in it is neither shown nor checked."""
+    if _RAW_TEXT_BLOCK.match(html_text):
+        return  # a comment, a script or preformatted text: what is in it is meant as written
+    for n, line in enumerate(html_text.split("\n")[1:], start=1):
+        if not line.lstrip().startswith("<") and _MARKDOWN_LINE.match(line):
+            ctx.diagnostics.append(Diagnostic(
+                Severity.WARNING, "markdown-in-html", "this Markdown is inside an HTML block, so it is shown as "
+                f"written: '{line.strip()[:60]}'", ctx.location(base + n),
+                hint="leave a blank line between the HTML tag and the Markdown, and another before the closing tag"))
+            return
 
 
 def _note_missing(ctx: RenderContext, problem: str | None, url: str, where: SourceLocation) -> None:

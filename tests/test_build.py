@@ -455,3 +455,12 @@ def test_a_missing_file_is_named_as_written_even_when_it_is_not_ascii(make_proje
     root = make_project({"talks/t.md": "---\ntitle: T\n---\n\n## S\n\ntext\n\n![x](./figs/焼売.jpg)\n"})
     found = [(d.location.line, d.message) for d in build(load_config(root)).diagnostics if d.code == "missing-file"]
     assert found == [(9, "'./figs/焼売.jpg' does not exist")]
+
+
+def test_markdown_right_under_an_html_tag_is_a_warning(make_project) -> None:
+    # CommonMark passes it through as text (pandoc and kramdown parse it): four corpus talks showed raw Markdown.
+    root = make_project({"talks/t.md": ("---\ntitle: T\n---\n\n## Look\n\n<h4>Look beyond</h4>\n![ancient](a.png)\n\n"
+                                        "<div>\n* item one\n</div>\n\n<div>\n\n* fine: a blank line\n\n</div>\n\n"
+                                        "<!--\n* commented out\n-->\n\n<pre>\n- as written\n</pre>\n")})
+    found = [(d.location.line, d.code) for d in build(load_config(root)).diagnostics if d.code == "markdown-in-html"]
+    assert found == [(8, "markdown-in-html"), (11, "markdown-in-html")]
