@@ -256,8 +256,8 @@ def _note_unparsed(ctx: RenderContext, text: str, base: int, content: str) -> No
             hint=f"write it <{address}> or {address.replace(' ', '%20')}"))
 
 
-_MARKDOWN_LINE = re.compile(r"\s*(?:!?\[[^\]\n]*\]\(|[*+-]\s+\S|#{1,6}\s+\S|\d+[.)]\s+\S)")
-"""A line that reads as Markdown (an image or link, a list item, a heading) rather than HTML."""
+_MARKDOWN_LINE = re.compile(r"\s*(?:[*+-]\s+\S|#{1,6}\s+\S|\d+[.)]\s+\S)|.*(?:!?\[[^\]\n]*\]\(|\*\*\S|`[^`\n]+`)")
+"""A line that reads as Markdown (a list item, a heading; an image, a link, bold or code anywhere in it)."""
 _RAW_TEXT_BLOCK = re.compile(r"\s*<(?:!--|script|style|pre|textarea)", re.IGNORECASE)
 
 

@@ -461,6 +461,9 @@ def test_markdown_right_under_an_html_tag_is_a_warning(make_project) -> None:
     # CommonMark passes it through as text (pandoc and kramdown parse it): four corpus talks showed raw Markdown.
     root = make_project({"talks/t.md": ("---\ntitle: T\n---\n\n## Look\n\n<h4>Look beyond</h4>\n![ancient](a.png)\n\n"
                                         "<div>\n* item one\n</div>\n\n<div>\n\n* fine: a blank line\n\n</div>\n\n"
-                                        "<!--\n* commented out\n-->\n\n<pre>\n- as written\n</pre>\n")})
+                                        "<!--\n* commented out\n-->\n\n<pre>\n- as written\n</pre>\n\n"
+                                        "<div>\n**bold text** here\n</div>\n\n<div>\nRun `make test` first\n</div>\n\n"
+                                        "<div>\n5 * 3 and snake_case\n</div>\n")})
     found = [(d.location.line, d.code) for d in build(load_config(root)).diagnostics if d.code == "markdown-in-html"]
-    assert found == [(8, "markdown-in-html"), (11, "markdown-in-html")]
+    assert found == [(8, "markdown-in-html"), (11, "markdown-in-html"), (29, "markdown-in-html"),
+                     (33, "markdown-in-html")]

@@ -198,12 +198,18 @@ def _closest(word: str, ids: Iterable[str]) -> str | None:
 def _where(site: Site, page_path: str, link: HtmlLink, talk: Talk | None,
            ref: Reference | None) -> tuple[SourceLocation, str]:
     if ref is not None:
-        return ref.location, ref.url
+        return ref.location, _as_written(ref.url)
     if talk is not None and link.slide is not None:
         slide = next((s for s in talk.slides if s.id == link.slide), None)
         if slide is not None:
             return SourceLocation(talk.source.path, slide.line), link.value
     return SourceLocation(f"{site.out_label}/{page_path}", link.line), link.value
+
+
+def _as_written(url: str) -> str:
+    """markdown-it percent-encodes what it parses (figs/café.png -> figs/caf%C3%A9.png): give a URL with encoded
+    non-ASCII letters back as the author wrote it, so the message can be searched for in the talk."""
+    return unquote(url) if re.search(r"%[89A-Fa-f][0-9A-Fa-f]", url) else url
 
 
 class _RefMapper:

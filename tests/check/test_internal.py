@@ -154,6 +154,13 @@ def test_a_decks_own_addresses_are_valid_links_to_it(make_project: ProjectFactor
     ])
 
 
+def test_a_missing_file_with_letters_beyond_ascii_is_named_as_written(make_project: ProjectFactory) -> None:
+    root = make_project({"talks/t.md": "---\ntitle: T\n---\n\n## S\n\n![Missing](figs/café.png) [doc](docs/résumé.pdf#page=2)\n"})
+    found = sorted((d.code, d.message) for d in check_project(load_config(root)).diagnostics if d.is_error)
+    assert found == [("broken-link", "'docs/résumé.pdf#page=2' does not exist (looked for docs/résumé.pdf in the site)"),
+                     ("missing-image", "'figs/café.png' does not exist (looked for figs/café.png in the site)")]
+
+
 def test_theme_links_are_reported_against_the_html_file() -> None:
     page = scan("t/index.html", '<html>\n<a href="../../up.html">x</a>\n<link href="../missing.css">\n'
                 '<img src="../logo.png">\n<!-- <a href="nope.html"> -->\n'

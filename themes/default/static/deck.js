@@ -205,12 +205,20 @@
     }
     if (!m.wide && !m.broad) return false;
     var wrapped = t.slide.classList.contains("tb-wrap");
-    if (!wrapped && SIZES[t.k] * 0.93 >= 0.8) { size(t, t.k + 1); return true; }
-    if (!wrapped) { t.slide.classList.add("tb-wrap"); return true; } // measured again next round
-    // Wrapped and still too wide (a table of many columns): smaller still, down to the smallest size.
-    if (t.k === SMALLEST) return false;
-    size(t, t.k + 1);
-    return true;
+    if (m.wide) { // a line of code: readable down to 80 %, then it wraps
+      if (!wrapped && SIZES[t.k] * 0.93 >= 0.8) { size(t, t.k + 1); return true; }
+      if (!wrapped) { t.slide.classList.add("tb-wrap"); return true; } // measured again next round
+      return false;
+    }
+    // Something else too wide (a table of many columns, a long address): smaller, as long as that makes it
+    // narrower (a box of a fixed width in raw HTML does not shrink with the text: then the last size is kept);
+    // only at the smallest size are its words broken.
+    // Text-sized content narrows with each 7 % step; a fixed box narrows only by the padding (well under 2 %).
+    if (t.width !== undefined && m.width > t.width * 0.98) { size(t, t.k - 1); return false; }
+    t.width = m.width;
+    if (t.k < SMALLEST) { size(t, t.k + 1); return true; }
+    if (!wrapped) { t.slide.classList.add("tb-wrap"); return true; }
+    return false;
   }
   // tall: the text is taller than the slide; wide: a line of code is wider; broad: something else is (a table of
   // many columns, a long address); room: the share of its height that fits.
@@ -218,7 +226,7 @@
     var body = t.body, pres = body.querySelectorAll("pre"), wide = false;
     for (var k = 0; k < pres.length && !wide; k++) wide = pres[k].scrollWidth > pres[k].clientWidth + 1;
     return { tall: body.scrollHeight > body.clientHeight + 1, wide: wide, broad: body.scrollWidth > body.clientWidth + 1,
-             room: body.clientHeight / body.scrollHeight };
+             width: body.scrollWidth, room: body.clientHeight / body.scrollHeight };
   }
 
   // ---- input ---------------------------------------------------------------------------------

@@ -34,7 +34,7 @@
   document.addEventListener("click", function (e) {
     var tag = e.target.closest && e.target.closest("button.tb-tag");
     if (!tag) return;
-    input.value = "tag:" + tag.getAttribute("data-tag").toLowerCase().replace(/\s+/g, "-");
+    input.value = "tag:" + tag.getAttribute("data-tag").toLowerCase().replace(/ /g, "-"); // as index.html's data-tags
     filter();
     input.focus();
   });
