@@ -71,7 +71,19 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             continue
         current.body.append(token)
         i += 1
-    return _finish(md, drafts, env, footnotes, line_offset)
+    return _finish(md, [d for n, d in enumerate(drafts) if not _invisible(d, last=n == len(drafts) - 1)],
+                   env, footnotes, line_offset)
+
+
+def _invisible(draft: _Draft, last: bool) -> bool:
+    """An untitled slide with nothing to show: only HTML comments (a Marp `<!-- footer: -->` directive between
+    two rules), or nothing at all after a trailing `---`. (An empty slide between two rules mid-talk stays:
+    check calls it `empty-slide`, and it may be meant.)"""
+    if draft.heading or draft.notes:
+        return False
+    if not draft.body:
+        return last
+    return all(t.type == "html_block" and _only_comments(t.content) for t in draft.body)
 
 
 def _heading_follows(tokens: list[Token], i: int, tags: tuple[str, ...]) -> bool:

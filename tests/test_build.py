@@ -140,6 +140,15 @@ def test_a_rule_right_before_a_slide_heading_makes_no_empty_slide(make_project) 
     assert "no heading" in talk.slides[-1].body_html
 
 
+def test_a_slide_of_nothing_but_comments_or_a_trailing_rule_is_not_a_slide(make_project) -> None:
+    # Marp: a directive comment before the first heading; many talks end with a last ---.
+    root = make_project({"talks/t.md": ("---\ntitle: T\n---\n\n<!-- footer: My course -->\n\n# Lesson 1\n\n---\n\n"
+                                        "## First slide\n\ntext\n\n---\n\n---\n\n## After a doubled rule\n\nx\n\n---\n")})
+    talk = build(load_config(root)).talks[0]
+    assert [(s.kind, s.title) for s in talk.slides] == [("title", "T"), ("section", "Lesson 1"), ("slide", "First slide"),
+                                                        ("slide", ""), ("slide", "After a doubled rule")]
+
+
 def test_index_lists_talks_newest_first_and_escapes_front_matter(make_project) -> None:
     root = make_project({
         "talks/old.md": "---\ntitle: Old\ndate: 18 May 2016\n---\n",
