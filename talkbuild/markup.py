@@ -211,6 +211,8 @@ def _resolve_urls(state: StateCore) -> None:
             for child in token.children:
                 if child.type == "link_open":
                     _rewrite(ctx, child, "href", "link", base, token.content, None)
+                    if child.markup in ("autolink", "linkify"):  # its text is its address: print it once
+                        child.attrJoin("class", "tb-autolink")
                 elif child.type == "image":
                     _rewrite(ctx, child, "src", "image", base, token.content, child.content)
                 elif child.type == "html_inline":

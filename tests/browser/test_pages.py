@@ -106,7 +106,8 @@ def test_a_printed_handout_keeps_wide_tables_whole_and_prints_every_web_address(
     cells = " | ".join(["averyveryverylongcellvalue"] * 3 + ["x"] * 7 + ["LASTCOLUMN"])
     (root / "talks/b.md").write_text(
         "---\ntitle: B\nauthor: Bob\ndate: 2026-01-01\n---\n\n## Wide\n\n| A | B | C | D | E | F | G | H | I | J | K |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|\n| " + cells + " |\n\nSee [the post](http://127.0.0.1:9/post/).\n\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|\n| " + cells + " |\n\nSee [the post](http://127.0.0.1:9/post/) "
+        "and <http://127.0.0.1:9/auto>.\n\n"
         "::: notes\nAlso [the notes link](http://127.0.0.1:9/notes/).\n:::\n", encoding="utf-8")
     page.goto(static_server(build(load_config(root)).out_dir) + "b/")
     inside = """(() => { const c = document.querySelector('.tb-slide-content'), t = c.querySelector('table'),
@@ -122,6 +123,7 @@ def test_a_printed_handout_keeps_wide_tables_whole_and_prints_every_web_address(
     after = "(a => getComputedStyle(a, '::after').content)"
     assert page.evaluate(f"{after}(document.querySelector('.tb-slide-content a[href^=\"http\"]'))") == '" (http://127.0.0.1:9/post/)"'
     assert page.evaluate(f"{after}(document.querySelector('.tb-notes a[href^=\"http\"]'))") == '" (http://127.0.0.1:9/notes/)"'
+    assert page.evaluate(f"{after}(document.querySelector('a[href$=\"/auto\"]'))") == "none", "printed once"
     assert page.locator(".tb-footer").inner_text().strip() == "Bob · 2026-01-01", "no separators left by hidden links"
 
 
