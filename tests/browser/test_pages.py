@@ -87,7 +87,8 @@ def test_a_tag_shows_exactly_its_talks_and_search_reads_descriptions_dates_and_d
     page.locator('button.tb-tag[data-tag="machine  learning"]').click()  # its accessible name folds the spaces
     assert shown() == ["Spaced"], "a tag written with two spaces finds its own talk"
     search = page.get_by_label("Search talks")
-    for query, titles in (("week 3", ["Digital signatures"]), ("2026-11", ["Branching"]), ("", None)):
+    for query, titles in (("week 3", ["Digital signatures"]), ("2026-11", ["Branching"]), ("draft", ["Coming soon"]),
+                          ("", None)):
         search.fill(query)
         assert titles is None or shown() == titles, query
     assert page.locator(".tb-talk", has_text="Coming soon").locator(".tb-draft").text_content() == "Draft"
