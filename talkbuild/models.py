@@ -83,7 +83,7 @@ class Talk:
     meta: TalkMeta
     slides: Sequence[Slide]
     """Every slide in order, the title slide first (a tuple, or for a talk taken from the build cache a
-    `cache.LazySlides`, read when first used)."""
+    `cache_pickle.LazySlides`, read when first used)."""
     references: tuple[Reference, ...]
     assets: tuple[str, ...]
     """Talks-relative paths of local files the talk references (copied to the site)."""

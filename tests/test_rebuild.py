@@ -18,7 +18,8 @@ from support import damage_pages, flip_byte, replace_memo
 
 import talkbuild.build
 from talkbuild.build import BuildOptions, build
-from talkbuild.cache import CACHE_DIR, FORMAT, OLD_MEMO_DIR, TALK_KEYS_FILE, TEMPLATE_CACHE_DIR, BuildCache, LazySlides, packages_stamp
+from talkbuild.cache import CACHE_DIR, FORMAT, OLD_MEMO_DIR, TALK_KEYS_FILE, TEMPLATE_CACHE_DIR, BuildCache, packages_stamp
+from talkbuild.cache_pickle import LazySlides
 from talkbuild.check import check_project
 from talkbuild.config import Config, load_config
 from talkbuild.errors import ContentError
