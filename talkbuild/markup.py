@@ -20,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .divs import fenced_div_plugin
 from .errors import Diagnostic, Severity, SourceLocation
 from .links import SiteMap
+from .markup_warnings import line_within, note_markdown_in_html, note_unparsed, unclosed_divs, unclosed_fences
 from .models import Reference
 
 if TYPE_CHECKING:
@@ -103,8 +104,8 @@ def make_markdown() -> MarkdownIt:
     md.use(fenced_div_plugin, render=_render_div)
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
     md.core.ruler.push("resolve_urls", _resolve_urls)
-    md.core.ruler.push("unclosed_divs", _unclosed_divs)
-    md.core.ruler.push("unclosed_fences", _unclosed_fences)
+    md.core.ruler.push("unclosed_divs", unclosed_divs)
+    md.core.ruler.push("unclosed_fences", unclosed_fences)
     md.core.ruler.push("math", _convert_math)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("code_block", _render_fence)
@@ -161,46 +162,6 @@ def _heading_attrs(state: StateCore) -> None:
             token.attrSet("class", " ".join(classes))
 
 
-def _unclosed_divs(state: StateCore) -> None:
-    """markdown-it closes a `:::` div left open at the end of the talk; the author almost never meant that."""
-    ctx: RenderContext | None = state.env.get("tb")
-    if ctx is None:
-        return
-    lines = state.src.split("\n")
-    for token in state.tokens:
-        if token.type == "container_div_open" and token.map:
-            end = token.map[1]
-            if end >= len(lines) or not lines[end].lstrip().startswith(":::"):
-                name = token.info.strip() or "div"
-                ctx.diagnostics.append(Diagnostic(
-                    Severity.WARNING, "unclosed-div", f"fenced div '::: {name}' is never closed: it runs to the end of the talk",
-                    ctx.location(token.map[0]), hint="end it with a line ':::'"))
-
-
-def _unclosed_fences(state: StateCore) -> None:
-    """A code fence never closed runs to the end of the talk: every later slide becomes code, silently."""
-    ctx: RenderContext | None = state.env.get("tb")
-    if ctx is None:
-        return
-    lines = state.src.count("\n") + (0 if state.src.endswith("\n") else 1)
-    for token in state.tokens:
-        if token.type != "fence" or not token.map or token.map[1] < lines:
-            continue  # one that stops early (in a list item, a quote) swallows nothing after its container
-        start, end = token.map
-        content = token.content.count("\n") + (1 if token.content and not token.content.endswith("\n") else 0)
-        if content == end - start - 1:  # every line after the opener is code: there is no closing fence
-            opener = token.markup + token.info
-            ctx.diagnostics.append(Diagnostic(
-                Severity.WARNING, "unclosed-fence",
-                f"this code block ('{opener}') is never closed and swallows the rest of the talk",
-                ctx.location(start), hint=f"end it with {token.markup} on a line of its own"))
-
-
-def _line_within(content: str, needle: str, start: int = 0) -> int:
-    pos = content.find(needle, start)
-    return content.count("\n", 0, pos) if pos >= 0 else 0
-
-
 def _resolve_urls(state: StateCore) -> None:
     ctx: RenderContext | None = state.env.get("tb")
     if ctx is None:
@@ -216,11 +177,11 @@ def _resolve_urls(state: StateCore) -> None:
                 elif child.type == "image":
                     _rewrite(ctx, child, "src", "image", base, token.content, child.content)
                 elif child.type == "html_inline":
-                    child.content = _rewrite_html(ctx, child.content, base + _line_within(token.content, child.content))
+                    child.content = _rewrite_html(ctx, child.content, base + line_within(token.content, child.content))
                 elif child.type == "text" and "](" in child.content:
-                    _note_unparsed(ctx, child.content, base, token.content)
+                    note_unparsed(ctx, child.content, base, token.content)
         elif token.type == "html_block":
-            _note_markdown_in_html(ctx, token.content, token.map[0] if token.map else 0)
+            note_markdown_in_html(ctx, token.content, token.map[0] if token.map else 0)
             token.content = _rewrite_html(ctx, token.content, token.map[0] if token.map else 0)
 
 
@@ -228,7 +189,7 @@ def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, 
     url = str(token.attrGet(attr) or "")
     # markdown-it percent-encodes what it parses (figs/焼売.jpg -> figs/%E7%84%BC...): say it as the author wrote it.
     written = url if url in content or unquote(url) not in content else unquote(url)
-    line = base + _line_within(content, written)
+    line = base + line_within(content, written)
     resolved = ctx.sitemap.resolve(url, ctx.rel)
     where = ctx.location(line)
     if resolved.problem == "outside":
@@ -241,40 +202,6 @@ def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, 
         ctx.assets.add(resolved.asset)
     token.attrSet(attr, resolved.href)
     ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, alt))
-
-
-_UNPARSED = re.compile(r"(!?)\[[^\]\n]*\]\((?!<)([^()\s]+\s+[^()\s\"'][^()\n]*)\)")
-"""A link or image CommonMark did not take because its address has a space (`![Chart](img/my chart.png)`):
-it is shown as written. A space followed by a quote is a title (`(url "title")`), which CommonMark takes."""
-
-
-def _note_unparsed(ctx: RenderContext, text: str, base: int, content: str) -> None:
-    for match in _UNPARSED.finditer(text):
-        kind = "image" if match.group(1) else "link"
-        address = match.group(2)
-        ctx.diagnostics.append(Diagnostic(
-            Severity.WARNING, "unparsed-link", f"this {kind} is shown as written, not as a{'n' if kind == 'image' else ''} "
-            f"{kind}: its address '{address}' has a space", ctx.location(base + _line_within(content, match.group(0))),
-            hint=f"write it <{address}> or {address.replace(' ', '%20')}"))
-
-
-_MARKDOWN_LINE = re.compile(r"\s*(?:[*+-]\s+\S|#{1,6}\s+\S|\d+[.)]\s+\S)|.*(?:!?\[[^\]\n]*\]\(|\*\*\S|`[^`\n]+`)")
-"""A line that reads as Markdown (a list item, a heading; an image, a link, bold or code anywhere in it)."""
-_RAW_TEXT_BLOCK = re.compile(r"\s*<(?:!--|script|style|pre|textarea)", re.IGNORECASE)
-
-
-def _note_markdown_in_html(ctx: RenderContext, html_text: str, base: int) -> None:
-    """CommonMark ends an HTML block only at a blank line: Markdown written right under a tag (as pandoc and
-    kramdown allow) is passed through as text, and an image in it is neither shown nor checked."""
-    if _RAW_TEXT_BLOCK.match(html_text):
-        return  # a comment, a script or preformatted text: what is in it is meant as written
-    for n, line in enumerate(html_text.split("\n")[1:], start=1):
-        if not line.lstrip().startswith("<") and _MARKDOWN_LINE.match(line):
-            ctx.diagnostics.append(Diagnostic(
-                Severity.WARNING, "markdown-in-html", "this Markdown is inside an HTML block, so it is shown as "
-                f"written: '{line.strip()[:60]}'", ctx.location(base + n),
-                hint="leave a blank line between the HTML tag and the Markdown, and another before the closing tag"))
-            return
 
 
 def _note_missing(ctx: RenderContext, problem: str | None, url: str, where: SourceLocation) -> None:
@@ -333,7 +260,7 @@ def _convert_math(state: StateCore) -> None:
         elif token.type == "inline" and token.children:
             for child in token.children:
                 if child.type in ("math_inline", "math_inline_double"):
-                    line = (token.map[0] if token.map else 0) + _line_within(token.content, child.content)
+                    line = (token.map[0] if token.map else 0) + line_within(token.content, child.content)
                     child.meta["html"] = _mathml(child.content, child.type == "math_inline_double", ctx, line)
 
 
