@@ -172,6 +172,17 @@ def test_content_too_wide_for_the_slide_shrinks_then_wraps_and_never_runs_off(pa
     assert by_id["short"] == {"id": "short", "fit": "1.000", "wrap": False, "broad": False, "last": True}
 
 
+def test_pictures_give_way_when_the_text_is_at_its_smallest(page: Any, tmp_path: Path, static_server: Any) -> None:
+    # A contact slide: three stacked pictures and a line each; at half-size text the last line was cut off.
+    talk = ("---\ntitle: Contact\n---\n\n## Contact {#contact}\n\n"
+            + "".join(f"![icon {n}](square.svg) line {n}\n\n" for n in range(3)) + "me@example.org\n")
+    page.goto(static_server(build_site(tmp_path / "p", talk, {"square.svg": SQUARE})) + "t/slides/")
+    wait_ready(page)
+    row = page.evaluate(f"({MEASURE})(document.getElementById('contact'))")
+    assert not row["tall"], row
+    assert page.evaluate("document.getElementById('contact').style.getPropertyValue('--tb-pic')") != ""
+
+
 HOLD_REFITS = """(() => { const later = window.setTimeout;
   window.setTimeout = function (fn, ms) {
     if (fn && fn.name === 'refitQueued') { window.__held = (window.__held || 0) + 1; return 0; }

@@ -162,13 +162,14 @@
   function fitAll(list) {
     var todo = list.map(function (slide) {
       slide.style.removeProperty("--tb-fit");
+      slide.style.removeProperty("--tb-pic");
       slide.classList.remove("tb-wrap");
       // Indexes into SIZES. k: the size being tried; over: the smallest size known not to fit; fits: the largest
       // known to fit. Pictures and video can grow as the text shrinks (a column of code narrows, the picture beside
       // it widens), so a slide showing any goes down one size at a time, like a slide with too-wide code.
       var body = slide.querySelector(".tb-slide-body");
-      return { slide: slide, body: body, k: 0, over: -1, fits: -1,
-               steps: !!body.querySelector("img, svg, video, picture, iframe, object, embed, canvas") };
+      var pictures = !!body.querySelector("img, svg, video, picture, iframe, object, embed, canvas");
+      return { slide: slide, body: body, k: 0, over: -1, fits: -1, steps: pictures, pictures: pictures, pic: 1 };
     });
     while (todo.length) {
       var seen = todo.map(measure); // measure only...
@@ -199,9 +200,14 @@
   }
   function step(t, m) {
     if (m.tall) {
-      if (t.k === SMALLEST) return false;
-      size(t, t.k + 1);
-      return true;
+      if (t.k < SMALLEST) { size(t, t.k + 1); return true; }
+      // Text at its smallest and still too tall (a column of logos): the pictures give way too, down to a quarter.
+      if (t.pictures && t.pic > 0.3) {
+        t.pic *= 0.8;
+        t.slide.style.setProperty("--tb-pic", t.pic.toFixed(3));
+        return true;
+      }
+      return false;
     }
     if (!m.wide && !m.broad) return false;
     var wrapped = t.slide.classList.contains("tb-wrap");
