@@ -22,7 +22,7 @@ from .config import Config, talks_folder
 from .discover import discover, tree_listing
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
-from .models import BuildResult, Page, PageRef, SiteFiles, SourceFile, Talk
+from .models import BuildResult, Page, PageRef, SiteFiles, SourceFile, Talk, talk_pages
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
@@ -318,7 +318,7 @@ def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
 
 
 def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
-    pages = {f"{t.slug}/index.html" for t in talks} | {f"{t.slug}/slides/index.html" for t in talks} | {"index.html"}
+    pages = {page for t in talks for page in talk_pages(t.slug)} | {"index.html"}
     return {rel: config.talks_path / rel for talk in talks for rel in talk.assets if rel not in pages}
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .models import talk_pages
+
 ROOT = "@@tb-root@@/"
 """Placeholder for 'the site root, relative to this page'; each page replaces it with '../' * depth."""
 
@@ -80,8 +82,7 @@ class SiteMap:
     @functools.cached_property
     def pages(self) -> frozenset[str]:
         """Site paths of the pages the build generates: each talk's handout and deck, and the index."""
-        return frozenset({"index.html"} | {f"{slug}/index.html" for slug in self.slugs.values()}
-                         | {f"{slug}/slides/index.html" for slug in self.slugs.values()})
+        return frozenset({"index.html"} | {page for slug in self.slugs.values() for page in talk_pages(slug)})
 
     def _generated_page(self, rel: str) -> str | None:
         """The generated page at `rel` (or in folder `rel`), written as the URL it is published at."""

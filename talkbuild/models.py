@@ -100,6 +100,11 @@ class Talk:
         return tuple(s for s in self.slides if s.kind == "slide")
 
 
+def talk_pages(slug: str) -> tuple[str, str]:
+    """The site paths a talk is published at: its handout and its deck."""
+    return f"{slug}/index.html", f"{slug}/slides/index.html"
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """A talk found on disk, before parsing."""

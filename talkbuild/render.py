@@ -16,7 +16,7 @@ from . import __version__
 from .config import Config
 from .errors import SourceLocation, TalkbuildError
 from .links import ROOT, relative_root
-from .models import Page, Slide, Talk
+from .models import Page, Slide, Talk, talk_pages
 from .themes import Theme, ThemeLoader
 
 STATIC_DIR = "_talkbuild"
@@ -76,11 +76,9 @@ def make_environment(theme: Theme) -> jinja2.Environment:
 def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str = STATIC_DIR) -> list[Page]:
     """The handout and the deck of one talk; `static` is the site folder of its theme's CSS/JS."""
     depth = talk.slug.count("/") + 1
+    handout, deck = talk_pages(talk.slug)
     pages = []
-    for template, path, page_depth in (
-        ("handout.html", f"{talk.slug}/index.html", depth),
-        ("deck.html", f"{talk.slug}/slides/index.html", depth + 1),
-    ):
+    for template, path, page_depth in (("handout.html", handout, depth), ("deck.html", deck, depth + 1)):
         root = relative_root(page_depth)
         html = _render(env, template, talk.source.path, talk=talk, meta=talk.meta, slides=talk.slides, site=config,
                        root=root, static=root + static + "/", version=__version__,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..errors import Diagnostic, Severity
-from ..models import Page, PageRef, SiteFiles, Talk
+from ..models import Page, PageRef, SiteFiles, Talk, talk_pages
 from .cache import CACHE_DIR, CACHE_FILE
 from .external import Progress, check_external
 from .htmlscan import HtmlPage, scan
@@ -135,10 +135,10 @@ def _build(config: Config, options: BuildOptions) -> tuple[list[Talk], list[Diag
     phantom: set[str] = set()
     for source in sources:
         if source.slug not in present:
-            phantom |= {f"{source.slug}/index.html", f"{source.slug}/slides/index.html"}
+            phantom.update(talk_pages(source.slug))
     if not any(page.path == "index.html" for page in result.site.pages):
         phantom.add("index.html")  # the theme's index template failed: its error is reported, not every link to it
-    drafts = {page: slug for slug in result.drafts for page in (f"{slug}/index.html", f"{slug}/slides/index.html")}
+    drafts = {page: slug for slug in result.drafts for page in talk_pages(slug)}
     return list(result.talks), list(result.diagnostics), phantom, result.site, drafts
 
 
@@ -153,8 +153,7 @@ def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: se
     contents.update((page.path, page) for page in built.pages)
     talks_by_page: dict[str, Talk] = {}
     for talk in talks:
-        talks_by_page[f"{talk.slug}/index.html"] = talk
-        talks_by_page[f"{talk.slug}/slides/index.html"] = talk
+        talks_by_page.update(dict.fromkeys(talk_pages(talk.slug), talk))
     cache = ScanCache(config.root / CACHE_DIR / SCAN_CACHE_FILE if use_cache else None)
     pages: dict[str, HtmlPage] = {}
     digests: dict[str, str] = {}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from ..errors import Diagnostic, Severity, SourceLocation, did_you_mean
-from ..models import Reference, Slide, Talk
+from ..models import Reference, Slide, Talk, talk_pages
 from .htmlscan import HtmlLink, HtmlPage
 
 SCHEMES_NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:", "sms:", "about:", "blob:")
@@ -176,7 +176,7 @@ def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Prob
     `#<slide-id>/2`, its 2nd step), and if so what is wrong with it here (None: it leads to a slide)."""
     talk = site.talks_by_page.get(page.path)
     number, step = _SLIDE_NUMBER.match(fragment), _SLIDE_STEP.match(fragment)
-    if talk is None or not page.path.endswith("slides/index.html"):
+    if talk is None or page.path != talk_pages(talk.slug)[1]:
         if number or (step and step.group(1) in page.ids):
             return True, ("missing-fragment", f"'#{fragment}' is a deck address, and '{page.path}' is not a deck",
                           "link the slide by its id (#<slide-id>): that works in the deck and the handout")
