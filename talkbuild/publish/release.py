@@ -73,7 +73,8 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
     counts = {"upload": 0, "copy": 0, "present": 0, "bytes": 0}
     # A sealed release is checked too (one LIST): what `verify` finds missing or truncated in it is
     # uploaded again. Same id, same bytes, so this repairs a release without changing its content.
-    if not sealed or listing_problems(store, manifest):
+    problems = listing_problems(store, manifest) if sealed else None
+    if problems is None or problems:
         previous = [m for m in _previous_manifests(store, current, channel) if m.release_id != rid]
         for event in _upload(store, manifest, site_dir, previous, jobs):
             counts[event.action] += 1
@@ -81,7 +82,7 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
             yield event
             crash_point(f"upload:{event.done}")
         crash_point("before-verify")
-    problems = listing_problems(store, manifest)
+        problems = listing_problems(store, manifest)
     if problems:
         raise TalkbuildError(f"release {rid} in {store.url} is incomplete: " + "; ".join(problems[:5]),
                              hint="rerun `talkbuild publish`; nothing was switched")
@@ -158,8 +159,8 @@ def _upload(store: Store, manifest: Manifest, site_dir: Path, previous: list[Man
             jobs: int) -> Iterator[FileDone]:
     prefix = release_prefix(manifest.release_id)
     present = {o.key[len(prefix):]: o.size for o in store.list_objects(prefix)}
-    # The release is not sealed: it is unfinished work on exactly this content, and anything in it that the
-    # manifest does not list is debris (a temporary file of a run killed by an older talkbuild, say).
+    # The release is unfinished (or, sealed, is being repaired) work on exactly this content: anything in it
+    # that the manifest does not list is debris (a temporary file of a run killed by an older talkbuild, say).
     wanted = {f.path for f in manifest.files}
     debris = [prefix + path for path in present if path not in wanted]
     if debris:
