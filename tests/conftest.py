@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import CHROMIUM_ARGS, chromium
+from support import CHROMIUM_ARGS, chromium, playwright_api
 
 ProjectFactory = Callable[..., Path]
 
@@ -64,8 +64,7 @@ def static_server() -> Iterator[Callable[[Path], str]]:
 def browser() -> Iterator[Any]:
     """One headless Chromium for the session (Debian chromium driven by playwright)."""
     exe = chromium()
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
+    with playwright_api().sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +47,15 @@ def chromium() -> str:
     require(exe, "headless Chromium is not installed (apt-get install -y chromium)")
     assert exe
     return exe
+
+
+def playwright_api() -> Any:
+    """Playwright's sync API, skipping (failing in CI) without the Python package: never a silent skip."""
+    try:
+        import playwright.sync_api as api
+    except ImportError:
+        require(False, "the Python package playwright is not installed (pip install -e '.[test]')")
+    return api
 
 
 def _entry_sections(entry: Path) -> tuple[bytes, bytes, bytes]:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 from decks import DEMO_SLIDES, DEMO_TALK, pdf_pages
-from support import chromium
+from support import chromium, playwright_api
 
 pytestmark = pytest.mark.browser
 
 
 def test_pdf_command_writes_one_page_per_slide(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     chromium()
-    pytest.importorskip("playwright")
+    playwright_api()
     root = make_project({"talks/demo.md": DEMO_TALK})
     out = tmp_path / "deck.pdf"
     # A process of its own: Playwright's sync API cannot start inside the session browser's event loop.
