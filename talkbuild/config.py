@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -255,6 +256,8 @@ def _coerce(hint: Any, value: Any, name: str, where: SourceLocation, node: yaml.
         if not isinstance(value, bool):
             raise ConfigError(f"'{name}' must be true or false, not {_shown(value)}", where)
         return value
+    if hint in (int, float) and isinstance(node, yaml.ScalarNode) and node.style is None and _DECIMAL.fullmatch(node.value):
+        value = int(node.value, 10) if node.value.lstrip("+-").isdigit() else float(node.value)
     if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if hint is int and isinstance(value, int) and not isinstance(value, bool):
@@ -265,6 +268,10 @@ def _coerce(hint: Any, value: Any, name: str, where: SourceLocation, node: yaml.
     if unit:
         expected += f" ({unit})"
     raise ConfigError(f"'{name}' must be {expected}, not {_shown(value)}", where)
+
+
+_DECIMAL = re.compile(r"[-+]?[0-9]+(\.[0-9]*)?")
+"""A number as people write it: YAML 1.1 reads an unquoted `010` as octal 8, but `timeout: 010` means 10."""
 
 
 def _shown(value: Any) -> str:

@@ -384,3 +384,16 @@ def test_config_types_are_named_in_words_with_their_unit(make_project) -> None:
         "talkbuild: talkbuild.yml:5: 'check.exclude' must be a list of text values, not 'x' "
         "(write it as [first, second], or one '- value' line per item)",
     ]
+
+
+def test_config_numbers_are_read_as_written_not_as_yaml_1_1_octal(make_project) -> None:
+    from talkbuild.config import load_config
+
+    root = make_project({"talkbuild.yml": "check:\n  timeout: 010\n  retries: 007\n  per_host_concurrency: +3\n",
+                         "talks/a.md": "---\ntitle: A\n---\n"})
+    config = load_config(root)
+    assert (config.check.timeout, config.check.retries, config.check.per_host_concurrency) == (10.0, 7, 3)
+    (root / "talkbuild.yml").write_text("check:\n  retries: '3'\n")  # quoted: text, as before
+    result = run_build(root)
+    assert result.returncode == 2
+    assert "talkbuild.yml:2: 'check.retries' must be a whole number, not '3'" in result.stderr
