@@ -18,7 +18,7 @@ NO_STORE = "no-store"
 """The pointer and other control objects: never cached by anyone."""
 
 _REVALIDATED_NAMES = frozenset({"robots.txt", "sitemap.xml", "feed.xml", "atom.xml", "rss.xml", "manifest.webmanifest"})
-_FINGERPRINT = re.compile(r"[.-][0-9a-f]{8,}\.[a-z0-9]+$")
+_FINGERPRINT = re.compile(r"[.-]([0-9a-f]{8,})\.[a-z0-9]+$")
 
 
 def cache_control_for(path: str, content_type: str) -> str:
@@ -29,6 +29,12 @@ def cache_control_for(path: str, content_type: str) -> str:
     return IMMUTABLE
 
 
-def is_fingerprinted(path: str) -> bool:
-    """True for names like `app.3f2a9c1d.css` whose URL changes whenever their bytes do."""
-    return bool(_FINGERPRINT.search(PurePosixPath(path).name.lower()))
+def is_fingerprinted(path: str, sha256: str | None) -> bool:
+    """True when the name carries the start of the file's own sha256 (`app.3f2a9c1d.css` for bytes whose
+    sha256 begins 3f2a9c1d), so its URL changes whenever its bytes do.
+
+    A name that only looks hashed (`talk-20261130.css`, `IMG-20240512.jpg`) proves nothing: that file can be
+    edited in place, and an `immutable` copy would stay in browsers for a year.
+    """
+    found = _FINGERPRINT.search(PurePosixPath(path).name.lower())
+    return bool(found and sha256 and sha256.lower().startswith(found.group(1)))

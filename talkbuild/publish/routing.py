@@ -78,14 +78,18 @@ async function handler(event) {{
 _VIEWER_RESPONSE = """\
 // talkbuild: CloudFront Function (runtime cloudfront-js-2.0), event type viewer-response.
 // Release files are immutable under their release URL, but visitors reach them through stable URLs
-// that change meaning on every switch: unless the name is fingerprinted, let browsers revalidate.
-const FINGERPRINT = /[.-][0-9a-f]{8,}\\.[a-z0-9]+$/;
+// that change meaning on every switch: let browsers revalidate, unless the name is fingerprinted with the
+// start of the file's own sha256 (x-amz-meta-sha256, which talkbuild stores on every release object).
+const FINGERPRINT = /[.-]([0-9a-f]{8,})\\.[a-z0-9]+$/;
 
 function handler(event) {
   const response = event.response;
   const name = event.request.uri.slice(event.request.uri.lastIndexOf('/') + 1).toLowerCase();
   const cc = response.headers['cache-control'];
-  if (cc && cc.value.includes('immutable') && !FINGERPRINT.test(name)) {
+  const sha = response.headers['x-amz-meta-sha256'];
+  const hash = FINGERPRINT.exec(name);
+  const fingerprinted = Boolean(hash && sha && sha.value.toLowerCase().startsWith(hash[1]));
+  if (cc && cc.value.includes('immutable') && !fingerprinted) {
     response.headers['cache-control'] = { value: 'public, max-age=0, must-revalidate' };
   }
   return response;
@@ -199,8 +203,8 @@ def generate(kind: str, target: str, *, channel: str = LIVE, preview_suffix: str
             + _SYNC_KVS.format(channel=channel, guard=guard))
 
 
-def viewer_cache_control(name: str, cache_control: str) -> str:
-    """The reference of the generated viewer-response function."""
-    if "immutable" in cache_control and not is_fingerprinted(name):
+def viewer_cache_control(name: str, cache_control: str, sha256: str | None) -> str:
+    """The reference of the generated viewer-response function (`sha256`: the object's x-amz-meta-sha256)."""
+    if "immutable" in cache_control and not is_fingerprinted(name, sha256):
         return "public, max-age=0, must-revalidate"
     return cache_control

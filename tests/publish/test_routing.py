@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,10 +29,88 @@ def test_stable_urls_map_into_the_pointer_release(uri: str, expected: Routed) ->
     assert route(uri, "7:abc", "site/") == expected
 
 
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, max-age=0, must-revalidate"
+SHA = "3f2a9c1d" + "0" * 56
+
+
 def test_browsers_revalidate_unfingerprinted_files_behind_stable_urls() -> None:
-    immutable = "public, max-age=31536000, immutable"
-    assert viewer_cache_control("style.css", immutable) == "public, max-age=0, must-revalidate"
-    assert viewer_cache_control("style.3f2a9c1d.css", immutable) == immutable
+    assert viewer_cache_control("style.css", IMMUTABLE, SHA) == REVALIDATE
+    assert viewer_cache_control("style.3f2a9c1d.css", IMMUTABLE, SHA) == IMMUTABLE
+    # a name that only looks hashed (a date, another file's hash) can be edited in place: it must revalidate
+    assert viewer_cache_control("house-20261130.css", IMMUTABLE, SHA) == REVALIDATE
+    assert viewer_cache_control("style.3f2a9c1e.css", IMMUTABLE, SHA) == REVALIDATE
+    assert viewer_cache_control("style.3f2a9c1d.css", IMMUTABLE, None) == REVALIDATE
+    assert viewer_cache_control("index.html", REVALIDATE, SHA) == REVALIDATE
+
+
+RESPONSE_CASES = [("style.3f2a9c1d.css", IMMUTABLE, SHA), ("style.3F2A9C1D.css", IMMUTABLE, SHA.upper()),
+                  ("house-20261130.css", IMMUTABLE, SHA), ("style.3f2a9c1d.css", IMMUTABLE, None),
+                  ("logo.png", IMMUTABLE, SHA), ("index.html", REVALIDATE, SHA)]
+
+
+def test_the_viewer_response_function_matches_the_reference(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed; the Python reference is tested above")
+    code = generate("cloudfront-kvs", "s3://bucket/site").split("// ===== viewer-response.js =====")[1]
+    code = code.split("# ===== sync-edge.sh =====")[0]
+    runner = code + f"""
+const cases = {json.dumps(RESPONSE_CASES)};
+const out = cases.map(([name, cc, sha]) => {{
+  const headers = {{ 'cache-control': {{ value: cc }} }};
+  if (sha) headers['x-amz-meta-sha256'] = {{ value: sha }};
+  return handler({{ request: {{ uri: '/talks/t/' + name }}, response: {{ headers }} }}).headers['cache-control'].value;
+}});
+console.log(JSON.stringify(out));
+"""
+    script = tmp_path / "fn.mjs"
+    script.write_text(runner)
+    got = json.loads(subprocess.run([node, str(script)], check=True, capture_output=True, text=True).stdout)
+    assert got == [viewer_cache_control(name, cc, sha) for name, cc, sha in RESPONSE_CASES]
+    assert got == [IMMUTABLE, IMMUTABLE, REVALIDATE, REVALIDATE, REVALIDATE, REVALIDATE]
+
+
+@pytest.mark.s3
+def test_release_objects_carry_what_the_edge_needs_to_decide_caching(s3_bucket: str, s3_endpoint: str,
+                                                                      tmp_path: Path) -> None:
+    """The viewer-response function reads each object's Cache-Control and x-amz-meta-sha256 as S3 serves
+    them, for uploaded and for server-side copied files alike."""
+    import boto3
+    from botocore.config import Config
+
+    from talkbuild.publish import BuildInfo, publish_site
+    from talkbuild.publish.pointer import read_pointer
+    from talkbuild.publish.stores import open_store
+
+    css = b"p { color: red }\n"
+    fingerprinted = f"app.{hashlib.sha256(css).hexdigest()[:10]}.css"
+    site = {"index.html": b"<h1>v1</h1>", f"static/{fingerprinted}": css, "static/house-20261130.css": css}
+    prefix = f"edge-{uuid.uuid4().hex[:8]}"
+    for version in (1, 2):  # the second publish copies both stylesheets from the first release
+        site["index.html"] = f"<h1>v{version}</h1>".encode()
+        root = tmp_path / f"site{version}"
+        for rel, data in site.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+        list(publish_site(root, f"s3://{s3_bucket}/{prefix}", project_root=tmp_path, endpoint_url=s3_endpoint,
+                          build=BuildInfo(actor="test")))
+    store = open_store(f"s3://{s3_bucket}/{prefix}", tmp_path, endpoint_url=s3_endpoint)
+    try:
+        pointer = read_pointer(store, "live")[0]
+    finally:
+        store.close()
+    assert pointer is not None
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
+                          config=Config(s3={"addressing_style": "path"}))
+    viewer = {}
+    for rel in site:
+        got = client.get_object(Bucket=s3_bucket, Key=f"{prefix}/releases/{pointer.release_id}/{rel}")
+        headers = got["ResponseMetadata"]["HTTPHeaders"]
+        viewer[rel] = viewer_cache_control(rel.rsplit("/", 1)[-1], headers["cache-control"],
+                                           headers.get("x-amz-meta-sha256"))
+    assert viewer == {"index.html": REVALIDATE, f"static/{fingerprinted}": IMMUTABLE,
+                      "static/house-20261130.css": REVALIDATE}
 
 
 def test_the_cloudfront_function_matches_the_reference(tmp_path: Path) -> None:
