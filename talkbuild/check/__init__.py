@@ -229,5 +229,6 @@ def _walk(root: Path) -> Iterable[str]:
 
 
 def _sorted_unique(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
-    unique = {(d.location.path, d.location.line or 0, d.code, d.url or "", d.message): d for d in diagnostics}
+    unique = {(d.location.path, d.location.line or 0, d.location.column or 0, d.code, d.url or "", d.message): d
+              for d in diagnostics}
     return tuple(unique[k] for k in sorted(unique))

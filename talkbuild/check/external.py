@@ -116,7 +116,7 @@ def check_external(
             diag = _diagnostic(ref, outcomes[url], config)
             if diag is not None:
                 diagnostics.append(diag)
-    diagnostics.sort(key=lambda d: (d.location.path, d.location.line or 0, d.code, d.url or ""))
+    diagnostics.sort(key=lambda d: (d.location.path, d.location.line or 0, d.location.column or 0, d.code, d.url or ""))
     return ExternalResult(tuple(diagnostics), len(to_check), cached, skipped)
 
 
