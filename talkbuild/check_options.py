@@ -31,8 +31,8 @@ class HostHeaders:
     """Only this port when given (`127.0.0.1:8080`), any port otherwise."""
     subdomains: bool
     """`*.example.org`: the host's subdomains (not the host itself)."""
-    headers: tuple[tuple[str, str], ...]
-    """(name, value as written, `${VAR}` not yet replaced)."""
+    headers: tuple[tuple[str, str, int | None], ...]
+    """(name, value as written with `${VAR}` not yet replaced, line in talkbuild.yml)."""
     line: int | None = None
 
     def matches(self, host: str, port: int | None) -> bool:
@@ -136,7 +136,7 @@ def host_headers(value: Any, name: str, where: SourceLocation, node: yaml.Node |
             errors.append(ConfigError(f"'{name}.{host}' must be a section of header names and values, not "
                                       f"{_shown(headers)}", at, hint=_HEADERS_HINT))
             continue
-        pairs: list[tuple[str, str]] = []
+        pairs: list[tuple[str, str, int | None]] = []
         header_nodes = {key: knode2 for key, knode2, _v in yamltext.entries(vnode)}
         for header, text in headers.items():
             hat = SourceLocation(CONFIG_NAME, _line(header_nodes.get(str(header))) or at.line)
@@ -148,7 +148,7 @@ def host_headers(value: Any, name: str, where: SourceLocation, node: yaml.Node |
                 errors.append(ConfigError(f"'{name}.{host}.{header}' must be one line of text", hat,
                                           hint="quote it; keep secrets in the environment: \"Bearer ${GITHUB_TOKEN}\""))
             else:
-                pairs.append((str(header), text))
+                pairs.append((str(header), text, hat.line))
         out.append(HostHeaders(match.group(2), int(match.group(3)) if match.group(3) else None, bool(match.group(1)),
                                tuple(pairs), at.line))
     _raise(errors)

@@ -88,7 +88,7 @@ class Checker:
         self.done = 0
         self.base_headers = {"User-Agent": config.user_agent or USER_AGENT, "Accept": "*/*"}
         # ${VAR}s are filled in once, here; the values are only ever handed to the request, never printed.
-        self.host_headers = [(rule, {name: expand(value)[0] for name, value in rule.headers
+        self.host_headers = [(rule, {name: expand(value)[0] for name, value, _line in rule.headers
                                      if not expand(value)[1]}) for rule in config.headers]
 
     async def run(self, urls: list[str]) -> dict[str, Outcome]:

@@ -119,12 +119,12 @@ def _unset_variables(config: CheckConfig) -> list[Diagnostic]:
     without the CI's token still checks, and the note says why a site may then refuse)."""
     notes = []
     for rule in config.headers:
-        for name, value in rule.headers:
+        for name, value, line in rule.headers:
             missing = expand(value)[1]
             if missing:
                 host = ("*." if rule.subdomains else "") + rule.host + (f":{rule.port}" if rule.port else "")
                 notes.append(Diagnostic(Severity.INFO, "external-header", f"check.headers: the {name} header for {host} "
-                                        f"is not sent: ${{{missing[0]}}} is not set", SourceLocation("talkbuild.yml", rule.line),
+                                        f"is not sent: ${{{missing[0]}}} is not set", SourceLocation("talkbuild.yml", line),
                                         hint=f"set {missing[0]} in the environment (in CI, from a secret)"))
     return notes
 

@@ -119,11 +119,11 @@ def fetch(url: str, method: str, timeout: float, headers: Mapping[str, str] | No
         with _OPENER.open(request, timeout=timeout) as resp:
             return Response(resp.status, resp.reason or "")
     except urllib.error.HTTPError as exc:
-        headers = exc.headers
+        answered = exc.headers
         response = Response(
             exc.code, str(exc.reason or ""),
-            location=headers.get("Location") if headers else None,
-            retry_after=parse_retry_after(headers.get("Retry-After")) if headers else None,
+            location=answered.get("Location") if answered else None,
+            retry_after=parse_retry_after(answered.get("Retry-After")) if answered else None,
         )
         exc.close()
         return response
