@@ -133,8 +133,11 @@ def host_headers(value: Any, name: str, where: SourceLocation, node: yaml.Node |
                                            "or 127.0.0.1:8080"))
             continue
         if not isinstance(headers, dict) or not headers:
-            errors.append(ConfigError(f"'{name}.{host}' must be a section of header names and values, not "
-                                      f"{_shown(headers)}", at, hint=_HEADERS_HINT))
+            # Not shown as written: it may be a token put one level too high.
+            what = "a section of keys" if isinstance(headers, dict) else "a list" if isinstance(headers, list) else (
+                "an empty value" if headers is None else "a single value")
+            errors.append(ConfigError(f"'{name}.{host}' must be a section of header names and values, not {what}", at,
+                                      hint=_HEADERS_HINT))
             continue
         pairs: list[tuple[str, str, int | None]] = []
         header_nodes = {key: knode2 for key, knode2, _v in yamltext.entries(vnode)}

@@ -141,6 +141,10 @@ def test_bad_headers_are_config_errors_that_never_show_the_value(make_project: P
     with pytest.raises(ConfigError) as one:
         load_config(root)
     assert "tok" not in str(one.value)
+    root = make_project({"talkbuild.yml": 'check:\n  headers:\n    "github.com": "Bearer ghp_secret"\n'})
+    with pytest.raises(ConfigError) as flat:
+        load_config(root)
+    assert "ghp_secret" not in str(flat.value) and flat.value.location and flat.value.location.line == 3
 
 
 # --- what a lychee user expects from the verdicts -------------------------------------------------------------
