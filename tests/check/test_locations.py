@@ -47,3 +47,13 @@ def test_columns_count_from_the_source_line_in_lists_and_quotes(make_project: Pr
     talk = HEAD + "- item [x](gone.html)\n  and [y](gone.html)\n\n> quoted [z](#nope)\n"
     root = make_project({"talks/t.md": talk})
     assert places(root) == [(9, 12, "broken-link"), (10, 11, "broken-link"), (12, 14, "missing-fragment")]
+
+
+def test_a_bare_url_in_text_is_not_a_link_and_is_not_requested(make_project: ProjectFactory,
+                                                                http_server: Callable[..., Scripted]) -> None:
+    # CommonMark without linkify (docs/check.md): only <...> makes it a link.
+    srv = http_server({})
+    talk = HEAD + f"See {srv.url('/bare')} for more, or <{srv.url('/angle')}>.\n"
+    root = make_project({"talks/t.md": talk, "talkbuild.yml": "check:\n  backoff: 0.01\n  per_host_interval: 0\n"})
+    assert places(root, external=True) == [(9, 25 + len(srv.base), "external-not-found")]
+    assert srv.count("/bare") == 0 and srv.count("/angle") == 2
