@@ -116,6 +116,16 @@ _STATUS_HINT = ("write a code (403) or a range in quotes: \"200..=299\" includes
                 "before 300 (as in lychee)")
 
 
+def one_line(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> str | None:
+    """Text that goes into a request header as it is (`check.user_agent`): one line, or nothing."""
+    written = yamltext.as_written(node, value) if node is not None else value
+    if written is None:
+        return None
+    if not isinstance(written, str) or "\n" in written or "\r" in written:
+        raise ConfigError(f"'{name}' must be one line of text, not {_shown(value)}", where)
+    return written
+
+
 def host_headers(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> tuple[HostHeaders, ...]:
     """`{host: {Header-Name: value}}`; a value may use ${VAR} for a secret kept in the environment."""
     if not isinstance(value, dict):

@@ -48,7 +48,7 @@ class CheckConfig:
     """Timeouts or failed connections in a row after which a host's other links are not requested (0: never)."""
     accept: tuple[tuple[int, int], ...] = field(default=(), metadata={"parse": check_options.status_ranges})
     """Status codes (first, last) that count as success besides 2xx, e.g. 403 for a site that blocks bots."""
-    user_agent: str | None = None
+    user_agent: str | None = field(default=None, metadata={"parse": check_options.one_line})
     """The User-Agent header sent (default: talkbuild's own)."""
     headers: tuple[check_options.HostHeaders, ...] = field(default=(), metadata={"parse": check_options.host_headers})
     """Extra headers per host; values may use ${VAR} from the environment."""

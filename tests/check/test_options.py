@@ -145,6 +145,10 @@ def test_bad_headers_are_config_errors_that_never_show_the_value(make_project: P
     with pytest.raises(ConfigError) as flat:
         load_config(root)
     assert "ghp_secret" not in str(flat.value) and flat.value.location and flat.value.location.line == 3
+    root = make_project({"talkbuild.yml": 'check:\n  user_agent: "a\\nb"\n'})
+    with pytest.raises(ConfigError, match="'check.user_agent' must be one line of text"):
+        load_config(root)
+    assert load_config(make_project({"talkbuild.yml": "check:\n  user_agent: 007\n"})).check.user_agent == "007"
 
 
 # --- what a lychee user expects from the verdicts -------------------------------------------------------------
