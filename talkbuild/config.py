@@ -41,7 +41,7 @@ class CheckConfig:
     backoff: float = field(default=1.0, metadata={"min": 0, "unit": "seconds"})
     """Base delay in seconds of the exponential backoff between retries."""
     max_backoff: float = field(default=60.0, metadata={"min": 0, "unit": "seconds"})
-    """Cap in seconds on one backoff delay and on a server's Retry-After."""
+    """Cap in seconds on one backoff delay; a longer Retry-After gives the host up for the run."""
     max_redirects: int = field(default=10, metadata={"min": 0})
     """Longest redirect chain followed before the link is reported."""
     max_host_failures: int = field(default=5, metadata={"min": 0})

@@ -77,6 +77,20 @@ def test_a_429_with_retry_after_pauses_every_queued_link_to_the_host(http_server
     assert len(srv.requests) == 42
 
 
+def test_a_retry_waiting_on_its_own_backoff_also_waits_for_the_hosts_retry_after(
+        http_server: Callable[..., Scripted]) -> None:
+    # /x got a 503 (no Retry-After) and sleeps its own backoff while /a's 429 pauses the host: its retry
+    # must not slip in before the pause ends.
+    wait = 2
+    srv = http_server({"/a": lambda m, n: (429, {"Retry-After": str(wait)}) if n == 0 else (200, {}),
+                       "/x": lambda m, n: (503, {}) if n == 0 else (200, {})})
+    config = dataclasses.replace(FAST, backoff=0.3, per_host_interval=0.0)
+    result = check_external(refs([srv.url("/a"), srv.url("/x")]), config)
+    assert result.diagnostics == ()
+    first_a = srv.times("/a")[0]
+    assert all(t >= first_a + wait for t in srv.times("/x")[1:]), srv.requests
+
+
 def test_a_retry_after_beyond_the_cap_gives_the_host_up_for_the_run(http_server: Callable[..., Scripted]) -> None:
     routes = {"/a": lambda m, n: (429, {"Retry-After": "3600"})}
     routes.update({f"/b{i}": ok for i in range(1, 6)})
