@@ -92,8 +92,11 @@ def serve(directory: Path, host: str, port: int, open_browser: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
+@click.option("--no-cache", is_flag=True,
+              help="Request every external link again, ignoring cached successes (the cache is refreshed).")
 @user_errors
-def check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None) -> None:
+def check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None,
+          no_cache: bool) -> None:
     """Build in memory and check links, images, fragments and talk hygiene."""
     from .check import check_project
     from .check.progress import ProgressLine
@@ -115,7 +118,7 @@ def check(directory: Path, external: bool | None, fmt: str, strict: bool, output
             emit(tuple(exc.all_diagnostics()))
         raise
     with ProgressLine(enabled=sys.stderr.isatty()) as bar:
-        result = check_project(config, external=external, progress=bar.update)
+        result = check_project(config, external=external, progress=bar.update, refresh_links=no_cache)
     emit(result.diagnostics)
     sys.exit(1 if result.failed(strict) else 0)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from . import yamltext
+from . import check_options, yamltext
 from .errors import ConfigError, ManyErrors, SourceLocation, TalkbuildError, did_you_mean
 
 CONFIG_NAME = "talkbuild.yml"
@@ -25,7 +25,7 @@ class CheckConfig:
 
     external: bool = False
     """Check external links on every `talkbuild check` (same as --external)."""
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = field(default=(), metadata={"parse": check_options.regex_list})
     """Regular expressions; matching external URLs are not checked."""
     timeout: float = field(default=10.0, metadata={"min": 0.1, "unit": "seconds"})
     """Seconds per request."""
@@ -41,9 +41,17 @@ class CheckConfig:
     backoff: float = field(default=1.0, metadata={"min": 0, "unit": "seconds"})
     """Base delay in seconds of the exponential backoff between retries."""
     max_backoff: float = field(default=60.0, metadata={"min": 0, "unit": "seconds"})
-    """Cap in seconds on one backoff delay and on a server's Retry-After."""
+    """Cap in seconds on one backoff delay; a longer Retry-After gives the host up for the run."""
     max_redirects: int = field(default=10, metadata={"min": 0})
     """Longest redirect chain followed before the link is reported."""
+    max_host_failures: int = field(default=5, metadata={"min": 0})
+    """Timeouts or failed connections in a row after which a host's other links are not requested (0: never)."""
+    accept: tuple[tuple[int, int], ...] = field(default=(), metadata={"parse": check_options.status_ranges})
+    """Status codes (first, last) that count as success besides 2xx, e.g. 403 for a site that blocks bots."""
+    user_agent: str | None = field(default=None, metadata={"parse": check_options.one_line})
+    """The User-Agent header sent (default: talkbuild's own)."""
+    headers: tuple[check_options.HostHeaders, ...] = field(default=(), metadata={"parse": check_options.host_headers})
+    """Extra headers per host; values may use ${VAR} from the environment."""
 
 
 @dataclass(frozen=True)
@@ -217,7 +225,9 @@ def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefi
             if key not in fields:
                 raise ConfigError(f"unknown key '{prefix}{key}'", where, hint=did_you_mean(str(key), fields))
             unit = fields[key].metadata.get("unit")
-            out[key] = _coerce(hints[key], value, f"{prefix}{key}", where, _child(node, key), unit)
+            parse = fields[key].metadata.get("parse")  # a value that needs more than a type (check_options)
+            out[key] = (parse(value, f"{prefix}{key}", where, _child(node, key)) if parse
+                        else _coerce(hints[key], value, f"{prefix}{key}", where, _child(node, key), unit))
             minimum = fields[key].metadata.get("min")
             if minimum is not None and isinstance(out[key], int | float) and out[key] < minimum:
                 raise ConfigError(f"'{prefix}{key}' must be at least {minimum}{f' ({unit})' if unit else ''}, not {value!r}",

@@ -14,6 +14,8 @@ class SourceLocation:
 
     path: str
     line: int | None = None
+    column: int | None = None
+    """1-based, where it is known (links in Markdown); reports that can show it do, `__str__` does not."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path

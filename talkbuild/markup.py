@@ -22,6 +22,7 @@ from .errors import Diagnostic, Severity, SourceLocation
 from .links import SiteMap
 from .markup_warnings import line_within, note_markdown_in_html, note_unparsed, unclosed_divs, unclosed_fences
 from .models import Reference
+from .sourcepos import place, track_spans
 
 if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
@@ -90,8 +91,8 @@ class RenderContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: set[str] = field(default_factory=set)
 
-    def location(self, map_line: int) -> SourceLocation:
-        return SourceLocation(self.where, self.line_offset + map_line + 1)
+    def location(self, map_line: int, column: int | None = None) -> SourceLocation:
+        return SourceLocation(self.where, self.line_offset + map_line + 1, column)
 
 
 def make_markdown() -> MarkdownIt:
@@ -102,6 +103,7 @@ def make_markdown() -> MarkdownIt:
     md.use(deflist_plugin)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.use(fenced_div_plugin, render=_render_div)
+    track_spans(md)  # where each link starts, so a repeated URL is reported at each of its lines
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
     md.core.ruler.push("resolve_urls", _resolve_urls)
     md.core.ruler.push("unclosed_divs", unclosed_divs)
@@ -166,18 +168,20 @@ def _resolve_urls(state: StateCore) -> None:
     ctx: RenderContext | None = state.env.get("tb")
     if ctx is None:
         return
+    source_lines = state.src.split("\n")
     for token in state.tokens:
         if token.type == "inline" and token.children:
             base = token.map[0] if token.map else 0
             for child in token.children:
                 if child.type == "link_open":
-                    _rewrite(ctx, child, "href", "link", base, token.content, None)
+                    _rewrite(ctx, child, "href", "link", base, token.content, None, source_lines)
                     if child.markup in ("autolink", "linkify"):  # its text is its address: print it once
                         child.attrJoin("class", "tb-autolink")
                 elif child.type == "image":
-                    _rewrite(ctx, child, "src", "image", base, token.content, child.content)
+                    _rewrite(ctx, child, "src", "image", base, token.content, child.content, source_lines)
                 elif child.type == "html_inline":
-                    child.content = _rewrite_html(ctx, child.content, base + line_within(token.content, child.content))
+                    line, _ = place(child, token.content, base, source_lines)
+                    child.content = _rewrite_html(ctx, child.content, line)
                 elif child.type == "text" and "](" in child.content:
                     note_unparsed(ctx, child.content, base, token.content)
         elif token.type == "html_block":
@@ -185,13 +189,14 @@ def _resolve_urls(state: StateCore) -> None:
             token.content = _rewrite_html(ctx, token.content, token.map[0] if token.map else 0)
 
 
-def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, content: str, alt: str | None) -> None:
+def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, content: str, alt: str | None,
+             source_lines: list[str]) -> None:
     url = str(token.attrGet(attr) or "")
     # markdown-it percent-encodes what it parses (figs/焼売.jpg -> figs/%E7%84%BC...): say it as the author wrote it.
     written = url if url in content or unquote(url) not in content else unquote(url)
-    line = base + line_within(content, written)
+    line, column = place(token, content, base, source_lines, written)
     resolved = ctx.sitemap.resolve(url, ctx.rel)
-    where = ctx.location(line)
+    where = ctx.location(line, column)
     if resolved.problem == "outside":
         ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", f"'{written}' points outside the talks folder",
                                           where, url=url, hint="move the file under talks/ and link to it there"))

@@ -58,9 +58,11 @@ class CheckResult:
 
 
 def check_project(config: Config, *, external: bool | None = None, progress: Progress | None = None,
-                  use_cache: bool = True) -> CheckResult:
-    """Check everything; `external` None means as configured (check.external)."""
-    return check_site(config, external=external, progress=progress, use_cache=use_cache).result
+                  use_cache: bool = True, refresh_links: bool = False) -> CheckResult:
+    """Check everything; `external` None means as configured (check.external); `refresh_links` requests every
+    external link again rather than trusting the cache of successes (`check --no-cache`)."""
+    return check_site(config, external=external, progress=progress, use_cache=use_cache,
+                      refresh_links=refresh_links).result
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class CheckedSite:
 
 
 def check_site(config: Config, *, external: bool | None = None, progress: Progress | None = None,
-               use_cache: bool = True) -> CheckedSite:
+               use_cache: bool = True, refresh_links: bool = False) -> CheckedSite:
     """Build the site in memory (nothing is written), then check it; see check_project."""
     from ..build import BuildOptions, retry_cache_misses
 
@@ -109,7 +111,7 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
     if config.check.external if external is None else external:
         result = check_external((r for t in talks for r in t.references), config.check,
                                 cache_path=config.root / CACHE_DIR / CACHE_FILE if use_cache else None,
-                                progress=progress)
+                                progress=progress, refresh=refresh_links)
         diagnostics += result.diagnostics
         checked, cached = result.checked, result.cached
     checked_result = CheckResult(_sorted_unique(diagnostics), len(talks), len(site.pages), checked, cached)
@@ -229,5 +231,6 @@ def _walk(root: Path) -> Iterable[str]:
 
 
 def _sorted_unique(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
-    unique = {(d.location.path, d.location.line or 0, d.code, d.url or "", d.message): d for d in diagnostics}
+    unique = {(d.location.path, d.location.line or 0, d.location.column or 0, d.code, d.url or "", d.message): d
+              for d in diagnostics}
     return tuple(unique[k] for k in sorted(unique))

@@ -1,14 +1,12 @@
 """External links: each URL checked once per run, politely, with retries and a cache of successes.
 
-Scheduling is asyncio (cheap waiting for per-host turns, backoff and Retry-After) around a
-thread pool that runs the blocking requests of `http.fetch`. Every URL is one task, so
-dedup is structural: no two requests for one URL can race (lychee#1593).
+Which URLs, what the cache knows, and what each verdict means for the author are decided here; how the
+distinct URLs are requested (per-host turns, retries, Retry-After, giving a host up) is `checker`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
 import re
 import time
 from collections.abc import Callable, Coroutine, Iterable
@@ -16,34 +14,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urljoin
 
+from ..check_options import compile_regexes, expand
 from ..config import CheckConfig
-from ..errors import ConfigError, Diagnostic, Severity, SourceLocation
+from ..errors import Diagnostic, Severity, SourceLocation
 from ..models import Reference
 from .cache import CachedSuccess, LinkCache
-from .http import FetchError, Response, fetch, host_key, normalise
+from .checker import Checker, Outcome, Progress
+from .http import normalise
+
+__all__ = ["ExternalResult", "Outcome", "Progress", "check_external"]
 
 SKIPPED_SCHEMES = frozenset({"mailto", "tel", "javascript", "data", "sms", "callto", "about"})
 CHECKED_SCHEMES = frozenset({"http", "https"})
 TRANSIENT_KINDS = frozenset({"rate-limited", "server-error", "timeout", "connection"})
-
-Progress = Callable[[int, int], None]
-"""Called with (done, total) as external URLs finish."""
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """The verdict on one external URL."""
-
-    kind: str
-    """'ok', 'not-found', 'client-error', 'forbidden', 'rate-limited', 'server-error', 'timeout',
-    'connection', 'dns', 'tls', 'redirects' or 'invalid'."""
-    detail: str = ""
-    status: int | None = None
-    moved_to: str | None = None
-    """Where a permanent redirect (301/308) leads, for an 'ok' URL that should be updated."""
-    attempts: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +47,16 @@ def check_external(
     *,
     cache_path: Path | None = None,
     progress: Progress | None = None,
+    refresh: bool = False,
 ) -> ExternalResult:
-    """Check every external http(s) reference; one diagnostic per (problem, place the URL is written)."""
-    excludes = _compile_excludes(config.exclude)
+    """Check every external http(s) reference; one diagnostic per (problem, place the URL is written).
+
+    `refresh` (`check --no-cache`) requests every URL again, ignoring cached successes; this run's results
+    still go to the cache.
+    """
+    excludes = compile_regexes(config.exclude)
     by_url: dict[str, list[Reference]] = {}
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = _unset_variables(config)
     skipped = 0
     for ref in references:
         if ref.target is not None:
@@ -93,7 +82,7 @@ def check_external(
     outcomes: dict[str, Outcome] = {}
     to_check: list[str] = []
     for url in sorted(by_url):
-        hit = cache.get(url)
+        hit = None if refresh else cache.get(url)
         if hit is not None:
             outcomes[url] = Outcome("ok", "cached", hit.status, hit.moved_to)
         else:
@@ -101,7 +90,7 @@ def check_external(
     cached = len(outcomes)
 
     if to_check:
-        outcomes.update(_run_in_own_loop(_Checker(config, progress).run, to_check))
+        outcomes.update(_run_in_own_loop(Checker(config, progress).run, to_check))
     now = time.time()
     for url in to_check:
         outcome = outcomes[url]
@@ -116,7 +105,7 @@ def check_external(
             diag = _diagnostic(ref, outcomes[url], config)
             if diag is not None:
                 diagnostics.append(diag)
-    diagnostics.sort(key=lambda d: (d.location.path, d.location.line or 0, d.code, d.url or ""))
+    diagnostics.sort(key=lambda d: (d.location.path, d.location.line or 0, d.location.column or 0, d.code, d.url or ""))
     return ExternalResult(tuple(diagnostics), len(to_check), cached, skipped)
 
 
@@ -125,156 +114,19 @@ def _scheme(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def _compile_excludes(patterns: Iterable[str]) -> list[re.Pattern[str]]:
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error as exc:
-            raise ConfigError(f"check.exclude: invalid regular expression {pattern!r}: {exc}",
-                              SourceLocation("talkbuild.yml"), hint="escape literal dots and '?' with a backslash",
-                              code="config") from None
-    return compiled
-
-
-class _Host:
-    """Per-host politeness: a concurrency limit and a minimum interval between request starts."""
-
-    def __init__(self, limit: int) -> None:
-        self.slots = asyncio.Semaphore(max(1, limit))
-        self.lock = asyncio.Lock()
-        self.next_at = 0.0
-
-    async def turn(self, interval: float) -> None:
-        async with self.lock:
-            loop = asyncio.get_running_loop()
-            wait = self.next_at - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self.next_at = loop.time() + interval
-
-    def pause(self, seconds: float) -> None:
-        """A 429 slows the whole host down, not just the URL that got it."""
-        self.next_at = max(self.next_at, asyncio.get_running_loop().time() + seconds)
-
-
-class _Checker:
-    def __init__(self, config: CheckConfig, progress: Progress | None) -> None:
-        self.config = config
-        self.progress = progress
-        self.hosts: dict[str, _Host] = {}
-        self.done = 0
-
-    async def run(self, urls: list[str]) -> dict[str, Outcome]:
-        self.slots = asyncio.Semaphore(max(1, self.config.max_concurrency))
-        with ThreadPoolExecutor(max_workers=max(1, self.config.max_concurrency),
-                                thread_name_prefix="talkbuild-link") as pool:
-            self.pool = pool
-            results = await asyncio.gather(*(self._one(u, len(urls)) for u in urls))
-        return dict(zip(urls, results, strict=True))
-
-    async def _one(self, url: str, total: int) -> Outcome:
-        outcome = await self.check(url)
-        self.done += 1
-        if self.progress is not None:
-            self.progress(self.done, total)
-        return outcome
-
-    async def check(self, url: str) -> Outcome:
-        """Follow redirects hop by hop; fall back from HEAD to GET once when HEAD looks unreliable."""
-        method, current, seen = "HEAD", url, {url}
-        moved_to: str | None = None
-        permanent_run = True  # only a chain that starts with permanent moves says "update your link"
-        hops = 0
-        attempts = 0
-        while True:
-            result, tries = await self._with_retries(current, method)
-            attempts += tries
-            if isinstance(result, FetchError):
-                return Outcome(result.kind, result.detail, None, None, attempts)
-            status = result.status
-            if 300 <= status < 400 and status != 304:
-                if not result.location:
-                    return Outcome("redirects", f"{status} redirect without a Location header", status, None, attempts)
-                nxt = normalise(urljoin(current, result.location))
-                if nxt is None:
-                    return Outcome("redirects", f"redirects to an invalid URL: {result.location}", status, None,
-                                   attempts)
-                if nxt in seen:
-                    return Outcome("redirects", f"redirect loop at {nxt}", status, None, attempts)
-                hops += 1
-                if hops > self.config.max_redirects:
-                    return Outcome("redirects", f"more than {self.config.max_redirects} redirects", status, None,
-                                   attempts)
-                if status in (301, 308) and permanent_run:
-                    moved_to = nxt
-                else:
-                    permanent_run = False
-                seen.add(nxt)
-                current = nxt
-                continue
-            if method == "HEAD" and _head_unreliable(status):
-                method = "GET"
-                continue
-            return _verdict(result, moved_to, attempts)
-
-    async def _with_retries(self, url: str, method: str) -> tuple[Response | FetchError, int]:
-        host = self.hosts.setdefault(host_key(url), _Host(self.config.per_host_concurrency))
-        retries = max(0, self.config.retries)
-        for attempt in range(retries + 1):
-            try:
-                response: Response | FetchError = await self._send(host, url, method)
-            except FetchError as exc:
-                response = exc
-            if attempt == retries or not _retryable(response):
-                return response, attempt + 1
-            delay = self._backoff(attempt)
-            if isinstance(response, Response) and response.retry_after is not None:
-                delay = min(response.retry_after, self.config.max_backoff)
-            if isinstance(response, Response) and response.status == 429:
-                host.pause(delay)  # the next turn on this host waits it out
-            else:
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
-
-    async def _send(self, host: _Host, url: str, method: str) -> Response:
-        async with host.slots, self.slots:
-            await host.turn(self.config.per_host_interval)
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.pool, fetch, url, method, self.config.timeout)
-
-    def _backoff(self, attempt: int) -> float:
-        ceiling = min(self.config.max_backoff, self.config.backoff * (2 ** attempt))
-        return float(ceiling) * random.uniform(0.5, 1.0)  # jitter: parallel runs do not retry in lockstep
-
-
-def _retryable(response: Response | FetchError) -> bool:
-    if isinstance(response, FetchError):
-        return response.kind in ("timeout", "connection")
-    return response.status == 429 or (response.status >= 500 and response.status != 501)
-
-
-def _head_unreliable(status: int) -> bool:
-    """Many servers answer HEAD wrongly (405, 501, 403, even 404); confirm any 4xx with a GET."""
-    return status == 501 or (400 <= status < 500 and status != 429)
-
-
-def _verdict(response: Response, moved_to: str | None, attempts: int) -> Outcome:
-    status = response.status
-    detail = f"{status} {response.reason}".strip()
-    if 200 <= status < 400:
-        return Outcome("ok", detail, status, moved_to, attempts)
-    if status in (404, 410):
-        kind = "not-found"
-    elif status in (401, 403) or status >= 600:
-        kind = "forbidden"
-    elif status == 429:
-        kind = "rate-limited"
-    elif status >= 500:
-        kind = "server-error"
-    else:
-        kind = "client-error"
-    return Outcome(kind, detail, status, None, attempts)
+def _unset_variables(config: CheckConfig) -> list[Diagnostic]:
+    """A note for each check.headers value whose ${VAR} is not set: that header is not sent (a local run
+    without the CI's token still checks, and the note says why a site may then refuse)."""
+    notes = []
+    for rule in config.headers:
+        for name, value, line in rule.headers:
+            missing = expand(value)[1]
+            if missing:
+                host = ("*." if rule.subdomains else "") + rule.host + (f":{rule.port}" if rule.port else "")
+                notes.append(Diagnostic(Severity.INFO, "external-header", f"check.headers: the {name} header for {host} "
+                                        f"is not sent: ${{{missing[0]}}} is not set", SourceLocation("talkbuild.yml", line),
+                                        hint=f"set {missing[0]} in the environment (in CI, from a secret)"))
+    return notes
 
 
 _CODES: dict[str, tuple[str, str, str]] = {

@@ -14,6 +14,7 @@ import socket
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -110,18 +111,19 @@ def parse_retry_after(value: str | None, now: datetime.datetime | None = None) -
     return max(0.0, (when - now).total_seconds())
 
 
-def fetch(url: str, method: str, timeout: float) -> Response:
+def fetch(url: str, method: str, timeout: float, headers: Mapping[str, str] | None = None) -> Response:
     """Send one request to a normalised URL; never follows redirects and never reads the body."""
-    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    request = urllib.request.Request(url, method=method,
+                                     headers=dict(headers or {"User-Agent": USER_AGENT, "Accept": "*/*"}))
     try:
         with _OPENER.open(request, timeout=timeout) as resp:
             return Response(resp.status, resp.reason or "")
     except urllib.error.HTTPError as exc:
-        headers = exc.headers
+        answered = exc.headers
         response = Response(
             exc.code, str(exc.reason or ""),
-            location=headers.get("Location") if headers else None,
-            retry_after=parse_retry_after(headers.get("Retry-After")) if headers else None,
+            location=answered.get("Location") if answered else None,
+            retry_after=parse_retry_after(answered.get("Retry-After")) if answered else None,
         )
         exc.close()
         return response

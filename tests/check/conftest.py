@@ -22,6 +22,8 @@ class Scripted:
     base: str
     routes: dict[str, Route]
     requests: list[tuple[str, str, float]] = field(default_factory=list)
+    headers: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    """(path, request headers) of every request, in order."""
     in_flight: int = 0
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,6 +50,7 @@ def _handler(server: Scripted) -> type[http.server.BaseHTTPRequestHandler]:
             with server.lock:
                 before = server.count(path)
                 server.requests.append((self.command, path, time.monotonic()))
+                server.headers.append((path, dict(self.headers.items())))
                 server.in_flight += 1
                 server.max_in_flight = max(server.max_in_flight, server.in_flight)
             try:

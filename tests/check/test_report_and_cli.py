@@ -38,7 +38,7 @@ def test_text_groups_by_file_sorts_by_line_and_ends_with_a_summary() -> None:
 def test_json_is_a_list_of_the_documented_fields() -> None:
     rows = json.loads(format_json(DIAGS))
     assert rows[1] == {"severity": "error", "code": "broken-link", "file": "talks/a.md", "line": 12,
-                       "message": "'a, b: c' does not exist", "url": "a,b.html", "hint": "check the path"}
+                       "column": None, "message": "'a, b: c' does not exist", "url": "a,b.html", "hint": "check the path"}
 
 
 def test_junit_has_a_failure_per_error_and_warning() -> None:

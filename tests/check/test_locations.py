@@ -1,0 +1,59 @@
+"""Every occurrence of a problem is reported where it is written: its own line and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from talkbuild.check import check_project
+from talkbuild.config import load_config
+
+from .conftest import Scripted
+
+ProjectFactory = Callable[..., Path]
+
+HEAD = "---\ntitle: T\nauthor: A\ndate: 2024-01-01\n---\n\n## S\n\n"  # the body starts on line 9
+
+
+def places(root: Path, external: bool = False) -> list[tuple[int | None, int | None, str]]:
+    result = check_project(load_config(root), external=external)
+    return [(d.location.line, d.location.column, d.code) for d in result.diagnostics]
+
+
+def test_a_repeated_url_on_a_later_line_of_a_paragraph_is_reported_there(
+        make_project: ProjectFactory, http_server: Callable[..., Scripted]) -> None:
+    # The trial's paragraph: lines 10 and 12 were never reported (pinned to the paragraph's first hit, then
+    # merged with it as one finding).
+    srv = http_server({})
+    dead = srv.url("/404?p=1")
+    talk = (HEAD + f"First [a]({dead}) in a paragraph,\nthen the same [b]({dead}) on the next line,\n"
+            "and a local one [c](missing.pdf)\nand again [d](missing.pdf).\n")
+    root = make_project({"talks/t.md": talk, "talkbuild.yml": "check:\n  backoff: 0.01\n  per_host_interval: 0\n"})
+    assert places(root, external=True) == [
+        (9, 11, "external-not-found"), (10, 19, "external-not-found"),
+        (11, 21, "broken-link"), (12, 15, "broken-link")]
+    assert srv.count("/404?p=1", "GET") == 1  # still requested once
+
+
+def test_fragments_and_reference_links_are_reported_at_each_occurrence(make_project: ProjectFactory) -> None:
+    talk = HEAD + "[a](#zz) and [b](#zz)\n[c](#zz) next.\n\n[r1][r] [r2][r]\n  [r3][r]\n\n[r]: nothere.pdf\n"
+    root = make_project({"talks/t.md": talk})
+    assert places(root) == [
+        (9, 5, "missing-fragment"), (9, 18, "missing-fragment"), (10, 5, "missing-fragment"),
+        (12, 1, "broken-link"), (12, 9, "broken-link"), (13, 3, "broken-link")]
+
+
+def test_columns_count_from_the_source_line_in_lists_and_quotes(make_project: ProjectFactory) -> None:
+    talk = HEAD + "- item [x](gone.html)\n  and [y](gone.html)\n\n> quoted [z](#nope)\n"
+    root = make_project({"talks/t.md": talk})
+    assert places(root) == [(9, 12, "broken-link"), (10, 11, "broken-link"), (12, 14, "missing-fragment")]
+
+
+def test_a_bare_url_in_text_is_not_a_link_and_is_not_requested(make_project: ProjectFactory,
+                                                                http_server: Callable[..., Scripted]) -> None:
+    # CommonMark without linkify (docs/check.md): only <...> makes it a link.
+    srv = http_server({})
+    talk = HEAD + f"See {srv.url('/bare')} for more, or <{srv.url('/angle')}>.\n"
+    root = make_project({"talks/t.md": talk, "talkbuild.yml": "check:\n  backoff: 0.01\n  per_host_interval: 0\n"})
+    assert places(root, external=True) == [(9, 25 + len(srv.base), "external-not-found")]
+    assert srv.count("/bare") == 0 and srv.count("/angle") == 2

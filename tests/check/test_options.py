@@ -1,0 +1,188 @@
+"""check: options a lychee user expects, against real servers on 127.0.0.1: accept, headers, user_agent,
+--no-cache, redirect chains, invented statuses; and check.exclude validated when talkbuild.yml is read."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from talkbuild.check.external import check_external
+from talkbuild.check.report import format_junit
+from talkbuild.cli import main
+from talkbuild.config import CheckConfig, load_config
+from talkbuild.errors import ConfigError, Diagnostic, ManyErrors, Severity, SourceLocation
+from talkbuild.models import Reference
+
+from .conftest import Scripted
+
+ProjectFactory = Callable[..., Path]
+FAST = CheckConfig(timeout=0.5, retries=2, backoff=0.01, max_backoff=0.3, per_host_interval=0.0,
+                   per_host_concurrency=4, max_concurrency=8)
+TALK = "---\ntitle: T\nauthor: A\ndate: 2024-01-01\n---\n\n## S\n\ntext\n"
+
+
+def refs(*urls: str) -> list[Reference]:
+    return [Reference("link", url, SourceLocation("talks/a.md", i + 1)) for i, url in enumerate(urls)]
+
+
+def found(result: object) -> list[tuple[str, str]]:
+    return [(d.severity.value, d.code) for d in result.diagnostics]  # type: ignore[attr-defined]
+
+
+def status(code: int, **headers: str) -> Callable[[str, int], tuple[int, dict[str, str]]]:
+    return lambda method, n: (code, dict(headers))
+
+
+# --- check.exclude is validated on every run ------------------------------------------------------------------
+
+def test_an_invalid_exclude_regex_is_a_config_error_at_its_line_even_without_external(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    # Before: accepted silently without --external (make check passed), a bare stderr line with it (CI failed).
+    root = make_project({"talkbuild.yml": "title: T\ncheck:\n  exclude:\n    - '^https://ok\\.example/'\n"
+                                          "    - '(unclosed'\n", "talks/t.md": TALK})
+    text = CliRunner().invoke(main, ["check", "-C", str(root)])
+    assert text.exit_code == 2
+    assert ("talkbuild.yml:5: 'check.exclude': '(unclosed' is not a valid regular expression: missing ), "
+            "unterminated subpattern (at character 1)") in text.stderr
+    assert "never closed" in text.stderr and "\\(" in text.stderr  # a hint that fits an unclosed parenthesis
+    assert "escape literal dots" not in text.stderr
+    github = CliRunner().invoke(main, ["check", "-C", str(root), "--format", "github"])
+    assert github.exit_code == 2 and github.stdout.startswith("::error file=talkbuild.yml,line=5,")
+    report = tmp_path / "r.json"
+    as_json = CliRunner().invoke(main, ["check", "-C", str(root), "--format", "json", "-o", str(report)])
+    assert as_json.exit_code == 2
+    assert [(r["file"], r["line"]) for r in json.loads(report.read_text())] == [("talkbuild.yml", 5)]
+    junit = CliRunner().invoke(main, ["check", "-C", str(root), "--format", "junit"])
+    assert 'line="5"' in junit.stdout and "(unclosed" in junit.stdout
+
+
+@pytest.mark.parametrize(("pattern", "hint"), [
+    ("a)b", "has no '('"), ("[abc", "never closed"), ("*.pdf", "write \\* to match"),
+    ("https://x\\qy", "backslash"),
+])
+def test_each_kind_of_regex_mistake_gets_its_own_hint(make_project: ProjectFactory, pattern: str, hint: str) -> None:
+    root = make_project({"talkbuild.yml": f"check:\n  exclude: [{json.dumps(pattern)}]\n"})
+    with pytest.raises(ConfigError) as caught:
+        load_config(root)
+    assert caught.value.location is not None and caught.value.location.line == 2
+    assert hint in (caught.value.hint or "")
+
+
+# --- accept -------------------------------------------------------------------------------------------------
+
+def test_accept_treats_listed_statuses_as_success(http_server: Callable[..., Scripted], tmp_path: Path) -> None:
+    srv = http_server({"/bots": status(403), "/teapot": status(418), "/down": status(503), "/gone": status(404)})
+    config = dataclasses.replace(FAST, accept=((403, 403), (418, 418), (500, 599)))
+    cache = tmp_path / "c.json"
+    result = check_external(refs(*(srv.url(p) for p in ("/bots", "/teapot", "/down", "/gone"))), config, cache_path=cache)
+    assert found(result) == [("error", "external-not-found")]
+    assert srv.count("/down") == 1, "an accepted 503 is not retried"
+    assert srv.count("/bots") == 1, "an accepted answer to HEAD needs no GET to confirm it"
+    assert sorted(json.loads(cache.read_text())["entries"]) == sorted(srv.url(p) for p in ("/bots", "/down", "/teapot"))
+
+
+def test_accept_is_validated_at_its_line(make_project: ProjectFactory, tmp_path: Path) -> None:
+    root = make_project({"talkbuild.yml": 'check:\n  accept:\n    - 403\n    - "200..=299"\n    - "299..200"\n'
+                                          '    - nope\n'})
+    with pytest.raises(ManyErrors) as caught:
+        load_config(root)
+    assert [(e.location.line if e.location else None) for e in caught.value.errors] == [5, 6]
+    good = make_project({"talkbuild.yml": 'check:\n  accept: [200, 403, "200..299", "400..=404"]\n'}, tmp_path / "good")
+    assert load_config(good).check.accept == ((200, 200), (403, 403), (200, 298), (400, 404))
+
+
+# --- user_agent and headers ---------------------------------------------------------------------------------
+
+def test_headers_go_to_their_host_only_and_secrets_come_from_the_environment(
+        http_server: Callable[..., Scripted], make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = http_server({"/elsewhere": status(200)})
+    srv = http_server({"/api": status(200), "/hop": status(302, Location=other.url("/elsewhere"))})
+    port = srv.base.rsplit(":", 1)[1]
+    monkeypatch.setenv("TB_TEST_TOKEN", "s3cret-value")
+    root = make_project({"talkbuild.yml": f'check:\n  user_agent: "my-checker/1.0"\n  headers:\n'
+                                          f'    "127.0.0.1:{port}":\n      Authorization: "Bearer ${{TB_TEST_TOKEN}}"\n'})
+    config = dataclasses.replace(load_config(root).check, **{k: getattr(FAST, k) for k in ("timeout", "backoff")})
+    result = check_external(refs(srv.url("/api"), srv.url("/hop")), config)
+    assert found(result) == []
+    sent = {path: headers for path, headers in srv.headers + other.headers}
+    assert sent["/api"]["Authorization"] == "Bearer s3cret-value"
+    assert sent["/api"]["User-Agent"] == "my-checker/1.0"
+    assert "Authorization" not in sent["/elsewhere"], "a redirect to another host does not carry the token"
+    assert sent["/elsewhere"]["User-Agent"] == "my-checker/1.0"
+    assert "s3cret-value" not in repr(config)  # the config holds the ${VAR}, never the secret
+
+
+def test_a_header_whose_variable_is_unset_is_not_sent_and_a_note_says_so(
+        http_server: Callable[..., Scripted], make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    srv = http_server({"/api": status(200)})
+    monkeypatch.delenv("TB_TEST_UNSET", raising=False)
+    root = make_project({"talkbuild.yml": 'check:\n  headers:\n    "127.0.0.1":\n'
+                                          '      Authorization: "Bearer ${TB_TEST_UNSET}"\n'})
+    result = check_external(refs(srv.url("/api")), dataclasses.replace(load_config(root).check, backoff=0.01))
+    assert [(d.severity, d.code, d.location.line) for d in result.diagnostics] == [
+        (Severity.INFO, "external-header", 4)]
+    assert "TB_TEST_UNSET" in result.diagnostics[0].message
+    assert "Authorization" not in srv.headers[0][1]
+
+
+def test_bad_headers_are_config_errors_that_never_show_the_value(make_project: ProjectFactory) -> None:
+    root = make_project({"talkbuild.yml": 'check:\n  headers:\n    "github.com":\n      "Bad Name": x\n'
+                                          '    "not a host!":\n      X-A: "b"\n'})
+    with pytest.raises(ManyErrors) as caught:
+        load_config(root)
+    assert [(e.location.line if e.location else None) for e in caught.value.errors] == [4, 5]
+    root = make_project({"talkbuild.yml": 'check:\n  headers:\n    "github.com":\n      X-Token: "tok\\nen"\n'})
+    with pytest.raises(ConfigError) as one:
+        load_config(root)
+    assert "tok" not in str(one.value)
+    root = make_project({"talkbuild.yml": 'check:\n  headers:\n    "github.com": "Bearer ghp_secret"\n'})
+    with pytest.raises(ConfigError) as flat:
+        load_config(root)
+    assert "ghp_secret" not in str(flat.value) and flat.value.location and flat.value.location.line == 3
+    root = make_project({"talkbuild.yml": 'check:\n  user_agent: "a\\nb"\n'})
+    with pytest.raises(ConfigError, match="'check.user_agent' must be one line of text"):
+        load_config(root)
+    assert load_config(make_project({"talkbuild.yml": "check:\n  user_agent: 007\n"})).check.user_agent == "007"
+
+
+# --- what a lychee user expects from the verdicts -------------------------------------------------------------
+
+def test_a_redirect_that_ends_in_404_names_the_chain(http_server: Callable[..., Scripted]) -> None:
+    srv = http_server({"/redir404": status(302, Location="/gone404")})
+    result = check_external(refs(srv.url("/redir404")), FAST)
+    assert found(result) == [("error", "external-not-found")]
+    assert result.diagnostics[0].message == "broken external link: /redir404 → /gone404: 404 Not Found"
+
+
+def test_status_999_is_one_get_then_the_forbidden_warning(http_server: Callable[..., Scripted]) -> None:
+    srv = http_server({"/in": status(999)})
+    result = check_external(refs(srv.url("/in")), FAST)
+    assert found(result) == [("warning", "external-forbidden")]
+    assert (srv.count("/in", "HEAD"), srv.count("/in", "GET")) == (1, 1), "not retried like a 5xx"
+
+
+def test_no_cache_requests_every_link_again(make_project: ProjectFactory,
+                                            http_server: Callable[..., Scripted]) -> None:
+    srv = http_server({"/ok": status(200)})
+    root = make_project({"talks/t.md": TALK + f"\n[a]({srv.url('/ok')})\n",
+                         "talkbuild.yml": "check:\n  backoff: 0.01\n  per_host_interval: 0\n"})
+    for args in ([], [], ["--no-cache"]):
+        assert CliRunner().invoke(main, ["check", "-C", str(root), "--external", *args]).exit_code == 0
+    assert srv.count("/ok") == 2  # the second run used the cache, the --no-cache run did not
+
+
+def test_junit_names_are_unique_and_every_element_has_a_time() -> None:
+    same_line = [Diagnostic(Severity.ERROR, "external-not-found", "broken", SourceLocation("talks/a.md", 9), url=u)
+                 for u in ("https://a/x", "https://a/y")]
+    with_cols = [Diagnostic(Severity.ERROR, "broken-link", "x", SourceLocation("talks/a.md", 3, c)) for c in (1, 9)]
+    root = ET.fromstring(format_junit(same_line + with_cols))
+    names = [case.get("name") for case in root.iter("testcase")]
+    assert names == ["talks/a.md:3:1: broken-link", "talks/a.md:3:9: broken-link",
+                     "talks/a.md:9: external-not-found", "talks/a.md:9: external-not-found #2"]
+    assert all(e.get("time") == "0" for e in [root, *root.iter("testsuite"), *root.iter("testcase")])
