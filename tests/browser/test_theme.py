@@ -71,3 +71,19 @@ def test_a_deck_html_without_help_counter_progress_or_presenter_still_navigates(
     page.keyboard.press("o")
     page.keyboard.press("Escape")
     assert errors == []
+
+
+def test_a_link_to_a_slide_opens_it_even_when_a_theme_element_has_its_id(make_project: Any, page: Any,
+                                                                           static_server: Any) -> None:
+    base = (builtin_themes_dir() / "default" / "templates" / "base.html").read_text()
+    body = '<body class="{% block body_class %}{% endblock %}">\n'
+    root = make_project({"themes/my/templates/base.html": base.replace(body, body + '<img id="second" src="data:," alt="">\n'),
+                         "talkbuild.yml": "theme: my\n", "talks/a.md": TALK})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(static_server(build(load_config(root)).out_dir) + "a/slides/#second")
+    wait_ready(page)
+    assert current(page) == "second"
+    page.keyboard.press("ArrowRight")
+    assert current(page) == "third"
+    assert errors == []
