@@ -76,11 +76,19 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
                     route.abort()
 
             page.route("**/*", only_local)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(deck.resolve().as_uri())
+            if not page.evaluate("!!document.getElementById('tb-stage')"):
+                # deck.js stops at once without it: waiting for the deck to get ready would be waiting in vain.
+                raise TalkbuildError('the deck has no element with id="tb-stage", so deck.js cannot show it',
+                                     SourceLocation(str(deck)), hint="a theme's deck.html must keep the hooks in "
+                                     "docs/themes.md, 'The deck's contract with deck.js'")
             try:
                 page.wait_for_selector("html[data-tb-ready]", state="attached", timeout=READY_TIMEOUT_MS)
             except sync_api.TimeoutError:
-                raise TalkbuildError(f"the deck did not finish loading in {READY_TIMEOUT_MS // 1000} s",
+                seen = f"; its script failed: {errors[0]}" if errors else ""
+                raise TalkbuildError(f"the deck did not finish loading in {READY_TIMEOUT_MS // 1000} s{seen}",
                                      SourceLocation(str(deck)),
                                      hint="open it in a browser and look for errors in the console") from None
             page.emulate_media(media="print")
