@@ -59,6 +59,14 @@ def find_talk(talks: tuple[Talk, ...] | list[Talk], path: str, config: Config) -
                          hint=f"name a talk's Markdown file or its slug; talks: {known}", code="usage")
 
 
+MISSING_HOOK = """(() => {
+  const stage = document.getElementById("tb-stage");
+  if (!stage) return 'element with id="tb-stage"';
+  return stage.querySelector(":scope > section.slide") ? "" : '<section class="slide"> in its #tb-stage';
+})()"""
+"""What the deck lacks of what deck.js cannot work without ("" when nothing)."""
+
+
 def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfResult:
     """Print the deck at `deck` (an index.html) to `output`; checks there is one page per slide."""
     sync_api = _playwright()
@@ -79,9 +87,10 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(deck.resolve().as_uri())
-            if not page.evaluate("!!document.getElementById('tb-stage')"):
+            missing = page.evaluate(MISSING_HOOK)
+            if missing:
                 # deck.js stops at once without it: waiting for the deck to get ready would be waiting in vain.
-                raise TalkbuildError('the deck has no element with id="tb-stage", so deck.js cannot show it',
+                raise TalkbuildError(f"the deck has no {missing}, so deck.js cannot show it",
                                      SourceLocation(str(deck)), hint="a theme's deck.html must keep the hooks in "
                                      "docs/themes.md, 'The deck's contract with deck.js'")
             try:

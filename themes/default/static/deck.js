@@ -14,6 +14,7 @@
   function bodyOf(slide) { return slide.querySelector(".tb-slide-body") || slide; }
   var slides = Array.prototype.slice.call(stage.querySelectorAll(":scope > section.slide"));
   var N = slides.length;
+  if (!N) { if (window.console) console.warn("talkbuild deck: no <section class=\"slide\"> in #tb-stage"); return; }
   var state = { index: -1, step: 0 };
   var overview = false;
   var isPresenter = /(^|[?&])presenter([=&]|$)/.test(location.search.slice(1));
