@@ -25,6 +25,7 @@ from .links import SiteMap
 from .models import BuildResult, Page, PageRef, SiteFiles, SourceFile, Talk, talk_pages
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
+from .themecheck import theme_problems
 from .themes import Theme, builtin_themes_dir, find_theme
 from .write import write_site
 
@@ -84,19 +85,21 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     clashes = _asset_clashes(rendered)
     diagnostics = distinct(problems + diagnostics + clashes)
     timer.lap("render", rebuilt)
-    if _fails(diagnostics, options.strict) and not options.keep_going:
-        raise ContentError(diagnostics, strict=options.strict)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
     drafts = tuple(talk.slug for talk, _ in rendered if talk.meta.draft and not options.drafts)
     talks = [talk for talk, _ in kept]
     pages: list[Page | PageRef] = [page for _, talk_pages in kept for page in talk_pages]
+    # The index is rendered even when a talk failed: an error in its template is reported with theirs, at once.
     try:
         pages.append(render_index(environment(theme), talks, config))
     except TalkbuildError as exc:  # an error in the theme's index template: one more finding, like a talk's
         diagnostics = distinct(diagnostics + exc.all_diagnostics())
-        if not options.keep_going:
-            raise ContentError(diagnostics, strict=options.strict) from None
     timer.lap("index", 1)
+    themes = {config.theme: theme} | {name: find_theme(name, config.root) for name in sorted(
+        {t.meta.theme for t, _ in rendered if t.meta.theme and t.meta.theme != config.theme})}
+    diagnostics = distinct(diagnostics + theme_problems(config.theme, themes, [t for t, _ in rendered], environment))
+    if _fails(diagnostics, options.strict) and not options.keep_going:
+        raise ContentError(diagnostics, strict=options.strict)
     # Only the project's own output is remembered: check and publish build into scratch folders.
     own_output = out_dir == config.out_path.resolve()
     state = config.root / ".talkbuild" / "last-build.json" if options.use_cache and own_output else None
@@ -331,8 +334,10 @@ def _asset_clashes(rendered: Sequence[tuple[Talk, Sequence[Page | PageRef]]]) ->
 
 
 def static_files(theme: Theme, folder: str) -> dict[str, Path | bytes]:
+    """A theme's static files under their site folder, with the generated pygments.css unless the theme has one
+    (a theme's own file of any name wins over talkbuild's, this one included)."""
     files: dict[str, Path | bytes] = {f"{folder}/{name}": path for name, path in theme.static_files().items()}
-    files[f"{folder}/pygments.css"] = pygments_css().encode()
+    files.setdefault(f"{folder}/pygments.css", pygments_css().encode())
     return files
 
 

@@ -158,7 +158,9 @@ def pdf(directory: Path, path: str, output: Path | None, drafts: bool) -> None:
     config = load(directory)
     result = run_build(config, BuildOptions(drafts=drafts))
     talk = find_talk(result.talks, path, config)
-    report([d for d in result.diagnostics if d.location.path == talk.source.path])  # this talk's, not the site's
+    # This talk's warnings and its theme's, not the whole site's.
+    theme = f"themes/{talk.meta.theme or config.theme}/"
+    report([d for d in result.diagnostics if d.location.path == talk.source.path or d.location.path.startswith(theme)])
     target = output or Path(talk.slug.replace("/", "-") + ".pdf")
     done = export(result.out_dir / talk.slug / "slides" / "index.html", target, expected_pages=len(talk.slides))
     for url in done.blocked:

@@ -111,7 +111,8 @@ def load_config(root: Path) -> Config:
         text = data_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         bad_line = data_bytes[: exc.start].count(b"\n") + 1
-        raise ConfigError("not valid UTF-8", SourceLocation(CONFIG_NAME, bad_line), hint="save the file as UTF-8") from None
+        raise ConfigError("not valid UTF-8", SourceLocation(CONFIG_NAME, bad_line), hint="save the file as UTF-8",
+                          code="encoding") from None
     try:
         data, node, duplicates = yamltext.load(text)
     except yaml.YAMLError as exc:

@@ -90,6 +90,11 @@ class ConfigError(TalkbuildError):
 
     exit_code = 2
 
+    def __init__(self, message: str, location: SourceLocation | None = None, *, hint: str | None = None,
+                 code: str = "config") -> None:
+        # A code of its own, not the generic "error": `serve` and check's machine formats show it.
+        super().__init__(message, location, hint=hint, code=code)
+
 
 class ManyErrors(TalkbuildError):
     """Several errors found in one file (e.g. its front matter), reported together."""

@@ -34,6 +34,8 @@ from .errors import Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
 from .models import Page, SourceFile, Talk
 from .render import render_index, static_dir
+from .staticrefs import PREFIX, page_refs, used_files, version_of
+from .themecheck import theme_problems
 from .themes import Theme, find_theme
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,8 @@ class _Rendered:
     pages: tuple[Page, ...]
     page_digests: tuple[str, ...]
     stamps: tuple[tuple[str, int, int], ...]
+    refs: tuple[tuple[str, ...], ...]
+    """For each page, the theme files (site paths under _talkbuild/) it links."""
 
 
 @dataclass
@@ -79,9 +83,8 @@ class _State:
     config: Config
     theme: Theme
     static: dict[str, bytes]
-    static_digest: str
-    own_themes: dict[str, tuple[dict[str, bytes], str]] = field(default_factory=dict)
-    """Static files (and their digest) of themes that single talks choose, loaded when first needed."""
+    own_themes: dict[str, tuple[Theme, dict[str, bytes]]] = field(default_factory=dict)
+    """Themes that single talks choose, with their static files, loaded when first needed."""
     listing: tuple[str, ...] = ()
     talks: dict[str, _Rendered] = field(default_factory=dict)
     failed: dict[str, tuple[str, tuple[Diagnostic, ...]]] = field(default_factory=dict)
@@ -143,8 +146,7 @@ class Builder:
         talks_folder(config)  # a missing talks folder is shown, not served as an empty site
         theme = find_theme(config.theme, config.root)
         reset_environments()
-        static, digest = _theme_static(theme, static_dir(config.theme, config.theme))
-        state = _State(config, theme, static, digest)
+        state = _State(config, theme, _theme_static(theme, static_dir(config.theme, config.theme)))
         if previous is not None and previous.config.talks_path == config.talks_path:
             state.talks = previous.talks  # last good pages stay visible if the re-render fails
             state.memos = previous.memos
@@ -196,10 +198,10 @@ class Builder:
         state.failed.pop(source.rel, None)
         return True
 
-    def _own_theme(self, state: _State, name: str) -> tuple[dict[str, bytes], str]:
+    def _own_theme(self, state: _State, name: str) -> tuple[Theme, dict[str, bytes]]:
         if name not in state.own_themes:
             theme = find_theme(name, state.config.root)
-            state.own_themes[name] = _theme_static(theme, static_dir(name, state.config.theme))
+            state.own_themes[name] = (theme, _theme_static(theme, static_dir(name, state.config.theme)))
         return state.own_themes[name]
 
     def _site(self, state: _State, problems: list[Diagnostic], rendered: tuple[str, ...], full: bool, start: float,
@@ -209,6 +211,8 @@ class Builder:
         files: dict[str, bytes | Path] = {}
         versions: dict[str, str] = {}
         talks: list[Talk] = []
+        uses: dict[str, tuple[str, tuple[str, ...]]] = {}  # page -> (digest of its HTML and assets, theme files it links)
+        themes = {state.config.theme: state.theme}
         for rel in order if order is not None else sorted(state.talks):
             if rel in state.failed:
                 diagnostics.extend(state.failed[rel][1])
@@ -219,19 +223,17 @@ class Builder:
             if done.talk.meta.draft and not self.drafts:
                 continue
             talks.append(done.talk)
-            extra = state.static_digest + repr(done.stamps)
             own = done.talk.meta.theme
             if own and own != state.config.theme:
                 try:
-                    own_static, own_digest = self._own_theme(state, own)
+                    themes[own], own_static = self._own_theme(state, own)
                 except TalkbuildError as exc:
                     diagnostics.append(exc.diagnostic())
                 else:
                     files.update(own_static)
-                    extra += own_digest
-            for page, page_digest in zip(done.pages, done.page_digests, strict=True):
+            for page, page_digest, refs in zip(done.pages, done.page_digests, done.refs, strict=True):
                 files[page.path] = page.content
-                versions[page.path] = _hash(page_digest + extra)
+                uses[page.path] = (page_digest + repr(done.stamps), refs)
             for asset in done.talk.assets:
                 if asset in versions:
                     diagnostics.append(Diagnostic(Severity.ERROR, "slug-clash",
@@ -242,14 +244,36 @@ class Builder:
         try:
             index = render_index(environment(state.theme), talks, state.config)
             files[index.path] = index.content
-            versions[index.path] = _hash(_hash_bytes(index.content) + state.static_digest)
+            uses[index.path] = (_hash_bytes(index.content), page_refs(index.path, index.content))
         except TalkbuildError as exc:
             diagnostics.append(exc.diagnostic())
         files.update(state.static)
+        versions = _versions(uses, files)
+        diagnostics += theme_problems(state.config.theme, themes, talks, environment)
         diagnostics = distinct(diagnostics)
         errors = tuple(d for d in diagnostics if d.is_error)
         warnings = tuple(d for d in diagnostics if not d.is_error)
         return Site(files, versions, errors, warnings, rendered, full, time.perf_counter() - start)
+
+
+def _versions(uses: Mapping[str, tuple[str, tuple[str, ...]]], files: Mapping[str, bytes | Path]) -> dict[str, str]:
+    """Each page's version: its own digest and those of the theme files it uses, and no others (a page reloads
+    when its output changed, not when any theme file did)."""
+    digests: dict[str, str] = {}
+    static = {rel: content for rel, content in files.items() if isinstance(content, bytes) and rel.startswith(PREFIX)}
+
+    def digest(rel: str) -> str:
+        if rel not in digests:
+            digests[rel] = _hash_bytes(static[rel]) if rel in static else ""
+        return digests[rel]
+
+    closures: dict[tuple[str, ...], str] = {}
+    versions: dict[str, str] = {}
+    for page, (own, refs) in uses.items():
+        if refs not in closures:
+            closures[refs] = version_of(used_files(refs, static), digest)
+        versions[page] = _hash(own + closures[refs])
+    return versions
 
 
 def _front_matter_failed(talk: Talk) -> bool:
@@ -261,17 +285,13 @@ def _front_matter_failed(talk: Talk) -> bool:
 
 def _record(config: Config, digest: str, talk: Talk, pages: tuple[Page, ...]) -> _Rendered:
     return _Rendered(digest, talk, pages, tuple(_hash_bytes(p.content) for p in pages),
-                     asset_stamps(config.talks_path, talk.assets))
+                     asset_stamps(config.talks_path, talk.assets), tuple(page_refs(p.path, p.content) for p in pages))
 
 
-def _theme_static(theme: Theme, folder: str) -> tuple[dict[str, bytes], str]:
-    """A theme's CSS/JS under its site folder, read now (a snapshot never changes under a request), and a digest."""
-    static = {name: content if isinstance(content, bytes) else content.read_bytes()
-              for name, content in static_files(theme, folder).items()}
-    h = hashlib.sha256()
-    for name in sorted(static):
-        h.update(name.encode() + b"\0" + static[name] + b"\0")
-    return static, h.hexdigest()
+def _theme_static(theme: Theme, folder: str) -> dict[str, bytes]:
+    """A theme's CSS/JS under its site folder, read now (a snapshot never changes under a request)."""
+    return {name: content if isinstance(content, bytes) else content.read_bytes()
+            for name, content in static_files(theme, folder).items()}
 
 
 def _digest(path: Path) -> str:

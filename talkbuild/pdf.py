@@ -59,6 +59,14 @@ def find_talk(talks: tuple[Talk, ...] | list[Talk], path: str, config: Config) -
                          hint=f"name a talk's Markdown file or its slug; talks: {known}", code="usage")
 
 
+MISSING_HOOK = """(() => {
+  const stage = document.getElementById("tb-stage");
+  if (!stage) return 'element with id="tb-stage"';
+  return stage.querySelector(":scope > section.slide") ? "" : '<section class="slide"> in its #tb-stage';
+})()"""
+"""What the deck lacks of what deck.js cannot work without ("" when nothing)."""
+
+
 def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfResult:
     """Print the deck at `deck` (an index.html) to `output`; checks there is one page per slide."""
     sync_api = _playwright()
@@ -76,11 +84,20 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
                     route.abort()
 
             page.route("**/*", only_local)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(deck.resolve().as_uri())
+            missing = page.evaluate(MISSING_HOOK)
+            if missing:
+                # deck.js stops at once without it: waiting for the deck to get ready would be waiting in vain.
+                raise TalkbuildError(f"the deck has no {missing}, so deck.js cannot show it",
+                                     SourceLocation(str(deck)), hint="a theme's deck.html must keep the hooks in "
+                                     "docs/themes.md, 'The deck's contract with deck.js'")
             try:
                 page.wait_for_selector("html[data-tb-ready]", state="attached", timeout=READY_TIMEOUT_MS)
             except sync_api.TimeoutError:
-                raise TalkbuildError(f"the deck did not finish loading in {READY_TIMEOUT_MS // 1000} s",
+                seen = f"; its script failed: {errors[0]}" if errors else ""
+                raise TalkbuildError(f"the deck did not finish loading in {READY_TIMEOUT_MS // 1000} s{seen}",
                                      SourceLocation(str(deck)),
                                      hint="open it in a browser and look for errors in the console") from None
             page.emulate_media(media="print")

@@ -17,7 +17,7 @@ from .config import Config
 from .errors import SourceLocation, TalkbuildError
 from .links import ROOT, relative_root
 from .models import Page, Slide, Talk, talk_pages
-from .themes import Theme, ThemeLoader
+from .themes import THEME_CSS, Theme, ThemeLoader
 
 STATIC_DIR = "_talkbuild"
 """Site folder for the site theme's CSS/JS (shared by every page)."""
@@ -82,7 +82,8 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
         root = relative_root(page_depth)
         html = _render(env, template, talk.source.path, talk=talk, meta=talk.meta, slides=talk.slides, site=config,
                        root=root, static=root + static + "/", version=__version__,
-                       outline=outline(talk), sectioned=bool(talk.sections))
+                       outline=outline(talk), sectioned=bool(talk.sections),
+                       theme_css=_theme_css(env, root + static + "/"))
         pages.append(Page(path, html.replace(ROOT, root).encode("utf-8")))
     return pages
 
@@ -90,8 +91,14 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
 def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config) -> Page:
     """The site index: every talk, newest first."""
     ordered = sorted(talks, key=_newest_first)
-    html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/", version=__version__)
+    html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/",
+                   version=__version__, theme_css=_theme_css(env, STATIC_DIR + "/"))
     return Page("index.html", html.encode("utf-8"))
+
+
+def _theme_css(env: jinja2.Environment, static: str) -> str:
+    """The URL of the theme's `theme.css` from this page, or "" when the theme has none."""
+    return static + THEME_CSS if _theme(env).has_static(THEME_CSS) else ""
 
 
 def _newest_first(talk: Talk) -> tuple[int, int, str, str]:

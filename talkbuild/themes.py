@@ -14,6 +14,8 @@ from jinja2.loaders import split_template_path
 from .errors import ConfigError, SourceLocation, TalkbuildError
 
 DEFAULT = "default"
+THEME_CSS = "theme.css"
+"""A theme's stylesheet that every page links last, after talkbuild's own (MkDocs' extra_css, reveal.js' theme)."""
 
 
 def builtin_themes_dir() -> Path:
@@ -54,6 +56,10 @@ class Theme:
                     if path.is_file():
                         files[path.relative_to(static).as_posix()] = path
         return files
+
+    def has_static(self, name: str) -> bool:
+        """Whether the theme (or the default under it) has the static file `name`."""
+        return any((d / "static" / name).is_file() for d in self.dirs)
 
     def fingerprint(self) -> str:
         """Changes whenever any file of the theme (or the default under it) changes."""

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from .cache import CACHE_DIR, CACHE_FILE
 from .external import Progress, check_external
 from .htmlscan import HtmlPage, scan
 from .hygiene import check_hygiene
+from .ids import check_duplicate_ids
 from .internal import Site, check_internal
 from .scancache import SCAN_CACHE_FILE, ScanCache, page_key
 
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 SUPERSEDED_BUILD_CODES = frozenset({"missing-file"})
 """Build warnings the check reports itself, more precisely (broken-link, missing-image, case-mismatch)."""
+ERRORS_IN_CHECK = frozenset({"missing-static", "id-clash"})
+"""Build warnings about a theme that check reports as errors, as it does a missing image or a broken fragment."""
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,17 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
         # Cached pages are read only while indexing: a damaged one is met here, after the build's own retries.
         talks, build_diagnostics, phantom, files, drafts = _build(config, options)
         log.debug("check: build %.0f ms", (time.perf_counter() - started) * 1000)
-        return talks, build_diagnostics, files, *_index_site(config, files, talks, phantom, drafts, use_cache)
+        reported = frozenset(d.url for d in build_diagnostics if d.code == "missing-static" and d.url)
+        return talks, build_diagnostics, files, *_index_site(config, files, talks, phantom, drafts, use_cache, reported)
 
     options = BuildOptions(use_cache=use_cache, keep_going=True, write=False)
     talks, build_diagnostics, files, site, page_digests = retry_cache_misses(config, options, built_and_indexed)
     log.debug("check: index %d pages %.0f ms", len(site.pages), (time.perf_counter() - started) * 1000)
-    diagnostics = [d for d in build_diagnostics if d.code not in SUPERSEDED_BUILD_CODES]
+    diagnostics = [replace(d, severity=Severity.ERROR) if d.code in ERRORS_IN_CHECK else d
+                   for d in build_diagnostics if d.code not in SUPERSEDED_BUILD_CODES]
     diagnostics += check_internal(site)
+    known = {(d.location, d.url) for d in diagnostics if d.code == "id-clash"}
+    diagnostics += [d for d in check_duplicate_ids(site) if (d.location, d.url) not in known]
     for talk in talks:
         diagnostics += check_hygiene(talk)
     log.debug("check: internal %.0f ms", (time.perf_counter() - started) * 1000)
@@ -145,7 +152,7 @@ def _build(config: Config, options: BuildOptions) -> tuple[list[Talk], list[Diag
 
 
 def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: set[str], drafts: dict[str, str],
-                use_cache: bool) -> tuple[Site, dict[str, str]]:
+                use_cache: bool, reported: frozenset[str] = frozenset()) -> tuple[Site, dict[str, str]]:
     """Every file of the site and a scan of every HTML file (from the scan cache where the bytes are known).
 
     A cached page's digest is known without reading it, so a page found in the scan cache is never read;
@@ -179,7 +186,7 @@ def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: se
     cache.save()
     source_files = frozenset(_walk(config.talks_path)) if config.talks_path.is_dir() else frozenset()
     site = Site(frozenset(set(contents) | phantom), source_files, {k: pages[k] for k in sorted(pages)},
-                talks_by_page, config.out_dir.rstrip("/"), drafts)
+                talks_by_page, config.out_dir.rstrip("/"), drafts, reported)
     return site, digests
 
 

@@ -48,11 +48,19 @@ class HtmlPage:
     path: str
     ids: frozenset[str]
     links: tuple[HtmlLink, ...]
+    duplicates: tuple[tuple[str, int, int], ...] = ()
+    """(id, line of its first element, line of another) for each id given to more than one element."""
+
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+"""Elements without content: never a slide, whatever their id (a theme's `<img id="logo">` beside slide `logo`)."""
 
 
 def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
     """Collect ids and links of one page in a single pass."""
     ids: set[str] = set()
+    first_line: dict[str, int] = {}
+    duplicates: list[tuple[str, int, int]] = []
     links: list[HtmlLink] = []
     line, pos = 1, 0
     slide: str | None = None
@@ -87,7 +95,11 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
         ident = attrs.get("id")
         if ident:
             ids.add(ident)
-            if ident in slide_ids and slide is None:
+            if ident in first_line:
+                duplicates.append((ident, first_line[ident], line))
+            else:
+                first_line[ident] = line
+            if ident in slide_ids and slide is None and tag not in VOID:
                 slide, slide_tag, depth = ident, tag, 0
         if slide is not None and tag == slide_tag:
             depth += 1
@@ -103,7 +115,7 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
                     links.append(HtmlLink(tag, attr, candidate, line, slide, alt))
             else:
                 links.append(HtmlLink(tag, attr, value, line, slide, alt))
-    return HtmlPage(path, frozenset(ids), tuple(links))
+    return HtmlPage(path, frozenset(ids), tuple(links), tuple(duplicates))
 
 
 def _attrs(text: str) -> dict[str, str]:

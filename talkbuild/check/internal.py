@@ -50,6 +50,8 @@ class Site:
     """How HTML files are named in reports, e.g. '_site'."""
     drafts: Mapping[str, str] = field(default_factory=dict)
     """Page path -> slug, for the pages of drafts left out of the build."""
+    reported: frozenset[str] = frozenset()
+    """Site paths of theme files already reported missing at the template line that links them."""
 
     def lower_index(self) -> _Lower:
         return _Lower({f.lower(): f for f in self.source_files}, {f.lower(): f for f in self.files})
@@ -93,6 +95,7 @@ def check_internal(site: Site) -> list[Diagnostic]:
     """All problems with internal links, fragments and images, one per place they are written."""
     lower = site.lower_index()
     found: list[Diagnostic] = []
+    theme_files: dict[str, tuple[Diagnostic, set[str]]] = {}  # a missing theme file -> its first finding, pages
     mapper = _RefMapper(site.talks_by_page)
     for page_path in sorted(site.pages):
         page = site.pages[page_path]
@@ -105,6 +108,18 @@ def check_internal(site: Site) -> list[Diagnostic]:
             problem = _problem(site, lower, target, link, page_path) if target is not None else None
             if not no_alt and problem is None:
                 continue  # the usual case: where it was written is only worked out for a finding
+            if problem is not None and target is not None and _theme_file(target, link, talk):
+                if target.path in site.reported:
+                    problem = None  # reported once, at the line of the template that links it
+                    if not no_alt:
+                        continue
+                elif problem[0] in ("broken-link", "missing-image"):
+                    where, url = _where(site, page_path, link, talk, ref)
+                    first = Diagnostic(Severity.ERROR, problem[0], problem[1], where, url=url, hint=problem[2])
+                    theme_files.setdefault(target.path or "", (first, set()))[1].add(page_path)
+                    problem = None  # one finding for all the pages that link it, below
+                    if not no_alt:
+                        continue
             where, url = _where(site, page_path, link, talk, ref)
             if no_alt:
                 found.append(Diagnostic(Severity.WARNING, "missing-alt", "image has no alt text", where, url=url,
@@ -121,7 +136,19 @@ def check_internal(site: Site) -> list[Diagnostic]:
                     # Say it as the author wrote it; the site path is what was looked for.
                     message = f"'{url}' does not exist (looked for {target.path} in the site)"
                 found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))
+    for first, pages in theme_files.values():
+        more = f" (linked from {len(pages)} pages; this is the first)" if len(pages) > 1 else ""
+        found.append(Diagnostic(first.severity, first.code, first.message + more, first.location, url=first.url,
+                                hint="a theme file: add it to the theme's static/ folder, or fix the name in its template"))
     return found
+
+
+def _theme_file(target: Target, link: HtmlLink, talk: Talk | None) -> bool:
+    """A link the theme wrote (outside every slide) to its own static files, under _talkbuild/."""
+    return (talk is None or link.slide is None) and (target.path or "").startswith(STATIC_PREFIX)
+
+
+STATIC_PREFIX = "_talkbuild/"
 
 
 _LOOKS_LIKE_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|dev|uk|de|fr|ac\.uk|co)(?:[/?#]|$)",

@@ -29,10 +29,10 @@ from .htmlscan import HtmlLink, HtmlPage
 log = logging.getLogger(__name__)
 
 SCAN_CACHE_FILE = "check-pages.pickle"
-SCHEMA = 2
+SCHEMA = 3
 
-_Entry = tuple[frozenset[str], tuple[tuple[Any, ...], ...]]
-"""A scan without its path: the ids and each link as a plain tuple (quick to pickle and load)."""
+_Entry = tuple[frozenset[str], tuple[tuple[Any, ...], ...], tuple[tuple[str, int, int], ...]]
+"""A scan without its path: the ids, each link as a plain tuple (quick to pickle and load), the ids given twice."""
 
 
 def scanner_fingerprint() -> str:
@@ -62,11 +62,12 @@ class ScanCache:
         if entry is None:
             return None
         self._used[key] = entry
-        ids, links = entry
-        return HtmlPage(path, ids, tuple(HtmlLink(*link) for link in links))
+        ids, links, duplicates = entry
+        return HtmlPage(path, ids, tuple(HtmlLink(*link) for link in links), duplicates)
 
     def put(self, key: str, page: HtmlPage) -> None:
-        self._used[key] = (page.ids, tuple((lk.tag, lk.attr, lk.value, lk.line, lk.slide, lk.alt) for lk in page.links))
+        self._used[key] = (page.ids, tuple((lk.tag, lk.attr, lk.value, lk.line, lk.slide, lk.alt) for lk in page.links),
+                           page.duplicates)
 
     def save(self) -> None:
         """Keep exactly the pages looked up or scanned in this run (pruning pages that are gone)."""

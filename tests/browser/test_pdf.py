@@ -39,3 +39,19 @@ def test_pdf_names_a_slide_it_cuts_off_and_only_this_talks_warnings(make_project
         "talks/t.md:9: warning[overfull-slide]: slide 'long' does not fit its page even at half its text size: "
         "the PDF cuts it off (split it into two slides, or shorten it)"]
     assert pdf_pages(out.read_bytes()) == 3
+
+
+def test_pdf_of_a_deck_without_its_stage_says_why_at_once(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chromium()
+    from talkbuild.themes import builtin_themes_dir
+
+    deck = (builtin_themes_dir() / "default" / "templates" / "deck.html").read_text()
+    root = make_project({"talks/t.md": "---\ntitle: T\n---\n\n## One\n\nfine\n", "talkbuild.yml": "theme: my\n",
+                         "themes/my/templates/deck.html": deck.replace('id="tb-stage"', 'id="stage"')})
+    command = [sys.executable, "-m", "talkbuild.cli", "pdf", "-C", str(root), "t", "-o", str(tmp_path / "t.pdf")]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    lines = run.stderr.splitlines()
+    assert lines[0].startswith("themes/my/templates/deck.html:") and "warning[theme-hook]" in lines[0]
+    assert 'the deck has no element with id="tb-stage"' in lines[-1]
+    assert not (tmp_path / "t.pdf").exists()

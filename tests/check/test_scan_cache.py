@@ -85,7 +85,7 @@ def _write(root: Path, data: dict[str, Any]) -> None:
 def _poison(root: Path, fingerprint: str | None = None) -> None:
     """Rewrite the cache so every page claims to have no links at all (a scan that can never be right)."""
     data = _read(root)
-    data["pages"] = {key: (ids, ()) for key, (ids, _links) in data["pages"].items()}
+    data["pages"] = {key: (ids, (), duplicates) for key, (ids, _links, duplicates) in data["pages"].items()}
     if fingerprint is not None:
         data["fingerprint"] = fingerprint
     _write(root, data)

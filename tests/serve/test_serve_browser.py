@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from serve_support import Live, talk
+from serve_support import Live, talk, wait_until
 
 from talkbuild.serve.livereload import OVERLAY_ID
 
@@ -157,3 +157,29 @@ def test_a_hidden_tab_lets_go_of_its_stream_and_catches_up_when_shown(live: Live
     page.evaluate(SET_VISIBILITY, "visible")
     page.get_by_text("edited while the tab was hidden").wait_for(state="visible")
     assert_on_slide_3_step_1(page)
+
+
+def test_a_site_theme_change_does_not_reload_a_deck_in_another_theme(live: LiveFactory, page: Any) -> None:
+    site = live({"talkbuild.yml": "theme: site\n", "themes/site/static/theme.css": "body { }\n",
+                 "themes/alt/static/theme.css": "body { }\n",
+                 "talks/a.md": talk("Alpha").replace("title: Alpha", "title: Alpha\ntheme: alt"),
+                 "talks/b.md": talk("Beta")})
+    open_on_slide_3(page, site, "a")
+    other = page.context.new_page()
+    other.goto(site.url + "b/slides/")
+    other.wait_for_selector("html[data-tb-ready]", state="attached")
+    other.evaluate("window.__tbMark = 'still here'")
+
+    site.write("themes/site/static/theme.css", "body { outline: 3px solid rgb(1, 2, 3); }\n")
+    other.wait_for_function("() => window.__tbMark === undefined", timeout=15000)  # the site theme's deck reloads
+    other.wait_for_function("() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
+    other.wait_for_function("() => window.__tbLive !== undefined")
+    seen_generation(page, site)
+    assert page.evaluate(NOT_RELOADED)  # the deck in theme alt uses none of the site theme's files
+
+    other.evaluate("window.__tbMark = 'still here'")
+    site.write("themes/site/static/unused.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    wait_until(lambda: site.get("_talkbuild/unused.svg")[0] == 200, "the new theme file to be served")
+    seen_generation(page, site)
+    seen_generation(other, site)
+    assert page.evaluate(NOT_RELOADED) and other.evaluate(NOT_RELOADED)  # a file no page uses reloads none

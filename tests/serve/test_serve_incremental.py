@@ -116,7 +116,7 @@ def test_a_broken_config_at_start_gives_an_empty_site_with_the_error(make_projec
     assert "a/slides/index.html" in builder.build(frozenset({CONFIG})).files
 
 
-def test_a_theme_override_changes_every_page(make_project: Callable[..., Path]) -> None:
+def test_a_theme_override_changes_every_page_that_uses_the_file(make_project: Callable[..., Path]) -> None:
     root = make_project({"talks/a.md": talk("Alpha"), "talks/b.md": talk("Beta")})
     builder = Builder(root)
     first = builder.build()
@@ -124,7 +124,34 @@ def test_a_theme_override_changes_every_page(make_project: Callable[..., Path]) 
     (root / "themes/default/static/deck.css").write_text("body { color: red }\n")
     second = builder.build(frozenset({THEME}))
     assert second.full and second.files["_talkbuild/deck.css"] == b"body { color: red }\n"
-    assert changed_pages(first, second) == set(first.versions)
+    assert changed_pages(first, second) == {"a/slides/index.html", "b/slides/index.html"}  # only decks load it
+    (root / "themes/default/static/talkbuild.css").write_text("body { color: blue }\n")
+    assert changed_pages(second, builder.build(frozenset({THEME}))) == set(first.versions)  # every page does
+
+
+def test_a_theme_file_no_page_uses_changes_no_page(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha"), "themes/default/static/deck.css": "@import 'fonts.css';\n"})
+    builder = Builder(root)
+    first = builder.build()
+    (root / "themes/default/static/unused.png").write_bytes(b"not linked from anywhere")
+    second = builder.build(frozenset({THEME}))
+    assert "_talkbuild/unused.png" in second.files and changed_pages(first, second) == set()
+    (root / "themes/default/static/fonts.css").write_text("/* imported by deck.css */\n")
+    assert changed_pages(second, builder.build(frozenset({THEME}))) == {"a/slides/index.html"}
+
+
+def test_a_site_theme_file_does_not_change_a_talk_in_its_own_theme(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talkbuild.yml": "theme: site\n", "themes/site/static/theme.css": "body { }\n",
+                         "themes/alt/static/theme.css": "body { }\n",
+                         "talks/a.md": talk("Alpha").replace("title: Alpha", "title: Alpha\ntheme: alt"),
+                         "talks/b.md": talk("Beta")})
+    builder = Builder(root)
+    first = builder.build()
+    (root / "themes/site/static/theme.css").write_text("body { color: red }\n")
+    second = builder.build(frozenset({THEME}))
+    assert changed_pages(first, second) == {"b/index.html", "b/slides/index.html", "index.html"}
+    (root / "themes/alt/static/theme.css").write_text("body { color: blue }\n")
+    assert changed_pages(second, builder.build(frozenset({THEME}))) == {"a/index.html", "a/slides/index.html"}
 
 
 def test_the_served_site_matches_what_build_writes(make_project: Callable[..., Path], tmp_path: Path) -> None:

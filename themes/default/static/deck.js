@@ -7,8 +7,14 @@
   var stage = doc.getElementById("tb-stage");
   if (!stage) return;
   var $ = function (id) { return doc.getElementById(id); };
+  // Only #tb-stage and its slides are required; a theme's deck.html may leave out any control (the counter,
+  // the help dialog, the presenter panel): what is missing is skipped, never a reason to stop.
+  function setText(id, text) { var el = $(id); if (el) el.textContent = text; return el; }
+  // A slide's content box, measured to fit it: the section itself in a deck.html without .tb-slide-body.
+  function bodyOf(slide) { return slide.querySelector(".tb-slide-body") || slide; }
   var slides = Array.prototype.slice.call(stage.querySelectorAll(":scope > section.slide"));
   var N = slides.length;
+  if (!N) { if (window.console) console.warn("talkbuild deck: no <section class=\"slide\"> in #tb-stage"); return; }
   var state = { index: -1, step: 0 };
   var overview = false;
   var isPresenter = /(^|[?&])presenter([=&]|$)/.test(location.search.slice(1));
@@ -35,6 +41,7 @@
 
   // An id of a slide, or of anything inside one (a footnote, a heading): its slide.
   function indexOfId(id) {
+    for (var k = 0; k < N; k++) if (slides[k].id === id) return k; // a slide, even if a theme element shares its id
     var el = doc.getElementById(id);
     var slide = el && el.closest("#tb-stage > section.slide");
     return slide ? slides.indexOf(slide) : -1;
@@ -102,9 +109,10 @@
       frags[k].classList.toggle("tb-visible", k < state.step);
       frags[k].classList.toggle("tb-latest", k === state.step - 1);
     }
-    $("tb-counter").textContent = (i + 1) + " / " + N;
-    $("tb-section").textContent = slide.getAttribute("data-section") || "";
-    $("tb-progress").style.width = (N > 1 ? (i / (N - 1)) * 100 : 100) + "%";
+    setText("tb-counter", (i + 1) + " / " + N);
+    setText("tb-section", slide.getAttribute("data-section") || "");
+    var bar = $("tb-progress");
+    if (bar) bar.style.width = (N > 1 ? (i / (N - 1)) * 100 : 100) + "%";
   }
 
   // Inactive slides are inert and hidden from assistive technology; only the current one is reachable.
@@ -115,7 +123,7 @@
     if (on) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");
   }
 
-  function announce(text) { $("tb-status").textContent = text; }
+  function announce(text) { setText("tb-status", text); }
 
   function next() {
     if (state.step < fragments(state.index).length) go(state.index, state.step + 1);
@@ -167,7 +175,7 @@
       // Indexes into SIZES. k: the size being tried; over: the smallest size known not to fit; fits: the largest
       // known to fit. Pictures and video can grow as the text shrinks (a column of code narrows, the picture beside
       // it widens), so a slide showing any goes down one size at a time, like a slide with too-wide code.
-      var body = slide.querySelector(".tb-slide-body");
+      var body = bodyOf(slide);
       var pictures = !!body.querySelector("img, svg, video, picture, iframe, object, embed, canvas");
       return { slide: slide, body: body, k: 0, over: -1, fits: -1, steps: pictures, pictures: pictures, pic: 1 };
     });
@@ -244,7 +252,7 @@
     overview: function () { setOverview(!overview); },
     presenter: openPresenter,
     fullscreen: toggleFullscreen,
-    help: function () { var d = $("tb-help"); if (d.showModal && !d.open) d.showModal(); },
+    help: function () { var d = $("tb-help"); if (d && d.showModal && !d.open) d.showModal(); },
     "notes-larger": function () { notesSize(1.15); },
     "notes-smaller": function () { notesSize(1 / 1.15); },
     "timer-pause": timerPause,
@@ -269,7 +277,8 @@
 
   doc.addEventListener("keydown", function (e) {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-    if ($("tb-help").open) return; // the dialog handles its own keys (Esc closes it)
+    var help = $("tb-help");
+    if (help && help.open) return; // the dialog handles its own keys (Esc closes it)
     var t = e.target;
     if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
     // Space and Enter on a focused control press that control, nothing else.
@@ -313,6 +322,7 @@
   var toastTimer = 0;
   function toast(text) {
     var el = $("tb-toast");
+    if (!el) { if (window.console) console.warn(text); return; }
     el.textContent = text;
     el.hidden = false;
     clearTimeout(toastTimer);
@@ -350,7 +360,8 @@
       var active = on || i === state.index;
       slide.inert = !active;
       if (active) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");
-      slide.querySelector(".tb-slide-body").inert = on; // in the grid only the pick buttons take focus
+      var body = bodyOf(slide);
+      if (body !== slide) body.inert = on; // in the grid only the pick buttons take focus
       picks[i].hidden = !on;
     });
     if (on) {
@@ -424,7 +435,7 @@
   function timerPause() {
     if (timer.pausedAt) { timer.paused += Date.now() - timer.pausedAt; timer.pausedAt = 0; }
     else timer.pausedAt = Date.now();
-    $("tb-p-pause").textContent = timer.pausedAt ? "Resume" : "Pause";
+    setText("tb-p-pause", timer.pausedAt ? "Resume" : "Pause");
     tick();
   }
   function timerReset() { timer = { start: Date.now(), paused: 0, pausedAt: timer.pausedAt ? Date.now() : 0 }; tick(); }
@@ -437,11 +448,12 @@
   // Pacing: where the talk should be by now if every slide took the same share of `duration`.
   function tick() {
     var now = new Date();
-    $("tb-p-clock").textContent = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    setText("tb-p-clock", now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
     var elapsed = elapsedSeconds();
-    $("tb-p-elapsed").textContent = clock(elapsed);
+    setText("tb-p-elapsed", clock(elapsed));
     var minutes = parseFloat(stage.getAttribute("data-duration"));
     var pace = $("tb-p-pace");
+    if (!pace) return;
     if (!minutes) {
       pace.textContent = "No duration set (add `duration:` minutes to the front matter)";
       pace.className = "tb-p-pace";
@@ -457,12 +469,14 @@
 
   function presenterStatus(text) {
     var el = $("tb-p-conn");
+    if (!el) return;
     el.textContent = text;
     el.hidden = !text;
   }
 
   function notesSize(factor) {
     var body = $("tb-p-notes");
+    if (!body) return;
     var size = parseFloat(body.style.fontSize) || 1.25;
     body.style.fontSize = Math.max(0.75, Math.min(4, size * factor)).toFixed(2) + "rem";
   }
@@ -470,13 +484,13 @@
   // Next = what the audience sees after the next press: the next step of this slide, or the next slide.
   function presenterUpdate() {
     var i = state.index, frags = fragments(i).length;
-    var frame = $("tb-p-next"), label = $("tb-p-next-label");
-    frame.textContent = "";
+    var frame = $("tb-p-next"), label = $("tb-p-next-label") || doc.createElement("span");
+    if (frame) frame.textContent = "";
     var source = null, visible = 0;
     if (state.step < frags) { source = slides[i]; visible = state.step + 1; label.textContent = "Next step (" + (state.step + 1) + " of " + frags + ")"; }
     else if (i < N - 1) { source = slides[i + 1]; label.textContent = "Next slide (" + (i + 2) + " of " + N + ")"; }
     else label.textContent = "End of the talk";
-    if (source) {
+    if (source && frame) {
       var copy = source.cloneNode(true);
       strip(copy);
       copy.classList.add("tb-current", "tb-preview");
@@ -486,6 +500,7 @@
     }
     var notes = slides[i].querySelector("aside.notes");
     var box = $("tb-p-notes");
+    if (!box) { tick(); return; }
     box.textContent = "";
     if (notes) {
       var n = notes.cloneNode(true);
@@ -512,7 +527,8 @@
 
   function startPresenter() {
     root.classList.add("tb-presenter");
-    $("tb-presenter").hidden = false;
+    var panel = $("tb-presenter");
+    if (panel) panel.hidden = false;
     doc.title = "Presenter: " + doc.title;
     setInterval(tick, 1000);
     if (!channel && !peer) {

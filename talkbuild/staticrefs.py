@@ -1,0 +1,71 @@
+"""Which theme files (under `_talkbuild/`) a built page uses: the ones it links, and what their CSS imports.
+
+`serve` reloads an open page only when its output changed; a theme file the page never loads is not part of
+its output, and neither is another theme's (docs/serve.md).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+from urllib.parse import unquote, urlsplit
+
+from .render import STATIC_DIR
+
+_URL_ATTR = re.compile(rb"""\s(?:href|src|srcset|poster|data)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_CSS_URL = re.compile(rb"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""")
+PREFIX = STATIC_DIR + "/"
+
+
+def page_refs(page: str, html: bytes) -> tuple[str, ...]:
+    """The site paths under `_talkbuild/` that the page at `page` links (stylesheets, scripts, pictures)."""
+    found: set[str] = set()
+    for match in _URL_ATTR.finditer(html):
+        raw = (match.group(1) if match.group(1) is not None else match.group(2)).decode("utf-8", "replace")
+        for url in raw.split(",") if "srcset" in match.group(0).decode("ascii", "replace").lower() else (raw,):
+            target = _resolve(page, url.strip().split(" ")[0])
+            if target is not None and target.startswith(PREFIX):
+                found.add(target)
+    return tuple(sorted(found))
+
+
+def used_files(refs: Iterable[str], files: Mapping[str, bytes]) -> list[str]:
+    """`refs` and every file their stylesheets import or point to (`url(...)`), recursively, in order."""
+    seen: dict[str, None] = {}
+    todo = sorted(refs)
+    while todo:
+        rel = todo.pop()
+        if rel in seen:
+            continue
+        seen[rel] = None
+        content = files.get(rel)
+        if content is not None and rel.endswith(".css"):
+            todo += [t for t in _css_refs(rel, content) if t.startswith(PREFIX) and t not in seen]
+    return sorted(seen)
+
+
+def version_of(refs: Iterable[str], digest: Callable[[str], str]) -> str:
+    """What a page's theme files are, for its version: each used file's digest ("" for a missing one)."""
+    return ";".join(f"{rel}={digest(rel)}" for rel in refs)
+
+
+def _css_refs(rel: str, css: bytes) -> list[str]:
+    found = []
+    for match in _CSS_URL.finditer(css):
+        url = next(g for g in match.groups() if g is not None).decode("utf-8", "replace")
+        target = _resolve(rel, url)
+        if target is not None:
+            found.append(target)
+    return found
+
+
+def _resolve(page: str, url: str) -> str | None:
+    """A relative URL as a site path, from the file at `page`; None for other sites, data: and the like."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    base = "" if path.startswith("/") else posixpath.dirname(page)
+    joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+    return None if joined.startswith("..") else joined
