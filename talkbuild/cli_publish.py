@@ -189,7 +189,7 @@ def releases(directory: Path, target: str | None, endpoint_url: str | None, as_j
         else:
             state = "sealed  " if r.sealed else "UNSEALED"
             click.echo(f"{r.release_id}  {state}  {r.time[:19] or '-':19}  {(r.commit or '-')[:12]:12}  "
-                       f"{r.files:5} files  {', '.join(r.channels)}")
+                       f"{r.files:5} files  {', '.join(c + (' (locked)' if c in r.locked else '') for c in r.channels)}")
     if as_json:
         from .publish import Done
 

@@ -82,7 +82,8 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
         if wanted == current.release_id:
             record_history(store, current)
             store.project(channel, wanted)
-            yield Done(channel, wanted, False, url, message="already live")
+            message = "already live" + (f"; {locked_message(channel)}" if current.locked else "")
+            yield Done(channel, wanted, False, url, message=message, locked=current.locked)
             return
         manifest = load_manifest(store, wanted)
         if manifest is None:
@@ -106,9 +107,17 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
         store.project(channel, wanted)
         yield Switched(channel, wanted, new.seq, new.previous, "rollback")
         verb = "rolled back from" if wanted == current.previous else "switched from"
-        yield Done(channel, wanted, True, url, message=f"{verb} {current.release_id}")
+        yield Done(channel, wanted, True, url, message=f"{verb} {current.release_id}; {locked_message(channel)}",
+                   locked=True)
     finally:
         store.close()
+
+
+def locked_message(channel: str) -> str:
+    """What a locked channel means and how to lift the lock, for the summary line."""
+    how = ("make deploy UNLOCK=1, or the ci workflow with \"unlock\"" if channel == LIVE
+           else f"make deploy CHANNEL={channel} UNLOCK=1")
+    return f"{channel} is now locked: the next publish is refused until one runs with --unlock ({how})"
 
 
 def remove_channel(target: Target, *, channel: str) -> Iterator[Event]:

@@ -95,12 +95,12 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
     repaired = counts["upload"] + counts["copy"]
     if live_already and current is not None and not (current.locked and unlock):
         _repair(store, current)
-        message = "already live" + (f", {repaired} missing file(s) restored" if repaired else "")
+        message = "already live" + (f", {repaired} missing or damaged file(s) restored" if repaired else "")
         if current.locked:
             message += (f"; channel '{channel}' stays locked (rolled back at {current.time} by "
                         f"{current.who or 'unknown'}): publish with --unlock (make deploy UNLOCK=1) to lift the lock")
         yield Done(channel, rid, False, url, counts["upload"], counts["copy"], len(manifest.files) - repaired,
-                   counts["bytes"], message)
+                   counts["bytes"], message, locked=current.locked)
         return
     switched = False
     # Lifting a rollback's lock on the release it left live is a switch like any other: a new pointer
@@ -113,7 +113,7 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
         message = "the same release was made live by another publisher"
     elif live_already:
         message = "unlocked: the same release stays live" + (
-            f", {repaired} missing file(s) restored" if repaired else "")
+            f", {repaired} missing or damaged file(s) restored" if repaired else "")
     else:
         message = "published"
     yield Done(channel, rid, switched, url, counts["upload"], counts["copy"], counts["present"],
