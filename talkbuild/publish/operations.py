@@ -11,9 +11,10 @@ from typing import Any
 
 from ..errors import ConfigError, TalkbuildError
 from .catalog import ReleaseInfo, all_pointers, list_releases, listing_problems, load_manifest, resolve_release
+from .content_types import NO_STORE
 from .events import Checked, Done, Event, Pruned, Switched
 from .manifest import build_info
-from .pointer import Pointer, check_channel, next_pointer, read_pointer, record_history, try_switch
+from .pointer import JSON, Pointer, check_channel, next_pointer, read_pointer, record_history, restore, still_sealed, try_switch
 from .stores import open_store
 from .stores.base import LIVE, Store, manifest_key, pointer_key, release_prefix
 
@@ -103,6 +104,10 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
                 raise TalkbuildError(
                     f"channel '{channel}' moved to {theirs.release_id if theirs else 'nothing'} while rolling back; "
                     "nothing was changed", hint="look at `talkbuild releases` and run rollback again")
+        if not still_sealed(store, wanted):  # a prune running at the same time took it (see still_sealed)
+            back = "it is back on " + current.release_id if restore(store, new, current) else "it has moved on since"
+            raise TalkbuildError(f"release {wanted} was pruned while channel '{channel}' was switched to it; {back}",
+                                 hint="pick another release with --to (`talkbuild releases` lists them)")
         record_history(store, new)
         store.project(channel, wanted)
         yield Switched(channel, wanted, new.seq, new.previous, "rollback")
@@ -223,10 +228,8 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
             # Re-read the pointers just before deleting: a release that became referenced is kept.
             if info.release_id in _protected(store):
                 continue
-            if not dry_run:
-                # The seal goes first: a release without it is never made live, so the rest can follow.
-                store.delete([manifest_key(info.release_id)])
-                store.delete_release(info.release_id)
+            if not dry_run and not _retire(store, info.release_id):
+                continue  # a channel was switched to it meanwhile: its seal is back, its files untouched
             pruned += 1
             yield Pruned(info.release_id, info.sealed, info.files, dry_run)
         if not pruned:
@@ -237,6 +240,24 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
         yield Done("", "", False, store.url, message=message)
     finally:
         store.close()
+
+
+def _retire(store: Store, release_id: str) -> bool:
+    """Delete a release: its seal first (a release without one is never made live), then, unless a channel
+    points at it now, its files. False (seal put back, nothing else deleted) when one does.
+
+    The pointers are read again after the seal is gone, and publish and rollback read the seal again after
+    their switch (pointer.still_sealed): whichever goes second sees the other, so the two can run at once.
+    """
+    key = manifest_key(release_id)
+    seal = store.get(key)
+    store.delete([key])
+    if release_id in _protected(store):
+        if seal is not None:
+            store.put_if(key, seal[0], if_match=None, content_type=JSON, cache_control=NO_STORE)
+        return False
+    store.delete_release(release_id)
+    return True
 
 
 def _protected(store: Store) -> set[str]:
