@@ -156,6 +156,12 @@ def init_project(root: Path, *, force: bool = False, title: str | None = None,
                 f"call them. {MAKE_INCLUDE} has every target of the scaffold: add the line `include {MAKE_INCLUDE}` "
                 "at the end of your Makefile (where yours defines the same target, make uses the later one and "
                 "says so), or copy the missing targets from it")
+    top = _git_toplevel(root)
+    if top is not None and top != root.resolve():
+        warnings.append(
+            f"{root} is inside the git repository {top}, and GitHub runs only the workflows in "
+            f"{top / '.github' / 'workflows'}: make {root} a repository of its own (`git init -b {DEPLOY_BRANCH}` "
+            "there), or move the scaffold to the repository's root")
     branch = current_branch(root)
     if branch is not None and branch != DEPLOY_BRANCH:
         warnings.append(
@@ -196,6 +202,15 @@ def current_branch(root: Path) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _git_toplevel(root: Path) -> Path | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return Path(done.stdout.strip()).resolve() if done.returncode == 0 and done.stdout.strip() else None
 
 
 def _has_talks(talks: Path) -> bool:

@@ -255,3 +255,16 @@ def test_force_adds_no_example_talk_to_a_repository_that_has_talks(tmp_path: Pat
     (other / "talks" / "_drafts" / "idea.md").write_text("x\n", encoding="utf-8")
     assert run("init", "--force", str(other)).returncode == 0
     assert (other / "talks" / "welcome" / "index.md").is_file()
+
+
+def test_init_warns_when_the_folder_is_inside_another_repository(tmp_path: Path) -> None:
+    """GitHub reads workflows only at a repository's root: a scaffold in a subfolder would never run."""
+    outer = tmp_path / "group"
+    outer.mkdir()
+    git(outer, "init", "-q", "-b", "main")
+    done = run("init", str(outer / "talks-site"))
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "is inside the git repository" in out and "GitHub runs only the workflows in" in out
+    assert "not on" not in out and "git branch -m" not in out
+    assert "inside the git repository" not in run("init", "--force", str(outer)).stdout
