@@ -60,7 +60,9 @@ KEEP ?= 10
 # switch is verified, with TALKBUILD_TARGET and CHANNEL set, so the edge (a CloudFront KeyValueStore...)
 # follows the pointer. `talkbuild routing` prints one; `make ci` never runs it.
 EDGE_SYNC ?= ./sync-edge.sh
-export TALKBUILD_TARGET CHANNEL RELEASE KEEP UNLOCK SUMMARY_FILE CHECK_FORMAT EDGE_SYNC
+# The GitHub CLI, for undeploy-if-closed (installed on GitHub's runners).
+GH ?= gh
+export TALKBUILD_TARGET CHANNEL RELEASE KEEP UNLOCK SUMMARY_FILE PR_NUMBER CHECK_FORMAT EDGE_SYNC
 # This same Makefile, also when it was given with -f from another folder.
 SUBMAKE = $(MAKE) -f "$(firstword $(MAKEFILE_LIST))"
 # Shell prelude: "$@" = the --target option when TALKBUILD_TARGET is set (else the config's target).
@@ -73,7 +75,7 @@ SUMMARISED = summarised() { out=.talkbuild/last-command.out; mkdir -p .talkbuild
 	if [ -n "$$SUMMARY_FILE" ]; then printf '**talkbuild %s** (channel `%s`): %s\n\n' "$$1" "$$CHANNEL" \
 	"$$(tail -n 1 "$$out")" >> "$$SUMMARY_FILE"; fi; }
 
-.PHONY: ci site deploy undeploy rollback prune
+.PHONY: ci site deploy undeploy undeploy-if-closed rollback prune
 
 ## ci: what CI runs, on this machine: test, build + check, publish to $(LOCAL_TARGET), verify
 ci:
@@ -99,6 +101,15 @@ deploy: $(TALKBUILD_DEPS)
 undeploy: $(TALKBUILD_DEPS)
 	@$(TARGET_ARGS); case "$$CHANNEL" in live|"") echo "undeploy: refusing to remove channel '$$CHANNEL'" >&2; exit 2;; esac; \
 	echo "+ talkbuild channel rm $$* $$CHANNEL" >&2; "$(TALKBUILD)" channel rm "$$@" "$$CHANNEL"
+
+## undeploy-if-closed: remove channel $$CHANNEL when pull request $$PR_NUMBER is closed or merged (the preview
+##                     job runs it after publishing: cleanup may have run before that preview existed)
+undeploy-if-closed: $(TALKBUILD_DEPS)
+	@if [ -z "$$PR_NUMBER" ]; then echo "undeploy-if-closed: set PR_NUMBER" >&2; exit 2; fi; \
+	state=$$("$(GH)" pr view "$$PR_NUMBER" --json state --jq .state) || \
+	{ echo "undeploy-if-closed: cannot read the state of pull request $$PR_NUMBER" >&2; exit 1; }; \
+	echo "pull request $$PR_NUMBER is $$state" >&2; \
+	if [ "$$state" != OPEN ]; then $(SUBMAKE) undeploy; fi
 
 ## rollback: point $$CHANNEL back at release $$RELEASE (empty: the previous one), then verify
 ##           (then ./sync-edge.sh when there is one)

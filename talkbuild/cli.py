@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .cli_common import load, project_option, report, user_errors
-from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError
+from .errors import ContentError, Diagnostic, Severity, SourceLocation, TalkbuildError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,13 +31,28 @@ def main(verbose: bool) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel workers (default: CPU count).")
 @click.option("--drafts", is_flag=True, help="Include talks marked 'draft: true'.")
 @click.option("--no-cache", is_flag=True, help="Render every talk, ignoring .talkbuild/cache.")
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="github: also print every problem as a GitHub Actions annotation on stdout (CI).")
 @user_errors
-def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, drafts: bool, no_cache: bool) -> None:
+def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, drafts: bool, no_cache: bool,
+          fmt: str) -> None:
     """Build every talk into a deck, a handout and the site index."""
     from .build import BuildOptions
     from .build import build as run_build
 
-    result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
+    try:
+        result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
+    except TalkbuildError as exc:
+        if fmt == "github":  # `make test` in CI: the problems that fail the build, on the pull request's diff
+            from .check.report import format_github
+
+            found = exc.diagnostics if isinstance(exc, ContentError) else tuple(exc.all_diagnostics())
+            click.echo(format_github(found), nl=False)
+        raise
+    if fmt == "github" and result.diagnostics:
+        from .check.report import format_github
+
+        click.echo(format_github(result.diagnostics), nl=False)
     report(result.diagnostics)
     left_out = f" and left out {len(result.drafts)} draft(s) (--drafts builds them)" if result.drafts else ""
     click.echo(f"built {len(result.talks)} talk(s){left_out}, {result.files} files in {result.out_dir} "

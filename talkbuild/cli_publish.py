@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from .cli_common import F, load, project_option, user_errors
-from .config import Config
+from .config import Config, endpoint_url_problem
 from .errors import ConfigError, TalkbuildError
 
 
@@ -87,6 +87,10 @@ def _target(config: Config, target: str | None, endpoint_url: str | None, jobs: 
 
     url = target or config.publish.target
     _refuse_project_folders(config, url)
+    if endpoint_url is not None:  # publish.endpoint_url was checked, with its line, when the config was read
+        problem = endpoint_url_problem(endpoint_url, "--endpoint-url")
+        if problem is not None:
+            raise ConfigError(problem[0], hint=problem[1])
     return Target(url, config.root, endpoint_url or config.publish.endpoint_url,
                   config.publish.region, jobs or config.publish.jobs)
 
@@ -185,7 +189,7 @@ def releases(directory: Path, target: str | None, endpoint_url: str | None, as_j
         else:
             state = "sealed  " if r.sealed else "UNSEALED"
             click.echo(f"{r.release_id}  {state}  {r.time[:19] or '-':19}  {(r.commit or '-')[:12]:12}  "
-                       f"{r.files:5} files  {', '.join(r.channels)}")
+                       f"{r.files:5} files  {', '.join(c + (' (locked)' if c in r.locked else '') for c in r.channels)}")
     if as_json:
         from .publish import Done
 

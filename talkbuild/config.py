@@ -7,6 +7,7 @@ import os
 import re
 import types
 import typing
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,28 @@ def _value_problems(values: dict[str, Any], node: yaml.Node | None, root: Path) 
                                         SourceLocation(CONFIG_NAME, _line_of(node, "talks_dir")), code="talks-dir",
                                         hint="talks_dir is relative to talkbuild.yml and stays inside the project; "
                                              "move or link the talks into it"))
+    publish = values.get("publish")
+    if isinstance(publish, PublishConfig) and publish.endpoint_url is not None:
+        problem = endpoint_url_problem(publish.endpoint_url, "publish.endpoint_url")
+        if problem is not None:
+            line = _line_of(_child(node, "publish"), "endpoint_url")
+            problems.append(ConfigError(problem[0], SourceLocation(CONFIG_NAME, line), hint=problem[1],
+                                        code="endpoint-url"))
     return problems
+
+
+def endpoint_url_problem(url: str, name: str) -> tuple[str, str] | None:
+    """(message, hint) when `url` cannot be an S3 endpoint: it needs http:// or https:// and a host.
+
+    botocore would raise `ValueError: Invalid endpoint` (a traceback) for `127.0.0.1:8333`, and turn
+    `ftp://...` into a connection error that looks like an outage.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return None
+    rest = url.split("://", 1)[1] if "://" in url else url
+    return (f"{name} {url!r} is not an http:// or https:// URL",
+            f"S3-compatible stores are reached over HTTP: write http://{rest.lstrip('/')}, or https:// for TLS")
 
 
 def talks_folder(config: Config) -> Path:

@@ -12,6 +12,7 @@ import importlib.metadata
 import json
 import os
 import re
+import subprocess
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,14 @@ DOT_PREFIX = "dot-"
 PLACEHOLDER = re.compile(rb"@@([A-Z_]+)@@")
 IGNORED_WHEN_EMPTY = frozenset({".git"})
 """A folder holding only these still counts as empty: `git init && talkbuild init` is the usual start."""
+DEPLOY_BRANCH = "main"
+"""The branch the workflows test on push and publish from (`push: branches: [main]`)."""
+EXAMPLE_TALK = "talks/welcome/"
+MAKE_INCLUDE = "talkbuild.mk"
+"""Written beside a kept Makefile that lacks the scaffold's targets, for it to `include`."""
+MAKE_TARGET = re.compile(r"^([^\s#=:.][^#=:]*?)\s*::?(?![=:])", re.MULTILINE)
+MAKE_INCLUDE_LINE = re.compile(r"^-?(?:s?include)\s+(.+)$", re.MULTILINE)
+MAKE_CALL = re.compile(r"^\s*run:\s*make\s+([\w-]+)", re.MULTILINE)
 
 
 class InitError(TalkbuildError):
@@ -41,8 +50,12 @@ class InitResult:
     """Files created, relative to root, sorted."""
     kept: tuple[str, ...]
     """Files that already existed (only with force) and were left exactly as they were."""
-    warning: str | None = None
-    """Something the user must do before the scaffold works everywhere."""
+    warnings: tuple[str, ...] = ()
+    """What the user must do before the scaffold works everywhere (CI, `make ci`, deploys from main)."""
+    notes: tuple[str, ...] = ()
+    """What init chose not to do, and why."""
+    branch: str | None = None
+    """The git branch `root` is on; None when it is not in a repository (or HEAD is detached)."""
 
 
 def default_title(root: Path) -> str:
@@ -52,22 +65,43 @@ def default_title(root: Path) -> str:
 
 
 def talkbuild_requirement() -> tuple[str, str | None]:
-    """How the new repository installs this very talkbuild: (requirements.txt line, a warning or None).
-
-    A release from a package index is pinned by version. A talkbuild installed from a source checkout
-    (as in its own repository) is not on the index under its version, so the scaffold points at that
-    checkout: it works on this machine at once, and the warning says what CI needs instead.
-    """
+    """How the new repository installs this very talkbuild: (requirements.txt line, a warning or None)."""
     try:
         direct = importlib.metadata.distribution("talkbuild").read_text("direct_url.json")
     except importlib.metadata.PackageNotFoundError:
         direct = None
-    url = str(json.loads(direct).get("url", "")) if direct else ""
-    if not url.startswith("file://"):
-        return f"talkbuild=={__version__}", None
-    return (f"talkbuild @ {url}",
+    return requirement_for(direct, __version__)
+
+
+def requirement_for(direct_url_json: str | None, version: str) -> tuple[str, str | None]:
+    """The requirements.txt line that installs talkbuild exactly as it was installed here (PEP 610).
+
+    From a package index (no direct_url.json): `talkbuild==X`. From version control:
+    `talkbuild @ git+URL@COMMIT`, the commit pip recorded, so CI installs the very same code. From a
+    folder or a file (an editable source checkout, say): that path, which works on this machine at once,
+    with a warning saying what CI needs instead, because no other machine has it.
+    """
+    data = json.loads(direct_url_json) if direct_url_json else {}
+    url = str(data.get("url", "")) if isinstance(data, dict) else ""
+    if not url:
+        return f"talkbuild=={version}", None
+    vcs = data.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs"):
+        ref = vcs.get("commit_id") or vcs.get("requested_revision")
+        line = f"talkbuild @ {vcs['vcs']}+{url}" + (f"@{ref}" if ref else "")
+    else:
+        fragment = ""
+        archive = data.get("archive_info")
+        if isinstance(archive, dict) and isinstance(archive.get("hashes"), dict) and archive["hashes"]:
+            name, value = sorted(archive["hashes"].items())[0]
+            fragment = f"#{name}={value}"
+        line = f"talkbuild @ {url}{fragment}"
+    if not url.startswith("file:"):
+        return line, None
+    return (line,
             f"requirements.txt installs talkbuild from {url}, which only this machine has: before CI can run, "
-            f"replace that line with talkbuild=={__version__} (once released) or 'talkbuild @ git+https://...'")
+            "replace that line with 'talkbuild @ git+https://HOST/OWNER/talkbuild@COMMIT' (the repository you "
+            f"got talkbuild from, at a commit), or talkbuild=={version} once it is on a package index")
 
 
 def scaffold_files(title: str, today: datetime.date, requirement: str | None = None) -> dict[str, bytes]:
@@ -100,26 +134,110 @@ def init_project(root: Path, *, force: bool = False, title: str | None = None,
         raise InitError(f"{root} is not empty ({shown})",
                         hint="choose a new folder, or add --force: it writes only the missing files "
                              "and never overwrites one")
-    requirement, warning = talkbuild_requirement()
+    requirement, requirement_warning = talkbuild_requirement()
     files = scaffold_files(title or default_title(root), today or datetime.date.today(), requirement)
+    notes: list[str] = []
+    if _has_talks(root / "talks"):
+        # An existing talks repository does not need the example: it would be published beside real talks.
+        files = {rel: content for rel, content in files.items() if not rel.startswith(EXAMPLE_TALK)}
+        notes.append("talks/ already holds talks, so the example talk (talks/welcome/) was not added")
     written: list[str] = []
     kept: list[str] = []
     for rel, content in files.items():
         (written if _create(root / rel, content) else kept).append(rel)
-    return InitResult(root=root, written=tuple(written), kept=tuple(kept), warning=warning)
+    warnings = [requirement_warning] if requirement_warning else []
+    if "Makefile" in kept:
+        missing = missing_make_targets(root, files)
+        if missing:
+            if _create(root / MAKE_INCLUDE, files["Makefile"]):
+                written.append(MAKE_INCLUDE)
+            warnings.append(
+                f"your Makefile (kept as it was) has no target {', '.join(missing)}; the workflows and `make ci` "
+                f"call them. {MAKE_INCLUDE} has every target of the scaffold: add the line `include {MAKE_INCLUDE}` "
+                "at the end of your Makefile (where yours defines the same target, make uses the later one and "
+                "says so), or copy the missing targets from it")
+    top = _git_toplevel(root)
+    if top is not None and top != root.resolve():
+        warnings.append(
+            f"{root} is inside the git repository {top}, and GitHub runs only the workflows in "
+            f"{top / '.github' / 'workflows'}: make {root} a repository of its own (`git init -b {DEPLOY_BRANCH}` "
+            "there), or move the scaffold to the repository's root")
+    branch = current_branch(root)
+    if branch is not None and branch != DEPLOY_BRANCH:
+        warnings.append(
+            f"this repository is on branch '{branch}', but the workflows run on pushes to '{DEPLOY_BRANCH}' and "
+            f"publish only from it: rename the branch with `git branch -m {branch} {DEPLOY_BRANCH}` (on GitHub, "
+            f"make '{DEPLOY_BRANCH}' the default branch)")
+    return InitResult(root=root, written=tuple(sorted(written)), kept=tuple(kept), warnings=tuple(warnings),
+                      notes=tuple(notes), branch=branch)
+
+
+def missing_make_targets(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Targets the scaffold's workflows and Next steps call that the project's Makefile does not define."""
+    workflows = b"".join(content for rel, content in files.items() if rel.startswith(".github/workflows/"))
+    needed = set(MAKE_CALL.findall(workflows.decode("utf-8"))) | {"ci", "serve"}
+    return sorted(needed - _make_targets(root / "Makefile", depth=0))
+
+
+def _make_targets(makefile: Path, depth: int) -> set[str]:
+    """Targets a Makefile defines, also in the files it includes (by literal path; good enough to warn)."""
+    try:
+        text = makefile.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    text = re.sub(r"\\\n", " ", text)
+    targets = {name for line in MAKE_TARGET.findall(text) for name in line.split()}
+    if depth < 3:
+        for names in MAKE_INCLUDE_LINE.findall(text):
+            for name in names.split():
+                targets |= _make_targets(makefile.parent / name, depth + 1)
+    return targets
+
+
+def current_branch(root: Path) -> str | None:
+    """The branch checked out at `root` (also an unborn one, right after `git init`); None otherwise."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "symbolic-ref", "--short", "-q", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _git_toplevel(root: Path) -> Path | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return Path(done.stdout.strip()).resolve() if done.returncode == 0 and done.stdout.strip() else None
+
+
+def _has_talks(talks: Path) -> bool:
+    if not talks.is_dir():
+        return False
+    # The example itself (a second `init --force`) is not "talks of their own".
+    example = talks.parent / EXAMPLE_TALK
+    return any(not any(part.startswith((".", "_")) for part in p.relative_to(talks).parts)
+               and not p.is_relative_to(example) for p in talks.rglob("*.md"))
 
 
 def next_steps(result: InitResult, *, shown_path: str) -> str:
     """What to do after init, for the terminal."""
     cd = "" if shown_path in ("", ".") else f"  cd {shown_path}\n"
     kept = "".join(f"  kept as it was: {rel}\n" for rel in result.kept)
-    warning = f"\nNote: {result.warning}\n" if result.warning else ""
-    return (f"created {len(result.written)} files in {result.root}\n{kept}{warning}\nNext steps:\n{cd}"
-            "  make serve        # the example talk on http://127.0.0.1:8000/, rebuilt as you edit talks/\n"
+    notes = "".join(f"  {note}\n" for note in result.notes)
+    warnings = "".join(f"\nWarning: {warning}\n" for warning in result.warnings)
+    git = ("" if result.branch is not None else
+           f"  git init -b {DEPLOY_BRANCH} && git add -A && git commit -m 'Talks from talkbuild init'"
+           "   # if not a repository yet\n")
+    return (f"created {len(result.written)} files in {result.root}\n{kept}{notes}{warnings}\nNext steps:\n{cd}"
+            "  make serve        # the talks on http://127.0.0.1:8000/, rebuilt as you edit talks/\n"
             "  make ci           # the whole pipeline locally: test, check, publish to _deploy/, verify\n"
-            "  git init && git add -A && git commit -m 'Talks from talkbuild init'   # if not a repository yet\n"
-            "Then push to GitHub: pull requests are tested and checked at once; to publish, set the repository\n"
-            "variables TALKBUILD_TARGET and AWS_ROLE_ARN (see README.md, 'Continuous deployment on GitHub').")
+            f"{git}"
+            f"Then push the branch '{DEPLOY_BRANCH}' to GitHub (the workflows publish from '{DEPLOY_BRANCH}' only; "
+            "pull requests are tested\nand checked at once); to publish, set the repository variables "
+            "TALKBUILD_TARGET and AWS_ROLE_ARN\n(see README.md, 'Continuous deployment on GitHub').")
 
 
 def _undot(part: str) -> str:

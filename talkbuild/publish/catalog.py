@@ -24,6 +24,8 @@ class ReleaseInfo:
     commit: str | None
     files: int
     channels: tuple[str, ...]
+    locked: tuple[str, ...] = ()
+    """Those of `channels` that a rollback locked (publishes refused until one passes --unlock)."""
 
 
 def load_manifest(store: Store, release_id: str) -> Manifest | None:
@@ -86,10 +88,11 @@ def list_releases(store: Store) -> list[ReleaseInfo]:
         objects = list(store.list_objects(release_prefix(rid)))
         modified = max((o.modified for o in objects), default=0.0)
         names = tuple(sorted(c for c, p in pointers.items() if p.release_id == rid))
+        locked = tuple(c for c in names if pointers[c].locked)
         if manifest is not None:
             out.append(ReleaseInfo(rid, True, manifest.created, modified, manifest.build.commit,
-                                   len(manifest.files), names))
+                                   len(manifest.files), names, locked))
         elif objects:  # some stores (SeaweedFS) keep listing a folder whose objects are all deleted
             when = datetime.fromtimestamp(modified, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            out.append(ReleaseInfo(rid, False, when, modified, None, len(objects), names))
+            out.append(ReleaseInfo(rid, False, when, modified, None, len(objects), names, locked))
     return sorted(out, key=lambda r: (r.time, r.release_id), reverse=True)

@@ -107,3 +107,5 @@ class Done(Event):
     present: int = 0
     bytes_sent: int = 0
     message: str = ""
+    locked: bool = False
+    """The channel is locked after this command (by a rollback): publishes are refused until --unlock."""

@@ -156,3 +156,8 @@ def is_ancestor(project_root: Path, older: str, newer: str) -> bool | None:
         return None
     return {0: True, 1: False}.get(out.returncode)
 
+
+
+def is_shallow(project_root: Path) -> bool:
+    """Whether the checkout's history is cut short (`git clone --depth N`, actions/checkout's default)."""
+    return _git(project_root, "rev-parse", "--is-shallow-repository") == "true"

@@ -11,9 +11,10 @@ from typing import Any
 
 from ..errors import ConfigError, TalkbuildError
 from .catalog import ReleaseInfo, all_pointers, list_releases, listing_problems, load_manifest, resolve_release
+from .content_types import NO_STORE
 from .events import Checked, Done, Event, Pruned, Switched
 from .manifest import build_info
-from .pointer import Pointer, check_channel, next_pointer, read_pointer, record_history, try_switch
+from .pointer import JSON, Pointer, check_channel, next_pointer, read_pointer, record_history, restore, still_sealed, try_switch
 from .stores import open_store
 from .stores.base import LIVE, Store, manifest_key, pointer_key, release_prefix
 
@@ -82,7 +83,8 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
         if wanted == current.release_id:
             record_history(store, current)
             store.project(channel, wanted)
-            yield Done(channel, wanted, False, url, message="already live")
+            message = "already live" + (f"; {locked_message(channel)}" if current.locked else "")
+            yield Done(channel, wanted, False, url, message=message, locked=current.locked)
             return
         manifest = load_manifest(store, wanted)
         if manifest is None:
@@ -102,13 +104,25 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
                 raise TalkbuildError(
                     f"channel '{channel}' moved to {theirs.release_id if theirs else 'nothing'} while rolling back; "
                     "nothing was changed", hint="look at `talkbuild releases` and run rollback again")
+        if not still_sealed(store, wanted):  # a prune running at the same time took it (see still_sealed)
+            back = "it is back on " + current.release_id if restore(store, new, current) else "it has moved on since"
+            raise TalkbuildError(f"release {wanted} was pruned while channel '{channel}' was switched to it; {back}",
+                                 hint="pick another release with --to (`talkbuild releases` lists them)")
         record_history(store, new)
         store.project(channel, wanted)
         yield Switched(channel, wanted, new.seq, new.previous, "rollback")
         verb = "rolled back from" if wanted == current.previous else "switched from"
-        yield Done(channel, wanted, True, url, message=f"{verb} {current.release_id}")
+        yield Done(channel, wanted, True, url, message=f"{verb} {current.release_id}; {locked_message(channel)}",
+                   locked=True)
     finally:
         store.close()
+
+
+def locked_message(channel: str) -> str:
+    """What a locked channel means and how to lift the lock, for the summary line."""
+    how = ("make deploy UNLOCK=1, or the ci workflow with \"unlock\"" if channel == LIVE
+           else f"make deploy CHANNEL={channel} UNLOCK=1")
+    return f"{channel} is now locked: the next publish is refused until one runs with --unlock ({how})"
 
 
 def remove_channel(target: Target, *, channel: str) -> Iterator[Event]:
@@ -214,10 +228,8 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
             # Re-read the pointers just before deleting: a release that became referenced is kept.
             if info.release_id in _protected(store):
                 continue
-            if not dry_run:
-                # The seal goes first: a release without it is never made live, so the rest can follow.
-                store.delete([manifest_key(info.release_id)])
-                store.delete_release(info.release_id)
+            if not dry_run and not _retire(store, info.release_id):
+                continue  # a channel was switched to it meanwhile: its seal is back, its files untouched
             pruned += 1
             yield Pruned(info.release_id, info.sealed, info.files, dry_run)
         if not pruned:
@@ -228,6 +240,24 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
         yield Done("", "", False, store.url, message=message)
     finally:
         store.close()
+
+
+def _retire(store: Store, release_id: str) -> bool:
+    """Delete a release: its seal first (a release without one is never made live), then, unless a channel
+    points at it now, its files. False (seal put back, nothing else deleted) when one does.
+
+    The pointers are read again after the seal is gone, and publish and rollback read the seal again after
+    their switch (pointer.still_sealed): whichever goes second sees the other, so the two can run at once.
+    """
+    key = manifest_key(release_id)
+    seal = store.get(key)
+    store.delete([key])
+    if release_id in _protected(store):
+        if seal is not None:
+            store.put_if(key, seal[0], if_match=None, content_type=JSON, cache_control=NO_STORE)
+        return False
+    store.delete_release(release_id)
+    return True
 
 
 def _protected(store: Store) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import uuid
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 
 from ..errors import ConfigError, TalkbuildError
 from .content_types import NO_STORE
-from .stores.base import Store, history_key, pointer_key
+from .stores.base import Store, history_key, manifest_key, pointer_key
 
 JSON = "application/json; charset=utf-8"
 CHANNEL_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
@@ -30,7 +31,7 @@ class Pointer:
     time: str
     who: str | None
     reason: str
-    """"publish" or "rollback"."""
+    """"publish", "rollback", "unlock", or "restore" (a switch undone because prune took its release)."""
     ci_run_url: str | None = None
     nonce: str = ""
     """Unique per write, so a publisher whose response was lost can recognise its own switch."""
@@ -123,3 +124,35 @@ def read_history(store: Store, channel: str) -> list[Pointer]:
 
 def channels(store: Store) -> list[str]:
     return [n.removesuffix(".json") for n in store.list_names("pointers/") if n.endswith(".json")]
+
+
+def still_sealed(store: Store, release_id: str) -> bool:
+    """Whether the release's seal is there. Checked right after a switch, against a concurrent prune.
+
+    Prune deletes a release's seal, then re-reads the pointers, then deletes its files; a switch writes
+    the pointer, then reads the seal. Of two such write-then-read pairs, at least one read sees the other's
+    write: either prune sees the pointer (and puts the seal back, keeping the files), or the switch sees
+    the seal gone (and is undone with `restore`). So no channel is left on a pruned release.
+    """
+    return store.get(manifest_key(release_id)) is not None
+
+
+def restore(store: Store, ours: Pointer, before: Pointer | None) -> bool:
+    """Undo our switch to `ours` by putting `before` back (None: remove the pointer); one conditional write.
+
+    False when the pointer has moved on since our switch: then it is someone else's, and left alone.
+    """
+    got, etag = read_pointer(store, ours.channel)
+    if got is None or got.nonce != ours.nonce:
+        return False
+    record_history(store, ours)
+    if before is None:
+        store.delete([pointer_key(ours.channel)])
+        store.unproject(ours.channel)
+        return True
+    back = dataclasses.replace(before, seq=ours.seq + 1, time=now(), nonce=uuid.uuid4().hex, reason="restore")
+    if not try_switch(store, back, etag):
+        return False
+    record_history(store, back)
+    store.project(ours.channel, before.release_id)
+    return True

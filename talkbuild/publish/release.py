@@ -14,8 +14,20 @@ from ..errors import TalkbuildError
 from .catalog import listing_problems, load_manifest
 from .content_types import NO_STORE
 from .events import Done, Event, FileDone, LivePointer, RaceLost, Sealed, Started, Switched, Verified
-from .manifest import BuildInfo, FileEntry, Manifest, build_info, build_manifest, is_ancestor
-from .pointer import JSON, Pointer, check_channel, last_recorded_seq, next_pointer, now, read_pointer, record_history, try_switch
+from .manifest import BuildInfo, FileEntry, Manifest, build_info, build_manifest, is_ancestor, is_shallow
+from .pointer import (
+    JSON,
+    Pointer,
+    check_channel,
+    last_recorded_seq,
+    next_pointer,
+    now,
+    read_pointer,
+    record_history,
+    restore,
+    still_sealed,
+    try_switch,
+)
 from .stores import open_store
 from .stores.base import LIVE, Store, manifest_key, release_prefix
 
@@ -26,6 +38,12 @@ SWITCH_ATTEMPTS = 5
 
 class PublishConflict(TalkbuildError):
     """Another publisher moved the pointer, or the channel already serves a newer build."""
+
+
+class ShallowHistory(PublishConflict):
+    """A shallow clone cannot show that this build is not older than the channel's: a usage error."""
+
+    exit_code = 2
 
 
 def crash_point(step: str) -> None:
@@ -95,12 +113,12 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
     repaired = counts["upload"] + counts["copy"]
     if live_already and current is not None and not (current.locked and unlock):
         _repair(store, current)
-        message = "already live" + (f", {repaired} missing file(s) restored" if repaired else "")
+        message = "already live" + (f", {repaired} missing or damaged file(s) restored" if repaired else "")
         if current.locked:
             message += (f"; channel '{channel}' stays locked (rolled back at {current.time} by "
                         f"{current.who or 'unknown'}): publish with --unlock (make deploy UNLOCK=1) to lift the lock")
         yield Done(channel, rid, False, url, counts["upload"], counts["copy"], len(manifest.files) - repaired,
-                   counts["bytes"], message)
+                   counts["bytes"], message, locked=current.locked)
         return
     switched = False
     # Lifting a rollback's lock on the release it left live is a switch like any other: a new pointer
@@ -113,7 +131,7 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
         message = "the same release was made live by another publisher"
     elif live_already:
         message = "unlocked: the same release stays live" + (
-            f", {repaired} missing file(s) restored" if repaired else "")
+            f", {repaired} missing or damaged file(s) restored" if repaired else "")
     else:
         message = "published"
     yield Done(channel, rid, switched, url, counts["upload"], counts["copy"], counts["present"],
@@ -143,6 +161,16 @@ def _refuse_if_older(current: Pointer | None, build: BuildInfo, project_root: Pa
             f"channel '{current.channel}' serves commit {current.commit[:12]}, which is newer than this build's "
             f"{build.commit[:12]}; refusing to replace a newer build with an older one",
             hint=f"to go back on purpose, run `talkbuild rollback --channel {current.channel} --to RELEASE`")
+    # A shallow clone lacks the history that would show the live commit is newer (it is usually not in
+    # the clone at all), so "not proven older" proves nothing there. Only ancestry found in the clone is
+    # evidence (a cut history loses edges, never invents them): publish when the live commit is an
+    # ancestor of this build, refuse otherwise. A full clone keeps the old rule: refuse what git shows older.
+    if is_shallow(project_root) and not is_ancestor(project_root, current.commit, build.commit):
+        raise ShallowHistory(
+            f"channel '{current.channel}' serves commit {current.commit[:12]}, and this shallow clone cannot show "
+            f"that this build ({build.commit[:12]}) is not older; nothing was uploaded or switched",
+            hint="fetch the whole history and publish again: `git fetch --unshallow` (GitHub Actions: "
+                 "actions/checkout with `fetch-depth: 0`)")
 
 
 def _previous_manifests(store: Store, current: Pointer | None, channel: str) -> list[Manifest]:
@@ -229,6 +257,8 @@ def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | N
                 yield RaceLost(channel, theirs.release_id if theirs else "", theirs.seq if theirs else 0, decision)
                 current = theirs
                 continue
+        if not still_sealed(store, rid):
+            _undo_pruned(store, new, current)
         crash_point("after-switch")
         record_history(store, new)
         crash_point("after-history")
@@ -238,6 +268,15 @@ def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | N
         return
     raise PublishConflict(f"channel '{channel}' kept moving; gave up after {SWITCH_ATTEMPTS} attempts",
                           hint=f"release {rid} is sealed; rerun `talkbuild publish` when other publishers are done")
+
+
+def _undo_pruned(store: Store, new: Pointer, before: Pointer | None) -> None:
+    """A concurrent prune took the release we just switched to: put the channel back, and say so."""
+    restored = restore(store, new, before)
+    back = (f"channel '{new.channel}' is back on {before.release_id if before else 'nothing'}" if restored
+            else f"channel '{new.channel}' has moved on since")
+    raise PublishConflict(f"release {new.release_id} was pruned while this publish switched to it; {back}",
+                          hint="publish again: the release is uploaded and sealed anew")
 
 
 def _after_lost_race(theirs: Pointer | None, build: BuildInfo, project_root: Path) -> str:

@@ -234,3 +234,63 @@ def test_ci_target_runs_test_then_site_then_a_local_deploy(makefile_of: str, tmp
     assert calls(log) == [["build"], ["check", "--format", "text"], ["build"],
                           ["publish", "--target", "file://_deploy", "--channel", "live"],
                           ["verify", "--target", "file://_deploy", "--channel", "live"]]
+
+
+FAKE_GH = """#!{python}
+import json, sys
+with open({log!r}, "a", encoding="utf-8") as f:
+    f.write(json.dumps(["gh", *sys.argv[1:]]) + "\\n")
+print({state!r})
+"""
+
+
+@pytest.mark.parametrize("state", ["OPEN", "CLOSED", "MERGED"])
+def test_undeploy_if_closed_removes_the_preview_only_of_a_closed_pull_request(
+        state: str, tmp_path: Path, scaffold: Path) -> None:
+    """The preview job's last step: cleanup may have run before this preview existed (push, then quick merge)."""
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        exe, log = recorder(work)
+        gh = work / "gh"
+        gh.write_text(FAKE_GH.format(python=sys.executable, log=str(log), state=state), encoding="utf-8")
+        gh.chmod(0o755)
+        done = make(makefile, work, "undeploy-if-closed", f"TALKBUILD={exe}", f"GH={gh}",
+                    env={"CHANNEL": "pr-42", "PR_NUMBER": "42", "TALKBUILD_TARGET": "s3://bucket/previews"})
+        assert done.returncode == 0, done.stderr
+        expected = [["gh", "pr", "view", "42", "--json", "state", "--jq", ".state"]]
+        if state != "OPEN":
+            expected.append(["channel", "rm", "--target", "s3://bucket/previews", "pr-42"])
+        assert calls(log) == expected, makefile
+        assert f"pull request 42 is {state}" in done.stderr
+
+
+def test_undeploy_if_closed_fails_when_it_cannot_tell(tmp_path: Path, scaffold: Path) -> None:
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        exe, log = recorder(work)
+        no_number = make(makefile, work, "undeploy-if-closed", f"TALKBUILD={exe}", "GH=false", env={"CHANNEL": "pr-1"})
+        assert no_number.returncode != 0 and "set PR_NUMBER" in no_number.stderr
+        broken = make(makefile, work, "undeploy-if-closed", f"TALKBUILD={exe}", "GH=false",
+                      env={"CHANNEL": "pr-1", "PR_NUMBER": "1"})
+        assert broken.returncode != 0 and "cannot read the state of pull request 1" in broken.stderr
+        assert calls(log) == [], "nothing removed on a guess"
+
+
+def test_scaffold_make_test_can_annotate_the_diff(tmp_path: Path, scaffold: Path) -> None:
+    exe, log = recorder(tmp_path)
+    assert make(scaffold / "Makefile", tmp_path, "test", f"TALKBUILD={exe}").returncode == 0
+    assert make(scaffold / "Makefile", tmp_path, "test", f"TALKBUILD={exe}", "BUILD_FORMAT=github").returncode == 0
+    assert calls(log) == [["build", "--strict", "--format", "text"], ["build", "--strict", "--format", "github"]]
+
+
+def test_build_format_github_prints_annotations_for_what_fails_the_strict_build(scaffold: Path) -> None:
+    talk = scaffold / "talks" / "welcome" / "index.md"
+    talk.write_text(talk.read_text(encoding="utf-8").replace("duration: 10", "duration: 10\nauthr: me"),
+                    encoding="utf-8")
+    done = subprocess.run([talkbuild_bin(), "build", "-C", str(scaffold), "--strict", "--format", "github"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "::warning file=talks/welcome/index.md,line=6,title=talkbuild unknown-key::" in done.stdout
+    assert "no-author" not in done.stdout, "only the build's own problems: check's are the site job's"

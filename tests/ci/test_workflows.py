@@ -84,7 +84,10 @@ def test_permissions_are_empty_at_the_top_and_granted_per_job(which: str, scaffo
         for name, job in wf["jobs"].items():
             perms = job.get("permissions")
             assert isinstance(perms, dict), f"{path.name}: job {name} must declare its permissions"
-            assert set(perms.items()) <= {("contents", "read"), ("id-token", "write")}, f"{path.name}: {name}"
+            allowed = {("contents", "read"), ("id-token", "write")}
+            if path.name == "ci.yml" and name == "preview":  # reads its pull request's state (gh pr view)
+                allowed.add(("pull-requests", "read"))
+            assert set(perms.items()) <= allowed, f"{path.name}: {name}"
             uses = [step.get("uses", "") for step in job["steps"]]
             if perms.get("id-token") == "write":
                 assert any(u.startswith(CREDENTIALS_ACTION + "@") for u in uses), \
@@ -133,8 +136,9 @@ def test_publishing_jobs_are_gated(which: str, scaffold: Path) -> None:
     assert deploy["steps"][-1]["env"]["UNLOCK"] == "${{ inputs.unlock && '1' || '' }}"
     assert deploy["environment"] == "live" and deploy["concurrency"]["group"] == "deploy-live"
     assert "github.event.pull_request.head.repo.full_name == github.repository" in preview["if"]
-    assert preview["steps"][-1]["env"]["CHANNEL"] == "pr-${{ github.event.pull_request.number }}"
-    assert "$GITHUB_STEP_SUMMARY" in preview["steps"][-1]["run"]
+    preview_step = step_running(preview, "make deploy")
+    assert preview_step["env"]["CHANNEL"] == "pr-${{ github.event.pull_request.number }}"
+    assert "$GITHUB_STEP_SUMMARY" in preview_step["run"]
     site_steps = jobs["site"]["steps"]
     assert any(s.get("run") == "make site CHECK_FORMAT=github" for s in site_steps)
     assert any(s.get("uses", "").startswith("actions/upload-artifact@") and s["with"]["path"] == "_site/"
@@ -150,18 +154,24 @@ def test_publishing_jobs_are_gated(which: str, scaffold: Path) -> None:
     assert "release" in rollback["on"]["workflow_dispatch"]["inputs"]
     step = rollback["jobs"]["rollback"]["steps"][-1]
     assert step["env"]["RELEASE"] == "${{ inputs.release }}", "the release id reaches the shell through env"
-    assert rollback["jobs"]["rollback"]["concurrency"]["group"] == "deploy-live"
+    assert rollback["jobs"]["rollback"]["concurrency"]["group"] == "rollback-live"
     # Live only: the job has the deploy role and environment `live`; previews have a role of their own
     # that only pull request jobs can assume. And like every publishing job, nothing runs until set up.
     assert "channel" not in rollback["on"]["workflow_dispatch"]["inputs"] and step["env"]["CHANNEL"] == "live"
     assert rollback["jobs"]["rollback"]["if"] == "vars.TALKBUILD_TARGET != '' && vars.AWS_ROLE_ARN != ''"
     # The edge hook (./sync-edge.sh, run by make deploy/rollback) gets its settings in every switching job.
-    for job_step in (deploy["steps"][-1], preview["steps"][-1], step):
+    for job_step in (deploy["steps"][-1], preview_step, step):
         assert job_step["env"]["KVS_ARN"] == "${{ vars.TALKBUILD_KVS_ARN }}"
         assert job_step["env"]["DISTRIBUTION_ID"] == "${{ vars.TALKBUILD_DISTRIBUTION_ID }}"
 
     prune = load(folder / "prune.yml")
     assert prune["on"]["schedule"] and prune["jobs"]["prune"]["steps"][-1]["run"].strip() == "make prune"
+
+
+def step_running(job: dict[str, Any], command: str) -> dict[str, Any]:
+    found = [step for step in job["steps"] if str(step.get("run", "")).startswith(command)]
+    assert len(found) == 1, f"one step runs {command!r}"
+    return found[0]
 
 
 def test_test_job_runs_the_supported_python_versions() -> None:
@@ -183,4 +193,74 @@ def test_scaffold_workflows_match_ours(scaffold: Path) -> None:
         for name in ours["jobs"]:
             if path.name == "ci.yml" and name == "test":
                 continue
-            assert ours["jobs"][name] == theirs["jobs"][name], f"{path.name}: job {name} differs"
+            # pip's cache is keyed on what each installs from: our pyproject.toml, their requirements.txt.
+            assert without_cache_key(ours["jobs"][name]) == without_cache_key(theirs["jobs"][name]), \
+                f"{path.name}: job {name} differs"
+
+
+def without_cache_key(job: dict[str, Any]) -> dict[str, Any]:
+    steps = [{**step, "with": {k: v for k, v in step["with"].items() if k != "cache-dependency-path"}}
+             if str(step.get("uses", "")).startswith("actions/setup-python@") else step for step in job["steps"]]
+    return {**job, "steps": steps}
+
+
+@pytest.mark.parametrize(("which", "key"), [("ours", "pyproject.toml"), ("init scaffold", "requirements.txt")])
+def test_every_setup_python_caches_pip_keyed_on_what_is_installed(which: str, key: str, scaffold: Path) -> None:
+    folder = dict(workflow_sets(scaffold))[which]
+    seen = 0
+    for path in files(folder):
+        for name, job in load(path)["jobs"].items():
+            for step in job["steps"]:
+                if str(step.get("uses", "")).startswith("actions/setup-python@"):
+                    seen += 1
+                    assert step["with"]["cache"] == "pip", f"{path.name}: {name}"
+                    assert step["with"]["cache-dependency-path"] == key, f"{path.name}: {name}"
+                    assert (folder.parent.parent / key).is_file(), f"{key} must exist for the cache key"
+    assert seen >= 7
+
+
+@pytest.mark.parametrize("which", ["ours", "init scaffold"])
+def test_publishing_jobs_see_the_whole_history(which: str, scaffold: Path) -> None:
+    """publish's order check needs ancestry; in a shallow clone it refuses (docs/deploy.md, step 4)."""
+    jobs = load(dict(workflow_sets(scaffold))[which] / "ci.yml")["jobs"]
+    for name in ("deploy", "preview"):
+        checkout = next(s for s in jobs[name]["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+        assert checkout["with"]["fetch-depth"] == 0, name
+
+
+@pytest.mark.parametrize("which", ["ours", "init scaffold"])
+def test_deploy_rollback_and_prune_queue_apart_and_never_cancel(which: str, scaffold: Path) -> None:
+    """A group keeps one running and one waiting job, and a newly queued one cancels the waiting one: a
+    prune or rollback sharing the deploy's group would cancel a waiting deploy of the newest main."""
+    folder = dict(workflow_sets(scaffold))[which]
+    groups = {
+        "deploy": load(folder / "ci.yml")["jobs"]["deploy"]["concurrency"],
+        "rollback": load(folder / "rollback.yml")["jobs"]["rollback"]["concurrency"],
+        "prune": load(folder / "prune.yml")["jobs"]["prune"]["concurrency"],
+    }
+    assert {name: c["group"] for name, c in groups.items()} == {
+        "deploy": "deploy-live", "rollback": "rollback-live", "prune": "prune-live"}
+    assert all(c["cancel-in-progress"] is False for c in groups.values())
+
+
+@pytest.mark.parametrize("which", ["ours", "init scaffold"])
+def test_preview_removes_itself_when_its_pull_request_closed_meanwhile(which: str, scaffold: Path) -> None:
+    preview = load(dict(workflow_sets(scaffold))[which] / "ci.yml")["jobs"]["preview"]
+    assert preview["permissions"]["pull-requests"] == "read"
+    last = preview["steps"][-1]
+    assert last["run"].strip() == "make undeploy-if-closed" and last["if"] == "${{ !cancelled() }}"
+    assert preview["steps"].index(last) > preview["steps"].index(step_running(preview, "make deploy"))
+    env = last["env"]
+    assert env["PR_NUMBER"] == "${{ github.event.pull_request.number }}"
+    assert env["CHANNEL"] == "pr-${{ github.event.pull_request.number }}"
+    assert env["GH_TOKEN"] == "${{ github.token }}" and env["GH_REPO"] == "${{ github.repository }}"
+    assert env["TALKBUILD_TARGET"] == step_running(preview, "make deploy")["env"]["TALKBUILD_TARGET"]
+
+
+def test_scaffold_test_job_annotates_and_the_docs_say_which_python(scaffold: Path) -> None:
+    job = load(scaffold / ".github" / "workflows" / "ci.yml")["jobs"]["test"]
+    assert job["steps"][-1]["run"].strip() == "make test BUILD_FORMAT=github"
+    version = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@"))["with"]
+    assert "strategy" not in job and version["python-version"] == "3.12"
+    deploy_doc = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert "`test` (Python 3.12 in a repository from `talkbuild init`" in " ".join(deploy_doc.split())

@@ -231,3 +231,39 @@ def test_public_url_is_shown_only_for_the_configured_target(project: Path, tmp_p
     assert code == 0 and "rolled back from" in out and out.rstrip().endswith("-> https://talks.example.org/")
     code, out, _ = run("publish", "-C", str(project), "--channel", "pr-3")
     assert code == 0 and "talks.example.org" not in out
+
+
+def test_a_rollback_says_it_locked_the_channel_and_releases_shows_the_lock(deploy: Deploy, project: Path) -> None:
+    common = ["-C", str(project), "--target", deploy.url] + (
+        ["--endpoint-url", deploy.endpoint_url] if deploy.endpoint_url else [])
+    assert run("publish", *common)[0] == 0
+    write_site(project / "_site", site_files(2))
+    assert run("publish", *common)[0] == 0
+    code, out, err = run("rollback", *common)
+    assert code == 0, err
+    assert ('rolled back from' in out and 'live is now locked: the next publish is refused until one runs with '
+            '--unlock (make deploy UNLOCK=1, or the ci workflow with "unlock")' in out)
+    code, out, _ = run("rollback", *common, "--json")  # already live: still locked, and it says so
+    summary = json.loads(out.splitlines()[-1])
+    assert code == 0 and summary["event"] == "Done" and summary["locked"] is True and "now locked" in summary["message"]
+
+    code, out, _ = run("releases", *common)
+    assert code == 0 and sorted(line.rstrip().split("files")[-1].strip() for line in out.splitlines()[1:]) == [
+        "", "live (locked)"], out
+    code, out, _ = run("releases", *common, "--json")
+    events = [json.loads(line) for line in out.splitlines()]
+    assert sorted((e["channels"], e["locked"]) for e in events[:-1]) == [([], []), (["live"], ["live"])]
+
+    code, out, _ = run("publish", *common, "--unlock", "--json")
+    assert code == 0 and json.loads(out.splitlines()[-1])["locked"] is False
+    code, out, _ = run("releases", *common)
+    assert code == 0 and "(locked)" not in out and any(line.endswith("live") for line in out.splitlines())
+
+
+def test_a_preview_rollback_names_the_make_command_for_its_channel(project: Path) -> None:
+    assert run("publish", "-C", str(project), "--channel", "pr-5")[0] == 0
+    write_site(project / "_site", site_files(2))
+    assert run("publish", "-C", str(project), "--channel", "pr-5")[0] == 0
+    code, out, _ = run("rollback", "-C", str(project), "--channel", "pr-5")
+    assert code == 0 and "pr-5 is now locked" in out and "make deploy CHANNEL=pr-5 UNLOCK=1" in out
+    assert "ci workflow" not in out

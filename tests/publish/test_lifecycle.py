@@ -111,7 +111,7 @@ def test_publishing_a_sealed_release_restores_its_missing_and_truncated_files(de
     summary = done(events)
     assert summary.release_id == rid
     if live:
-        assert not summary.switched and "2 missing file(s) restored" in summary.message
+        assert not summary.switched and "2 missing or damaged file(s) restored" in summary.message
     else:
         assert summary.switched and any(isinstance(e, Switched) for e in events)
     served = deploy.served()
