@@ -101,7 +101,8 @@ class BuildCache:
     def key(*parts: bytes | str) -> str:
         h = hashlib.sha256()
         for part in parts:
-            data = part.encode() if isinstance(part, str) else part
+            # surrogateescape: a file name that is not UTF-8 (listed under talks/) must not crash the key
+            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
             h.update(len(data).to_bytes(8, "big"))
             h.update(data)
         return h.hexdigest()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -174,5 +177,31 @@ from .cli_publish import register as _register_publish  # noqa: E402
 _register_publish(main)
 
 
-if __name__ == "__main__":  # pragma: no cover
+# --- entry point: one encoding for file names and text in every locale (docs/build.md) ----------------------
+
+
+def run() -> None:
+    """The `talkbuild` command: `main` in Python's UTF-8 mode, re-started in it when the locale is not UTF-8.
+
+    Under LC_ALL=C or a Latin-1 locale, Python decodes file names with the locale's encoding: `Déjà Vu.md`
+    becomes mojibake (or surrogates) in every link and cache key, and the site would depend on the locale.
+    """
+    if _needs_utf8_mode():
+        argv = [sys.executable, "-X", "utf8", *sys.orig_argv[1:]]
+        if os.name == "posix":
+            os.execv(sys.executable, argv)
+        sys.exit(subprocess.call(argv))  # pragma: no cover - Windows has no exec that keeps the process
     main()
+
+
+def _needs_utf8_mode() -> bool:
+    import locale
+
+    if sys.flags.utf8_mode:
+        return False
+    encodings = (sys.getfilesystemencoding(), locale.getpreferredencoding(False))
+    return any(codecs.lookup(name).name != "utf-8" for name in encodings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -31,6 +31,12 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
             if any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
                 continue
             where = SourceLocation(path.relative_to(project_root).as_posix() if path.is_relative_to(project_root) else str(path))
+            if not _is_utf8(rel):
+                problems.append(Diagnostic(Severity.ERROR, "bad-name",
+                                           f"the talk's name {os.fsencode(rel)!r} is not UTF-8 (saved by a tool using "
+                                           "another encoding): its web address would differ from system to system",
+                                           where, hint="rename the file; a name typed afresh is UTF-8"))
+                continue
             unsafe = sorted(set(rel) & set(_URL_BREAKERS))
             if unsafe:
                 problems.append(Diagnostic(Severity.ERROR, "bad-name",
@@ -76,6 +82,15 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
                                        SourceLocation(_project_rel(source.path, project_root)), hint="rename one of them"))
     clashing = {source.rel for source, _ in over_a_deck}
     return [s for s in unique if s.rel not in clashing], problems
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name Python could only decode with surrogates (bytes that are not UTF-8)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def slug_for(rel: str) -> str:
