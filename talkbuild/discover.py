@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import Diagnostic, Severity, SourceLocation
@@ -21,9 +22,8 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
         return [], problems
     real_root = talks_dir.resolve()
     found: list[SourceFile] = []
-    for dirpath, dirnames, filenames in os.walk(talks_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        for name in sorted(filenames):
+    for dirpath, filenames in walk(talks_dir, lambda d: d.startswith((".", "_")), problems, project_root):
+        for name in filenames:
             if not name.lower().endswith(MARKDOWN_SUFFIXES) or name.startswith((".", "_")):
                 continue
             path = Path(dirpath) / name
@@ -44,6 +44,11 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
                                            "address short", where, hint="rename it with letters, digits, '-', '_' and '/'"))
                 continue
             if path.is_symlink():
+                if not path.exists():
+                    problems.append(Diagnostic(Severity.ERROR, "broken-symlink",
+                                               f"the talk is a symlink to {os.readlink(path)}, which does not exist",
+                                               where, hint="fix or remove the link"))
+                    continue
                 real = path.resolve()
                 if not real.is_relative_to(real_root):
                     problems.append(Diagnostic(Severity.ERROR, "outside-talks", f"symlink points outside the talks folder (to {real})",
@@ -118,10 +123,67 @@ def is_scratch_file(name: str) -> bool:
 def tree_listing(talks_dir: Path) -> tuple[str, ...]:
     """Every file under talks/ except editor scratch files: adding or removing one can change how links resolve."""
     names: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(talks_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        names.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not is_scratch_file(f))
+    for dirpath, filenames in walk(talks_dir, lambda d: d.startswith("."), [], talks_dir):
+        names.extend(os.path.join(dirpath, f) for f in filenames if not is_scratch_file(f))
     return tuple(names)
+
+
+def walk(top: Path, skip: Callable[[str], bool], problems: list[Diagnostic],
+         project_root: Path) -> Iterator[tuple[Path, list[str]]]:
+    """Each folder under `top` (top-down, sorted) with its files' names, following folder symlinks as MkDocs does.
+
+    A link back to a folder that contains it would be walked forever; a link out of `top` would publish
+    files from anywhere: both are reported (in `problems`) and not followed.
+    """
+    real_top = top.resolve()
+    stack: list[tuple[Path, Path, frozenset[Path]]] = [(top, real_top, frozenset({real_top}))]
+    while stack:
+        folder, real, ancestors = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        files, below = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                files.append(entry.name)
+                continue
+            if skip(entry.name):
+                continue
+            path = Path(entry.path)
+            if not entry.is_symlink():
+                below.append((path, real / entry.name, ancestors | {real / entry.name}))
+                continue
+            target = path.resolve()
+            where = SourceLocation(_project_rel(path, project_root))
+            if target in ancestors:
+                problems.append(Diagnostic(Severity.WARNING, "symlink-loop",
+                                           f"the folder symlink points to {os.readlink(path)}, a folder that contains "
+                                           "it: it is not followed (its talks would be found again and again)",
+                                           where, hint="remove the link, or link to a folder that does not contain it"))
+            elif not target.is_relative_to(real_top):
+                if _has_talks(target):
+                    problems.append(Diagnostic(Severity.ERROR, "outside-talks",
+                                               f"the folder symlink points outside the talks folder (to {target}): "
+                                               "its talks are not built", where,
+                                               hint="move the folder into talks/ instead of linking to it"))
+            else:
+                below.append((path, target, ancestors | {target}))
+        yield folder, files
+        stack.extend(reversed(below))
+
+
+def _has_talks(folder: Path) -> bool:
+    """True when a folder (outside talks/, not followed) holds Markdown files that would have been talks."""
+    for _dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
+        if any(f.lower().endswith(MARKDOWN_SUFFIXES) and not f.startswith((".", "_")) for f in filenames):
+            return True
+    return False
 
 
 OTHER_DIALECTS = (".qmd", ".rmd", ".ipynb")

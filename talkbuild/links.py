@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -30,6 +31,13 @@ class Resolved:
     """Talks-relative path of a local file to copy into the site."""
     problem: str | None = None
     """'outside' when the URL leaves the talks folder, 'missing' when no such file exists."""
+    via: str | None = None
+    """For 'outside' through a symlink under talks/: 'its talks-relative path -> its target'."""
+
+    def outside_message(self, written: str) -> str:
+        """What to say about a URL that leads out of talks/ (naming the symlink it goes through, if any)."""
+        link = f" through the symlink talks/{self.via}" if self.via else ""
+        return f"'{written}' points outside the talks folder{link}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,7 @@ class SiteMap:
         if page is not None and not fs_path.exists():  # a deck or handout by its URL (its ids are check's)
             return Resolved(ROOT + page + suffix, page, fragment, None)
         if not self._inside(fs_path):
-            return Resolved(url, None, fragment, None, problem="outside")
+            return Resolved(url, None, fragment, None, problem="outside", via=self._escaping_link(joined))
         if fs_path.is_dir():
             index = joined + "/index.html" if joined else "index.html"
             if (fs_path / "index.html").is_file() and self._inside(fs_path / "index.html"):
@@ -98,6 +106,15 @@ class SiteMap:
             candidate = posixpath.join(rel, name) if rel else name
             if candidate in self.slugs:
                 return self.slugs[candidate]
+        return None
+
+    def _escaping_link(self, rel: str) -> str | None:
+        """The first symlink on talks-relative path `rel` that leads out of talks/, as 'path -> target'."""
+        path = self.talks_dir
+        for n, part in enumerate(rel.split("/")):
+            path = path / part
+            if path.is_symlink() and not self._inside(path):
+                return f"{'/'.join(rel.split('/')[:n + 1])} -> {os.readlink(path)}"
         return None
 
     def _inside(self, path: Path) -> bool:
