@@ -78,7 +78,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     out_dir = _check_out_dir(config, out_dir) if options.write else out_dir
     timer = _Timer()
     theme = find_theme(config.theme, config.root)
-    sources, problems = discover(talks_folder(config), config.root, config.exclude)
+    sources, problems = discover(talks_folder(config), config.root, config.exclude, config.exclude_lines)
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = _render_talks(config, theme, sources, options)
     clashes = _asset_clashes(rendered)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .config import CONFIG_NAME
 from .errors import Diagnostic, Severity, SourceLocation
+from .exclude import compile_rules, excluded
 from .models import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -15,21 +16,29 @@ _URL_BREAKERS = "?#%\\"
 """Characters a talk's path may not have: in its URL they would end the path or start an escape."""
 
 
-def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """Every talk under `talks_dir`, sorted by path, plus problems found on the way (clashes, escaping symlinks)."""
+def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = (),
+             exclude_lines: tuple[int | None, ...] | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every talk under `talks_dir`, sorted by path, plus problems found on the way (clashes, escaping symlinks).
+
+    With `exclude_lines` (each pattern's line in talkbuild.yml), a pattern that matches no file is reported.
+    """
     problems: list[Diagnostic] = []
     if not talks_dir.is_dir():
         return [], problems
     real_root = talks_dir.resolve()
     found: list[SourceFile] = []
+    rules = compile_rules(exclude)
+    used: set[int] = set()
     for dirpath, filenames in walk(talks_dir, lambda d: d.startswith((".", "_")), problems, project_root):
         for name in filenames:
             if not name.lower().endswith(MARKDOWN_SUFFIXES) or name.startswith((".", "_")):
                 continue
             path = Path(dirpath) / name
             rel = path.relative_to(talks_dir).as_posix()
-            if any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
-                continue
+            if rules:
+                used.update(n for n, rule in enumerate(rules) if rule.matches(rel))
+                if excluded(rules, rel) is not None:
+                    continue
             where = SourceLocation(path.relative_to(project_root).as_posix() if path.is_relative_to(project_root) else str(path))
             if not _is_utf8(rel):
                 problems.append(Diagnostic(Severity.ERROR, "bad-name",
@@ -55,6 +64,8 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
                                                where, hint="copy the file into talks/ instead of linking to it"))
                     continue
             found.append(SourceFile(path=path, rel=rel, slug=slug_for(rel)))
+    if exclude_lines is not None:
+        problems.extend(_unused(exclude, exclude_lines, used))
     if not found and not problems:  # a talk refused above is a talk found, and its error says why
         problems.append(_no_talks(talks_dir, project_root))
     by_slug: dict[str, SourceFile] = {}
@@ -87,6 +98,16 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
                                        SourceLocation(_project_rel(source.path, project_root)), hint="rename one of them"))
     clashing = {source.rel for source, _ in over_a_deck}
     return [s for s in unique if s.rel not in clashing], problems
+
+
+def _unused(exclude: tuple[str, ...], lines: tuple[int | None, ...], used: set[int]) -> list[Diagnostic]:
+    """A warning for each `exclude` pattern that matched no Markdown file: a typo publishes what it meant to hide."""
+    return [Diagnostic(Severity.WARNING, "exclude-unused",
+                       f"the exclude pattern {pattern!r} matches no Markdown file under the talks folder",
+                       SourceLocation(CONFIG_NAME, lines[n] if n < len(lines) else None),
+                       hint="patterns are read as .gitignore lines, relative to the talks folder (e.g. 'drafts/', "
+                            "'**/README.md'); folders starting with '.' or '_' are never searched for talks")
+            for n, pattern in enumerate(exclude) if n not in used]
 
 
 def _is_utf8(name: str) -> bool:
