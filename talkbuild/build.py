@@ -26,6 +26,7 @@ from .models import BuildResult, Page, PageRef, SiteFiles, SourceFile, Talk, tal
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
+from .workers import expected_parent, kill_workers, start_worker
 from .write import write_site
 
 log = logging.getLogger(__name__)
@@ -252,9 +253,12 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap,
     # workers are forked or started afresh: Python 3.14 starts them from a forkserver by default).
     memo_source = _MEMO_SOURCE[0] if _MEMO_SOURCE else None
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
-                                                initargs=(config, sitemap, memo_source)) as pool:
+                                                initargs=(config, sitemap, memo_source, expected_parent())) as pool:
         try:
             yield from zip(todo, pool.map(_render_one, todo, chunksize=CHUNKSIZE), strict=True)
+        except BaseException:  # SIGTERM, Ctrl-C, an error: do not wait for the talks the workers still have
+            kill_workers(pool)
+            raise
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -268,9 +272,9 @@ _WORKER_ARGS: tuple[Config, SiteMap] | None = None
 
 
 def _start_worker(config: Config, sitemap: SiteMap,
-                  memo_source: tuple[BuildCache, str, dict[str, str]] | None) -> None:
+                  memo_source: tuple[BuildCache, str, dict[str, str]] | None, parent: int | None) -> None:
     global _WORKER_ARGS
-    ignore_sigint()
+    start_worker(parent)  # dies with the build, leaves signals to it
     _WORKER_ARGS = (config, sitemap)
     _MEMO_SOURCE[:] = [memo_source] if memo_source is not None else []
 

@@ -191,6 +191,9 @@ def run() -> None:
         if os.name == "posix":
             os.execv(sys.executable, argv)
         sys.exit(subprocess.call(argv))  # pragma: no cover - Windows has no exec that keeps the process
+    from .workers import stop_on_sigterm
+
+    stop_on_sigterm()
     main()
 
 
