@@ -65,6 +65,10 @@ def decode(data: bytes, where: str) -> str:
     if not data.strip():
         raise TalkbuildError("the file is empty", SourceLocation(where, 1),
                              hint="a talk needs front matter with at least a title", code="empty-file")
+    wide = _wide_encoding(data)
+    if wide is not None:
+        raise TalkbuildError(f"the file is {wide} text, not UTF-8", SourceLocation(where, 1),
+                             hint="save it as UTF-8 (in most editors: Save with Encoding, UTF-8)", code="encoding")
     if b"\x00" in data[:8192]:
         raise TalkbuildError("this is a binary file, not Markdown", SourceLocation(where),
                              hint="rename it or add it to 'exclude' in talkbuild.yml", code="binary-file")
@@ -75,6 +79,24 @@ def decode(data: bytes, where: str) -> str:
         raise TalkbuildError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", SourceLocation(where, line),
                              hint="save the file as UTF-8", code="encoding") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+              (b"\xfe\xff", "UTF-16"))
+"""Byte order marks of the encodings Windows tools save as "Unicode" (most often UTF-16 LE)."""
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' for text in one of them (by its byte order mark, or UTF-16 by its zero bytes)."""
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:512]
+    if len(head) >= 8 and len(head) % 2 == 0:
+        for zeros, other in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):
+            if zeros.count(0) == len(zeros) and other.count(0) == 0:  # ASCII text, each letter padded with a zero
+                return "UTF-16"
+    return None
 
 
 def split_source(text: str, where: str, *, project_root: Path | None = None) -> SourceText:

@@ -29,6 +29,18 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         "talks/a.md:3: error[front-matter]: front matter is not valid YAML: the bracket '{' is not closed before "
         "line 4 (expected ',' or '}', but got ':') (close the bracket opened at line 3)",
     ),
+    "UTF-16 with a byte order mark (LE)": (
+        {"talks/a.md": "\ufeff---\ntitle: A\n---\n\n## S\n".encode("utf-16-le")},
+        "talks/a.md:1: error[encoding]: the file is UTF-16 text, not UTF-8 (save it as UTF-8",
+    ),
+    "UTF-16 with a byte order mark (BE)": (
+        {"talks/a.md": "\ufeff---\ntitle: A\n---\n\n## S\n".encode("utf-16-be")},
+        "talks/a.md:1: error[encoding]: the file is UTF-16 text, not UTF-8 (save it as UTF-8",
+    ),
+    "UTF-16 without a byte order mark": (
+        {"talks/a.md": "---\ntitle: A\n---\n\n## S\n".encode("utf-16-le")},
+        "talks/a.md:1: error[encoding]: the file is UTF-16 text, not UTF-8 (save it as UTF-8",
+    ),
     "front matter not a mapping": (
         {"talks/a.md": "---\n- just\n- a list\n---\n"},
         "talks/a.md:2: error[front-matter]: front matter must be a mapping of keys to values",
