@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import yamltext
+from .dates import read_date
 from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import SourceFile, TalkMeta
 
@@ -35,8 +36,6 @@ TEXT_KEYS = frozenset({
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 """The shape of a BCP 47 language tag (en, pt-BR, zh-Hant-TW); which languages exist is the browser's business."""
 
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B, %Y", "%Y/%m/%d")
-MONTH_FORMATS = ("%B %Y", "%b %Y", "%Y-%m")
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,17 +317,13 @@ def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],
     text = _text(value)
     if text is None:
         return None, None
-    impossible = re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text) is not None  # ISO shape, e.g. 2016-13-01
-    for fmt in DATE_FORMATS + MONTH_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date(), text
-        except ValueError as exc:
-            # strptime says "day is out of range for month" when the text has the format's shape.
-            impossible = impossible or "out of range" in str(exc)
-    if impossible:
+    reading = read_date(text)
+    if reading.day is not None:
+        return reading.day, text
+    if reading.impossible:
         raise fail("date", f"impossible date '{text}'", "check the day and month")
     diagnostics.append(Diagnostic(Severity.WARNING, "date-format", f"cannot read the date '{text}'; it is shown as written and sorted last",
-                                  where, hint="write it as 2016-05-18 or 18 May 2016"))
+                                  where, hint=reading.hint))
     return None, text
 
 
