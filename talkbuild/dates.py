@@ -39,7 +39,8 @@ def read_date(text: str) -> DateReading:
     written = text.strip()
     slashed = _SLASHED.fullmatch(written)
     if slashed:
-        return _day_month_or_month_day(*(int(g) for g in slashed.groups()), written)
+        first, second, year = (int(g) for g in slashed.groups())
+        return _day_month_or_month_day(first, second, year, written)
     normal = _normalise(written)
     impossible = re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", normal) is not None  # ISO shape, e.g. 2016-13-01
     for fmt in DATE_FORMATS + MONTH_FORMATS:
