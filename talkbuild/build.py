@@ -26,6 +26,7 @@ from .models import BuildResult, Page, PageRef, SiteFiles, SourceFile, Talk, tal
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
+from .titles import duplicate_titles
 from .workers import expected_parent, kill_workers, start_worker
 from .write import write_site
 
@@ -82,7 +83,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     sources, problems = discover(talks_folder(config), config.root, config.exclude, config.exclude_lines)
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = _render_talks(config, theme, sources, options)
-    clashes = _asset_clashes(rendered)
+    clashes = _asset_clashes(rendered) + duplicate_titles([t for t, _ in rendered if options.drafts or not t.meta.draft])
     diagnostics = distinct(problems + diagnostics + clashes)
     timer.lap("render", rebuilt)
     if _fails(diagnostics, options.strict) and not options.keep_going:

@@ -70,18 +70,18 @@ class SiteMap:
         if slug is not None:
             # Explicit index.html: a folder URL opens a listing from file:// and 404s on S3's REST endpoint.
             target = f"{slug}/index.html"
-            return Resolved(ROOT + target + suffix, target, fragment, None)
+            return Resolved(ROOT + _quote_path(target) + suffix, target, fragment, None)
         fs_path = self.talks_dir / joined
         page = self._generated_page(joined)
         if page is not None and not fs_path.exists():  # a deck or handout by its URL (its ids are check's)
-            return Resolved(ROOT + page + suffix, page, fragment, None)
+            return Resolved(ROOT + _quote_path(page) + suffix, page, fragment, None)
         if not self._inside(fs_path):
             return Resolved(url, None, fragment, None, problem="outside", via=self._escaping_link(joined))
         if fs_path.is_dir():
             index = joined + "/index.html" if joined else "index.html"
             if (fs_path / "index.html").is_file() and self._inside(fs_path / "index.html"):
-                return Resolved(ROOT + index + suffix, index, fragment, index)
-            return Resolved(ROOT + index + suffix, index, fragment, None, problem="missing")
+                return Resolved(ROOT + _quote_path(index) + suffix, index, fragment, index)
+            return Resolved(ROOT + _quote_path(index) + suffix, index, fragment, None, problem="missing")
         href = ROOT + _quote_path(joined) + suffix
         if not fs_path.is_file():
             return Resolved(href, joined, fragment, None, problem="missing")
