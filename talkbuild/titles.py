@@ -39,5 +39,5 @@ def duplicate_titles(talks: Sequence[Talk]) -> list[Diagnostic]:
                 Severity.WARNING, "duplicate-title",
                 f"'{talk.meta.title}' is also the title of {other.source.path}, with the same date and author: "
                 "readers of the index cannot tell the two apart", SourceLocation(talk.source.path),
-                hint="give one of them another title (the index shows each one's path meanwhile)"))
+                hint="give one of them another title; until then the index shows each one's path"))
     return problems
