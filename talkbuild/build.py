@@ -27,7 +27,7 @@ from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themes import Theme, builtin_themes_dir, find_theme
 from .titles import duplicate_titles
-from .workers import expected_parent, kill_workers, start_worker
+from .workers import die_with_parent, expected_parent, kill_workers, start_worker
 from .write import write_site
 
 log = logging.getLogger(__name__)
@@ -265,8 +265,10 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap,
 
 
 def ignore_sigint() -> None:
-    """Ctrl-C is the parent's to handle; workers printing their own KeyboardInterrupt tracebacks helps nobody."""
+    """Ctrl-C is the parent's to handle; workers printing their own KeyboardInterrupt tracebacks helps nobody.
+    (check's workers start here too: they also end with their parent, even when it is killed.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(None)
 
 
 _WORKER_ARGS: tuple[Config, SiteMap] | None = None

@@ -200,7 +200,7 @@ def run() -> None:
 def _needs_utf8_mode() -> bool:
     import locale
 
-    if sys.flags.utf8_mode:
+    if sys.flags.utf8_mode or not sys.executable:
         return False
     encodings = (sys.getfilesystemencoding(), locale.getpreferredencoding(False))
     return any(codecs.lookup(name).name != "utf-8" for name in encodings)

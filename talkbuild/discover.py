@@ -105,8 +105,8 @@ def _unused(exclude: tuple[str, ...], lines: tuple[int | None, ...], used: set[i
     return [Diagnostic(Severity.WARNING, "exclude-unused",
                        f"the exclude pattern {pattern!r} matches no Markdown file under the talks folder",
                        SourceLocation(CONFIG_NAME, lines[n] if n < len(lines) else None),
-                       hint="patterns are read as .gitignore lines, relative to the talks folder (e.g. 'drafts/', "
-                            "'**/README.md'); folders starting with '.' or '_' are never searched for talks")
+                       hint="patterns are read as .gitignore lines, relative to the talks folder, e.g. 'drafts/' or "
+                            "'**/README.md'; folders starting with '.' or '_' are never searched for talks")
             for n, pattern in enumerate(exclude) if n not in used]
 
 

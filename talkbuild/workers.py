@@ -34,6 +34,11 @@ def start_worker(parent: int | None) -> None:
     # workers printing their own KeyboardInterrupt tracebacks help nobody.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    die_with_parent(parent)
+
+
+def die_with_parent(parent: int | None) -> None:
+    """End this process when its parent ends (`parent`: its pid when known, to catch a parent already gone)."""
     if not _pdeathsig():
         _watch(os.getppid() if parent is None else parent)
     if parent is not None and os.getppid() != parent:
