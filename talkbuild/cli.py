@@ -39,8 +39,10 @@ def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, dra
     """Build every talk into a deck, a handout and the site index."""
     from .build import BuildOptions
     from .build import build as run_build
+    from .workers import stopping_on_sigterm
 
-    result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
+    with stopping_on_sigterm():  # `timeout`, CI cancellation, `docker stop`: exit 143, _site/ untouched
+        result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
     report(result.diagnostics)
     left_out = f" and left out {len(result.drafts)} draft(s) (--drafts builds them)" if result.drafts else ""
     click.echo(f"built {len(result.talks)} talk(s){left_out}, {result.files} files in {result.out_dir} "
@@ -191,9 +193,6 @@ def run() -> None:
         if os.name == "posix":
             os.execv(sys.executable, argv)
         sys.exit(subprocess.call(argv))  # pragma: no cover - Windows has no exec that keeps the process
-    from .workers import stop_on_sigterm
-
-    stop_on_sigterm()
     main()
 
 

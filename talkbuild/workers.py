@@ -10,12 +10,14 @@ kills its workers before it goes.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1
@@ -81,11 +83,19 @@ class Terminated(SystemExit):
     """SIGTERM (`timeout`, CI cancellation, `docker stop`): unwinds like an exit, so temporary files are removed."""
 
 
-def stop_on_sigterm() -> None:
-    """Make SIGTERM end the command cleanly: the site untouched, no traceback, exit status 143 (128 + 15)."""
+@contextlib.contextmanager
+def stopping_on_sigterm() -> Iterator[None]:
+    """While inside: SIGTERM ends the command cleanly (the site untouched, no traceback, exit status 143)."""
     def handler(signum: int, _frame: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
         print("talkbuild: stopped by SIGTERM", file=sys.stderr)
         raise Terminated(128 + signum)
 
-    signal.signal(signal.SIGTERM, handler)
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (and a thread's build is its caller's to stop)
+        return
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
