@@ -41,6 +41,8 @@ def read_date(text: str) -> DateReading:
     if slashed:
         first, second, year = (int(g) for g in slashed.groups())
         return _day_month_or_month_day(first, second, year, written)
+    if re.fullmatch(r"(19|20)\d{6}", written):  # ISO 8601's basic form, 20160518 (YAML reads it as a number)
+        written = f"{written[:4]}-{written[4:6]}-{written[6:]}"
     normal = _normalise(written)
     impossible = re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", normal) is not None  # ISO shape, e.g. 2016-13-01
     for fmt in DATE_FORMATS + MONTH_FORMATS:

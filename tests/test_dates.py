@@ -30,6 +30,7 @@ READ = {
     "05/18/2016": (2016, 5, 18),  # no month 18: month/day
     "07/07/2016": (2016, 7, 7),
     "May 2016": (2016, 5, 1),
+    "20160518": (2016, 5, 18),
 }
 
 
@@ -38,7 +39,7 @@ def test_common_date_forms_are_read(text: str, day: tuple[int, int, int]) -> Non
     assert read_date(text).day == datetime.date(*day)
 
 
-@pytest.mark.parametrize("text", ["2016-02-30", "31.06.2016", "30/02/2016", "2016-05-32 10:00"])
+@pytest.mark.parametrize("text", ["2016-02-30", "31.06.2016", "30/02/2016", "2016-05-32 10:00", "20161340"])
 def test_a_date_of_a_known_shape_that_does_not_exist_is_impossible(text: str) -> None:
     reading = read_date(text)
     assert reading.day is None and reading.impossible
