@@ -34,9 +34,15 @@ class Resolved:
     via: str | None = None
     """For 'outside' through a symlink under talks/: 'its talks-relative path -> its target'."""
 
+    talk_link: str | None = None
+    """For 'outside': the folder symlink the talk itself is found through, whose path its links start from."""
+
     def outside_message(self, written: str) -> str:
         """What to say about a URL that leads out of talks/ (naming the symlink it goes through, if any)."""
         link = f" through the symlink talks/{self.via}" if self.via else ""
+        if self.talk_link:
+            link += (f" (the talk is found through the folder symlink talks/{self.talk_link}, and its links "
+                     "start from there)")
         return f"'{written}' points outside the talks folder{link}"
 
 
@@ -64,7 +70,7 @@ class SiteMap:
         base = "" if path.startswith("/") else posixpath.dirname(from_rel)
         joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         if joined == ".." or joined.startswith("../") or joined.startswith("/"):
-            return Resolved(url, None, fragment, None, problem="outside")
+            return Resolved(url, None, fragment, None, problem="outside", talk_link=self._folder_link(base))
         joined = "" if joined == "." else joined
         slug = self._talk_slug(joined)
         if slug is not None:
@@ -107,6 +113,12 @@ class SiteMap:
             if candidate in self.slugs:
                 return self.slugs[candidate]
         return None
+
+    def _folder_link(self, folder: str) -> str | None:
+        """The first folder symlink on the talks-relative path `folder`, if any."""
+        parts = folder.split("/") if folder else []
+        return next(("/".join(parts[:n]) for n in range(1, len(parts) + 1)
+                     if (self.talks_dir / "/".join(parts[:n])).is_symlink()), None)
 
     def _escaping_link(self, rel: str) -> str | None:
         """The first symlink on talks-relative path `rel` that leads out of talks/, as 'path -> target'."""

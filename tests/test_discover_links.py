@@ -90,3 +90,14 @@ def test_an_image_under_a_folder_symlink_out_of_talks_names_the_symlink(make_pro
     assert result.returncode == 1
     assert (f"talks/t/index.md:7: error[outside-talks]: 'img/o.png' points outside the talks folder through the "
             f"symlink talks/t/img -> {images}") in result.stderr
+
+
+def test_a_link_that_leaves_talks_from_a_talk_under_a_folder_symlink_says_where_links_start(make_project) -> None:
+    root = make_project({"talks/groups/physics/intro.md": "---\ntitle: I\n---\n\n## S\n\n![l](../../shared/l.png)\n",
+                         "talks/shared/l.png": b"png"})
+    os.symlink("groups/physics", root / "talks" / "linked")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert ("talks/linked/intro.md:7: error[outside-talks]: '../../shared/l.png' points outside the talks folder (the "
+            "talk is found through the folder symlink talks/linked, and its links start from there)") in result.stderr
+    assert "talks/groups/physics/intro.md:7" not in result.stderr, "from where it is, the image is inside talks/"
