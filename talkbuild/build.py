@@ -27,6 +27,8 @@ from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
 from .themecheck import theme_problems
 from .themes import Theme, builtin_themes_dir, find_theme
+from .titles import duplicate_titles
+from .workers import die_with_parent, expected_parent, kill_workers, start_worker
 from .write import write_site
 
 log = logging.getLogger(__name__)
@@ -79,10 +81,10 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     out_dir = _check_out_dir(config, out_dir) if options.write else out_dir
     timer = _Timer()
     theme = find_theme(config.theme, config.root)
-    sources, problems = discover(talks_folder(config), config.root, config.exclude)
+    sources, problems = discover(talks_folder(config), config.root, config.exclude, config.exclude_lines)
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = _render_talks(config, theme, sources, options)
-    clashes = _asset_clashes(rendered)
+    clashes = _asset_clashes(rendered) + duplicate_titles([t for t, _ in rendered if options.drafts or not t.meta.draft])
     diagnostics = distinct(problems + diagnostics + clashes)
     timer.lap("render", rebuilt)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
@@ -255,25 +257,30 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap,
     # workers are forked or started afresh: Python 3.14 starts them from a forkserver by default).
     memo_source = _MEMO_SOURCE[0] if _MEMO_SOURCE else None
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
-                                                initargs=(config, sitemap, memo_source)) as pool:
+                                                initargs=(config, sitemap, memo_source, expected_parent())) as pool:
         try:
             yield from zip(todo, pool.map(_render_one, todo, chunksize=CHUNKSIZE), strict=True)
+        except BaseException:  # SIGTERM, Ctrl-C, an error: do not wait for the talks the workers still have
+            kill_workers(pool)
+            raise
         finally:
             pool.shutdown(cancel_futures=True)
 
 
 def ignore_sigint() -> None:
-    """Ctrl-C is the parent's to handle; workers printing their own KeyboardInterrupt tracebacks helps nobody."""
+    """Ctrl-C is the parent's to handle; workers printing their own KeyboardInterrupt tracebacks helps nobody.
+    (check's workers start here too: they also end with their parent, even when it is killed.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(None)
 
 
 _WORKER_ARGS: tuple[Config, SiteMap] | None = None
 
 
 def _start_worker(config: Config, sitemap: SiteMap,
-                  memo_source: tuple[BuildCache, str, dict[str, str]] | None) -> None:
+                  memo_source: tuple[BuildCache, str, dict[str, str]] | None, parent: int | None) -> None:
     global _WORKER_ARGS
-    ignore_sigint()
+    start_worker(parent)  # dies with the build, leaves signals to it
     _WORKER_ARGS = (config, sitemap)
     _MEMO_SOURCE[:] = [memo_source] if memo_source is not None else []
 

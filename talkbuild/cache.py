@@ -36,6 +36,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from .cache_pickle import dumps
+from .filestamp import Stamp, file_stamp, unchanged
 from .models import Page, PageRef, Talk
 from .write import write_atomic
 
@@ -52,7 +53,7 @@ OLD_MEMO_DIR = ".talkbuild/cache/memo"
 """Where earlier builds kept memos, one file per talk (removed when found)."""
 ABANDONED_WRITE_SECONDS = 3600
 """A temporary file in the cache older than this was left by a build that was killed: it may be deleted."""
-FORMAT = 6
+FORMAT = 7
 """Bumped when the layout of the files changes (keys also cover talkbuild's code, so this is belt and braces)."""
 
 
@@ -71,19 +72,20 @@ class CachedTalk:
     key: str
     talk: Talk
     refs: tuple[PageRef, ...]
-    asset_stamps: tuple[tuple[str, int, int], ...]
-    """(talks-relative path, size, mtime_ns) of each referenced asset when rendered."""
+    asset_stamps: AssetStamps
+    """(talks-relative path, filestamp.Stamp) of each referenced asset when rendered."""
 
 
-def asset_stamps(talks_dir: Path, assets: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
-    stamps = []
-    for rel in assets:
-        try:
-            st = (talks_dir / rel).stat()
-            stamps.append((rel, st.st_size, st.st_mtime_ns))
-        except OSError:
-            stamps.append((rel, -1, -1))
-    return tuple(stamps)
+AssetStamps = tuple[tuple[str, Stamp], ...]
+
+
+def asset_stamps(talks_dir: Path, assets: tuple[str, ...]) -> AssetStamps:
+    return tuple((rel, file_stamp(talks_dir / rel)) for rel in assets)
+
+
+def assets_unchanged(stamps: AssetStamps, talks_dir: Path, assets: tuple[str, ...]) -> bool:
+    """True when the talk's assets are the files `stamps` were taken of (a copy with the old mtime is not)."""
+    return tuple(rel for rel, _ in stamps) == assets and all(unchanged(stamp, talks_dir / rel) for rel, stamp in stamps)
 
 
 class BuildCache:
@@ -99,7 +101,8 @@ class BuildCache:
     def key(*parts: bytes | str) -> str:
         h = hashlib.sha256()
         for part in parts:
-            data = part.encode() if isinstance(part, str) else part
+            # surrogateescape: a file name that is not UTF-8 (listed under talks/) must not crash the key
+            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
             h.update(len(data).to_bytes(8, "big"))
             h.update(data)
         return h.hexdigest()
@@ -122,7 +125,7 @@ class BuildCache:
                 and isinstance(record[2], Talk)):
             return None
         _, _, talk, pages, stamps = record
-        if stamps != asset_stamps(talks_dir, talk.assets):
+        if not assets_unchanged(stamps, talks_dir, talk.assets):
             return None
         blob = _Blob(key, path, pages_at)
         refs = tuple(PageRef(path, digest, _Loader(blob, n, digest)) for n, (path, digest) in enumerate(pages))
@@ -188,7 +191,7 @@ class BuildCache:
     def drop(self, key: str) -> None:
         (self.dir / f"{key}{ENTRY_SUFFIX}").unlink(missing_ok=True)
 
-    def put(self, key: str, talk: Talk, pages: tuple[Page, ...], stamps: tuple[tuple[str, int, int], ...],
+    def put(self, key: str, talk: Talk, pages: tuple[Page, ...], stamps: AssetStamps,
             memo: tuple[str, str, dict[tuple[str, str, str], str]] | None = None) -> None:
         """Keep a rendered talk; `memo` is (stamp, talk's path, memo entries) for its next render."""
         if not self.enabled:

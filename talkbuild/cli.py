@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -39,9 +42,11 @@ def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, dra
     """Build every talk into a deck, a handout and the site index."""
     from .build import BuildOptions
     from .build import build as run_build
+    from .workers import stopping_on_sigterm
 
     try:
-        result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
+        with stopping_on_sigterm():  # `timeout`, CI cancellation, `docker stop`: exit 143, _site/ untouched
+            result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
     except TalkbuildError as exc:
         if fmt == "github":  # `make test` in CI: the problems that fail the build, on the pull request's diff
             from .check.report import format_github
@@ -194,5 +199,31 @@ from .cli_publish import register as _register_publish  # noqa: E402
 _register_publish(main)
 
 
-if __name__ == "__main__":  # pragma: no cover
+# --- entry point: one encoding for file names and text in every locale (docs/build.md) ----------------------
+
+
+def run() -> None:
+    """The `talkbuild` command: `main` in Python's UTF-8 mode, re-started in it when the locale is not UTF-8.
+
+    Under LC_ALL=C or a Latin-1 locale, Python decodes file names with the locale's encoding: `Déjà Vu.md`
+    becomes mojibake (or surrogates) in every link and cache key, and the site would depend on the locale.
+    """
+    if _needs_utf8_mode():
+        argv = [sys.executable, "-X", "utf8", *sys.orig_argv[1:]]
+        if os.name == "posix":
+            os.execv(sys.executable, argv)
+        sys.exit(subprocess.call(argv))  # pragma: no cover - Windows has no exec that keeps the process
     main()
+
+
+def _needs_utf8_mode() -> bool:
+    import locale
+
+    if sys.flags.utf8_mode or not sys.executable:
+        return False
+    encodings = (sys.getfilesystemencoding(), locale.getpreferredencoding(False))
+    return any(codecs.lookup(name).name != "utf-8" for name in encodings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

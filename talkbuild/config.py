@@ -83,7 +83,7 @@ class Config:
     talks_dir: str = "talks"
     out_dir: str = "_site"
     exclude: tuple[str, ...] = ()
-    """Glob patterns (relative to talks_dir) of Markdown files that are not talks."""
+    """Patterns of Markdown files that are not talks, read as .gitignore lines (talkbuild/exclude.py)."""
     check: CheckConfig = field(default_factory=CheckConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)
     root: Path = field(default=Path("."), metadata={"internal": True})
@@ -91,6 +91,8 @@ class Config:
     source_text: str = field(default="", metadata={"internal": True})
     talks_dir_line: int | None = field(default=None, metadata={"internal": True})
     """The line of talkbuild.yml that sets talks_dir (None: not set there), for errors about that folder."""
+    exclude_lines: tuple[int | None, ...] = field(default=(), metadata={"internal": True})
+    """The line of talkbuild.yml of each `exclude` pattern, for the warning about one that matches nothing."""
 
     @property
     def talks_path(self) -> Path:
@@ -139,7 +141,8 @@ def load_config(root: Path) -> Config:
     if errors:
         errors.sort(key=lambda e: (e.location.line or 0) if e.location else 0)
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
-    return dataclasses.replace(Config(**values), root=root, source_text=text, talks_dir_line=_line_of(node, "talks_dir"))
+    return dataclasses.replace(Config(**values), root=root, source_text=text, talks_dir_line=_line_of(node, "talks_dir"),
+                               exclude_lines=_item_lines(_child(node, "exclude"), _line_of(node, "exclude")))
 
 
 def _value_problems(values: dict[str, Any], node: yaml.Node | None, root: Path) -> list[ConfigError]:
@@ -230,6 +233,13 @@ def _folders_near(root: Path, talks_dir: str) -> list[str]:
 def _line_of(node: yaml.Node | None, key: str) -> int | None:
     lines = [int(k.start_mark.line) + 1 for name, k, _v in yamltext.entries(node) if name == key]
     return lines[-1] if lines else None  # of a repeated key, the last is used
+
+
+def _item_lines(node: yaml.Node | None, fallback: int | None) -> tuple[int | None, ...]:
+    """The line of each item of a list node (the key's line when the list is not a YAML sequence)."""
+    if not isinstance(node, yaml.SequenceNode):
+        return ()
+    return tuple(int(item.start_mark.line) + 1 if item.start_mark else fallback for item in node.value)
 
 
 def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .config import CONFIG_NAME
 from .errors import Diagnostic, Severity, SourceLocation
+from .exclude import compile_rules, excluded
 from .models import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -14,23 +16,36 @@ _URL_BREAKERS = "?#%\\"
 """Characters a talk's path may not have: in its URL they would end the path or start an escape."""
 
 
-def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """Every talk under `talks_dir`, sorted by path, plus problems found on the way (clashes, escaping symlinks)."""
+def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = (),
+             exclude_lines: tuple[int | None, ...] | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every talk under `talks_dir`, sorted by path, plus problems found on the way (clashes, escaping symlinks).
+
+    With `exclude_lines` (each pattern's line in talkbuild.yml), a pattern that matches no file is reported.
+    """
     problems: list[Diagnostic] = []
     if not talks_dir.is_dir():
         return [], problems
     real_root = talks_dir.resolve()
     found: list[SourceFile] = []
-    for dirpath, dirnames, filenames in os.walk(talks_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        for name in sorted(filenames):
+    rules = compile_rules(exclude)
+    used: set[int] = set()
+    for dirpath, filenames in walk(talks_dir, lambda d: d.startswith((".", "_")), problems, project_root):
+        for name in filenames:
             if not name.lower().endswith(MARKDOWN_SUFFIXES) or name.startswith((".", "_")):
                 continue
             path = Path(dirpath) / name
             rel = path.relative_to(talks_dir).as_posix()
-            if any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
-                continue
+            if rules:
+                used.update(n for n, rule in enumerate(rules) if rule.matches(rel))
+                if excluded(rules, rel) is not None:
+                    continue
             where = SourceLocation(path.relative_to(project_root).as_posix() if path.is_relative_to(project_root) else str(path))
+            if not _is_utf8(rel):
+                problems.append(Diagnostic(Severity.ERROR, "bad-name",
+                                           f"the talk's name {os.fsencode(rel)!r} is not UTF-8 (saved by a tool using "
+                                           "another encoding): its web address would differ from system to system",
+                                           where, hint="rename the file; a name typed afresh is UTF-8"))
+                continue
             unsafe = sorted(set(rel) & set(_URL_BREAKERS))
             if unsafe:
                 problems.append(Diagnostic(Severity.ERROR, "bad-name",
@@ -38,12 +53,19 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
                                            "address short", where, hint="rename it with letters, digits, '-', '_' and '/'"))
                 continue
             if path.is_symlink():
+                if not path.exists():
+                    problems.append(Diagnostic(Severity.ERROR, "broken-symlink",
+                                               f"the talk is a symlink to {os.readlink(path)}, which does not exist",
+                                               where, hint="fix or remove the link"))
+                    continue
                 real = path.resolve()
                 if not real.is_relative_to(real_root):
                     problems.append(Diagnostic(Severity.ERROR, "outside-talks", f"symlink points outside the talks folder (to {real})",
                                                where, hint="copy the file into talks/ instead of linking to it"))
                     continue
             found.append(SourceFile(path=path, rel=rel, slug=slug_for(rel)))
+    if exclude_lines is not None:
+        problems.extend(_unused(exclude, exclude_lines, used))
     if not found and not problems:  # a talk refused above is a talk found, and its error says why
         problems.append(_no_talks(talks_dir, project_root))
     by_slug: dict[str, SourceFile] = {}
@@ -78,6 +100,25 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = ())
     return [s for s in unique if s.rel not in clashing], problems
 
 
+def _unused(exclude: tuple[str, ...], lines: tuple[int | None, ...], used: set[int]) -> list[Diagnostic]:
+    """A warning for each `exclude` pattern that matched no Markdown file: a typo publishes what it meant to hide."""
+    return [Diagnostic(Severity.WARNING, "exclude-unused",
+                       f"the exclude pattern {pattern!r} matches no Markdown file under the talks folder",
+                       SourceLocation(CONFIG_NAME, lines[n] if n < len(lines) else None),
+                       hint="patterns are read as .gitignore lines, relative to the talks folder, e.g. 'drafts/' or "
+                            "'**/README.md'; folders starting with '.' or '_' are never searched for talks")
+            for n, pattern in enumerate(exclude) if n not in used]
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name Python could only decode with surrogates (bytes that are not UTF-8)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def slug_for(rel: str) -> str:
     """`a/b.md` -> `a/b`; `a/b/index.md` -> `a/b`; a top-level `index.md` -> `index`."""
     stem = rel.rsplit(".", 1)[0]
@@ -103,10 +144,67 @@ def is_scratch_file(name: str) -> bool:
 def tree_listing(talks_dir: Path) -> tuple[str, ...]:
     """Every file under talks/ except editor scratch files: adding or removing one can change how links resolve."""
     names: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(talks_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        names.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not is_scratch_file(f))
+    for dirpath, filenames in walk(talks_dir, lambda d: d.startswith("."), [], talks_dir):
+        names.extend(os.path.join(dirpath, f) for f in filenames if not is_scratch_file(f))
     return tuple(names)
+
+
+def walk(top: Path, skip: Callable[[str], bool], problems: list[Diagnostic],
+         project_root: Path) -> Iterator[tuple[Path, list[str]]]:
+    """Each folder under `top` (top-down, sorted) with its files' names, following folder symlinks as MkDocs does.
+
+    A link back to a folder that contains it would be walked forever; a link out of `top` would publish
+    files from anywhere: both are reported (in `problems`) and not followed.
+    """
+    real_top = top.resolve()
+    stack: list[tuple[Path, Path, frozenset[Path]]] = [(top, real_top, frozenset({real_top}))]
+    while stack:
+        folder, real, ancestors = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        files, below = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                files.append(entry.name)
+                continue
+            if skip(entry.name):
+                continue
+            path = Path(entry.path)
+            if not entry.is_symlink():
+                below.append((path, real / entry.name, ancestors | {real / entry.name}))
+                continue
+            target = path.resolve()
+            where = SourceLocation(_project_rel(path, project_root))
+            if target in ancestors:
+                problems.append(Diagnostic(Severity.WARNING, "symlink-loop",
+                                           f"the folder symlink points to {os.readlink(path)}, a folder that contains "
+                                           "it: it is not followed (its talks would be found again and again)",
+                                           where, hint="remove the link, or link to a folder that does not contain it"))
+            elif not target.is_relative_to(real_top):
+                if _has_talks(target):
+                    problems.append(Diagnostic(Severity.ERROR, "outside-talks",
+                                               f"the folder symlink points outside the talks folder (to {target}): "
+                                               "its talks are not built", where,
+                                               hint="move the folder into talks/ instead of linking to it"))
+            else:
+                below.append((path, target, ancestors | {target}))
+        yield folder, files
+        stack.extend(reversed(below))
+
+
+def _has_talks(folder: Path) -> bool:
+    """True when a folder (outside talks/, not followed) holds Markdown files that would have been talks."""
+    for _dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
+        if any(f.lower().endswith(MARKDOWN_SUFFIXES) and not f.startswith((".", "_")) for f in filenames):
+            return True
+    return False
 
 
 OTHER_DIALECTS = (".qmd", ".rmd", ".ipynb")

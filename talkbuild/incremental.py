@@ -27,7 +27,7 @@ from .build import (
     reset_environments,
     static_files,
 )
-from .cache import asset_stamps
+from .cache import AssetStamps, asset_stamps, assets_unchanged
 from .config import Config, load_config, talks_folder
 from .discover import discover, tree_listing
 from .errors import Diagnostic, Severity, TalkbuildError, distinct
@@ -73,7 +73,7 @@ class _Rendered:
     talk: Talk
     pages: tuple[Page, ...]
     page_digests: tuple[str, ...]
-    stamps: tuple[tuple[str, int, int], ...]
+    stamps: AssetStamps
     refs: tuple[tuple[str, ...], ...]
     """For each page, the theme files (site paths under _talkbuild/) it links."""
 
@@ -158,7 +158,7 @@ class Builder:
             return failed[0] != digest  # retry a failed talk once its text changes, even back to the last good one
         done = state.talks.get(rel)
         return (done is None or done.digest != digest
-                or done.stamps != asset_stamps(state.config.talks_path, done.talk.assets))
+                or not assets_unchanged(done.stamps, state.config.talks_path, done.talk.assets))
 
     def _render_many(self, state: _State, sources: list[SourceFile], todo: list[SourceFile], sitemap: SiteMap,
                      digests: dict[str, str]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -30,6 +31,19 @@ class Resolved:
     """Talks-relative path of a local file to copy into the site."""
     problem: str | None = None
     """'outside' when the URL leaves the talks folder, 'missing' when no such file exists."""
+    via: str | None = None
+    """For 'outside' through a symlink under talks/: 'its talks-relative path -> its target'."""
+
+    talk_link: str | None = None
+    """For 'outside': the folder symlink the talk itself is found through, whose path its links start from."""
+
+    def outside_message(self, written: str) -> str:
+        """What to say about a URL that leads out of talks/ (naming the symlink it goes through, if any)."""
+        link = f" through the symlink talks/{self.via}" if self.via else ""
+        if self.talk_link:
+            link += (f" (the talk is found through the folder symlink talks/{self.talk_link}, and its links "
+                     "start from there)")
+        return f"'{written}' points outside the talks folder{link}"
 
 
 @dataclass(frozen=True)
@@ -56,24 +70,24 @@ class SiteMap:
         base = "" if path.startswith("/") else posixpath.dirname(from_rel)
         joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         if joined == ".." or joined.startswith("../") or joined.startswith("/"):
-            return Resolved(url, None, fragment, None, problem="outside")
+            return Resolved(url, None, fragment, None, problem="outside", talk_link=self._folder_link(base))
         joined = "" if joined == "." else joined
         slug = self._talk_slug(joined)
         if slug is not None:
             # Explicit index.html: a folder URL opens a listing from file:// and 404s on S3's REST endpoint.
             target = f"{slug}/index.html"
-            return Resolved(ROOT + target + suffix, target, fragment, None)
+            return Resolved(ROOT + _quote_path(target) + suffix, target, fragment, None)
         fs_path = self.talks_dir / joined
         page = self._generated_page(joined)
         if page is not None and not fs_path.exists():  # a deck or handout by its URL (its ids are check's)
-            return Resolved(ROOT + page + suffix, page, fragment, None)
+            return Resolved(ROOT + _quote_path(page) + suffix, page, fragment, None)
         if not self._inside(fs_path):
-            return Resolved(url, None, fragment, None, problem="outside")
+            return Resolved(url, None, fragment, None, problem="outside", via=self._escaping_link(joined))
         if fs_path.is_dir():
             index = joined + "/index.html" if joined else "index.html"
             if (fs_path / "index.html").is_file() and self._inside(fs_path / "index.html"):
-                return Resolved(ROOT + index + suffix, index, fragment, index)
-            return Resolved(ROOT + index + suffix, index, fragment, None, problem="missing")
+                return Resolved(ROOT + _quote_path(index) + suffix, index, fragment, index)
+            return Resolved(ROOT + _quote_path(index) + suffix, index, fragment, None, problem="missing")
         href = ROOT + _quote_path(joined) + suffix
         if not fs_path.is_file():
             return Resolved(href, joined, fragment, None, problem="missing")
@@ -98,6 +112,21 @@ class SiteMap:
             candidate = posixpath.join(rel, name) if rel else name
             if candidate in self.slugs:
                 return self.slugs[candidate]
+        return None
+
+    def _folder_link(self, folder: str) -> str | None:
+        """The first folder symlink on the talks-relative path `folder`, if any."""
+        parts = folder.split("/") if folder else []
+        return next(("/".join(parts[:n]) for n in range(1, len(parts) + 1)
+                     if (self.talks_dir / "/".join(parts[:n])).is_symlink()), None)
+
+    def _escaping_link(self, rel: str) -> str | None:
+        """The first symlink on talks-relative path `rel` that leads out of talks/, as 'path -> target'."""
+        path = self.talks_dir
+        for n, part in enumerate(rel.split("/")):
+            path = path / part
+            if path.is_symlink() and not self._inside(path):
+                return f"{'/'.join(rel.split('/')[:n + 1])} -> {os.readlink(path)}"
         return None
 
     def _inside(self, path: Path) -> bool:

@@ -198,7 +198,7 @@ def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, 
     resolved = ctx.sitemap.resolve(url, ctx.rel)
     where = ctx.location(line, column)
     if resolved.problem == "outside":
-        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", f"'{written}' points outside the talks folder",
+        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", resolved.outside_message(written),
                                           where, url=url, hint="move the file under talks/ and link to it there"))
         token.attrSet(attr, "")
         return
@@ -220,7 +220,7 @@ def _rewrite_html(ctx: RenderContext, content: str, base: int) -> str:
         """The rewritten URL, or None when it leads outside talks/ (reported)."""
         resolved = ctx.sitemap.resolve(url, ctx.rel)
         if resolved.problem == "outside":
-            ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", f"'{url}' points outside the talks folder",
+            ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", resolved.outside_message(url),
                                               where, url=url, hint="move the file under talks/ and link to it there"))
             return None
         _note_missing(ctx, resolved.problem, url, where)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import yamltext
+from .dates import read_date
 from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import SourceFile, TalkMeta
 
@@ -35,8 +36,6 @@ TEXT_KEYS = frozenset({
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 """The shape of a BCP 47 language tag (en, pt-BR, zh-Hant-TW); which languages exist is the browser's business."""
 
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B, %Y", "%Y/%m/%d")
-MONTH_FORMATS = ("%B %Y", "%b %Y", "%Y-%m")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +64,10 @@ def decode(data: bytes, where: str) -> str:
     if not data.strip():
         raise TalkbuildError("the file is empty", SourceLocation(where, 1),
                              hint="a talk needs front matter with at least a title", code="empty-file")
+    wide = _wide_encoding(data)
+    if wide is not None:
+        raise TalkbuildError(f"the file is {wide} text, not UTF-8", SourceLocation(where, 1),
+                             hint="save it as UTF-8 (in most editors: Save with Encoding, UTF-8)", code="encoding")
     if b"\x00" in data[:8192]:
         raise TalkbuildError("this is a binary file, not Markdown", SourceLocation(where),
                              hint="rename it or add it to 'exclude' in talkbuild.yml", code="binary-file")
@@ -75,6 +78,24 @@ def decode(data: bytes, where: str) -> str:
         raise TalkbuildError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", SourceLocation(where, line),
                              hint="save the file as UTF-8", code="encoding") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+              (b"\xfe\xff", "UTF-16"))
+"""Byte order marks of the encodings Windows tools save as "Unicode" (most often UTF-16 LE)."""
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' for text in one of them (by its byte order mark, or UTF-16 by its zero bytes)."""
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:512]
+    if len(head) >= 8 and len(head) % 2 == 0:
+        for zeros, other in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):
+            if zeros.count(0) == len(zeros) and other.count(0) == 0:  # ASCII text, each letter padded with a zero
+                return "UTF-16"
+    return None
 
 
 def split_source(text: str, where: str, *, project_root: Path | None = None) -> SourceText:
@@ -296,17 +317,13 @@ def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],
     text = _text(value)
     if text is None:
         return None, None
-    impossible = re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text) is not None  # ISO shape, e.g. 2016-13-01
-    for fmt in DATE_FORMATS + MONTH_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date(), text
-        except ValueError as exc:
-            # strptime says "day is out of range for month" when the text has the format's shape.
-            impossible = impossible or "out of range" in str(exc)
-    if impossible:
+    reading = read_date(text)
+    if reading.day is not None:
+        return reading.day, text
+    if reading.impossible:
         raise fail("date", f"impossible date '{text}'", "check the day and month")
     diagnostics.append(Diagnostic(Severity.WARNING, "date-format", f"cannot read the date '{text}'; it is shown as written and sorted last",
-                                  where, hint="write it as 2016-05-18 or 18 May 2016"))
+                                  where, hint=reading.hint))
     return None, text
 
 

@@ -18,6 +18,7 @@ from .errors import SourceLocation, TalkbuildError
 from .links import ROOT, relative_root
 from .models import Page, Slide, Talk, talk_pages
 from .themes import THEME_CSS, Theme, ThemeLoader
+from .titles import shared_titles, url_path
 
 STATIC_DIR = "_talkbuild"
 """Site folder for the site theme's CSS/JS (shared by every page)."""
@@ -91,8 +92,10 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
 def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config) -> Page:
     """The site index: every talk, newest first."""
     ordered = sorted(talks, key=_newest_first)
+    # `hrefs`: each talk's folder percent-encoded, as image URLs are; `paths`: shown under titles that clash.
     html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/",
-                   version=__version__, theme_css=_theme_css(env, STATIC_DIR + "/"))
+                   version=__version__, theme_css=_theme_css(env, STATIC_DIR + "/"),
+                   hrefs={t.slug: url_path(t.slug) for t in ordered}, paths=shared_titles(ordered))
     return Page("index.html", html.encode("utf-8"))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TalkbuildError
+from .filestamp import file_stamp
 from .models import Page, PageRef
 
 _RENAME_EXCHANGE = 2
@@ -43,8 +44,8 @@ def write_site(out_dir: Path, pages: Sequence[Page | PageRef], assets: Mapping[s
         if rel in desired:
             raise TalkbuildError(f"the file talks/{rel} would overwrite a generated page", code="slug-clash",
                                  hint="rename or move the file")
-        st = src.stat()
-        sources[rel], desired[rel] = src, f"asset:{st.st_size}:{st.st_mtime_ns}"
+        # Not size + mtime alone: `cp -p` or `rsync -a` of a changed image keeps both (see filestamp.py).
+        sources[rel], desired[rel] = src, "asset:" + ":".join(map(str, file_stamp(src)))
     for rel, content in sorted(static.items()):
         data = content if isinstance(content, bytes) else content.read_bytes()
         sources[rel], desired[rel] = content, "static:" + hashlib.sha256(data).hexdigest()

@@ -120,8 +120,12 @@ def syntax_problem(exc: yaml.YAMLError, text: str, first_line: int = 1) -> Synta
     if context in _UNCLOSED and context_mark is not None:
         kind = _UNCLOSED[context]
         if at_end or "document separator" in problem:
-            line = int(context_mark.line)
             problem = f"the {kind} {_char_at(text, context_mark)!r} is never closed"
+        elif problem_mark is not None and problem_mark.line != context_mark.line:
+            problem = (f"the {kind} {_char_at(text, context_mark)!r} is not closed before line "
+                       f"{first_line + problem_mark.line} ({problem})")
+        # The line to fix is where the quote or bracket was opened, not where PyYAML noticed it still was.
+        line = int(context_mark.line)
         hint = f"close the {kind} opened at line {first_line + context_mark.line}"
     elif context == "while scanning a double-quoted scalar":
         hint = "a backslash in double quotes starts an escape: use single quotes, or write \\\\"

@@ -19,6 +19,28 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         {"talks/a.md": "---\ntitle: A\nauthor: [unclosed\n---\n"},
         "talks/a.md:3: error[front-matter]: front matter is not valid YAML",
     ),
+    "bracket left open before the next key": (
+        {"talks/a.md": "---\ntitle: [oops\nauthor: Ann\n---\n"},
+        "talks/a.md:2: error[front-matter]: front matter is not valid YAML: the bracket '[' is not closed before "
+        "line 3 (expected ',' or ']', but got ':') (close the bracket opened at line 2)",
+    ),
+    "brace left open before the next key": (
+        {"talks/a.md": "---\ntitle: A\nlinks: {a: 1\nauthor: Ann\n---\n"},
+        "talks/a.md:3: error[front-matter]: front matter is not valid YAML: the bracket '{' is not closed before "
+        "line 4 (expected ',' or '}', but got ':') (close the bracket opened at line 3)",
+    ),
+    "UTF-16 with a byte order mark (LE)": (
+        {"talks/a.md": "\ufeff---\ntitle: A\n---\n\n## S\n".encode("utf-16-le")},
+        "talks/a.md:1: error[encoding]: the file is UTF-16 text, not UTF-8 (save it as UTF-8",
+    ),
+    "UTF-16 with a byte order mark (BE)": (
+        {"talks/a.md": "\ufeff---\ntitle: A\n---\n\n## S\n".encode("utf-16-be")},
+        "talks/a.md:1: error[encoding]: the file is UTF-16 text, not UTF-8 (save it as UTF-8",
+    ),
+    "UTF-16 without a byte order mark": (
+        {"talks/a.md": "---\ntitle: A\n---\n\n## S\n".encode("utf-16-le")},
+        "talks/a.md:1: error[encoding]: the file is UTF-16 text, not UTF-8 (save it as UTF-8",
+    ),
     "front matter not a mapping": (
         {"talks/a.md": "---\n- just\n- a list\n---\n"},
         "talks/a.md:2: error[front-matter]: front matter must be a mapping of keys to values",
@@ -316,8 +338,8 @@ YAML_HINTS = {
             "talks/a.md:3: error[front-matter]: front matter is not valid YAML: found character '\\t' that cannot "
             "start any token (indent with spaces, not tabs)"),
     "unclosed bracket": ("title: A\ntags: [a, b\nauthor: Ada\n",
-                         "talks/a.md:4: error[front-matter]: front matter is not valid YAML: expected ',' or ']', but "
-                         "got ':' (close the bracket opened at line 3)"),
+                         "talks/a.md:3: error[front-matter]: front matter is not valid YAML: the bracket '[' is not "
+                         "closed before line 4 (expected ',' or ']', but got ':') (close the bracket opened at line 3)"),
     "unclosed bracket at the end": ("title: A\ntags: {a: b\n",
                                     "talks/a.md:3: error[front-matter]: front matter is not valid YAML: the bracket '{' "
                                     "is never closed (close the bracket opened at line 3)"),

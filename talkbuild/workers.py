@@ -1,0 +1,101 @@
+"""Worker processes that never outlive the build that started them.
+
+A build killed with SIGKILL (or SIGTERM before this module existed) left its ProcessPoolExecutor workers
+running with PPID 1: on a CI runner or a laptop they kept both cores busy until they finished the talks
+they had, then waited forever. Each worker now asks the kernel to kill it when its parent dies (Linux
+PR_SET_PDEATHSIG), or elsewhere watches its parent from a thread; and the parent, stopped by a signal,
+kills its workers before it goes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+_PR_SET_PDEATHSIG = 1
+WATCH_SECONDS = 1.0
+"""How often a worker without PR_SET_PDEATHSIG looks whether its parent is still there."""
+
+
+def expected_parent() -> int | None:
+    """The pid a new worker's parent will have: this process, unless workers come from a forkserver."""
+    return None if multiprocessing.get_start_method() == "forkserver" else os.getpid()
+
+
+def start_worker(parent: int | None) -> None:
+    """In a new worker: leave Ctrl-C and SIGTERM to the parent, and die with it."""
+    # A Ctrl-C or `timeout` signals the whole process group: the parent stops the workers itself, and
+    # workers printing their own KeyboardInterrupt tracebacks help nobody.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    die_with_parent(parent)
+
+
+def die_with_parent(parent: int | None) -> None:
+    """End this process when its parent ends (`parent`: its pid when known, to catch a parent already gone)."""
+    if not _pdeathsig():
+        _watch(os.getppid() if parent is None else parent)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # the parent died before the death signal was asked for: nobody would send it
+
+
+def _pdeathsig() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    return bool(prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)
+
+
+def _watch(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="talkbuild-parent-watch", daemon=True).start()
+
+
+def kill_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Stop every worker of `pool` now, mid-talk: the build is being abandoned (a signal, an error)."""
+    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass  # already gone
+
+
+class Terminated(SystemExit):
+    """SIGTERM (`timeout`, CI cancellation, `docker stop`): unwinds like an exit, so temporary files are removed."""
+
+
+@contextlib.contextmanager
+def stopping_on_sigterm() -> Iterator[None]:
+    """While inside: SIGTERM ends the command cleanly (the site untouched, no traceback, exit status 143)."""
+    def handler(signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
+        print("talkbuild: stopped by SIGTERM", file=sys.stderr)
+        raise Terminated(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (and a thread's build is its caller's to stop)
+        return
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,103 @@
+"""Symlinks under talks/: a linked folder's talks are built (like MkDocs), a link back to an ancestor is reported
+and not followed, a link out of talks/ is an error naming the link and its target (as for a linked file)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+TALK = "---\ntitle: {title}\n---\n\n## S\n\nHello.\n"
+
+
+def run_build(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "talkbuild.cli", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_talks_in_a_symlinked_folder_are_built(make_project) -> None:
+    root = make_project({"talks/groups/physics/intro.md": TALK.format(title="Intro")})
+    os.symlink("groups/physics", root / "talks" / "linked")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "_site/linked/intro/index.html").is_file()
+    assert (root / "_site/groups/physics/intro/index.html").is_file()
+
+
+def test_a_folder_symlink_to_an_ancestor_is_reported_and_not_followed(make_project) -> None:
+    root = make_project({"talks/a/b/talk.md": TALK.format(title="T")})
+    os.symlink("..", root / "talks/a/b/up")
+    os.symlink("../..", root / "talks/a/b/top")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    assert "talks/a/b/up: warning[symlink-loop]: the folder symlink points to .., a folder that contains it" in result.stderr
+    assert "talks/a/b/top: warning[symlink-loop]" in result.stderr
+    assert (root / "_site/a/b/talk/index.html").is_file()
+    assert not (root / "_site/a/b/up").exists()
+
+
+def test_two_folders_linking_to_each_other_are_walked_once_each(make_project) -> None:
+    root = make_project({"talks/a/x.md": TALK.format(title="X"), "talks/b/y.md": TALK.format(title="Y")})
+    os.symlink("../b", root / "talks/a/to-b")
+    os.symlink("../a", root / "talks/b/to-a")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "_site/a/to-b/y/index.html").is_file()
+    assert "talks/a/to-b/to-a: warning[symlink-loop]" in result.stderr
+
+
+def test_a_folder_symlink_out_of_talks_is_an_error_naming_link_and_target(make_project, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.md").write_text(TALK.format(title="Secret"))
+    root = make_project({"talks/a.md": TALK.format(title="A")})
+    os.symlink(elsewhere, root / "talks" / "linked")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert (f"talks/linked: error[outside-talks]: the folder symlink points outside the talks folder (to {elsewhere})"
+            in result.stderr)
+    assert not (root / "_site").exists()
+
+
+def test_a_folder_symlink_out_of_talks_holding_only_images_is_left_to_the_talks_that_use_them(make_project,
+                                                                                               tmp_path: Path) -> None:
+    images = tmp_path / "images"
+    images.mkdir()
+    (images / "o.png").write_bytes(b"png")
+    root = make_project({"talks/a.md": TALK.format(title="A")})
+    os.symlink(images, root / "talks" / "img")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_dangling_talk_symlink_names_its_target(make_project) -> None:
+    root = make_project({"talks/a.md": TALK.format(title="A")})
+    os.symlink("../gone/talk.md", root / "talks" / "b.md")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert ("talks/b.md: error[broken-symlink]: the talk is a symlink to ../gone/talk.md, which does not exist "
+            "(fix or remove the link)") in result.stderr
+
+
+def test_an_image_under_a_folder_symlink_out_of_talks_names_the_symlink(make_project, tmp_path: Path) -> None:
+    images = tmp_path / "imgs"
+    images.mkdir()
+    (images / "o.png").write_bytes(b"png")
+    root = make_project({"talks/t/index.md": "---\ntitle: T\n---\n\n## S\n\n![o](img/o.png)\n"})
+    os.symlink(images, root / "talks/t/img")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert (f"talks/t/index.md:7: error[outside-talks]: 'img/o.png' points outside the talks folder through the "
+            f"symlink talks/t/img -> {images}") in result.stderr
+
+
+def test_a_link_that_leaves_talks_from_a_talk_under_a_folder_symlink_says_where_links_start(make_project) -> None:
+    root = make_project({"talks/groups/physics/intro.md": "---\ntitle: I\n---\n\n## S\n\n![l](../../shared/l.png)\n",
+                         "talks/shared/l.png": b"png"})
+    os.symlink("groups/physics", root / "talks" / "linked")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert ("talks/linked/intro.md:7: error[outside-talks]: '../../shared/l.png' points outside the talks folder (the "
+            "talk is found through the folder symlink talks/linked, and its links start from there)") in result.stderr
+    assert "talks/groups/physics/intro.md:7" not in result.stderr, "from where it is, the image is inside talks/"

@@ -1,0 +1,98 @@
+"""A parallel build that is killed (SIGKILL) or stopped (SIGTERM: `timeout`, CI cancellation, `docker stop`)
+leaves no worker process behind, and SIGTERM stops it cleanly: no traceback, the site untouched, exit 143."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads worker processes from /proc")
+
+SLIDES = "".join(f"## Slide {k}\n\n```python\ndef f{k}(x):\n    return x * {k}\n```\n\nText $a^{k}$.\n\n" for k in range(40))
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in status:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has stopped; only its exit status is left to collect
+
+
+def _start(make_project) -> tuple[Path, subprocess.Popen[bytes], set[int]]:
+    files = {f"talks/t{i:03d}.md": f"---\ntitle: Talk {i}\n---\n\n{SLIDES}" for i in range(300)}
+    root = make_project(files)
+    (root / "_site/_talkbuild").mkdir(parents=True)
+    (root / "_site/marker.html").write_text("the site before")
+    build = subprocess.Popen([sys.executable, "-m", "talkbuild.cli", "build", "-j", "2"], cwd=root,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while len(workers) < 2 and build.poll() is None and time.monotonic() < deadline:
+        workers = {pid for pid in _children(build.pid) if _alive(pid)}
+        time.sleep(0.05)
+    if build.poll() is not None:
+        pytest.fail(f"the build ended before its workers were seen: {build.stderr.read().decode()[-2000:]}"
+                    if build.stderr else "the build ended early")
+    return root, build, workers
+
+
+def _gone(workers: set[int]) -> set[int]:
+    """Workers still alive after a few seconds (each is polled; the kernel needs a moment to kill them)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        left = {pid for pid in workers if _alive(pid)}
+        if not left:
+            return set()
+        time.sleep(0.1)
+    return left
+
+
+def _site(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text() for p in (root / "_site").rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_no_worker_outlives_a_killed_build(make_project, how: signal.Signals) -> None:
+    root, build, workers = _start(make_project)
+    assert workers
+    build.send_signal(how)
+    build.wait(timeout=60)
+    left = _gone(workers)
+    for pid in left:  # do not leave them running after a failed test either
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"workers {sorted(left)} outlived the build"
+
+
+def test_sigterm_stops_a_build_cleanly_leaving_the_site_as_it_was(make_project) -> None:
+    root, build, workers = _start(make_project)
+    build.send_signal(signal.SIGTERM)
+    _out, err = build.communicate(timeout=60)
+    assert build.returncode == 128 + signal.SIGTERM, err.decode()
+    assert b"Traceback" not in err
+    assert b"stopped by SIGTERM" in err
+    left = _gone(workers)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left
+    assert _site(root) == {"_site/marker.html": "the site before"}
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site")], "no temporary tree is left behind"
