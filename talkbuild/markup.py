@@ -342,8 +342,19 @@ def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     lexer = _lexer(lang) if lang else None
     if lexer is None:
         cls = f' class="language-{html.escape(lang)}"' if lang else ""
-        return _memo_put(key, f'<div class="highlight"><pre><code{cls}>{html.escape(token.content)}</code></pre></div>\n')
+        pre = _pre_open(f"{lang} code" if lang else "Code")
+        return _memo_put(key, f'<div class="highlight">{pre}<code{cls}>{html.escape(token.content)}</code></pre></div>\n')
     from pygments import highlight as pygments_highlight
 
     out = str(pygments_highlight(token.content, lexer, _formatter()))
+    out = out.replace("<pre>", _pre_open(f"{lexer.name} code"), 1)
     return _memo_put(key, out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1))
+
+
+def _pre_open(label: str) -> str:
+    """A code block's `<pre>`: a long line scrolls it sideways (in the handout), so it must take keyboard focus.
+
+    A region that scrolls but cannot be focused cannot be scrolled from the keyboard (axe:
+    scrollable-region-focusable). It is a named group, so a screen reader says what got focus.
+    """
+    return f'<pre tabindex="0" role="group" aria-label="{html.escape(label)}">'
