@@ -109,6 +109,7 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.push("math", _convert_math)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("code_block", _render_fence)
+    md.add_render_rule("table_open", _render_table_open)
     for name in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
         md.add_render_rule(name, _render_math)
     return md
@@ -349,6 +350,12 @@ def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     out = str(pygments_highlight(token.content, lexer, _formatter()))
     out = out.replace("<pre>", _pre_open(f"{lexer.name} code"), 1)
     return _memo_put(key, out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1))
+
+
+def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A table wider than the handout's text scrolls sideways in its box: like code, it takes keyboard focus."""
+    tokens[idx].attrSet("tabindex", "0")
+    return str(self.renderToken(tokens, idx, options, env))
 
 
 def _pre_open(label: str) -> str:
