@@ -31,6 +31,12 @@ def test_a_deck_opened_after_its_presenter_brings_the_presenter_to_its_slide(pag
     page.wait_for_function(on_slide("the-end"))
     page.keyboard.press("Home")
     deck.wait_for_function(on_slide("title"))
+    page.keyboard.press("ArrowRight")
+    deck.wait_for_function(on_slide("opening"))
+    second = page.context.new_page()  # once they are together, a deck opened later joins them, moving nobody
+    second.goto(base + "#the-end")
+    second.wait_for_function(on_slide("opening"), timeout=5000)
+    assert current(page) == "opening" and current(deck) == "opening"
 
 
 def test_a_presenter_opened_after_its_deck_follows_the_deck(page: Any, demo_site: Path, static_server: Any) -> None:

@@ -343,7 +343,7 @@
     b.hidden = true;
     b.setAttribute("data-n", String(i + 1));
     b.setAttribute("aria-label", "Slide " + (i + 1) + ": " + (slide.getAttribute("data-title") || ""));
-    b.addEventListener("click", function () { setOverview(false); go(i, 0); });
+    b.addEventListener("click", function () { go(i, 0); setOverview(false); }); // focus goes to the new slide
     slide.appendChild(b);
     return b;
   });
@@ -404,11 +404,12 @@
 
   function receive(msg) {
     if (!msg || msg.talkbuild !== channelName) return;
+    var wasConnected = connected;
     if (isPresenter && !connected) { connected = true; presenterStatus(""); }
     // Driven from the other window, the audience's history is kept as if it were pressed here: one entry per slide.
     if (msg.type === "state") go(msg.index, msg.step, { remote: true, history: isPresenter ? "replace" : undefined });
     else if (msg.type === "hello") { send({ type: "state", index: state.index, step: state.step }); if (black) send({ type: "blackout", on: true }); }
-    else if (msg.type === "deck" && isPresenter) go(msg.index, msg.step, { remote: true, history: "replace" });
+    else if (msg.type === "deck" && isPresenter) deckJoined(msg, wasConnected);
     else if (msg.type === "blackout") setBlackout(msg.on, true);
   }
 
@@ -540,6 +541,14 @@
 
   // ---- blackout, jump to a slide, addresses that name no slide, what is announced ---------------
 
+  // A deck window that opens says where it is. A presenter on its own goes there (opened first, by hand, it would
+  // otherwise wait for a key in the deck); a presenter already following a deck keeps its place and brings the new
+  // window to it (a second tab, or a reload, must not move the talk).
+  function deckJoined(msg, wasConnected) {
+    if (wasConnected) send({ type: "state", index: state.index, step: state.step });
+    else go(msg.index, msg.step, { remote: true, history: "replace" });
+  }
+
   // Blackout (B or `.`, as in reveal.js): the audience sees black until any key or a click. In the presenter window
   // B blacks out the audience's window; the presenter keeps the slides and is told the audience sees black.
   var black = false;
@@ -569,8 +578,8 @@
     var s = /^\d+$/.test(text) ? parseHash("#/" + text) : parseHash("#" + text.replace(/^#/, ""));
     var problem = /^\d+$/.test(text) ? hashProblem("#/" + text) : (s ? "" : "No slide '" + text + "' in this deck.");
     if (problem) { toast(problem); return; }
-    if (overview) setOverview(false);
     go(s.index, /^\d+$/.test(text) ? 0 : s.step);
+    if (overview) setOverview(false);
   }
   // G asks for a slide number or id, as reveal.js's jump-to-slide does.
   function promptJump() {
@@ -587,7 +596,7 @@
     return !(t.closest && t.closest("input, textarea, select, [contenteditable]"));
   }
   window.addEventListener("keydown", function (e) {
-    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock|Tab)$/.test(e.key)) return;
+    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock)$/.test(e.key)) return;
     var consumed = true;
     if (black && !isPresenter) setBlackout(false);
     else if (/^[0-9]$/.test(e.key)) { typed += e.key; showTyped(); }
