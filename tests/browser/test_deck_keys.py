@@ -61,6 +61,11 @@ def test_a_number_and_enter_jump_to_that_slide_and_g_asks_for_one(deck: Any) -> 
     deck.keyboard.press("1")
     deck.keyboard.press("ArrowRight")  # another key forgets the number and does its own thing
     assert current(deck) == "pauses" and visible_fragments(deck) == 1
+    deck.keyboard.press("o")
+    deck.keyboard.press("2")
+    deck.keyboard.press("Enter")  # from the overview too: it closes on that slide
+    assert current(deck) == "opening"
+    assert not deck.evaluate("document.documentElement.classList.contains('tb-overview')")
     deck.once("dialog", lambda dialog: dialog.accept("the-end"))
     deck.keyboard.press("g")
     assert current(deck) == "the-end"
