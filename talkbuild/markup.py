@@ -312,6 +312,8 @@ def _render_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
     token = tokens[idx]
     out = token.meta.get("html") or _mathml(token.content, token.type.startswith("math_block"), None, 0)
     if token.type.startswith("math_block"):
+        # A long formula scrolls sideways in the handout, so it takes keyboard focus, like code.
+        out = out.replace('<math ', '<math tabindex="0" ', 1) if out.startswith("<math ") else out
         return f'<div class="math display">{out}</div>\n'
     return f'<span class="math inline">{out}</span>'
 

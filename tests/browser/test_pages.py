@@ -17,7 +17,8 @@ PAGES = {"index": "", "handout": "demo/", "deck": "demo/slides/#build-steps/1",
 WIDE_TALK = ("---\ntitle: Wide\n---\n\n## Job script\n\n```bash\nsrun --ntasks=4 "
              + " ".join(f"--option-{i}=value" for i in range(12)) + "\n```\n\n```\n" + "x" * 150 + "\n```\n\n"
              "## Table\n\n| " + " | ".join(f"column {i}" for i in range(14)) + " |\n|" + "---|" * 14 + "\n| "
-             + " | ".join(f"value {i}" for i in range(14)) + " |\n")
+             + " | ".join(f"value {i}" for i in range(14)) + " |\n\n## Formula\n\n$$\n"
+             + " + ".join(f"a_{{{i}}}" for i in range(40)) + " = b\n$$\n")
 
 
 @pytest.fixture(scope="module")
