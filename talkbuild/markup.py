@@ -111,6 +111,7 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.push("math", _convert_math)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("code_block", _render_fence)
+    md.add_render_rule("table_open", _render_table_open)
     for name in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
         md.add_render_rule(name, _render_math)
     return md
@@ -316,6 +317,8 @@ def _render_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
     token = tokens[idx]
     out = token.meta.get("html") or _mathml(token.content, token.type.startswith("math_block"), None, 0)
     if token.type.startswith("math_block"):
+        # A long formula scrolls sideways in the handout, so it takes keyboard focus, like code.
+        out = out.replace('<math ', '<math tabindex="0" ', 1) if out.startswith("<math ") else out
         return f'<div class="math display">{out}</div>\n'
     return f'<span class="math inline">{out}</span>'
 
@@ -347,8 +350,25 @@ def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     lexer = _lexer(lang) if lang else None
     if lexer is None:
         cls = f' class="language-{html.escape(lang)}"' if lang else ""
-        return _memo_put(key, f'<div class="highlight"><pre><code{cls}>{html.escape(token.content)}</code></pre></div>\n')
+        pre = _pre_open(f"{lang} code" if lang else "Code")
+        return _memo_put(key, f'<div class="highlight">{pre}<code{cls}>{html.escape(token.content)}</code></pre></div>\n')
     from pygments import highlight as pygments_highlight
 
     out = str(pygments_highlight(token.content, lexer, _formatter()))
+    out = out.replace("<pre>", _pre_open(f"{lexer.name} code"), 1)
     return _memo_put(key, out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1))
+
+
+def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A table wider than the handout's text scrolls sideways in its box: like code, it takes keyboard focus."""
+    tokens[idx].attrSet("tabindex", "0")
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _pre_open(label: str) -> str:
+    """A code block's `<pre>`: a long line scrolls it sideways (in the handout), so it must take keyboard focus.
+
+    A region that scrolls but cannot be focused cannot be scrolled from the keyboard (axe:
+    scrollable-region-focusable). It is a named group, so a screen reader says what got focus.
+    """
+    return f'<pre tabindex="0" role="group" aria-label="{html.escape(label)}">'

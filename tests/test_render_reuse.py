@@ -29,7 +29,7 @@ def test_one_formula_inline_and_displayed_keeps_each_form(make_project) -> None:
     build(load_config(root), BuildOptions(use_cache=False, jobs=1))
     deck = (root / "_site/a/slides/index.html").read_text(encoding="utf-8")
     assert deck.count('<span class="math inline"><math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">') == 2
-    assert deck.count('<div class="math display"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">') == 1
+    assert deck.count('<div class="math display"><math tabindex="0" xmlns="http://www.w3.org/1998/Math/MathML" display="block">') == 1
 
 
 def test_worker_processes_report_the_same_problems_in_the_same_order_as_one_process(make_project, tmp_path) -> None:

@@ -11,7 +11,25 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"index": "", "handout": "demo/", "deck": "demo/slides/#build-steps/1"}
+PAGES = {"index": "", "handout": "demo/", "deck": "demo/slides/#build-steps/1",
+         "handout-wide": "wide/", "deck-wide": "wide/slides/#job-script"}
+"""Pages of the demo site, and ("-wide") of a talk whose code and table are wider than the text (they scroll)."""
+WIDE_TALK = ("---\ntitle: Wide\n---\n\n## Job script\n\n```bash\nsrun --ntasks=4 "
+             + " ".join(f"--option-{i}=value" for i in range(12)) + "\n```\n\n```\n" + "x" * 150 + "\n```\n\n"
+             "## Table\n\n| " + " | ".join(f"column {i}" for i in range(14)) + " |\n|" + "---|" * 14 + "\n| "
+             + " | ".join(f"value {i}" for i in range(14)) + " |\n\n## Formula\n\n$$\n"
+             + " + ".join(f"a_{{{i}}}" for i in range(40)) + " = b\n$$\n")
+
+
+@pytest.fixture(scope="module")
+def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    root = tmp_path_factory.mktemp("wide")
+    (root / "talks").mkdir()
+    (root / "talks" / "wide.md").write_text(WIDE_TALK, encoding="utf-8")
+    return build(load_config(root)).out_dir
 
 
 def serious_violations(page: Any, axe_source: str) -> list[str]:
@@ -22,11 +40,14 @@ def serious_violations(page: Any, axe_source: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_serious_or_critical_violation(name: str, page: Any, demo_site: Path, static_server: Any,
-                                                    axe_source: str) -> None:
-    page.goto(static_server(demo_site) + PAGES[name])
-    if name == "deck":
+def test_axe_finds_no_serious_or_critical_violation(name: str, page: Any, request: pytest.FixtureRequest,
+                                                    static_server: Any, axe_source: str) -> None:
+    site = request.getfixturevalue("wide_site" if name.endswith("-wide") else "demo_site")
+    page.goto(static_server(site) + PAGES[name])
+    if name.startswith("deck"):
         wait_ready(page)
+    if name == "handout-wide":
+        assert page.evaluate("document.querySelector('pre').scrollWidth > document.querySelector('pre').clientWidth")
     assert serious_violations(page, axe_source) == []
     if name == "deck":  # the overview and the help dialog are part of the deck too
         page.keyboard.press("o")

@@ -86,10 +86,11 @@
     index = Math.max(0, Math.min(index, N - 1));
     step = clampStep(index, step);
     if (index === state.index && step === state.step) return;
-    var before = state.index;
+    var before = state.index, stepBefore = state.step;
     state = { index: index, step: step };
     if (!overview) ensureFitted(slides.slice(index, index + 2));
     show(before);
+    if (before === index && step > stepBefore) announceStep(index, step);
     // Slide changes make history entries; steps within a slide only update the URL, so Back goes to the last slide.
     setUrl(how.history || (before === index ? "replace" : "push"));
     remember();
@@ -256,7 +257,9 @@
     "notes-larger": function () { notesSize(1.15); },
     "notes-smaller": function () { notesSize(1 / 1.15); },
     "timer-pause": timerPause,
-    "timer-reset": timerReset
+    "timer-reset": timerReset,
+    blackout: function () { setBlackout(!black); },
+    jump: promptJump
   };
 
   function keyAction(e) {
@@ -272,6 +275,8 @@
     if ((k === "s" || k === "S") && !isPresenter) return "presenter";
     if (k === "f" || k === "F") return "fullscreen";
     if (k === "?") return "help";
+    if (k === "b" || k === "B" || k === ".") return "blackout";
+    if (k === "g" || k === "G") return "jump";
     return null;
   }
 
@@ -310,6 +315,7 @@
   function onUrl() {
     var s = parseHash(location.hash) || (location.hash ? null : { index: 0, step: 0 }); // no hash: the first slide
     if (s) go(s.index, s.step, { history: "none" });
+    if (location.hash) fixUrl(location.hash);
   }
   window.addEventListener("popstate", onUrl);
   window.addEventListener("hashchange", onUrl);
@@ -347,7 +353,7 @@
     b.hidden = true;
     b.setAttribute("data-n", String(i + 1));
     b.setAttribute("aria-label", "Slide " + (i + 1) + ": " + (slide.getAttribute("data-title") || ""));
-    b.addEventListener("click", function () { setOverview(false); go(i, 0); });
+    b.addEventListener("click", function () { go(i, 0); setOverview(false); }); // focus goes to the new slide
     slide.appendChild(b);
     return b;
   });
@@ -365,12 +371,13 @@
       picks[i].hidden = !on;
     });
     if (on) {
+      overviewOpener = doc.activeElement;
       picks[state.index].focus();
       picks[state.index].scrollIntoView({ block: "center" });
       announce("Overview of " + N + " slides. Arrow keys move, Enter opens a slide, Escape returns.");
     } else {
       stage.scrollTop = 0;
-      if (doc.activeElement && doc.activeElement.classList.contains("tb-pick")) doc.activeElement.blur();
+      leaveOverview();
       refitQueued(); // images or fonts that arrived while it was open
     }
   }
@@ -408,10 +415,13 @@
 
   function receive(msg) {
     if (!msg || msg.talkbuild !== channelName) return;
+    var wasConnected = connected;
     if (isPresenter && !connected) { connected = true; presenterStatus(""); }
     // Driven from the other window, the audience's history is kept as if it were pressed here: one entry per slide.
     if (msg.type === "state") go(msg.index, msg.step, { remote: true, history: isPresenter ? "replace" : undefined });
-    else if (msg.type === "hello") send({ type: "state", index: state.index, step: state.step });
+    else if (msg.type === "hello") { send({ type: "state", index: state.index, step: state.step }); if (black) send({ type: "blackout", on: true }); }
+    else if (msg.type === "deck" && isPresenter) deckJoined(msg, wasConnected);
+    else if (msg.type === "blackout") setBlackout(msg.on, true);
   }
 
   if (channel) channel.onmessage = function (e) { receive(e.data); };
@@ -545,14 +555,176 @@
     }, 1500);
   }
 
+  // ---- blackout, jump to a slide, addresses that name no slide, what is announced ---------------
+
+  // A deck window that opens says where it is. A presenter on its own goes there (opened first, by hand, it would
+  // otherwise wait for a key in the deck); a presenter already following a deck keeps its place and brings the new
+  // window to it (a second tab, or a reload, must not move the talk).
+  function deckJoined(msg, wasConnected) {
+    if (wasConnected) send({ type: "state", index: state.index, step: state.step });
+    else go(msg.index, msg.step, { remote: true, history: "replace" });
+  }
+
+  // Blackout (B or `.`, as in reveal.js): the audience sees black until any key or a click. In the presenter window
+  // B blacks out the audience's window; the presenter keeps the slides and is told the audience sees black.
+  var black = false;
+  function setBlackout(on, remote) {
+    on = !!on;
+    if (on === black) return;
+    black = on;
+    root.classList.toggle(isPresenter ? "tb-audience-black" : "tb-blackout", on);
+    if (isPresenter) {
+      var note = $("tb-p-black");
+      if (note) note.textContent = on ? "The audience sees a black screen. Press B to show the slide again." : "";
+    } else {
+      announce(on ? "Screen blacked out. Press any key to return." : slideStatus());
+    }
+    if (!remote) send({ type: "blackout", on: on });
+  }
+
+  // Digits then Enter jump to that slide (1-based, like #/n); the counter shows the number as it is typed.
+  var typed = "";
+  function showTyped() {
+    var counter = $("tb-counter");
+    if (counter) counter.textContent = typed ? "Go to " + typed : (state.index + 1) + " / " + N;
+  }
+  function jumpTo(text) {
+    text = String(text || "").trim();
+    if (!text) return;
+    var s = /^\d+$/.test(text) ? parseHash("#/" + text) : parseHash("#" + text.replace(/^#/, ""));
+    var problem = /^\d+$/.test(text) ? hashProblem("#/" + text) : (s ? "" : "No slide '" + text + "' in this deck.");
+    if (problem) { toast(problem); return; }
+    go(s.index, /^\d+$/.test(text) ? 0 : s.step);
+    if (overview) setOverview(false);
+  }
+  // G asks for a slide number or id, as reveal.js's jump-to-slide does.
+  function promptJump() {
+    var answer = window.prompt("Go to slide (1 to " + N + ", or a slide's id):", "");
+    if (answer !== null) jumpTo(answer);
+  }
+
+  // Keys that come before the deck's own: any key ends a blackout (and does nothing else), and digits are collected.
+  function ownsKey(e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return false;
+    var help = $("tb-help");
+    if (help && help.open) return false;
+    var t = e.target;
+    return !(t.closest && t.closest("input, textarea, select, [contenteditable]"));
+  }
+  window.addEventListener("keydown", function (e) {
+    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock)$/.test(e.key)) return;
+    var consumed = true;
+    if (black && !isPresenter) setBlackout(false);
+    else if (/^[0-9]$/.test(e.key)) { typed += e.key; showTyped(); }
+    else if (typed && e.key === "Enter") { var n = typed; typed = ""; showTyped(); jumpTo(n); }
+    else if (typed && e.key === "Backspace") { typed = typed.slice(0, -1); showTyped(); }
+    else if (typed && e.key === "Escape") { typed = ""; showTyped(); }
+    else { consumed = false; if (typed) { typed = ""; showTyped(); } }
+    if (consumed) { e.preventDefault(); e.stopPropagation(); }
+  }, true);
+  window.addEventListener("click", function (e) {
+    if (!black || isPresenter) return;
+    setBlackout(false);
+    e.preventDefault();
+    e.stopPropagation();
+  }, true);
+
+  // A link or an address typed by hand that names no slide, or a step or slide number past the end: the deck says
+  // so, and the address is put right, so it always names the slide and step on screen.
+  function hashProblem(hash) {
+    var h;
+    try { h = decodeURIComponent((hash || "").replace(/^#/, "")); } catch (err) { h = (hash || "").replace(/^#/, ""); }
+    if (!h) return "";
+    var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
+    if (m) {
+      var n = parseInt(m[1], 10);
+      return n >= 1 && n <= N ? "" : "No slide " + n + ": this deck has " + N + " slides.";
+    }
+    m = /^(.+?)(?:\/(\d+))?$/.exec(h);
+    return indexOfId(m[1]) < 0 ? "No slide '" + m[1] + "' in this deck." : "";
+  }
+  function fixUrl(hash) {
+    var problem = hashProblem(hash);
+    if (problem) toast(problem);
+    setUrl("replace");
+  }
+
+  function slideStatus() {
+    return "Slide " + (state.index + 1) + " of " + N + ": " + (slides[state.index].getAttribute("data-title") || "");
+  }
+  // A revealed step is read out, shortened, as reveal.js does; a step going away is not.
+  function announceStep(i, step) {
+    var frag = fragments(i)[step - 1];
+    var text = frag ? (frag.textContent || "").replace(/\s+/g, " ").trim() : "";
+    if (text.length > 140) text = text.slice(0, 139).replace(/\s+\S*$/, "") + "…";
+    announce(text || "Step " + step + " of " + fragments(i).length);
+  }
+
+  // Leaving the overview, focus goes back where it was (a button that opened it), else to the slide now showing,
+  // and the slide is announced: the live region still described the overview.
+  var overviewOpener = null;
+  function leaveOverview() {
+    var back = overviewOpener;
+    overviewOpener = null;
+    if (back && back !== doc.body && back.isConnected && !back.classList.contains("tb-pick") && !back.closest("[inert]")) {
+      back.focus();
+    } else {
+      var slide = slides[state.index];
+      if (!slide.hasAttribute("tabindex")) slide.setAttribute("tabindex", "-1");
+      slide.focus({ preventScroll: true });
+    }
+    announce(slideStatus());
+  }
+
+  // The presenter's timer, whether it is paused, and the notes' text size outlive a reload of its tab (Reset starts
+  // the timer again).
+  var presenterKey = "talkbuild-presenter:" + location.pathname;
+  function savePresenter() {
+    var notes = $("tb-p-notes");
+    try {
+      sessionStorage.setItem(presenterKey, JSON.stringify({ start: timer.start, paused: timer.paused,
+        pausedAt: timer.pausedAt, notes: notes ? notes.style.fontSize : "" }));
+    } catch (err) { /* storage off: the timer starts again on a reload */ }
+  }
+  function restorePresenter() {
+    var saved = null;
+    try { saved = JSON.parse(sessionStorage.getItem(presenterKey) || "null"); } catch (err) { saved = null; }
+    if (saved && typeof saved.start === "number") {
+      timer = { start: saved.start, paused: +saved.paused || 0, pausedAt: +saved.pausedAt || 0 };
+      var pause = $("tb-p-pause");
+      if (pause) pause.textContent = timer.pausedAt ? "Resume" : "Pause";
+      var notes = $("tb-p-notes");
+      if (notes && /^[\d.]+rem$/.test(saved.notes || "")) notes.style.fontSize = saved.notes;
+    }
+    savePresenter();
+  }
+  // Where the presenter reads that the audience sees black (made here, so a theme's own deck.html need not have it).
+  function addBlackoutNote() {
+    var bar = doc.querySelector(".tb-p-bar") || $("tb-presenter");
+    if (!bar || $("tb-p-black")) return;
+    var note = doc.createElement("p");
+    note.id = "tb-p-black";
+    note.className = "tb-p-black";
+    note.setAttribute("role", "status");
+    bar.appendChild(note);
+  }
+  ["timer-pause", "timer-reset", "notes-larger", "notes-smaller"].forEach(function (name) {
+    var run = actions[name];
+    actions[name] = function () { run(); savePresenter(); };
+  });
+
   // ---- start-up ------------------------------------------------------------------------------
 
   root.classList.add("tb-ready-js");
   slides.forEach(function (slide) { slide.inert = true; slide.setAttribute("aria-hidden", "true"); });
-  var initial = parseHash(location.hash) || (location.hash && rememberedOnReload()) || { index: 0, step: 0 };
+  var remembered = location.hash && !parseHash(location.hash) ? rememberedOnReload() : null;
+  var initial = parseHash(location.hash) || remembered || { index: 0, step: 0 };
+  var badHash = remembered ? "" : hashProblem(location.hash); // a reload after a slide's id changed is no mistake
   go(initial.index, initial.step, { history: location.hash ? "replace" : "none", remote: true });
+  if (badHash) toast(badHash);
   announce(""); // no announcement on load: the page title already says where we are
-  if (isPresenter) startPresenter();
+  if (isPresenter) { restorePresenter(); addBlackoutNote(); startPresenter(); }
+  else send({ type: "deck", index: state.index, step: state.step }); // a presenter opened first follows at once
 
   // An image still loading has no height yet, and web fonts still loading change the text's size: a slide is
   // fitted again once they are in. The deck is ready (html[data-tb-ready], what printing to PDF waits for) when
