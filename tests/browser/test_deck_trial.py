@@ -192,3 +192,18 @@ def test_a_step_revealed_again_is_announced_again(deck: Any) -> None:
     deck.keyboard.press("ArrowRight")
     again = deck.evaluate(STATUS)
     assert again.strip() == "first point" and again != first, "the live region's text changed: it is read"
+
+
+def test_a_formula_wider_than_the_page_is_shrunk_to_fit_it_in_the_printed_handout(page: Any, tmp_path: Path,
+                                                                                   static_server: Any) -> None:
+    wide = " + ".join(f"x_{{{i}}}^{{2}}" for i in range(60))
+    base = static_server(build_site(tmp_path / "p", f"---\ntitle: Maths\n---\n\n## Sum\n\n$$\n{wide}\n$$\n"))
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(base + "t/")
+    page.wait_for_function("document.querySelector('math').style.getPropertyValue('--tb-math-w') !== ''")
+    page.emulate_media(media="print")
+    fits = page.evaluate("""(() => { const m = document.querySelector('math[display="block"]');
+        const r = document.createRange(); r.selectNodeContents(m);
+        const box = m.closest('.tb-slide-content').getBoundingClientRect();
+        return [r.getBoundingClientRect().left >= box.left - 1, r.getBoundingClientRect().right <= box.right + 1]; })()""")
+    assert fits == [True, True], "the whole formula is on the page"
