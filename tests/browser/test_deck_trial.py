@@ -207,3 +207,12 @@ def test_a_formula_wider_than_the_page_is_shrunk_to_fit_it_in_the_printed_handou
         const box = m.closest('.tb-slide-content').getBoundingClientRect();
         return [r.getBoundingClientRect().left >= box.left - 1, r.getBoundingClientRect().right <= box.right + 1]; })()""")
     assert fits == [True, True], "the whole formula is on the page"
+
+
+def test_a_presenter_opened_by_hand_over_http_says_to_open_the_slides(page: Any, demo_site: Path,
+                                                                      static_server: Any) -> None:
+    page.goto(static_server(demo_site) + "demo/slides/?presenter")
+    wait_ready(page)
+    page.wait_for_function("document.getElementById('tb-p-conn').textContent.startsWith('Not connected')")
+    text = page.locator("#tb-p-conn").inner_text()
+    assert "Open the slides" in text and "Press S" not in text
