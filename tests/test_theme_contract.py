@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from talkbuild.build import build
@@ -177,9 +178,11 @@ def test_an_id_only_the_index_template_writes_never_clashes_with_a_slide(make_pr
     assert code == 0, output
 
 
-def test_a_static_name_in_a_comment_raw_or_a_branch_no_page_takes_is_no_finding(make_project: Project) -> None:
-    lines = ('{# <img src="{{ static }}a.svg"> #}\n{% raw %}<code>{{ static }}b.svg</code>{% endraw %}\n'
-             '{% if false %}<img src="{{ static }}c.svg">{% endif %}\n')
+@pytest.mark.parametrize("lines", ['{# <img src="{{ static }}a.svg"> #}\n',
+                                   "{% raw %}<code>{{ static }}b.svg</code>{% endraw %}\n",
+                                   '{% if false %}<img src="{{ static }}c.svg">{% endif %}\n'])
+def test_a_static_name_in_a_comment_raw_or_a_branch_no_page_takes_is_no_finding(make_project: Project,
+                                                                                 lines: str) -> None:
     root = make_project({BASE_FILE: BASE.replace(BODY, BODY + lines), "talkbuild.yml": "theme: my\n",
                          "talks/a.md": TALK})
     code, output = run("build", "-C", str(root))
