@@ -25,6 +25,7 @@ from .links import SiteMap
 from .models import BuildResult, Page, PageRef, SiteFiles, SourceFile, Talk, talk_pages
 from .parse import parse_talk
 from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
+from .staticrefs import page_refs
 from .themecheck import theme_problems
 from .themes import Theme, builtin_themes_dir, find_theme
 from .titles import duplicate_titles
@@ -99,7 +100,9 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     timer.lap("index", 1)
     themes = {config.theme: theme} | {name: find_theme(name, config.root) for name in sorted(
         {t.meta.theme for t, _ in rendered if t.meta.theme and t.meta.theme != config.theme})}
-    diagnostics = distinct(diagnostics + theme_problems(config.theme, themes, [t for t, _ in rendered], environment))
+    diagnostics = distinct(diagnostics + theme_problems(
+        config.theme, themes, [t for t, _ in rendered], environment,
+        linked=lambda: {ref for page in pages for ref in page_refs(page.path, page.read())}))
     if _fails(diagnostics, options.strict) and not options.keep_going:
         raise ContentError(diagnostics, strict=options.strict)
     # Only the project's own output is remembered: check and publish build into scratch folders.

@@ -249,7 +249,8 @@ class Builder:
             diagnostics.append(exc.diagnostic())
         files.update(state.static)
         versions = _versions(uses, files)
-        diagnostics += theme_problems(state.config.theme, themes, talks, environment)
+        diagnostics += theme_problems(state.config.theme, themes, talks, environment,
+                                      linked=lambda: {ref for _, refs in uses.values() for ref in refs})
         diagnostics = distinct(diagnostics)
         errors = tuple(d for d in diagnostics if d.is_error)
         warnings = tuple(d for d in diagnostics if not d.is_error)

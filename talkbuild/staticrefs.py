@@ -50,9 +50,12 @@ def version_of(refs: Iterable[str], digest: Callable[[str], str]) -> str:
     return ";".join(f"{rel}={digest(rel)}" for rel in refs)
 
 
+_CSS_COMMENT = re.compile(rb"/\*.*?(?:\*/|\Z)", re.DOTALL)
+
+
 def _css_refs(rel: str, css: bytes) -> list[str]:
     found = []
-    for match in _CSS_URL.finditer(css):
+    for match in _CSS_URL.finditer(_CSS_COMMENT.sub(b" ", css)):  # a url() in a comment loads nothing
         url = next(g for g in match.groups() if g is not None).decode("utf-8", "replace")
         target = _resolve(rel, url)
         if target is not None:

@@ -8,7 +8,7 @@ instead of once per built page at a line of the output.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,10 @@ LITERAL_ID = re.compile(r"""\sid\s*=\s*(?:"([^"{}]+)"|'([^'{}]+)')""")
 STAGE = re.compile(r"""\sid\s*=\s*["']tb-stage["']""")
 SLIDE = re.compile(r"""<section\b[^>]*\sclass\s*=\s*["'](?:[^"']*\s)?slide[\s"'{]""")
 DECK_JS = re.compile(r"deck\.js\b")
+_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_LITERAL = re.compile(r"""\{\{-?\s*(?:"([^"{}]*)"|'([^'{}]*)')\s*-?\}\}""")
+THEME_CSS = re.compile(r"\btheme_css\b")
 
 
 GENERATED = frozenset({"pygments.css"})
@@ -33,14 +37,18 @@ GENERATED = frozenset({"pygments.css"})
 
 
 def theme_problems(site_theme: str, themes: Mapping[str, Theme], talks: Sequence[Talk],
-                   environment: Callable[[Theme], jinja2.Environment]) -> list[Diagnostic]:
+                   environment: Callable[[Theme], jinja2.Environment],
+                   linked: Callable[[], Collection[str]] | None = None) -> list[Diagnostic]:
     """The problems of every theme in use (`themes`: by name, the site's and those talks choose), and the
-    slides whose id a theme's template also writes."""
+    slides whose id a theme's template also writes. `linked`: the site paths the built pages link (asked only
+    when a template names a missing static file): a name in a branch no page takes is no problem."""
     found: list[Diagnostic] = []
     for name, theme in themes.items():
         sources = template_sources(environment(theme), theme)
-        found += check_theme(sources, set(theme.static_files()) | GENERATED, static_dir(name, site_theme))
-        ids = template_ids(sources)
+        static = set(theme.static_files())
+        found += check_theme(sources, static | GENERATED, static_dir(name, site_theme), linked)
+        found += _unlinked_theme_css(sources, static)
+        ids = template_ids(_talk_templates(sources))
         if ids:
             found += [d for talk in talks if (talk.meta.theme or site_theme) == name for d in slide_id_clashes(talk, ids)]
     return found
@@ -74,18 +82,34 @@ def template_sources(env: jinja2.Environment, theme: Theme) -> list[TemplateSour
     return found
 
 
-def check_theme(sources: Iterable[TemplateSource], static_names: Iterable[str], static_folder: str) -> list[Diagnostic]:
+def scanned(text: str) -> str:
+    """A template's text as its output can have it, same lines: Jinja comments and `{% raw %}` blocks blanked
+    (what they hold is never a link or an id), `{{ 'literal' }}` replaced by the literal."""
+    def blank(match: re.Match[str]) -> str:
+        return "\n" * match.group(0).count("\n")
+    text = _RAW.sub(blank, _COMMENT.sub(blank, text))
+    return _LITERAL.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+
+
+def check_theme(sources: Iterable[TemplateSource], static_names: Iterable[str], static_folder: str,
+                linked: Callable[[], Collection[str]] | None = None) -> list[Diagnostic]:
     """The theme's own problems: a deck.html without the hooks deck.js needs, a `{{ static }}` file that is
-    not there (`static_folder`: where the theme's files are published, for the message's URL)."""
+    not there (`static_folder`: where the theme's files are published, for the message's URL) and that a
+    built page links (`linked`, when known: the template is only where it is written)."""
     sources = list(sources)
     names = set(static_names)
     found: list[Diagnostic] = []
+    links: Collection[str] | None = None
     for source in sources:
         if not source.own:
             continue  # the default theme's templates link only its own files
-        for number, line in enumerate(source.text.splitlines(), start=1):
+        for number, line in enumerate(scanned(source.text).splitlines(), start=1):
             for match in STATIC_REF.finditer(line):
                 name = match.group(1)
+                if name not in names and linked is not None:
+                    links = linked() if links is None else links
+                    if f"{static_folder}/{name}" not in links:
+                        continue  # in a branch no page takes ({% if false %}): no page gets a 404
                 if name not in names:
                     found.append(Diagnostic(
                         Severity.WARNING, "missing-static",
@@ -103,11 +127,11 @@ def _deck_hooks(sources: list[TemplateSource]) -> list[Diagnostic]:
     deck = by_name.get("deck.html")
     if deck is None or not deck.own:
         return []
-    text = "\n".join(s.text for s in _used_by(deck, by_name))
+    text = "\n".join(scanned(s.text) for s in _used_by(deck, by_name))
     if not DECK_JS.search(text):
         return []  # a deck of the theme's own making, with its own script
-    line = next((n for n, ln in enumerate(deck.text.splitlines(), start=1) if DECK_JS.search(ln)), None)
-    missing = [what for what, pattern in (('an element with id="tb-stage"', STAGE),
+    line = next((n for n, ln in enumerate(scanned(deck.text).splitlines(), start=1) if DECK_JS.search(ln)), None)
+    missing = [what for what, pattern in (('element with id="tb-stage"', STAGE),
                                          ('<section class="slide"> elements for the slides', SLIDE))
                if not pattern.search(text)]
     return [Diagnostic(Severity.WARNING, "theme-hook",
@@ -134,6 +158,34 @@ def _used_by(start: TemplateSource, by_name: Mapping[str, TemplateSource]) -> li
     return list(seen.values())
 
 
+def _talk_templates(sources: Sequence[TemplateSource]) -> list[TemplateSource]:
+    """The templates that render a talk's pages: deck.html, handout.html and what they extend, include or import
+    (an id only index.html writes never meets a slide's)."""
+    by_name = {s.name: s for s in sources}
+    used: dict[str, TemplateSource] = {}
+    for page in ("deck.html", "handout.html"):
+        if page in by_name:
+            used.update((s.name, s) for s in _used_by(by_name[page], by_name))
+    return [s for s in sources if s.name in used]
+
+
+def _unlinked_theme_css(sources: Sequence[TemplateSource], static: Collection[str]) -> list[Diagnostic]:
+    """A theme with a static/theme.css and its own base.html that never uses `theme_css` (one written before
+    theme.css was linked by the default's): the file is published, but no page links it."""
+    base = next((s for s in sources if s.name == "base.html"), None)
+    if "theme.css" not in static or base is None or not base.own or THEME_CSS.search(scanned(base.text)):
+        return []
+    if any(s.own and "theme.css" in scanned(s.text) for s in sources):
+        return []  # linked another way ({{ static }}theme.css)
+    return [Diagnostic(Severity.WARNING, "theme-hook",
+                       "the theme has a static/theme.css, but its base.html never links it (`theme_css`): the file "
+                       "is published and no page uses it",
+                       SourceLocation(base.shown, next((n for n, ln in enumerate(base.text.splitlines(), start=1)
+                                                        if "</head>" in ln), 1)),
+                       hint="keep the line after {% block head %}{% endblock %} of the default base.html: "
+                            "{% if theme_css %}<link rel=\"stylesheet\" href=\"{{ theme_css }}\">{% endif %}")]
+
+
 def template_ids(sources: Iterable[TemplateSource]) -> dict[str, SourceLocation]:
     """Ids written as is in the theme's own templates, where each is first written (a theme should start them
     with `tb-`; one that does not may take a slide's)."""
@@ -141,7 +193,7 @@ def template_ids(sources: Iterable[TemplateSource]) -> dict[str, SourceLocation]
     for source in sources:
         if not source.own:
             continue  # the default theme's ids are all tb-..., or the title slide's `title`
-        for number, line in enumerate(source.text.splitlines(), start=1):
+        for number, line in enumerate(scanned(source.text).splitlines(), start=1):
             for match in LITERAL_ID.finditer(line):
                 ident = match.group(1) or match.group(2)
                 ids.setdefault(ident, SourceLocation(source.shown, number))

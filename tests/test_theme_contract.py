@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from talkbuild.build import build
@@ -78,7 +79,10 @@ def test_a_deck_html_without_the_stage_is_a_warning_at_its_line(make_project: Pr
     assert code == 0
     found = [ln for ln in output.splitlines() if "[theme-hook]" in ln]
     assert len(found) == 1 and found[0].startswith(f"themes/my/templates/deck.html:{line}: warning[theme-hook]: ")
-    assert 'id="tb-stage"' in found[0] and "talkbuild pdf" in found[0]
+    assert 'has no element with id="tb-stage"' in found[0] and "talkbuild pdf" in found[0]
+    # An id written as a literal expression is that id: no warning.
+    (root / "themes/my/templates/deck.html").write_text(DECK.replace('id="tb-stage"', 'id="{{ \'tb-stage\' }}"'))
+    assert "[theme-hook]" not in run("build", "-C", str(root))[1]
     # Optional controls may go: no warning for a deck.html without the help dialog or the counter.
     optional = re.sub(r'<dialog id="tb-help".*?</dialog>\n', "", DECK, flags=re.DOTALL).replace('id="tb-counter"', "")
     (root / "themes/my/templates/deck.html").write_text(optional)
@@ -124,7 +128,7 @@ def test_a_theme_id_shared_with_a_slide_is_reported_at_the_heading(make_project:
 
 
 def test_check_finds_an_id_given_twice_however_it_was_written(make_project: Project) -> None:
-    root = make_project({BASE_FILE: with_logo('id="{{ \'logo\' }}" src="data:,"'), "talkbuild.yml": "theme: my\n",
+    root = make_project({BASE_FILE: with_logo('id="{{ \'lo\' ~ \'go\' }}" src="data:,"'), "talkbuild.yml": "theme: my\n",
                          "talks/a.md": TALK + "\n<p id=\"twice\">a</p>\n\n<p id=\"twice\">b</p>\n"})
     assert "[id-clash]" not in run("build", "-C", str(root))[1]  # made from a value: only the built page shows it
     run("check", "-C", str(root), "--format", "json", "-o", str(root / "r.json"))
@@ -133,10 +137,11 @@ def test_check_finds_an_id_given_twice_however_it_was_written(make_project: Proj
     slide = [(file, line, message) for file, line, _, message in found if "'logo'" in message]
     assert [(file, line) for file, line, _ in slide] == [("talks/a.md", 7)]  # the slide: once, at its heading
     assert slide[0][2].startswith("the slide id 'logo' is also the id of another element of its pages (_site/a/")
-    # The raw HTML's id given twice: once per page that shows it (the deck and the handout).
-    assert sorted(file for file, _, _, message in found if "'twice'" in message) == [
-        "_site/a/index.html", "_site/a/slides/index.html"]
-    assert len(found) == 3
+    # The talk's raw HTML gives an id twice: once, at the slide that writes it (not at each built page).
+    twice = [(file, line, message) for file, line, _, message in found if "'twice'" in message]
+    assert [(file, line) for file, line, _ in twice] == [("talks/a.md", 11)]
+    assert "_site" not in twice[0][2] and "'Other'" in twice[0][2]
+    assert len(found) == 2
 
 
 def test_build_reports_a_talk_template_error_and_an_index_template_error_at_once(make_project: Project) -> None:
@@ -158,3 +163,42 @@ def test_a_broken_config_has_the_code_config_in_serve_and_checks_reports(make_pr
     assert code == 2 and [f["code"] for f in json.loads((root / "r.json").read_text())] == ["config"]
     code, output = run("build", "-C", str(root))
     assert code == 2 and output.startswith("talkbuild: talkbuild.yml:1: invalid YAML")
+
+
+INDEX = (DEFAULT / "index.html").read_text()
+
+
+def test_an_id_only_the_index_template_writes_never_clashes_with_a_slide(make_project: Project) -> None:
+    index = INDEX.replace("{% block body %}", '{% block body %}<div id="banner">Hello</div>', 1)
+    root = make_project({"themes/my/templates/index.html": index, "talkbuild.yml": "theme: my\n",
+                         "talks/a.md": TALK.replace("## Logo", "## Banner")})
+    code, output = run("build", "-C", str(root))
+    assert code == 0 and "[id-clash]" not in output
+    code, output = run("check", "-C", str(root))
+    assert code == 0, output
+
+
+@pytest.mark.parametrize("lines", ['{# <img src="{{ static }}a.svg"> #}\n',
+                                   "{% raw %}<code>{{ static }}b.svg</code>{% endraw %}\n",
+                                   '{% if false %}<img src="{{ static }}c.svg">{% endif %}\n'])
+def test_a_static_name_in_a_comment_raw_or_a_branch_no_page_takes_is_no_finding(make_project: Project,
+                                                                                 lines: str) -> None:
+    root = make_project({BASE_FILE: BASE.replace(BODY, BODY + lines), "talkbuild.yml": "theme: my\n",
+                         "talks/a.md": TALK})
+    code, output = run("build", "-C", str(root))
+    assert code == 0 and "[missing-static]" not in output
+    assert Builder(root).build().warnings == ()
+    code, output = run("check", "-C", str(root))
+    assert code == 0, output
+
+
+def test_a_themes_own_base_that_never_links_theme_css_is_a_warning(make_project: Project) -> None:
+    old_base = re.sub(r"\{#[^#]*#\}\n\{% if theme_css %\}.*?\{% endif %\}\n", "", BASE, flags=re.DOTALL)
+    assert "theme_css" not in old_base
+    root = make_project({BASE_FILE: old_base, "themes/my/static/theme.css": ":root { }\n",
+                         "talkbuild.yml": "theme: my\n", "talks/a.md": TALK})
+    code, output = run("build", "-C", str(root))
+    line = old_base.splitlines().index("</head>") + 1
+    assert code == 0 and f"{BASE_FILE}:{line}: warning[theme-hook]: the theme has a static/theme.css" in output
+    (root / BASE_FILE).write_text(BASE)
+    assert "[theme-hook]" not in run("build", "-C", str(root))[1]

@@ -25,8 +25,15 @@
   function fragments(i) { return slides[i].querySelectorAll(".fragment"); }
   function clampStep(i, step) { return Math.max(0, Math.min(step, fragments(i).length)); }
 
+  // `#%` or `#%E0%A4%A` (a bad %-escape, typed or cut short) is read as written, like any address that names no
+  // slide: decodeURIComponent throws on it, and a throw here would leave a blank stage and no key working.
+  function decodeHash(hash) {
+    var h = (hash || "").replace(/^#/, "");
+    try { return decodeURIComponent(h); } catch (err) { return h; }
+  }
+
   function parseHash(hash) {
-    var h = decodeURIComponent((hash || "").replace(/^#/, ""));
+    var h = decodeHash(hash);
     if (!h) return null;
     var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
     if (m) {
@@ -124,7 +131,13 @@
     if (on) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");
   }
 
-  function announce(text) { setText("tb-status", text); }
+  // A live region is read when its text changes: with `again`, the same text once more (a step stepped back from,
+  // then revealed again) gets a no-break space at its end, so it differs and is read too.
+  function announce(text, again) {
+    var el = $("tb-status");
+    if (!el) return;
+    el.textContent = again && text && el.textContent === text ? text + "\u00a0" : text;
+  }
 
   function next() {
     if (state.step < fragments(state.index).length) go(state.index, state.step + 1);
@@ -253,7 +266,9 @@
     overview: function () { setOverview(!overview); },
     presenter: openPresenter,
     fullscreen: toggleFullscreen,
-    help: function () { var d = $("tb-help"); if (d && d.showModal && !d.open) d.showModal(); },
+    // Focus on the slide first: closing the dialog gives focus back there, not to the Help button (where Space
+    // and Enter would open the help again instead of going on).
+    help: function () { var d = $("tb-help"); if (d && d.showModal && !d.open) { focusSlide(); d.showModal(); } },
     "notes-larger": function () { notesSize(1.15); },
     "notes-smaller": function () { notesSize(1 / 1.15); },
     "timer-pause": timerPause,
@@ -340,7 +355,7 @@
   function wake() {
     root.classList.remove("tb-idle");
     clearTimeout(idleTimer);
-    idleTimer = setTimeout(function () { root.classList.add("tb-idle"); }, 2500);
+    idleTimer = setTimeout(function () { if (!typed) root.classList.add("tb-idle"); }, 2500);
   }
   doc.addEventListener("mousemove", wake);
 
@@ -371,7 +386,6 @@
       picks[i].hidden = !on;
     });
     if (on) {
-      overviewOpener = doc.activeElement;
       picks[state.index].focus();
       picks[state.index].scrollIntoView({ block: "center" });
       announce("Overview of " + N + " slides. Arrow keys move, Enter opens a slide, Escape returns.");
@@ -549,8 +563,11 @@
     send({ type: "hello" });
     setTimeout(function () {
       if (!connected) {
-        presenterStatus("Not connected to a slides window yet. Press S in the slides to open the presenter from there" +
-          (location.protocol === "file:" ? " (from file://, only a presenter opened that way can follow the slides)." : "."));
+        presenterStatus(location.protocol === "file:"
+          ? "Not connected to a slides window yet. Press S in the slides to open the presenter from there (from " +
+            "file://, only a presenter opened that way can follow the slides)."
+          : "Not connected to a slides window yet. Open the slides (this address without ?presenter) in this browser: " +
+            "this window follows them at once.");
       }
     }, 1500);
   }
@@ -560,19 +577,43 @@
   // A deck window that opens says where it is. A presenter on its own goes there (opened first, by hand, it would
   // otherwise wait for a key in the deck); a presenter already following a deck keeps its place and brings the new
   // window to it (a second tab, or a reload, must not move the talk).
+  // A deck window that joins during a blackout (the audience's window reloaded) goes black too: the presenter
+  // blacked the audience out and still says so, and B there brings the slide back in every deck window.
   function deckJoined(msg, wasConnected) {
     if (wasConnected) send({ type: "state", index: state.index, step: state.step });
     else go(msg.index, msg.step, { remote: true, history: "replace" });
+    if (black) send({ type: "blackout", on: true });
   }
 
   // Blackout (B or `.`, as in reveal.js): the audience sees black until any key or a click. In the presenter window
   // B blacks out the audience's window; the presenter keeps the slides and is told the audience sees black.
-  var black = false;
+  // The black is an element deck.js makes, styled inline, above everything (the toast, the controls): it needs no
+  // rule in a theme's deck.css, so a theme with its own copy from before blackout existed blacks out too. An open
+  // help dialog (the top layer, above any z-index) is closed, so the screen is black and a key brings the slide back.
+  var black = false, cover = null;
+  function blackCover(on) {
+    if (!cover) {
+      cover = doc.createElement("div");
+      cover.className = "tb-black";
+      cover.setAttribute("aria-hidden", "true");
+      cover.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:#000;cursor:none;display:none";
+      doc.body.appendChild(cover);
+    }
+    cover.style.display = on ? "block" : "none";
+    if (on) {
+      var help = $("tb-help");
+      if (help && help.open) help.close();
+    }
+  }
+  // Printing during a blackout prints the slides, not a black page.
+  window.addEventListener("beforeprint", function () { if (cover) cover.style.display = "none"; });
+  window.addEventListener("afterprint", function () { if (cover) cover.style.display = black && !isPresenter ? "block" : "none"; });
   function setBlackout(on, remote) {
     on = !!on;
     if (on === black) return;
     black = on;
     root.classList.toggle(isPresenter ? "tb-audience-black" : "tb-blackout", on);
+    if (!isPresenter) blackCover(on);
     if (isPresenter) {
       var note = $("tb-p-black");
       if (note) note.textContent = on ? "The audience sees a black screen. Press B to show the slide again." : "";
@@ -583,18 +624,25 @@
   }
 
   // Digits then Enter jump to that slide (1-based, like #/n); the counter shows the number as it is typed.
-  var typed = "";
+  // While a number is being typed the controls stay shown (not faded as when the mouse rests); a number not
+  // finished within TYPED_MS is forgotten, so a digit pressed by mistake long ago never makes a later Enter jump.
+  var typed = "", typedTimer = 0, TYPED_MS = 4000;
   function showTyped() {
     var counter = $("tb-counter");
     if (counter) counter.textContent = typed ? "Go to " + typed : (state.index + 1) + " / " + N;
+    clearTimeout(typedTimer);
+    if (typed) {
+      wake();
+      typedTimer = setTimeout(function () { typed = ""; showTyped(); wake(); }, TYPED_MS);
+    }
   }
   function jumpTo(text) {
     text = String(text || "").trim();
     if (!text) return;
-    var s = /^\d+$/.test(text) ? parseHash("#/" + text) : parseHash("#" + text.replace(/^#/, ""));
-    var problem = /^\d+$/.test(text) ? hashProblem("#/" + text) : (s ? "" : "No slide '" + text + "' in this deck.");
-    if (problem) { toast(problem); return; }
-    go(s.index, /^\d+$/.test(text) ? 0 : s.step);
+    var hash = /^\d+$/.test(text) ? "#/" + text : "#" + text.replace(/^#/, "");
+    var s = parseHash(hash), problem = hashProblem(hash); // `99`, `#/99`, `/0`: a notice, never a silent clamp
+    if (problem || !s) { toast(problem || "No slide '" + text + "' in this deck."); return; }
+    go(s.index, s.step);
     if (overview) setOverview(false);
   }
   // G asks for a slide number or id, as reveal.js's jump-to-slide does.
@@ -632,8 +680,7 @@
   // A link or an address typed by hand that names no slide, or a step or slide number past the end: the deck says
   // so, and the address is put right, so it always names the slide and step on screen.
   function hashProblem(hash) {
-    var h;
-    try { h = decodeURIComponent((hash || "").replace(/^#/, "")); } catch (err) { h = (hash || "").replace(/^#/, ""); }
+    var h = decodeHash(hash);
     if (!h) return "";
     var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
     if (m) {
@@ -657,22 +704,20 @@
     var frag = fragments(i)[step - 1];
     var text = frag ? (frag.textContent || "").replace(/\s+/g, " ").trim() : "";
     if (text.length > 140) text = text.slice(0, 139).replace(/\s+\S*$/, "") + "…";
-    announce(text || "Step " + step + " of " + fragments(i).length);
+    announce(text || "Step " + step + " of " + fragments(i).length, true);
   }
 
-  // Leaving the overview, focus goes back where it was (a button that opened it), else to the slide now showing,
-  // and the slide is announced: the live region still described the overview.
-  var overviewOpener = null;
+  // Leaving the overview (or closing the help), focus goes to the slide now showing, and the slide is announced: the
+  // live region still described the overview. Not back to the button that opened it: Space and Enter there would
+  // press it again (reopen the overview) where everyone expects Space to go on; on the slide they go on, and a
+  // screen reader reads on from the slide.
+  function focusSlide() {
+    var slide = slides[state.index];
+    if (!slide.hasAttribute("tabindex")) slide.setAttribute("tabindex", "-1");
+    slide.focus({ preventScroll: true });
+  }
   function leaveOverview() {
-    var back = overviewOpener;
-    overviewOpener = null;
-    if (back && back !== doc.body && back.isConnected && !back.classList.contains("tb-pick") && !back.closest("[inert]")) {
-      back.focus();
-    } else {
-      var slide = slides[state.index];
-      if (!slide.hasAttribute("tabindex")) slide.setAttribute("tabindex", "-1");
-      slide.focus({ preventScroll: true });
-    }
+    focusSlide();
     announce(slideStatus());
   }
 
@@ -716,6 +761,15 @@
   // ---- start-up ------------------------------------------------------------------------------
 
   root.classList.add("tb-ready-js");
+  // An embed shaped by CSS (style="width: 100%; aspect-ratio: 16 / 9"): its ratio as --tb-ratio, which deck.css uses to
+  // cap its width along with its height, so a slide's height cap never changes its shape.
+  slides.forEach(function (slide) {
+    Array.prototype.forEach.call(slide.querySelectorAll("iframe, embed, object"), function (el) {
+      var m = /(\d*\.?\d+)(?:\s*\/\s*(\d*\.?\d+))?\s*$/.exec(getComputedStyle(el).aspectRatio || "");
+      var ratio = m ? parseFloat(m[1]) / (m[2] ? parseFloat(m[2]) : 1) : 0;
+      if (ratio > 0 && isFinite(ratio)) el.style.setProperty("--tb-ratio", ratio.toFixed(4));
+    });
+  });
   slides.forEach(function (slide) { slide.inert = true; slide.setAttribute("aria-hidden", "true"); });
   var remembered = location.hash && !parseHash(location.hash) ? rememberedOnReload() : null;
   var initial = parseHash(location.hash) || remembered || { index: 0, step: 0 };
