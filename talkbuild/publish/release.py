@@ -25,11 +25,11 @@ from .pointer import (
     read_pointer,
     record_history,
     restore,
-    still_sealed,
     try_switch,
 )
 from .stores import open_store
-from .stores.base import LIVE, Store, manifest_key, release_prefix
+from .stores.base import LIVE, Store, manifest_key, pruning_key, release_prefix
+from .tombstone import STALE_HOURS, clear, is_stale, since, switch_problem
 
 CRASH_ENV = "TALKBUILD_PUBLISH_CRASH_AT"
 """Test hook: SIGKILL this process at the named step (see crash_point) to prove a crash is harmless."""
@@ -83,6 +83,8 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
     current, etag = read_pointer(store, channel)
     yield LivePointer(channel, current.release_id if current else None, current.seq if current else 0)
     url = public_url or store.release_url(channel, rid)
+    if current is None or current.release_id != rid:  # what a channel serves, prune keeps anyway
+        _refuse_if_being_pruned(store, rid)
     sealed = load_manifest(store, rid) is not None
     live_already = current is not None and current.release_id == rid and sealed
     if not live_already:
@@ -142,6 +144,22 @@ def _repair(store: Store, pointer: Pointer) -> None:
     """Finish what a crashed run may have left undone after its switch (both steps are idempotent)."""
     record_history(store, pointer)
     store.project(pointer.channel, pointer.release_id)
+
+
+def _refuse_if_being_pruned(store: Store, rid: str) -> None:
+    """A prune removing this very release (same content, same id) must finish before it is published again:
+    re-sealing it under the prune would make its deletion look like someone else's (see tombstone.py)."""
+    started = since(store, rid)
+    if started is None:
+        return
+    if is_stale(started):
+        clear(store, rid)  # left by a prune that was killed long ago; the files are re-checked below
+        return
+    raise PublishConflict(
+        f"a prune is removing release {rid} (this build's content) right now; nothing was uploaded or switched",
+        hint=f"rerun `talkbuild publish` once the prune is done (its mark {store.url}{pruning_key(rid)} is cleared "
+             f"when it ends; one left by a killed prune is ignored after {STALE_HOURS:g} h, or cleared by the next "
+             "`talkbuild prune`)")
 
 
 def _refuse_if_locked(current: Pointer | None, unlock: bool) -> None:
@@ -257,8 +275,9 @@ def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | N
                 yield RaceLost(channel, theirs.release_id if theirs else "", theirs.seq if theirs else 0, decision)
                 current = theirs
                 continue
-        if not still_sealed(store, rid):
-            _undo_pruned(store, new, current)
+        problem = switch_problem(store, manifest)
+        if problem:
+            _undo_pruned(store, new, current, problem)
         crash_point("after-switch")
         record_history(store, new)
         crash_point("after-history")
@@ -270,13 +289,13 @@ def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | N
                           hint=f"release {rid} is sealed; rerun `talkbuild publish` when other publishers are done")
 
 
-def _undo_pruned(store: Store, new: Pointer, before: Pointer | None) -> None:
-    """A concurrent prune took the release we just switched to: put the channel back, and say so."""
+def _undo_pruned(store: Store, new: Pointer, before: Pointer | None, problem: str) -> None:
+    """A concurrent prune took (or is taking) the release we just switched to: put the channel back, say so."""
     restored = restore(store, new, before)
     back = (f"channel '{new.channel}' is back on {before.release_id if before else 'nothing'}" if restored
             else f"channel '{new.channel}' has moved on since")
-    raise PublishConflict(f"release {new.release_id} was pruned while this publish switched to it; {back}",
-                          hint="publish again: the release is uploaded and sealed anew")
+    raise PublishConflict(f"{problem} while this publish switched to it; {back}",
+                          hint="publish again once the prune is done: the release is uploaded and sealed anew")
 
 
 def _after_lost_race(theirs: Pointer | None, build: BuildInfo, project_root: Path) -> str:
