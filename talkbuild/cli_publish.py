@@ -91,8 +91,24 @@ def _target(config: Config, target: str | None, endpoint_url: str | None, jobs: 
         problem = endpoint_url_problem(endpoint_url, "--endpoint-url")
         if problem is not None:
             raise ConfigError(problem[0], hint=problem[1])
+    elif config.publish.endpoint_url is None and url.startswith("s3://"):
+        _check_env_endpoint()
     return Target(url, config.root, endpoint_url or config.publish.endpoint_url,
                   config.publish.region, jobs or config.publish.jobs)
+
+
+def _check_env_endpoint() -> None:
+    """boto3 reads these when no endpoint is given; a bad one is a usage error here, not a botocore traceback."""
+    import os
+
+    for name in ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"):
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        problem = endpoint_url_problem(value, f"{name} (environment)")
+        if problem is not None:
+            raise ConfigError(problem[0], hint=problem[1] + f"; or unset {name}")
+        return  # the S3-specific one wins over the general one, as in botocore
 
 
 def _public_url(config: Config, target: str | None, channel: str) -> str | None:
