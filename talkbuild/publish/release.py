@@ -46,6 +46,12 @@ class ShallowHistory(PublishConflict):
     exit_code = 2
 
 
+class Unordered(PublishConflict):
+    """A build without a commit (no git, or no commit yet) cannot be ordered against the channel's: usage error."""
+
+    exit_code = 2
+
+
 def crash_point(step: str) -> None:
     """Die here, without cleanup, when TALKBUILD_PUBLISH_CRASH_AT names this step (tests only)."""
     if os.environ.get(CRASH_ENV) == step:
@@ -56,12 +62,13 @@ def publish_site(site_dir: Path, target: str, *, channel: str = LIVE, project_ro
                  endpoint_url: str | None = None, region: str | None = None, jobs: int = 16,
                  build: BuildInfo | None = None, public_url: str | None = None,
                  store_options: dict[str, Any] | None = None, unlock: bool = False,
-                 manifest: Manifest | None = None) -> Iterator[Event]:
+                 manifest: Manifest | None = None, allow_no_commit: bool = False) -> Iterator[Event]:
     """Publish a built site to `target` and make it what `channel` serves; yields progress events.
 
     `manifest` is build_manifest(site_dir) when the caller already made it (publish's check gate
     proves that manifest, so the same hashes are shipped). Publishing what the channel already
-    serves uploads nothing and writes nothing.
+    serves uploads nothing and writes nothing. `allow_no_commit` lets a build without a commit replace a
+    channel release that has one (it cannot be ordered, so it is refused otherwise).
     """
     check_channel(channel)
     root = project_root or site_dir.parent
@@ -70,13 +77,14 @@ def publish_site(site_dir: Path, target: str, *, channel: str = LIVE, project_ro
     store = open_store(target, root, **options)
     try:
         yield from publish_manifest(store, manifest, site_dir, channel=channel, project_root=root, jobs=jobs,
-                                    public_url=public_url, unlock=unlock)
+                                    public_url=public_url, unlock=unlock, allow_no_commit=allow_no_commit)
     finally:
         store.close()
 
 
 def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channel: str, project_root: Path,
-                     jobs: int = 16, public_url: str | None = None, unlock: bool = False) -> Iterator[Event]:
+                     jobs: int = 16, public_url: str | None = None, unlock: bool = False,
+                     allow_no_commit: bool = False) -> Iterator[Event]:
     rid = manifest.release_id
     yield Started(store.url, channel, rid, len(manifest.files), manifest.total_bytes)
     crash_point("start")
@@ -89,7 +97,7 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
     live_already = current is not None and current.release_id == rid and sealed
     if not live_already:
         _refuse_if_locked(current, unlock)
-        _refuse_if_older(current, manifest.build, project_root)
+        _refuse_if_older(current, manifest.build, project_root, allow_no_commit)
     counts = {"upload": 0, "copy": 0, "present": 0, "bytes": 0}
     # A sealed release is checked too (one LIST): what `verify` finds missing or truncated in it is
     # uploaded again. Same id, same bytes, so this repairs a release without changing its content.
@@ -171,7 +179,18 @@ def _refuse_if_locked(current: Pointer | None, unlock: bool) -> None:
         hint="once the fix is in, publish with --unlock (make deploy UNLOCK=1), or roll back again")
 
 
-def _refuse_if_older(current: Pointer | None, build: BuildInfo, project_root: Path) -> None:
+def _refuse_if_older(current: Pointer | None, build: BuildInfo, project_root: Path,
+                     allow_no_commit: bool = False) -> None:
+    if current is not None and current.commit and not build.commit and not allow_no_commit:
+        # "An older build never replaces a newer one" needs a commit to compare; without one (a copy made by
+        # `git archive`, a folder that is no git repository, `git init` with nothing committed yet) this
+        # build may be older than what is live, so it is refused unless asked for by name.
+        raise Unordered(
+            f"channel '{current.channel}' serves commit {current.commit[:12]}, and this build has no commit "
+            f"(no git repository, or nothing committed), so it cannot be shown not to be older; nothing was "
+            "uploaded or switched",
+            hint="publish from a clone of the repository (commit first), or, to replace it on purpose, pass "
+                 "--allow-no-commit; a preview to a new channel (--channel NAME) needs neither")
     if current is None or not current.commit or not build.commit or current.commit == build.commit:
         return
     if is_ancestor(project_root, build.commit, current.commit):
