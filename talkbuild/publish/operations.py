@@ -278,15 +278,21 @@ def _retire(store: Store, release_id: str, who: str | None) -> bool:
 
 
 def _clear_stale_marks(store: Store, grace_hours: float, now: float) -> None:
-    """Tombstones of killed prunes: cleared once older than the grace period, or, when their release is
-    already gone (seal and files), after GONE_MARK_MINUTES (a prune that is running finishes long before)."""
+    """Tombstones of killed prunes: cleared once older than the grace period, or, when their release is gone
+    (seal and files) or is one no prune deletes (a channel's, or its previous), after GONE_MARK_MINUTES.
+
+    Never sooner: a prune that is running clears its own, and clearing one under it would let a publish
+    that re-sealed the same content miss it (see tombstone.py). Its steps from mark to pointer re-read, and
+    from deleting the files to clearing, follow each other at once; 15 minutes is far beyond them.
+    """
+    protected = _protected(store)
     for rid in marked(store):
         started = since(store, rid)
         if started is None:
             continue
-        gone = (store.get(manifest_key(rid)) is None
-                and next(iter(store.list_objects(release_prefix(rid))), None) is None)
-        if is_stale(started, grace_hours, now) or (gone and now - started > GONE_MARK_MINUTES * 60):
+        settled = rid in protected or (store.get(manifest_key(rid)) is None
+                                       and next(iter(store.list_objects(release_prefix(rid))), None) is None)
+        if is_stale(started, grace_hours, now) or (settled and now - started > GONE_MARK_MINUTES * 60):
             clear(store, rid)
 
 

@@ -165,9 +165,9 @@ def _refuse_if_being_pruned(store: Store, rid: str) -> None:
         return
     raise PublishConflict(
         f"a prune is removing release {rid} (this build's content) right now; nothing was uploaded or switched",
-        hint=f"rerun `talkbuild publish` once the prune is done (its mark {store.url}{pruning_key(rid)} is cleared "
-             f"when it ends; one left by a killed prune is ignored after {STALE_HOURS:g} h, or cleared by the next "
-             "`talkbuild prune`)")
+        hint=f"rerun `talkbuild publish` once the prune is done. A prune that was killed leaves its mark "
+             f"({store.url}{pruning_key(rid)}): the next `talkbuild prune` finishes its work and removes it, and "
+             f"publish ignores a mark older than {STALE_HOURS:g} h")
 
 
 def _refuse_if_locked(current: Pointer | None, unlock: bool) -> None:

@@ -162,3 +162,19 @@ def test_a_tombstone_left_by_a_killed_prune_goes_after_the_grace_period(deploy: 
         store.close()
     assert done(deploy.publish(tmp_path / "r1")).release_id == r1, "a stale tombstone does not block"
     check_live_whole(deploy, r1)
+
+
+def test_a_killed_prunes_mark_on_a_release_a_channel_keeps_is_cleared_by_the_next_prune(
+        deploy: Deploy, tmp_path: Path) -> None:
+    _r1, r2, _r3 = three_releases(deploy, tmp_path)  # r2: live's previous, which no prune deletes
+    store = deploy.store()
+    try:
+        mark = json.dumps({"since": time.time() - 20 * 60, "who": "killed"}).encode()
+        store.put_if(pruning_key(r2), mark, if_match=None, content_type="application/json", cache_control="no-store")
+    finally:
+        store.close()
+    with pytest.raises(PublishConflict, match=f"a prune is removing release {r2}"):
+        deploy.publish(tmp_path / "r2")  # a revert to the previous release
+    list(prune(deploy.target(), keep=1))
+    assert done(deploy.publish(tmp_path / "r2")).release_id == r2
+    check_live_whole(deploy, r2)
