@@ -63,7 +63,8 @@ def marked(store: Store) -> list[str]:
 def switch_problem(store: Store, manifest: Manifest) -> str | None:
     """Why the release a channel was just switched to cannot stay live, or None. Read AFTER the switch."""
     rid = manifest.release_id
-    if since(store, rid) is not None:  # first: only once it is gone do the seal and listing mean anything
+    started = since(store, rid)  # first: only once it is gone do the seal and listing mean anything
+    if started is not None and not is_stale(started):  # a stale one (a killed prune's) publish may not delete
         return f"a prune was removing release {rid}"
     if load_manifest(store, rid) is None:
         return f"release {rid} was pruned"

@@ -178,3 +178,32 @@ def test_a_killed_prunes_mark_on_a_release_a_channel_keeps_is_cleared_by_the_nex
     list(prune(deploy.target(), keep=1))
     assert done(deploy.publish(tmp_path / "r2")).release_id == r2
     check_live_whole(deploy, r2)
+
+
+def test_a_stale_tombstone_that_publish_may_not_delete_does_not_block_it(
+        deploy: Deploy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview role has no s3:DeleteObject on pruning/: the 24 h rule alone lets the publish through."""
+    r1, _r2, _r3 = three_releases(deploy, tmp_path)
+    store = deploy.store()
+    try:
+        old = json.dumps({"since": time.time() - 25 * 3600, "who": "killed"}).encode()
+        store.put_if(pruning_key(r1), old, if_match=None, content_type="application/json", cache_control="no-store")
+    finally:
+        store.close()
+    real = release.open_store
+
+    class NoDelete:
+        def __init__(self, inner: Store) -> None:
+            self._store = inner
+
+        def delete(self, keys: list[str]) -> None:
+            if any(k.startswith("pruning/") for k in keys):
+                raise TalkbuildError("AccessDenied: s3:DeleteObject")
+            self._store.delete(keys)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._store, name)
+
+    monkeypatch.setattr(release, "open_store", lambda *a, **k: NoDelete(real(*a, **k)))
+    assert done(deploy.publish(tmp_path / "r1")).release_id == r1
+    check_live_whole(deploy, r1)
