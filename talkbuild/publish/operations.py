@@ -89,7 +89,8 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
             message = "already live" + (f"; {locked_message(channel)}" if current.locked else "")
             yield Done(channel, wanted, False, url, message=message, locked=current.locked)
             return
-        if since(store, wanted) is not None:
+        started = since(store, wanted)
+        if started is not None and not is_stale(started):  # a killed prune's, a day old, is ignored
             raise TalkbuildError(f"a prune is removing release {wanted} right now; nothing was switched",
                                  hint="pick another release with --to (`talkbuild releases` lists them)")
         manifest = load_manifest(store, wanted)
