@@ -62,7 +62,7 @@ KEEP ?= 10
 EDGE_SYNC ?= ./sync-edge.sh
 # The GitHub CLI, for undeploy-if-closed (installed on GitHub's runners).
 GH ?= gh
-export TALKBUILD_TARGET CHANNEL RELEASE KEEP UNLOCK SUMMARY_FILE PR_NUMBER CHECK_FORMAT EDGE_SYNC
+export TALKBUILD_TARGET CHANNEL RELEASE KEEP UNLOCK SUMMARY_FILE PR_NUMBER PUBLISHED_SHA CHECK_FORMAT EDGE_SYNC
 # This same Makefile, also when it was given with -f from another folder.
 SUBMAKE = $(MAKE) -f "$(firstword $(MAKEFILE_LIST))"
 # Shell prelude: "$@" = the --target option when TALKBUILD_TARGET is set (else the config's target).
@@ -75,7 +75,7 @@ SUMMARISED = summarised() { out=.talkbuild/last-command.out; mkdir -p .talkbuild
 	if [ -n "$$SUMMARY_FILE" ]; then printf '**talkbuild %s** (channel `%s`): %s\n\n' "$$1" "$$CHANNEL" \
 	"$$(tail -n 1 "$$out")" >> "$$SUMMARY_FILE"; fi; }
 
-.PHONY: ci site deploy undeploy undeploy-if-closed rollback prune
+.PHONY: ci site deploy undeploy undeploy-if-closed deploy-behind rollback prune
 
 ## ci: what CI runs, on this machine: test, build + check, publish to $(LOCAL_TARGET), verify
 ci:
@@ -109,7 +109,20 @@ undeploy-if-closed: $(TALKBUILD_DEPS)
 	state=$$("$(GH)" pr view "$$PR_NUMBER" --json state --jq .state) || \
 	{ echo "undeploy-if-closed: cannot read the state of pull request $$PR_NUMBER" >&2; exit 1; }; \
 	echo "pull request $$PR_NUMBER is $$state" >&2; \
-	if [ "$$state" != OPEN ]; then $(SUBMAKE) undeploy; fi
+	case "$$state" in OPEN) ;; CLOSED|MERGED) $(SUBMAKE) undeploy;; \
+	*) echo "undeploy-if-closed: cannot tell whether pull request $$PR_NUMBER is closed (gh said '$$state'); nothing removed" >&2; exit 1;; esac
+
+## deploy-behind: after a deploy, say when main has moved past $$PUBLISHED_SHA (the commit just published):
+##                GitHub cancels a deploy still waiting whenever another queues, so the newer one may never run
+deploy-behind:
+	@if [ -z "$$PUBLISHED_SHA" ] || [ -z "$$GITHUB_REPOSITORY" ]; then \
+	echo "deploy-behind: set PUBLISHED_SHA and GITHUB_REPOSITORY" >&2; exit 2; fi; \
+	head=$$("$(GH)" api "repos/$$GITHUB_REPOSITORY/commits/main" --jq .sha) && [ -n "$$head" ] || \
+	{ echo "deploy-behind: cannot read the head of main; not checked" >&2; exit 0; }; \
+	if [ "$$head" = "$$PUBLISHED_SHA" ]; then echo "main is still at $$PUBLISHED_SHA, the commit just published" >&2; exit 0; fi; \
+	msg="main has moved to $$head since this run published $$PUBLISHED_SHA. If the deploy of $$head was cancelled while waiting (GitHub cancels a waiting deploy whenever another one queues, whatever their commits), the live site stays on $$PUBLISHED_SHA until the next push to main: run the ci workflow on main (Actions, ci, Run workflow) to publish it."; \
+	echo "::warning title=live may be behind main::$$msg"; \
+	if [ -n "$$SUMMARY_FILE" ]; then printf '%s\n\n' "$$msg" >> "$$SUMMARY_FILE"; fi
 
 ## rollback: point $$CHANNEL back at release $$RELEASE (empty: the previous one), then verify
 ##           (then ./sync-edge.sh when there is one)

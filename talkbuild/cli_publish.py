@@ -91,8 +91,24 @@ def _target(config: Config, target: str | None, endpoint_url: str | None, jobs: 
         problem = endpoint_url_problem(endpoint_url, "--endpoint-url")
         if problem is not None:
             raise ConfigError(problem[0], hint=problem[1])
+    elif config.publish.endpoint_url is None and url.startswith("s3://"):
+        _check_env_endpoint()
     return Target(url, config.root, endpoint_url or config.publish.endpoint_url,
                   config.publish.region, jobs or config.publish.jobs)
+
+
+def _check_env_endpoint() -> None:
+    """boto3 reads these when no endpoint is given; a bad one is a usage error here, not a botocore traceback."""
+    import os
+
+    for name in ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"):
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        problem = endpoint_url_problem(value, f"{name} (environment)")
+        if problem is not None:
+            raise ConfigError(problem[0], hint=problem[1] + f"; or unset {name}")
+        return  # the S3-specific one wins over the general one, as in botocore
 
 
 def _public_url(config: Config, target: str | None, channel: str) -> str | None:
@@ -130,11 +146,13 @@ def _refuse_project_folders(config: Config, url: str) -> None:
 @click.option("--channel", default="live", show_default=True, help="The channel to switch (e.g. pr-42 for a preview).")
 @click.option("--skip-check", is_flag=True, help="Publish without `talkbuild check` (loudly; not for CI).")
 @click.option("--unlock", is_flag=True, help="Publish to a channel a rollback locked (and lift the lock).")
+@click.option("--allow-no-commit", is_flag=True,
+              help="Let a build without a git commit replace a channel release that has one (it cannot be ordered).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Parallel uploads (default: publish.jobs, 16).")
 @_json_option
 @user_errors
 def publish(directory: Path, target: str | None, endpoint_url: str | None, channel: str, skip_check: bool,
-            unlock: bool, jobs: int | None, as_json: bool) -> None:
+            unlock: bool, allow_no_commit: bool, jobs: int | None, as_json: bool) -> None:
     """Upload the built site as a new release and switch the channel to it in one step."""
     from .publish import publish_site
 
@@ -166,7 +184,8 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     public_url = _public_url(config, target, channel)
     _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
                                          endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,
-                                         public_url=public_url, unlock=unlock, manifest=manifest))
+                                         public_url=public_url, unlock=unlock, manifest=manifest,
+                                         allow_no_commit=allow_no_commit))
 
 
 @click.command()

@@ -180,17 +180,38 @@ def _value_problems(values: dict[str, Any], node: yaml.Node | None, root: Path) 
 
 
 def endpoint_url_problem(url: str, name: str) -> tuple[str, str] | None:
-    """(message, hint) when `url` cannot be an S3 endpoint: it needs http:// or https:// and a host.
+    """(message, hint) when `url` cannot be an S3 endpoint: http:// or https://, a host, a valid port, and
+    nothing after the path.
 
-    botocore would raise `ValueError: Invalid endpoint` (a traceback) for `127.0.0.1:8333`, and turn
-    `ftp://...` into a connection error that looks like an outage.
+    botocore would raise `ValueError: Invalid endpoint` (a traceback) for `127.0.0.1:8333`, urllib
+    `Invalid IPv6 URL` for `http://[::1`, and a port out of range or a query string turns into retries
+    reported as an unreachable store, which looks like an outage.
     """
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return None
-    rest = url.split("://", 1)[1] if "://" in url else url
-    return (f"{name} {url!r} is not an http:// or https:// URL",
-            f"S3-compatible stores are reached over HTTP: write http://{rest.lstrip('/')}, or https:// for TLS")
+    example = "http://127.0.0.1:8333 (SeaweedFS, MinIO), or https://HOST for TLS"
+    if not url.strip():
+        return f"{name} is empty", f"write the store's address, e.g. {example}; leave it out for AWS itself"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        hint = ("an IPv6 address goes in brackets with the port after them: http://[::1]:8333" if "[" in url
+                else f"a port is a number from 1 to 65535, e.g. {example}")
+        return f"{name} {url!r} is not a valid URL ({exc})", hint
+    if parts.scheme not in ("http", "https"):
+        rest = url.split("://", 1)[1] if "://" in url else url
+        if not rest.strip("/"):
+            return f"{name} {url!r} is not an http:// or https:// URL", f"write the store's address, e.g. {example}"
+        return (f"{name} {url!r} is not an http:// or https:// URL",
+                f"S3-compatible stores are reached over HTTP: write http://{rest.lstrip('/')}, or https:// for TLS")
+    if not parts.hostname:
+        return f"{name} {url!r} has no host", f"write the store's address, e.g. {example}"
+    if port == 0:
+        return f"{name} {url!r} has port 0", f"a port is a number from 1 to 65535, e.g. {example}"
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        return (f"{name} {url!r} has a query or fragment, which an endpoint cannot have",
+                f"write only scheme, host, port (and path): {base}")
+    return None
 
 
 def talks_folder(config: Config) -> Path:

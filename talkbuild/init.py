@@ -19,6 +19,18 @@ from pathlib import Path
 
 from . import __version__
 from .errors import TalkbuildError
+from .init_kept import (
+    MAKE_INCLUDE,
+    extend_gitignore,
+    extend_requirements,
+    make_include,
+    own_requirement,
+    shadowing_makefile,
+    workflow_lacks_deploy,
+)
+from .init_pin import requirement_comment, requirement_for
+
+__all__ = ["InitError", "InitResult", "init_project", "next_steps", "requirement_for", "scaffold_files"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "init_template"
 DOT_PREFIX = "dot-"
@@ -28,8 +40,6 @@ IGNORED_WHEN_EMPTY = frozenset({".git"})
 DEPLOY_BRANCH = "main"
 """The branch the workflows test on push and publish from (`push: branches: [main]`)."""
 EXAMPLE_TALK = "talks/welcome/"
-MAKE_INCLUDE = "talkbuild.mk"
-"""Written beside a kept Makefile that lacks the scaffold's targets, for it to `include`."""
 MAKE_TARGET = re.compile(r"^([^\s#=:.][^#=:]*?)\s*::?(?![=:])", re.MULTILINE)
 MAKE_INCLUDE_LINE = re.compile(r"^-?(?:s?include)\s+(.+)$", re.MULTILINE)
 MAKE_CALL = re.compile(r"^\s*run:\s*make\s+([\w-]+)", re.MULTILINE)
@@ -56,6 +66,8 @@ class InitResult:
     """What init chose not to do, and why."""
     branch: str | None = None
     """The git branch `root` is on; None when it is not in a repository (or HEAD is detached)."""
+    in_repository: bool = False
+    """Whether `root` is inside a git repository (with a branch or a detached HEAD)."""
 
 
 def default_title(root: Path) -> str:
@@ -73,41 +85,12 @@ def talkbuild_requirement() -> tuple[str, str | None]:
     return requirement_for(direct, __version__)
 
 
-def requirement_for(direct_url_json: str | None, version: str) -> tuple[str, str | None]:
-    """The requirements.txt line that installs talkbuild exactly as it was installed here (PEP 610).
-
-    From a package index (no direct_url.json): `talkbuild==X`. From version control:
-    `talkbuild @ git+URL@COMMIT`, the commit pip recorded, so CI installs the very same code. From a
-    folder or a file (an editable source checkout, say): that path, which works on this machine at once,
-    with a warning saying what CI needs instead, because no other machine has it.
-    """
-    data = json.loads(direct_url_json) if direct_url_json else {}
-    url = str(data.get("url", "")) if isinstance(data, dict) else ""
-    if not url:
-        return f"talkbuild=={version}", None
-    vcs = data.get("vcs_info")
-    if isinstance(vcs, dict) and vcs.get("vcs"):
-        ref = vcs.get("commit_id") or vcs.get("requested_revision")
-        line = f"talkbuild @ {vcs['vcs']}+{url}" + (f"@{ref}" if ref else "")
-    else:
-        fragment = ""
-        archive = data.get("archive_info")
-        if isinstance(archive, dict) and isinstance(archive.get("hashes"), dict) and archive["hashes"]:
-            name, value = sorted(archive["hashes"].items())[0]
-            fragment = f"#{name}={value}"
-        line = f"talkbuild @ {url}{fragment}"
-    if not url.startswith("file:"):
-        return line, None
-    return (line,
-            f"requirements.txt installs talkbuild from {url}, which only this machine has: before CI can run, "
-            "replace that line with 'talkbuild @ git+https://HOST/OWNER/talkbuild@COMMIT' (the repository you "
-            f"got talkbuild from, at a commit), or talkbuild=={version} once it is on a package index")
-
-
 def scaffold_files(title: str, today: datetime.date, requirement: str | None = None) -> dict[str, bytes]:
     """Every scaffold file (relative POSIX path -> bytes) with its placeholders filled in."""
+    requirement = requirement or f"talkbuild=={__version__}"
     values = {
-        "REQUIREMENT": requirement or f"talkbuild=={__version__}",
+        "REQUIREMENT": requirement,
+        "REQUIREMENT_NOTE": requirement_comment(requirement),
         "TITLE": _yaml_string(title),
         "TITLE_TEXT": title,
         "WELCOME_TITLE": _yaml_string(f"Welcome to {title}"),
@@ -141,21 +124,46 @@ def init_project(root: Path, *, force: bool = False, title: str | None = None,
         # An existing talks repository does not need the example: it would be published beside real talks.
         files = {rel: content for rel, content in files.items() if not rel.startswith(EXAMPLE_TALK)}
         notes.append("talks/ already holds talks, so the example talk (talks/welcome/) was not added")
+    shadow = shadowing_makefile(root)
+    if shadow is not None:
+        # GNU make would never read a Makefile written beside it: the user's makefile is the one kept.
+        files.pop("Makefile")
     written: list[str] = []
     kept: list[str] = []
     for rel, content in files.items():
         (written if _create(root / rel, content) else kept).append(rel)
     warnings = [requirement_warning] if requirement_warning else []
-    if "Makefile" in kept:
-        missing = missing_make_targets(root, files)
+    if "requirements.txt" in kept:
+        appended = extend_requirements(root / "requirements.txt", requirement, requirement_comment(requirement).rstrip())
+        if appended:
+            notes.append(appended)
+        else:  # its own talkbuild line stands; the warning about ours would be about a line not written
+            warnings = [w for w in warnings if w != requirement_warning]
+            notes.append(f"requirements.txt (kept) installs talkbuild as `{own_requirement(root / 'requirements.txt')}`")
+    if ".gitignore" in kept:
+        appended = extend_gitignore(root / ".gitignore", files[".gitignore"])
+        if appended:
+            notes.append(appended)
+    if ".github/workflows/ci.yml" in kept and workflow_lacks_deploy(root / ".github/workflows/ci.yml"):
+        warnings.append(".github/workflows/ci.yml (kept) has no deploy job, so pushes to main are tested but never "
+                        "published: copy the `deploy` job (and `preview`) from the scaffold's ci.yml (`talkbuild init "
+                        "/tmp/scaffold` writes one to copy from)")
+    kept_make = shadow or ("Makefile" if "Makefile" in kept else None)
+    if shadow is not None:
+        warnings.append(f"this folder has a {shadow}, which GNU make reads instead of Makefile, so init wrote no "
+                        f"Makefile (it would never be read): `make ci` and the workflows use your {shadow}")
+    if kept_make is not None:
+        template = scaffold_files("T", datetime.date(2000, 1, 1), requirement)["Makefile"].decode()
+        present = _make_targets(root / kept_make, depth=0)
+        missing = missing_make_targets(root, files, kept_make)
         if missing:
-            if _create(root / MAKE_INCLUDE, files["Makefile"]):
+            if _create(root / MAKE_INCLUDE, make_include(template, present).encode()):
                 written.append(MAKE_INCLUDE)
             warnings.append(
-                f"your Makefile (kept as it was) has no target {', '.join(missing)}; the workflows and `make ci` "
-                f"call them. {MAKE_INCLUDE} has every target of the scaffold: add the line `include {MAKE_INCLUDE}` "
-                "at the end of your Makefile (where yours defines the same target, make uses the later one and "
-                "says so), or copy the missing targets from it")
+                f"your {kept_make} (kept as it was) has no target {', '.join(missing)}; the workflows and `make ci` "
+                f"call them. Add the line `include {MAKE_INCLUDE}` at the end of your {kept_make}: it defines the "
+                f"targets yours lacks and changes none of yours (its own variables are named TB_*, its targets "
+                "tb-*), or copy the missing targets from it")
     top = _git_toplevel(root)
     if top is not None and top != root.resolve():
         warnings.append(
@@ -163,20 +171,25 @@ def init_project(root: Path, *, force: bool = False, title: str | None = None,
             f"{top / '.github' / 'workflows'}: make {root} a repository of its own (`git init -b {DEPLOY_BRANCH}` "
             "there), or move the scaffold to the repository's root")
     branch = current_branch(root)
+    if branch is None and top is not None:
+        warnings.append(
+            f"this repository's HEAD is detached (no branch is checked out), but the workflows run on pushes to "
+            f"'{DEPLOY_BRANCH}' and publish only from it: commit on '{DEPLOY_BRANCH}' (`git switch {DEPLOY_BRANCH}`, "
+            f"or `git switch -c {DEPLOY_BRANCH}`)")
     if branch is not None and branch != DEPLOY_BRANCH:
         warnings.append(
             f"this repository is on branch '{branch}', but the workflows run on pushes to '{DEPLOY_BRANCH}' and "
             f"publish only from it: rename the branch with `git branch -m {branch} {DEPLOY_BRANCH}` (on GitHub, "
             f"make '{DEPLOY_BRANCH}' the default branch)")
     return InitResult(root=root, written=tuple(sorted(written)), kept=tuple(kept), warnings=tuple(warnings),
-                      notes=tuple(notes), branch=branch)
+                      notes=tuple(notes), branch=branch, in_repository=top is not None)
 
 
-def missing_make_targets(root: Path, files: dict[str, bytes]) -> list[str]:
-    """Targets the scaffold's workflows and Next steps call that the project's Makefile does not define."""
+def missing_make_targets(root: Path, files: dict[str, bytes], makefile: str = "Makefile") -> list[str]:
+    """Targets the scaffold's workflows and Next steps call that the project's makefile does not define."""
     workflows = b"".join(content for rel, content in files.items() if rel.startswith(".github/workflows/"))
     needed = set(MAKE_CALL.findall(workflows.decode("utf-8"))) | {"ci", "serve"}
-    return sorted(needed - _make_targets(root / "Makefile", depth=0))
+    return sorted(needed - _make_targets(root / makefile, depth=0))
 
 
 def _make_targets(makefile: Path, depth: int) -> set[str]:
@@ -228,7 +241,7 @@ def next_steps(result: InitResult, *, shown_path: str) -> str:
     kept = "".join(f"  kept as it was: {rel}\n" for rel in result.kept)
     notes = "".join(f"  {note}\n" for note in result.notes)
     warnings = "".join(f"\nWarning: {warning}\n" for warning in result.warnings)
-    git = ("" if result.branch is not None else
+    git = ("" if result.branch is not None or result.in_repository else
            f"  git init -b {DEPLOY_BRANCH} && git add -A && git commit -m 'Talks from talkbuild init'"
            "   # if not a repository yet\n")
     return (f"created {len(result.written)} files in {result.root}\n{kept}{notes}{warnings}\nNext steps:\n{cd}"

@@ -14,9 +14,12 @@ from .catalog import ReleaseInfo, all_pointers, list_releases, listing_problems,
 from .content_types import NO_STORE
 from .events import Checked, Done, Event, Pruned, Switched
 from .manifest import build_info
-from .pointer import JSON, Pointer, check_channel, next_pointer, read_pointer, record_history, restore, still_sealed, try_switch
+from .pointer import JSON, Pointer, check_channel, next_pointer, read_pointer, record_history, restore, try_switch
 from .stores import open_store
 from .stores.base import LIVE, Store, manifest_key, pointer_key, release_prefix
+from .tombstone import clear, is_stale, mark, marked, since, switch_problem
+
+GONE_MARK_MINUTES = 15.0
 
 
 class VerifyFailed(TalkbuildError):
@@ -86,6 +89,10 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
             message = "already live" + (f"; {locked_message(channel)}" if current.locked else "")
             yield Done(channel, wanted, False, url, message=message, locked=current.locked)
             return
+        started = since(store, wanted)
+        if started is not None and not is_stale(started):  # a killed prune's, a day old, is ignored
+            raise TalkbuildError(f"a prune is removing release {wanted} right now; nothing was switched",
+                                 hint="pick another release with --to (`talkbuild releases` lists them)")
         manifest = load_manifest(store, wanted)
         if manifest is None:
             raise TalkbuildError(f"release {wanted} is not sealed (its upload never finished)",
@@ -104,9 +111,10 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
                 raise TalkbuildError(
                     f"channel '{channel}' moved to {theirs.release_id if theirs else 'nothing'} while rolling back; "
                     "nothing was changed", hint="look at `talkbuild releases` and run rollback again")
-        if not still_sealed(store, wanted):  # a prune running at the same time took it (see still_sealed)
+        problem = switch_problem(store, manifest)  # a prune running at the same time took it (see tombstone.py)
+        if problem:
             back = "it is back on " + current.release_id if restore(store, new, current) else "it has moved on since"
-            raise TalkbuildError(f"release {wanted} was pruned while channel '{channel}' was switched to it; {back}",
+            raise TalkbuildError(f"{problem} while channel '{channel}' was switched to it; {back}",
                                  hint="pick another release with --to (`talkbuild releases` lists them)")
         record_history(store, new)
         store.project(channel, wanted)
@@ -216,6 +224,7 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
     store = target.open()
     try:
         now = time.time() if now is None else now
+        who = build_info(target.project_root).actor
         sealed_kept = 0
         pruned = 0
         for info in list_releases(store):
@@ -228,10 +237,12 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
             # Re-read the pointers just before deleting: a release that became referenced is kept.
             if info.release_id in _protected(store):
                 continue
-            if not dry_run and not _retire(store, info.release_id):
+            if not dry_run and not _retire(store, info.release_id, who):
                 continue  # a channel was switched to it meanwhile: its seal is back, its files untouched
             pruned += 1
             yield Pruned(info.release_id, info.sealed, info.files, dry_run)
+        if not dry_run:
+            _clear_stale_marks(store, grace_hours, now)
         if not pruned:
             message = (f"nothing to prune: every release is among the newest {keep}, a channel's, "
                        "or the one before it")
@@ -242,22 +253,48 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
         store.close()
 
 
-def _retire(store: Store, release_id: str) -> bool:
-    """Delete a release: its seal first (a release without one is never made live), then, unless a channel
-    points at it now, its files. False (seal put back, nothing else deleted) when one does.
+def _retire(store: Store, release_id: str, who: str | None) -> bool:
+    """Delete a release: tombstone, seal (a release without one is never made live), then, unless a channel
+    points at it now, its files. False (seal put back, tombstone gone, nothing deleted) when one does.
 
-    The pointers are read again after the seal is gone, and publish and rollback read the seal again after
-    their switch (pointer.still_sealed): whichever goes second sees the other, so the two can run at once.
+    The pointers are read again after the tombstone is written, and publish and rollback read the tombstone
+    after their switch (tombstone.switch_problem): whichever goes second sees the other, so the two can run
+    at once. Publish never writes the tombstone, so re-sealing the same content cannot hide it.
     """
+    mark(store, release_id, who)
     key = manifest_key(release_id)
     seal = store.get(key)
     store.delete([key])
     if release_id in _protected(store):
         if seal is not None:
             store.put_if(key, seal[0], if_match=None, content_type=JSON, cache_control=NO_STORE)
+        clear(store, release_id)
         return False
     store.delete_release(release_id)
+    # A publish of the same content may have sealed it again meanwhile; it sees the tombstone and switches
+    # back, so its seal must not outlive the files.
+    store.delete([key])
+    clear(store, release_id)
     return True
+
+
+def _clear_stale_marks(store: Store, grace_hours: float, now: float) -> None:
+    """Tombstones of killed prunes: cleared once older than the grace period, or, when their release is gone
+    (seal and files) or is one no prune deletes (a channel's, or its previous), after GONE_MARK_MINUTES.
+
+    Never sooner: a prune that is running clears its own, and clearing one under it would let a publish
+    that re-sealed the same content miss it (see tombstone.py). Its steps from mark to pointer re-read, and
+    from deleting the files to clearing, follow each other at once; 15 minutes is far beyond them.
+    """
+    protected = _protected(store)
+    for rid in marked(store):
+        started = since(store, rid)
+        if started is None:
+            continue
+        settled = rid in protected or (store.get(manifest_key(rid)) is None
+                                       and next(iter(store.list_objects(release_prefix(rid))), None) is None)
+        if is_stale(started, grace_hours, now) or (settled and now - started > GONE_MARK_MINUTES * 60):
+            clear(store, rid)
 
 
 def _protected(store: Store) -> set[str]:

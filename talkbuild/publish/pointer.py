@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from ..errors import ConfigError, TalkbuildError
 from .content_types import NO_STORE
-from .stores.base import Store, history_key, manifest_key, pointer_key
+from .stores.base import Store, history_key, pointer_key
 
 JSON = "application/json; charset=utf-8"
 CHANNEL_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
@@ -124,17 +124,6 @@ def read_history(store: Store, channel: str) -> list[Pointer]:
 
 def channels(store: Store) -> list[str]:
     return [n.removesuffix(".json") for n in store.list_names("pointers/") if n.endswith(".json")]
-
-
-def still_sealed(store: Store, release_id: str) -> bool:
-    """Whether the release's seal is there. Checked right after a switch, against a concurrent prune.
-
-    Prune deletes a release's seal, then re-reads the pointers, then deletes its files; a switch writes
-    the pointer, then reads the seal. Of two such write-then-read pairs, at least one read sees the other's
-    write: either prune sees the pointer (and puts the seal back, keeping the files), or the switch sees
-    the seal gone (and is undone with `restore`). So no channel is left on a pruned release.
-    """
-    return store.get(manifest_key(release_id)) is not None
 
 
 def restore(store: Store, ours: Pointer, before: Pointer | None) -> bool:

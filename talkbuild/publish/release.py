@@ -25,11 +25,11 @@ from .pointer import (
     read_pointer,
     record_history,
     restore,
-    still_sealed,
     try_switch,
 )
 from .stores import open_store
-from .stores.base import LIVE, Store, manifest_key, release_prefix
+from .stores.base import LIVE, Store, manifest_key, pruning_key, release_prefix
+from .tombstone import STALE_HOURS, clear, is_stale, since, switch_problem
 
 CRASH_ENV = "TALKBUILD_PUBLISH_CRASH_AT"
 """Test hook: SIGKILL this process at the named step (see crash_point) to prove a crash is harmless."""
@@ -46,6 +46,12 @@ class ShallowHistory(PublishConflict):
     exit_code = 2
 
 
+class Unordered(PublishConflict):
+    """A build without a commit (no git, or no commit yet) cannot be ordered against the channel's: usage error."""
+
+    exit_code = 2
+
+
 def crash_point(step: str) -> None:
     """Die here, without cleanup, when TALKBUILD_PUBLISH_CRASH_AT names this step (tests only)."""
     if os.environ.get(CRASH_ENV) == step:
@@ -56,12 +62,13 @@ def publish_site(site_dir: Path, target: str, *, channel: str = LIVE, project_ro
                  endpoint_url: str | None = None, region: str | None = None, jobs: int = 16,
                  build: BuildInfo | None = None, public_url: str | None = None,
                  store_options: dict[str, Any] | None = None, unlock: bool = False,
-                 manifest: Manifest | None = None) -> Iterator[Event]:
+                 manifest: Manifest | None = None, allow_no_commit: bool = False) -> Iterator[Event]:
     """Publish a built site to `target` and make it what `channel` serves; yields progress events.
 
     `manifest` is build_manifest(site_dir) when the caller already made it (publish's check gate
     proves that manifest, so the same hashes are shipped). Publishing what the channel already
-    serves uploads nothing and writes nothing.
+    serves uploads nothing and writes nothing. `allow_no_commit` lets a build without a commit replace a
+    channel release that has one (it cannot be ordered, so it is refused otherwise).
     """
     check_channel(channel)
     root = project_root or site_dir.parent
@@ -70,24 +77,27 @@ def publish_site(site_dir: Path, target: str, *, channel: str = LIVE, project_ro
     store = open_store(target, root, **options)
     try:
         yield from publish_manifest(store, manifest, site_dir, channel=channel, project_root=root, jobs=jobs,
-                                    public_url=public_url, unlock=unlock)
+                                    public_url=public_url, unlock=unlock, allow_no_commit=allow_no_commit)
     finally:
         store.close()
 
 
 def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channel: str, project_root: Path,
-                     jobs: int = 16, public_url: str | None = None, unlock: bool = False) -> Iterator[Event]:
+                     jobs: int = 16, public_url: str | None = None, unlock: bool = False,
+                     allow_no_commit: bool = False) -> Iterator[Event]:
     rid = manifest.release_id
     yield Started(store.url, channel, rid, len(manifest.files), manifest.total_bytes)
     crash_point("start")
     current, etag = read_pointer(store, channel)
     yield LivePointer(channel, current.release_id if current else None, current.seq if current else 0)
     url = public_url or store.release_url(channel, rid)
+    if current is None or current.release_id != rid:  # what a channel serves, prune keeps anyway
+        _refuse_if_being_pruned(store, rid)
     sealed = load_manifest(store, rid) is not None
     live_already = current is not None and current.release_id == rid and sealed
     if not live_already:
         _refuse_if_locked(current, unlock)
-        _refuse_if_older(current, manifest.build, project_root)
+        _refuse_if_older(current, manifest.build, project_root, allow_no_commit)
     counts = {"upload": 0, "copy": 0, "present": 0, "bytes": 0}
     # A sealed release is checked too (one LIST): what `verify` finds missing or truncated in it is
     # uploaded again. Same id, same bytes, so this repairs a release without changing its content.
@@ -144,6 +154,27 @@ def _repair(store: Store, pointer: Pointer) -> None:
     store.project(pointer.channel, pointer.release_id)
 
 
+def _refuse_if_being_pruned(store: Store, rid: str) -> None:
+    """A prune removing this very release (same content, same id) must finish before it is published again:
+    re-sealing it under the prune would make its deletion look like someone else's (see tombstone.py)."""
+    started = since(store, rid)
+    if started is None:
+        return
+    if is_stale(started):
+        # Left by a prune that was killed long ago; the files are re-checked below. Best effort: a role that
+        # may not delete there (the preview role) ignores it the same way.
+        try:
+            clear(store, rid)
+        except TalkbuildError:
+            pass
+        return
+    raise PublishConflict(
+        f"a prune is removing release {rid} (this build's content) right now; nothing was uploaded or switched",
+        hint=f"rerun `talkbuild publish` once the prune is done. A prune that was killed leaves its mark "
+             f"({store.url}{pruning_key(rid)}): the next `talkbuild prune` finishes its work and removes it, and "
+             f"publish ignores a mark older than {STALE_HOURS:g} h")
+
+
 def _refuse_if_locked(current: Pointer | None, unlock: bool) -> None:
     if current is None or not current.locked or unlock:
         return
@@ -153,7 +184,18 @@ def _refuse_if_locked(current: Pointer | None, unlock: bool) -> None:
         hint="once the fix is in, publish with --unlock (make deploy UNLOCK=1), or roll back again")
 
 
-def _refuse_if_older(current: Pointer | None, build: BuildInfo, project_root: Path) -> None:
+def _refuse_if_older(current: Pointer | None, build: BuildInfo, project_root: Path,
+                     allow_no_commit: bool = False) -> None:
+    if current is not None and current.commit and not build.commit and not allow_no_commit:
+        # "An older build never replaces a newer one" needs a commit to compare; without one (a copy made by
+        # `git archive`, a folder that is no git repository, `git init` with nothing committed yet) this
+        # build may be older than what is live, so it is refused unless asked for by name.
+        raise Unordered(
+            f"channel '{current.channel}' serves commit {current.commit[:12]}, and this build has no commit "
+            f"(no git repository, or nothing committed), so it cannot be shown not to be older; nothing was "
+            "uploaded or switched",
+            hint="publish from a clone of the repository (commit first), or, to replace it on purpose, pass "
+                 "--allow-no-commit; a preview to a new channel (--channel NAME) needs neither")
     if current is None or not current.commit or not build.commit or current.commit == build.commit:
         return
     if is_ancestor(project_root, build.commit, current.commit):
@@ -257,8 +299,9 @@ def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | N
                 yield RaceLost(channel, theirs.release_id if theirs else "", theirs.seq if theirs else 0, decision)
                 current = theirs
                 continue
-        if not still_sealed(store, rid):
-            _undo_pruned(store, new, current)
+        problem = switch_problem(store, manifest)
+        if problem:
+            _undo_pruned(store, new, current, problem)
         crash_point("after-switch")
         record_history(store, new)
         crash_point("after-history")
@@ -270,13 +313,13 @@ def _switch(store: Store, manifest: Manifest, channel: str, current: Pointer | N
                           hint=f"release {rid} is sealed; rerun `talkbuild publish` when other publishers are done")
 
 
-def _undo_pruned(store: Store, new: Pointer, before: Pointer | None) -> None:
-    """A concurrent prune took the release we just switched to: put the channel back, and say so."""
+def _undo_pruned(store: Store, new: Pointer, before: Pointer | None, problem: str) -> None:
+    """A concurrent prune took (or is taking) the release we just switched to: put the channel back, say so."""
     restored = restore(store, new, before)
     back = (f"channel '{new.channel}' is back on {before.release_id if before else 'nothing'}" if restored
             else f"channel '{new.channel}' has moved on since")
-    raise PublishConflict(f"release {new.release_id} was pruned while this publish switched to it; {back}",
-                          hint="publish again: the release is uploaded and sealed anew")
+    raise PublishConflict(f"{problem} while this publish switched to it; {back}",
+                          hint="publish again once the prune is done: the release is uploaded and sealed anew")
 
 
 def _after_lost_race(theirs: Pointer | None, build: BuildInfo, project_root: Path) -> str:

@@ -132,7 +132,8 @@ def test_init_from_a_source_checkout_points_requirements_at_it_and_says_what_ci_
     if requirement.startswith("talkbuild @ file://"):  # this test suite runs from an editable install
         assert warning and "before CI can run" in warning and warning in result.warnings
     else:
-        assert requirement.startswith("talkbuild==") and warning is None
+        assert requirement.startswith("talkbuild==") and warning and "not on PyPI" in warning
+        assert "# talkbuild is not on PyPI" in written
 
 
 # --- How the new repository installs talkbuild: exactly as this one was installed (PEP 610 direct_url.json)
@@ -169,7 +170,9 @@ def test_a_local_folder_install_is_pinned_to_it_with_the_warning() -> None:
 def test_an_index_install_is_pinned_by_version_and_an_archive_by_url_and_hash() -> None:
     from talkbuild.init import requirement_for
 
-    assert requirement_for(None, "0.2.0") == ("talkbuild==0.2.0", None)
+    line, warning = requirement_for(None, "0.2.0")
+    assert line == "talkbuild==0.2.0" and warning and "talkbuild is not on PyPI" in warning
+    assert "git+https://HOST/OWNER/talkbuild@COMMIT" in warning
     archive = {"url": "https://files.example.org/talkbuild-0.2.0-py3-none-any.whl",
                "archive_info": {"hashes": {"sha256": "ab" * 32}}}
     assert requirement_for(json.dumps(archive), "0.2.0") == (

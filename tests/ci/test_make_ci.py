@@ -275,7 +275,42 @@ def test_undeploy_if_closed_fails_when_it_cannot_tell(tmp_path: Path, scaffold: 
         broken = make(makefile, work, "undeploy-if-closed", f"TALKBUILD={exe}", "GH=false",
                       env={"CHANNEL": "pr-1", "PR_NUMBER": "1"})
         assert broken.returncode != 0 and "cannot read the state of pull request 1" in broken.stderr
+        # gh exiting 0 with nothing (or something new) on stdout is no answer either: fail closed.
+        for said in ("", "DRAFT"):
+            gh = work / "gh"
+            gh.write_text(FAKE_GH.format(python=sys.executable, log=str(work / "gh.jsonl"), state=said),
+                          encoding="utf-8")
+            gh.chmod(0o755)
+            odd = make(makefile, work, "undeploy-if-closed", f"TALKBUILD={exe}", f"GH={gh}",
+                       env={"CHANNEL": "pr-1", "PR_NUMBER": "1"})
+            assert odd.returncode != 0, odd.stderr
+            assert f"cannot tell whether pull request 1 is closed (gh said '{said}'); nothing removed" in odd.stderr
         assert calls(log) == [], "nothing removed on a guess"
+
+
+@pytest.mark.parametrize("head", ["a" * 40, "b" * 40, None])
+def test_deploy_behind_says_when_main_moved_past_the_published_commit(head: str | None, tmp_path: Path,
+                                                                        scaffold: Path) -> None:
+    for i, makefile in enumerate(makefiles(scaffold)):
+        work = tmp_path / f"work{i}"
+        work.mkdir()
+        gh = work / "gh"
+        gh.write_text(FAKE_GH.format(python=sys.executable, log=str(work / "gh.jsonl"), state=head or "")
+                      .replace("print(", "sys.exit(1) if not " + repr(head or "") + " else print("), encoding="utf-8")
+        gh.chmod(0o755)
+        summary = work / "summary.md"
+        done = make(makefile, work, "deploy-behind", f"GH={gh}", f"SUMMARY_FILE={summary}",
+                    env={"PUBLISHED_SHA": "a" * 40, "GITHUB_REPOSITORY": "acme/talks"})
+        assert done.returncode == 0, done.stderr
+        assert calls(work / "gh.jsonl") == [["gh", "api", "repos/acme/talks/commits/main", "--jq", ".sha"]]
+        if head == "b" * 40:
+            assert "::warning title=live may be behind main::main has moved to " + "b" * 40 in done.stdout
+            text = summary.read_text(encoding="utf-8")
+            assert "If the deploy of " + "b" * 40 + " was cancelled while waiting" in text
+            assert "run the ci workflow on main" in text
+        else:
+            assert "::warning" not in done.stdout and not summary.exists()
+            assert ("still at" if head else "cannot read the head of main; not checked") in done.stderr
 
 
 def test_scaffold_make_test_can_annotate_the_diff(tmp_path: Path, scaffold: Path) -> None:

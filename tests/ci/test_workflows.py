@@ -133,7 +133,12 @@ def test_publishing_jobs_are_gated(which: str, scaffold: Path) -> None:
         assert set(job["needs"]) == {"test", "site"}, "publish only after every job is green"
         assert job["concurrency"]["cancel-in-progress"] is False, "a running deploy is never cancelled"
     assert "github.ref == 'refs/heads/main'" in deploy["if"] and "github.event_name == 'push'" in deploy["if"]
-    assert deploy["steps"][-1]["env"]["UNLOCK"] == "${{ inputs.unlock && '1' || '' }}"
+    deploy_step = step_running(deploy, "make deploy ")
+    assert deploy_step["env"]["UNLOCK"] == "${{ inputs.unlock && '1' || '' }}"
+    # Then it says when main moved past what it published (a waiting deploy may have been cancelled).
+    behind = deploy["steps"][-1]
+    assert behind["run"].strip() == 'make deploy-behind SUMMARY_FILE="$GITHUB_STEP_SUMMARY"'
+    assert behind["env"] == {"GH_TOKEN": "${{ github.token }}", "PUBLISHED_SHA": "${{ github.sha }}"}
     assert deploy["environment"] == "live" and deploy["concurrency"]["group"] == "deploy-live"
     assert "github.event.pull_request.head.repo.full_name == github.repository" in preview["if"]
     preview_step = step_running(preview, "make deploy")
@@ -160,7 +165,7 @@ def test_publishing_jobs_are_gated(which: str, scaffold: Path) -> None:
     assert "channel" not in rollback["on"]["workflow_dispatch"]["inputs"] and step["env"]["CHANNEL"] == "live"
     assert rollback["jobs"]["rollback"]["if"] == "vars.TALKBUILD_TARGET != '' && vars.AWS_ROLE_ARN != ''"
     # The edge hook (./sync-edge.sh, run by make deploy/rollback) gets its settings in every switching job.
-    for job_step in (deploy["steps"][-1], preview_step, step):
+    for job_step in (deploy_step, preview_step, step):
         assert job_step["env"]["KVS_ARN"] == "${{ vars.TALKBUILD_KVS_ARN }}"
         assert job_step["env"]["DISTRIBUTION_ID"] == "${{ vars.TALKBUILD_DISTRIBUTION_ID }}"
 

@@ -29,7 +29,7 @@ def test_a_bad_endpoint_in_talkbuild_yml_names_its_line_and_the_fix(tmp_path: Pa
         assert f"write {fixed}" in done.stderr
 
 
-@pytest.mark.parametrize("written", ["127.0.0.1:23470", "ftp://127.0.0.1:23470", "http://"])
+@pytest.mark.parametrize("written", ["127.0.0.1:23470", "ftp://127.0.0.1:23470"])
 def test_a_bad_endpoint_option_is_a_usage_error(tmp_path: Path, written: str) -> None:
     (tmp_path / "talkbuild.yml").write_text("publish:\n  target: s3://bucket/site\n", encoding="utf-8")
     done = talkbuild("releases", "--endpoint-url", written, "--json", cwd=tmp_path)
@@ -45,3 +45,41 @@ def test_a_good_endpoint_is_accepted(tmp_path: Path) -> None:
                                             encoding="utf-8")
     assert load_config(tmp_path).publish.endpoint_url == "https://s3.example.org:9000/"
     assert endpoint_url_problem("http://127.0.0.1:8333", "x") is None
+
+
+ODD = [("http://[::1", "is not a valid URL (Invalid IPv6 URL)", "http://[::1]:8333"),
+       ("", "is empty", "write the store's address, e.g. http://127.0.0.1:8333"),
+       ("http://", "has no host", "write the store's address, e.g. http://127.0.0.1:8333"),
+       ("http://127.0.0.1:23470?x=1", "has a query or fragment", "write only scheme, host, port (and path): "
+                                                                 "http://127.0.0.1:23470"),
+       ("http://127.0.0.1:99999", "is not a valid URL (Port out of range", "a port is a number from 1 to 65535")]
+
+
+@pytest.mark.parametrize(("written", "problem", "hint"), ODD)
+def test_odd_endpoints_are_usage_errors_with_a_fitting_hint(tmp_path: Path, written: str, problem: str,
+                                                            hint: str) -> None:
+    (tmp_path / "talkbuild.yml").write_text("publish:\n  target: s3://bucket/site\n", encoding="utf-8")
+    done = talkbuild("releases", "--endpoint-url", written, cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert (f"--endpoint-url {written!r} {problem}" if written else "--endpoint-url is empty") in done.stderr
+    assert problem in done.stderr and hint in done.stderr and "unreachable" not in done.stderr
+    assert "write http://..." not in done.stderr and "write http://\n" not in done.stderr
+    if written:  # the same in talkbuild.yml names its line
+        (tmp_path / "talkbuild.yml").write_text(
+            f"publish:\n  target: s3://bucket/site\n  endpoint_url: '{written}'\n", encoding="utf-8")
+        done = talkbuild("releases", cwd=tmp_path)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert "talkbuild.yml:3: publish.endpoint_url" in done.stderr and problem in done.stderr
+
+
+@pytest.mark.parametrize("name", ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"])
+def test_a_bad_endpoint_in_the_environment_is_a_usage_error(tmp_path: Path, name: str) -> None:
+    import os
+
+    (tmp_path / "talkbuild.yml").write_text("publish:\n  target: s3://bucket/site\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    env[name] = "127.0.0.1:23470"
+    done = subprocess.run([TALKBUILD, "releases"], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{name} (environment) '127.0.0.1:23470' is not an http:// or https:// URL" in done.stderr
+    assert "write http://127.0.0.1:23470" in done.stderr and f"unset {name}" in done.stderr

@@ -1,7 +1,8 @@
 """Prune may run while a publish or rollback switches a channel to an old release: never leave it on a pruned one.
 
-Prune deletes a release's seal, re-reads the pointers, then deletes its files; publish and rollback read the
-seal again right after their switch. The two interleavings that matter are forced here, on disk and on S3:
+Prune writes a tombstone, deletes a release's seal, re-reads the pointers, then deletes its files; publish and
+rollback read the tombstone, the seal and the listing right after their switch (test_prune_tombstone.py holds
+prune mid-way with the same content being published). The two interleavings that matter are forced here, on disk and on S3:
 prune sees the switch (the seal is put back, nothing deleted), or the switch sees the prune (it is undone).
 """
 

@@ -24,6 +24,15 @@ def manifest_key(release_id: str) -> str:
     return f"manifests/{release_id}.json"
 
 
+def pruning_key(release_id: str) -> str:
+    """Prune's tombstone: written (create-only) before it deletes a release's seal, removed when it is done.
+
+    Publish never writes it, so a publish that re-seals the same content (a revert reuses the id) cannot
+    hide a prune under way the way it hides the deleted seal. See catalog.switch_problem.
+    """
+    return f"pruning/{release_id}.json"
+
+
 def pointer_key(channel: str) -> str:
     return f"pointers/{channel}.json"
 
