@@ -155,6 +155,8 @@ class Checker:
                 return (host.gave_up, 0) if last is None else (last, attempt)
             try:
                 response: Response | FetchError = await self._send(host, url, method)
+            except _GaveUp as exc:  # given up while this request waited for its turn: it was never sent
+                return (exc, 0) if last is None else (last, attempt)
             except FetchError as exc:
                 response = exc
             host.answered(response, self.config.max_host_failures)

@@ -174,8 +174,12 @@ def _diagnostic(ref: Reference, outcome: Outcome, config: CheckConfig) -> Diagno
     else:
         severity = Severity.ERROR
     detail = outcome.detail
-    if outcome.attempts > 1 and outcome.kind in TRANSIENT_KINDS:
-        detail += f" after {outcome.attempts} attempts"
+    if outcome.attempts >= 1 and outcome.kind in TRANSIENT_KINDS:
+        # Exactly as many as were sent (a host given up cuts a link's retries short); a link never requested
+        # (attempts 0) says "not requested" instead.
+        detail += f" after {outcome.attempts} attempt{'s' if outcome.attempts > 1 else ''}"
+    if outcome.attempts == 0:  # its host was given up before it came up: nothing timed out or failed for it
+        prefix = "external link could not be checked"
     return Diagnostic(severity, code, f"{prefix}: {detail}", ref.location, url=ref.url, hint=hint)
 
 
