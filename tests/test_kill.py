@@ -180,3 +180,18 @@ def test_abandoning_a_pool_ends_even_with_half_a_result_in_its_pipe(tmp_path: Pa
     lines = out.split()
     assert run.returncode == 0 and lines[-1] == "abandoned", err
     assert not _gone({int(pid) for pid in lines[:-1]}), "the worker outlived abandon()"
+
+
+def test_ctrl_c_stops_a_build_with_exit_130_and_one_line(make_project) -> None:
+    # Before: click's "Aborted!" and exit 1, which says "content errors" to a script or CI.
+    root, build, workers = _start(make_project)
+    build.send_signal(signal.SIGINT)
+    _out, err = build.communicate(timeout=60)
+    for pid in _gone(workers):
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail(f"worker {pid} outlived the build")
+    assert build.returncode == 130, err.decode()
+    assert err.decode().strip().splitlines()[-1] == "talkbuild: interrupted"
+    assert b"Aborted!" not in err and b"Traceback" not in err
+    assert _site(root) == {"_site/marker.html": "the site before"}
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site")], "no temporary tree is left behind"
