@@ -97,7 +97,9 @@ def status_ranges(value: Any, name: str, where: SourceLocation, node: yaml.Node 
         match = _STATUS.fullmatch(str(written).strip()) if isinstance(written, str | int) and not isinstance(
             written, bool) else None
         if match is None:
-            errors.append(ConfigError(f"'{name}': {_shown(item)} is not a status code or a range of them",
+            # As written: `true` in YAML, not Python's True.
+            shown = repr(written) if isinstance(written, str) else _shown(item)
+            errors.append(ConfigError(f"'{name}': {shown} is not a status code or a range of them",
                                       SourceLocation(CONFIG_NAME, line), hint=_STATUS_HINT))
             continue
         first = int(match.group(1))

@@ -248,3 +248,14 @@ def test_an_error_text_quoting_a_header_value_never_reaches_a_finding() -> None:
     with pytest.raises(FetchError) as caught:
         fetch("http://127.0.0.1:9/", "HEAD", 1.0, {"Authorization": "Bearer SEKRIT\nX-Other: 1"})
     assert "SEKRIT" not in caught.value.detail and caught.value.detail == HEADER_REFUSED
+
+
+@pytest.mark.parametrize(("written", "shown"), [("true", "'true'"), ("yes", "'yes'"), ("null", "an empty value"),
+                                                ("{a: 1}", "a section of keys"), ("2.5", "'2.5'")])
+def test_a_wrong_accept_item_is_shown_as_written_in_yaml(make_project: ProjectFactory, written: str, shown: str) -> None:
+    # Before: "True is not a status code" (Python's spelling of YAML's `true`).
+    root = make_project({"talkbuild.yml": f"check:\n  accept: [403, {written}]\n"})
+    with pytest.raises(ConfigError) as caught:
+        load_config(root)
+    assert str(caught.value).startswith(f"talkbuild.yml:2: 'check.accept': {shown} is not a status code or a range")
+    assert "True" not in str(caught.value) and "None" not in str(caught.value)
