@@ -195,3 +195,38 @@ def test_ctrl_c_stops_a_build_with_exit_130_and_one_line(make_project) -> None:
     assert b"Aborted!" not in err and b"Traceback" not in err
     assert _site(root) == {"_site/marker.html": "the site before"}
     assert not [p.name for p in root.iterdir() if p.name.startswith("._site")], "no temporary tree is left behind"
+
+
+def test_ctrl_c_during_publish_exits_130_and_leaves_what_is_live(make_project, monkeypatch) -> None:
+    # Ctrl-C mid-upload (a KeyboardInterrupt where the uploads are): publish itself is unchanged, so what is
+    # live stays live; only the exit is now 130 and one line, not click's "Aborted!" and 1.
+    from click.testing import CliRunner
+
+    from talkbuild.cli import main
+    from talkbuild.publish.stores.local import LocalStore
+
+    talk = "---\ntitle: T\nauthor: A\ndate: 2024-01-01\n---\n\n## S\n\n{body}\n"
+    root = make_project({"talks/a.md": talk.format(body="first"), "talks/b.md": talk.format(body="b")})
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "-C", str(root)]).exit_code == 0
+    first = runner.invoke(main, ["publish", "-C", str(root)])
+    assert first.exit_code == 0, first.output
+    live = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_deploy/current").rglob("*") if p.is_file()}
+    (root / "talks/a.md").write_text(talk.format(body="second"))
+    assert runner.invoke(main, ["build", "-C", str(root)]).exit_code == 0
+    uploads: list[str] = []
+    real_upload = LocalStore.upload
+
+    def interrupted(self, key, source, entry):  # type: ignore[no-untyped-def]
+        uploads.append(key)
+        if len(uploads) > 1:
+            raise KeyboardInterrupt
+        return real_upload(self, key, source, entry)
+
+    monkeypatch.setattr(LocalStore, "upload", interrupted)
+    second = runner.invoke(main, ["publish", "-C", str(root)])
+    assert second.exit_code == 130, second.output
+    assert second.stderr.strip().splitlines()[-1] == "talkbuild: interrupted"
+    assert "Aborted!" not in second.output and len(uploads) == 2
+    now = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_deploy/current").rglob("*") if p.is_file()}
+    assert now == live, "what was live is still live"
