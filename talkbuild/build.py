@@ -29,7 +29,7 @@ from .staticrefs import page_refs
 from .themecheck import theme_problems
 from .themes import Theme, builtin_themes_dir, find_theme
 from .titles import duplicate_titles
-from .workers import die_with_parent, expected_parent, kill_workers, start_worker
+from .workers import die_with_parent, expected_parent, pool_map, start_worker
 from .write import write_site
 
 log = logging.getLogger(__name__)
@@ -261,13 +261,11 @@ def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap,
     memo_source = _MEMO_SOURCE[0] if _MEMO_SOURCE else None
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
                                                 initargs=(config, sitemap, memo_source, expected_parent())) as pool:
+        results = pool_map(pool, _render_one, todo, CHUNKSIZE)
         try:
-            yield from zip(todo, pool.map(_render_one, todo, chunksize=CHUNKSIZE), strict=True)
-        except BaseException:  # SIGTERM, Ctrl-C, an error: do not wait for the talks the workers still have
-            kill_workers(pool)
-            raise
-        finally:
-            pool.shutdown(cancel_futures=True)
+            yield from zip(todo, results, strict=True)
+        finally:  # SIGTERM, Ctrl-C, an error: pool_map stops the workers instead of waiting for their talks
+            results.close()
 
 
 def ignore_sigint() -> None:

@@ -97,7 +97,9 @@ def status_ranges(value: Any, name: str, where: SourceLocation, node: yaml.Node 
         match = _STATUS.fullmatch(str(written).strip()) if isinstance(written, str | int) and not isinstance(
             written, bool) else None
         if match is None:
-            errors.append(ConfigError(f"'{name}': {_shown(item)} is not a status code or a range of them",
+            # As written: `true` in YAML, not Python's True.
+            shown = repr(written) if isinstance(written, str) else _shown(item)
+            errors.append(ConfigError(f"'{name}': {shown} is not a status code or a range of them",
                                       SourceLocation(CONFIG_NAME, line), hint=_STATUS_HINT))
             continue
         first = int(match.group(1))
@@ -179,6 +181,34 @@ def expand(text: str, environ: Mapping[str, str] | None = None) -> tuple[str, li
     env = os.environ if environ is None else environ
     missing = [m.group(1) for m in _VARIABLE.finditer(text) if m.group(1) not in env]
     return _VARIABLE.sub(lambda m: env.get(m.group(1), ""), text), missing
+
+
+_LINE_END = re.compile(r"(?:\r\n|\n|\r)\Z")
+_SENDABLE = re.compile(r"[\t\x20-\x7e\x80-\xff]*")
+"""What a header value may hold (RFC 9110 field-value, as http.client encodes it: Latin-1): no control
+characters, so no line break that would start a header of its own."""
+
+
+def header_value(text: str, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+    """The value to send for a check.headers entry written as `text`, or None and why it is not sent.
+
+    The reason never holds the value (it is usually a token). One line break at the end is dropped: a secret
+    pasted into a CI form or exported with `$(cat token)`/`echo` often carries one.
+    """
+    value, missing = expand(text, environ)
+    if missing:
+        return None, f"${{{missing[0]}}} is not set"
+    value = _LINE_END.sub("", value, count=1)
+    if _SENDABLE.fullmatch(value):
+        return value, None
+    names = variable_names(text)
+    source = f"its value (from {', '.join('${' + n + '}' for n in names)})" if names else "its value"
+    return None, f"{source} holds a line break or another control character (the value is not shown)"
+
+
+def variable_names(text: str) -> list[str]:
+    """The ${VAR}s `text` uses, each once, in order."""
+    return list(dict.fromkeys(m.group(1) for m in _VARIABLE.finditer(text)))
 
 
 def _text_items(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> list[tuple[str, int | None]]:

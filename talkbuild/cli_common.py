@@ -35,6 +35,13 @@ def user_errors(f: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return f(*args, **kwargs)
+        except KeyboardInterrupt:
+            # Ctrl-C: not click's "Aborted!" and exit 1, which reads as "the talks have errors". The command
+            # has unwound by now (a build removed its temporary tree; a publish never switched what is live).
+            if kwargs.get("as_json"):  # publish --json: the stream a deploy script reads ends with why
+                click.echo(json.dumps({"event": "Error", "message": "interrupted", "code": "interrupted"}))
+            click.echo("talkbuild: interrupted", err=True)
+            sys.exit(130)
         except ContentError as exc:
             if kwargs.get("as_json"):
                 click.echo(json.dumps({"event": "Error", "message": exc.message, "code": exc.code}))

@@ -1,7 +1,7 @@
 """Reading the dates authors write: ISO, Jekyll's `2016-05-18 14:30:00 +0100`, `18 May 2016`, `18.05.2016` ...
 
-Only the day matters (the index sorts and shows talks by day); a time and a time zone are read past. The
-text is still shown as written.
+The index sorts talks by the day, newest first; talks of one day that give a time (and perhaps a zone) are
+sorted by that moment, latest first, before that day's talks without one. The text is shown as written.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ MONTH_FORMATS = ("%B %Y", "%b %Y", "%Y-%m")
 _TIME = re.compile(r"(?P<day>\d{4}-\d{1,2}-\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
                    r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?", re.IGNORECASE)
 """An ISO or Jekyll date with a time and a zone: `2016-05-18T14:30:00Z`, `2016-05-18 14:30:00 +0100`."""
+_CLOCK = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
+                    r"\s*(?P<zone>Z|(?P<sign>[+-])(?P<zh>\d{2}):?(?P<zm>\d{2})?|UTC|GMT)?", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _SEPT = re.compile(r"\bsept\b\.?", re.IGNORECASE)
 _ABBREVIATION_DOT = re.compile(r"\b([A-Za-z]{3})\.(?=\s)")
@@ -77,3 +79,21 @@ def _day_month_or_month_day(first: int, second: int, year: int, written: str) ->
         return DateReading(datetime.date(*candidates[0]))
     except ValueError:
         return DateReading(None, impossible=True)
+
+
+def moment(text: str | None, day: datetime.date | None) -> float | None:
+    """Seconds since the epoch of the time `text` gives on `day` (UTC when it names no zone), or None when it
+    gives no time: how the index orders the talks of one day."""
+    timed = _CLOCK.fullmatch(text.strip()) if text and day else None
+    if timed is None or day is None:
+        return None
+    offset = datetime.timedelta()
+    if timed.group("sign"):
+        offset = datetime.timedelta(hours=int(timed.group("zh")), minutes=int(timed.group("zm") or 0))
+        offset = -offset if timed.group("sign") == "-" else offset
+    try:
+        at = datetime.datetime(day.year, day.month, day.day, int(timed.group("hour")), int(timed.group("minute")),
+                               int(timed.group("second") or 0), tzinfo=datetime.timezone(offset))
+    except ValueError:  # 25:00, or a zone of a day or more: the day alone orders it
+        return None
+    return at.timestamp()

@@ -154,7 +154,8 @@ def walk(top: Path, skip: Callable[[str], bool], problems: list[Diagnostic],
     """Each folder under `top` (top-down, sorted) with its files' names, following folder symlinks as MkDocs does.
 
     A link back to a folder that contains it would be walked forever; a link out of `top` would publish
-    files from anywhere: both are reported (in `problems`) and not followed.
+    files from anywhere; a link to another folder the walk reaches anyway would find its files twice: all are
+    reported (in `problems`) and not followed. (A link to a folder `skip` leaves out is followed.)
     """
     real_top = top.resolve()
     stack: list[tuple[Path, Path, frozenset[Path]]] = [(top, real_top, frozenset({real_top}))]
@@ -186,6 +187,15 @@ def walk(top: Path, skip: Callable[[str], bool], problems: list[Diagnostic],
                                            f"the folder symlink points to {os.readlink(path)}, a folder that contains "
                                            "it: it is not followed (its talks would be found again and again)",
                                            where, hint="remove the link, or link to a folder that does not contain it"))
+            elif target.is_relative_to(real_top) and not any(skip(part) for part in target.relative_to(real_top).parts):
+                # The walk reaches that folder at its own path: following the link too would build the same talks
+                # twice under two addresses (and report their problems, and their duplicate titles, twice).
+                problems.append(Diagnostic(Severity.WARNING, "symlink-alias",
+                                           f"the folder symlink points to {os.readlink(path)} "
+                                           f"(talks/{target.relative_to(real_top).as_posix()}), a folder inside the "
+                                           "talks folder: it is not followed, its talks are built at their own path",
+                                           where, hint="remove the link and link to the talks' own addresses; to give "
+                                           "the folder another address, rename it"))
             elif not target.is_relative_to(real_top):
                 if _has_talks(target):
                     problems.append(Diagnostic(Severity.ERROR, "outside-talks",

@@ -139,9 +139,9 @@ class SiteMap:
 
 
 def _quote_path(path: str) -> str:
-    from urllib.parse import quote
+    from .titles import url_path  # the index's talk hrefs and a talk's links are encoded alike
 
-    return quote(path, safe="/~!$&'()*+,;=:@-._")
+    return url_path(path)
 
 
 def relative_root(depth: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,7 @@ from .errors import Diagnostic, Severity, SourceLocation
 from .links import SiteMap
 from .markup_warnings import line_within, note_markdown_in_html, note_unparsed, unclosed_divs, unclosed_fences
 from .models import Reference
-from .sourcepos import place, track_spans
+from .sourcepos import SPAN, cell_end, place, position, track_spans
 
 if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
@@ -170,32 +170,43 @@ def _resolve_urls(state: StateCore) -> None:
     if ctx is None:
         return
     source_lines = state.src.split("\n")
+    cells: dict[int, int] = {}  # source line -> where the text of the last inline token on it ended (table cells)
     for token in state.tokens:
         if token.type == "inline" and token.children:
             base = token.map[0] if token.map else 0
+            after = cells.get(base, 0)
             for child in token.children:
                 if child.type == "link_open":
-                    _rewrite(ctx, child, "href", "link", base, token.content, None, source_lines)
+                    _rewrite(ctx, child, "href", "link", base, token.content, None, source_lines, after)
                     if child.markup in ("autolink", "linkify"):  # its text is its address: print it once
                         child.attrJoin("class", "tb-autolink")
                 elif child.type == "image":
-                    _rewrite(ctx, child, "src", "image", base, token.content, child.content, source_lines)
+                    _rewrite(ctx, child, "src", "image", base, token.content, child.content, source_lines, after)
                 elif child.type == "html_inline":
-                    line, _ = place(child, token.content, base, source_lines)
-                    child.content = _rewrite_html(ctx, child.content, line)
+                    start = child.meta.get(SPAN, (0, 0))[0]
+                    child.content = _rewrite_html(ctx, child.content,
+                                                  _located(token.content, start, base, source_lines, after))
                 elif child.type == "text" and "](" in child.content:
                     note_unparsed(ctx, child.content, base, token.content)
+            cells[base] = cell_end(token.content, base, source_lines, after)
         elif token.type == "html_block":
-            note_markdown_in_html(ctx, token.content, token.map[0] if token.map else 0)
-            token.content = _rewrite_html(ctx, token.content, token.map[0] if token.map else 0)
+            block, first = token.content, token.map[0] if token.map else 0
+            note_markdown_in_html(ctx, block, first)
+            token.content = _rewrite_html(ctx, block, _located(block, 0, first, source_lines, 0))
+
+
+def _located(content: str, start: int, first: int, source_lines: list[str],
+             after: int) -> Callable[[int], tuple[int, int | None]]:
+    """Source line and column of an offset into raw HTML that begins at offset `start` of `content`."""
+    return lambda offset: position(content, start + offset, first, source_lines, after)
 
 
 def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, content: str, alt: str | None,
-             source_lines: list[str]) -> None:
+             source_lines: list[str], after: int) -> None:
     url = str(token.attrGet(attr) or "")
     # markdown-it percent-encodes what it parses (figs/焼売.jpg -> figs/%E7%84%BC...): say it as the author wrote it.
     written = url if url in content or unquote(url) not in content else unquote(url)
-    line, column = place(token, content, base, source_lines, written)
+    line, column = place(token, content, base, source_lines, written, after)
     resolved = ctx.sitemap.resolve(url, ctx.rel)
     where = ctx.location(line, column)
     if resolved.problem == "outside":
@@ -216,7 +227,9 @@ def _note_missing(ctx: RenderContext, problem: str | None, url: str, where: Sour
                                           hint="check the spelling, or add the file next to the talk"))
 
 
-def _rewrite_html(ctx: RenderContext, content: str, base: int) -> str:
+def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[int, int | None]]) -> str:
+    """`content` (raw HTML) with its URLs rewritten; `at(offset)` is the source line (0-based) and column of an
+    offset in it: each URL is reported where it is written, so two alike on one line are two findings."""
     def one(url: str, kind: str, where: SourceLocation) -> str | None:
         """The rewritten URL, or None when it leads outside talks/ (reported)."""
         resolved = ctx.sitemap.resolve(url, ctx.rel)
@@ -234,7 +247,7 @@ def _rewrite_html(ctx: RenderContext, content: str, base: int) -> str:
         raw = m.group(2)
         quote = raw[0] if raw[:1] in "\"'" else '"'
         value = html.unescape(raw.strip("\"'"))
-        where = ctx.location(base + content.count("\n", 0, m.start()))
+        where = ctx.location(*at(m.start(2) + (raw[:1] in "\"'")))  # the URL, inside its quotes
         attr = m.group(1).strip().lower()
         if attr.startswith("srcset"):
             # "a.png 1x, b.png 2x": every candidate is a file to publish.

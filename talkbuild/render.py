@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .config import Config
+from .dates import moment
 from .errors import SourceLocation, TalkbuildError
 from .links import ROOT, relative_root
 from .models import Page, Slide, Talk, talk_pages
@@ -104,9 +106,12 @@ def _theme_css(env: jinja2.Environment, static: str) -> str:
     return static + THEME_CSS if _theme(env).has_static(THEME_CSS) else ""
 
 
-def _newest_first(talk: Talk) -> tuple[int, int, str, str]:
+def _newest_first(talk: Talk) -> tuple[int, int, float, str, str]:
+    """By day, newest first; a day's talks with a time by that moment, latest first, then those without one."""
     date = talk.meta.date
-    return (0 if date else 1, -(date.toordinal() if date else 0), talk.meta.title.lower(), talk.slug)
+    at = moment(talk.meta.date_text, date)
+    return (0 if date else 1, -(date.toordinal() if date else 0), -at if at is not None else math.inf,
+            talk.meta.title.lower(), talk.slug)
 
 
 def _render(env: jinja2.Environment, name: str, rendering: str, **context: Any) -> str:

@@ -43,28 +43,47 @@ def _spanned(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline
 
 
 def place(token: Token, content: str, first_line: int, source_lines: Sequence[str],
-          needle: str = "") -> tuple[int, int | None]:
+          needle: str = "", after: int = 0) -> tuple[int, int | None]:
     """(0-based source line, 1-based column or None) of `needle` (the URL) within the token's source span,
     or of the span's start when the needle is not written there (a reference link's URL is in its definition).
 
-    `content` is the inline token's content, `first_line` its map[0], `source_lines` what was parsed.
+    `content` is the inline token's content, `first_line` its map[0], `source_lines` what was parsed; `after`
+    where on `first_line` the content starts at the earliest (see `position`).
     """
     span = token.meta.get(SPAN)
     if span is None:
         return first_line, None
     start, end = span
     pos = content.find(needle, start, end) if needle else -1
-    return position(content, pos if pos >= 0 else start, first_line, source_lines)
+    return position(content, pos if pos >= 0 else start, first_line, source_lines, after)
 
 
-def position(content: str, pos: int, first_line: int, source_lines: Sequence[str]) -> tuple[int, int | None]:
+def position(content: str, pos: int, first_line: int, source_lines: Sequence[str],
+             after: int = 0) -> tuple[int, int | None]:
     """Source line and column of offset `pos` of `content`, text markdown-it took from the source starting on
-    line `first_line` (dropping indentation, `> ` and list markers, which the column adds back)."""
+    line `first_line` (dropping indentation, `> ` and list markers, which the column adds back).
+
+    `after`: the content's first line is not written before this offset of the source line. A table row's
+    cells are inline tokens of their own on one line: `| [t](a.md) | [t](a.md) |` has two cells with the
+    same text, and looking for the second from the line's start found the first.
+    """
     line = first_line + content.count("\n", 0, pos)
     start = content.rfind("\n", 0, pos) + 1
     end = content.find("\n", pos)
     written = content[start:end if end >= 0 else None].rstrip()
     if not 0 <= line < len(source_lines) or not written.strip():
         return line, None
-    shift = source_lines[line].find(written)
+    shift = source_lines[line].find(written, after) if line == first_line else -1
+    if shift < 0:
+        shift = source_lines[line].find(written)
     return line, (shift + pos - start + 1 if shift >= 0 else None)
+
+
+def cell_end(content: str, first_line: int, source_lines: Sequence[str], after: int) -> int:
+    """Where on `first_line` the text of an inline token (`content`) written there from `after` on ends: the
+    next cell of a table row is looked for from there. `after` itself when it is not found."""
+    first = content.split("\n", 1)[0].strip()
+    if not first or not 0 <= first_line < len(source_lines):
+        return after
+    at = source_lines[first_line].find(first, after)
+    return at + len(first) if at >= 0 else after

@@ -11,8 +11,12 @@ from .models import Talk
 
 
 def url_path(slug: str) -> str:
-    """A talk's folder as written in an href: percent-encoded like image URLs (`42%20answers`)."""
-    return quote(slug, safe="/~!$&'()*+,;=:@-._")
+    """A talk's folder (or any site path) as written in an href: percent-encoded (`42%20answers`), `+` too.
+
+    `+` may stand in a URL path, but S3 website endpoints (and some other servers) read it as a space, as in
+    a query: `c++/` would be looked up as `c  /`. `%2B` means `+` to every server and browser.
+    """
+    return quote(slug, safe="/~!$&'()*,;=:@-._")
 
 
 def _title_key(talk: Talk) -> str:

@@ -17,8 +17,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 1.0
@@ -77,6 +80,45 @@ def kill_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
             process.kill()
         except (OSError, ValueError, AttributeError):
             pass  # already gone
+
+
+def pool_map(pool: concurrent.futures.ProcessPoolExecutor, fn: Callable[[T], R], items: Sequence[T],
+             chunksize: int) -> Generator[R, None, None]:
+    """`fn` of each item, in order, computed by `pool`'s workers `chunksize` items at a time; leaving early (an
+    error, SIGTERM, Ctrl-C, the consumer giving up) abandons the pool instead of waiting for its work.
+
+    Not `pool.map`: closing its iterator cancels the queued futures behind the pool's back, and the pool's
+    manager thread, finding them cancelled when it marks the pool broken, dies with an InvalidStateError
+    traceback (Python 3.11) instead of cleaning up. Here only the pool itself cancels what it has queued.
+    """
+    chunks = [items[i:i + chunksize] for i in range(0, len(items), chunksize)]
+    futures = [pool.submit(_each, fn, chunk) for chunk in chunks]
+    try:
+        for future in futures:
+            yield from future.result()
+    except BaseException:
+        abandon(pool)
+        raise
+
+
+def _each(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [fn(item) for item in chunk]
+
+
+def abandon(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Kill `pool`'s workers and shut it down without waiting for the work they had; returns promptly.
+
+    A worker killed while it sent a result back leaves half a message in the pool's result pipe: the pool's
+    manager thread then waits for the rest forever, and so did `shutdown()` (and the interpreter's exit, which
+    joins that thread too) -- a build stopped by SIGTERM sometimes never ended. Once the parent's copy of the
+    pipe's writing end is closed, the only other copies were the killed workers': the manager thread reads
+    end-of-file, marks the pool broken and ends, and the shutdown that joins it returns.
+    """
+    kill_workers(pool)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()  # the parent never writes results: nothing of its own is lost
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Terminated(SystemExit):

@@ -69,3 +69,21 @@ def test_read_dates_sort_the_index_and_show_as_written(make_project) -> None:
     index = (root / "_site/index.html").read_text()
     assert index.index("German") < index.index("Jekyll") < index.index("Ordinal") < index.index("Unclear")
     assert "18.05.2017" in index and "2016-05-18 14:30:00 +0100" in index
+
+
+def test_talks_of_one_day_with_times_are_sorted_by_the_moment_latest_first(make_project) -> None:
+    # Before: by title (the time was read past): Alpha, Beta, Delta, Gamma.
+    talk = "---\ntitle: {title}\ndate: {date}\n---\n\n## S\n\nHi.\n"
+    root = make_project({
+        "talks/a.md": talk.format(title="Alpha", date="2016-05-18 14:30:00 +0100"),   # 13:30 UTC
+        "talks/b.md": talk.format(title="Beta", date="2016-05-18 23:30:00Z"),          # 23:30 UTC
+        "talks/c.md": talk.format(title="Gamma", date="2016-05-18T09:00:00-05:00"),    # 14:00 UTC
+        "talks/d.md": talk.format(title="Delta", date="2016-05-18"),                   # no time: after the day's timed talks
+        "talks/e.md": talk.format(title="Earlier", date="2016-05-17 23:59"),          # the day before
+    })
+    done = subprocess.run([sys.executable, "-m", "talkbuild.cli", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    index = (root / "_site/index.html").read_text()
+    order = sorted(["Alpha", "Beta", "Gamma", "Delta", "Earlier"], key=index.index)
+    assert order == ["Beta", "Gamma", "Alpha", "Delta", "Earlier"]

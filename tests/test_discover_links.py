@@ -1,5 +1,6 @@
-"""Symlinks under talks/: a linked folder's talks are built (like MkDocs), a link back to an ancestor is reported
-and not followed, a link out of talks/ is an error naming the link and its target (as for a linked file)."""
+"""Symlinks under talks/: a link to another folder inside talks/ is an alias, reported and not followed (its talks
+are built at their own path), a link back to an ancestor is reported and not followed, a link out of talks/ is
+an error naming the link and its target (as for a linked file)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,31 @@ def run_build(root: Path) -> subprocess.CompletedProcess[str]:
                           timeout=120)
 
 
-def test_talks_in_a_symlinked_folder_are_built(make_project) -> None:
-    root = make_project({"talks/groups/physics/intro.md": TALK.format(title="Intro")})
-    os.symlink("groups/physics", root / "talks" / "linked")
+def test_a_folder_symlink_to_a_folder_inside_talks_is_not_followed_and_warned_once(make_project) -> None:
+    # Before: the same talks were built twice (_site/real/intro and _site/linked/intro), with a misleading
+    # duplicate-title hint, and a loop link inside the folder was reported twice.
+    root = make_project({"talks/real/intro.md": TALK.format(title="Intro")})
+    os.symlink("real", root / "talks" / "linked")
+    os.symlink("..", root / "talks/real/up")
     result = run_build(root)
     assert result.returncode == 0, result.stderr
-    assert (root / "_site/linked/intro/index.html").is_file()
-    assert (root / "_site/groups/physics/intro/index.html").is_file()
+    assert (root / "_site/real/intro/index.html").is_file()
+    assert not (root / "_site/linked").exists()
+    assert result.stderr.count("warning[symlink-alias]") == 1
+    assert ("talks/linked: warning[symlink-alias]: the folder symlink points to real (talks/real), a folder inside "
+            "the talks folder: it is not followed, its talks are built at their own path") in result.stderr
+    assert result.stderr.count("warning[symlink-loop]") == 1
+    assert "duplicate-title" not in result.stderr
+
+
+def test_a_folder_symlink_to_a_folder_the_walk_leaves_out_is_followed(make_project) -> None:
+    # `_shared/` is never searched for talks: a link to it is the only way its talks are built, not an alias.
+    root = make_project({"talks/_shared/physics/intro.md": TALK.format(title="Intro")})
+    os.symlink("_shared/physics", root / "talks" / "physics")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "_site/physics/intro/index.html").is_file()
+    assert "symlink-alias" not in result.stderr
 
 
 def test_a_folder_symlink_to_an_ancestor_is_reported_and_not_followed(make_project) -> None:
@@ -43,8 +62,10 @@ def test_two_folders_linking_to_each_other_are_walked_once_each(make_project) ->
     os.symlink("../a", root / "talks/b/to-a")
     result = run_build(root)
     assert result.returncode == 0, result.stderr
-    assert (root / "_site/a/to-b/y/index.html").is_file()
-    assert "talks/a/to-b/to-a: warning[symlink-loop]" in result.stderr
+    assert (root / "_site/a/x/index.html").is_file() and (root / "_site/b/y/index.html").is_file()
+    assert not (root / "_site/a/to-b").exists() and not (root / "_site/b/to-a").exists()
+    assert "talks/a/to-b: warning[symlink-alias]" in result.stderr
+    assert "talks/b/to-a: warning[symlink-alias]" in result.stderr
 
 
 def test_a_folder_symlink_out_of_talks_is_an_error_naming_link_and_target(make_project, tmp_path: Path) -> None:
@@ -93,11 +114,12 @@ def test_an_image_under_a_folder_symlink_out_of_talks_names_the_symlink(make_pro
 
 
 def test_a_link_that_leaves_talks_from_a_talk_under_a_folder_symlink_says_where_links_start(make_project) -> None:
-    root = make_project({"talks/groups/physics/intro.md": "---\ntitle: I\n---\n\n## S\n\n![l](../../shared/l.png)\n",
+    # (A folder the walk leaves out: a link to one the walk reaches is not followed at all.)
+    root = make_project({"talks/_groups/physics/intro.md": "---\ntitle: I\n---\n\n## S\n\n![l](../../shared/l.png)\n",
                          "talks/shared/l.png": b"png"})
-    os.symlink("groups/physics", root / "talks" / "linked")
+    os.symlink("_groups/physics", root / "talks" / "linked")
     result = run_build(root)
     assert result.returncode == 1
     assert ("talks/linked/intro.md:7: error[outside-talks]: '../../shared/l.png' points outside the talks folder (the "
             "talk is found through the folder symlink talks/linked, and its links start from there)") in result.stderr
-    assert "talks/groups/physics/intro.md:7" not in result.stderr, "from where it is, the image is inside talks/"
+    assert "talks/_groups/physics/intro.md:7" not in result.stderr, "from where it is, the image is inside talks/"

@@ -68,3 +68,32 @@ def test_hrefs_to_talks_are_percent_encoded_and_check_resolves_them(make_project
     assert 'href="../../42%20answers/index.html"' in deja and 'href="../../42%20answers/slides/index.html"' in deja
     checked = run(root, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_plus_in_a_talk_path_is_percent_encoded_and_every_href_reaches_its_file(make_project, static_server) -> None:
+    # S3 website endpoints read a raw `+` in a path as a space: before, `c++/intro/` was looked up as `c  /intro/`.
+    import urllib.parse
+    import urllib.request
+
+    root = make_project({
+        "talks/c++/intro.md": TALK.format(title="Cpp", date="2024-01-01", body="[ab](../a+b.md) ![i](x+y.png)"),
+        "talks/c++/x+y.png": b"png",
+        "talks/a+b.md": TALK.format(title="AB", date="2024-01-02",
+                                    body='[cpp](c++/intro.md) <a href="c++/intro.md#s">raw</a>'),
+    })
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    site = root / "_site"
+    pages = {p.relative_to(site).as_posix(): p.read_text() for p in site.rglob("*.html")}
+    index = pages["index.html"]
+    assert 'href="c%2B%2B/intro/index.html"' in index and 'href="a%2Bb/index.html"' in index
+    assert 'src="../../c%2B%2B/x%2By.png"' in pages["c++/intro/index.html"]
+    base = static_server(site)
+    for rel, html in pages.items():
+        for url in re.findall(r'(?:href|src)="([^"#:]+)(?:#[^"]*)?"', html):
+            if "%2B" in url or "+" in url:
+                assert "+" not in url, f"{rel}: raw + in {url}"
+                with urllib.request.urlopen(urllib.parse.urljoin(base + rel, url), timeout=10) as answer:
+                    assert answer.status == 200, url
+    checked = run(root, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -96,3 +96,137 @@ def test_sigterm_stops_a_build_cleanly_leaving_the_site_as_it_was(make_project) 
     assert not left
     assert _site(root) == {"_site/marker.html": "the site before"}
     assert not [p.name for p in root.iterdir() if p.name.startswith("._site")], "no temporary tree is left behind"
+
+
+STOPS = 40
+"""SIGTERMs sent to one parallel build after another. A worker killed while it sent a result used to leave
+half a message in the pool's result pipe, and the build waited for the rest forever: one stop in ten to
+twenty hung, so forty stops at different moments nearly always caught it (the test below catches it every time)."""
+
+
+def test_sigterm_at_any_moment_always_ends_the_build(make_project) -> None:
+    files = {f"talks/t{i:03d}.md": f"---\ntitle: Talk {i}\n---\n\n{SLIDES}" for i in range(300)}
+    root = make_project(files)
+    (root / "_site/_talkbuild").mkdir(parents=True)
+    (root / "_site/marker.html").write_text("the site before")
+    hung: list[str] = []
+    for stop in range(STOPS):
+        build = subprocess.Popen([sys.executable, "-m", "talkbuild.cli", "build", "-j", "2", "--no-cache"],
+                                 cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        workers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and build.poll() is None and time.monotonic() < deadline:
+            workers = {pid for pid in _children(build.pid) if _alive(pid)}
+            time.sleep(0.02)
+        assert build.poll() is None, "the build ended before its workers were seen"
+        time.sleep(0.1 * (stop % 12))  # while the workers start, render, and send results back
+        workers |= {pid for pid in _children(build.pid) if _alive(pid)}
+        build.send_signal(signal.SIGTERM)
+        try:
+            # A liveness bound, not a speed target: a stopped build that is still there after this is stuck.
+            _out, err = build.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            hung.append(f"stop {stop} ({0.1 * (stop % 12):.1f} s after the workers started)")
+            build.kill()
+            build.communicate()
+            continue
+        finally:
+            for pid in _gone(workers):
+                os.kill(pid, signal.SIGKILL)
+                pytest.fail(f"worker {pid} outlived the build")
+        assert build.returncode == 128 + signal.SIGTERM, err.decode()[-2000:]
+        assert b"Traceback" not in err
+    assert not hung, f"the build did not end after SIGTERM: {hung}"
+    assert _site(root) == {"_site/marker.html": "the site before"}
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site")], "no temporary tree is left behind"
+
+
+HALF_SENT = """
+import concurrent.futures, multiprocessing, os, struct, sys, time
+from talkbuild.workers import abandon
+
+POOL = None
+
+def half_sent(flag):
+    # What a worker killed in the middle of sending its result leaves: a header announcing 1 MiB, and 1 KB.
+    POOL._result_queue._writer._send(struct.pack("!i", 1 << 20) + b"x" * 1024)
+    open(flag, "w").close()
+    time.sleep(600)
+
+if __name__ == "__main__":
+    POOL = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    POOL.submit(half_sent, sys.argv[1])
+    while not os.path.exists(sys.argv[1]):
+        time.sleep(0.01)
+    print(*POOL._processes, flush=True)
+    time.sleep(0.3)  # the pool's manager thread is now reading the rest of that result
+    abandon(POOL)
+    print("abandoned", flush=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks its worker to reach the pool's result pipe")
+def test_abandoning_a_pool_ends_even_with_half_a_result_in_its_pipe(tmp_path: Path) -> None:
+    script = tmp_path / "half_sent.py"
+    script.write_text(HALF_SENT)
+    run = subprocess.Popen([sys.executable, str(script), str(tmp_path / "sent")], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = run.communicate(timeout=20)  # a liveness bound: without the fix it waits forever
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.communicate()
+        pytest.fail("abandon() waited forever for the rest of a result its killed worker had half sent")
+    lines = out.split()
+    assert run.returncode == 0 and lines[-1] == "abandoned", err
+    assert not _gone({int(pid) for pid in lines[:-1]}), "the worker outlived abandon()"
+
+
+def test_ctrl_c_stops_a_build_with_exit_130_and_one_line(make_project) -> None:
+    # Before: click's "Aborted!" and exit 1, which says "content errors" to a script or CI.
+    root, build, workers = _start(make_project)
+    build.send_signal(signal.SIGINT)
+    _out, err = build.communicate(timeout=60)
+    for pid in _gone(workers):
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail(f"worker {pid} outlived the build")
+    assert build.returncode == 130, err.decode()
+    assert err.decode().strip().splitlines()[-1] == "talkbuild: interrupted"
+    assert b"Aborted!" not in err and b"Traceback" not in err
+    assert _site(root) == {"_site/marker.html": "the site before"}
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site")], "no temporary tree is left behind"
+
+
+def test_ctrl_c_during_publish_exits_130_and_leaves_what_is_live(make_project, monkeypatch) -> None:
+    # Ctrl-C mid-upload (a KeyboardInterrupt where the uploads are): publish itself is unchanged, so what is
+    # live stays live; only the exit is now 130 and one line, not click's "Aborted!" and 1.
+    from click.testing import CliRunner
+
+    from talkbuild.cli import main
+    from talkbuild.publish.stores.local import LocalStore
+
+    talk = "---\ntitle: T\nauthor: A\ndate: 2024-01-01\n---\n\n## S\n\n{body}\n"
+    root = make_project({"talks/a.md": talk.format(body="first"), "talks/b.md": talk.format(body="b")})
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "-C", str(root)]).exit_code == 0
+    first = runner.invoke(main, ["publish", "-C", str(root)])
+    assert first.exit_code == 0, first.output
+    live = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_deploy/current").rglob("*") if p.is_file()}
+    (root / "talks/a.md").write_text(talk.format(body="second"))
+    assert runner.invoke(main, ["build", "-C", str(root)]).exit_code == 0
+    uploads: list[str] = []
+    real_upload = LocalStore.upload
+
+    def interrupted(self, key, source, entry):  # type: ignore[no-untyped-def]
+        uploads.append(key)
+        if len(uploads) > 1:
+            raise KeyboardInterrupt
+        return real_upload(self, key, source, entry)
+
+    monkeypatch.setattr(LocalStore, "upload", interrupted)
+    second = runner.invoke(main, ["publish", "-C", str(root)])
+    assert second.exit_code == 130, second.output
+    assert second.stderr.strip().splitlines()[-1] == "talkbuild: interrupted"
+    assert "Aborted!" not in second.output and len(uploads) == 2
+    now = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_deploy/current").rglob("*") if p.is_file()}
+    assert now == live, "what was live is still live"

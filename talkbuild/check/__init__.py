@@ -205,6 +205,7 @@ def _scan_all(todo: list[tuple[str, Path | bytes | Page | PageRef, frozenset[str
             yield from map(_scan_bytes, [(rel, _bytes(src), ids) for rel, src, ids in batch])
         return
     from ..build import ignore_sigint
+    from ..workers import pool_map
 
     # Not forked: a forked worker starts out with the parent's memory (the talks, the site's pages), and
     # with two or more workers the process tree would hold it several times over.
@@ -214,7 +215,8 @@ def _scan_all(todo: list[tuple[str, Path | bytes | Page | PageRef, frozenset[str
                                                 mp_context=context) as pool:
         for batch in batches:
             jobs = [(rel, _bytes(src), ids) for rel, src, ids in batch]
-            yield from pool.map(_scan_bytes, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+            # Ctrl-C, SIGTERM, an error: pool_map stops the workers instead of waiting for their pages
+            yield from pool_map(pool, _scan_bytes, jobs, max(1, len(jobs) // (workers * 4)))
 
 
 def _bytes(source: Path | bytes | Page | PageRef) -> bytes:

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from ..check_options import expand
+from ..check_options import header_value
 from ..config import CheckConfig
 from .http import DEFAULT_PORTS, USER_AGENT, FetchError, Response, fetch, host_key, normalise
 
@@ -88,8 +88,10 @@ class Checker:
         self.done = 0
         self.base_headers = {"User-Agent": config.user_agent or USER_AGENT, "Accept": "*/*"}
         # ${VAR}s are filled in once, here; the values are only ever handed to the request, never printed.
-        self.host_headers = [(rule, {name: expand(value)[0] for name, value, _line in rule.headers
-                                     if not expand(value)[1]}) for rule in config.headers]
+        # A value that cannot be sent (unset variable, control character) is left out: check_external says why.
+        self.host_headers = [(rule, {name: value for name, value in
+                                     ((name, header_value(text)[0]) for name, text, _line in rule.headers)
+                                     if value is not None}) for rule in config.headers]
 
     async def run(self, urls: list[str]) -> dict[str, Outcome]:
         self.slots = asyncio.Semaphore(max(1, self.config.max_concurrency))
@@ -153,6 +155,8 @@ class Checker:
                 return (host.gave_up, 0) if last is None else (last, attempt)
             try:
                 response: Response | FetchError = await self._send(host, url, method)
+            except _GaveUp as exc:  # given up while this request waited for its turn: it was never sent
+                return (exc, 0) if last is None else (last, attempt)
             except FetchError as exc:
                 response = exc
             host.answered(response, self.config.max_host_failures)

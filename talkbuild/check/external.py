@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..check_options import compile_regexes, expand
+from ..check_options import compile_regexes, expand, header_value, variable_names
 from ..config import CheckConfig
 from ..errors import Diagnostic, Severity, SourceLocation
 from ..models import Reference
@@ -56,7 +56,7 @@ def check_external(
     """
     excludes = compile_regexes(config.exclude)
     by_url: dict[str, list[Reference]] = {}
-    diagnostics: list[Diagnostic] = _unset_variables(config)
+    diagnostics: list[Diagnostic] = _header_notes(config)
     skipped = 0
     for ref in references:
         if ref.target is not None:
@@ -114,18 +114,27 @@ def _scheme(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def _unset_variables(config: CheckConfig) -> list[Diagnostic]:
-    """A note for each check.headers value whose ${VAR} is not set: that header is not sent (a local run
-    without the CI's token still checks, and the note says why a site may then refuse)."""
+def _header_notes(config: CheckConfig) -> list[Diagnostic]:
+    """A finding for each check.headers value that is not sent, at its line: its ${VAR} is not set (a note: a
+    local run without the CI's token still checks, and the note says why a site may then refuse), or the
+    value holds a control character (a warning). Never the value itself: it is usually a token."""
     notes = []
     for rule in config.headers:
-        for name, value, line in rule.headers:
-            missing = expand(value)[1]
-            if missing:
-                host = ("*." if rule.subdomains else "") + rule.host + (f":{rule.port}" if rule.port else "")
-                notes.append(Diagnostic(Severity.INFO, "external-header", f"check.headers: the {name} header for {host} "
-                                        f"is not sent: ${{{missing[0]}}} is not set", SourceLocation("talkbuild.yml", line),
-                                        hint=f"set {missing[0]} in the environment (in CI, from a secret)"))
+        host = ("*." if rule.subdomains else "") + rule.host + (f":{rule.port}" if rule.port else "")
+        for name, text, line in rule.headers:
+            value, why = header_value(text)
+            if value is not None or why is None:
+                continue
+            unset = expand(text)[1]
+            variables = variable_names(text)
+            if unset:
+                severity, hint = Severity.INFO, f"set {unset[0]} in the environment (in CI, from a secret)"
+            else:
+                severity = Severity.WARNING
+                hint = (f"remove the stray characters from {' and '.join(variables) or 'the value'} (store the "
+                        "secret without a line break: printf '%s', not echo)")
+            notes.append(Diagnostic(severity, "external-header", f"check.headers: the {name} header for {host} "
+                                    f"is not sent: {why}", SourceLocation("talkbuild.yml", line), hint=hint))
     return notes
 
 
@@ -165,8 +174,12 @@ def _diagnostic(ref: Reference, outcome: Outcome, config: CheckConfig) -> Diagno
     else:
         severity = Severity.ERROR
     detail = outcome.detail
-    if outcome.attempts > 1 and outcome.kind in TRANSIENT_KINDS:
-        detail += f" after {outcome.attempts} attempts"
+    if outcome.attempts >= 1 and outcome.kind in TRANSIENT_KINDS:
+        # Exactly as many as were sent (a host given up cuts a link's retries short); a link never requested
+        # (attempts 0) says "not requested" instead.
+        detail += f" after {outcome.attempts} attempt{'s' if outcome.attempts > 1 else ''}"
+    if outcome.attempts == 0:  # its host was given up before it came up: nothing timed out or failed for it
+        prefix = "external link could not be checked"
     return Diagnostic(severity, code, f"{prefix}: {detail}", ref.location, url=ref.url, hint=hint)
 
 

@@ -128,9 +128,22 @@ def fetch(url: str, method: str, timeout: float, headers: Mapping[str, str] | No
         exc.close()
         return response
     except urllib.error.URLError as exc:
-        raise _classify(exc.reason) from None
+        raise _without_values(_classify(exc.reason), request.header_items()) from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise _classify(exc) from None
+        raise _without_values(_classify(exc), request.header_items()) from None
+
+
+HEADER_REFUSED = "a request header was refused before sending (check.headers; its value is not shown)"
+
+
+def _without_values(error: FetchError, headers: list[tuple[str, str]]) -> FetchError:
+    """`error`, unless its text quotes one of the request's header values (http.client's `Invalid header
+    value b'Bearer ...'` does): those are tokens, and the text goes to every report and the link cache."""
+    words = {word for _name, value in headers for word in (value, repr(value)[1:-1], *value.split())
+             if len(word) >= 4}
+    if error.detail.startswith("invalid URL: Invalid header") or any(word in error.detail for word in words):
+        return FetchError("connection", HEADER_REFUSED)
+    return error
 
 
 def _classify(reason: object) -> FetchError:

@@ -57,3 +57,27 @@ def test_a_bare_url_in_text_is_not_a_link_and_is_not_requested(make_project: Pro
     root = make_project({"talks/t.md": talk, "talkbuild.yml": "check:\n  backoff: 0.01\n  per_host_interval: 0\n"})
     assert places(root, external=True) == [(9, 25 + len(srv.base), "external-not-found")]
     assert srv.count("/bare") == 0 and srv.count("/angle") == 2
+
+
+def test_a_link_repeated_in_other_cells_of_a_table_row_is_reported_in_each_cell(make_project: ProjectFactory) -> None:
+    # Before: each cell was looked for from the row's start, so every `[t](m4.md)` landed on the first cell
+    # (12:3 only, the others merged into it), and in the second row the third cell was lost.
+    talk = HEAD + ("| a | b | c |\n|---|---|---|\n| [t](m4.md) | [t](m4.md) | [t](m4.md) |\n"
+                   "| [t](m4.md) | [t](m5.md) | [t](m4.md) |\n| x | [t](m4.md) [u](m4.md) | ![i](m4.png) |\n")
+    root = make_project({"talks/t.md": talk})
+    assert places(root) == [
+        (11, 7, "broken-link"), (11, 20, "broken-link"), (11, 33, "broken-link"),
+        (12, 7, "broken-link"), (12, 20, "broken-link"), (12, 33, "broken-link"),
+        (13, 11, "broken-link"), (13, 22, "broken-link"), (13, 36, "missing-image")]
+
+
+def test_each_link_in_raw_html_is_reported_at_its_own_column(make_project: ProjectFactory) -> None:
+    # Before: raw HTML had its line only, so the second m1.md on a line merged with the first (2 findings for 3).
+    talk = HEAD + ('<p><a href="m1.md">x</a> <a href="m2.md">y</a> <a href="m1.md">z</a></p>\n\n'
+                   "Text <a href='m1.md'>x</a> and <a href=m1.md>z</a>\n\n"
+                   '> <img src="p.png" alt="a"> <img src="p.png" alt="b">\n')
+    root = make_project({"talks/t.md": talk})
+    assert places(root) == [
+        (9, 13, "broken-link"), (9, 35, "broken-link"), (9, 57, "broken-link"),
+        (11, 15, "broken-link"), (11, 40, "broken-link"),
+        (13, 13, "missing-image"), (13, 39, "missing-image")]

@@ -186,3 +186,76 @@ def test_junit_names_are_unique_and_every_element_has_a_time() -> None:
     assert names == ["talks/a.md:3:1: broken-link", "talks/a.md:3:9: broken-link",
                      "talks/a.md:9: external-not-found", "talks/a.md:9: external-not-found #2"]
     assert all(e.get("time") == "0" for e in [root, *root.iter("testsuite"), *root.iter("testcase")])
+
+
+# --- a header value that cannot be sent: never shown, anywhere --------------------------------------------------
+
+def _every_output(root: Path, tmp_path: Path) -> dict[str, str]:
+    """Every report format, the -v log and the link cache of one `check --external` run each."""
+    seen: dict[str, str] = {}
+    for fmt in ("text", "json", "github", "junit"):
+        run = CliRunner().invoke(main, ["-v", "check", "-C", str(root), "--external", "--no-cache", "--format", fmt])
+        seen[fmt] = run.stdout + run.stderr
+    report = tmp_path / "report.json"
+    CliRunner().invoke(main, ["check", "-C", str(root), "--external", "--format", "json", "-o", str(report)])
+    seen["report file"] = report.read_text()
+    seen["cache"] = (root / ".talkbuild/cache/external-links.json").read_text()
+    return seen
+
+
+def _secret_project(make_project: ProjectFactory, srv: Scripted) -> Path:
+    port = srv.base.rsplit(":", 1)[1]
+    return make_project({"talkbuild.yml": f'title: T\ncheck:\n  timeout: 2\n  backoff: 0.01\n  headers:\n'
+                                          f'    "127.0.0.1:{port}":\n      Authorization: "Bearer ${{TB_TRIAL_TOKEN}}"\n',
+                         "talks/a.md": TALK + f"\n[api]({srv.url('/api')})\n"})
+
+
+def test_a_secret_ending_in_a_line_break_is_sent_without_it_and_never_shown(
+        http_server: Callable[..., Scripted], make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    # Before: "Invalid header value b'Bearer SEKRIT\n'" in every finding, as a link that is "not a valid URL".
+    srv = http_server({"/api": status(200)})
+    monkeypatch.setenv("TB_TRIAL_TOKEN", "SEKRIT\n")
+    root = _secret_project(make_project, srv)
+    seen = _every_output(root, tmp_path)
+    assert {where for where, text in seen.items() if "SEKRIT" in text} == set()
+    assert all("external-invalid" not in text and "external-header" not in text for text in seen.values())
+    assert {headers["Authorization"] for _path, headers in srv.headers} == {"Bearer SEKRIT"}
+
+
+@pytest.mark.parametrize("secret", ["SEK\nRIT", "SEKRIT\n\n", "SEK\x7fRIT\r\n"], ids=["inside", "two", "DEL"])
+def test_a_header_value_with_a_control_character_is_not_sent_and_one_finding_names_it_not_its_value(
+        http_server: Callable[..., Scripted], make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, secret: str) -> None:
+    srv = http_server({"/api": status(200)})
+    monkeypatch.setenv("TB_TRIAL_TOKEN", secret)
+    root = _secret_project(make_project, srv)
+    seen = _every_output(root, tmp_path)
+    assert {where for where, text in seen.items() if "SEK" in text or "RIT" in text} == set()
+    findings = json.loads(seen["report file"])
+    assert [(f["file"], f["line"], f["code"], f["severity"]) for f in findings] == [
+        ("talkbuild.yml", 7, "external-header", "warning")]
+    assert "Authorization" in findings[0]["message"] and "${TB_TRIAL_TOKEN}" in findings[0]["message"]
+    assert "line break or another control character" in findings[0]["message"]
+    assert all("Authorization" not in headers for _path, headers in srv.headers), "the header is not sent"
+    assert srv.count("/api") >= 1, "the link is still checked, without the header"
+
+
+def test_an_error_text_quoting_a_header_value_never_reaches_a_finding() -> None:
+    from talkbuild.check.http import HEADER_REFUSED, FetchError, fetch
+
+    # http.client's own refusal quotes the value; whatever asks for a request, the text is replaced.
+    with pytest.raises(FetchError) as caught:
+        fetch("http://127.0.0.1:9/", "HEAD", 1.0, {"Authorization": "Bearer SEKRIT\nX-Other: 1"})
+    assert "SEKRIT" not in caught.value.detail and caught.value.detail == HEADER_REFUSED
+
+
+@pytest.mark.parametrize(("written", "shown"), [("true", "'true'"), ("yes", "'yes'"), ("null", "an empty value"),
+                                                ("{a: 1}", "a section of keys"), ("2.5", "'2.5'")])
+def test_a_wrong_accept_item_is_shown_as_written_in_yaml(make_project: ProjectFactory, written: str, shown: str) -> None:
+    # Before: "True is not a status code" (Python's spelling of YAML's `true`).
+    root = make_project({"talkbuild.yml": f"check:\n  accept: [403, {written}]\n"})
+    with pytest.raises(ConfigError) as caught:
+        load_config(root)
+    assert str(caught.value).startswith(f"talkbuild.yml:2: 'check.accept': {shown} is not a status code or a range")
+    assert "True" not in str(caught.value) and "None" not in str(caught.value)
