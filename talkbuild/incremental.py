@@ -35,7 +35,7 @@ from .links import SiteMap
 from .models import Page, SourceFile, Talk
 from .render import render_index, static_dir
 from .staticrefs import PREFIX, page_refs, used_files, version_of
-from .themecheck import theme_problems
+from .themecheck import TemplateSource, template_sources, theme_problems
 from .themes import Theme, find_theme
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,13 @@ class _State:
     """Talks-relative path -> (digest of the failing source, its error), so the same text is not retried."""
     memos: dict[str, MemoEntries] = field(default_factory=dict)
     """Talks-relative path -> the highlighted code and formulas of its last render, for the next one."""
+    templates: dict[str, list[TemplateSource]] = field(default_factory=dict)
+    """Theme name -> its templates' sources, read once per state (a theme file's change starts a new state)."""
+
+    def template_sources(self, name: str, theme: Theme) -> list[TemplateSource]:
+        if name not in self.templates:
+            self.templates[name] = template_sources(environment(theme), theme)
+        return self.templates[name]
 
 
 class Builder:
@@ -250,7 +257,8 @@ class Builder:
         files.update(state.static)
         versions = _versions(uses, files)
         diagnostics += theme_problems(state.config.theme, themes, talks, environment,
-                                      linked=lambda: {ref for _, refs in uses.values() for ref in refs})
+                                      linked=lambda: {ref for _, refs in uses.values() for ref in refs},
+                                      sources_of=state.template_sources)
         diagnostics = distinct(diagnostics)
         errors = tuple(d for d in diagnostics if d.is_error)
         warnings = tuple(d for d in diagnostics if not d.is_error)

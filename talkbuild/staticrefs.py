@@ -8,26 +8,46 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from .render import STATIC_DIR
 
-_URL_ATTR = re.compile(rb"""\s(?:href|src|srcset|poster|data)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_MARK = STATIC_DIR.encode()
+_ATTR_NAME = re.compile(rb"""\s(?:href|src|srcset|poster|data)\s*=\s*$""", re.IGNORECASE)
 _CSS_URL = re.compile(rb"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""")
 PREFIX = STATIC_DIR + "/"
 
 
 def page_refs(page: str, html: bytes) -> tuple[str, ...]:
-    """The site paths under `_talkbuild/` that the page at `page` links (stylesheets, scripts, pictures)."""
+    """The site paths under `_talkbuild/` that the page at `page` links (stylesheets, scripts, pictures).
+
+    Every such URL names the folder, so only the attribute values around its few occurrences are read: a
+    page's other links (talks, pictures) are most of them, and serve asks on every rebuild.
+    """
     found: set[str] = set()
-    for match in _URL_ATTR.finditer(html):
-        raw = (match.group(1) if match.group(1) is not None else match.group(2)).decode("utf-8", "replace")
-        for url in raw.split(",") if "srcset" in match.group(0).decode("ascii", "replace").lower() else (raw,):
+    for raw, srcset in _attributes_naming(html, _MARK):
+        for url in raw.split(",") if srcset else (raw,):
             target = _resolve(page, url.strip().split(" ")[0])
             if target is not None and target.startswith(PREFIX):
                 found.add(target)
     return tuple(sorted(found))
+
+
+def _attributes_naming(html: bytes, mark: bytes) -> Iterator[tuple[str, bool]]:
+    """(value, is it a srcset) of each quoted href/src/srcset/poster/data attribute whose value holds `mark`."""
+    at = html.find(mark)
+    while at != -1:
+        end = at + 1
+        for quote in (b'"', b"'"):
+            start = html.rfind(quote, 0, at)
+            name = _ATTR_NAME.search(html, max(0, start - 24), start) if start != -1 else None
+            close = html.find(quote, at)
+            if name is not None and close != -1 and b"<" not in html[start:at] and b">" not in html[start:at]:
+                yield html[start + 1:close].decode("utf-8", "replace"), b"srcset" in name.group(0).lower()
+                end = close
+                break
+        at = html.find(mark, end)
 
 
 def used_files(refs: Iterable[str], files: Mapping[str, bytes]) -> list[str]:

@@ -38,13 +38,15 @@ GENERATED = frozenset({"pygments.css"})
 
 def theme_problems(site_theme: str, themes: Mapping[str, Theme], talks: Sequence[Talk],
                    environment: Callable[[Theme], jinja2.Environment],
-                   linked: Callable[[], Collection[str]] | None = None) -> list[Diagnostic]:
+                   linked: Callable[[], Collection[str]] | None = None,
+                   sources_of: Callable[[str, Theme], list[TemplateSource]] | None = None) -> list[Diagnostic]:
     """The problems of every theme in use (`themes`: by name, the site's and those talks choose), and the
     slides whose id a theme's template also writes. `linked`: the site paths the built pages link (asked only
-    when a template names a missing static file): a name in a branch no page takes is no problem."""
+    when a template names a missing static file): a name in a branch no page takes is no problem.
+    `sources_of`: a theme's templates as a caller keeps them (serve, until a theme file changes)."""
     found: list[Diagnostic] = []
     for name, theme in themes.items():
-        sources = template_sources(environment(theme), theme)
+        sources = sources_of(name, theme) if sources_of else template_sources(environment(theme), theme)
         static = set(theme.static_files())
         found += check_theme(sources, static | GENERATED, static_dir(name, site_theme), linked)
         found += _unlinked_theme_css(sources, static)

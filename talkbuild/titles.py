@@ -3,6 +3,7 @@ above all (every link is named by the title). The index shows such talks' paths;
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -10,6 +11,7 @@ from .errors import Diagnostic, Severity, SourceLocation
 from .models import Talk
 
 
+@functools.lru_cache(maxsize=4096)  # the index asks again for every talk on every serve rebuild
 def url_path(slug: str) -> str:
     """A talk's folder (or any site path) as written in an href: percent-encoded (`42%20answers`), `+` too.
 
