@@ -29,7 +29,7 @@ from .staticrefs import page_refs
 from .themecheck import theme_problems
 from .themes import Theme, builtin_themes_dir, find_theme
 from .titles import duplicate_titles
-from .workers import die_with_parent, expected_parent, pool_map, start_worker
+from .workers import die_with_parent, expected_parent, pool_map, raise_if_stopped, start_worker
 from .write import write_site
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         count = len({p.path for p in pages} | set(assets) | set(static))
         return BuildResult(tuple(talks), tuple(diagnostics), out_dir, count, rebuilt, site,
                            len(rendered) - rebuilt, drafts)
+    raise_if_stopped()
     files = write_site(out_dir, pages, assets, static, state)
     timer.lap("write", files)
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt, None,

@@ -92,13 +92,32 @@ def pool_map(pool: concurrent.futures.ProcessPoolExecutor, fn: Callable[[T], R],
     traceback (Python 3.11) instead of cleaning up. Here only the pool itself cancels what it has queued.
     """
     chunks = [items[i:i + chunksize] for i in range(0, len(items), chunksize)]
-    futures = [pool.submit(_each, fn, chunk) for chunk in chunks]
+    # The workers are forked while submitting. A SIGTERM or Ctrl-C arriving then ran the parent's handler inside
+    # an after-fork hook, where its exception is only printed ("Exception ignored"): the stop was lost, and the
+    # build went on to replace _site. Held back until the pool has started, it is delivered just after.
+    held = _hold_signals()
     try:
+        try:
+            futures = [pool.submit(_each, fn, chunk) for chunk in chunks]
+        finally:
+            _release_signals(held)
         for future in futures:
             yield from future.result()
     except BaseException:
         abandon(pool)
         raise
+
+
+_HELD = {signal.SIGTERM, signal.SIGINT}
+
+
+def _hold_signals() -> set[int | signal.Signals] | None:
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD) if hasattr(signal, "pthread_sigmask") else None
+
+
+def _release_signals(previous: set[int | signal.Signals] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a signal that came meanwhile is delivered now
 
 
 def _each(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
@@ -125,17 +144,30 @@ class Terminated(SystemExit):
     """SIGTERM (`timeout`, CI cancellation, `docker stop`): unwinds like an exit, so temporary files are removed."""
 
 
+_STOPPED: list[int] = []
+"""Signals the SIGTERM handler took. Its exception can be swallowed where Python only prints one (a `__del__`,
+an after-fork hook); the stop itself must never be."""
+
+
+def raise_if_stopped() -> None:
+    """Before anything the user would keep (the site's swap): a SIGTERM whose exception was lost still stops."""
+    if _STOPPED:
+        raise Terminated(128 + _STOPPED[-1])
+
+
 @contextlib.contextmanager
 def stopping_on_sigterm() -> Iterator[None]:
     """While inside: SIGTERM ends the command cleanly (the site untouched, no traceback, exit status 143)."""
     def handler(signum: int, _frame: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
+        _STOPPED.append(signum)
         print("talkbuild: stopped by SIGTERM", file=sys.stderr)
         raise Terminated(128 + signum)
 
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set a handler (and a thread's build is its caller's to stop)
         return
+    _STOPPED.clear()
     previous = signal.signal(signal.SIGTERM, handler)
     try:
         yield

@@ -230,3 +230,25 @@ def test_ctrl_c_during_publish_exits_130_and_leaves_what_is_live(make_project, m
     assert "Aborted!" not in second.output and len(uploads) == 2
     now = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_deploy/current").rglob("*") if p.is_file()}
     assert now == live, "what was live is still live"
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_that_arrives_while_the_workers_are_forked_is_never_lost(make_project, how: signal.Signals) -> None:
+    """A signal delivered inside an after-fork hook (where Python only prints a handler's exception) let the
+    build finish and replace _site with exit 0. The hook here sends it at exactly that moment, every time."""
+    files = {f"talks/t{i:03d}.md": f"---\ntitle: Talk {i}\n---\n\n## S\n\nText {i}.\n" for i in range(20)}
+    root = make_project(files)
+    (root / "_site/_talkbuild").mkdir(parents=True)
+    (root / "_site/marker.html").write_text("the site before")
+    script = ("import os, signal, sys\n"
+              "sent = []\n"
+              "def hook():\n"
+              f"    if not sent: sent.append(1); os.kill(os.getpid(), {int(how)})\n"
+              "os.register_at_fork(after_in_parent=hook)\n"
+              "sys.argv = ['talkbuild', 'build', '--jobs', '2', '--no-cache']\n"
+              "from talkbuild.cli import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 128 + int(how), done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert "built " not in done.stderr
+    assert sorted(p.name for p in (root / "_site").iterdir()) == ["_talkbuild", "marker.html"]
