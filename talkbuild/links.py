@@ -106,6 +106,15 @@ class SiteMap:
         return None
 
     def _talk_slug(self, rel: str) -> str | None:
+        found = self._slug_at(rel)
+        if found is None and (rel.endswith((".md", ".markdown")) or "." not in posixpath.basename(rel)):
+            # Through a folder link that is not followed (`talks/alias -> real`, a symlink-alias): the talk is
+            # built once, at its real path; the link must lead there, not copy its Markdown into the site.
+            real = self._real_rel(rel) if self._folder_link(posixpath.dirname(rel) or rel) else None
+            found = self._slug_at(real) if real is not None and real != rel else None
+        return found
+
+    def _slug_at(self, rel: str) -> str | None:
         if rel in self.slugs:
             return self.slugs[rel]
         for name in ("index.md", "index.markdown"):
@@ -113,6 +122,13 @@ class SiteMap:
             if candidate in self.slugs:
                 return self.slugs[candidate]
         return None
+
+    def _real_rel(self, rel: str) -> str | None:
+        """`rel` with its symlinks followed, as a talks-relative path (None if it leads out of talks/)."""
+        try:
+            return (self.talks_dir / rel).resolve().relative_to(self.talks_dir.resolve()).as_posix()
+        except (OSError, ValueError):
+            return None
 
     def _folder_link(self, folder: str) -> str | None:
         """The first folder symlink on the talks-relative path `folder`, if any."""

@@ -34,6 +34,18 @@ def test_a_folder_symlink_to_a_folder_inside_talks_is_not_followed_and_warned_on
     assert "duplicate-title" not in result.stderr
 
 
+def test_a_link_through_a_folder_alias_leads_to_the_talk_at_its_own_path(make_project) -> None:
+    # Before: `../alias/index.md` copied the talk's Markdown into the site as alias/index.md, and check was silent.
+    root = make_project({"talks/real/index.md": TALK.format(title="Real"),
+                         "talks/c++/index.md": "---\ntitle: C\n---\n\n## S\n\n[a](../alias/index.md) [b](../alias/#s)\n"})
+    os.symlink("real", root / "talks" / "alias")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    page = (root / "_site/c++/index.html").read_text()
+    assert 'href="../real/index.html"' in page and 'href="../real/index.html#s"' in page
+    assert not (root / "_site/alias").exists()
+
+
 def test_a_folder_symlink_to_a_folder_the_walk_leaves_out_is_followed(make_project) -> None:
     # `_shared/` is never searched for talks: a link to it is the only way its talks are built, not an alias.
     root = make_project({"talks/_shared/physics/intro.md": TALK.format(title="Intro")})
