@@ -216,3 +216,13 @@ def test_a_presenter_opened_by_hand_over_http_says_to_open_the_slides(page: Any,
     page.wait_for_function("document.getElementById('tb-p-conn').textContent.startsWith('Not connected')")
     text = page.locator("#tb-p-conn").inner_text()
     assert "Open the slides" in text and "Press S" not in text
+
+
+def test_b_while_the_help_is_open_closes_it_and_blacks_out(deck: Any) -> None:
+    deck.keyboard.press("?")
+    assert deck.evaluate("document.getElementById('tb-help').open")
+    deck.keyboard.press("b")
+    deck.wait_for_function(COVER, timeout=5000)
+    assert not deck.evaluate("document.getElementById('tb-help').open")
+    deck.keyboard.press("x")
+    assert not deck.evaluate(COVER), "a key brings the slide back"

@@ -298,7 +298,10 @@
   doc.addEventListener("keydown", function (e) {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     var help = $("tb-help");
-    if (help && help.open) return; // the dialog handles its own keys (Esc closes it)
+    if (help && help.open) { // the dialog handles its own keys (Esc closes it); a blackout closes it
+      if (keyAction(e) === "blackout") { e.preventDefault(); actions.blackout(); }
+      return;
+    }
     var t = e.target;
     if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
     // Space and Enter on a focused control press that control, nothing else.
