@@ -203,7 +203,10 @@ def header_value(text: str, environ: Mapping[str, str] | None = None) -> tuple[s
         return value, None
     names = variable_names(text)
     source = f"its value (from {', '.join('${' + n + '}' for n in names)})" if names else "its value"
-    return None, f"{source} holds a line break or another control character (the value is not shown)"
+    if any(ord(c) < 32 or ord(c) == 127 for c in value if c != "\t"):
+        return None, f"{source} holds a line break or another control character (the value is not shown)"
+    return None, (f"{source} holds characters an HTTP header cannot carry (only Latin-1 text can be sent; "
+                  "the value is not shown)")
 
 
 def variable_names(text: str) -> list[str]:

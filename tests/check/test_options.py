@@ -259,3 +259,13 @@ def test_a_wrong_accept_item_is_shown_as_written_in_yaml(make_project: ProjectFa
         load_config(root)
     assert str(caught.value).startswith(f"talkbuild.yml:2: 'check.accept': {shown} is not a status code or a range")
     assert "True" not in str(caught.value) and "None" not in str(caught.value)
+
+
+def test_why_a_header_value_is_not_sent_names_the_real_reason() -> None:
+    from talkbuild.check_options import header_value
+
+    assert header_value("Bearer ${T}", {"T": "tökén"}) == ("Bearer tökén", None)  # Latin-1: sent as is
+    _, why = header_value("Bearer ${T}", {"T": "SEKRIT✓"})
+    assert why is not None and "Latin-1" in why and "control character" not in why and "SEKRIT" not in why
+    _, why = header_value("Bearer ${T}", {"T": "SEK\nRIT"})
+    assert why is not None and "control character" in why and "SEK" not in why
