@@ -1,8 +1,8 @@
-"""`python -m talkbuild`: the same command as `talkbuild`, through cli.run (so it re-starts in UTF-8 mode too)."""
+"""`python -m talkbuild`: the same command as `talkbuild`, through entry.run (so it re-starts in UTF-8 mode too)."""
 
 from __future__ import annotations
 
-from .cli import run
+from .entry import run
 
 if __name__ == "__main__":  # pragma: no branch - runpy runs this module as __main__
     run()

@@ -252,3 +252,16 @@ def test_a_stop_that_arrives_while_the_workers_are_forked_is_never_lost(make_pro
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
     assert "built " not in done.stderr
     assert sorted(p.name for p in (root / "_site").iterdir()) == ["_talkbuild", "marker.html"]
+
+
+def test_ctrl_c_while_the_command_is_still_importing_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    # Ctrl-C in the first ~0.1 s lands in an import (click, Jinja2...): the same one line and 130 as later.
+    script = ("import sys\n"
+              "class Interrupt:\n"
+              "    def find_spec(self, name, path=None, target=None):\n"
+              "        if name == 'click': raise KeyboardInterrupt\n"
+              "sys.meta_path.insert(0, Interrupt())\n"
+              "sys.argv = ['talkbuild', 'check']\n"
+              "from talkbuild.entry import run\nrun()\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (130, "talkbuild: interrupted\n")

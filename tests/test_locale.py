@@ -24,7 +24,7 @@ C_ENV = {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
 
 def _commands() -> list[list[str]]:
     script = Path(sys.executable).parent / "talkbuild"
-    # `python -m talkbuild` too: it goes through cli.run, and its UTF-8 re-start keeps the `-m talkbuild`.
+    # `python -m talkbuild` too: it goes through entry.run and cli.run, whose UTF-8 re-start keeps the `-m talkbuild`.
     commands = [[sys.executable, "-m", "talkbuild.cli"], [sys.executable, "-m", "talkbuild"]]
     if script.exists():  # the installed console script, as a user runs it
         commands.append([str(script)])
