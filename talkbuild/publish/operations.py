@@ -17,7 +17,7 @@ from .manifest import build_info
 from .pointer import JSON, Pointer, check_channel, next_pointer, read_pointer, record_history, restore, try_switch
 from .stores import open_store
 from .stores.base import LIVE, Store, manifest_key, pointer_key, release_prefix
-from .tombstone import clear, is_stale, mark, marked, since, switch_problem
+from .tombstone import clear, is_stale, mark, marked, since, stale_mark_hint, switch_problem
 
 GONE_MARK_MINUTES = 15.0
 
@@ -92,7 +92,8 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
         started = since(store, wanted)
         if started is not None and not is_stale(started):  # a killed prune's, a day old, is ignored
             raise TalkbuildError(f"a prune is removing release {wanted} right now; nothing was switched",
-                                 hint="pick another release with --to (`talkbuild releases` lists them)")
+                                 hint=stale_mark_hint(store, wanted, "pick another release with --to "
+                                                      "(`talkbuild releases` lists them)"))
         manifest = load_manifest(store, wanted)
         if manifest is None:
             raise TalkbuildError(f"release {wanted} is not sealed (its upload never finished)",
@@ -115,7 +116,8 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
         if problem:
             back = "it is back on " + current.release_id if restore(store, new, current) else "it has moved on since"
             raise TalkbuildError(f"{problem} while channel '{channel}' was switched to it; {back}",
-                                 hint="pick another release with --to (`talkbuild releases` lists them)")
+                                 hint=stale_mark_hint(store, wanted, "pick another release with --to "
+                                                      "(`talkbuild releases` lists them)"))
         record_history(store, new)
         store.project(channel, wanted)
         yield Switched(channel, wanted, new.seq, new.previous, "rollback")

@@ -28,8 +28,8 @@ from .pointer import (
     try_switch,
 )
 from .stores import open_store
-from .stores.base import LIVE, Store, manifest_key, pruning_key, release_prefix
-from .tombstone import STALE_HOURS, clear, is_stale, since, switch_problem
+from .stores.base import LIVE, Store, manifest_key, release_prefix
+from .tombstone import clear, is_stale, since, stale_mark_hint, switch_problem
 
 CRASH_ENV = "TALKBUILD_PUBLISH_CRASH_AT"
 """Test hook: SIGKILL this process at the named step (see crash_point) to prove a crash is harmless."""
@@ -170,9 +170,7 @@ def _refuse_if_being_pruned(store: Store, rid: str) -> None:
         return
     raise PublishConflict(
         f"a prune is removing release {rid} (this build's content) right now; nothing was uploaded or switched",
-        hint=f"rerun `talkbuild publish` once the prune is done. A prune that was killed leaves its mark "
-             f"({store.url}{pruning_key(rid)}): the next `talkbuild prune` finishes its work and removes it, and "
-             f"publish ignores a mark older than {STALE_HOURS:g} h")
+        hint=stale_mark_hint(store, rid, "rerun `talkbuild publish` once the prune is done"))
 
 
 def _refuse_if_locked(current: Pointer | None, unlock: bool) -> None:

@@ -47,6 +47,14 @@ def since(store: Store, release_id: str) -> float | None:
         return 0.0  # unreadable: as old as can be, so it counts as stale rather than blocking forever
 
 
+def stale_mark_hint(store: Store, release_id: str, then: str) -> str:
+    """What to do about a mark: wait for the prune; or, when a prune was killed, what clears its mark and when."""
+    return (f"{then}. If no prune is running (one was killed), its mark {store.url}{pruning_key(release_id)} "
+            f"stays until it is {STALE_HOURS:g} h old: then publish ignores it and the next `talkbuild prune` "
+            "finishes that prune's work. To go on sooner, delete that object yourself, once you are sure no "
+            "prune is running")
+
+
 def clear(store: Store, release_id: str) -> None:
     store.delete([pruning_key(release_id)])
 

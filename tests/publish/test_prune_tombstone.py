@@ -148,8 +148,11 @@ def test_a_tombstone_left_by_a_killed_prune_goes_after_the_grace_period(deploy: 
         store.put_if(pruning_key(r1), fresh, if_match=None, content_type="application/json", cache_control="no-store")
     finally:
         store.close()
-    with pytest.raises(PublishConflict, match="a prune is removing release"):
+    with pytest.raises(PublishConflict, match="a prune is removing release") as refused:
         deploy.publish(tmp_path / "r1")
+    # The way on is named: the mark's object, when it stops blocking, and that deleting it is the user's call.
+    assert pruning_key(r1) in refused.value.hint and "24 h old" in refused.value.hint
+    assert "delete that object yourself, once you are sure no prune is running" in refused.value.hint
     # The next prune, a day later, removes r1 (beyond --keep 1) and its tombstone.
     events = list(prune(deploy.target(), keep=1, now=time.time() + 25 * 3600))
     assert [e.release_id for e in events if isinstance(e, Pruned)] == [r1]
