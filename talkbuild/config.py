@@ -190,6 +190,13 @@ def endpoint_url_problem(url: str, name: str) -> tuple[str, str] | None:
     example = "http://127.0.0.1:8333 (SeaweedFS, MinIO), or https://HOST for TLS"
     if not url.strip():
         return f"{name} is empty", f"write the store's address, e.g. {example}; leave it out for AWS itself"
+    odd = next((c for c in url if c.isspace() or c == "\\" or ord(c) < 32), None)
+    if odd is not None:  # botocore: `ValueError: Invalid endpoint` (a traceback)
+        return f"{name} {url!r} has {'a space' if odd == ' ' else repr(odd)} in it", f"write the store's address, e.g. {example}"
+    parts_at = url.split("://", 1)[-1].split("/", 1)[0]
+    if "@" in parts_at:  # user:secret@host: botocore would echo it in its connection errors
+        return (f"{name} has a user name or password in it, which an endpoint cannot carry",
+                "write only scheme, host and port; credentials come from the AWS chain (AWS_ACCESS_KEY_ID...)")
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port

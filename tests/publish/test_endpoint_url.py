@@ -52,7 +52,16 @@ ODD = [("http://[::1", "is not a valid URL (Invalid IPv6 URL)", "http://[::1]:83
        ("http://", "has no host", "write the store's address, e.g. http://127.0.0.1:8333"),
        ("http://127.0.0.1:23470?x=1", "has a query or fragment", "write only scheme, host, port (and path): "
                                                                  "http://127.0.0.1:23470"),
-       ("http://127.0.0.1:99999", "is not a valid URL (Port out of range", "a port is a number from 1 to 65535")]
+       ("http://127.0.0.1:99999", "is not a valid URL (Port out of range", "a port is a number from 1 to 65535"),
+       ("http://h h:1", "has a space in it", "write the store's address, e.g. http://127.0.0.1:8333"),
+       ("http://a\\b:1", "has '\\\\' in it", "write the store's address, e.g. http://127.0.0.1:8333")]
+
+
+def test_an_endpoint_with_credentials_in_it_is_refused_without_echoing_them(tmp_path: Path) -> None:
+    (tmp_path / "talkbuild.yml").write_text("publish:\n  target: s3://bucket/site\n", encoding="utf-8")
+    done = talkbuild("releases", "--endpoint-url", "http://user:SEKRIT@127.0.0.1:1", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "has a user name or password in it" in done.stderr and "SEKRIT" not in done.stderr
 
 
 @pytest.mark.parametrize(("written", "problem", "hint"), ODD)
