@@ -92,3 +92,17 @@ def test_a_bad_endpoint_in_the_environment_is_a_usage_error(tmp_path: Path, name
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"{name} (environment) '127.0.0.1:23470' is not an http:// or https:// URL" in done.stderr
     assert "write http://127.0.0.1:23470" in done.stderr and f"unset {name}" in done.stderr
+
+
+@pytest.mark.s3
+def test_a_store_named_by_the_environment_is_the_one_summaries_link_to(s3_bucket: str, s3_endpoint: str,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    from talkbuild.publish.stores import open_store
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3_endpoint)
+    store = open_store(f"s3://{s3_bucket}/site", tmp_path)
+    try:
+        assert store.release_url("live", "abc") == f"{s3_endpoint.rstrip('/')}/{s3_bucket}/site/releases/abc/index.html"
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ...errors import ConfigError, TalkbuildError
 from ..manifest import FileEntry
@@ -203,8 +204,10 @@ class S3Store:
 
     def release_url(self, channel: str, release_id: str) -> str:
         key = self._key(release_prefix(release_id)) + "index.html"
-        if self.endpoint_url:
-            return f"{self.endpoint_url.rstrip('/')}/{self.bucket}/{key}"
+        # The store botocore really talks to: --endpoint-url, or AWS_ENDPOINT_URL(_S3) / the AWS config's.
+        endpoint = self.endpoint_url or getattr(self.client.meta, "endpoint_url", None)
+        if endpoint and "amazonaws.com" not in urlsplit(endpoint).netloc:
+            return f"{endpoint.rstrip('/')}/{self.bucket}/{key}"
         return f"https://{self.bucket}.s3.amazonaws.com/{key}"
 
     def close(self) -> None:
