@@ -95,6 +95,10 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
                                  hint=stale_mark_hint(store, wanted, "pick another release with --to "
                                                       "(`talkbuild releases` lists them)"))
         manifest = load_manifest(store, wanted)
+        if manifest is None and next(iter(store.list_objects(release_prefix(wanted))), None) is None:
+            # No seal and no file (S3 keeps listing an emptied prefix): pruned, not an unfinished upload.
+            raise TalkbuildError(f"no release '{wanted}' in {store.url} (it was pruned, or never published)",
+                                 hint="`talkbuild releases` lists them")
         if manifest is None:
             raise TalkbuildError(f"release {wanted} is not sealed (its upload never finished)",
                                  hint="only sealed releases can go live; `talkbuild releases` shows them")

@@ -136,6 +136,10 @@ def test_prune_keeps_n_and_never_what_a_channel_points_at_or_its_predecessor(dep
     list(verify(deploy.target()))
     list(rollback(deploy.target()))  # the predecessor is still there to roll back to
     assert deploy.served()["index.html"] == b"<h1>Talks v5</h1>"
+    # A pruned release is gone, not "an upload that never finished" (S3 keeps listing its emptied prefix).
+    with pytest.raises(TalkbuildError, match=f"no release '{ids[1]}") as gone:
+        list(rollback(deploy.target(), to=ids[1]))
+    assert "never finished" not in str(gone.value)
 
 
 def test_prune_removes_abandoned_unsealed_releases_after_the_grace_period(deploy: Deploy, tmp_path: Path) -> None:
