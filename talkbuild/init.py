@@ -139,7 +139,13 @@ def init_project(root: Path, *, force: bool = False, title: str | None = None,
             notes.append(appended)
         else:  # its own talkbuild line stands; the warning about ours would be about a line not written
             warnings = [w for w in warnings if w != requirement_warning]
-            notes.append(f"requirements.txt (kept) installs talkbuild as `{own_requirement(root / 'requirements.txt')}`")
+            theirs = own_requirement(root / "requirements.txt")
+            notes.append(f"requirements.txt (kept) installs talkbuild as `{theirs}`")
+            if theirs is not None and re.match(r"talkbuild\s*(==|>=|~=|<|>|!=|$)", theirs):
+                warnings.append(f"requirements.txt (kept) installs talkbuild as `{theirs}`, from a package index, "
+                                f"but talkbuild is not on PyPI: in CI that installs nothing (or whatever anyone "
+                                f"registers under the name). Write `{requirement}` instead"
+                                + (" (or a git+https:// line for CI)" if requirement_warning else ""))
     if ".gitignore" in kept:
         appended = extend_gitignore(root / ".gitignore", files[".gitignore"])
         if appended:

@@ -39,6 +39,15 @@ def test_a_kept_requirements_txt_without_talkbuild_gets_the_pin_appended(tmp_pat
     assert not any("requirements.txt pins" in w or "requirements.txt installs talkbuild from" in w
                    for w in result.warnings)
     assert any("installs talkbuild as `talkbuild @ git+https://example.org/t@abc`" in n for n in result.notes)
+    assert not any("not on PyPI" in w for w in result.warnings)
+    # A kept index pin cannot install in CI (talkbuild is not on PyPI): said as loudly as for a pin init writes.
+    pinned = tmp_path / "pinned"
+    pinned.mkdir()
+    (pinned / "requirements.txt").write_text("talkbuild==0.0.1\n", encoding="utf-8")
+    result = init_project(pinned, force=True)
+    assert (pinned / "requirements.txt").read_text(encoding="utf-8") == "talkbuild==0.0.1\n"
+    assert any("installs talkbuild as `talkbuild==0.0.1`, from a package index, but talkbuild is not on PyPI" in w
+               for w in result.warnings)
 
 
 def test_a_lowercase_makefile_is_the_kept_makefile(tmp_path: Path) -> None:
