@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 import sys
@@ -42,3 +43,10 @@ def require_make() -> str:
     return make
 
 
+
+
+def run_make(make: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`make ARGS` in `cwd` as a user would run it: not as a sub-make of the `make test` running this suite
+    (its MAKEFLAGS/MAKELEVEL would add `make[1]: Entering directory` lines and pass its options down)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+    return subprocess.run([make, "--no-print-directory", *args], cwd=cwd, capture_output=True, text=True, env=env)

@@ -64,7 +64,7 @@ def test_a_lowercase_makefile_is_the_kept_makefile(tmp_path: Path) -> None:
         assert not (repo / "Makefile").exists() or name == "makefile" and (repo / "Makefile").samefile(repo / name)
         with (repo / name).open("a", encoding="utf-8") as f:
             f.write("include talkbuild.mk\n")
-        dry = subprocess.run([make, "-n", "ci", "TALKBUILD=true"], cwd=repo, capture_output=True, text=True)
+        dry = ci_support.run_make(make, "-n", "ci", "TALKBUILD=true", cwd=repo)
         assert dry.returncode == 0, dry.stderr
 
 
@@ -80,7 +80,7 @@ def test_talkbuild_mk_changes_none_of_the_users_variables_or_targets(tmp_path: P
     assert done.returncode == 0 and "changes none of yours" in " ".join(done.stdout.split())
 
     def make_(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([make, *args], cwd=repo, capture_output=True, text=True)
+        return ci_support.run_make(make, *args, cwd=repo)
 
     show = make_("show")
     assert show.stdout.strip() == "venv my-stamp 9999", show.stdout

@@ -230,7 +230,7 @@ def test_force_warns_when_a_kept_makefile_lacks_the_targets_the_workflows_call(t
     with (repo / "Makefile").open("a", encoding="utf-8") as f:
         f.write("include talkbuild.mk\n")
     for target in ("ci", "site", "deploy", "undeploy", "rollback", "prune", "serve"):
-        dry = subprocess.run([make, "-n", target, "TALKBUILD=true"], cwd=repo, capture_output=True, text=True)
+        dry = ci_support.run_make(make, "-n", target, "TALKBUILD=true", cwd=repo)
         assert dry.returncode == 0, f"make -n {target}: {dry.stderr}"
     assert "has no target" not in run("init", "--force", str(repo)).stdout, "an included Makefile counts"
 
