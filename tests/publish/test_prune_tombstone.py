@@ -26,6 +26,17 @@ from .conftest import Deploy, done
 from .test_prune_race import three_releases
 
 
+def plant_mark(deploy: Deploy, release_id: str, age_seconds: float) -> None:
+    """A tombstone as a prune killed `age_seconds` ago left it (written the way a prune writes its own)."""
+    store = deploy.store()
+    try:
+        mark = json.dumps({"since": time.time() - age_seconds, "who": "killed"}).encode()
+        store.put_if(pruning_key(release_id), mark, if_match=None, content_type="application/json",
+                     cache_control="no-store")
+    finally:
+        store.close()
+
+
 class HeldPrune:
     """`prune --keep 1` in a thread, held in delete_release until `go` is set."""
 
@@ -142,12 +153,7 @@ def test_a_publish_that_resealed_a_release_being_pruned_switches_back(
 
 def test_a_tombstone_left_by_a_killed_prune_goes_after_the_grace_period(deploy: Deploy, tmp_path: Path) -> None:
     r1, _r2, _r3 = three_releases(deploy, tmp_path)
-    store = deploy.store()
-    try:
-        fresh = json.dumps({"since": time.time(), "who": "killed"}).encode()
-        store.put_if(pruning_key(r1), fresh, if_match=None, content_type="application/json", cache_control="no-store")
-    finally:
-        store.close()
+    plant_mark(deploy, r1, age_seconds=0)
     with pytest.raises(PublishConflict, match="a prune is removing release") as refused:
         deploy.publish(tmp_path / "r1")
     # The way on is named: the mark's object, when it stops blocking, and that deleting it is the user's call.
@@ -159,10 +165,9 @@ def test_a_tombstone_left_by_a_killed_prune_goes_after_the_grace_period(deploy: 
     store = deploy.store()
     try:
         assert store.get(pruning_key(r1)) is None
-        old = json.dumps({"since": time.time() - 25 * 3600, "who": "killed"}).encode()
-        store.put_if(pruning_key(r1), old, if_match=None, content_type="application/json", cache_control="no-store")
     finally:
         store.close()
+    plant_mark(deploy, r1, age_seconds=25 * 3600)
     assert done(deploy.publish(tmp_path / "r1")).release_id == r1, "a stale tombstone does not block"
     check_live_whole(deploy, r1)
 
@@ -170,12 +175,7 @@ def test_a_tombstone_left_by_a_killed_prune_goes_after_the_grace_period(deploy: 
 def test_a_killed_prunes_mark_on_a_release_a_channel_keeps_is_cleared_by_the_next_prune(
         deploy: Deploy, tmp_path: Path) -> None:
     _r1, r2, _r3 = three_releases(deploy, tmp_path)  # r2: live's previous, which no prune deletes
-    store = deploy.store()
-    try:
-        mark = json.dumps({"since": time.time() - 20 * 60, "who": "killed"}).encode()
-        store.put_if(pruning_key(r2), mark, if_match=None, content_type="application/json", cache_control="no-store")
-    finally:
-        store.close()
+    plant_mark(deploy, r2, age_seconds=20 * 60)
     with pytest.raises(PublishConflict, match=f"a prune is removing release {r2}"):
         deploy.publish(tmp_path / "r2")  # a revert to the previous release
     list(prune(deploy.target(), keep=1))
@@ -187,12 +187,7 @@ def test_a_stale_tombstone_that_publish_may_not_delete_does_not_block_it(
         deploy: Deploy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The preview role has no s3:DeleteObject on pruning/: the 24 h rule alone lets the publish through."""
     r1, _r2, _r3 = three_releases(deploy, tmp_path)
-    store = deploy.store()
-    try:
-        old = json.dumps({"since": time.time() - 25 * 3600, "who": "killed"}).encode()
-        store.put_if(pruning_key(r1), old, if_match=None, content_type="application/json", cache_control="no-store")
-    finally:
-        store.close()
+    plant_mark(deploy, r1, age_seconds=25 * 3600)
     real = release.open_store
 
     class NoDelete:
