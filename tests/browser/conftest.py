@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
-from decks import DEMO_TALK, OLDER_TALK
+from decks import DEMO_TALK, OLDER_TALK, wait_ready
 from support import require
 
 HERE = Path(__file__).resolve().parent
@@ -40,3 +41,16 @@ def axe_source() -> str:
         subprocess.run([npm, "ci" if lock.exists() else "install", "--no-audit", "--no-fund"], cwd=HERE,
                        check=True, capture_output=True, timeout=300)
     return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def deck(page: Any, demo_site: Path, static_server: Any) -> Any:
+    """The demo deck opened at its first content slide (`#opening`), ready; it must not reach beyond 127.0.0.1.
+
+    test_deck.py (the deck from its start) and test_deck_ids.py (decks of their own) define their own `deck`.
+    """
+    page.deck_url = static_server(demo_site) + "demo/slides/"
+    page.goto(page.deck_url + "#opening")
+    wait_ready(page)
+    yield page
+    assert page.outside_requests == []

@@ -15,15 +15,6 @@ STATUS = "document.getElementById('tb-status').textContent"
 BLACK = "document.documentElement.classList.contains('tb-blackout')"
 
 
-@pytest.fixture
-def deck(page: Any, demo_site: Path, static_server: Any) -> Any:
-    page.deck_url = static_server(demo_site) + "demo/slides/"
-    page.goto(page.deck_url + "#opening")
-    wait_ready(page)
-    yield page
-    assert page.outside_requests == []
-
-
 def test_b_or_dot_blacks_out_the_screen_and_any_key_or_a_click_brings_the_slide_back(deck: Any) -> None:
     deck.keyboard.press("b")
     assert deck.evaluate(BLACK)

@@ -19,15 +19,6 @@ STATUS = "document.getElementById('tb-status').textContent"
 COVER = "(() => { const e = document.elementFromPoint(640, 360); return !!e && getComputedStyle(e).backgroundColor === 'rgb(0, 0, 0)' && getComputedStyle(e).position === 'fixed'; })()"
 
 
-@pytest.fixture
-def deck(page: Any, demo_site: Path, static_server: Any) -> Any:
-    page.deck_url = static_server(demo_site) + "demo/slides/"
-    page.goto(page.deck_url + "#opening")
-    wait_ready(page)
-    yield page
-    assert page.outside_requests == []
-
-
 @pytest.mark.parametrize("bad", ["%", "%E0%A4%A", "logo%"])
 def test_a_bad_percent_escape_in_the_address_is_a_notice_not_a_dead_deck(page: Any, demo_site: Path,
                                                                          static_server: Any, bad: str) -> None:
