@@ -8,7 +8,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .models import talk_pages
 
@@ -76,19 +76,19 @@ class SiteMap:
         if slug is not None:
             # Explicit index.html: a folder URL opens a listing from file:// and 404s on S3's REST endpoint.
             target = f"{slug}/index.html"
-            return Resolved(ROOT + _quote_path(target) + suffix, target, fragment, None)
+            return Resolved(ROOT + url_path(target) + suffix, target, fragment, None)
         fs_path = self.talks_dir / joined
         page = self._generated_page(joined)
         if page is not None and not fs_path.exists():  # a deck or handout by its URL (its ids are check's)
-            return Resolved(ROOT + _quote_path(page) + suffix, page, fragment, None)
+            return Resolved(ROOT + url_path(page) + suffix, page, fragment, None)
         if not self._inside(fs_path):
             return Resolved(url, None, fragment, None, problem="outside", via=self._escaping_link(joined))
         if fs_path.is_dir():
             index = joined + "/index.html" if joined else "index.html"
             if (fs_path / "index.html").is_file() and self._inside(fs_path / "index.html"):
-                return Resolved(ROOT + _quote_path(index) + suffix, index, fragment, index)
-            return Resolved(ROOT + _quote_path(index) + suffix, index, fragment, None, problem="missing")
-        href = ROOT + _quote_path(joined) + suffix
+                return Resolved(ROOT + url_path(index) + suffix, index, fragment, index)
+            return Resolved(ROOT + url_path(index) + suffix, index, fragment, None, problem="missing")
+        href = ROOT + url_path(joined) + suffix
         if not fs_path.is_file():
             return Resolved(href, joined, fragment, None, problem="missing")
         return Resolved(href, joined, fragment, joined)
@@ -154,10 +154,14 @@ class SiteMap:
         return real == self.talks_dir or self.talks_dir in real.parents
 
 
-def _quote_path(path: str) -> str:
-    from .titles import url_path  # the index's talk hrefs and a talk's links are encoded alike
+@functools.lru_cache(maxsize=4096)  # the index asks again for every talk on every serve rebuild
+def url_path(slug: str) -> str:
+    """A talk's folder (or any site path) as written in an href: percent-encoded (`42%20answers`), `+` too.
 
-    return url_path(path)
+    `+` may stand in a URL path, but S3 website endpoints (and some other servers) read it as a space, as in
+    a query: `c++/` would be looked up as `c  /`. `%2B` means `+` to every server and browser.
+    """
+    return quote(slug, safe="/~!$&'()*,;=:@-._")
 
 
 def relative_root(depth: int) -> str:

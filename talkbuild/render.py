@@ -17,10 +17,10 @@ from . import __version__
 from .config import Config
 from .dates import moment
 from .errors import SourceLocation, TalkbuildError
-from .links import ROOT, relative_root
+from .links import ROOT, relative_root, url_path
 from .models import Page, Slide, Talk, talk_pages
 from .themes import THEME_CSS, Theme, ThemeLoader
-from .titles import shared_titles, url_path
+from .titles import shared_titles
 
 STATIC_DIR = "_talkbuild"
 """Site folder for the site theme's CSS/JS (shared by every page)."""

@@ -3,22 +3,10 @@ above all (every link is named by the title). The index shows such talks' paths;
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from urllib.parse import quote
 
 from .errors import Diagnostic, Severity, SourceLocation
 from .models import Talk
-
-
-@functools.lru_cache(maxsize=4096)  # the index asks again for every talk on every serve rebuild
-def url_path(slug: str) -> str:
-    """A talk's folder (or any site path) as written in an href: percent-encoded (`42%20answers`), `+` too.
-
-    `+` may stand in a URL path, but S3 website endpoints (and some other servers) read it as a space, as in
-    a query: `c++/` would be looked up as `c  /`. `%2B` means `+` to every server and browser.
-    """
-    return quote(slug, safe="/~!$&'()*,;=:@-._")
 
 
 def _title_key(talk: Talk) -> str:
