@@ -120,8 +120,7 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
         if problem:
             back = "it is back on " + current.release_id if restore(store, new, current) else "it has moved on since"
             raise TalkbuildError(f"{problem} while channel '{channel}' was switched to it; {back}",
-                                 hint=stale_mark_hint(store, wanted, "pick another release with --to "
-                                                      "(`talkbuild releases` lists them)"))
+                                 hint="pick another release with --to (`talkbuild releases` lists them)")
         record_history(store, new)
         store.project(channel, wanted)
         yield Switched(channel, wanted, new.seq, new.previous, "rollback")
