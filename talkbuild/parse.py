@@ -39,6 +39,14 @@ LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True, slots=True)
+class MissingTitle:
+    """Where a talk's title should be, and whether the file has front matter to put it in."""
+
+    where: SourceLocation
+    front_matter: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SourceText:
     """A talk file split into its parts, with the line where the body starts."""
 
@@ -47,6 +55,9 @@ class SourceText:
     body_line: int
     """0-based line of the file where `body` starts (add to markdown-it's Token.map)."""
     diagnostics: tuple[Diagnostic, ...]
+    untitled: MissingTitle | None = None
+    """Set when the title is missing (Marp, reveal-md and remark talks have none): `meta.title` is then the file's
+    name until the body is parsed and its first heading, if any, becomes the title."""
 
 
 class _NoDatesLoader(yaml.SafeLoader):
@@ -121,7 +132,10 @@ def split_source(text: str, where: str, *, project_root: Path | None = None) -> 
     else:
         data, lines_of, body_line = {}, {}, 0
     meta = _validate(data, lines_of, where, diagnostics, project_root)
-    return SourceText(meta, "\n".join(lines[body_line:]), body_line, tuple(diagnostics))
+    title = data.get("title")
+    untitled = (None if _text(title) or isinstance(title, list | dict)
+                else MissingTitle(SourceLocation(where, lines_of.get("title", 1)), body_line > 0))
+    return SourceText(meta, "\n".join(lines[body_line:]), body_line, tuple(diagnostics), untitled)
 
 
 def _stand_in_title(where: str) -> str:
@@ -230,13 +244,7 @@ def _title(data: dict[str, Any], fail: Fail) -> str:
     if isinstance(data.get("title"), list | dict):
         raise fail("title", "'title' must be text, but YAML read a list or mapping",
                    "quote it: title: \"[Tuesday] talk\"")
-    title = _text(data.get("title"))
-    if not title:
-        not_a_talk = "; if this file is not a talk, add it to 'exclude:' in talkbuild.yml"
-        raise fail("title", "the talk has no title",
-                   ("add 'title: ...' to the front matter" if data
-                    else "start the file with front matter: ---, title: ..., ---") + not_a_talk)
-    return title
+    return _text(data.get("title")) or ""
 
 
 Fail = Callable[..., TalkbuildError]
@@ -346,15 +354,49 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap) -> Talk
     md = _markdown()
     env: dict[str, Any] = {"tb": ctx}
     tokens = md.parse(parts.body, env)
-    title = Slide(id=TITLE_SLIDE_ID, title=parts.meta.title, title_html=html_escape(parts.meta.title), kind="title",
+    meta, diagnostics = parts.meta, parts.diagnostics
+    if parts.untitled is not None:
+        meta, missing = _title_from_heading(meta, tokens, parts.untitled)
+        diagnostics = (missing, *diagnostics)
+    title = Slide(id=TITLE_SLIDE_ID, title=meta.title, title_html=html_escape(meta.title), kind="title",
                   line=1, body_html="", notes_html="", section="")
     slides = [title, *split_slides(md, tokens, env, parts.body_line)]
     return Talk(
-        source=SourceLocation(where), slug=source.slug, meta=parts.meta, slides=tuple(slides),
+        source=SourceLocation(where), slug=source.slug, meta=meta, slides=tuple(slides),
         references=tuple(ctx.references), assets=tuple(sorted(ctx.assets)),
-        diagnostics=parts.diagnostics + tuple(ctx.diagnostics),
+        diagnostics=diagnostics + tuple(ctx.diagnostics),
         headings=tuple((int(t.tag[1]), parts.body_line + t.map[0] + 1) for t in tokens if t.type == "heading_open" and t.map),
     )
+
+
+def _title_from_heading(meta: TalkMeta, tokens: list[Any], missing: MissingTitle) -> tuple[TalkMeta, Diagnostic]:
+    """A talk without a title is named by its first heading, as MkDocs does (else by its file's name, as
+    pandoc does): a Marp or reveal-md talk builds, and the warning says how to name it for good."""
+    from dataclasses import replace
+
+    from .slides import plain_text
+
+    heading = next((plain_text(tokens[i + 1]) for i, t in enumerate(tokens)
+                    if t.type == "heading_open" and i + 1 < len(tokens) and plain_text(tokens[i + 1])), None)
+    title, source = (heading, "its first heading") if heading else (meta.title, "its file's name")
+    line = f"title: {_yaml_text(title)}"
+    fix = (f"add '{line}' to the front matter" if missing.front_matter
+           else f"start the file with front matter: a line '---', then '{line}', then '---'")
+    return replace(meta, title=title), Diagnostic(
+        Severity.WARNING, "missing-title", f"the talk has no title; it is shown under {source}, '{title}'",
+        missing.where, hint=fix + "; if this file is not a talk, add it to 'exclude:' in talkbuild.yml")
+
+
+def _yaml_text(text: str) -> str:
+    """`text` as a YAML value that reads back as itself: plain when it can be, else double-quoted."""
+    try:
+        if yaml.load(f"title: {text}", _NoDatesLoader) == {"title": text}:  # noqa: S506 (a safe loader)
+            return text
+    except yaml.YAMLError:
+        pass
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
 
 
 @functools.cache

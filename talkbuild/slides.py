@@ -42,7 +42,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         token = tokens[i]
         if token.level == 0 and token.type == "heading_open" and token.tag in (section_tag, slide_tag):
             end = i + 3
-            title = _plain(tokens[i + 1])
+            title = plain_text(tokens[i + 1])
             kind = "section" if token.tag == section_tag else "slide"
             if kind == "section":
                 section = title
@@ -102,7 +102,7 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
     slides: list[Slide] = []
     slide_ids = _assign_ids(drafts, env, line_offset)
     for draft, ident in zip(drafts, slide_ids, strict=True):
-        title = _plain(draft.heading[1]) if draft.heading else ""
+        title = plain_text(draft.heading[1]) if draft.heading else ""
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
         body, fragments = _fragments(draft.body)
@@ -126,7 +126,7 @@ def _assign_ids(drafts: list[_Draft], env: dict[str, object], line_offset: int) 
     owners: list[Token | None] = []  # the token that carries each claim's id (None: a slide without a heading)
     for n, draft in enumerate(drafts, start=2):
         heading = draft.heading[0] if draft.heading else None
-        title = _plain(draft.heading[1]) if draft.heading else ""
+        title = plain_text(draft.heading[1]) if draft.heading else ""
         claims.append(Claim("slide", draft.line, _written(heading) if heading else "", slugify(title) or f"slide-{n}"))
         owners.append(heading)
         inner = sorted((t for t in draft.body + draft.notes if _written(t)), key=lambda t: t.map[0] if t.map else 0)
@@ -300,7 +300,8 @@ def _line(token: Token, offset: int) -> int:
     return offset + (token.map[0] if token.map else 0) + 1
 
 
-def _plain(inline: Token) -> str:
+def plain_text(inline: Token) -> str:
+    """A heading's text without its markup: what the index, the outline and the page title show."""
     parts = []
     for child in inline.children or []:
         if child.type in ("text", "code_inline", "math_inline"):

@@ -45,9 +45,9 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         {"talks/a.md": "---\n- just\n- a list\n---\n"},
         "talks/a.md:2: error[front-matter]: front matter must be a mapping of keys to values",
     ),
-    "missing title": (
-        {"talks/a.md": "---\nauthor: Me\n---\n\n## S\n"},
-        "talks/a.md:1: error[front-matter]: the talk has no title (add 'title: ...' to the front matter; if this file is not a talk, add it to 'exclude:' in talkbuild.yml)",
+    "title that is a list": (
+        {"talks/a.md": "---\nauthor: Me\ntitle: [Tuesday]\n---\n\n## S\n"},
+        "talks/a.md:3: error[front-matter]: 'title' must be text, but YAML read a list or mapping",
     ),
     "impossible ISO date": (
         {"talks/a.md": "---\ntitle: A\n\ndate: 2016-02-30\n---\n"},
@@ -145,13 +145,13 @@ def test_symlinked_image_that_escapes_is_not_copied(make_project, tmp_path: Path
 def test_every_error_of_a_build_is_reported(make_project) -> None:
     root = make_project({
         "talks/a.md": "---\ntitle: A\ndate: 2016-13-40\n---\n",
-        "talks/b.md": "---\nauthor: Me\n---\n",
+        "talks/b.md": "---\nauthor: Me\nslidelink: maybe\n---\n",
         "talks/c.md": "---\ntitle: C\n---\n\n## S\n\n$\\frac{1}{$\n",
     })
     result = run_build(root)
     assert result.returncode == 1
     assert "talks/a.md:3: error[front-matter]: impossible date" in result.stderr
-    assert "talks/b.md:1: error[front-matter]: the talk has no title" in result.stderr
+    assert "talks/b.md:3: error[front-matter]: 'slidelink' must be true or false" in result.stderr
     assert "talks/c.md:7: error[math]" in result.stderr
     assert "3 error(s) found" in result.stderr
 
