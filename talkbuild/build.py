@@ -296,7 +296,7 @@ def _render_one(source: SourceFile) -> tuple[Outcome, MemoEntries | None]:
 def render_one(source: SourceFile, config: Config, sitemap: SiteMap) -> Outcome:
     """Parse and render one talk with its theme; user errors come back as a list of Diagnostics."""
     try:
-        talk = parse_talk(source, config.root, sitemap)
+        talk = parse_talk(source, config.root, sitemap, config.notes_separator)
         name = talk.meta.theme or config.theme
         theme = find_theme(name, config.root)
         return talk, tuple(render_talk(environment(theme), talk, config, static_dir(name, config.theme)))

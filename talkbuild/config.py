@@ -20,6 +20,16 @@ from .errors import ConfigError, ManyErrors, SourceLocation, TalkbuildError, did
 CONFIG_NAME = "talkbuild.yml"
 
 
+def _notes_separator(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> str | None:
+    """`notes_separator`: the line start that begins speaker notes (`Note:`, `???`), or false."""
+    from .notes_marker import read_separator
+
+    try:
+        return read_separator(value if node is None or isinstance(value, bool) else yamltext.as_written(node, value))
+    except ValueError as exc:
+        raise ConfigError(str(exc), where, hint="for reveal-md talks: notes_separator: \"Note:\"") from None
+
+
 @dataclass(frozen=True)
 class CheckConfig:
     """The `check:` section."""
@@ -83,6 +93,9 @@ class Config:
     talks_dir: str = "talks"
     out_dir: str = "_site"
     exclude: tuple[str, ...] = ()
+    notes_separator: str | None = field(default=None, metadata={"parse": _notes_separator})
+    """A line starting with this begins a slide's speaker notes (`Note:` for reveal-md talks, `???` for remark
+    ones); false for none. Unset: none, but such a line is a `notes-marker` warning."""
     """Patterns of Markdown files that are not talks, read as .gitignore lines (talkbuild/exclude.py)."""
     check: CheckConfig = field(default_factory=CheckConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)

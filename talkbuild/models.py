@@ -32,6 +32,8 @@ class TalkMeta:
     duration: int | None = None
     """Planned length in minutes; the presenter view paces against it."""
     theme: str | None = None
+    notes_separator: str | None = None
+    """The line start that begins a slide's notes (`Note:`, `???`), "" for none; None: the site's setting."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unknown keys, kept for themes."""
 

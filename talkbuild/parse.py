@@ -16,6 +16,7 @@ from . import yamltext
 from .dates import read_date
 from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import SourceFile, TalkMeta
+from .notes_marker import read_separator
 
 if TYPE_CHECKING:
     from .links import SiteMap
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 KNOWN_KEYS = frozenset({
     "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang",
-    "tags", "description", "draft", "duration", "theme",
+    "tags", "description", "draft", "duration", "theme", "notes_separator",
 })
 # Keys other tools in the same family write; passed through to themes without a warning.
 TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "ratio", "bibliography"})
@@ -216,6 +217,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
     duration = attempt(lambda: _duration(data.get("duration"), fail), None)
     lang = attempt(lambda: _lang(data.get("lang"), fail), "en")
     theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics), None)
+    notes_separator = attempt(lambda: _notes_separator(data.get("notes_separator"), fail), None)
     # The talk is still rendered, with a default for each field in error (the file's name for a title), so
     # `check` finds the problems in its body in the same run; the errors keep the build from writing it.
     diagnostics.extend(error.diagnostic() for error in errors)
@@ -236,6 +238,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         draft=draft,
         duration=duration,
         theme=theme,
+        notes_separator=notes_separator,
         extra=extra,
     )
 
@@ -264,6 +267,15 @@ def _theme(name: str | None, project_root: Path | None, where: SourceLocation,
         raise TalkbuildError(problem[0], where, hint=problem[1], code="theme")
     diagnostics.append(Diagnostic(Severity.WARNING, "theme", problem[0] + "; the site's theme is used", where, hint=problem[1]))
     return None
+
+
+def _notes_separator(value: Any, fail: Fail) -> str | None:
+    if value is None:
+        return None
+    try:
+        return read_separator(value)
+    except ValueError as exc:
+        raise fail("notes_separator", str(exc), "for reveal-md talks: notes_separator: \"Note:\"") from None
 
 
 def _lang(value: Any, fail: Fail) -> str:
@@ -336,8 +348,9 @@ def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],
 
 
 
-def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap) -> Talk:
-    """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all."""
+def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_separator: str | None = None) -> Talk:
+    """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all.
+    `notes_separator` is the site's (talkbuild.yml); the talk's front matter may set its own."""
     from .ids import TITLE_SLIDE_ID
     from .markup import RenderContext
     from .models import Slide, Talk
@@ -360,7 +373,8 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap) -> Talk
         diagnostics = (missing, *diagnostics)
     title = Slide(id=TITLE_SLIDE_ID, title=meta.title, title_html=html_escape(meta.title), kind="title",
                   line=1, body_html="", notes_html="", section="")
-    slides = [title, *split_slides(md, tokens, env, parts.body_line)]
+    separator = notes_separator if meta.notes_separator is None else meta.notes_separator
+    slides = [title, *split_slides(md, tokens, env, parts.body_line, separator)]
     return Talk(
         source=SourceLocation(where), slug=source.slug, meta=meta, slides=tuple(slides),
         references=tuple(ctx.references), assets=tuple(sorted(ctx.assets)),

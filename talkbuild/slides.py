@@ -13,6 +13,7 @@ from .errors import Diagnostic, Severity
 from .ids import Claim, assign_ids, slugify
 from .markup import RenderContext, div_classes
 from .models import Slide
+from .notes_marker import cut_at_marker, marker_warnings
 from .rawhtml import Repair, keep_structure
 
 PAUSE = ". . ."
@@ -28,8 +29,10 @@ class _Draft:
     notes: list[Token] = field(default_factory=list)
 
 
-def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], line_offset: int) -> list[Slide]:
-    """Render `tokens` (a whole talk body) into slides, in order, without the title slide."""
+def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], line_offset: int,
+                 notes_separator: str | None = None) -> list[Slide]:
+    """Render `tokens` (a whole talk body) into slides, in order, without the title slide. `notes_separator`
+    is the line start that begins a slide's notes (`Note:`), "" for none, None for none but warn of one."""
     levels = {t.tag for t in tokens if t.type == "heading_open" and t.level == 0}
     # pandoc's rule: with no level-2 headings, level-1 headings are the slides.
     section_tag, slide_tag = ("h1", "h2") if "h2" in levels else ("", "h1")
@@ -71,8 +74,21 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             continue
         current.body.append(token)
         i += 1
+    _marked_notes(drafts, notes_separator, env.get("tb"))
     return _finish(md, [d for n, d in enumerate(drafts) if not _invisible(d, last=n == len(drafts) - 1)],
                    env, footnotes, line_offset)
+
+
+def _marked_notes(drafts: list[_Draft], separator: str | None, ctx: object) -> None:
+    """Move what follows a `Note:` (or the talk's own marker) line into the slide's notes, or warn of one."""
+    for draft in drafts:
+        if separator:
+            cut = cut_at_marker(draft.body, separator)
+            if cut is not None:
+                draft.body, marked = cut
+                draft.notes = draft.notes + marked
+        elif separator is None and isinstance(ctx, RenderContext):
+            ctx.diagnostics.extend(marker_warnings(draft.body, ctx.location))
 
 
 def _invisible(draft: _Draft, last: bool) -> bool:
