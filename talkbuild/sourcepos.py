@@ -73,10 +73,20 @@ def position(content: str, pos: int, first_line: int, source_lines: Sequence[str
     written = content[start:end if end >= 0 else None].rstrip()
     if not 0 <= line < len(source_lines) or not written.strip():
         return line, None
-    shift = source_lines[line].find(written, after) if line == first_line else -1
+    shift, escapes = _find(source_lines[line], written, after if line == first_line else 0)
     if shift < 0:
-        shift = source_lines[line].find(written)
-    return line, (shift + pos - start + 1 if shift >= 0 else None)
+        shift, escapes = _find(source_lines[line], written, 0)
+    # A table cell's `\|` is `|` in its content: each one before `pos` is one more character in the source.
+    return line, (shift + pos - start + 1 + (written[: pos - start].count("|") if escapes else 0) if shift >= 0 else None)
+
+
+def _find(source_line: str, written: str, after: int) -> tuple[int, bool]:
+    """Where `written` is in `source_line` from `after` on, and whether it is there with its `|` escaped as `\\|`
+    (a table cell; markdown-it unescapes them); -1 when it is not there."""
+    at = source_line.find(written, after)
+    if at >= 0 or "|" not in written:
+        return at, False
+    return source_line.find(written.replace("|", "\\|"), after), True
 
 
 def cell_end(content: str, first_line: int, source_lines: Sequence[str], after: int) -> int:
@@ -85,5 +95,5 @@ def cell_end(content: str, first_line: int, source_lines: Sequence[str], after: 
     first = content.split("\n", 1)[0].strip()
     if not first or not 0 <= first_line < len(source_lines):
         return after
-    at = source_lines[first_line].find(first, after)
-    return at + len(first) if at >= 0 else after
+    at, escapes = _find(source_lines[first_line], first, after)
+    return at + len(first) + (first.count("|") if escapes else 0) if at >= 0 else after
