@@ -34,6 +34,20 @@ class DateReading:
     """It has a known shape but no such day exists (2016-02-30): an error."""
     hint: str = "write it as 2016-05-18 or 18 May 2016"
     """For a date that cannot be read (a warning): how to write it."""
+    precision: str = "day"
+    """"day", "month" (`May 2016`: `day` is its first) or "year" (`2018`: `day` is 1 January)."""
+
+    @property
+    def iso(self) -> str:
+        """The date as precise as it was written, for HTML's `<time datetime>`: 2016-05-18, 2016-05, 2018."""
+        return iso_date(self.day, self.precision)
+
+
+def iso_date(day: datetime.date | None, precision: str = "day") -> str:
+    """`day` in ISO 8601, to the given precision ("" for no day)."""
+    if day is None:
+        return ""
+    return {"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}"}.get(precision, day.isoformat())
 
 
 def read_date(text: str) -> DateReading:
@@ -49,10 +63,13 @@ def read_date(text: str) -> DateReading:
     impossible = re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", normal) is not None  # ISO shape, e.g. 2016-13-01
     for fmt in DATE_FORMATS + MONTH_FORMATS:
         try:
-            return DateReading(datetime.datetime.strptime(normal, fmt).date())
+            return DateReading(datetime.datetime.strptime(normal, fmt).date(),
+                               precision="month" if fmt in MONTH_FORMATS else "day")
         except ValueError as exc:
             # strptime says "day is out of range for month" when the text has the format's shape.
             impossible = impossible or "out of range" in str(exc)
+    if re.fullmatch(r"(1[89]|2[01])\d\d", normal):  # a year alone: sorted after that year's dated talks
+        return DateReading(datetime.date(int(normal), 1, 1), precision="year")
     return DateReading(None, impossible=impossible)
 
 

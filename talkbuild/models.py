@@ -23,6 +23,8 @@ class TalkMeta:
     date: datetime.date | None = None
     """Parsed date, used for sorting; `date_text` keeps how the author wrote it."""
     date_text: str | None = None
+    date_precision: str = "day"
+    """How much of `date` was written: "day", "month" (`May 2016`) or "year" (`2018`)."""
     layout: str | None = None
     slidelink: bool = True
     lang: str = "en"

@@ -209,7 +209,8 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
             return default
 
     title = attempt(lambda: _title(data, fail), "")
-    date, date_text = attempt(lambda: _date(data.get("date"), fail, diagnostics, loc("date")), (None, None))
+    date, date_text, date_precision = attempt(lambda: _date(data.get("date"), fail, diagnostics, loc("date")),
+                                              (None, None, "day"))
     authors = attempt(lambda: _strings(data.get("author", data.get("authors")), "author", fail), ())
     slidelink = attempt(lambda: _bool(data.get("slidelink", True), "slidelink", fail), True)
     tags = attempt(lambda: _strings(data.get("tags"), "tags", fail, split_commas=True), ())
@@ -230,6 +231,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         institution=_text(data.get("institution")),
         date=date,
         date_text=date_text,
+        date_precision=date_precision,
         layout=_text(data.get("layout")),
         slidelink=slidelink,
         lang=lang,
@@ -333,18 +335,18 @@ def _duration(value: Any, fail: Fail) -> int | None:
 
 
 def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],
-          where: SourceLocation) -> tuple[datetime.date | None, str | None]:
+          where: SourceLocation) -> tuple[datetime.date | None, str | None, str]:
     text = _text(value)
     if text is None:
-        return None, None
+        return None, None, "day"
     reading = read_date(text)
     if reading.day is not None:
-        return reading.day, text
+        return reading.day, text, reading.precision
     if reading.impossible:
         raise fail("date", f"impossible date '{text}'", "check the day and month")
     diagnostics.append(Diagnostic(Severity.WARNING, "date-format", f"cannot read the date '{text}'; it is shown as written and sorted last",
                                   where, hint=reading.hint))
-    return None, text
+    return None, text, "day"
 
 
 

@@ -15,10 +15,10 @@ from markupsafe import Markup
 
 from . import __version__
 from .config import Config
-from .dates import moment
+from .dates import iso_date, moment
 from .errors import SourceLocation, TalkbuildError
 from .links import ROOT, relative_root, url_path
-from .models import Page, Slide, Talk, talk_pages
+from .models import Page, Slide, Talk, TalkMeta, talk_pages
 from .themes import THEME_CSS, Theme, ThemeLoader
 from .titles import shared_titles
 
@@ -72,8 +72,16 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["safe_html"] = Markup
-    env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, datetime.date) else ""
+    env.filters["isodate"] = _isodate
     return env
+
+
+def _isodate(value: object) -> str:
+    """`meta|isodate`: the talk's date as precise as written (2016-05-18, 2016-05, 2018), for `<time datetime>`;
+    `meta.date|isodate` (older themes): the day."""
+    if isinstance(value, TalkMeta):
+        return iso_date(value.date, value.date_precision)
+    return value.isoformat() if isinstance(value, datetime.date) else ""
 
 
 def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str = STATIC_DIR) -> list[Page]:

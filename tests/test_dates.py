@@ -87,3 +87,29 @@ def test_talks_of_one_day_with_times_are_sorted_by_the_moment_latest_first(make_
     index = (root / "_site/index.html").read_text()
     order = sorted(["Alpha", "Beta", "Gamma", "Delta", "Earlier"], key=index.index)
     assert order == ["Beta", "Gamma", "Alpha", "Delta", "Earlier"]
+
+
+@pytest.mark.parametrize(("text", "iso"), [("2018", "2018"), ("May 2016", "2016-05"), ("2016-05", "2016-05"),
+                                           ("18 May 2016", "2016-05-18")])
+def test_a_date_is_given_to_html_as_precisely_as_it_was_written(text: str, iso: str) -> None:
+    assert read_date(text).iso == iso
+
+
+def test_a_year_alone_sorts_after_that_years_dated_talks_and_warns_no_more(make_project) -> None:
+    # Before: `date: 2018` was a date-format warning and sorted after every dated talk.
+    talk = "---\ntitle: {title}\ndate: {date}\n---\n\n## S\n\nHi.\n"
+    root = make_project({
+        "talks/a.md": talk.format(title="Year", date="2018"),
+        "talks/b.md": talk.format(title="March", date="2018-03-02"),
+        "talks/c.md": talk.format(title="Older", date="December 2017"),
+        "talks/d.md": talk.format(title="Unread", date="Spring 2019"),
+    })
+    done = subprocess.run([sys.executable, "-m", "talkbuild.cli", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [line.split(":")[0] for line in done.stderr.splitlines() if "date-format" in line] == ["talks/d.md"]
+    index = (root / "_site/index.html").read_text()
+    assert index.index("March") < index.index("Year") < index.index("Older") < index.index("Unread")
+    assert '<time datetime="2018">2018</time>' in index and '<time datetime="2017-12">December 2017</time>' in index
+    handout = (root / "_site/a/index.html").read_text()
+    assert '<time datetime="2018">2018</time>' in handout
