@@ -137,9 +137,14 @@ def check(directory: Path, external: bool | None, fmt: str, strict: bool, output
         if fmt != "text":  # CI reads the report (annotations, JUnit): a broken talkbuild.yml belongs in it too
             emit(tuple(exc.all_diagnostics()))
         raise
-    with ProgressLine(enabled=sys.stderr.isatty()) as bar:
-        result = check_project(config, external=external, progress=bar.update, refresh_links=no_cache)
-    emit(result.diagnostics)
+    from .workers import stopping_on_sigterm
+
+    # SIGTERM (`timeout`, a cancelled CI job) exits 143 and Ctrl-C 130, at once, even while external links
+    # wait on a slow server; the link cache and the --output file are then left as they were.
+    with stopping_on_sigterm():
+        with ProgressLine(enabled=sys.stderr.isatty()) as bar:
+            result = check_project(config, external=external, progress=bar.update, refresh_links=no_cache)
+        emit(result.diagnostics)
     sys.exit(1 if result.failed(strict) else 0)
 
 
