@@ -70,6 +70,22 @@ def test_each_page_gets_its_talks_warnings_and_the_index_the_site_wide_ones(live
     assert isinstance(status, list) and sorted(status) == sorted(pages["/a/slides/"] + pages["/"])
 
 
+def test_a_themes_warning_shows_on_the_pages_in_that_theme_and_on_the_index(live: LiveFactory) -> None:
+    import talkbuild
+
+    base = (Path(talkbuild.__file__).parent / "_themes/default/templates/base.html").read_text()
+    body = '<body class="{% block body_class %}{% endblock %}">\n'
+    assert body in base
+    site = live({"themes/alt/templates/base.html": base.replace(body, body + '<img src="{{ static }}logo.svg" alt="">\n'),
+                 "talks/a.md": talk("Alpha").replace("title: Alpha\n", "title: Alpha\ntheme: alt\n"),
+                 "talks/b.md": talk("Beta")})
+    pages = {path: config_of(site.get(path)[1])["warnings"] for path in ("/a/slides/", "/a/", "/b/slides/", "/")}
+    assert len(pages["/a/slides/"]) == 1 and pages["/a/slides/"][0].startswith("themes/alt/templates/base.html:")
+    assert "warning[missing-static]" in pages["/a/slides/"][0]
+    assert pages["/a/"] == pages["/"] == pages["/a/slides/"]
+    assert pages["/b/slides/"] == [], "talk b is shown in the site's theme, not in alt"
+
+
 def test_a_built_site_carries_no_badge_nor_live_reload(make_project: Callable[..., Path]) -> None:
     from talkbuild.build import build
     from talkbuild.config import load_config
