@@ -118,6 +118,15 @@ def serve(directory: Path, host: str, port: int, open_browser: bool) -> None:
 def check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None,
           no_cache: bool) -> None:
     """Build in memory and check links, images, fragments and talk hygiene."""
+    from .workers import stopping_on_sigterm
+
+    # SIGTERM (`timeout`, a cancelled CI job) exits 143 and Ctrl-C 130 (user_errors), at once, even while
+    # external links wait on a slow server; the link cache and the --output file are then left as they were.
+    with stopping_on_sigterm():
+        _check(directory, external, fmt, strict, output, no_cache)
+
+
+def _check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None, no_cache: bool) -> None:
     from .check import check_project
     from .check.progress import ProgressLine
     from .check.report import render, summary

@@ -63,6 +63,9 @@ class Site:
     full: bool = False
     """True when everything was reconsidered (start, theme, config, added or removed files)."""
     seconds: float = 0.0
+    talk_pages: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Site path of each talk page -> (its talk's project-relative source, the theme it is shown in): which
+    warnings concern the page (`serve` shows them in it)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,9 @@ class Builder:
                 return self._site(self._state, [self._config_error], (), full, start)
         state = self._state
         assert state is not None
-        sources, problems = discover(state.config.talks_path, state.config.root, state.config.exclude)
+        # With the patterns' lines, as `build` does: an `exclude:` that matches nothing is a warning here too.
+        sources, problems = discover(state.config.talks_path, state.config.root, state.config.exclude,
+                                     state.config.exclude_lines)
         listing = tree_listing(state.config.talks_path)
         full = full or listing != state.listing
         state.listing = listing
@@ -218,6 +223,7 @@ class Builder:
         files: dict[str, bytes | Path] = {}
         versions: dict[str, str] = {}
         talks: list[Talk] = []
+        talk_pages: dict[str, tuple[str, str]] = {}
         uses: dict[str, tuple[str, tuple[str, ...]]] = {}  # page -> (digest of its HTML and assets, theme files it links)
         themes = {state.config.theme: state.theme}
         for rel in order if order is not None else sorted(state.talks):
@@ -238,8 +244,10 @@ class Builder:
                     diagnostics.append(exc.diagnostic())
                 else:
                     files.update(own_static)
+            shown_in = own if own and own in themes else state.config.theme
             for page, page_digest, refs in zip(done.pages, done.page_digests, done.refs, strict=True):
                 files[page.path] = page.content
+                talk_pages[page.path] = (done.talk.source.path, shown_in)
                 uses[page.path] = (page_digest + repr(done.stamps), refs)
             for asset in done.talk.assets:
                 if asset in versions:
@@ -262,7 +270,7 @@ class Builder:
         diagnostics = distinct(diagnostics)
         errors = tuple(d for d in diagnostics if d.is_error)
         warnings = tuple(d for d in diagnostics if not d.is_error)
-        return Site(files, versions, errors, warnings, rendered, full, time.perf_counter() - start)
+        return Site(files, versions, errors, warnings, rendered, full, time.perf_counter() - start, talk_pages)
 
 
 def _versions(uses: Mapping[str, tuple[str, tuple[str, ...]]], files: Mapping[str, bytes | Path]) -> dict[str, str]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ..check_options import header_value
 from ..config import CheckConfig
 from .http import DEFAULT_PORTS, USER_AGENT, FetchError, Response, fetch, host_key, normalise
+from .threads import DaemonThreadPool
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as external URLs finish."""
@@ -95,10 +95,15 @@ class Checker:
 
     async def run(self, urls: list[str]) -> dict[str, Outcome]:
         self.slots = asyncio.Semaphore(max(1, self.config.max_concurrency))
-        with ThreadPoolExecutor(max_workers=max(1, self.config.max_concurrency),
-                                thread_name_prefix="talkbuild-link") as pool:
-            self.pool = pool
+        # Daemon threads: a check stopped (SIGTERM, Ctrl-C) while requests wait on a slow server leaves at
+        # once, instead of waiting check.timeout for them (see threads.py).
+        self.pool = DaemonThreadPool(self.config.max_concurrency, "talkbuild-link")
+        try:
             results = await asyncio.gather(*(self._one(u, len(urls)) for u in urls))
+        except BaseException:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        self.pool.shutdown(wait=True)
         return dict(zip(urls, results, strict=True))
 
     async def _one(self, url: str, total: int) -> Outcome:

@@ -1,4 +1,4 @@
-"""`talkbuild serve`: build in memory, watch the sources, serve with live reload and an error overlay.
+"""`talkbuild serve`: build in memory, watch the sources, serve with live reload, errors and warnings in the page.
 
 Three threads, one job each (the shape of mkdocs' livereload): watchdog's thread only records what kind
 of file changed; the rebuild loop waits for a burst of saves to end, asks the incremental Builder for a
@@ -13,6 +13,7 @@ import signal
 import threading
 import webbrowser
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
@@ -110,9 +111,10 @@ class LiveServer:
             from ..errors import Diagnostic, Severity, SourceLocation
 
             previous = self.hub.current.site
-            site = Site(previous.files, previous.versions, (Diagnostic(
+            site = replace(previous, errors=(Diagnostic(
                 Severity.ERROR, "internal", f"talkbuild failed: {exc!r}", SourceLocation("talkbuild"),
-                hint="this is a bug; please report it with the terminal output"),), previous.warnings)
+                hint="this is a bug; please report it with the terminal output"),), rendered=(), full=False,
+                seconds=0.0)
         snapshot = self.hub.publish(site)
         # Until talkbuild.yml is valid, watch where the defaults say (the config file is always watched).
         for problem in self.watcher.follow(self.builder.config or Config(root=self.root)):

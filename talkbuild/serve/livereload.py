@@ -1,8 +1,10 @@
-"""The script `serve` adds to every HTML response (never to `build` output): reload and the error overlay.
+"""The script `serve` adds to every HTML response (never to `build` output): reload, the error overlay and
+the warnings badge (badge.py).
 
 The page tells the server which page it shows and which version it got; the server answers over
-Server-Sent Events with `state` (generation + current errors) on every rebuild and `reload` only when
-this page's output changed. `location.reload()` keeps the URL hash, so a deck stays on its slide and step.
+Server-Sent Events with `state` (generation, current errors, this page's warnings) on every rebuild and
+`reload` only when this page's output changed. `location.reload()` keeps the URL hash, so a deck stays on
+its slide and step.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ..errors import Diagnostic
+from .badge import BADGE_JS
 
 EVENTS_PATH = "/__talkbuild__/events"
 STATUS_PATH = "/__talkbuild__/status"
@@ -24,8 +27,9 @@ _SCRIPT = """
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("@CONFIG_ID@").textContent);
-  var live = window.__tbLive = {generation: cfg.generation, page: cfg.page, errors: cfg.errors};
-  function overlay(errors) {
+  var live = window.__tbLive = {generation: cfg.generation, page: cfg.page, errors: cfg.errors,
+                                warnings: cfg.warnings};
+@BADGE_JS@  function overlay(errors) {
     var box = document.getElementById("@OVERLAY_ID@");
     if (!errors.length) { if (box) box.parentNode.removeChild(box); return; }
     if (!box) {
@@ -57,7 +61,9 @@ _SCRIPT = """
       var state = JSON.parse(event.data);
       live.generation = state.generation;
       live.errors = state.errors;
+      live.warnings = state.warnings;
       overlay(state.errors);
+      warnings(state.warnings);
     });
     source.addEventListener("reload", function () {
       source.close();
@@ -66,6 +72,7 @@ _SCRIPT = """
   }
   function start() {
     overlay(cfg.errors);
+    warnings(cfg.warnings);
     // Browsers allow ~6 connections per server: only visible tabs keep a stream open. A tab that comes
     // back reconnects with the version it shows and reloads then if it is out of date.
     document.addEventListener("visibilitychange", function () {
@@ -76,13 +83,13 @@ _SCRIPT = """
   }
   if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
 })();
-""".replace("@CONFIG_ID@", CONFIG_ID).replace("@OVERLAY_ID@", OVERLAY_ID).replace("@EVENTS@", EVENTS_PATH)
+""".replace("@CONFIG_ID@", CONFIG_ID).replace("@OVERLAY_ID@", OVERLAY_ID).replace("@EVENTS@", EVENTS_PATH).replace("@BADGE_JS@", BADGE_JS)
 
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
 
 def error_lines(errors: Sequence[Diagnostic]) -> list[str]:
-    """`path:line: error[code]: message (hint)`, in file order, as the overlay and the terminal show them."""
+    """`path:line: severity[code]: message (hint)`, in file order, as the page and the terminal show them."""
     return [d.format() for d in sorted(errors, key=lambda d: (d.location.path, d.location.line or 0))]
 
 
@@ -92,9 +99,12 @@ def to_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def inject(html: bytes, page: str, version: str, generation: int, errors: Sequence[Diagnostic]) -> bytes:
-    """Add the live-reload script (and its settings) before the last </body>, or at the end."""
-    config = to_json({"page": page, "version": version, "generation": generation, "errors": error_lines(errors)})
+def inject(html: bytes, page: str, version: str, generation: int, errors: Sequence[Diagnostic],
+           warnings: Sequence[Diagnostic] = ()) -> bytes:
+    """Add the live-reload script (and its settings) before the last </body>, or at the end; `warnings` are
+    the ones the page's badge lists."""
+    config = to_json({"page": page, "version": version, "generation": generation, "errors": error_lines(errors),
+                      "warnings": error_lines(warnings)})
     snippet = (f'<script type="application/json" id="{CONFIG_ID}">{config}</script>'
                f"<script>{_SCRIPT}</script>").encode()
     ends = list(_BODY_END.finditer(html))

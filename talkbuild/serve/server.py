@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..content_types import content_type_for
 from ..errors import ConfigError
+from .badge import page_warnings
 from .hub import Hub, Snapshot
 from .livereload import EVENTS_PATH, STATUS_PATH, error_lines, inject, not_found_page, to_json
 
@@ -137,7 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not key.endswith((".html", ".htm")):
             return content
         site = snapshot.site
-        return inject(content, key, site.versions.get(key, ""), snapshot.generation, site.errors)
+        return inject(content, key, site.versions.get(key, ""), snapshot.generation, site.errors,
+                      page_warnings(site, key))
 
     def _not_found(self, snapshot: Snapshot, key: str, head: bool) -> None:
         own = snapshot.site.files.get("404.html")
@@ -198,7 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
                     remaining -= len(chunk)
 
     def _events(self, query: dict[str, list[str]]) -> None:
-        """Server-Sent Events for one open page: `state` on every build, `reload` once its output changed."""
+        """Server-Sent Events for one open page: `state` on every build (errors, the page's warnings), `reload`
+        once its output changed."""
         page = query.get("page", [""])[0]
         version = query.get("v", [""])[0]
         self.send_response(HTTPStatus.OK)
@@ -216,7 +219,8 @@ class _Handler(BaseHTTPRequestHandler):
                     if snapshot.site.versions.get(page, "") != version:
                         self._event("reload", {"generation": seen})
                         return
-                    self._event("state", {"generation": seen, "errors": error_lines(snapshot.site.errors)})
+                    self._event("state", {"generation": seen, "errors": error_lines(snapshot.site.errors),
+                                          "warnings": error_lines(page_warnings(snapshot.site, page))})
                 else:
                     self.wfile.write(b": ping\n\n")
                 snapshot = hub.wait_newer(seen, PING_SECONDS)

@@ -6,54 +6,21 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from serve_support import Live, talk, wait_until
+from serve_support import (
+    NOT_RELOADED,
+    Live,
+    assert_on_slide_3_step_1,
+    open_on_slide_3,
+    seen_generation,
+    talk,
+    wait_until,
+)
 
 from talkbuild.serve.livereload import OVERLAY_ID
 
 pytestmark = pytest.mark.browser
 
 LiveFactory = Callable[..., Live]
-
-NOT_RELOADED = "() => window.__tbMark === 'still here'"
-
-
-CURRENT = "#tb-stage > section.tb-current"
-POSITION = f"""() => {{
-  const slide = document.querySelector("{CURRENT}");
-  return [Array.from(document.querySelectorAll("#tb-stage > section.slide")).indexOf(slide) + 1,
-          slide.querySelectorAll(".fragment.tb-visible").length, location.hash];
-}}"""
-
-
-def position(page: Any) -> tuple[int, int, str]:
-    """(1-based slide number, fragment steps shown, URL hash) of what the deck shows."""
-    number, step, hash_ = page.evaluate(POSITION)
-    return int(number), int(step), str(hash_)
-
-
-def open_on_slide_3(page: Any, site: Live, slug: str) -> None:
-    """Open a deck, go to slide 3 and its first step the way a speaker does (keys), and mark the window:
-    a reload clears the mark."""
-    page.goto(site.url + f"{slug}/slides/")
-    page.wait_for_selector("html[data-tb-ready]", state="attached")
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"() => ({POSITION})()[0] === 3 && ({POSITION})()[1] === 1")
-    page.wait_for_function("() => window.__tbLive !== undefined")
-    page.evaluate("window.__tbMark = 'still here'")
-
-
-def assert_on_slide_3_step_1(page: Any) -> None:
-    page.wait_for_selector("html[data-tb-ready]", state="attached")
-    number, step, hash_ = position(page)
-    assert (number, step) == (3, 1), hash_
-    assert hash_.endswith("/1")
-
-
-def seen_generation(page: Any, site: Live) -> None:
-    """Wait until the page's live-reload stream has heard about the server's latest build."""
-    generation = site.status()["generation"]
-    page.wait_for_function(f"() => window.__tbLive && window.__tbLive.generation >= {generation}")
 
 
 def test_editing_a_talk_reloads_its_open_deck_on_the_same_slide(live: LiveFactory, page: Any) -> None:
