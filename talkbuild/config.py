@@ -25,7 +25,7 @@ def _notes_separator(value: Any, name: str, where: SourceLocation, node: yaml.No
     from .notes_marker import read_separator
 
     try:
-        return read_separator(value if node is None or isinstance(value, bool) else yamltext.as_written(node, value))
+        return read_separator(value)
     except ValueError as exc:
         raise ConfigError(str(exc), where, hint="for reveal-md talks: notes_separator: \"Note:\"") from None
 

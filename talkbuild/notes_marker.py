@@ -26,51 +26,98 @@ def read_separator(value: Any) -> str | None:
     Raises ValueError with the message for anything else."""
     if value is False or (isinstance(value, str) and value.strip().lower() in ("false", "no", "none", "off")):
         return ""
-    if isinstance(value, str) and value.strip() and "\n" not in value.strip():
-        return value.strip()
-    raise ValueError("'notes_separator' must be the text that starts the notes line, such as 'Note:' or '???', "
-                     f"or false, not {value!r}")
+    if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
+        raise ValueError("'notes_separator' must be the text that starts the notes line, such as 'Note:' or '???', "
+                         f"or false, not {value!r}")
+    text = value.strip().removeprefix("^")  # reveal-md's is a regular expression, most often ^Note:
+    if text.lower() in ("notes?:", "note(s)?:", "notes?\\:"):
+        return "Note:"  # reveal.js's default, which Note: matches too (Note: and Notes:)
+    if any(c in text for c in "\\[](){}*+|$") or ("?" in text and text != "???"):
+        raise ValueError(f"'notes_separator' is the text a notes line starts with, not a regular expression: {value!r}")
+    if not _starts_a_paragraph(text):
+        raise ValueError(f"'notes_separator: {text}': a line that starts with it is not a paragraph in Markdown (it is a "
+                         "heading, a rule, a list item, a quote or HTML), so it could never start the notes")
+    return text
+
+
+def _starts_a_paragraph(text: str) -> bool:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    for line in (text, f"{text} more"):
+        tokens = md.parse(line)
+        if not tokens or tokens[0].type != "paragraph_open" or not tokens[1].content.startswith(text):
+            return False
+    return True
+
+
+def _matches(line: str, marker: str) -> bool:
+    """Whether a line starts with the marker, in any case (`Note:` also takes reveal.js's `Notes:`)."""
+    start, marker = line.lstrip().lower(), marker.lower()
+    return start.startswith(marker) or (marker == "note:" and start.startswith("notes:"))
 
 
 def cut_at_marker(body: list[Token], marker: str) -> tuple[list[Token], list[Token]] | None:
     """A slide's top-level tokens split where a line of a paragraph starts with `marker` (case does not
-    matter): (shown, notes), the marker itself left out. None when no line starts with it. Code blocks,
-    lists and quotes are not searched (reveal.js would cut inside them too: a `Note:` in code is code)."""
+    matter): (shown, notes), the marker itself left out. None when no line does. Only paragraphs of the slide
+    itself are cut: in a list, a quote or a block the line is warned of (`marker_warnings`); in code it is code."""
     for i, token in enumerate(body):
         if token.level != 0 or token.type != "paragraph_open" or i + 2 >= len(body):
             continue
         inline = body[i + 1]
-        start = _marked_line(inline, marker.lower())
+        start = _marked_line(inline, marker)
         if start is None:
             continue
-        before, after = _split_inline(inline, start, len(marker))
+        written = str(inline.children[start].content).lstrip().lower() if inline.children else ""
+        length = len("notes:") if marker.lower() == "note:" and written.startswith("notes:") else len(marker)
+        before, after = _split_inline(inline, start, length)
         shown = body[:i] + ([token, before, body[i + 2]] if before else [])
         notes = ([_moved(token, inline, after), after, body[i + 2]] if after else []) + body[i + 3:]
         return shown, notes
     return None
 
 
-def marker_warnings(body: list[Token], location: Any) -> list[Diagnostic]:
-    """A `notes-marker` warning for each paragraph line of a slide that starts the notes in another tool."""
+def marker_warnings(body: list[Token], location: Any, separator: str | None) -> list[Diagnostic]:
+    """A `notes-marker` warning for each block of a slide with a line that starts the notes in another tool
+    and is shown on the slide: with no `notes_separator`, any such line; with one, a line inside a list, a quote
+    or a block (not cut there), or another tool's marker. None with `notes_separator: false`."""
+    if separator == "":
+        return []
     found = []
     for i, token in enumerate(body):
-        if token.level != 0 or token.type != "paragraph_open" or i + 1 >= len(body):
+        if token.type == "inline" and token.map and i > 0 and body[i - 1].type == "paragraph_open":
+            lines, nested = token.content.split("\n"), token.level > 1
+        elif token.type == "html_block" and token.map:
+            lines, nested = token.content.split("\n"), True
+        else:
             continue
-        lines = body[i + 1].content.split("\n")
         for n, line in enumerate(lines):
             known = next((m for m in KNOWN_MARKERS if line.lstrip().lower().startswith(m[0])), None)
             if known is None:
                 continue
-            start, written, tools = known
-            found.append(Diagnostic(
-                Severity.WARNING, "notes-marker",
-                f"'{written}' starts the speaker notes in {tools}, but talkbuild shows this on the slide, to the audience",
-                location((token.map[0] if token.map else 0) + n),
-                hint=f"to read the rest of the slide as notes, set 'notes_separator: \"{written}\"' in talkbuild.yml or "
-                     "the talk's front matter (or put the notes in a '::: notes' block); to keep it on the slide, "
-                     "set 'notes_separator: false'"))
+            _start, written, tools = known
+            covered = separator is not None and _matches(line, separator)
+            if covered and not nested:
+                continue  # cut there (after the first cut, the rest of the slide is notes and not looked at)
+            found.append(_warning(written, tools, separator, covered, nested, location(token.map[0] + n)))
             break
     return found
+
+
+def _warning(written: str, tools: str, separator: str | None, covered: bool, nested: bool, where: Any) -> Diagnostic:
+    setting = (f"set 'notes_separator: \"{written}\"' in talkbuild.yml or the talk's front matter (or put the notes in a "
+               "'::: notes' block); to keep it on the slide, set 'notes_separator: false'")
+    if separator is not None and not covered:
+        hint = (f"this talk's notes start at a line '{separator}' (notes_separator): write that instead, or put the "
+                "notes in a '::: notes' block")
+    elif nested:
+        hint = ("it is inside a list, a quote or a block, where it does not start the notes: leave a blank line "
+                "before it, outside the list or block" + ("" if covered else "; then " + setting))
+    else:
+        hint = "to read the rest of the slide as notes, " + setting
+    return Diagnostic(Severity.WARNING, "notes-marker",
+                      f"'{written}' starts the speaker notes in {tools}, but talkbuild shows this on the slide, "
+                      "to the audience", where, hint=hint)
 
 
 def _marked_line(inline: Token, marker: str) -> int | None:
@@ -78,7 +125,7 @@ def _marked_line(inline: Token, marker: str) -> int | None:
     children = inline.children or []
     for k, child in enumerate(children):
         at_line_start = k == 0 or children[k - 1].type in ("softbreak", "hardbreak")
-        if at_line_start and child.type == "text" and child.content.lstrip().lower().startswith(marker):
+        if at_line_start and child.type == "text" and _matches(child.content, marker):
             return k
     return None
 

@@ -27,7 +27,18 @@ KNOWN_KEYS = frozenset({
     "tags", "description", "draft", "duration", "theme", "notes_separator",
 })
 # Keys other tools in the same family write; passed through to themes without a warning.
-TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "ratio", "bibliography"})
+TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "ratio", "bibliography", "marp"})
+FOREIGN_KEYS = {
+    "separator": "reveal-md's slide separators are not read: talkbuild starts a slide at a '---' line or a '##' "
+                 "heading, so replace each separator line with '---' (with a blank line before it)",
+    "verticalSeparator": "reveal-md's vertical slides are not read: replace each separator line with '---' (with a "
+                         "blank line before it); talkbuild's slides run in one line",
+    "notesSeparator": "talkbuild's key is notes_separator, the text a notes line starts with (not a regular "
+                      "expression): notes_separator: \"Note:\"",
+    "revealOptions": "reveal.js options are not read (themes can still read it)",
+    "highlightTheme": "reveal.js options are not read (themes can still read it); code is highlighted by the theme",
+}
+"""Keys of reveal-md's front matter, with what to do instead (a did-you-mean would suggest a talkbuild key)."""
 TEXT_KEYS = frozenset({
     "title", "subtitle", "author", "authors", "institution", "date", "layout", "lang", "tags", "description",
     "theme", "event", "venue", "short", "classes", "ratio", "bibliography",
@@ -41,10 +52,11 @@ LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 @dataclass(frozen=True, slots=True)
 class MissingTitle:
-    """Where a talk's title should be, and whether the file has front matter to put it in."""
+    """Where a talk's title should be, and the header the file has to put it in."""
 
     where: SourceLocation
-    front_matter: bool
+    header: str
+    """"yaml" (front matter), "pandoc" (a `% title` block) or "" (none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +87,7 @@ def decode(data: bytes, where: str) -> str:
     """Bytes of a talk file to text with LF line endings; binary or non-UTF-8 input is an error."""
     if not data.strip():
         raise TalkbuildError("the file is empty", SourceLocation(where, 1),
-                             hint="a talk needs front matter with at least a title", code="empty-file")
+                             hint="write the talk, or delete the file", code="empty-file")
     wide = _wide_encoding(data)
     if wide is not None:
         raise TalkbuildError(f"the file is {wide} text, not UTF-8", SourceLocation(where, 1),
@@ -127,7 +139,7 @@ def split_source(text: str, where: str, *, project_root: Path | None = None) -> 
             diagnostics = exc.all_diagnostics()
             data, lines_of = {"title": _stand_in_title(where)}, {}
         body_line = end + 1
-    elif lines and lines[0].startswith("% "):
+    elif lines and (lines[0].startswith("% ") or lines[0].rstrip() == "%"):  # pandoc allows an empty title line
         data, body_line = _pandoc_title_block(lines)
         lines_of = {k: 1 + i for i, k in enumerate(("title", "author", "date")) if k in data}
     else:
@@ -135,7 +147,8 @@ def split_source(text: str, where: str, *, project_root: Path | None = None) -> 
     meta = _validate(data, lines_of, where, diagnostics, project_root)
     title = data.get("title")
     untitled = (None if _text(title) or isinstance(title, list | dict)
-                else MissingTitle(SourceLocation(where, lines_of.get("title", 1)), body_line > 0))
+                else MissingTitle(SourceLocation(where, lines_of.get("title", 1)),
+                                  "" if body_line == 0 else "yaml" if lines[0].rstrip() == "---" else "pandoc"))
     return SourceText(meta, "\n".join(lines[body_line:]), body_line, tuple(diagnostics), untitled)
 
 
@@ -196,8 +209,8 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         extra[key] = data[key]
         if key in TOLERATED_KEYS:
             continue
-        diagnostics.append(Diagnostic(Severity.WARNING, "unknown-key", f"unknown front matter key '{key}'",
-                                      loc(key), hint=did_you_mean(key, KNOWN_KEYS) or "themes can still read it"))
+        diagnostics.append(Diagnostic(Severity.WARNING, "unknown-key", f"unknown front matter key '{key}'", loc(key),
+                                      hint=FOREIGN_KEYS.get(key) or did_you_mean(key, KNOWN_KEYS) or "themes can still read it"))
     # Every field is read even after one fails, so a talk's front matter problems are reported together.
     errors: list[TalkbuildError] = []
 
@@ -386,21 +399,43 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
 
 
 def _title_from_heading(meta: TalkMeta, tokens: list[Any], missing: MissingTitle) -> tuple[TalkMeta, Diagnostic]:
-    """A talk without a title is named by its first heading, as MkDocs does (else by its file's name, as
-    pandoc does): a Marp or reveal-md talk builds, and the warning says how to name it for good."""
+    """A talk without a title is named by its first slide or section heading, as MkDocs names a page by its
+    first heading (else by its file's name, as pandoc does): a Marp or reveal-md talk builds, and the warning
+    says how to name it for good. Headings in speaker notes are passed over: they are not for the audience."""
     from dataclasses import replace
 
-    from .slides import plain_text
-
-    heading = next((plain_text(tokens[i + 1]) for i, t in enumerate(tokens)
-                    if t.type == "heading_open" and i + 1 < len(tokens) and plain_text(tokens[i + 1])), None)
+    heading = _first_heading(tokens)
     title, source = (heading, "its first heading") if heading else (meta.title, "its file's name")
-    line = f"title: {_yaml_text(title)}"
-    fix = (f"add '{line}' to the front matter" if missing.front_matter
-           else f"start the file with front matter: a line '---', then '{line}', then '---'")
+    if missing.header == "pandoc":
+        fix = f"write it on the first line: '% {title}'"
+    else:
+        line = f"title: {_yaml_text(title)}"
+        fix = (f"add '{line}' to the front matter" if missing.header == "yaml"
+               else f"start the file with front matter: a line '---', then '{line}', then '---'")
     return replace(meta, title=title), Diagnostic(
         Severity.WARNING, "missing-title", f"the talk has no title; it is shown under {source}, '{title}'",
         missing.where, hint=fix + "; if this file is not a talk, add it to 'exclude:' in talkbuild.yml")
+
+
+def _first_heading(tokens: list[Any]) -> str | None:
+    """The text of the first `#` or `##` heading outside `::: notes` (else of any heading), a line break as a space."""
+    from .markup import div_classes
+    from .slides import plain_text
+
+    found: dict[bool, str] = {}
+    notes = 0
+    for i, token in enumerate(tokens):
+        if token.type == "container_div_open":
+            notes += 1 if notes or "notes" in div_classes(token.info)[1] else 0
+        elif token.type == "container_div_close" and notes:
+            notes -= 1
+        elif token.type == "heading_open" and not notes and token.level == 0 and i + 1 < len(tokens):
+            text = plain_text(tokens[i + 1], br_as_space=True)
+            if text:
+                found.setdefault(token.tag in ("h1", "h2"), text)
+                if True in found:
+                    break
+    return found.get(True) or found.get(False)
 
 
 def _yaml_text(text: str) -> str:

@@ -87,8 +87,8 @@ def _marked_notes(drafts: list[_Draft], separator: str | None, ctx: object) -> N
             if cut is not None:
                 draft.body, marked = cut
                 draft.notes = draft.notes + marked
-        elif separator is None and isinstance(ctx, RenderContext):
-            ctx.diagnostics.extend(marker_warnings(draft.body, ctx.location))
+        if isinstance(ctx, RenderContext):
+            ctx.diagnostics.extend(marker_warnings(draft.body, ctx.location, separator))
 
 
 def _invisible(draft: _Draft, last: bool) -> bool:
@@ -122,14 +122,15 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
         body, fragments = _fragments(draft.body)
-        body += _footnotes_for(draft.body + draft.notes, footnotes)
+        body += _footnotes_for(draft.body, footnotes)
+        notes = draft.notes + _footnotes_for(draft.notes, footnotes, shown=draft.body)
         # A footnote cited on two slides is shown on both; the slide id in its anchors keeps the
         # handout (all slides on one page) free of duplicate ids.
         env["docId"] = ident
         slides.append(Slide(
             id=ident, title=title, title_html=title_html, kind=draft.kind, line=draft.line,
             body_html=_rendered(md, body, env),
-            notes_html=_rendered(md, draft.notes, env),
+            notes_html=_rendered(md, notes, env),
             section=draft.section, classes=classes, fragments=fragments,
         ))
     env.pop("docId", None)
@@ -276,12 +277,15 @@ def _footnote_groups(tokens: list[Token]) -> dict[int, list[Token]]:
     return groups
 
 
-def _footnotes_for(tokens: list[Token], groups: dict[int, list[Token]]) -> list[Token]:
-    """Footnotes referenced on a slide are shown on that slide."""
+def _footnotes_for(tokens: list[Token], groups: dict[int, list[Token]], shown: Sequence[Token] = ()) -> list[Token]:
+    """Footnotes referenced on a slide are shown on that slide; those referenced only in its notes, in the notes
+    (not to the audience). `shown`: tokens whose footnotes are already shown."""
     ids: list[int] = []
+    taken = {child.meta["id"] for t in shown for child in t.children or [] if child.type == "footnote_ref"}
     for t in tokens:
         for child in t.children or []:
-            if child.type == "footnote_ref" and child.meta["id"] not in ids and child.meta["id"] in groups:
+            if (child.type == "footnote_ref" and child.meta["id"] not in ids and child.meta["id"] in groups
+                    and child.meta["id"] not in taken):
                 ids.append(child.meta["id"])
     if not ids:
         return []
@@ -316,8 +320,9 @@ def _line(token: Token, offset: int) -> int:
     return offset + (token.map[0] if token.map else 0) + 1
 
 
-def plain_text(inline: Token) -> str:
-    """A heading's text without its markup: what the index, the outline and the page title show."""
+def plain_text(inline: Token, br_as_space: bool = False) -> str:
+    """A heading's text without its markup: what the index, the outline and the page title show. A `<br>` is
+    dropped unless `br_as_space` (slide ids are made from this text: they must not change)."""
     parts = []
     for child in inline.children or []:
         if child.type in ("text", "code_inline", "math_inline"):
@@ -326,4 +331,6 @@ def plain_text(inline: Token) -> str:
             parts.append(" ")
         elif child.type == "image":
             parts.append(child.content)
+        elif br_as_space and child.type == "html_inline" and re.match(r"<br\b", child.content, re.IGNORECASE):
+            parts.append(" ")
     return " ".join("".join(parts).split())

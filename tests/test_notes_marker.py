@@ -94,3 +94,73 @@ def test_the_reveal_md_demo_of_the_corpus_keeps_its_notes_off_the_slides(tmp_pat
     deck = slides(project, "demo/a")
     assert all("Note:" not in shown and "test note" not in shown for shown, _notes in deck.values()), deck
     assert any(notes == "test note" for _shown, notes in deck.values()), deck
+
+
+def test_another_tools_marker_is_still_warned_of_when_a_separator_is_set(make_project) -> None:
+    # The trial's mixed site: with notes_separator "???", a reveal-md talk's Note: went to the audience silently.
+    talk = "---\ntitle: R\n---\n\n## S\n\nvisible\n\nNote: private\n\n## T\n\nshown\n\nNotes: cut too\n"
+    root = make_project({"talks/r.md": talk, "talkbuild.yml": 'notes_separator: "???"\n'})
+    result = run(root, "build")
+    assert ("talks/r.md:9: warning[notes-marker]: 'Note:' starts the speaker notes in reveal.js and reveal-md, but "
+            "talkbuild shows this on the slide, to the audience (this talk's notes start at a line '???' "
+            "(notes_separator): write that instead") in result.stderr, result.stderr
+    (root / "talkbuild.yml").write_text('notes_separator: "Note:"\n', encoding="utf-8")
+    result = run(root, "build")
+    assert "notes-marker" not in result.stderr, result.stderr
+    assert slides(root, "r")["t"] == ("T shown", "cut too")  # reveal.js's notes?: takes Notes: too
+
+
+def test_a_marker_inside_a_list_or_quote_is_warned_of_with_the_blank_line_fix(make_project) -> None:
+    talk = "---\ntitle: L\nnotes_separator: 'Note:'\n---\n\n## S\n\n- item 1\n- item 2\nNote: private\n\n> q\nNote: x\n"
+    root = make_project({"talks/l.md": talk})
+    result = run(root, "build")
+    lines = [line for line in result.stderr.splitlines() if "notes-marker" in line]
+    assert [line.split(": warning")[0] for line in lines] == ["talks/l.md:10", "talks/l.md:13"], result.stderr
+    assert all("it is inside a list, a quote or a block, where it does not start the notes: leave a blank line "
+               "before it" in line for line in lines)
+    fixed = talk.replace("- item 2\nNote:", "- item 2\n\nNote:")
+    (root / "talks/l.md").write_text(fixed, encoding="utf-8")
+    assert run(root, "build").returncode == 0
+    assert slides(root, "l")["s"] == ("S item 1 item 2", "private q Note: x")
+
+
+@pytest.mark.parametrize(("written", "reads_as"), [('"^Note:"', "Note:"), ('"notes?:"', "Note:"), ("'???'", "???")])
+def test_reveal_md_regular_expressions_that_mean_a_line_start_are_read(make_project, written: str,
+                                                                       reads_as: str) -> None:
+    root = make_project({"talks/a.md": f"---\ntitle: A\n---\n\n## S\n\nshown\n\n{reads_as} said\n",
+                         "talkbuild.yml": f"notes_separator: {written}\n"})
+    assert run(root, "build").returncode == 0
+    assert slides(root, "a")["s"] == ("S shown", "said")
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ('"---"', "a line that starts with it is not a paragraph in Markdown"),
+    ('"##"', "a line that starts with it is not a paragraph in Markdown"),
+    ('"- "', "a line that starts with it is not a paragraph in Markdown"),
+    ('"<!-- notes -->"', "a line that starts with it is not a paragraph in Markdown"),
+    ('"Note[s]*:"', "not a regular expression"),
+    ("5", "must be the text that starts the notes line"),
+])
+def test_a_separator_that_could_never_start_the_notes_is_refused(make_project, written: str, message: str) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n\n## S\n", "talkbuild.yml": f"notes_separator: {written}\n"})
+    result = run(root, "build")
+    assert result.returncode == 2 and "talkbuild.yml:1:" in result.stderr and message in result.stderr, result.stderr
+
+
+def test_a_footnote_cited_only_in_the_notes_stays_in_the_notes(make_project) -> None:
+    talk = ("---\ntitle: R\nnotes_separator: 'Note:'\n---\n\n## S\n\nvisible[^pub]\n\nNote: see[^priv]\n\n"
+            "[^priv]: private footnote\n[^pub]: public one\n")
+    root = make_project({"talks/r.md": talk})
+    assert run(root, "build").returncode == 0
+    shown, notes = slides(root, "r")["s"]
+    assert "public one" in shown and "private footnote" not in shown
+    assert "private footnote" in notes
+
+
+def test_reveal_md_and_marp_front_matter_keys_get_advice_not_a_wrong_did_you_mean(make_project) -> None:
+    talk = "---\ntitle: C\nseparator: <!--s-->\nmarp: true\n---\n\nFoo\n"
+    root = make_project({"talks/c.md": talk})
+    result = run(root, "build")
+    assert ("talks/c.md:3: warning[unknown-key]: unknown front matter key 'separator' (reveal-md's slide separators "
+            "are not read: talkbuild starts a slide at a '---' line") in result.stderr
+    assert "notes_separator'?" not in result.stderr and "'marp'" not in result.stderr

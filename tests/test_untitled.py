@@ -102,3 +102,19 @@ def test_the_marp_and_reveal_md_sites_of_the_corpus_build(tmp_path: Path) -> Non
         result = run(project, "build")
         assert result.returncode == 0, result.stderr
         assert "warning[missing-title]" in result.stderr
+
+
+def test_the_title_comes_from_a_slide_heading_never_from_the_notes(make_project) -> None:
+    root = make_project({
+        "talks/t.md": "Intro\n\n::: notes\n# My private reminder\n:::\n\n## First slide<br>two\n\nx\n",
+        "talks/p.md": "%\n% Ann\n% 2020-01-01\n\n# Real heading\n",
+    })
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert "it is shown under its first heading, 'First slide two'" in result.stderr
+    assert "My private reminder" not in (root / "_site/index.html").read_text(encoding="utf-8")
+    # pandoc's title block with an empty title line is read (the author stays), and the fix is in its own form
+    assert ("talks/p.md:1: warning[missing-title]: the talk has no title; it is shown under its first heading, "
+            "'Real heading' (write it on the first line: '% Real heading';") in result.stderr
+    assert "Ann" in (root / "_site/p/index.html").read_text(encoding="utf-8")
+    assert "% Ann" not in (root / "_site/p/slides/index.html").read_text(encoding="utf-8")
