@@ -1,43 +1,33 @@
-"""The build orchestrator: discover, parse and render every talk, then write the site atomically."""
+"""The build orchestrator: discover, parse and render every talk, then write the site atomically.
+
+Rendering the talks is render_talks.py's (with the build cache), render_pool.py's (worker processes) and
+render_one.py's (one talk, its Jinja2 environment and memo).
+"""
 
 from __future__ import annotations
 
-import concurrent.futures
-import functools
 import logging
-import os
-import signal
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
-import jinja2
-
-from . import __version__
-from .cache import BuildCache, CacheMiss, TemplateCache, asset_stamps, packages_stamp, template_cache
 from .codestyle import pygments_css
 from .config import Config, talks_folder
-from .discover import discover, tree_listing
+from .discover import discover
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError, distinct
-from .links import SiteMap
-from .models import BuildResult, Page, PageRef, SiteFiles, SourceFile, Talk, talk_pages
-from .parse import parse_talk
-from .render import STATIC_DIR, make_environment, render_index, render_talk, static_dir
+from .models import BuildResult, Page, PageRef, SiteFiles, Talk, talk_pages
+from .render import STATIC_DIR, render_index, static_dir
+from .render_one import environment
+from .render_talks import render_talks_lazy, retry_cache_misses
 from .staticrefs import page_refs
 from .themecheck import theme_problems
-from .themes import Theme, builtin_themes_dir, find_theme
+from .themes import Theme, find_theme
 from .titles import duplicate_titles
-from .workers import die_with_parent, expected_parent, pool_map, raise_if_stopped, start_worker
+from .workers import raise_if_stopped
 from .write import write_site
 
 log = logging.getLogger(__name__)
-
-PARALLEL_THRESHOLD = 8
-"""Below this many talks to render, worker processes cost more than they save."""
-CHUNKSIZE = 4
-"""Talks per task sent to a worker: small, so both cores stay busy to the end and results stream back early."""
 
 
 @dataclass(frozen=True)
@@ -60,23 +50,6 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     return retry_cache_misses(config, options, lambda attempt: _build(config, attempt))
 
 
-_CACHE_RETRIES = 3
-"""Damaged cache entries tolerated in one build before the cache is ignored for it."""
-T = TypeVar("T")
-
-
-def retry_cache_misses(config: Config, options: BuildOptions, run: Callable[[BuildOptions], T]) -> T:
-    """`run(options)`, again while it meets a damaged cache entry (each is dropped, so its talk is rendered
-    anew); after _CACHE_RETRIES of them, once more without the build cache."""
-    for _attempt in range(_CACHE_RETRIES):
-        try:
-            return run(options)
-        except CacheMiss as miss:  # a cached page's bytes, read only when needed, were lost or damaged
-            log.debug("build cache entry %s is damaged; rebuilding it", miss.key)
-            BuildCache(config.root).drop(miss.key)
-    return run(replace(options, use_cache=False))
-
-
 def _build(config: Config, options: BuildOptions) -> BuildResult:
     out_dir = options.out_dir or config.out_path
     out_dir = _check_out_dir(config, out_dir) if options.write else out_dir
@@ -84,7 +57,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     theme = find_theme(config.theme, config.root)
     sources, problems = discover(talks_folder(config), config.root, config.exclude, config.exclude_lines)
     timer.lap("discover", len(sources))
-    rendered, diagnostics, rebuilt = _render_talks(config, theme, sources, options)
+    rendered, diagnostics, rebuilt = render_talks_lazy(config, theme, sources, options)
     clashes = _asset_clashes(rendered) + duplicate_titles([t for t, _ in rendered if options.drafts or not t.meta.draft])
     diagnostics = distinct(problems + diagnostics + clashes)
     timer.lap("render", rebuilt)
@@ -125,204 +98,6 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     return BuildResult(tuple(talks), tuple(diagnostics), out_dir, files, rebuilt, None,
                        len(rendered) - rebuilt, drafts)
 
-
-def render_talks(config: Config, theme: Theme, sources: list[SourceFile], options: BuildOptions,
-                 only: Collection[str] | None = None) -> tuple[list[tuple[Talk, tuple[Page, ...]]], list[Diagnostic], int]:
-    """Parse and render every talk (cached ones are reused), in parallel when it pays.
-
-    `sources` must be every talk of the project (links resolve against all of them); `only` limits which
-    of them are rendered (talks-relative paths), for callers that know the rest is unchanged.
-    """
-    def loaded(attempt: BuildOptions) -> tuple[list[tuple[Talk, tuple[Page, ...]]], list[Diagnostic], int]:
-        rendered, diagnostics, count = _render_talks(config, theme, sources, attempt, only)
-        return [(talk, tuple(Page(p.path, p.load()) if isinstance(p, PageRef) else p for p in pages))
-                for talk, pages in rendered], diagnostics, count
-
-    return retry_cache_misses(config, options, loaded)
-
-
-def _render_talks(config: Config, theme: Theme, sources: list[SourceFile], options: BuildOptions,
-                  only: Collection[str] | None = None) -> tuple[list[tuple[Talk, tuple[Page | PageRef, ...]]], list[Diagnostic], int]:
-    """render_talks, with cached talks' pages left on disk (`PageRef`s) until something needs their bytes."""
-    sitemap = SiteMap(config.talks_path.resolve(), {s.rel: s.slug for s in sources})
-    if only is not None:
-        sources = [s for s in sources if s.rel in only]
-    code = _code_fingerprint()
-    reset_environments(template_cache(config.root, code) if options.use_cache else None)
-    cache = BuildCache(config.root, enabled=options.use_cache)
-    listing = "\n".join(tree_listing(config.talks_path))
-    packages = packages_stamp()
-    shared = BuildCache.key(__version__, code, packages, config.source_text, listing,
-                            _themes_fingerprint(config.root))
-    keys = {s.rel: BuildCache.key(shared, s.rel, _read(s.path)) for s in sources}
-    done: dict[str, tuple[Talk, tuple[Page | PageRef, ...]]] = {}
-    todo: list[SourceFile] = []
-    stored: dict[str, str] = {}  # talk -> key of its entry for the current key (from the cache or written now)
-    for source in sources:
-        entry = cache.get(keys[source.rel], config.talks_path)
-        if entry is None:
-            todo.append(source)
-        else:
-            done[source.rel] = (entry.talk, entry.refs)
-            stored[source.rel] = keys[source.rel]
-    diagnostics: list[Diagnostic] = []
-    jobs = options.jobs or os.cpu_count() or 1
-    # Each talk rendered (here or in a worker) starts from its previous entry's highlighted code and formulas.
-    stamp = memo_stamp()
-    index = cache.talk_keys()
-    _MEMO_SOURCE[:] = [(cache, stamp, index)] if todo and options.use_cache else []
-    try:
-        for source, (outcome, memo) in _map(todo, config, sitemap, jobs):
-            if isinstance(outcome, list):
-                diagnostics.extend(outcome)
-                continue
-            talk, pages = outcome
-            done[source.rel] = (talk, pages)
-            if not any(d.is_error for d in talk.diagnostics):
-                cache.put(keys[source.rel], talk, pages, asset_stamps(config.talks_path, talk.assets),
-                          (stamp, source.rel, memo) if memo is not None else None)
-                stored[source.rel] = keys[source.rel]
-    finally:
-        _MEMO_SOURCE.clear()
-    _keep_entries(cache, index, stored, [s.rel for s in sources] if only is None else None)
-    ordered = [done[s.rel] for s in sources if s.rel in done]
-    for talk, _ in ordered:
-        diagnostics.extend(talk.diagnostics)
-    return ordered, diagnostics, len(todo)
-
-
-def _keep_entries(cache: BuildCache, index: dict[str, str], stored: dict[str, str], every: list[str] | None) -> None:
-    """Bring the talk -> key index up to date, and after a full build (`every` talk known) drop other entries.
-
-    A talk with errors gets no entry: it keeps its previous one while that still exists, and with it its
-    memo. A partial build (`serve` re-rendering what changed) only adds what it stored.
-    """
-    if every is None:
-        kept = {**index, **stored}
-    else:
-        kept = {rel: stored[rel] if rel in stored else index[rel] for rel in every
-                if rel in stored or (rel in index and cache.has(index[rel]))}
-        cache.retain(set(kept.values()))
-    if kept != index:
-        cache.save_talk_keys(kept)
-
-
-_MEMO_SOURCE: list[tuple[BuildCache, str, dict[str, str]]] = []
-"""While `render_talks` renders: the cache, the memo stamp of this code, and each talk's previous entry key
-(each worker process is given it when it starts)."""
-
-Outcome = tuple[Talk, tuple[Page, ...]] | list[Diagnostic]
-MemoEntries = dict[tuple[str, str, str], str]
-
-
-def _render_with_memo(source: SourceFile, config: Config, sitemap: SiteMap) -> tuple[Outcome, MemoEntries | None]:
-    """render_one, starting from the talk's previous memo in the cache; also returns what the memo should keep."""
-    if not _MEMO_SOURCE:
-        return render_one(source, config, sitemap), None
-    cache, stamp, previous = _MEMO_SOURCE[0]
-    return render_remembering(source, config, sitemap, cache.memo(previous.get(source.rel), stamp, source.rel))
-
-
-def render_remembering(source: SourceFile, config: Config, sitemap: SiteMap,
-                       memo: MemoEntries) -> tuple[Outcome, MemoEntries]:
-    """render_one, reusing the highlighted code and formulas in `memo`; returns the outcome and the entries
-    this render used (the memo to keep for the talk's next render)."""
-    from .markup import Memo, use_memo  # the Markdown stack: only when something is rendered
-
-    used = Memo(dict(memo))
-    use_memo(used)
-    try:
-        outcome = render_one(source, config, sitemap)
-    finally:
-        use_memo(None)
-    return outcome, {key: used.entries[key] for key in sorted(used.used) if key in used.entries}
-
-
-def cached_memo(config: Config, rel: str) -> MemoEntries:
-    """Talk `rel`'s memo as the build cache's last full build left it (what `serve` starts an edit from)."""
-    cache = BuildCache(config.root)
-    return cache.memo(cache.talk_keys().get(rel), memo_stamp(), rel)
-
-
-def memo_stamp() -> str:
-    """What a memo is stamped with: the code and rendering packages this process runs (one made by any other
-    may hold other HTML for the same code)."""
-    return BuildCache.key(_code_fingerprint(), packages_stamp())
-
-
-def _map(todo: list[SourceFile], config: Config, sitemap: SiteMap,
-         jobs: int) -> Iterator[tuple[SourceFile, tuple[Outcome, MemoEntries | None]]]:
-    """Each talk with its outcome, in order; results stream back while the workers still render, so the
-    parent's cache writes overlap with them instead of following them."""
-    if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        yield from zip(todo, (_render_with_memo(s, config, sitemap) for s in todo), strict=True)
-        return
-    # The config, site map and memo source go to each worker once, not with every talk (and whether the
-    # workers are forked or started afresh: Python 3.14 starts them from a forkserver by default).
-    memo_source = _MEMO_SOURCE[0] if _MEMO_SOURCE else None
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
-                                                initargs=(config, sitemap, memo_source, expected_parent())) as pool:
-        results = pool_map(pool, _render_one, todo, CHUNKSIZE)
-        try:
-            yield from zip(todo, results, strict=True)
-        finally:  # SIGTERM, Ctrl-C, an error: pool_map stops the workers instead of waiting for their talks
-            results.close()
-
-
-def ignore_sigint() -> None:
-    """Ctrl-C is the parent's to handle; workers printing their own KeyboardInterrupt tracebacks helps nobody.
-    (check's workers start here too: they also end with their parent, even when it is killed.)"""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(None)
-
-
-_WORKER_ARGS: tuple[Config, SiteMap] | None = None
-
-
-def _start_worker(config: Config, sitemap: SiteMap,
-                  memo_source: tuple[BuildCache, str, dict[str, str]] | None, parent: int | None) -> None:
-    global _WORKER_ARGS
-    start_worker(parent)  # dies with the build, leaves signals to it
-    _WORKER_ARGS = (config, sitemap)
-    _MEMO_SOURCE[:] = [memo_source] if memo_source is not None else []
-
-
-def _render_one(source: SourceFile) -> tuple[Outcome, MemoEntries | None]:
-    """_render_with_memo in a worker process, with the arguments _start_worker was given."""
-    assert _WORKER_ARGS is not None
-    return _render_with_memo(source, *_WORKER_ARGS)
-
-
-def render_one(source: SourceFile, config: Config, sitemap: SiteMap) -> Outcome:
-    """Parse and render one talk with its theme; user errors come back as a list of Diagnostics."""
-    try:
-        talk = parse_talk(source, config.root, sitemap, config.notes_separator)
-        name = talk.meta.theme or config.theme
-        theme = find_theme(name, config.root)
-        return talk, tuple(render_talk(environment(theme), talk, config, static_dir(name, config.theme)))
-    except TalkbuildError as exc:
-        return exc.all_diagnostics()
-
-
-_ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
-_TEMPLATE_CACHE: list[TemplateCache] = []
-"""The project's compiled-template cache, when the build may use one (set by `render_talks`)."""
-
-
-def reset_environments(template_cache: TemplateCache | None = None) -> None:
-    """Forget compiled templates: Jinja2's cache notices edits to files it loaded, not a new override file."""
-    _ENVIRONMENTS.clear()
-    _TEMPLATE_CACHE[:] = [template_cache] if template_cache is not None else []
-
-
-def environment(theme: Theme) -> jinja2.Environment:
-    key = tuple(theme.template_dirs)
-    if key not in _ENVIRONMENTS:
-        env = make_environment(theme)
-        if _TEMPLATE_CACHE:
-            env.bytecode_cache = _TEMPLATE_CACHE[0]
-        _ENVIRONMENTS[key] = env
-    return _ENVIRONMENTS[key]
 
 
 def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
@@ -370,31 +145,6 @@ def _check_out_dir(config: Config, out_dir: Path) -> Path:
         raise ConfigError(f"refusing to replace {out}: it is not empty and was not built by talkbuild",
                           hint="choose a new or empty folder, or remove this one yourself")
     return out
-
-
-def _themes_fingerprint(root: Path) -> str:
-    parts = [Theme("default", (builtin_themes_dir() / "default",)).fingerprint()]
-    themes = root / "themes"
-    if themes.is_dir():
-        parts += [Theme(p.name, (p,)).fingerprint() for p in sorted(themes.iterdir()) if p.is_dir()]
-    return ",".join(parts)
-
-
-@functools.cache
-def _code_fingerprint() -> str:
-    """talkbuild's own files, so an upgraded or edited talkbuild never serves stale pages.
-
-    Worked out once per process: it stands for the code this process runs (a `serve` started before an
-    upgrade must neither trust nor write entries under the new code's name)."""
-    here = Path(__file__).parent
-    return ";".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(here.rglob("*.py")))
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 class _Timer:

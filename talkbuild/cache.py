@@ -338,7 +338,7 @@ RENDERING_PACKAGES = ("markdown_it", "mdit_py_plugins", "pygments", "latex2mathm
 @functools.cache
 def packages_stamp() -> str:
     """Where each rendering package is installed and when: part of every build-cache key (worked out once
-    per process, like build._code_fingerprint: it stands for the packages this process has loaded)."""
+    per process, like render_talks._code_fingerprint: it stands for the packages this process has loaded)."""
     return ";".join(_package_stamp(name) for name in RENDERING_PACKAGES)
 
 

@@ -16,17 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import (
-    PARALLEL_THRESHOLD,
-    BuildOptions,
-    MemoEntries,
-    cached_memo,
-    environment,
-    render_remembering,
-    render_talks,
-    reset_environments,
-    static_files,
-)
+from .build import BuildOptions, static_files
 from .cache import AssetStamps, asset_stamps, assets_unchanged
 from .config import Config, load_config, talks_folder
 from .discover import discover, tree_listing
@@ -34,6 +24,9 @@ from .errors import Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
 from .models import Page, SourceFile, Talk
 from .render import render_index, static_dir
+from .render_one import MemoEntries, environment, render_remembering, reset_environments
+from .render_pool import PARALLEL_THRESHOLD
+from .render_talks import cached_memo, render_talks
 from .staticrefs import PREFIX, page_refs, used_files, version_of
 from .themecheck import TemplateSource, template_sources, theme_problems
 from .themes import Theme, find_theme

@@ -6,12 +6,12 @@ its output, and neither is another theme's (docs/serve.md).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from .render import STATIC_DIR
+from .sitepaths import site_path
 
 _MARK = STATIC_DIR.encode()
 _ATTR_NAME = re.compile(rb"""\s(?:href|src|srcset|poster|data)\s*=\s*$""", re.IGNORECASE)
@@ -88,7 +88,4 @@ def _resolve(page: str, url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    path = unquote(parts.path)
-    base = "" if path.startswith("/") else posixpath.dirname(page)
-    joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
-    return None if joined.startswith("..") else joined
+    return site_path(page, unquote(parts.path))

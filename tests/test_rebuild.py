@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from support import damage_pages, flip_byte, replace_memo
 
-import talkbuild.build
+import talkbuild.render_talks
 from talkbuild.build import BuildOptions, build
 from talkbuild.cache import CACHE_DIR, FORMAT, OLD_MEMO_DIR, TALK_KEYS_FILE, TEMPLATE_CACHE_DIR, BuildCache, packages_stamp
 from talkbuild.cache_pickle import LazySlides
@@ -80,7 +80,7 @@ def cold(root: Path, tmp_path: Path, name: str = "cold") -> dict[str, bytes | No
 
 def this_stamp() -> str:
     """The memo stamp of the talkbuild under test: its code and the installed rendering packages."""
-    return talkbuild.build.memo_stamp()
+    return talkbuild.render_talks.memo_stamp()
 
 
 def memo_of(root: Path, rel: str) -> dict[tuple[str, str, str], str]:
@@ -298,7 +298,7 @@ def test_theme_and_config_changes_reach_every_page_through_the_template_cache(ma
 def test_a_changed_talkbuild_drops_every_cache(make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, config = memo_filled(make_project)
     templates = {p.name for p in (root / TEMPLATE_CACHE_DIR).iterdir()}
-    monkeypatch.setattr(talkbuild.build, "_code_fingerprint", lambda: "another talkbuild")
+    monkeypatch.setattr(talkbuild.render_talks, "_code_fingerprint", lambda: "another talkbuild")
     assert build(config).rebuilt == 2
     assert {p.name for p in (root / TEMPLATE_CACHE_DIR).iterdir()}.isdisjoint(templates)
     assert len(list((root / CACHE_DIR).glob("*.entry"))) == 2
@@ -384,8 +384,8 @@ def test_a_talk_that_fails_keeps_its_memo_for_when_it_is_fixed(make_project, tmp
 
 
 def test_a_partial_render_as_serve_does_keeps_the_key_index_true(make_project, tmp_path: Path) -> None:
-    from talkbuild.build import render_talks
     from talkbuild.discover import discover
+    from talkbuild.render_talks import render_talks
     from talkbuild.themes import find_theme
 
     root = project(make_project)
@@ -542,7 +542,7 @@ def test_a_running_serve_neither_trusts_nor_is_fooled_by_an_upgrade_on_disk(make
     # Pygments is upgraded on disk while serve runs, and a `talkbuild build` of the new code leaves a memo.
     real = talkbuild.cache._package_stamp
     monkeypatch.setattr(talkbuild.cache, "_package_stamp", lambda name: real(name) + ("+upgraded" if name == "pygments" else ""))
-    upgraded = BuildCache.key(talkbuild.build._code_fingerprint(), packages_stamp.__wrapped__())
+    upgraded = BuildCache.key(talkbuild.render_talks._code_fingerprint(), packages_stamp.__wrapped__())
     assert upgraded != this_stamp()
     forge_memo(root, "a.md", filled, stamp=upgraded)
     edit(root, 1, "edited in serve after the upgrade")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from talkbuild.build import PARALLEL_THRESHOLD, BuildOptions, build
+from talkbuild.build import BuildOptions, build
 from talkbuild.config import load_config
 from talkbuild.errors import ContentError
+from talkbuild.render_pool import PARALLEL_THRESHOLD
 
 BROKEN = "$\\frac{1}{2$"
 

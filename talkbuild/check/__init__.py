@@ -92,7 +92,8 @@ class CheckedSite:
 def check_site(config: Config, *, external: bool | None = None, progress: Progress | None = None,
                use_cache: bool = True, refresh_links: bool = False) -> CheckedSite:
     """Build the site in memory (nothing is written), then check it; see check_project."""
-    from ..build import BuildOptions, retry_cache_misses
+    from ..build import BuildOptions
+    from ..render_talks import retry_cache_misses
 
     started = time.perf_counter()
 
@@ -204,7 +205,7 @@ def _scan_all(todo: list[tuple[str, Path | bytes | Page | PageRef, frozenset[str
         for batch in batches:
             yield from map(_scan_bytes, [(rel, _bytes(src), ids) for rel, src, ids in batch])
         return
-    from ..build import ignore_sigint
+    from ..render_pool import ignore_sigint
     from ..workers import pool_map
 
     # Not forked: a forked worker starts out with the parent's memory (the talks, the site's pages), and

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import Diagnostic, Severity, SourceLocation, did_you_mean
 from ..models import Reference, Slide, Talk, talk_pages
+from ..sitepaths import site_path
 from .htmlscan import HtmlLink, HtmlPage
 
 SCHEMES_NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:", "sms:", "about:", "blob:")
@@ -77,11 +78,9 @@ def resolve(page: str, url: str) -> Target | None:
     path = unquote(parts.path)
     if not path:
         return Target(page, fragment)
-    base = "" if path.startswith("/") else posixpath.dirname(page)
-    joined = posixpath.normpath(posixpath.join(base, path.lstrip("/"))) if (base or path.lstrip("/")) else "."
-    if joined == ".." or joined.startswith("../"):
+    joined = site_path(page, path)
+    if joined is None:
         return Target(None, fragment)
-    joined = "" if joined == "." else joined
     if path.endswith("/") or path in (".", "..") or not joined:
         return Target(posixpath.join(joined, "index.html") if joined else "index.html", fragment)
     return Target(joined, fragment)
