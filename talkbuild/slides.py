@@ -27,6 +27,8 @@ class _Draft:
     section: str
     body: list[Token] = field(default_factory=list)
     notes: list[Token] = field(default_factory=list)
+    note_starts: list[tuple[int, int]] = field(default_factory=list)
+    """(source line, index in `notes`) where each `::: notes` block starts: a `Note:` line's notes go between."""
 
 
 def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], line_offset: int,
@@ -69,6 +71,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             drafts.append(current)
         if token.level == 0 and token.type == "container_div_open" and "notes" in div_classes(token.info)[1]:
             end = _skip_matching(tokens, i)
+            current.note_starts.append((token.map[0] if token.map else 0, len(current.notes)))
             current.notes.extend(tokens[i + 1 : end])
             i = end + 1
             continue
@@ -86,7 +89,9 @@ def _marked_notes(drafts: list[_Draft], separator: str | None, ctx: object) -> N
             cut = cut_at_marker(draft.body, separator)
             if cut is not None:
                 draft.body, marked = cut
-                draft.notes = draft.notes + marked
+                line = next((t.map[0] for t in marked if t.map), 0)
+                at = next((index for start, index in draft.note_starts if start > line), len(draft.notes))
+                draft.notes[at:at] = marked  # in the order they are written
         if isinstance(ctx, RenderContext):
             ctx.diagnostics.extend(marker_warnings(draft.body, ctx.location, separator))
 

@@ -164,3 +164,11 @@ def test_reveal_md_and_marp_front_matter_keys_get_advice_not_a_wrong_did_you_mea
     assert ("talks/c.md:3: warning[unknown-key]: unknown front matter key 'separator' (reveal-md's slide separators "
             "are not read: talkbuild starts a slide at a '---' line") in result.stderr
     assert "notes_separator'?" not in result.stderr and "'marp'" not in result.stderr
+
+
+def test_notes_from_a_marker_and_from_a_notes_block_keep_the_order_they_are_written_in(make_project) -> None:
+    talk = ("---\ntitle: R\nnotes_separator: 'Note:'\n---\n\n## S\n\n::: notes\nzero\n:::\n\nshown\n\nNote: first\n\n"
+            "::: notes\nsecond\n:::\n")
+    root = make_project({"talks/r.md": talk})
+    assert run(root, "build").returncode == 0
+    assert slides(root, "r")["s"] == ("S shown", "zero first second")
