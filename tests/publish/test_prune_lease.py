@@ -200,7 +200,7 @@ def test_a_prune_that_cannot_renew_its_lease_stops_deleting_and_leaves_it_to_exp
     store_class = LocalStore if deploy.kind == "file" else S3Store
     real_put = store_class.put_if
 
-    def put_if(self: Store, key: str, body: bytes, **kwargs: Any) -> bool:
+    def put_if(self: Any, key: str, body: bytes, **kwargs: Any) -> bool:
         if key == pruning_key(r1) and renewals_fail.is_set():
             failed.set()
             raise TalkbuildError("the store is unreachable")
