@@ -80,16 +80,15 @@ class Lease:
         False when another prune holds it (or took it over first): leave that release alone.
         """
         sent = elapsed()
-        if not self.store.put_if(self.key, self._body(), if_match=replacing, content_type=JSON,
-                                 cache_control=NO_STORE):
-            return False
+        # Its answer may say "failed" for a write that landed (a retry after a lost answer): the read decides.
+        self.store.put_if(self.key, self._body(), if_match=replacing, content_type=JSON, cache_control=NO_STORE)
         return self._confirm(sent)
 
     def _confirm(self, sent: float) -> bool:
         """Learn the version just written (the next renewal is conditional on it), and that it is ours."""
         got = self.store.get(self.key)
         if got is None or _token(got[0]) != self.token:
-            self._lost = "its tombstone was removed or taken over by another prune"
+            self._lost = "another prune took its lease over, or removed its tombstone (it was not renewed in time)"
             return False
         self._etag = got[1]
         self._confirmed = sent
@@ -112,10 +111,9 @@ class Lease:
             self._renewals += 1
             sent = elapsed()
             try:
-                if not self.store.put_if(self.key, self._body(), if_match=self._etag, content_type=JSON,
-                                         cache_control=NO_STORE):
-                    self._lost = "another prune took its lease over (it was not renewed in time)"
-                    return False
+                # A "failed" answer may be our own write retried after its answer was lost: the read decides.
+                self.store.put_if(self.key, self._body(), if_match=self._etag, content_type=JSON,
+                                  cache_control=NO_STORE)
                 return self._confirm(sent)
             except TalkbuildError as exc:
                 # A failing store: try again next time; check() stops the deletions if this goes on.

@@ -248,3 +248,32 @@ def test_a_prune_taken_over_while_stalled_leaves_the_new_holders_tombstone(
         assert tombstone(deploy, r1) is None
     finally:
         store.close()
+
+
+def test_a_lease_write_whose_answer_was_lost_is_still_recognised_as_ours(deploy: Deploy, tmp_path: Path) -> None:
+    """A retried conditional write answers "failed" when its first attempt landed: the lease reads and decides."""
+    r1, _r2, _r3 = three_releases(deploy, tmp_path)
+
+    class LostAnswers:
+        def __init__(self, store: Store) -> None:
+            self._store = store
+
+        def put_if(self, key: str, body: bytes, **kwargs: Any) -> bool:
+            self._store.put_if(key, body, **kwargs)
+            return False
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._store, name)
+
+    store = deploy.store()
+    try:
+        held = Lease(LostAnswers(store), r1, "test")  # type: ignore[arg-type]
+        assert held.acquire() and held.renew() and held.renew()
+        held.check()
+        other = Lease(LostAnswers(store), r1, "other")  # type: ignore[arg-type]
+        assert not other.acquire(), "a write that did not land is not taken for ours"
+        assert tombstone(deploy, r1) is not None and tombstone(deploy, r1)["renewals"] == 2  # type: ignore[index]
+        held.release()
+        assert tombstone(deploy, r1) is None
+    finally:
+        store.close()
