@@ -8,7 +8,8 @@ from __future__ import annotations
 from .catalog import ReleaseInfo
 from .events import Done, Event
 from .manifest import BuildInfo, FileEntry, Manifest, build_info, build_manifest
-from .operations import Target, VerifyFailed, prune, releases, rollback, verify
+from .operations import Target, VerifyFailed, releases, rollback, verify
+from .pruning import prune
 from .release import PublishConflict, publish_site
 from .stores.base import LIVE
 

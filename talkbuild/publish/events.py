@@ -89,6 +89,8 @@ class Pruned(Event):
     sealed: bool
     files: int
     dry_run: bool = False
+    resumed: bool = False
+    """A deletion that a prune which stopped (killed) left half done, taken over and finished."""
 
 
 @dataclass(frozen=True, slots=True)

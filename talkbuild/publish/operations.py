@@ -1,25 +1,23 @@
-"""rollback, verify, releases and prune: everything after a release exists. One pointer switch at most."""
+"""rollback, verify, releases and channels: everything after a release exists. One pointer switch at most.
+
+prune lives in pruning.py."""
 
 from __future__ import annotations
 
 import concurrent.futures
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, TalkbuildError
-from .catalog import ReleaseInfo, all_pointers, list_releases, listing_problems, load_manifest, resolve_release
-from .content_types import NO_STORE
-from .events import Checked, Done, Event, Pruned, Switched
+from .catalog import ReleaseInfo, list_releases, listing_problems, load_manifest, resolve_release
+from .events import Checked, Done, Event, Switched
 from .manifest import build_info
-from .pointer import JSON, Pointer, check_channel, next_pointer, read_pointer, record_history, restore, try_switch
+from .pointer import Pointer, check_channel, next_pointer, read_pointer, record_history, restore, try_switch
 from .stores import open_store
-from .stores.base import LIVE, Store, manifest_key, pointer_key, release_prefix
-from .tombstone import clear, is_stale, mark, marked, since, stale_mark_hint, switch_problem
-
-GONE_MARK_MINUTES = 15.0
+from .stores.base import LIVE, Store, pointer_key, release_prefix
+from .tombstone import refuse_if_being_pruned, switch_problem
 
 
 class VerifyFailed(TalkbuildError):
@@ -89,11 +87,9 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
             message = "already live" + (f"; {locked_message(channel)}" if current.locked else "")
             yield Done(channel, wanted, False, url, message=message, locked=current.locked)
             return
-        started = since(store, wanted)
-        if started is not None and not is_stale(started):  # a killed prune's, a day old, is ignored
-            raise TalkbuildError(f"a prune is removing release {wanted} right now; nothing was switched",
-                                 hint=stale_mark_hint(store, wanted, "pick another release with --to "
-                                                      "(`talkbuild releases` lists them)"))
+        refuse_if_being_pruned(store, wanted, error=TalkbuildError, content="", nothing="nothing was switched",
+                               wait="pick another release with --to (`talkbuild releases` lists them)",
+                               after_prune=" (the release is gone then); pick another release with --to")
         manifest = load_manifest(store, wanted)
         if manifest is None and next(iter(store.list_objects(release_prefix(wanted))), None) is None:
             # No seal and no file (S3 keeps listing an emptied prefix): pruned, not an unfinished upload.
@@ -216,96 +212,3 @@ def releases(target: Target) -> list[ReleaseInfo]:
         return list_releases(store)
     finally:
         store.close()
-
-
-def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool = False,
-          now: float | None = None) -> Iterator[Event]:
-    """Delete sealed releases beyond the newest `keep` and unsealed ones older than the grace period.
-
-    Never deletes a release a channel points at, or the one it pointed at before (the rollback target).
-    """
-    if keep < 1:
-        raise TalkbuildError("--keep must be at least 1")
-    store = target.open()
-    try:
-        now = time.time() if now is None else now
-        who = build_info(target.project_root).actor
-        sealed_kept = 0
-        pruned = 0
-        for info in list_releases(store):
-            if info.sealed:
-                sealed_kept += 1
-                if sealed_kept <= keep:
-                    continue
-            elif now - info.modified < grace_hours * 3600:
-                continue  # maybe still being uploaded by a publisher that is running right now
-            # Re-read the pointers just before deleting: a release that became referenced is kept.
-            if info.release_id in _protected(store):
-                continue
-            if not dry_run and not _retire(store, info.release_id, who):
-                continue  # a channel was switched to it meanwhile: its seal is back, its files untouched
-            pruned += 1
-            yield Pruned(info.release_id, info.sealed, info.files, dry_run)
-        if not dry_run:
-            _clear_stale_marks(store, grace_hours, now)
-        if not pruned:
-            message = (f"nothing to prune: every release is among the newest {keep}, a channel's, "
-                       "or the one before it")
-        else:
-            message = f"{'would prune' if dry_run else 'pruned'} {pruned} release(s), kept the newest {keep}"
-        yield Done("", "", False, store.url, message=message)
-    finally:
-        store.close()
-
-
-def _retire(store: Store, release_id: str, who: str | None) -> bool:
-    """Delete a release: tombstone, seal (a release without one is never made live), then, unless a channel
-    points at it now, its files. False (seal put back, tombstone gone, nothing deleted) when one does.
-
-    The pointers are read again after the tombstone is written, and publish and rollback read the tombstone
-    after their switch (tombstone.switch_problem): whichever goes second sees the other, so the two can run
-    at once. Publish never writes the tombstone, so re-sealing the same content cannot hide it.
-    """
-    mark(store, release_id, who)
-    key = manifest_key(release_id)
-    seal = store.get(key)
-    store.delete([key])
-    if release_id in _protected(store):
-        if seal is not None:
-            store.put_if(key, seal[0], if_match=None, content_type=JSON, cache_control=NO_STORE)
-        clear(store, release_id)
-        return False
-    store.delete_release(release_id)
-    # A publish of the same content may have sealed it again meanwhile; it sees the tombstone and switches
-    # back, so its seal must not outlive the files.
-    store.delete([key])
-    clear(store, release_id)
-    return True
-
-
-def _clear_stale_marks(store: Store, grace_hours: float, now: float) -> None:
-    """Tombstones of killed prunes: cleared once older than the grace period, or, when their release is gone
-    (seal and files) or is one no prune deletes (a channel's, or its previous), after GONE_MARK_MINUTES.
-
-    Never sooner: a prune that is running clears its own, and clearing one under it would let a publish
-    that re-sealed the same content miss it (see tombstone.py). Its steps from mark to pointer re-read, and
-    from deleting the files to clearing, follow each other at once; 15 minutes is far beyond them.
-    """
-    protected = _protected(store)
-    for rid in marked(store):
-        started = since(store, rid)
-        if started is None:
-            continue
-        settled = rid in protected or (store.get(manifest_key(rid)) is None
-                                       and next(iter(store.list_objects(release_prefix(rid))), None) is None)
-        if is_stale(started, grace_hours, now) or (settled and now - started > GONE_MARK_MINUTES * 60):
-            clear(store, rid)
-
-
-def _protected(store: Store) -> set[str]:
-    keep: set[str] = set()
-    for pointer in all_pointers(store).values():
-        keep.add(pointer.release_id)
-        if pointer.previous:
-            keep.add(pointer.previous)
-    return keep

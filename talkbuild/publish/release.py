@@ -29,7 +29,7 @@ from .pointer import (
 )
 from .stores import open_store
 from .stores.base import LIVE, Store, manifest_key, release_prefix
-from .tombstone import clear, is_stale, since, stale_mark_hint, switch_problem
+from .tombstone import refuse_if_being_pruned, switch_problem
 
 CRASH_ENV = "TALKBUILD_PUBLISH_CRASH_AT"
 """Test hook: SIGKILL this process at the named step (see crash_point) to prove a crash is harmless."""
@@ -92,7 +92,11 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
     yield LivePointer(channel, current.release_id if current else None, current.seq if current else 0)
     url = public_url or store.release_url(channel, rid)
     if current is None or current.release_id != rid:  # what a channel serves, prune keeps anyway
-        _refuse_if_being_pruned(store, rid)
+        # Re-sealing a release a prune is removing would make its deletion look like someone else's.
+        refuse_if_being_pruned(store, rid, error=PublishConflict, content=" (this build's content)",
+                               nothing="nothing was uploaded or switched",
+                               wait="rerun `talkbuild publish` once the prune is done",
+                               after_prune=", and publish again (the release is uploaded and sealed anew)")
     sealed = load_manifest(store, rid) is not None
     live_already = current is not None and current.release_id == rid and sealed
     if not live_already:
@@ -152,25 +156,6 @@ def _repair(store: Store, pointer: Pointer) -> None:
     """Finish what a crashed run may have left undone after its switch (both steps are idempotent)."""
     record_history(store, pointer)
     store.project(pointer.channel, pointer.release_id)
-
-
-def _refuse_if_being_pruned(store: Store, rid: str) -> None:
-    """A prune removing this very release (same content, same id) must finish before it is published again:
-    re-sealing it under the prune would make its deletion look like someone else's (see tombstone.py)."""
-    started = since(store, rid)
-    if started is None:
-        return
-    if is_stale(started):
-        # Left by a prune that was killed long ago; the files are re-checked below. Best effort: a role that
-        # may not delete there (the preview role) ignores it the same way.
-        try:
-            clear(store, rid)
-        except TalkbuildError:
-            pass
-        return
-    raise PublishConflict(
-        f"a prune is removing release {rid} (this build's content) right now; nothing was uploaded or switched",
-        hint=stale_mark_hint(store, rid, "rerun `talkbuild publish` once the prune is done"))
 
 
 def _refuse_if_locked(current: Pointer | None, unlock: bool) -> None:

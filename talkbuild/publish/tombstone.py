@@ -1,4 +1,4 @@
-"""Prune's tombstone, and what publish and rollback check right after their switch.
+"""Prune's tombstone, and what publish and rollback check before and right after their switch.
 
 A seal alone cannot tell publish that a prune is under way: the release id hashes the content, so a
 publish of the same content (a revert) finds the release unsealed, re-uploads, seals it again and would
@@ -12,55 +12,76 @@ removes when it is done, so:
 Of two write-then-read pairs at least one read sees the other's write: prune sees the pointer, or the
 switch sees the tombstone. When the tombstone is already gone at that read, prune has finished every
 deletion, so the seal and the listing read after it show exactly what is left.
+
+The tombstone is a lease (lease.py): its prune rewrites it while it deletes. One that has not been
+rewritten for its lease time was left by a prune that stopped; publish and rollback keep refusing that
+release (its files may be half gone) and say to run `talkbuild prune`, which takes the lease over and
+finishes the deletion. Only a lease expired for STALE_HOURS is ignored, for targets no prune runs on.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 
+from ..errors import TalkbuildError
 from .catalog import listing_problems, load_manifest
-from .content_types import NO_STORE
+from .lease import LEASE_SECONDS
 from .manifest import Manifest
-from .pointer import JSON
 from .stores.base import Store, pruning_key
 
 STALE_HOURS = 24.0
-"""A tombstone older than this was left by a prune that was killed: publish and prune clear it."""
+"""A lease expired longer ago than this is ignored by publish and rollback (and cleared where they may)."""
+UNRENEWED_SECONDS = STALE_HOURS * 3600
+"""The lease of a tombstone written before tombstones were leases (no `lease_seconds`): those were never
+renewed, and their prune was given a day."""
 
 
-def mark(store: Store, release_id: str, who: str | None) -> None:
-    """Say that a prune is removing this release (create-only: an older mark of a killed prune stays)."""
-    body = json.dumps({"schema": 1, "release_id": release_id, "since": time.time(), "who": who},
-                      sort_keys=True).encode() + b"\n"
-    store.put_if(pruning_key(release_id), body, if_match=None, content_type=JSON, cache_control=NO_STORE)
+@dataclass(frozen=True, slots=True)
+class LeaseState:
+    """A tombstone as read now: how old it is by the store's clock, and for how long it was granted."""
+
+    release_id: str
+    etag: str
+    age: float
+    """Seconds since it was last written (renewed), by the store's own clock."""
+    seconds: float
+    """Its lease time, as its prune wrote it."""
+    who: str | None
+
+    @property
+    def remaining(self) -> float:
+        """Seconds until it expires (negative: since it expired)."""
+        return self.seconds - self.age
+
+    @property
+    def live(self) -> bool:
+        return self.remaining > 0
+
+    @property
+    def stale(self) -> bool:
+        return -self.remaining > STALE_HOURS * 3600
 
 
-def since(store: Store, release_id: str) -> float | None:
-    """When a prune started removing this release (seconds since the epoch), or None when none is."""
-    got = store.get(pruning_key(release_id))
+def read_lease(store: Store, release_id: str) -> LeaseState | None:
+    """The tombstone of this release, or None when no prune is removing it (nor left it half done)."""
+    got = store.get_aged(pruning_key(release_id))
     if got is None:
         return None
+    body, etag, age = got
+    seconds, who = LEASE_SECONDS, None
     try:
-        return float(json.loads(got[0])["since"])
-    except (ValueError, KeyError, TypeError):
-        return 0.0  # unreadable: as old as can be, so it counts as stale rather than blocking forever
-
-
-def stale_mark_hint(store: Store, release_id: str, then: str) -> str:
-    """What to do about a mark: wait for the prune; or, when a prune was killed, what clears its mark and when."""
-    return (f"{then}. If no prune is running (one was killed), its mark {store.url}{pruning_key(release_id)} "
-            f"stays until it is {STALE_HOURS:g} h old: then publish ignores it and the next `talkbuild prune` "
-            "finishes that prune's work. To go on sooner, delete that object yourself, once you are sure no "
-            "prune is running")
+        data = json.loads(body)
+        seconds = float(data.get("lease_seconds", UNRENEWED_SECONDS))
+        who = data.get("who") if isinstance(data.get("who"), str) else None
+    except (ValueError, TypeError, AttributeError):
+        pass  # unreadable: its age, by the store's clock, still says when it expires
+    return LeaseState(release_id, etag, age, seconds, who)
 
 
 def clear(store: Store, release_id: str) -> None:
     store.delete([pruning_key(release_id)])
-
-
-def is_stale(started: float, grace_hours: float = STALE_HOURS, now: float | None = None) -> bool:
-    return (time.time() if now is None else now) - started > grace_hours * 3600
 
 
 def marked(store: Store) -> list[str]:
@@ -68,11 +89,42 @@ def marked(store: Store) -> list[str]:
     return [n.removesuffix(".json") for n in store.list_names("pruning/") if n.endswith(".json")]
 
 
+def refuse_if_being_pruned(store: Store, release_id: str, *, error: type[TalkbuildError], content: str,
+                           nothing: str, wait: str, after_prune: str) -> None:
+    """Refuse to publish or roll back to a release a prune is removing, or left half removed.
+
+    A lease expired for STALE_HOURS is ignored and cleared (best effort: the preview role may not delete
+    there); the files are checked after the switch all the same. `content` qualifies the release in the
+    message, `nothing` says what was left undone, `wait` what to do while a prune runs, `after_prune` what
+    follows `talkbuild prune` finishing a stopped prune's deletion.
+    """
+    lease = read_lease(store, release_id)
+    if lease is None:
+        return
+    if lease.stale:
+        try:
+            clear(store, release_id)
+        except TalkbuildError:
+            pass  # may not delete there: ignoring it is what counts
+        return
+    where = f"{store.url}{pruning_key(release_id)}"
+    by = f", run by {lease.who}" if lease.who else ""
+    if lease.live:
+        raise error(
+            f"a prune is removing release {release_id}{content} right now{by}; {nothing}",
+            hint=f"{wait}. If no prune is running (it was killed), its lease {where} expires {_when(lease.remaining)}: "
+                 f"then run `talkbuild prune`, which finishes the deletion it left{after_prune}")
+    raise error(
+        f"a prune stopped before it finished removing release {release_id}{content} (killed?{by}): its "
+        f"lease {where} expired {_duration(-lease.remaining)} ago; {nothing}",
+        hint=f"run `talkbuild prune`, which finishes that deletion{after_prune}")
+
+
 def switch_problem(store: Store, manifest: Manifest) -> str | None:
     """Why the release a channel was just switched to cannot stay live, or None. Read AFTER the switch."""
     rid = manifest.release_id
-    started = since(store, rid)  # first: only once it is gone do the seal and listing mean anything
-    if started is not None and not is_stale(started):  # a stale one (a killed prune's) publish may not delete
+    lease = read_lease(store, rid)  # first: only once it is gone do the seal and listing mean anything
+    if lease is not None and not lease.stale:  # expired or not: its files may be half gone
         return f"a prune was removing release {rid}"
     if load_manifest(store, rid) is None:
         return f"release {rid} was pruned"
@@ -80,3 +132,18 @@ def switch_problem(store: Store, manifest: Manifest) -> str | None:
     if problems:
         return f"release {rid} was pruned (" + "; ".join(problems[:3]) + ")"
     return None
+
+
+def _when(seconds: float) -> str:
+    """`in about 4 min 10 s (10:03 UTC)`: the duration is the store's, the time of day this machine's."""
+    at = time.strftime("%H:%M:%S UTC", time.gmtime(time.time() + seconds))
+    return f"in about {_duration(seconds)} (at {at} by this machine's clock), unless a running prune renews it"
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s" if seconds % 60 else f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"

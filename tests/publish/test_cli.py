@@ -267,3 +267,23 @@ def test_a_preview_rollback_names_the_make_command_for_its_channel(project: Path
     code, out, _ = run("rollback", "-C", str(project), "--channel", "pr-5")
     assert code == 0 and "pr-5 is now locked" in out and "make deploy CHANNEL=pr-5 UNLOCK=1" in out
     assert "ci workflow" not in out
+
+
+def test_a_stopped_prunes_release_is_refused_with_what_to_run_and_prune_finishes_it(project: Path) -> None:
+    from .test_prune_tombstone import plant_mark
+
+    ids = []
+    for n in (1, 2, 3):
+        write_site(project / "_site", site_files(n))
+        assert run("publish", "-C", str(project))[0] == 0
+        ids.append(json.loads((project / "_deploy" / "pointers" / "live.json").read_text())["release_id"])
+    deploy = Deploy("file", (project / "_deploy").as_uri(), project)
+    plant_mark(deploy, ids[0], lease_seconds=0)  # its prune was killed; the lease has just expired
+    write_site(project / "_site", site_files(1))  # a revert to the first release's content
+    code, _, err = run("publish", "-C", str(project))
+    assert code == 1 and f"a prune stopped before it finished removing release {ids[0]}" in err
+    assert "run `talkbuild prune`, which finishes that deletion, and publish again" in err
+    code, out, err = run("prune", "-C", str(project), "--keep", "1")
+    assert code == 0 and "finished the deletion of 1 release(s) a stopped prune left" in out, err
+    code, out, err = run("publish", "-C", str(project))
+    assert code == 0 and "published" in out, err

@@ -26,13 +26,15 @@ from .conftest import Deploy, done
 from .test_prune_race import three_releases
 
 
-def plant_mark(deploy: Deploy, release_id: str, age_seconds: float) -> None:
-    """A tombstone as a prune killed `age_seconds` ago left it (written the way a prune writes its own)."""
+def plant_mark(deploy: Deploy, release_id: str, lease_seconds: float) -> None:
+    """A tombstone as a prune that was killed just now left it, granted `lease_seconds` (0: expired now;
+    below minus a day: expired a day ago). Its age is the store's, so this is how a test makes one old."""
     store = deploy.store()
     try:
-        mark = json.dumps({"since": time.time() - age_seconds, "who": "killed"}).encode()
-        store.put_if(pruning_key(release_id), mark, if_match=None, content_type="application/json",
-                     cache_control="no-store")
+        mark = json.dumps({"schema": 2, "release_id": release_id, "since": time.time(), "who": "killed",
+                           "token": "planted", "lease_seconds": lease_seconds}).encode()
+        assert store.put_if(pruning_key(release_id), mark, if_match=None, content_type="application/json",
+                            cache_control="no-store")
     finally:
         store.close()
 
@@ -51,10 +53,10 @@ class HeldPrune:
             def __init__(self, store: Store) -> None:
                 self._store = store
 
-            def delete_release(self, release_id: str) -> None:
+            def delete_release(self, release_id: str, checkpoint: Any = None) -> None:
                 outer.held.set()
                 assert outer.go.wait(60)
-                self._store.delete_release(release_id)
+                self._store.delete_release(release_id, checkpoint)
 
             def __getattr__(self, name: str) -> Any:
                 return getattr(self._store, name)
@@ -122,8 +124,8 @@ def test_a_publish_that_resealed_a_release_being_pruned_switches_back(
         def __init__(self, store: Store) -> None:
             self._store = store
 
-        def get(self, key: str) -> Any:
-            got = self._store.get(key)
+        def get_aged(self, key: str) -> Any:
+            got = self._store.get_aged(key)
             if key == pruning_key(r1) and not held.thread.is_alive() and not held.held.is_set():
                 held.start()  # the check said "no prune"; now one starts on r1 and is held mid-way
             return got
@@ -151,43 +153,42 @@ def test_a_publish_that_resealed_a_release_being_pruned_switches_back(
     check_live_whole(deploy, r1)
 
 
-def test_a_tombstone_left_by_a_killed_prune_goes_after_the_grace_period(deploy: Deploy, tmp_path: Path) -> None:
+def test_a_tombstone_whose_lease_expired_a_day_ago_no_longer_blocks_publish(deploy: Deploy, tmp_path: Path) -> None:
+    """For a target no prune runs on any more: the way on without `talkbuild prune` (or deleting it by hand)."""
     r1, _r2, _r3 = three_releases(deploy, tmp_path)
-    plant_mark(deploy, r1, age_seconds=0)
-    with pytest.raises(PublishConflict, match="a prune is removing release") as refused:
-        deploy.publish(tmp_path / "r1")
-    # The way on is named: the mark's object, when it stops blocking, and that deleting it is the user's call.
-    assert pruning_key(r1) in refused.value.hint and "24 h old" in refused.value.hint
-    assert "delete that object yourself, once you are sure no prune is running" in refused.value.hint
-    # The next prune, a day later, removes r1 (beyond --keep 1) and its tombstone.
-    events = list(prune(deploy.target(), keep=1, now=time.time() + 25 * 3600))
-    assert [e.release_id for e in events if isinstance(e, Pruned)] == [r1]
-    store = deploy.store()
-    try:
-        assert store.get(pruning_key(r1)) is None
-    finally:
-        store.close()
-    plant_mark(deploy, r1, age_seconds=25 * 3600)
+    plant_mark(deploy, r1, lease_seconds=-25 * 3600)
     assert done(deploy.publish(tmp_path / "r1")).release_id == r1, "a stale tombstone does not block"
     check_live_whole(deploy, r1)
+    store = deploy.store()
+    try:
+        assert store.get(pruning_key(r1)) is None, "and publish clears it"
+    finally:
+        store.close()
 
 
 def test_a_killed_prunes_mark_on_a_release_a_channel_keeps_is_cleared_by_the_next_prune(
         deploy: Deploy, tmp_path: Path) -> None:
     _r1, r2, _r3 = three_releases(deploy, tmp_path)  # r2: live's previous, which no prune deletes
-    plant_mark(deploy, r2, age_seconds=20 * 60)
-    with pytest.raises(PublishConflict, match=f"a prune is removing release {r2}"):
+    plant_mark(deploy, r2, lease_seconds=0)  # expired: that prune stopped
+    with pytest.raises(PublishConflict, match=f"a prune stopped before it finished removing release {r2}") as refused:
         deploy.publish(tmp_path / "r2")  # a revert to the previous release
-    list(prune(deploy.target(), keep=1))
+    assert refused.value.hint is not None and "run `talkbuild prune`" in refused.value.hint
+    events = list(prune(deploy.target(), keep=1))  # takes the lease over, finds r2 is a channel's: keeps it
+    assert r2 not in [e.release_id for e in events if isinstance(e, Pruned)]
+    store = deploy.store()
+    try:
+        assert store.get(pruning_key(r2)) is None and load_manifest(store, r2) is not None, "cleared, seal back"
+    finally:
+        store.close()
     assert done(deploy.publish(tmp_path / "r2")).release_id == r2
     check_live_whole(deploy, r2)
 
 
 def test_a_stale_tombstone_that_publish_may_not_delete_does_not_block_it(
         deploy: Deploy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The preview role has no s3:DeleteObject on pruning/: the 24 h rule alone lets the publish through."""
+    """The preview role has no s3:DeleteObject on pruning/: a lease expired a day ago is ignored all the same."""
     r1, _r2, _r3 = three_releases(deploy, tmp_path)
-    plant_mark(deploy, r1, age_seconds=25 * 3600)
+    plant_mark(deploy, r1, lease_seconds=-25 * 3600)
     real = release.open_store
 
     class NoDelete:

@@ -174,7 +174,8 @@ def test_older_commit_never_replaces_a_newer_one(deploy: Deploy, tmp_path: Path)
 
 def test_removing_a_preview_channel_leaves_live_alone_and_makes_its_release_prunable(deploy: Deploy, tmp_path: Path) -> None:
     from talkbuild.errors import TalkbuildError
-    from talkbuild.publish.operations import prune, remove_channel
+    from talkbuild.publish.operations import remove_channel
+    from talkbuild.publish.pruning import prune
 
     live = done(deploy.publish(write_site(tmp_path / "live", site_files(1)))).release_id
     preview = done(deploy.publish(write_site(tmp_path / "pr", site_files(2)), channel="pr-7")).release_id

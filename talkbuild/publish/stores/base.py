@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,7 +28,8 @@ def pruning_key(release_id: str) -> str:
     """Prune's tombstone: written (create-only) before it deletes a release's seal, removed when it is done.
 
     Publish never writes it, so a publish that re-seals the same content (a revert reuses the id) cannot
-    hide a prune under way the way it hides the deleted seal. See catalog.switch_problem.
+    hide a prune under way the way it hides the deleted seal. It is a lease the prune renews while it
+    deletes (see tombstone.py and lease.py).
     """
     return f"pruning/{release_id}.json"
 
@@ -70,6 +71,10 @@ class Store(Protocol):
     def get(self, key: str) -> tuple[bytes, str] | None:
         """The object's bytes and a version tag for `put_if`, or None when it does not exist."""
 
+    def get_aged(self, key: str) -> tuple[bytes, str, float] | None:
+        """Like `get`, plus the seconds since the object was last written, measured by the store's own clock
+        (its write stamp against its time now), so that readers on other machines agree with the writer."""
+
     def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
                cache_control: str) -> bool:
         """Write only if the object's version is `if_match` (None: only if it does not exist).
@@ -95,8 +100,11 @@ class Store(Protocol):
     def delete(self, keys: list[str]) -> None:
         """Delete these objects (missing ones are fine)."""
 
-    def delete_release(self, release_id: str) -> None:
-        """Delete every file under a release's prefix (its manifest is deleted separately, first)."""
+    def delete_release(self, release_id: str, checkpoint: Callable[[], None] | None = None) -> None:
+        """Delete every file under a release's prefix (its manifest is deleted separately, first).
+
+        `checkpoint` is called before each batch of deletions and may raise to stop them (prune's lease).
+        """
 
     def project(self, channel: str, release_id: str) -> None:
         """Make a channel's release visible where the store serves it directly (symlinks on disk)."""

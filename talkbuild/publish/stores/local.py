@@ -10,7 +10,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ...errors import TalkbuildError
@@ -50,6 +50,29 @@ class LocalStore:
         except FileNotFoundError:
             return None
         return body, hashlib.sha256(body).hexdigest()[:32]
+
+    def get_aged(self, key: str) -> tuple[bytes, str, float] | None:
+        try:
+            with self._path(key).open("rb") as f:
+                body = f.read()
+                written = os.fstat(f.fileno()).st_mtime  # of the very file read, even if replaced meanwhile
+        except FileNotFoundError:
+            return None
+        return body, hashlib.sha256(body).hexdigest()[:32], max(0.0, self._now() - written)
+
+    def _now(self) -> float:
+        """The folder's clock: the stamp a file created now gets. On a network filesystem the server stamps
+        it, as it stamped the file being aged, so machines whose clocks differ still agree on an age."""
+        probe = self._staged()
+        try:
+            fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except OSError:
+            return time.time()  # a folder we cannot write to: this machine's clock is all there is
+        try:
+            return os.fstat(fd).st_mtime
+        finally:
+            os.close(fd)
+            probe.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -136,8 +159,10 @@ class LocalStore:
                 d.rmdir()
                 d = d.parent
 
-    def delete_release(self, release_id: str) -> None:
-        """Faster than listing: the whole folder goes, temporaries of crashed runs included."""
+    def delete_release(self, release_id: str, checkpoint: Callable[[], None] | None = None) -> None:
+        """Faster than listing: the whole folder goes, temporaries of crashed runs included (one batch)."""
+        if checkpoint is not None:
+            checkpoint()
         shutil.rmtree(self._path(release_prefix(release_id)), ignore_errors=True)
 
     def _link(self, channel: str) -> tuple[Path, str]:

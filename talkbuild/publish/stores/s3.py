@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import datetime
+import email.utils
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,6 +94,23 @@ class S3Store:
         if out is None:
             return None
         return out["Body"].read(), str(out["ETag"])
+
+    def get_aged(self, key: str) -> tuple[bytes, str, float] | None:
+        out = self._get_object(key)
+        if out is None:
+            return None
+        # Both stamps are the server's: LastModified of the object and the Date of this answer (whole
+        # seconds each). The local clock may be minutes off the store's (a CI runner, a laptop), so it
+        # is only a fallback for a server that sends no Date.
+        written: datetime.datetime = out["LastModified"]
+        date = out.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
+        try:
+            now = email.utils.parsedate_to_datetime(date) if date else None
+        except (TypeError, ValueError):
+            now = None
+        if now is None or now.tzinfo is None:
+            now = datetime.datetime.now(datetime.UTC)
+        return out["Body"].read(), str(out["ETag"]), max(0.0, (now - written).total_seconds())
 
     def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
                cache_control: str) -> bool:
@@ -190,8 +208,12 @@ class S3Store:
                 raise TalkbuildError(f"{self.url}: could not delete {first.get('Key')}: {first.get('Message')}",
                                      hint="check the delete permission of these credentials")
 
-    def delete_release(self, release_id: str) -> None:
-        self.delete([o.key for o in self.list_objects(release_prefix(release_id))])
+    def delete_release(self, release_id: str, checkpoint: Callable[[], None] | None = None) -> None:
+        keys = [o.key for o in self.list_objects(release_prefix(release_id))]
+        for i in range(0, len(keys), 1000):
+            if checkpoint is not None:
+                checkpoint()
+            self.delete(keys[i:i + 1000])
 
     def project(self, channel: str, release_id: str) -> None:
         pass  # visitors are routed by the edge (docs/deploy.md "Routing"), not by the bucket
