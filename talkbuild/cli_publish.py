@@ -57,7 +57,8 @@ class _Progress:
                            err=True)
             elif isinstance(event, ev.Pruned):
                 click.echo(f"{'would prune' if event.dry_run else 'pruned'} {event.release_id} "
-                           f"({'sealed' if event.sealed else 'unsealed'}, {event.files} files)")
+                           f"({'sealed' if event.sealed else 'unsealed'}, {event.files} files"
+                           f"{', finishing what a stopped prune left' if event.resumed else ''})")
             elif isinstance(event, ev.Done):
                 click.echo(_summary(event))
         return last

@@ -285,5 +285,6 @@ def test_a_stopped_prunes_release_is_refused_with_what_to_run_and_prune_finishes
     assert "run `talkbuild prune`, which finishes that deletion, and publish again" in err
     code, out, err = run("prune", "-C", str(project), "--keep", "1")
     assert code == 0 and "finished the deletion of 1 release(s) a stopped prune left" in out, err
+    assert f"pruned {ids[0]} (" in out and "finishing what a stopped prune left)" in out, out
     code, out, err = run("publish", "-C", str(project))
     assert code == 0 and "published" in out, err
