@@ -1,23 +1,67 @@
 // talkbuild deck viewer: navigation, fragments, deep links, overview, presenter view, fullscreen, help.
-// Plain ES5-ish JavaScript, no dependencies, no build step. Read top to bottom:
-// state and URL -> showing a slide -> input -> overview -> presenter window and sync -> start-up.
-(function () {
+// Plain ES5-ish JavaScript, no dependencies, no build step, no modules (a deck opened from disk, file://, must work).
+// It is made of parts, each a function added to window.talkbuildDeck.parts (announce, slides, fit, keys, overview,
+// presenter, blackout; each is to move to a file of its own, deck-<part>.js). Nothing runs until the start-up at
+// the end calls them, in PARTS order, with one shared object, `deck`: the page's elements, the state (deck.state,
+// deck.overview, deck.black) and what each part offers the others (deck.go, deck.announce, ...).
+// talkbuild deck viewer, one part (deck.js lists them all): what the deck tells its audience. The live region a screen
+// reader reads, the toast for everyone (an address naming no slide, a blocked pop-up), and where focus goes.
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.announce = function (deck) {
   "use strict";
-  var doc = document, root = doc.documentElement;
-  var stage = doc.getElementById("tb-stage");
-  if (!stage) return;
-  var $ = function (id) { return doc.getElementById(id); };
-  // Only #tb-stage and its slides are required; a theme's deck.html may leave out any control (the counter,
-  // the help dialog, the presenter panel): what is missing is skipped, never a reason to stop.
-  function setText(id, text) { var el = $(id); if (el) el.textContent = text; return el; }
-  // A slide's content box, measured to fit it: the section itself in a deck.html without .tb-slide-body.
-  function bodyOf(slide) { return slide.querySelector(".tb-slide-body") || slide; }
-  var slides = Array.prototype.slice.call(stage.querySelectorAll(":scope > section.slide"));
-  var N = slides.length;
-  if (!N) { if (window.console) console.warn("talkbuild deck: no <section class=\"slide\"> in #tb-stage"); return; }
-  var state = { index: -1, step: 0 };
-  var overview = false;
-  var isPresenter = /(^|[?&])presenter([=&]|$)/.test(location.search.slice(1));
+  var $ = deck.$, slides = deck.slides, N = deck.N;
+
+  // A live region is read when its text changes: with `again`, the same text once more (a step stepped back from,
+  // then revealed again) gets a no-break space at its end, so it differs and is read too.
+  function announce(text, again) {
+    var el = $("tb-status");
+    if (!el) return;
+    el.textContent = again && text && el.textContent === text ? text + "\u00a0" : text;
+  }
+
+  function slideStatus() {
+    return "Slide " + (deck.state.index + 1) + " of " + N + ": " + (slides[deck.state.index].getAttribute("data-title") || "");
+  }
+  // A revealed step is read out, shortened, as reveal.js does; a step going away is not.
+  function announceStep(i, step) {
+    var frag = deck.fragments(i)[step - 1];
+    var text = frag ? (frag.textContent || "").replace(/\s+/g, " ").trim() : "";
+    if (text.length > 140) text = text.slice(0, 139).replace(/\s+\S*$/, "") + "…";
+    announce(text || "Step " + step + " of " + deck.fragments(i).length, true);
+  }
+
+  var toastTimer = 0;
+  function toast(text) {
+    var el = $("tb-toast");
+    if (!el) { if (window.console) console.warn(text); return; }
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { el.hidden = true; }, 8000);
+  }
+
+  // Leaving the overview (or closing the help), focus goes to the slide now showing, and the slide is announced: the
+  // live region still described the overview. Not back to the button that opened it: Space and Enter there would
+  // press it again (reopen the overview) where everyone expects Space to go on; on the slide they go on, and a
+  // screen reader reads on from the slide.
+  function focusSlide() {
+    var slide = slides[deck.state.index];
+    if (!slide.hasAttribute("tabindex")) slide.setAttribute("tabindex", "-1");
+    slide.focus({ preventScroll: true });
+  }
+
+  deck.announce = announce;
+  deck.slideStatus = slideStatus;
+  deck.announceStep = announceStep;
+  deck.toast = toast;
+  deck.focusSlide = focusSlide;
+};
+
+// talkbuild deck viewer, one part (deck.js lists them all): the slide and step on screen, and the URL that names them.
+// go() is the one way to change them; next() and prev() step through the talk.
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.slides = function (deck) {
+  "use strict";
+  var doc = deck.doc, slides = deck.slides, N = deck.N, $ = deck.$, setText = deck.setText;
+  deck.state = { index: -1, step: 0 };
 
   // ---- state and URL -------------------------------------------------------------------------
   // The URL is `#<slide-id>` or `#<slide-id>/<step>`; `#/<n>` and `#/<n>/<step>` (1-based) are read too.
@@ -61,7 +105,7 @@
   // rather than jumping to the first slide.
   var positionKey = "talkbuild-deck:" + location.pathname;
   function remember() {
-    try { sessionStorage.setItem(positionKey, state.index + "/" + state.step); } catch (err) { /* storage off */ }
+    try { sessionStorage.setItem(positionKey, deck.state.index + "/" + deck.state.step); } catch (err) { /* storage off */ }
   }
   function rememberedOnReload() {
     var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
@@ -75,13 +119,32 @@
 
   function setUrl(mode) {
     if (mode === "none") return;
-    var url = hashFor(state.index, state.step);
+    var url = hashFor(deck.state.index, deck.state.step);
     if (location.hash === url) return;
     try {
       history[mode === "push" ? "pushState" : "replaceState"](null, "", url);
     } catch (err) {
       location.replace(url); // some file:// setups refuse the History API; a hash change still works
     }
+  }
+
+  // A link or an address typed by hand that names no slide, or a step or slide number past the end: the deck says
+  // so, and the address is put right, so it always names the slide and step on screen.
+  function hashProblem(hash) {
+    var h = decodeHash(hash);
+    if (!h) return "";
+    var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
+    if (m) {
+      var n = parseInt(m[1], 10);
+      return n >= 1 && n <= N ? "" : "No slide " + n + ": this deck has " + N + " slides.";
+    }
+    m = /^(.+?)(?:\/(\d+))?$/.exec(h);
+    return indexOfId(m[1]) < 0 ? "No slide '" + m[1] + "' in this deck." : "";
+  }
+  function fixUrl(hash) {
+    var problem = hashProblem(hash);
+    if (problem) deck.toast(problem);
+    setUrl("replace");
   }
 
   // ---- showing a slide -----------------------------------------------------------------------
@@ -92,30 +155,30 @@
     how = how || {};
     index = Math.max(0, Math.min(index, N - 1));
     step = clampStep(index, step);
-    if (index === state.index && step === state.step) return;
-    var before = state.index, stepBefore = state.step;
-    state = { index: index, step: step };
-    if (!overview) ensureFitted(slides.slice(index, index + 2));
+    if (index === deck.state.index && step === deck.state.step) return;
+    var before = deck.state.index, stepBefore = deck.state.step;
+    deck.state = { index: index, step: step };
+    if (!deck.overview) deck.ensureFitted(slides.slice(index, index + 2));
     show(before);
-    if (before === index && step > stepBefore) announceStep(index, step);
+    if (before === index && step > stepBefore) deck.announceStep(index, step);
     // Slide changes make history entries; steps within a slide only update the URL, so Back goes to the last slide.
     setUrl(how.history || (before === index ? "replace" : "push"));
     remember();
-    if (!how.remote) send({ type: "state", index: index, step: step });
-    if (isPresenter) presenterUpdate();
+    if (!how.remote) deck.send({ type: "state", index: index, step: step });
+    if (deck.isPresenter) deck.presenterUpdate();
   }
 
   function show(before) {
-    var i = state.index, slide = slides[i];
+    var i = deck.state.index, slide = slides[i];
     if (before !== i) {
       if (before >= 0) activate(slides[before], false);
       activate(slide, true);
-      announce("Slide " + (i + 1) + " of " + N + ": " + (slide.getAttribute("data-title") || ""));
+      deck.announce("Slide " + (i + 1) + " of " + N + ": " + (slide.getAttribute("data-title") || ""));
     }
     var frags = fragments(i);
     for (var k = 0; k < frags.length; k++) {
-      frags[k].classList.toggle("tb-visible", k < state.step);
-      frags[k].classList.toggle("tb-latest", k === state.step - 1);
+      frags[k].classList.toggle("tb-visible", k < deck.state.step);
+      frags[k].classList.toggle("tb-latest", k === deck.state.step - 1);
     }
     setText("tb-counter", (i + 1) + " / " + N);
     setText("tb-section", slide.getAttribute("data-section") || "");
@@ -126,27 +189,36 @@
   // Inactive slides are inert and hidden from assistive technology; only the current one is reachable.
   function activate(slide, on) {
     slide.classList.toggle("tb-current", on);
-    if (overview) return;
+    if (deck.overview) return;
     slide.inert = !on;
     if (on) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");
   }
 
-  // A live region is read when its text changes: with `again`, the same text once more (a step stepped back from,
-  // then revealed again) gets a no-break space at its end, so it differs and is read too.
-  function announce(text, again) {
-    var el = $("tb-status");
-    if (!el) return;
-    el.textContent = again && text && el.textContent === text ? text + "\u00a0" : text;
-  }
-
   function next() {
-    if (state.step < fragments(state.index).length) go(state.index, state.step + 1);
-    else if (state.index < N - 1) go(state.index + 1, 0);
+    if (deck.state.step < fragments(deck.state.index).length) go(deck.state.index, deck.state.step + 1);
+    else if (deck.state.index < N - 1) go(deck.state.index + 1, 0);
   }
   function prev() {
-    if (state.step > 0) go(state.index, state.step - 1);
-    else if (state.index > 0) go(state.index - 1, fragments(state.index - 1).length); // arrive fully built
+    if (deck.state.step > 0) go(deck.state.index, deck.state.step - 1);
+    else if (deck.state.index > 0) go(deck.state.index - 1, fragments(deck.state.index - 1).length); // arrive fully built
   }
+
+  deck.fragments = fragments;
+  deck.parseHash = parseHash;
+  deck.hashFor = hashFor;
+  deck.hashProblem = hashProblem;
+  deck.fixUrl = fixUrl;
+  deck.rememberedOnReload = rememberedOnReload;
+  deck.go = go;
+  deck.next = next;
+  deck.prev = prev;
+};
+
+// talkbuild deck viewer, one part (deck.js lists them all): shrinking a slide until it fits, and saying when the deck
+// is ready (html[data-tb-ready]: every slide fitted with its pictures and fonts in; printing to PDF waits for it).
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.fit = function (deck) {
+  "use strict";
+  var doc = deck.doc, root = deck.root, slides = deck.slides, N = deck.N, bodyOf = deck.bodyOf;
 
   // Shrink a slide's text until it fits (long code, many bullets), like a speaker would by hand. Sizes are relative
   // to the slide's width, so the factor holds at every window size, in the overview and in print.
@@ -160,7 +232,7 @@
   // The slide shown first and the next one (the first press, the presenter's preview) are fitted before the first
   // paint; the others just after it, a few at a time while the page is idle. Measuring a 45-slide deck took ~100 ms,
   // and a reload after every save in `talkbuild serve` waited for it. A slide shown before its turn (a jump, the
-  // overview, printing) is fitted first. onAllFitted: set at start-up (the deck's readiness waits for it).
+  // overview, printing) is fitted first. onAllFitted: set by fitTheRest (the deck's readiness waits for it).
   var unfitted = slides.map(function () { return true; }), unfittedCount = N, onAllFitted = null;
   var IDLE_BATCH = 8;
   function ensureFitted(list) {
@@ -176,7 +248,7 @@
   function fitWhenIdle() {
     var batch = function () {
       if (!unfittedCount) return;
-      if (!overview) ensureFitted(slides.filter(isUnfitted).slice(0, IDLE_BATCH)); // the overview fitted them all
+      if (!deck.overview) ensureFitted(slides.filter(isUnfitted).slice(0, IDLE_BATCH)); // the overview fitted them all
       fitWhenIdle();
     };
     if (window.requestIdleCallback) window.requestIdleCallback(batch); else setTimeout(batch, 16);
@@ -257,23 +329,109 @@
              width: body.scrollWidth, room: body.clientHeight / body.scrollHeight };
   }
 
-  // ---- input ---------------------------------------------------------------------------------
+  // An embed shaped by CSS (style="width: 100%; aspect-ratio: 16 / 9"): its ratio as --tb-ratio, which deck.css uses to
+  // cap its width along with its height, so a slide's height cap never changes its shape.
+  function shapeEmbeds() {
+    slides.forEach(function (slide) {
+      Array.prototype.forEach.call(slide.querySelectorAll("iframe, embed, object"), function (el) {
+        var m = /(\d*\.?\d+)(?:\s*\/\s*(\d*\.?\d+))?\s*$/.exec(getComputedStyle(el).aspectRatio || "");
+        var ratio = m ? parseFloat(m[1]) / (m[2] ? parseFloat(m[2]) : 1) : 0;
+        if (ratio > 0 && isFinite(ratio)) el.style.setProperty("--tb-ratio", ratio.toFixed(4));
+      });
+    });
+  }
+
+  // ---- ready ---------------------------------------------------------------------------------
+  // An image still loading has no height yet, and web fonts still loading change the text's size: a slide is
+  // fitted again once they are in. The deck is ready (html[data-tb-ready], what printing to PDF waits for) when
+  // every slide has been fitted with everything it shows, or after READY_WAIT_MS whatever is still loading.
+  var READY_WAIT_MS = 10000;
+  var waiting = 1; // every slide's first fitting, then one per image still loading and per slide waiting for fonts
+  var queued = [], settled = 0;
+  function fitted(count) {
+    waiting -= count;
+    if (!waiting) root.setAttribute("data-tb-ready", "true");
+  }
+  // Fit `slide` again soon; `counts`: it was one of the things the deck waits for before it is ready.
+  function refit(slide, counts) {
+    queued.push(slide);
+    if (counts) settled++;
+    if (queued.length === 1) setTimeout(refitQueued, 0); // one batch for what arrived together
+  }
+  function refitQueued() {
+    if (deck.overview || !queued.length) return; // measured on thumbnails, the sizes would be wrong: on leaving it
+    var batch = queued, count = settled;
+    queued = [];
+    settled = 0;
+    // A slide not fitted yet is measured when its turn comes, with what has arrived by then.
+    fitAll(batch.filter(function (s, i) { return batch.indexOf(s) === i && !isUnfitted(s); }));
+    if (deck.isPresenter) deck.presenterUpdate(); // its preview is a copy of a slide
+    fitted(count);
+  }
+  // At start-up, once the first slide is shown: every other slide fitted while the page is idle, each fitted again
+  // as its pictures and fonts arrive, the window is resized or the page printed.
+  function fitTheRest() {
+    slides.forEach(function (slide) {
+      Array.prototype.forEach.call(slide.querySelectorAll(".tb-slide-body img"), function (img) {
+        if (img.complete) return;
+        // A lazy picture may never load (one in a closed <details> is never shown): fitted when it comes, not waited for.
+        var counts = img.loading !== "lazy";
+        if (counts) waiting++;
+        function done() {
+          img.removeEventListener("load", done);
+          img.removeEventListener("error", done);
+          refit(slide, counts);
+        }
+        img.addEventListener("load", done);
+        img.addEventListener("error", done);
+      });
+    });
+    if (doc.fonts && doc.fonts.ready && doc.fonts.status !== "loaded") {
+      waiting += N;
+      doc.fonts.ready.then(function () { slides.forEach(function (slide) { refit(slide, true); }); });
+    }
+    setTimeout(function () { root.setAttribute("data-tb-ready", "true"); }, READY_WAIT_MS);
+    // Printing lays the page out at once: every slide fitted now, with the pictures that have arrived (a refit
+    // queued by a picture's load might otherwise run only after the print).
+    window.addEventListener("beforeprint", function () { ensureAllFitted(); refitQueued(); });
+    // A smaller window can round text differently (a table's last row then overflows): fit again once it settles.
+    var resizeTimer = 0;
+    window.addEventListener("resize", function () {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(function () { slides.forEach(function (slide) { refit(slide, false); }); }, 150);
+    });
+    if (unfittedCount) { onAllFitted = function () { fitted(1); }; fitWhenIdle(); } else fitted(1);
+  }
+
+  deck.ensureFitted = ensureFitted;
+  deck.ensureAllFitted = ensureAllFitted;
+  deck.refitQueued = refitQueued;
+  deck.shapeEmbeds = shapeEmbeds;
+  deck.fitTheRest = fitTheRest;
+};
+
+// talkbuild deck viewer, one part (deck.js lists them all): what a key, a click, a swipe or a new address does. The
+// actions (what the controls' data-action names), the keys for them, typed slide numbers, and the controls' fading.
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.keys = function (deck) {
+  "use strict";
+  var doc = deck.doc, root = deck.root, stage = deck.stage, N = deck.N, $ = deck.$, isPresenter = deck.isPresenter;
 
   var actions = {
-    next: next, prev: prev,
-    first: function () { go(0, 0); },
-    last: function () { go(N - 1, fragments(N - 1).length); },
-    overview: function () { setOverview(!overview); },
-    presenter: openPresenter,
+    next: function () { deck.next(); },
+    prev: function () { deck.prev(); },
+    first: function () { deck.go(0, 0); },
+    last: function () { deck.go(N - 1, deck.fragments(N - 1).length); },
+    overview: function () { deck.setOverview(!deck.overview); },
+    presenter: function () { deck.openPresenter(); },
     fullscreen: toggleFullscreen,
     // Focus on the slide first: closing the dialog gives focus back there, not to the Help button (where Space
     // and Enter would open the help again instead of going on).
-    help: function () { var d = $("tb-help"); if (d && d.showModal && !d.open) { focusSlide(); d.showModal(); } },
-    "notes-larger": function () { notesSize(1.15); },
-    "notes-smaller": function () { notesSize(1 / 1.15); },
-    "timer-pause": timerPause,
-    "timer-reset": timerReset,
-    blackout: function () { setBlackout(!black); },
+    help: function () { var d = $("tb-help"); if (d && d.showModal && !d.open) { deck.focusSlide(); d.showModal(); } },
+    "notes-larger": function () { deck.notesSize(1.15); },
+    "notes-smaller": function () { deck.notesSize(1 / 1.15); },
+    "timer-pause": function () { deck.timerPause(); },
+    "timer-reset": function () { deck.timerReset(); },
+    blackout: function () { deck.setBlackout(!deck.black); },
     jump: promptJump
   };
 
@@ -306,7 +464,7 @@
     if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
     // Space and Enter on a focused control press that control, nothing else.
     if ((e.key === " " || e.key === "Enter") && t.closest && t.closest("button, a, summary")) return;
-    if (overview && overviewKey(e)) { e.preventDefault(); return; }
+    if (deck.overview && deck.overviewKey(e)) { e.preventDefault(); return; }
     var name = keyAction(e);
     if (!name) return;
     e.preventDefault();
@@ -324,33 +482,23 @@
     touch = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY } : null;
   }, { passive: true });
   stage.addEventListener("touchend", function (e) {
-    if (!touch || overview) return;
+    if (!touch || deck.overview) return;
     var dx = e.changedTouches[0].clientX - touch.x, dy = e.changedTouches[0].clientY - touch.y;
     touch = null;
-    if (Math.abs(dx) > 40 && Math.abs(dx) > 1.5 * Math.abs(dy)) { if (dx < 0) next(); else prev(); }
+    if (Math.abs(dx) > 40 && Math.abs(dx) > 1.5 * Math.abs(dy)) { if (dx < 0) deck.next(); else deck.prev(); }
   }, { passive: true });
 
   function onUrl() {
-    var s = parseHash(location.hash) || (location.hash ? null : { index: 0, step: 0 }); // no hash: the first slide
-    if (s) go(s.index, s.step, { history: "none" });
-    if (location.hash) fixUrl(location.hash);
+    var s = deck.parseHash(location.hash) || (location.hash ? null : { index: 0, step: 0 }); // no hash: the first slide
+    if (s) deck.go(s.index, s.step, { history: "none" });
+    if (location.hash) deck.fixUrl(location.hash);
   }
   window.addEventListener("popstate", onUrl);
   window.addEventListener("hashchange", onUrl);
 
   function toggleFullscreen() {
-    if (!doc.fullscreenEnabled) { toast("Fullscreen is not available here; try your browser's own (often F11)."); return; }
+    if (!doc.fullscreenEnabled) { deck.toast("Fullscreen is not available here; try your browser's own (often F11)."); return; }
     if (doc.fullscreenElement) doc.exitFullscreen(); else root.requestFullscreen().catch(function () {});
-  }
-
-  var toastTimer = 0;
-  function toast(text) {
-    var el = $("tb-toast");
-    if (!el) { if (window.console) console.warn(text); return; }
-    el.textContent = text;
-    el.hidden = false;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(function () { el.hidden = true; }, 8000);
   }
 
   // The controls fade while the mouse rests, and come back on movement or keyboard focus.
@@ -362,7 +510,64 @@
   }
   doc.addEventListener("mousemove", wake);
 
-  // ---- overview ------------------------------------------------------------------------------
+  // ---- jump to a slide -----------------------------------------------------------------------
+
+  // Digits then Enter jump to that slide (1-based, like #/n); the counter shows the number as it is typed.
+  // While a number is being typed the controls stay shown (not faded as when the mouse rests); a number not
+  // finished within TYPED_MS is forgotten, so a digit pressed by mistake long ago never makes a later Enter jump.
+  var typed = "", typedTimer = 0, TYPED_MS = 4000;
+  function showTyped() {
+    var counter = $("tb-counter");
+    if (counter) counter.textContent = typed ? "Go to " + typed : (deck.state.index + 1) + " / " + N;
+    clearTimeout(typedTimer);
+    if (typed) {
+      wake();
+      typedTimer = setTimeout(function () { typed = ""; showTyped(); wake(); }, TYPED_MS);
+    }
+  }
+  function jumpTo(text) {
+    text = String(text || "").trim();
+    if (!text) return;
+    var hash = /^\d+$/.test(text) ? "#/" + text : "#" + text.replace(/^#/, "");
+    var s = deck.parseHash(hash), problem = deck.hashProblem(hash); // `99`, `#/99`, `/0`: a notice, never a silent clamp
+    if (problem || !s) { deck.toast(problem || "No slide '" + text + "' in this deck."); return; }
+    deck.go(s.index, s.step);
+    if (deck.overview) deck.setOverview(false);
+  }
+  // G asks for a slide number or id, as reveal.js's jump-to-slide does.
+  function promptJump() {
+    var answer = window.prompt("Go to slide (1 to " + N + ", or a slide's id):", "");
+    if (answer !== null) jumpTo(answer);
+  }
+
+  // Keys that come before the deck's own: any key ends a blackout (and does nothing else), and digits are collected.
+  function ownsKey(e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return false;
+    var help = $("tb-help");
+    if (help && help.open) return false;
+    var t = e.target;
+    return !(t.closest && t.closest("input, textarea, select, [contenteditable]"));
+  }
+  window.addEventListener("keydown", function (e) {
+    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock)$/.test(e.key)) return;
+    var consumed = true;
+    if (deck.black && !isPresenter) deck.setBlackout(false);
+    else if (/^[0-9]$/.test(e.key)) { typed += e.key; showTyped(); }
+    else if (typed && e.key === "Enter") { var n = typed; typed = ""; showTyped(); jumpTo(n); }
+    else if (typed && e.key === "Backspace") { typed = typed.slice(0, -1); showTyped(); }
+    else if (typed && e.key === "Escape") { typed = ""; showTyped(); }
+    else { consumed = false; if (typed) { typed = ""; showTyped(); } }
+    if (consumed) { e.preventDefault(); e.stopPropagation(); }
+  }, true);
+
+  deck.wake = wake;
+};
+
+// talkbuild deck viewer, one part (deck.js lists them all): the overview, every slide as a thumbnail in a grid (O).
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.overview = function (deck) {
+  "use strict";
+  var doc = deck.doc, root = deck.root, stage = deck.stage, slides = deck.slides, N = deck.N, bodyOf = deck.bodyOf;
+  deck.overview = false;
 
   var picks = slides.map(function (slide, i) {
     var b = doc.createElement("button");
@@ -371,17 +576,17 @@
     b.hidden = true;
     b.setAttribute("data-n", String(i + 1));
     b.setAttribute("aria-label", "Slide " + (i + 1) + ": " + (slide.getAttribute("data-title") || ""));
-    b.addEventListener("click", function () { go(i, 0); setOverview(false); }); // focus goes to the new slide
+    b.addEventListener("click", function () { deck.go(i, 0); setOverview(false); }); // focus goes to the new slide
     slide.appendChild(b);
     return b;
   });
 
   function setOverview(on) {
-    if (on) ensureAllFitted(); // at full size, before the slides become thumbnails
-    overview = on;
+    if (on) deck.ensureAllFitted(); // at full size, before the slides become thumbnails
+    deck.overview = on;
     root.classList.toggle("tb-overview", on);
     slides.forEach(function (slide, i) {
-      var active = on || i === state.index;
+      var active = on || i === deck.state.index;
       slide.inert = !active;
       if (active) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");
       var body = bodyOf(slide);
@@ -389,19 +594,25 @@
       picks[i].hidden = !on;
     });
     if (on) {
-      picks[state.index].focus();
-      picks[state.index].scrollIntoView({ block: "center" });
-      announce("Overview of " + N + " slides. Arrow keys move, Enter opens a slide, Escape returns.");
+      picks[deck.state.index].focus();
+      picks[deck.state.index].scrollIntoView({ block: "center" });
+      deck.announce("Overview of " + N + " slides. Arrow keys move, Enter opens a slide, Escape returns.");
     } else {
       stage.scrollTop = 0;
       leaveOverview();
-      refitQueued(); // images or fonts that arrived while it was open
+      deck.refitQueued(); // images or fonts that arrived while it was open
     }
+  }
+
+  // Leaving it, the slide now showing gets the focus and is announced (see focusSlide in deck-announce.js).
+  function leaveOverview() {
+    deck.focusSlide();
+    deck.announce(deck.slideStatus());
   }
 
   function overviewKey(e) {
     var at = picks.indexOf(doc.activeElement);
-    if (at < 0) at = state.index;
+    if (at < 0) at = deck.state.index;
     // Thumbnails in one row share their top edge (a pick's offsetTop is measured inside its own slide: always 0).
     var top = Math.round(slides[0].getBoundingClientRect().top), cols = 1;
     while (cols < N && Math.round(slides[cols].getBoundingClientRect().top) === top) cols++;
@@ -413,7 +624,18 @@
     return true;
   }
 
-  // ---- presenter window and sync -------------------------------------------------------------
+  deck.setOverview = setOverview;
+  deck.overviewKey = overviewKey;
+};
+
+// talkbuild deck viewer, one part (deck.js lists them all): the presenter window (`?presenter`: notes, the next step,
+// a timer) and keeping it and the audience's window on the same slide.
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.presenter = function (deck) {
+  "use strict";
+  var doc = deck.doc, root = deck.root, stage = deck.stage, slides = deck.slides, N = deck.N, $ = deck.$;
+  var setText = deck.setText, isPresenter = deck.isPresenter;
+
+  // ---- sync ----------------------------------------------------------------------------------
   // Two windows of the same deck: the audience window and the presenter window (`?presenter`). They keep each other
   // on the same slide and step through a BroadcastChannel and, as a fallback that also works from file://, direct
   // postMessage between the window and the one that opened it.
@@ -435,24 +657,37 @@
     var wasConnected = connected;
     if (isPresenter && !connected) { connected = true; presenterStatus(""); }
     // Driven from the other window, the audience's history is kept as if it were pressed here: one entry per slide.
-    if (msg.type === "state") go(msg.index, msg.step, { remote: true, history: isPresenter ? "replace" : undefined });
-    else if (msg.type === "hello") { send({ type: "state", index: state.index, step: state.step }); if (black) send({ type: "blackout", on: true }); }
+    if (msg.type === "state") deck.go(msg.index, msg.step, { remote: true, history: isPresenter ? "replace" : undefined });
+    else if (msg.type === "hello") { send({ type: "state", index: deck.state.index, step: deck.state.step }); if (deck.black) send({ type: "blackout", on: true }); }
     else if (msg.type === "deck" && isPresenter) deckJoined(msg, wasConnected);
-    else if (msg.type === "blackout") setBlackout(msg.on, true);
+    else if (msg.type === "blackout") deck.setBlackout(msg.on, true);
   }
 
   if (channel) channel.onmessage = function (e) { receive(e.data); };
   window.addEventListener("message", function (e) { if (peer && e.source === peer) receive(e.data); });
 
+  // A deck window that opens says where it is. A presenter on its own goes there (opened first, by hand, it would
+  // otherwise wait for a key in the deck); a presenter already following a deck keeps its place and brings the new
+  // window to it (a second tab, or a reload, must not move the talk).
+  // A deck window that joins during a blackout (the audience's window reloaded) goes black too: the presenter
+  // blacked the audience out and still says so, and B there brings the slide back in every deck window.
+  function deckJoined(msg, wasConnected) {
+    if (wasConnected) send({ type: "state", index: deck.state.index, step: deck.state.step });
+    else deck.go(msg.index, msg.step, { remote: true, history: "replace" });
+    if (deck.black) send({ type: "blackout", on: true });
+  }
+
   function openPresenter() {
     var base = location.href.replace(/[?#].*$/, "");
-    var w = window.open(base + "?presenter" + hashFor(state.index, state.step), "talkbuild-presenter", "popup,width=1200,height=760");
+    var w = window.open(base + "?presenter" + deck.hashFor(deck.state.index, deck.state.step), "talkbuild-presenter", "popup,width=1200,height=760");
     if (!w) {
-      toast("The browser blocked the presenter window. Allow pop-ups for this page, then press S again.");
+      deck.toast("The browser blocked the presenter window. Allow pop-ups for this page, then press S again.");
       return;
     }
     peer = w;
   }
+
+  // ---- the presenter window ------------------------------------------------------------------
 
   var timer = { start: Date.now(), paused: 0, pausedAt: 0 };
   function elapsedSeconds() {
@@ -486,7 +721,7 @@
       pace.className = "tb-p-pace";
       return;
     }
-    var planned = (state.index / N) * minutes * 60;
+    var planned = (deck.state.index / N) * minutes * 60;
     var diff = Math.round(planned - elapsed);
     var left = minutes * 60 - elapsed;
     var verdict = Math.abs(diff) < 30 ? "On time" : diff > 0 ? clock(diff) + " ahead" : clock(diff) + " behind";
@@ -510,11 +745,11 @@
 
   // Next = what the audience sees after the next press: the next step of this slide, or the next slide.
   function presenterUpdate() {
-    var i = state.index, frags = fragments(i).length;
+    var i = deck.state.index, frags = deck.fragments(i).length;
     var frame = $("tb-p-next"), label = $("tb-p-next-label") || doc.createElement("span");
     if (frame) frame.textContent = "";
     var source = null, visible = 0;
-    if (state.step < frags) { source = slides[i]; visible = state.step + 1; label.textContent = "Next step (" + (state.step + 1) + " of " + frags + ")"; }
+    if (deck.state.step < frags) { source = slides[i]; visible = deck.state.step + 1; label.textContent = "Next step (" + (deck.state.step + 1) + " of " + frags + ")"; }
     else if (i < N - 1) { source = slides[i + 1]; label.textContent = "Next slide (" + (i + 2) + " of " + N + ")"; }
     else label.textContent = "End of the talk";
     if (source && frame) {
@@ -575,155 +810,6 @@
     }, 1500);
   }
 
-  // ---- blackout, jump to a slide, addresses that name no slide, what is announced ---------------
-
-  // A deck window that opens says where it is. A presenter on its own goes there (opened first, by hand, it would
-  // otherwise wait for a key in the deck); a presenter already following a deck keeps its place and brings the new
-  // window to it (a second tab, or a reload, must not move the talk).
-  // A deck window that joins during a blackout (the audience's window reloaded) goes black too: the presenter
-  // blacked the audience out and still says so, and B there brings the slide back in every deck window.
-  function deckJoined(msg, wasConnected) {
-    if (wasConnected) send({ type: "state", index: state.index, step: state.step });
-    else go(msg.index, msg.step, { remote: true, history: "replace" });
-    if (black) send({ type: "blackout", on: true });
-  }
-
-  // Blackout (B or `.`, as in reveal.js): the audience sees black until any key or a click. In the presenter window
-  // B blacks out the audience's window; the presenter keeps the slides and is told the audience sees black.
-  // The black is an element deck.js makes, styled inline, above everything (the toast, the controls): it needs no
-  // rule in a theme's deck.css, so a theme with its own copy from before blackout existed blacks out too. An open
-  // help dialog (the top layer, above any z-index) is closed, so the screen is black and a key brings the slide back.
-  var black = false, cover = null;
-  function blackCover(on) {
-    if (!cover) {
-      cover = doc.createElement("div");
-      cover.className = "tb-black";
-      cover.setAttribute("aria-hidden", "true");
-      cover.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:#000;cursor:none;display:none";
-      doc.body.appendChild(cover);
-    }
-    cover.style.display = on ? "block" : "none";
-    if (on) {
-      var help = $("tb-help");
-      if (help && help.open) help.close();
-    }
-  }
-  // Printing during a blackout prints the slides, not a black page.
-  window.addEventListener("beforeprint", function () { if (cover) cover.style.display = "none"; });
-  window.addEventListener("afterprint", function () { if (cover) cover.style.display = black && !isPresenter ? "block" : "none"; });
-  function setBlackout(on, remote) {
-    on = !!on;
-    if (on === black) return;
-    black = on;
-    root.classList.toggle(isPresenter ? "tb-audience-black" : "tb-blackout", on);
-    if (!isPresenter) blackCover(on);
-    if (isPresenter) {
-      var note = $("tb-p-black");
-      if (note) note.textContent = on ? "The audience sees a black screen. Press B to show the slide again." : "";
-    } else {
-      announce(on ? "Screen blacked out. Press any key to return." : slideStatus());
-    }
-    if (!remote) send({ type: "blackout", on: on });
-  }
-
-  // Digits then Enter jump to that slide (1-based, like #/n); the counter shows the number as it is typed.
-  // While a number is being typed the controls stay shown (not faded as when the mouse rests); a number not
-  // finished within TYPED_MS is forgotten, so a digit pressed by mistake long ago never makes a later Enter jump.
-  var typed = "", typedTimer = 0, TYPED_MS = 4000;
-  function showTyped() {
-    var counter = $("tb-counter");
-    if (counter) counter.textContent = typed ? "Go to " + typed : (state.index + 1) + " / " + N;
-    clearTimeout(typedTimer);
-    if (typed) {
-      wake();
-      typedTimer = setTimeout(function () { typed = ""; showTyped(); wake(); }, TYPED_MS);
-    }
-  }
-  function jumpTo(text) {
-    text = String(text || "").trim();
-    if (!text) return;
-    var hash = /^\d+$/.test(text) ? "#/" + text : "#" + text.replace(/^#/, "");
-    var s = parseHash(hash), problem = hashProblem(hash); // `99`, `#/99`, `/0`: a notice, never a silent clamp
-    if (problem || !s) { toast(problem || "No slide '" + text + "' in this deck."); return; }
-    go(s.index, s.step);
-    if (overview) setOverview(false);
-  }
-  // G asks for a slide number or id, as reveal.js's jump-to-slide does.
-  function promptJump() {
-    var answer = window.prompt("Go to slide (1 to " + N + ", or a slide's id):", "");
-    if (answer !== null) jumpTo(answer);
-  }
-
-  // Keys that come before the deck's own: any key ends a blackout (and does nothing else), and digits are collected.
-  function ownsKey(e) {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return false;
-    var help = $("tb-help");
-    if (help && help.open) return false;
-    var t = e.target;
-    return !(t.closest && t.closest("input, textarea, select, [contenteditable]"));
-  }
-  window.addEventListener("keydown", function (e) {
-    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock)$/.test(e.key)) return;
-    var consumed = true;
-    if (black && !isPresenter) setBlackout(false);
-    else if (/^[0-9]$/.test(e.key)) { typed += e.key; showTyped(); }
-    else if (typed && e.key === "Enter") { var n = typed; typed = ""; showTyped(); jumpTo(n); }
-    else if (typed && e.key === "Backspace") { typed = typed.slice(0, -1); showTyped(); }
-    else if (typed && e.key === "Escape") { typed = ""; showTyped(); }
-    else { consumed = false; if (typed) { typed = ""; showTyped(); } }
-    if (consumed) { e.preventDefault(); e.stopPropagation(); }
-  }, true);
-  window.addEventListener("click", function (e) {
-    if (!black || isPresenter) return;
-    setBlackout(false);
-    e.preventDefault();
-    e.stopPropagation();
-  }, true);
-
-  // A link or an address typed by hand that names no slide, or a step or slide number past the end: the deck says
-  // so, and the address is put right, so it always names the slide and step on screen.
-  function hashProblem(hash) {
-    var h = decodeHash(hash);
-    if (!h) return "";
-    var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
-    if (m) {
-      var n = parseInt(m[1], 10);
-      return n >= 1 && n <= N ? "" : "No slide " + n + ": this deck has " + N + " slides.";
-    }
-    m = /^(.+?)(?:\/(\d+))?$/.exec(h);
-    return indexOfId(m[1]) < 0 ? "No slide '" + m[1] + "' in this deck." : "";
-  }
-  function fixUrl(hash) {
-    var problem = hashProblem(hash);
-    if (problem) toast(problem);
-    setUrl("replace");
-  }
-
-  function slideStatus() {
-    return "Slide " + (state.index + 1) + " of " + N + ": " + (slides[state.index].getAttribute("data-title") || "");
-  }
-  // A revealed step is read out, shortened, as reveal.js does; a step going away is not.
-  function announceStep(i, step) {
-    var frag = fragments(i)[step - 1];
-    var text = frag ? (frag.textContent || "").replace(/\s+/g, " ").trim() : "";
-    if (text.length > 140) text = text.slice(0, 139).replace(/\s+\S*$/, "") + "…";
-    announce(text || "Step " + step + " of " + fragments(i).length, true);
-  }
-
-  // Leaving the overview (or closing the help), focus goes to the slide now showing, and the slide is announced: the
-  // live region still described the overview. Not back to the button that opened it: Space and Enter there would
-  // press it again (reopen the overview) where everyone expects Space to go on; on the slide they go on, and a
-  // screen reader reads on from the slide.
-  function focusSlide() {
-    var slide = slides[state.index];
-    if (!slide.hasAttribute("tabindex")) slide.setAttribute("tabindex", "-1");
-    slide.focus({ preventScroll: true });
-  }
-  function leaveOverview() {
-    focusSlide();
-    announce(slideStatus());
-  }
-
   // The presenter's timer, whether it is paused, and the notes' text size outlive a reload of its tab (Reset starts
   // the timer again).
   var presenterKey = "talkbuild-presenter:" + location.pathname;
@@ -756,89 +842,129 @@
     note.setAttribute("role", "status");
     bar.appendChild(note);
   }
-  ["timer-pause", "timer-reset", "notes-larger", "notes-smaller"].forEach(function (name) {
-    var run = actions[name];
-    actions[name] = function () { run(); savePresenter(); };
-  });
 
-  // ---- start-up ------------------------------------------------------------------------------
+  deck.send = send;
+  deck.openPresenter = openPresenter;
+  deck.presenterUpdate = presenterUpdate;
+  // What the presenter changes by hand is saved at once, for a reload of its tab.
+  deck.timerPause = function () { timerPause(); savePresenter(); };
+  deck.timerReset = function () { timerReset(); savePresenter(); };
+  deck.notesSize = function (factor) { notesSize(factor); savePresenter(); };
+  // At start-up, in the presenter window only.
+  deck.startPresenter = function () { restorePresenter(); addBlackoutNote(); startPresenter(); };
+};
 
-  root.classList.add("tb-ready-js");
-  // An embed shaped by CSS (style="width: 100%; aspect-ratio: 16 / 9"): its ratio as --tb-ratio, which deck.css uses to
-  // cap its width along with its height, so a slide's height cap never changes its shape.
-  slides.forEach(function (slide) {
-    Array.prototype.forEach.call(slide.querySelectorAll("iframe, embed, object"), function (el) {
-      var m = /(\d*\.?\d+)(?:\s*\/\s*(\d*\.?\d+))?\s*$/.exec(getComputedStyle(el).aspectRatio || "");
-      var ratio = m ? parseFloat(m[1]) / (m[2] ? parseFloat(m[2]) : 1) : 0;
-      if (ratio > 0 && isFinite(ratio)) el.style.setProperty("--tb-ratio", ratio.toFixed(4));
+// talkbuild deck viewer, one part (deck.js lists them all): the black screen (B or `.`, as in reveal.js).
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.blackout = function (deck) {
+  "use strict";
+  var doc = deck.doc, root = deck.root, $ = deck.$, isPresenter = deck.isPresenter;
+
+  // The audience sees black until any key or a click. In the presenter window B blacks out the audience's window; the
+  // presenter keeps the slides and is told the audience sees black.
+  // The black is an element this script makes, styled inline, above everything (the toast, the controls): it needs no
+  // rule in a theme's deck.css, so a theme with its own copy from before blackout existed blacks out too. An open
+  // help dialog (the top layer, above any z-index) is closed, so the screen is black and a key brings the slide back.
+  // (Any key ends it: deck-keys.js sees the key first.)
+  deck.black = false;
+  var cover = null;
+  function blackCover(on) {
+    if (!cover) {
+      cover = doc.createElement("div");
+      cover.className = "tb-black";
+      cover.setAttribute("aria-hidden", "true");
+      cover.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:#000;cursor:none;display:none";
+      doc.body.appendChild(cover);
+    }
+    cover.style.display = on ? "block" : "none";
+    if (on) {
+      var help = $("tb-help");
+      if (help && help.open) help.close();
+    }
+  }
+  // Printing during a blackout prints the slides, not a black page.
+  window.addEventListener("beforeprint", function () { if (cover) cover.style.display = "none"; });
+  window.addEventListener("afterprint", function () { if (cover) cover.style.display = deck.black && !isPresenter ? "block" : "none"; });
+  function setBlackout(on, remote) {
+    on = !!on;
+    if (on === deck.black) return;
+    deck.black = on;
+    root.classList.toggle(isPresenter ? "tb-audience-black" : "tb-blackout", on);
+    if (!isPresenter) blackCover(on);
+    if (isPresenter) {
+      var note = $("tb-p-black");
+      if (note) note.textContent = on ? "The audience sees a black screen. Press B to show the slide again." : "";
+    } else {
+      deck.announce(on ? "Screen blacked out. Press any key to return." : deck.slideStatus());
+    }
+    if (!remote) deck.send({ type: "blackout", on: on });
+  }
+
+  window.addEventListener("click", function (e) {
+    if (!deck.black || isPresenter) return;
+    setBlackout(false);
+    e.preventDefault();
+    e.stopPropagation();
+  }, true);
+
+  deck.setBlackout = setBlackout;
+};
+
+// ---- start-up ------------------------------------------------------------------------------
+(function () {
+  "use strict";
+  var PARTS = ["announce", "slides", "fit", "keys", "overview", "presenter", "blackout"];
+  var parts = (window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts;
+  var missing = PARTS.filter(function (name) { return !parts[name]; });
+  if (missing.length) loadParts(missing, document.currentScript, start); else start();
+
+  // A theme's deck.html from before the parts loads deck.js alone: the parts are loaded from beside it, and the deck
+  // starts once they are in (a script the page adds delays its load event, so html.tb-js is kept meanwhile).
+  function loadParts(names, script, then) {
+    var folder = script && script.src ? script.src.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") : "";
+    var left = names.length;
+    names.forEach(function (name) {
+      var el = document.createElement("script");
+      el.src = folder + "deck-" + name + ".js";
+      el.async = false;
+      el.onload = function () { if (!--left) then(); };
+      el.onerror = function () {
+        if (window.console) console.warn("talkbuild deck: cannot load " + el.src + ": the slides are shown as pages");
+      };
+      document.head.appendChild(el);
     });
-  });
-  slides.forEach(function (slide) { slide.inert = true; slide.setAttribute("aria-hidden", "true"); });
-  var remembered = location.hash && !parseHash(location.hash) ? rememberedOnReload() : null;
-  var initial = parseHash(location.hash) || remembered || { index: 0, step: 0 };
-  var badHash = remembered ? "" : hashProblem(location.hash); // a reload after a slide's id changed is no mistake
-  go(initial.index, initial.step, { history: location.hash ? "replace" : "none", remote: true });
-  if (badHash) toast(badHash);
-  announce(""); // no announcement on load: the page title already says where we are
-  if (isPresenter) { restorePresenter(); addBlackoutNote(); startPresenter(); }
-  else send({ type: "deck", index: state.index, step: state.step }); // a presenter opened first follows at once
+  }
 
-  // An image still loading has no height yet, and web fonts still loading change the text's size: a slide is
-  // fitted again once they are in. The deck is ready (html[data-tb-ready], what printing to PDF waits for) when
-  // every slide has been fitted with everything it shows, or after READY_WAIT_MS whatever is still loading.
-  var READY_WAIT_MS = 10000;
-  var waiting = 1; // every slide's first fitting, then one per image still loading and per slide waiting for fonts
-  var queued = [], settled = 0;
-  function fitted(count) {
-    waiting -= count;
-    if (!waiting) root.setAttribute("data-tb-ready", "true");
+  function start() {
+    var doc = document, root = doc.documentElement;
+    var stage = doc.getElementById("tb-stage");
+    if (!stage) return;
+    var $ = function (id) { return doc.getElementById(id); };
+    // Only #tb-stage and its slides are required; a theme's deck.html may leave out any control (the counter,
+    // the help dialog, the presenter panel): what is missing is skipped, never a reason to stop.
+    function setText(id, text) { var el = $(id); if (el) el.textContent = text; return el; }
+    // A slide's content box, measured to fit it: the section itself in a deck.html without .tb-slide-body.
+    function bodyOf(slide) { return slide.querySelector(".tb-slide-body") || slide; }
+    var slides = Array.prototype.slice.call(stage.querySelectorAll(":scope > section.slide"));
+    var N = slides.length;
+    if (!N) { if (window.console) console.warn("talkbuild deck: no <section class=\"slide\"> in #tb-stage"); return; }
+    var isPresenter = /(^|[?&])presenter([=&]|$)/.test(location.search.slice(1));
+    var deck = { doc: doc, root: root, stage: stage, slides: slides, N: N, isPresenter: isPresenter,
+                 $: $, setText: setText, bodyOf: bodyOf };
+    PARTS.forEach(function (name) { parts[name](deck); });
+
+    root.classList.add("tb-ready-js");
+    deck.shapeEmbeds();
+    slides.forEach(function (slide) { slide.inert = true; slide.setAttribute("aria-hidden", "true"); });
+    var remembered = location.hash && !deck.parseHash(location.hash) ? deck.rememberedOnReload() : null;
+    var initial = deck.parseHash(location.hash) || remembered || { index: 0, step: 0 };
+    var badHash = remembered ? "" : deck.hashProblem(location.hash); // a reload after a slide's id changed is no mistake
+    deck.go(initial.index, initial.step, { history: location.hash ? "replace" : "none", remote: true });
+    if (badHash) deck.toast(badHash);
+    deck.announce(""); // no announcement on load: the page title already says where we are
+    if (isPresenter) deck.startPresenter();
+    else deck.send({ type: "deck", index: deck.state.index, step: deck.state.step }); // a presenter opened first follows at once
+    if (isPresenter) deck.presenterUpdate();
+    deck.fitTheRest();
+    deck.wake();
   }
-  // Fit `slide` again soon; `counts`: it was one of the things the deck waits for before it is ready.
-  function refit(slide, counts) {
-    queued.push(slide);
-    if (counts) settled++;
-    if (queued.length === 1) setTimeout(refitQueued, 0); // one batch for what arrived together
-  }
-  function refitQueued() {
-    if (overview || !queued.length) return; // measured on thumbnails, the sizes would be wrong: on leaving it
-    var batch = queued, count = settled;
-    queued = [];
-    settled = 0;
-    // A slide not fitted yet is measured when its turn comes, with what has arrived by then.
-    fitAll(batch.filter(function (s, i) { return batch.indexOf(s) === i && !isUnfitted(s); }));
-    if (isPresenter) presenterUpdate(); // its preview is a copy of a slide
-    fitted(count);
-  }
-  slides.forEach(function (slide) {
-    Array.prototype.forEach.call(slide.querySelectorAll(".tb-slide-body img"), function (img) {
-      if (img.complete) return;
-      // A lazy picture may never load (one in a closed <details> is never shown): fitted when it comes, not waited for.
-      var counts = img.loading !== "lazy";
-      if (counts) waiting++;
-      function done() {
-        img.removeEventListener("load", done);
-        img.removeEventListener("error", done);
-        refit(slide, counts);
-      }
-      img.addEventListener("load", done);
-      img.addEventListener("error", done);
-    });
-  });
-  if (doc.fonts && doc.fonts.ready && doc.fonts.status !== "loaded") {
-    waiting += N;
-    doc.fonts.ready.then(function () { slides.forEach(function (slide) { refit(slide, true); }); });
-  }
-  setTimeout(function () { root.setAttribute("data-tb-ready", "true"); }, READY_WAIT_MS);
-  // Printing lays the page out at once: every slide fitted now, with the pictures that have arrived (a refit
-  // queued by a picture's load might otherwise run only after the print).
-  window.addEventListener("beforeprint", function () { ensureAllFitted(); refitQueued(); });
-  // A smaller window can round text differently (a table's last row then overflows): fit again once it settles.
-  var resizeTimer = 0;
-  window.addEventListener("resize", function () {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { slides.forEach(function (slide) { refit(slide, false); }); }, 150);
-  });
-  if (isPresenter) presenterUpdate();
-  if (unfittedCount) { onAllFitted = function () { fitted(1); }; fitWhenIdle(); } else fitted(1);
-  wake();
 })();
