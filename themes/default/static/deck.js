@@ -1,10 +1,17 @@
 // talkbuild deck viewer: navigation, fragments, deep links, overview, presenter view, fullscreen, help.
 // Plain ES5-ish JavaScript, no dependencies, no build step, no modules (a deck opened from disk, file://, must work).
-// It is made of parts, each a function added to window.talkbuildDeck.parts (announce, slides, fit, keys, overview,
-// presenter, blackout; each is to move to a file of its own, deck-<part>.js). Nothing runs until the start-up at
-// the end calls them, in PARTS order, with one shared object, `deck`: the page's elements, the state (deck.state,
-// deck.overview, deck.black) and what each part offers the others (deck.go, deck.announce, ...).
-// ---- start-up ------------------------------------------------------------------------------
+// It is a few scripts, one part each, that deck.html loads in this order, this one (the start-up) last:
+//   deck-announce.js   what is announced (the live region, the toast) and where focus goes
+//   deck-slides.js     the slide and step on screen, and the URL that names them
+//   deck-fit.js        shrinking a slide to fit; when the deck is ready (pictures, fonts, print, resize)
+//   deck-keys.js       keys, clicks, swipes, new addresses, typed slide numbers, the controls fading
+//   deck-overview.js   the grid of every slide (O)
+//   deck-presenter.js  the presenter window, and keeping it and the audience's window on the same slide
+//   deck-blackout.js   the black screen (B)
+// A part file only adds its function to window.talkbuildDeck.parts; nothing runs until deck.js calls them, in
+// PARTS order, with one shared object, `deck`: the page's elements, the state (deck.state, deck.overview,
+// deck.black) and what each part offers the others (deck.go, deck.announce, ...). So a theme's own copy of an
+// older, whole deck.js runs alone, whatever the parts loaded before it define.
 (function () {
   "use strict";
   var PARTS = ["announce", "slides", "fit", "keys", "overview", "presenter", "blackout"];
