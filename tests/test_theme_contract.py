@@ -213,7 +213,9 @@ def test_every_static_file_the_default_templates_load_exists() -> None:
     assert {"deck.js", "deck-slides.js", "deck.css"} <= linked
     assert sorted(name for name in linked - GENERATED if not (static / name).is_file()) == []
     # deck.html loads every part deck.js starts, and deck.js last.
-    parts = re.findall(r'"([a-z]+)"', re.search(r"var PARTS = \[(.*?)\]", (static / "deck.js").read_text()).group(1))
+    listed = re.search(r"var PARTS = \[(.*?)\]", (static / "deck.js").read_text())
+    assert listed
+    parts = re.findall(r'"([a-z]+)"', listed.group(1))
     scripts = re.findall(r'<script src="\{\{ static \}\}([^"]+)"></script>', DECK)
     assert scripts == [f"deck-{part}.js" for part in parts] + ["deck.js"]
     assert sorted(p.name for p in static.glob("deck*.js")) == sorted(scripts)
