@@ -128,12 +128,12 @@ def test_every_id_the_theme_gives_its_elements_is_reserved() -> None:
         text = (THEME / "templates" / name).read_text(encoding="utf-8")
         literal |= set(re.findall(r'\bid="([^"{]+)"', text))
         derived |= set(re.findall(r'\bid="\{\{ slide\.id \}\}([^"]+)"', text))
-    for name in ("deck.js",):
-        literal |= set(re.findall(r'getElementById\("([^"]+)"\)', (THEME / "static" / name).read_text(encoding="utf-8")))
+    for script in sorted((THEME / "static").glob("deck*.js")):  # deck.js and its parts
+        literal |= set(re.findall(r'(?:getElementById\(|\$\(|\.id = )"([^"]+)"', script.read_text(encoding="utf-8")))
     from talkbuild.serve.livereload import CONFIG_ID, OVERLAY_ID  # what `serve` adds to every page it shows
 
     literal |= {CONFIG_ID, OVERLAY_ID}
-    assert "tb-help" in literal and derived == {"--title"}
+    assert {"tb-help", "tb-p-black"} <= literal and derived == {"--title"}
     assert [i for i in sorted(literal) if reserved(i) is None] == []
     assert [s for s in derived if reserved("any-slide" + s) is None] == []
 

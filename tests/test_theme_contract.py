@@ -17,6 +17,7 @@ from talkbuild.cli import main
 from talkbuild.codestyle import pygments_css
 from talkbuild.config import load_config
 from talkbuild.incremental import Builder
+from talkbuild.themecheck import GENERATED, STATIC_REF
 from talkbuild.themes import builtin_themes_dir
 
 Project = Callable[..., Path]
@@ -202,3 +203,19 @@ def test_a_themes_own_base_that_never_links_theme_css_is_a_warning(make_project:
     assert code == 0 and f"{BASE_FILE}:{line}: warning[theme-hook]: the theme has a static/theme.css" in output
     (root / BASE_FILE).write_text(BASE)
     assert "[theme-hook]" not in run("build", "-C", str(root))[1]
+
+
+def test_every_static_file_the_default_templates_load_exists() -> None:
+    # Builds do not check the default theme's own templates (themecheck: they link only its own files): this does,
+    # for deck.html's list of the deck viewer's parts above all.
+    static = builtin_themes_dir() / "default" / "static"
+    linked = {name for page in DEFAULT.glob("*.html") for name in STATIC_REF.findall(page.read_text())}
+    assert {"deck.js", "deck-slides.js", "deck.css"} <= linked
+    assert sorted(name for name in linked - GENERATED if not (static / name).is_file()) == []
+    # deck.html loads every part deck.js starts, and deck.js last.
+    listed = re.search(r"var PARTS = \[(.*?)\]", (static / "deck.js").read_text())
+    assert listed
+    parts = re.findall(r'"([a-z]+)"', listed.group(1))
+    scripts = re.findall(r'<script src="\{\{ static \}\}([^"]+)"></script>', DECK)
+    assert scripts == [f"deck-{part}.js" for part in parts] + ["deck.js"]
+    assert sorted(p.name for p in static.glob("deck*.js")) == sorted(scripts)

@@ -181,6 +181,10 @@ def test_without_its_script_the_deck_shows_every_slide(page: Any, demo_site: Pat
     page.wait_for_load_state("load")
     assert not page.evaluate("document.documentElement.classList.contains('tb-js')")
     assert all(page.locator(f"#{sid}").is_visible() for sid in DEMO_SLIDES)
+    # The parts loaded before deck.js only define themselves: without deck.js (or beside a theme's own whole copy
+    # of an older one) they add nothing to the page and listen to nothing.
+    assert page.evaluate("Object.keys(window.talkbuildDeck.parts).length") == 7
+    assert page.evaluate("document.querySelectorAll('.tb-pick, .tb-current').length") == 0
 
 
 def test_a_deck_asks_for_nothing_it_does_not_have(page: Any, demo_site: Path, static_server: Any) -> None:

@@ -87,3 +87,27 @@ def test_a_link_to_a_slide_opens_it_even_when_a_theme_element_has_its_id(make_pr
     page.keyboard.press("ArrowRight")
     assert current(page) == "third"
     assert errors == []
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_a_deck_html_that_loads_only_deck_js_still_works(make_project: Any, page: Any, static_server: Any,
+                                                         how: str) -> None:
+    # A theme's deck.html written before the viewer was split into parts names deck.js alone: deck.js loads the
+    # parts from beside it, and the deck keeps its styling (tb-js) through the load event, which waits for them.
+    old = re.sub(r'\{#[^#]*#\}\n?|<script src="\{\{ static \}\}deck-[a-z]+\.js"></script>\n', "", DECK)
+    assert ".js" not in old.replace("deck.js", "") and '<script src="{{ static }}deck.js"></script>' in old
+    root = make_project({"themes/old/templates/deck.html": old, "talkbuild.yml": "theme: old\n", "talks/a.md": TALK})
+    out = build(load_config(root)).out_dir
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("response", lambda r: problems.append(r.url) if r.status >= 400 else None)
+    page.goto((static_server(out) + "a/slides/" if how == "http" else (out / "a/slides/index.html").as_uri()) + "#second")
+    wait_ready(page)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.classList.contains('tb-js')")
+    assert current(page) == "second"
+    page.keyboard.press("ArrowRight")
+    assert current(page) == "third"
+    page.keyboard.press("o")
+    assert page.evaluate("document.activeElement.matches('#third > .tb-pick')")  # the overview, at this slide
+    assert problems == []

@@ -1,0 +1,51 @@
+// talkbuild deck viewer, one part (deck.js lists them all): what the deck tells its audience. The live region a screen
+// reader reads, the toast for everyone (an address naming no slide, a blocked pop-up), and where focus goes.
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.announce = function (deck) {
+  "use strict";
+  var $ = deck.$, slides = deck.slides, N = deck.N;
+
+  // A live region is read when its text changes: with `again`, the same text once more (a step stepped back from,
+  // then revealed again) gets a no-break space at its end, so it differs and is read too.
+  function announce(text, again) {
+    var el = $("tb-status");
+    if (!el) return;
+    el.textContent = again && text && el.textContent === text ? text + "\u00a0" : text;
+  }
+
+  function slideStatus() {
+    return "Slide " + (deck.state.index + 1) + " of " + N + ": " + (slides[deck.state.index].getAttribute("data-title") || "");
+  }
+  // A revealed step is read out, shortened, as reveal.js does; a step going away is not.
+  function announceStep(i, step) {
+    var frag = deck.fragments(i)[step - 1];
+    var text = frag ? (frag.textContent || "").replace(/\s+/g, " ").trim() : "";
+    if (text.length > 140) text = text.slice(0, 139).replace(/\s+\S*$/, "") + "…";
+    announce(text || "Step " + step + " of " + deck.fragments(i).length, true);
+  }
+
+  var toastTimer = 0;
+  function toast(text) {
+    var el = $("tb-toast");
+    if (!el) { if (window.console) console.warn(text); return; }
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { el.hidden = true; }, 8000);
+  }
+
+  // Leaving the overview (or closing the help), focus goes to the slide now showing, and the slide is announced: the
+  // live region still described the overview. Not back to the button that opened it: Space and Enter there would
+  // press it again (reopen the overview) where everyone expects Space to go on; on the slide they go on, and a
+  // screen reader reads on from the slide.
+  function focusSlide() {
+    var slide = slides[deck.state.index];
+    if (!slide.hasAttribute("tabindex")) slide.setAttribute("tabindex", "-1");
+    slide.focus({ preventScroll: true });
+  }
+
+  deck.announce = announce;
+  deck.slideStatus = slideStatus;
+  deck.announceStep = announceStep;
+  deck.toast = toast;
+  deck.focusSlide = focusSlide;
+};

@@ -1,0 +1,152 @@
+// talkbuild deck viewer, one part (deck.js lists them all): what a key, a click, a swipe or a new address does. The
+// actions (what the controls' data-action names), the keys for them, typed slide numbers, and the controls' fading.
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.keys = function (deck) {
+  "use strict";
+  var doc = deck.doc, root = deck.root, stage = deck.stage, N = deck.N, $ = deck.$, isPresenter = deck.isPresenter;
+
+  var actions = {
+    next: function () { deck.next(); },
+    prev: function () { deck.prev(); },
+    first: function () { deck.go(0, 0); },
+    last: function () { deck.go(N - 1, deck.fragments(N - 1).length); },
+    overview: function () { deck.setOverview(!deck.overview); },
+    presenter: function () { deck.openPresenter(); },
+    fullscreen: toggleFullscreen,
+    // Focus on the slide first: closing the dialog gives focus back there, not to the Help button (where Space
+    // and Enter would open the help again instead of going on).
+    help: function () { var d = $("tb-help"); if (d && d.showModal && !d.open) { deck.focusSlide(); d.showModal(); } },
+    "notes-larger": function () { deck.notesSize(1.15); },
+    "notes-smaller": function () { deck.notesSize(1 / 1.15); },
+    "timer-pause": function () { deck.timerPause(); },
+    "timer-reset": function () { deck.timerReset(); },
+    blackout: function () { deck.setBlackout(!deck.black); },
+    jump: promptJump
+  };
+
+  function keyAction(e) {
+    var k = e.key;
+    if (k === " " || k === "Spacebar") return e.shiftKey ? "prev" : "next";
+    if (k === "ArrowRight" || k === "PageDown") return "next";
+    if (k === "ArrowLeft" || k === "PageUp") return "prev";
+    if (k === "ArrowDown") return "next";
+    if (k === "ArrowUp") return "prev";
+    if (k === "Home") return "first";
+    if (k === "End") return "last";
+    if (k === "o" || k === "O" || k === "Escape") return "overview";
+    if ((k === "s" || k === "S") && !isPresenter) return "presenter";
+    if (k === "f" || k === "F") return "fullscreen";
+    if (k === "?") return "help";
+    if (k === "b" || k === "B" || k === ".") return "blackout";
+    if (k === "g" || k === "G") return "jump";
+    return null;
+  }
+
+  doc.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    var help = $("tb-help");
+    if (help && help.open) { // the dialog handles its own keys (Esc closes it); a blackout closes it
+      if (keyAction(e) === "blackout") { e.preventDefault(); actions.blackout(); }
+      return;
+    }
+    var t = e.target;
+    if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
+    // Space and Enter on a focused control press that control, nothing else.
+    if ((e.key === " " || e.key === "Enter") && t.closest && t.closest("button, a, summary")) return;
+    if (deck.overview && deck.overviewKey(e)) { e.preventDefault(); return; }
+    var name = keyAction(e);
+    if (!name) return;
+    e.preventDefault();
+    actions[name]();
+  });
+
+  doc.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-action]");
+    if (b && actions[b.getAttribute("data-action")]) actions[b.getAttribute("data-action")]();
+  });
+
+  // Swipe left/right on touch screens.
+  var touch = null;
+  stage.addEventListener("touchstart", function (e) {
+    touch = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY } : null;
+  }, { passive: true });
+  stage.addEventListener("touchend", function (e) {
+    if (!touch || deck.overview) return;
+    var dx = e.changedTouches[0].clientX - touch.x, dy = e.changedTouches[0].clientY - touch.y;
+    touch = null;
+    if (Math.abs(dx) > 40 && Math.abs(dx) > 1.5 * Math.abs(dy)) { if (dx < 0) deck.next(); else deck.prev(); }
+  }, { passive: true });
+
+  function onUrl() {
+    var s = deck.parseHash(location.hash) || (location.hash ? null : { index: 0, step: 0 }); // no hash: the first slide
+    if (s) deck.go(s.index, s.step, { history: "none" });
+    if (location.hash) deck.fixUrl(location.hash);
+  }
+  window.addEventListener("popstate", onUrl);
+  window.addEventListener("hashchange", onUrl);
+
+  function toggleFullscreen() {
+    if (!doc.fullscreenEnabled) { deck.toast("Fullscreen is not available here; try your browser's own (often F11)."); return; }
+    if (doc.fullscreenElement) doc.exitFullscreen(); else root.requestFullscreen().catch(function () {});
+  }
+
+  // The controls fade while the mouse rests, and come back on movement or keyboard focus.
+  var idleTimer = 0;
+  function wake() {
+    root.classList.remove("tb-idle");
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(function () { if (!typed) root.classList.add("tb-idle"); }, 2500);
+  }
+  doc.addEventListener("mousemove", wake);
+
+  // ---- jump to a slide -----------------------------------------------------------------------
+
+  // Digits then Enter jump to that slide (1-based, like #/n); the counter shows the number as it is typed.
+  // While a number is being typed the controls stay shown (not faded as when the mouse rests); a number not
+  // finished within TYPED_MS is forgotten, so a digit pressed by mistake long ago never makes a later Enter jump.
+  var typed = "", typedTimer = 0, TYPED_MS = 4000;
+  function showTyped() {
+    var counter = $("tb-counter");
+    if (counter) counter.textContent = typed ? "Go to " + typed : (deck.state.index + 1) + " / " + N;
+    clearTimeout(typedTimer);
+    if (typed) {
+      wake();
+      typedTimer = setTimeout(function () { typed = ""; showTyped(); wake(); }, TYPED_MS);
+    }
+  }
+  function jumpTo(text) {
+    text = String(text || "").trim();
+    if (!text) return;
+    var hash = /^\d+$/.test(text) ? "#/" + text : "#" + text.replace(/^#/, "");
+    var s = deck.parseHash(hash), problem = deck.hashProblem(hash); // `99`, `#/99`, `/0`: a notice, never a silent clamp
+    if (problem || !s) { deck.toast(problem || "No slide '" + text + "' in this deck."); return; }
+    deck.go(s.index, s.step);
+    if (deck.overview) deck.setOverview(false);
+  }
+  // G asks for a slide number or id, as reveal.js's jump-to-slide does.
+  function promptJump() {
+    var answer = window.prompt("Go to slide (1 to " + N + ", or a slide's id):", "");
+    if (answer !== null) jumpTo(answer);
+  }
+
+  // Keys that come before the deck's own: any key ends a blackout (and does nothing else), and digits are collected.
+  function ownsKey(e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return false;
+    var help = $("tb-help");
+    if (help && help.open) return false;
+    var t = e.target;
+    return !(t.closest && t.closest("input, textarea, select, [contenteditable]"));
+  }
+  window.addEventListener("keydown", function (e) {
+    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock)$/.test(e.key)) return;
+    var consumed = true;
+    if (deck.black && !isPresenter) deck.setBlackout(false);
+    else if (/^[0-9]$/.test(e.key)) { typed += e.key; showTyped(); }
+    else if (typed && e.key === "Enter") { var n = typed; typed = ""; showTyped(); jumpTo(n); }
+    else if (typed && e.key === "Backspace") { typed = typed.slice(0, -1); showTyped(); }
+    else if (typed && e.key === "Escape") { typed = ""; showTyped(); }
+    else { consumed = false; if (typed) { typed = ""; showTyped(); } }
+    if (consumed) { e.preventDefault(); e.stopPropagation(); }
+  }, true);
+
+  deck.wake = wake;
+};

@@ -1,0 +1,157 @@
+// talkbuild deck viewer, one part (deck.js lists them all): the slide and step on screen, and the URL that names them.
+// go() is the one way to change them; next() and prev() step through the talk.
+(window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.slides = function (deck) {
+  "use strict";
+  var doc = deck.doc, slides = deck.slides, N = deck.N, $ = deck.$, setText = deck.setText;
+  deck.state = { index: -1, step: 0 };
+
+  // ---- state and URL -------------------------------------------------------------------------
+  // The URL is `#<slide-id>` or `#<slide-id>/<step>`; `#/<n>` and `#/<n>/<step>` (1-based) are read too.
+
+  function fragments(i) { return slides[i].querySelectorAll(".fragment"); }
+  function clampStep(i, step) { return Math.max(0, Math.min(step, fragments(i).length)); }
+
+  // `#%` or `#%E0%A4%A` (a bad %-escape, typed or cut short) is read as written, like any address that names no
+  // slide: decodeURIComponent throws on it, and a throw here would leave a blank stage and no key working.
+  function decodeHash(hash) {
+    var h = (hash || "").replace(/^#/, "");
+    try { return decodeURIComponent(h); } catch (err) { return h; }
+  }
+
+  function parseHash(hash) {
+    var h = decodeHash(hash);
+    if (!h) return null;
+    var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
+    if (m) {
+      var n = Math.max(0, Math.min(parseInt(m[1], 10) - 1, N - 1));
+      return { index: n, step: clampStep(n, m[2] ? parseInt(m[2], 10) : 0) };
+    }
+    m = /^(.+?)(?:\/(\d+))?$/.exec(h);
+    var i = indexOfId(m[1]);
+    if (i < 0) return null;
+    return { index: i, step: clampStep(i, m[2] ? parseInt(m[2], 10) : 0) };
+  }
+
+  // An id of a slide, or of anything inside one (a footnote, a heading): its slide.
+  function indexOfId(id) {
+    for (var k = 0; k < N; k++) if (slides[k].id === id) return k; // a slide, even if a theme element shares its id
+    var el = doc.getElementById(id);
+    var slide = el && el.closest("#tb-stage > section.slide");
+    return slide ? slides.indexOf(slide) : -1;
+  }
+
+  function hashFor(index, step) { return "#" + slides[index].id + (step ? "/" + step : ""); }
+
+  // Where this tab was, for a reload whose slide id is gone: `talkbuild serve` reloads after every save, and
+  // editing the heading of the slide on screen changes its id. The deck then stays at the same slide number
+  // rather than jumping to the first slide.
+  var positionKey = "talkbuild-deck:" + location.pathname;
+  function remember() {
+    try { sessionStorage.setItem(positionKey, deck.state.index + "/" + deck.state.step); } catch (err) { /* storage off */ }
+  }
+  function rememberedOnReload() {
+    var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    if (!nav || nav.type !== "reload") return null;
+    var m = null;
+    try { m = /^(\d+)\/(\d+)$/.exec(sessionStorage.getItem(positionKey) || ""); } catch (err) { return null; }
+    if (!m) return null;
+    var i = Math.min(parseInt(m[1], 10), N - 1);
+    return { index: i, step: clampStep(i, parseInt(m[2], 10)) };
+  }
+
+  function setUrl(mode) {
+    if (mode === "none") return;
+    var url = hashFor(deck.state.index, deck.state.step);
+    if (location.hash === url) return;
+    try {
+      history[mode === "push" ? "pushState" : "replaceState"](null, "", url);
+    } catch (err) {
+      location.replace(url); // some file:// setups refuse the History API; a hash change still works
+    }
+  }
+
+  // A link or an address typed by hand that names no slide, or a step or slide number past the end: the deck says
+  // so, and the address is put right, so it always names the slide and step on screen.
+  function hashProblem(hash) {
+    var h = decodeHash(hash);
+    if (!h) return "";
+    var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
+    if (m) {
+      var n = parseInt(m[1], 10);
+      return n >= 1 && n <= N ? "" : "No slide " + n + ": this deck has " + N + " slides.";
+    }
+    m = /^(.+?)(?:\/(\d+))?$/.exec(h);
+    return indexOfId(m[1]) < 0 ? "No slide '" + m[1] + "' in this deck." : "";
+  }
+  function fixUrl(hash) {
+    var problem = hashProblem(hash);
+    if (problem) deck.toast(problem);
+    setUrl("replace");
+  }
+
+  // ---- showing a slide -----------------------------------------------------------------------
+
+  // go(index, step, how): how.history is "push" (default), "replace" or "none"; how.remote marks a change that
+  // came from the other window, so it is not sent back.
+  function go(index, step, how) {
+    how = how || {};
+    index = Math.max(0, Math.min(index, N - 1));
+    step = clampStep(index, step);
+    if (index === deck.state.index && step === deck.state.step) return;
+    var before = deck.state.index, stepBefore = deck.state.step;
+    deck.state = { index: index, step: step };
+    if (!deck.overview) deck.ensureFitted(slides.slice(index, index + 2));
+    show(before);
+    if (before === index && step > stepBefore) deck.announceStep(index, step);
+    // Slide changes make history entries; steps within a slide only update the URL, so Back goes to the last slide.
+    setUrl(how.history || (before === index ? "replace" : "push"));
+    remember();
+    if (!how.remote) deck.send({ type: "state", index: index, step: step });
+    if (deck.isPresenter) deck.presenterUpdate();
+  }
+
+  function show(before) {
+    var i = deck.state.index, slide = slides[i];
+    if (before !== i) {
+      if (before >= 0) activate(slides[before], false);
+      activate(slide, true);
+      deck.announce("Slide " + (i + 1) + " of " + N + ": " + (slide.getAttribute("data-title") || ""));
+    }
+    var frags = fragments(i);
+    for (var k = 0; k < frags.length; k++) {
+      frags[k].classList.toggle("tb-visible", k < deck.state.step);
+      frags[k].classList.toggle("tb-latest", k === deck.state.step - 1);
+    }
+    setText("tb-counter", (i + 1) + " / " + N);
+    setText("tb-section", slide.getAttribute("data-section") || "");
+    var bar = $("tb-progress");
+    if (bar) bar.style.width = (N > 1 ? (i / (N - 1)) * 100 : 100) + "%";
+  }
+
+  // Inactive slides are inert and hidden from assistive technology; only the current one is reachable.
+  function activate(slide, on) {
+    slide.classList.toggle("tb-current", on);
+    if (deck.overview) return;
+    slide.inert = !on;
+    if (on) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");
+  }
+
+  function next() {
+    if (deck.state.step < fragments(deck.state.index).length) go(deck.state.index, deck.state.step + 1);
+    else if (deck.state.index < N - 1) go(deck.state.index + 1, 0);
+  }
+  function prev() {
+    if (deck.state.step > 0) go(deck.state.index, deck.state.step - 1);
+    else if (deck.state.index > 0) go(deck.state.index - 1, fragments(deck.state.index - 1).length); // arrive fully built
+  }
+
+  deck.fragments = fragments;
+  deck.parseHash = parseHash;
+  deck.hashFor = hashFor;
+  deck.hashProblem = hashProblem;
+  deck.fixUrl = fixUrl;
+  deck.rememberedOnReload = rememberedOnReload;
+  deck.go = go;
+  deck.next = next;
+  deck.prev = prev;
+};
