@@ -169,7 +169,7 @@ def _value_problems(values: dict[str, Any], node: yaml.Node | None, root: Path) 
             problems.append(ConfigError(problem[0], SourceLocation(CONFIG_NAME, _line_of(node, "theme")),
                                         hint=problem[1], code="theme"))
     if "lang" in values:
-        from .parse import LANG_TAG, lang_hint
+        from .frontmatter import LANG_TAG, lang_hint
 
         if not LANG_TAG.fullmatch(values["lang"]):
             problems.append(ConfigError(f"'lang' must be a language tag, not {values['lang']!r}",

@@ -1,0 +1,321 @@
+"""A talk's front matter: the YAML (or pandoc `%` block) at the top of the file, validated into a TalkMeta.
+
+Every field is read even after one fails, so all of a talk's front matter problems are reported together.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from . import yamltext
+from .dates import read_date
+from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
+from .models import TalkMeta
+from .notes_marker import read_separator
+
+KNOWN_KEYS = frozenset({
+    "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang",
+    "tags", "description", "draft", "duration", "theme", "notes_separator",
+})
+# Keys other tools in the same family write; passed through to themes without a warning.
+TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "ratio", "bibliography", "marp"})
+FOREIGN_KEYS = {
+    "separator": "reveal-md's slide separators are not read: talkbuild starts a slide at a '---' line or a '##' "
+                 "heading, so replace each separator line with '---' (with a blank line before it)",
+    "verticalSeparator": "reveal-md's vertical slides are not read: replace each separator line with '---' (with a "
+                         "blank line before it); talkbuild's slides run in one line",
+    "notesSeparator": "talkbuild's key is notes_separator, the text a notes line starts with (not a regular "
+                      "expression): notes_separator: \"Note:\"",
+    "revealOptions": "reveal.js options are not read (themes can still read it)",
+    "highlightTheme": "reveal.js options are not read (themes can still read it); code is highlighted by the theme",
+}
+"""Keys of reveal-md's front matter, with what to do instead (a did-you-mean would suggest a talkbuild key)."""
+TEXT_KEYS = frozenset({
+    "title", "subtitle", "author", "authors", "institution", "date", "layout", "lang", "tags", "description",
+    "theme", "event", "venue", "short", "classes", "ratio", "bibliography",
+})
+"""Keys whose values are text: taken exactly as written, so `title: No` is 'No' (YAML 1.1 says false),
+`subtitle: 010` is '010' (not 8), `tags: [1.50]` is '1.50' and `ratio: 16:9` is '16:9' (not 969)."""
+LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+"""The shape of a BCP 47 language tag (en, pt-BR, zh-Hant-TW); which languages exist is the browser's business."""
+
+
+
+@dataclass(frozen=True, slots=True)
+class MissingTitle:
+    """Where a talk's title should be, and the header the file has to put it in."""
+
+    where: SourceLocation
+    header: str
+    """"yaml" (front matter), "pandoc" (a `% title` block) or "" (none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A talk file split into its parts, with the line where the body starts."""
+
+    meta: TalkMeta
+    body: str
+    body_line: int
+    """0-based line of the file where `body` starts (add to markdown-it's Token.map)."""
+    diagnostics: tuple[Diagnostic, ...]
+    untitled: MissingTitle | None = None
+    """Set when the title is missing (Marp, reveal-md and remark talks have none): `meta.title` is then the file's
+    name until the body is parsed and its first heading, if any, becomes the title."""
+
+
+class NoDatesLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so an impossible date is our error with a line, not PyYAML's crash."""
+
+
+NoDatesLoader.yaml_implicit_resolvers = {
+    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+
+
+def split_source(text: str, where: str, *, project_root: Path | None = None) -> SourceText:
+    """Separate front matter from the body and validate it."""
+    lines = text.split("\n")
+    diagnostics: list[Diagnostic] = []
+    if lines and lines[0].rstrip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+        if end is None:
+            raise TalkbuildError("front matter opened here is never closed", SourceLocation(where, 1),
+                                 hint="end it with a line of three dashes '---'", code="front-matter")
+        try:
+            data, lines_of, diagnostics = _load_yaml("\n".join(lines[1:end]), where, first_line=2)
+        except TalkbuildError as exc:
+            # Not YAML, but closed: the body is still read, so `check` reports its problems in the same run
+            # (under a stand-in title; the error keeps the build from writing the talk).
+            diagnostics = exc.all_diagnostics()
+            data, lines_of = {"title": _stand_in_title(where)}, {}
+        body_line = end + 1
+    elif lines and (lines[0].startswith("% ") or lines[0].rstrip() == "%"):  # pandoc allows an empty title line
+        data, body_line = _pandoc_title_block(lines)
+        lines_of = {k: 1 + i for i, k in enumerate(("title", "author", "date")) if k in data}
+    else:
+        data, lines_of, body_line = {}, {}, 0
+    meta = _validate(data, lines_of, where, diagnostics, project_root)
+    title = data.get("title")
+    untitled = (None if _text(title) or isinstance(title, list | dict)
+                else MissingTitle(SourceLocation(where, lines_of.get("title", 1)),
+                                  "" if body_line == 0 else "yaml" if lines[0].rstrip() == "---" else "pandoc"))
+    return SourceText(meta, "\n".join(lines[body_line:]), body_line, tuple(diagnostics), untitled)
+
+
+def _stand_in_title(where: str) -> str:
+    """The title a talk is rendered under while its own is in error: its file's (or folder's) name."""
+    path = PurePosixPath(where)
+    return path.stem if path.stem != "index" else path.parent.name
+
+
+def _load_yaml(text: str, where: str, first_line: int) -> tuple[dict[str, Any], dict[str, int], list[Diagnostic]]:
+    try:
+        data, node, duplicates = yamltext.load(text, NoDatesLoader)
+    except yaml.YAMLError as exc:
+        problem = yamltext.syntax_problem(exc, text, first_line)
+        raise TalkbuildError(f"front matter is not valid YAML: {problem.message}", SourceLocation(where, problem.line),
+                             hint=problem.hint, code="front-matter") from None
+    if data is None:
+        return {}, {}, []
+    if not isinstance(data, dict):
+        raise TalkbuildError("front matter must be a mapping of keys to values", SourceLocation(where, first_line),
+                             hint="write it as 'title: My talk'", code="front-matter")
+    data = {str(k): v for k, v in data.items()}
+    lines_of = {}
+    for key, key_node, value_node in yamltext.entries(node):  # in file order: of a repeated key, the last is used
+        lines_of[key] = first_line + key_node.start_mark.line
+        if (key in TEXT_KEYS or key == "duration") and key in data:  # duration: 010 is 10 minutes, not octal 8
+            data[key] = yamltext.as_written(value_node, data[key])
+    diagnostics = [Diagnostic(Severity.WARNING, "duplicate-key", f"{d.message(first_line)}; the last one is used",
+                              SourceLocation(where, first_line + d.lines[1]), hint="remove the one you do not mean")
+                   for d in duplicates]
+    return data, lines_of, diagnostics
+
+
+def _pandoc_title_block(lines: list[str]) -> tuple[dict[str, Any], int]:
+    """Pandoc's `% title / % author / % date` header (used by several talks in the wild)."""
+    values: list[str] = []
+    i = 0
+    while i < len(lines) and lines[i].startswith("%") and len(values) < 3:
+        values.append(lines[i][1:].strip())
+        i += 1
+    data: dict[str, Any] = {}
+    for key, value in zip(("title", "author", "date"), values, strict=False):
+        if value:
+            data[key] = [a.strip() for a in value.split(";") if a.strip()] if key == "author" else value
+    return data, i
+
+
+def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
+              diagnostics: list[Diagnostic], project_root: Path | None = None) -> TalkMeta:
+    def loc(key: str) -> SourceLocation:
+        return SourceLocation(where, lines_of.get(key, 1))
+
+    def fail(key: str, message: str, hint: str | None = None) -> TalkbuildError:
+        return TalkbuildError(message, loc(key), hint=hint, code="front-matter")
+
+    extra = {}
+    for key in sorted(k for k in data if k not in KNOWN_KEYS):
+        extra[key] = data[key]
+        if key in TOLERATED_KEYS:
+            continue
+        diagnostics.append(Diagnostic(Severity.WARNING, "unknown-key", f"unknown front matter key '{key}'", loc(key),
+                                      hint=FOREIGN_KEYS.get(key) or did_you_mean(key, KNOWN_KEYS) or "themes can still read it"))
+    # Every field is read even after one fails, so a talk's front matter problems are reported together.
+    errors: list[TalkbuildError] = []
+
+    def attempt(read: Callable[[], Any], default: Any) -> Any:
+        try:
+            return read()
+        except TalkbuildError as exc:
+            errors.append(exc)
+            return default
+
+    title = attempt(lambda: _title(data, fail), "")
+    date, date_text, date_precision = attempt(lambda: _date(data.get("date"), fail, diagnostics, loc("date")),
+                                              (None, None, "day"))
+    authors = attempt(lambda: _strings(data.get("author", data.get("authors")), "author", fail), ())
+    slidelink = attempt(lambda: _bool(data.get("slidelink", True), "slidelink", fail), True)
+    tags = attempt(lambda: _strings(data.get("tags"), "tags", fail, split_commas=True), ())
+    draft = attempt(lambda: _bool(data.get("draft", False), "draft", fail), False)
+    duration = attempt(lambda: _duration(data.get("duration"), fail), None)
+    lang = attempt(lambda: _lang(data.get("lang"), fail), "en")
+    theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics), None)
+    notes_separator = attempt(lambda: _notes_separator(data.get("notes_separator"), fail), None)
+    # The talk is still rendered, with a default for each field in error (the file's name for a title), so
+    # `check` finds the problems in its body in the same run; the errors keep the build from writing it.
+    diagnostics.extend(error.diagnostic() for error in errors)
+    if not title:
+        title = _stand_in_title(where)
+    return TalkMeta(
+        title=title,
+        subtitle=_text(data.get("subtitle")),
+        authors=authors,
+        institution=_text(data.get("institution")),
+        date=date,
+        date_text=date_text,
+        date_precision=date_precision,
+        layout=_text(data.get("layout")),
+        slidelink=slidelink,
+        lang=lang,
+        tags=tags,
+        description=_text(data.get("description")),
+        draft=draft,
+        duration=duration,
+        theme=theme,
+        notes_separator=notes_separator,
+        extra=extra,
+    )
+
+
+def _title(data: dict[str, Any], fail: Fail) -> str:
+    if isinstance(data.get("title"), list | dict):
+        raise fail("title", "'title' must be text, but YAML read a list or mapping",
+                   "quote it: title: \"[Tuesday] talk\"")
+    return _text(data.get("title")) or ""
+
+
+Fail = Callable[..., TalkbuildError]
+
+
+def _theme(name: str | None, project_root: Path | None, where: SourceLocation,
+           diagnostics: list[Diagnostic]) -> str | None:
+    """A usable theme name; an unknown one (e.g. a reveal.js theme like 'night') falls back to the site's theme."""
+    if name is None or project_root is None:
+        return name
+    from .themes import THEME_NAME, theme_problem
+
+    problem = theme_problem(name, project_root)
+    if problem is None:
+        return name
+    if not THEME_NAME.fullmatch(name):
+        raise TalkbuildError(problem[0], where, hint=problem[1], code="theme")
+    diagnostics.append(Diagnostic(Severity.WARNING, "theme", problem[0] + "; the site's theme is used", where, hint=problem[1]))
+    return None
+
+
+def _notes_separator(value: Any, fail: Fail) -> str | None:
+    if value is None:
+        return None
+    try:
+        return read_separator(value)
+    except ValueError as exc:
+        raise fail("notes_separator", str(exc), "for reveal-md talks: notes_separator: \"Note:\"") from None
+
+
+def _lang(value: Any, fail: Fail) -> str:
+    text = _text(value)
+    if text is None:
+        return "en"
+    if not LANG_TAG.fullmatch(text):
+        raise fail("lang", f"'lang' must be a language tag, not {text!r}", lang_hint(text))
+    return text
+
+
+def lang_hint(text: str) -> str:
+    """How to write a language tag, from what was written instead."""
+    if LANG_TAG.fullmatch(text.replace("_", "-")):
+        return f"separate its parts with '-': '{text.replace('_', '-')}'"
+    return "a BCP 47 tag such as 'en', 'pt-BR' or 'zh-Hant'"
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _strings(value: Any, key: str, fail: Fail, split_commas: bool = False) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        parts = value.split(",") if split_commas else [value]
+        return tuple(p.strip() for p in parts if p.strip())
+    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+        return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+    raise fail(key, f"'{key}' must be a name or a list of names")
+
+
+def _bool(value: Any, key: str, fail: Fail) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+        return value.strip().lower() in ("true", "yes")
+    raise fail(key, f"'{key}' must be true or false, not {value!r}")
+
+
+def _duration(value: Any, fail: Fail) -> int | None:
+    if value is None:
+        return None
+    text = str(value)
+    clock = re.fullmatch(r"\s*(\d+):([0-5]\d)\s*", text)  # 1:30, as YAML 1.1 read it too: 90 minutes
+    match = re.fullmatch(r"\s*(\d+)\s*(min|mins|minutes|m)?\s*", text)
+    minutes = int(clock.group(1)) * 60 + int(clock.group(2)) if clock else int(match.group(1)) if match else 0
+    if isinstance(value, bool) or not minutes:
+        raise fail("duration", f"'duration' must be a whole number of minutes, not {value!r}", "for example 'duration: 45'")
+    return minutes
+
+
+def _date(value: Any, fail: Fail, diagnostics: list[Diagnostic],
+          where: SourceLocation) -> tuple[datetime.date | None, str | None, str]:
+    text = _text(value)
+    if text is None:
+        return None, None, "day"
+    reading = read_date(text)
+    if reading.day is not None:
+        return reading.day, text, reading.precision
+    if reading.impossible:
+        raise fail("date", f"impossible date '{text}'", "check the day and month")
+    diagnostics.append(Diagnostic(Severity.WARNING, "date-format", f"cannot read the date '{text}'; it is shown as written and sorted last",
+                                  where, hint=reading.hint))
+    return None, text, "day"
