@@ -288,6 +288,14 @@ def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return values[-1] if values else None
 
 
+def _foreign_hint(key: str) -> str | None:
+    """What to do instead of a reveal-md key (`separator:`), else the closest key of talkbuild.yml."""
+    from .frontmatter import FOREIGN_KEYS
+
+    fields = [f.name for f in dataclasses.fields(Config) if not f.metadata.get("internal")]
+    return FOREIGN_KEYS.get(key) or did_you_mean(key, fields)
+
+
 def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefix: str) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
@@ -297,7 +305,8 @@ def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefi
         where = SourceLocation(CONFIG_NAME, _line_of(node, str(key)))
         try:
             if key not in fields:
-                raise ConfigError(f"unknown key '{prefix}{key}'", where, hint=did_you_mean(str(key), fields))
+                raise ConfigError(f"unknown key '{prefix}{key}'", where,
+                                  hint=_foreign_hint(str(key)) if not prefix else did_you_mean(str(key), fields))
             unit = fields[key].metadata.get("unit")
             parse = fields[key].metadata.get("parse")  # a value that needs more than a type (check_options)
             out[key] = (parse(value, f"{prefix}{key}", where, _child(node, key)) if parse

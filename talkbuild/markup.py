@@ -90,6 +90,11 @@ class RenderContext:
     references: list[Reference] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: set[str] = field(default_factory=set)
+    body_lines: list[str] = field(default_factory=list)
+    """The Markdown parsed, by line (what a line really starts with, where markdown-it dropped `- ` or `> `)."""
+
+    def body_line(self, map_line: int) -> str:
+        return self.body_lines[map_line] if 0 <= map_line < len(self.body_lines) else ""
 
     def location(self, map_line: int, column: int | None = None) -> SourceLocation:
         return SourceLocation(self.where, self.line_offset + map_line + 1, column)

@@ -10,11 +10,15 @@ the audience, and how to make it notes or silence the warning.
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Callable
 from typing import Any
 
 from markdown_it.token import Token
 
 from .errors import Diagnostic, Severity
+
+_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 
 KNOWN_MARKERS = (("note:", "Note:", "reveal.js and reveal-md"), ("notes:", "Notes:", "reveal.js"),
                  ("???", "???", "remark"))
@@ -52,9 +56,14 @@ def _starts_a_paragraph(text: str) -> bool:
 
 
 def _matches(line: str, marker: str) -> bool:
-    """Whether a line starts with the marker, in any case (`Note:` also takes reveal.js's `Notes:`)."""
+    """Whether a line starts with the marker, in any case (`Note:` also takes reveal.js's `Notes:`). A marker that
+    ends in a letter or digit must end a word: `Note` starts "Note that", not "Notebooks"."""
     start, marker = line.lstrip().lower(), marker.lower()
-    return start.startswith(marker) or (marker == "note:" and start.startswith("notes:"))
+    if marker == "note:" and start.startswith("notes:"):
+        return True
+    if not start.startswith(marker):
+        return False
+    return not (marker[-1].isalnum() and start[len(marker):len(marker) + 1].isalnum())
 
 
 def cut_at_marker(body: list[Token], marker: str) -> tuple[list[Token], list[Token]] | None:
@@ -77,21 +86,26 @@ def cut_at_marker(body: list[Token], marker: str) -> tuple[list[Token], list[Tok
     return None
 
 
-def marker_warnings(body: list[Token], location: Any, separator: str | None) -> list[Diagnostic]:
-    """A `notes-marker` warning for each block of a slide with a line that starts the notes in another tool
-    and is shown on the slide: with no `notes_separator`, any such line; with one, a line inside a list, a quote
-    or a block (not cut there), or another tool's marker. None with `notes_separator: false`."""
+def marker_warnings(body: list[Token], location: Any, separator: str | None,
+                    source_line: Callable[[int], str]) -> list[Diagnostic]:
+    """A `notes-marker` warning for each block of a slide with a source line that starts the notes in another
+    tool and is shown on the slide: with no `notes_separator`, any such line; with one, a line inside a list, a
+    quote or a block (not cut there), or another tool's marker. None with `notes_separator: false`. The line as
+    written counts: `- Note: ...` is a list item, not notes, in reveal.js too; an HTML comment is not shown."""
     if separator == "":
         return []
     found = []
     for i, token in enumerate(body):
         if token.type == "inline" and token.map and i > 0 and body[i - 1].type == "paragraph_open":
-            lines, nested = token.content.split("\n"), token.level > 1
+            nested = token.level > 1
         elif token.type == "html_block" and token.map:
-            lines, nested = token.content.split("\n"), True
+            nested = True
         else:
             continue
-        for n, line in enumerate(lines):
+        written = "\n".join(source_line(n) for n in range(token.map[0], token.map[1]))
+        if token.type == "html_block":  # a comment's lines blanked, not dropped: the line numbers stay
+            written = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), written)
+        for n, line in enumerate(written.split("\n")):
             known = next((m for m in KNOWN_MARKERS if line.lstrip().lower().startswith(m[0])), None)
             if known is None:
                 continue

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .links import SiteMap
-    from .models import Talk
+    from .models import Slide, Talk
 
 
 def decode(data: bytes, where: str) -> str:
@@ -79,13 +79,15 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     env: dict[str, Any] = {"tb": ctx}
     tokens = md.parse(parts.body, env)
     meta, diagnostics = parts.meta, parts.diagnostics
+    ctx.body_lines = parts.body.split("\n")
+    separator = notes_separator if meta.notes_separator is None else meta.notes_separator
+    shown = split_slides(md, tokens, env, parts.body_line, separator)
     if parts.untitled is not None:
-        meta, missing = _title_from_heading(meta, tokens, parts.untitled)
+        meta, missing = _title_from_slides(meta, shown, parts.untitled)
         diagnostics = (missing, *diagnostics)
     title = Slide(id=TITLE_SLIDE_ID, title=meta.title, title_html=html_escape(meta.title), kind="title",
                   line=1, body_html="", notes_html="", section="")
-    separator = notes_separator if meta.notes_separator is None else meta.notes_separator
-    slides = [title, *split_slides(md, tokens, env, parts.body_line, separator)]
+    slides = [title, *shown]
     return Talk(
         source=SourceLocation(where), slug=source.slug, meta=meta, slides=tuple(slides),
         references=tuple(ctx.references), assets=tuple(sorted(ctx.assets)),
@@ -94,14 +96,14 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     )
 
 
-def _title_from_heading(meta: TalkMeta, tokens: list[Any], missing: MissingTitle) -> tuple[TalkMeta, Diagnostic]:
-    """A talk without a title is named by its first slide or section heading, as MkDocs names a page by its
-    first heading (else by its file's name, as pandoc does): a Marp or reveal-md talk builds, and the warning
-    says how to name it for good. Headings in speaker notes are passed over: they are not for the audience."""
+def _title_from_slides(meta: TalkMeta, slides: list[Slide], missing: MissingTitle) -> tuple[TalkMeta, Diagnostic]:
+    """A talk without a title is named by the title of its first titled slide or section, as MkDocs names a page
+    by its first heading (else by its file's name, as pandoc does): a Marp or reveal-md talk builds, and the
+    warning says how to name it for good. A heading in the speaker notes is no slide's title: never the talk's."""
     from dataclasses import replace
 
-    heading = _first_heading(tokens)
-    title, source = (heading, "its first heading") if heading else (meta.title, "its file's name")
+    heading = next((slide.title for slide in slides if slide.title), None)
+    title, source = (heading, "its first slide title") if heading else (meta.title, "its file's name")
     if missing.header == "pandoc":
         fix = f"write it on the first line: '% {title}'"
     else:
@@ -111,27 +113,6 @@ def _title_from_heading(meta: TalkMeta, tokens: list[Any], missing: MissingTitle
     return replace(meta, title=title), Diagnostic(
         Severity.WARNING, "missing-title", f"the talk has no title; it is shown under {source}, '{title}'",
         missing.where, hint=fix + "; if this file is not a talk, add it to 'exclude:' in talkbuild.yml")
-
-
-def _first_heading(tokens: list[Any]) -> str | None:
-    """The text of the first `#` or `##` heading outside `::: notes` (else of any heading), a line break as a space."""
-    from .markup import div_classes
-    from .slides import plain_text
-
-    found: dict[bool, str] = {}
-    notes = 0
-    for i, token in enumerate(tokens):
-        if token.type == "container_div_open":
-            notes += 1 if notes or "notes" in div_classes(token.info)[1] else 0
-        elif token.type == "container_div_close" and notes:
-            notes -= 1
-        elif token.type == "heading_open" and not notes and token.level == 0 and i + 1 < len(tokens):
-            text = plain_text(tokens[i + 1], br_as_space=True)
-            if text:
-                found.setdefault(token.tag in ("h1", "h2"), text)
-                if True in found:
-                    break
-    return found.get(True) or found.get(False)
 
 
 def _yaml_text(text: str) -> str:

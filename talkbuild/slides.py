@@ -47,7 +47,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         token = tokens[i]
         if token.level == 0 and token.type == "heading_open" and token.tag in (section_tag, slide_tag):
             end = i + 3
-            title = plain_text(tokens[i + 1])
+            title = plain_text(tokens[i + 1], br_as_space=True)
             kind = "section" if token.tag == section_tag else "slide"
             if kind == "section":
                 section = title
@@ -93,7 +93,7 @@ def _marked_notes(drafts: list[_Draft], separator: str | None, ctx: object) -> N
                 at = next((index for start, index in draft.note_starts if start > line), len(draft.notes))
                 draft.notes[at:at] = marked  # in the order they are written
         if isinstance(ctx, RenderContext):
-            ctx.diagnostics.extend(marker_warnings(draft.body, ctx.location, separator))
+            ctx.diagnostics.extend(marker_warnings(draft.body, ctx.location, separator, ctx.body_line))
 
 
 def _invisible(draft: _Draft, last: bool) -> bool:
@@ -123,12 +123,16 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
     slides: list[Slide] = []
     slide_ids = _assign_ids(drafts, env, line_offset)
     for draft, ident in zip(drafts, slide_ids, strict=True):
-        title = plain_text(draft.heading[1]) if draft.heading else ""
+        title = plain_text(draft.heading[1], br_as_space=True) if draft.heading else ""
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
         body, fragments = _fragments(draft.body)
-        body += _footnotes_for(draft.body, footnotes)
-        notes = draft.notes + _footnotes_for(draft.notes, footnotes, shown=draft.body)
+        counts: dict[int, int] = {}
+        _number_references(draft.body, counts)
+        shown_counts = dict(counts)
+        _number_references(draft.notes, counts)  # going on: the notes are in the same page, their ids too
+        body += _footnotes_for(draft.body, footnotes, shown_counts)
+        notes = draft.notes + _footnotes_for(draft.notes, footnotes, counts, shown=draft.body)
         # A footnote cited on two slides is shown on both; the slide id in its anchors keeps the
         # handout (all slides on one page) free of duplicate ids.
         env["docId"] = ident
@@ -282,9 +286,23 @@ def _footnote_groups(tokens: list[Token]) -> dict[int, list[Token]]:
     return groups
 
 
-def _footnotes_for(tokens: list[Token], groups: dict[int, list[Token]], shown: Sequence[Token] = ()) -> list[Token]:
+def _number_references(tokens: list[Token], counts: dict[int, int]) -> None:
+    """Number each footnote's citations on one slide alone, going on from `counts`: the plugin numbers them
+    across the talk, so a footnote cited on two slides was "[1:1]" on the second and its back-link led to
+    the other slide (a broken link in the handout)."""
+    for t in tokens:
+        for child in t.children or []:
+            if child.type == "footnote_ref":
+                fid = child.meta["id"]
+                child.meta = {**child.meta, "subId": counts.get(fid, 0)}
+                counts[fid] = counts.get(fid, 0) + 1
+
+
+def _footnotes_for(tokens: list[Token], groups: dict[int, list[Token]], counts: dict[int, int],
+                   shown: Sequence[Token] = ()) -> list[Token]:
     """Footnotes referenced on a slide are shown on that slide; those referenced only in its notes, in the notes
-    (not to the audience). `shown`: tokens whose footnotes are already shown."""
+    (not to the audience). `shown`: tokens whose footnotes are already shown. Each footnote gets a back-link
+    to each of its `counts` citations here."""
     ids: list[int] = []
     taken = {child.meta["id"] for t in shown for child in t.children or [] if child.type == "footnote_ref"}
     for t in tokens:
@@ -296,8 +314,24 @@ def _footnotes_for(tokens: list[Token], groups: dict[int, list[Token]], shown: S
         return []
     out = [Token("footnote_block_open", "", 1)]
     for fid in ids:
-        out += groups[fid]
+        out += _with_back_links(groups[fid], counts.get(fid, 1))
     return out + [Token("footnote_block_close", "", -1)]
+
+
+def _with_back_links(group: list[Token], count: int) -> list[Token]:
+    """A footnote's tokens with one back-link (`footnote_anchor`) per citation on this slide."""
+    anchors = [i for i, t in enumerate(group) if t.type == "footnote_anchor"]
+    if not anchors:
+        return group
+    first = group[anchors[0]]
+    links = []
+    for n in range(max(count, 1)):
+        link = Token("footnote_anchor", "", 0)
+        link.meta = {**first.meta, "subId": n}
+        links.append(link)
+    rest = [t for t in group if t.type != "footnote_anchor"]
+    at = anchors[0]
+    return rest[:at] + links + rest[at:]
 
 
 def _skip_to(tokens: Sequence[Token], i: int, kind: str) -> int:
@@ -326,8 +360,8 @@ def _line(token: Token, offset: int) -> int:
 
 
 def plain_text(inline: Token, br_as_space: bool = False) -> str:
-    """A heading's text without its markup: what the index, the outline and the page title show. A `<br>` is
-    dropped unless `br_as_space` (slide ids are made from this text: they must not change)."""
+    """A heading's text without its markup: what the index, the outline and the page title show (`br_as_space`:
+    a `<br>` is a space there). Slide ids are made from the text without it, as they always were: links stay."""
     parts = []
     for child in inline.children or []:
         if child.type in ("text", "code_inline", "math_inline"):

@@ -55,3 +55,21 @@ def test_a_system_error_without_a_file_is_said_once_without_a_traceback() -> Non
 
     result = CliRunner().invoke(full, [])
     assert result.exit_code == 1 and result.stderr == "talkbuild: No space left on device\n"
+
+
+def test_a_footnote_cited_on_two_slides_is_whole_on_each_and_check_passes(make_project) -> None:
+    # Before: the plugin numbered citations across the talk: the second slide showed "[1:1]" and the first
+    # slide's back-link led to an id on the second (check: missing-fragment in the handout).
+    import subprocess
+    import sys
+
+    talk = "---\ntitle: Fn\nauthor: A\ndate: 2026-01-01\n---\n\n## One\n\nFirst[^s]\n\n## Two\n\nSecond[^s]\n\n[^s]: Shared.\n"
+    root = make_project({"talks/a.md": talk})
+    done = subprocess.run([sys.executable, "-m", "talkbuild", "check", "-C", str(root)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    built = subprocess.run([sys.executable, "-m", "talkbuild", "build", "-C", str(root)], capture_output=True,
+                           text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    deck = (root / "_site/a/slides/index.html").read_text(encoding="utf-8")
+    assert "[1:1]" not in deck and 'href="#fnref-one-1"' in deck and 'href="#fnref-two-1"' in deck

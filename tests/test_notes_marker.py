@@ -172,3 +172,30 @@ def test_notes_from_a_marker_and_from_a_notes_block_keep_the_order_they_are_writ
     root = make_project({"talks/r.md": talk})
     assert run(root, "build").returncode == 0
     assert slides(root, "r")["s"] == ("S shown", "zero first second")
+
+
+def test_a_list_item_or_quote_that_starts_with_note_and_a_comment_are_not_notes_markers(make_project) -> None:
+    # reveal.js cuts at a line that starts with Note:; '- Note: ...' is a list item there too, and a comment is not
+    # shown. Before, these were warned of, and a plain talk that passed --strict failed it.
+    talk = ("---\ntitle: P\nauthor: A\ndate: 2026-01-01\n---\n\n## Caveats\n\n- Note: the API changed in v2\n\n"
+            "> Note: quoted from the manual\n\n<!--\nNote: a reminder Marp keeps for the presenter\n-->\n")
+    root = make_project({"talks/p.md": talk})
+    result = run(root, "build", "--strict")
+    assert result.returncode == 0 and "notes-marker" not in result.stderr, result.stderr
+
+
+def test_a_separator_that_ends_in_a_letter_must_end_a_word(make_project) -> None:
+    talk = "---\ntitle: N\nnotes_separator: Note\n---\n\n## T\n\nNotebooks are great\n\n## S\n\nShown\n\nNote that x\n"
+    root = make_project({"talks/n.md": talk})
+    assert run(root, "build").returncode == 0
+    deck = slides(root, "n")
+    assert deck["t"] == ("T Notebooks are great", "")
+    assert deck["s"] == ("S Shown", "that x")
+
+
+def test_reveal_md_keys_in_talkbuild_yml_get_the_same_advice(make_project) -> None:
+    root = make_project({"talks/a.md": "---\ntitle: A\n---\n", "talkbuild.yml": 'separator: "^---$"\n'})
+    result = run(root, "build")
+    assert result.returncode == 2
+    assert ("talkbuild.yml:1: unknown key 'separator' (reveal-md's slide separators are not read" in result.stderr
+            and "notes_separator'?" not in result.stderr), result.stderr

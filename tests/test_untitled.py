@@ -36,7 +36,7 @@ def test_a_marp_talk_is_named_by_its_first_heading_and_the_site_builds(make_proj
     })
     result = run(root, "build")
     assert result.returncode == 0, result.stderr
-    assert ("talks/marp.md:1: warning[missing-title]: the talk has no title; it is shown under its first heading, "
+    assert ("talks/marp.md:1: warning[missing-title]: the talk has no title; it is shown under its first slide title, "
             "'Robots that move' (add 'title: Robots that move' to the front matter; if this file is not a talk, "
             "add it to 'exclude:' in talkbuild.yml)") in result.stderr
     assert "Robots that move" in deck_title(root, "marp")
@@ -57,7 +57,7 @@ def test_an_empty_title_is_reported_at_its_own_line(make_project) -> None:
     root = make_project({"talks/r.md": "---\nlayout: remark\ntitle:\n---\n\n# Loops\n"})
     result = run(root, "check", "--format", "github")
     assert ("::warning file=talks/r.md,line=3,title=talkbuild missing-title::the talk has no title; it is shown under its first "
-            "heading, 'Loops'") in result.stdout, result.stdout
+            "slide title, 'Loops'") in result.stdout, result.stdout
     assert result.returncode == 0
     assert run(root, "check", "--strict").returncode == 1
 
@@ -111,10 +111,21 @@ def test_the_title_comes_from_a_slide_heading_never_from_the_notes(make_project)
     })
     result = run(root, "build")
     assert result.returncode == 0, result.stderr
-    assert "it is shown under its first heading, 'First slide two'" in result.stderr
+    assert "it is shown under its first slide title, 'First slide two'" in result.stderr
     assert "My private reminder" not in (root / "_site/index.html").read_text(encoding="utf-8")
     # pandoc's title block with an empty title line is read (the author stays), and the fix is in its own form
-    assert ("talks/p.md:1: warning[missing-title]: the talk has no title; it is shown under its first heading, "
+    assert ("talks/p.md:1: warning[missing-title]: the talk has no title; it is shown under its first slide title, "
             "'Real heading' (write it on the first line: '% Real heading';") in result.stderr
     assert "Ann" in (root / "_site/p/index.html").read_text(encoding="utf-8")
     assert "% Ann" not in (root / "_site/p/slides/index.html").read_text(encoding="utf-8")
+
+
+def test_a_heading_in_the_notes_after_a_marker_never_names_the_talk(make_project) -> None:
+    root = make_project({"talks/r.md": "Intro text\n\n???\n\n### Remember to breathe\n\n---\n\n## Agenda<br>today\n\ny\n",
+                         "talkbuild.yml": 'notes_separator: "???"\n'})
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert "it is shown under its first slide title, 'Agenda today'" in result.stderr, result.stderr
+    assert deck_title(root, "r").startswith("Agenda today")
+    assert 'data-title="Agenda today"' in (root / "_site/r/slides/index.html").read_text(encoding="utf-8")
+    assert "breathe" not in (root / "_site/index.html").read_text(encoding="utf-8")
