@@ -34,12 +34,17 @@ def page_warnings(site: Site, page: str) -> list[Diagnostic]:
 
 BADGE_JS = """
   var badge = null, badgeOpen = false, badgeLines = [];
-  var BADGE = "@BADGE_ID@", HIDDEN_KEY = "tb-live-warnings-hidden:" + cfg.page;
+  // Hidden for this tab until the warnings change, on every page that shows the same ones (a talk's deck and its
+  // handout). Their line numbers do not count: a slide added above a warning kept on purpose moves it, nothing more.
+  var BADGE = "@BADGE_ID@", HIDDEN_KEY = "tb-live-warnings-hidden";
+  function hiddenKey() {
+    return JSON.stringify(badgeLines.map(function (line) { return line.replace(/^([^:\\n]*):\\d+(:\\d+)?:/, "$1:"); }));
+  }
   function hiddenByUser() {
-    try { return sessionStorage.getItem(HIDDEN_KEY) === JSON.stringify(badgeLines); } catch (e) { return false; }
+    try { return sessionStorage.getItem(HIDDEN_KEY) === hiddenKey(); } catch (e) { return false; }
   }
   function hideByUser(on) {
-    try { if (on) sessionStorage.setItem(HIDDEN_KEY, JSON.stringify(badgeLines)); else sessionStorage.removeItem(HIDDEN_KEY); }
+    try { if (on) sessionStorage.setItem(HIDDEN_KEY, hiddenKey()); else sessionStorage.removeItem(HIDDEN_KEY); }
     catch (e) { /* storage refused (private mode): the badge just comes back on the next reload */ }
   }
   function el(tag, css, text) {
@@ -56,15 +61,16 @@ BADGE_JS = """
     badge.toggle.setAttribute("aria-expanded", on ? "true" : "false");
   }
   function makeBadge() {
-    var root = el("div", "position:fixed;left:.75rem;bottom:.85rem;z-index:2147483646;" +
+    var root = el("div", "z-index:2147483646;" +
       "max-width:min(40rem,calc(100vw - 1.5rem));font:13px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;" +
       "color:#3d2c00;text-align:left;letter-spacing:normal;text-transform:none");
     root.id = BADGE;
-    var panel = el("div", "margin:0 0 .4rem;max-height:40vh;overflow:auto;padding:.6rem .8rem;background:#fffbea;" +
+    var panel = el("div", "margin:0;max-height:40vh;overflow:auto;padding:.6rem .8rem;background:#fffbea;" +
       "border:1px solid #c99700;border-radius:.45rem;box-shadow:0 2px 10px rgba(0,0,0,.3)");
     panel.id = BADGE + "-panel";
     panel.setAttribute("role", "region");
     panel.setAttribute("aria-label", "talkbuild serve: warnings");
+    panel.tabIndex = 0; // a long list scrolls from the keyboard: arrows scroll it while it has the focus
     panel.hidden = true;
     var title = el("p", "margin:0 0 .3rem;font-weight:600");
     var list = el("ul", "margin:0;padding:0;list-style:none");
@@ -85,7 +91,14 @@ BADGE_JS = """
     });
     root.appendChild(panel);
     root.appendChild(toggle);
-    var print = el("style", "", "@media print { #" + BADGE + " { display: none !important; } }");
+    // Bottom-left, where a deck has nothing. The presenter window has its controls there, and a phone held
+    // upright its control bar: there it goes top-right, above the letterboxed slide, and its list opens downwards.
+    var top = "left:auto;right:.75rem;bottom:auto;top:.5rem;flex-direction:column-reverse;align-items:flex-end";
+    var print = el("style", "", "#" + BADGE + " { position:fixed;left:.75rem;bottom:.85rem;display:flex;" +
+      "flex-direction:column;align-items:flex-start;gap:.4rem }" +
+      ".tb-presenter #" + BADGE + " { " + top + " }" +
+      "@media (max-width: 599px) and (orientation: portrait) { #" + BADGE + " { " + top + " } }" +
+      "@media print { #" + BADGE + " { display: none !important; } }");
     root.appendChild(print);
     document.body.appendChild(root);
     badge = {root: root, panel: panel, title: title, list: list, toggle: toggle};
@@ -119,6 +132,11 @@ BADGE_JS = """
       badge.list.appendChild(item);
     });
   }
+  // The list has the focus (Tab, or a click in it): the keys that scroll scroll it, and the deck does not move.
+  var SCROLLING = {ArrowUp: 1, ArrowDown: 1, PageUp: 1, PageDown: 1, Home: 1, End: 1, " ": 1};
+  window.addEventListener("keydown", function (event) {
+    if (badge && badgeOpen && document.activeElement === badge.panel && SCROLLING[event.key]) event.stopPropagation();
+  }, true);
   // Before the deck's own key handler (it ignores a key whose default is prevented): Escape closes the panel,
   // or, on the closed badge, hands the keys back to the page.
   window.addEventListener("keydown", function (event) {

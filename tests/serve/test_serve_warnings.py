@@ -201,3 +201,65 @@ def test_a_clean_site_shows_no_badge(live: LiveFactory, page: Any) -> None:
         seen_generation(page, site)
         assert page.locator(f"#{BADGE_ID}").count() == 0, path
         assert page.evaluate("window.__tbLive.warnings.length") == 0
+
+
+COVERED = f"""() => {{
+  const badge = document.getElementById('{BADGE_ID}');
+  const hit = [];
+  for (const el of document.querySelectorAll('.tb-controls button, .tb-controls [aria-live], .tb-p-bar p')) {{
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
+    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    if (badge && badge.contains(top)) hit.push(el.getAttribute('aria-label') || el.textContent.trim());
+  }}
+  return hit;
+}}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "height", "query"), [(1200, 760, "?presenter"), (1920, 1080, "?presenter"),
+                                                        (375, 667, ""), (1280, 720, "")])
+def test_the_badge_never_covers_a_control_of_the_deck_or_the_presenter(live: LiveFactory, page: Any, width: int,
+                                                                        height: int, query: str) -> None:
+    # The trial: in the presenter window (its controls are bottom-left) and on a phone held upright, the badge
+    # took the clicks meant for "Previous" and the slide counter.
+    site = live({"talks/a.md": warned()})
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(site.url + f"a/slides/{query}#/3")
+    page.wait_for_selector("html[data-tb-ready]", state="attached")
+    toggle(page).wait_for(state="visible")
+    assert page.evaluate("document.querySelectorAll('.tb-controls button').length") > 0
+    assert page.evaluate(COVERED) == []
+
+
+@pytest.mark.browser
+def test_a_long_list_scrolls_from_the_keyboard_while_the_deck_stays(live: LiveFactory, page: Any) -> None:
+    keys = "".join(f"key{n}: x\n" for n in range(60))
+    site = live({"talks/a.md": talk("Alpha").replace("title: Alpha\n", "title: Alpha\n" + keys)})
+    open_on_slide_3(page, site, "a")
+    toggle(page).click()
+    panel(page).wait_for(state="visible")
+    assert page.evaluate(f"(() => {{ const p = document.getElementById('{BADGE_ID}-panel'); "
+                         "return p.scrollHeight > p.clientHeight + 100; })()")
+    panel(page).focus()
+    for key in ("PageDown", "ArrowDown", "End"):
+        page.keyboard.press(key)
+    page.wait_for_function(f"() => document.getElementById('{BADGE_ID}-panel').scrollTop > 100")
+    assert_on_slide_3_step_1(page)
+
+
+@pytest.mark.browser
+def test_hiding_holds_for_the_talks_other_page_and_when_only_line_numbers_move(live: LiveFactory, page: Any) -> None:
+    site = live({"talks/a.md": warned()})
+    open_on_slide_3(page, site, "a")
+    toggle(page).click()
+    page.get_by_role("button", name="Hide until they change").click()
+    badge(page).wait_for(state="detached")
+    page.goto(site.url + "a/")  # the handout, in the same tab: the same warnings
+    page.wait_for_function("() => window.__tbLive !== undefined")
+    seen_generation(page, site)
+    assert badge(page).count() == 0
+    site.write("talks/a.md", warned().replace("## One\n", "## Zero\n\nadded above\n\n## One\n"))
+    seen_generation(page, site)
+    page.wait_for_function("() => window.__tbLive && window.__tbLive.warnings.length === 2")
+    assert badge(page).count() == 0, "the same warnings, only further down"
