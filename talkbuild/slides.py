@@ -249,6 +249,8 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
         t = body[i]
         if (t.type == "paragraph_open" and t.level == 0 and i + 2 < len(body)
                 and body[i + 1].content.strip() == PAUSE):
+            if i + 3 >= len(body):  # nothing after it on the slide (the rest is notes): no step that shows nothing
+                break
             if pauses:
                 out.append(_html("</div>\n"))
             out.append(_html('<div class="fragment">\n'))

@@ -199,3 +199,15 @@ def test_reveal_md_keys_in_talkbuild_yml_get_the_same_advice(make_project) -> No
     assert result.returncode == 2
     assert ("talkbuild.yml:1: unknown key 'separator' (reveal-md's slide separators are not read" in result.stderr
             and "notes_separator'?" not in result.stderr), result.stderr
+
+
+def test_a_pause_followed_only_by_notes_makes_no_empty_step(make_project) -> None:
+    # The trial: '. . .' then a Note: line (or a ::: notes block) left a last step that showed nothing.
+    talk = ("---\ntitle: P\nnotes_separator: 'Note:'\n---\n\n## S\n\nshown\n\n. . .\n\nNote: said aloud\n\n"
+            "## T\n\nshown\n\n. . .\n\n::: notes\nsaid\n:::\n\n## U\n\nfirst\n\n. . .\n\nsecond\n")
+    root = make_project({"talks/p.md": talk})
+    assert run(root, "build").returncode == 0
+    page = BeautifulSoup((root / "_site/p/slides/index.html").read_text(encoding="utf-8"), "html.parser")
+    steps = {s["id"]: s["data-fragments"] for s in page.select("section.slide")}
+    assert steps["s"] == "0" and steps["t"] == "0" and steps["u"] == "1", steps
+    assert slides(root, "p")["s"] == ("S shown", "said aloud")
