@@ -69,7 +69,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         if current is None:
             current = _Draft("slide", [], _line(token, line_offset), section)
             drafts.append(current)
-        if token.level == 0 and token.type == "container_div_open" and "notes" in div_classes(token.info)[1]:
+        if token.type == "container_div_open" and "notes" in div_classes(token.info)[1]:  # also inside columns
             end = _skip_matching(tokens, i)
             current.note_starts.append((token.map[0] if token.map else 0, len(current.notes)))
             current.notes.extend(tokens[i + 1 : end])

@@ -211,3 +211,12 @@ def test_a_pause_followed_only_by_notes_makes_no_empty_step(make_project) -> Non
     steps = {s["id"]: s["data-fragments"] for s in page.select("section.slide")}
     assert steps["s"] == "0" and steps["t"] == "0" and steps["u"] == "1", steps
     assert slides(root, "p")["s"] == ("S shown", "said aloud")
+
+
+def test_a_notes_block_inside_columns_is_notes_too(make_project) -> None:
+    # Before: hidden on the deck by CSS, missing from the presenter's notes, and shown as text in the handout.
+    talk = ("---\ntitle: C\n---\n\n## S\n\n:::: columns\n::: column\nleft\n\n::: notes\nsaid in the left column\n:::\n"
+            ":::\n::: column\nright\n:::\n::::\n")
+    root = make_project({"talks/c.md": talk})
+    assert run(root, "build").returncode == 0
+    assert slides(root, "c")["s"] == ("S left right", "said in the left column")
