@@ -290,3 +290,36 @@ def test_the_deck_is_ready_without_pictures_that_never_show_or_never_come(page: 
     # Well before the deck's own limit (10 s) for what is still loading: ready once the 404 is in.
     page.wait_for_selector("html[data-tb-ready]", state="attached", timeout=5000)
     assert page.evaluate("document.querySelector('#gone img').complete")
+
+
+def test_a_wide_formula_shrinks_until_it_fits_and_one_that_cannot_stays_at_half(page: Any, tmp_path: Path,
+                                                                               static_server: Any) -> None:
+    # A teacher's polynomial: the formula scrolls inside itself (it takes the focus), so the slide never saw it
+    # overflow; it stayed at full size, cut off on screen and in `talkbuild pdf`.
+    terms = " + ".join(f"a_{{{i}}} x^{{{i}}}" for i in range(13))
+    huge = " + ".join(f"a_{{{i}}} x^{{{i}}}" for i in range(60))
+    talk = (f"---\ntitle: F\n---\n\n## Long formula {{#poly}}\n\n$$\nf(x) = {terms}\n$$\n\n"
+            f"## Far too long {{#huge}}\n\n$$\ng(x) = {huge}\n$$\n\n## Short {{#short}}\n\n$$\ny = x^2\n$$\n")
+    page.goto(static_server(build_site(tmp_path / "p", talk)) + "t/slides/")
+    wait_ready(page)
+    rows = page.evaluate("""Array.from(document.querySelectorAll('#tb-stage > section.slide')).map(s => {
+        const m = s.querySelector('math[display="block"]');
+        return {id: s.id, fit: s.style.getPropertyValue('--tb-fit') || '1.000',
+                over: m ? m.scrollWidth - m.clientWidth : 0};
+    })""")
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["poly"]["fit"] < "1.000" and by_id["poly"]["over"] <= 1, by_id["poly"]
+    assert float(by_id["huge"]["fit"]) < 0.56, by_id["huge"]  # about as small as it goes, then it scrolls
+    assert by_id["short"]["fit"] == "1.000", by_id["short"]
+
+
+def test_formulas_ask_for_a_math_font_before_the_generic_one(page: Any, tmp_path: Path, static_server: Any) -> None:
+    # Chromium on Debian maps the generic `math` family to Liberation Serif: matrix brackets did not stretch and
+    # sums were small, in the deck, the handout and the PDF, though a math font was installed.
+    talk = "---\ntitle: M\n---\n\n## Matrix {#m}\n\n$$\nA = \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}\n$$\n"
+    site = build_site(tmp_path / "p", talk)
+    for path in ("t/slides/", "t/"):
+        page.goto(static_server(site) + path)
+        family = page.evaluate("getComputedStyle(document.querySelector('math')).fontFamily")
+        names = [f.strip().strip('"') for f in family.split(",")]
+        assert names[-1] == "math" and "DejaVu Math TeX Gyre" in names and "Latin Modern Math" in names, family

@@ -106,11 +106,16 @@
   }
   // tall: the text is taller than the slide; wide: a line of code is wider; broad: something else is (a table of
   // many columns, a long address); room: the share of its height that fits.
+  // A displayed formula scrolls inside itself (so that it can take the focus), and the body never sees it overflow:
+  // its overflow counts as the body's (it cannot wrap, so it only shrinks).
   function measure(t) {
-    var body = t.body, pres = body.querySelectorAll("pre"), wide = false;
+    var body = t.body, pres = body.querySelectorAll("pre"), wide = false, over = 0;
     for (var k = 0; k < pres.length && !wide; k++) wide = pres[k].scrollWidth > pres[k].clientWidth + 1;
-    return { tall: body.scrollHeight > body.clientHeight + 1, wide: wide, broad: body.scrollWidth > body.clientWidth + 1,
-             width: body.scrollWidth, room: body.clientHeight / body.scrollHeight };
+    var maths = body.querySelectorAll('math[display="block"]');
+    for (var j = 0; j < maths.length; j++) over = Math.max(over, maths[j].scrollWidth - maths[j].clientWidth - 1);
+    return { tall: body.scrollHeight > body.clientHeight + 1, wide: wide,
+             broad: body.scrollWidth > body.clientWidth + 1 || over > 0,
+             width: body.scrollWidth + Math.max(0, over), room: body.clientHeight / body.scrollHeight };
   }
 
   // An embed shaped by CSS (style="width: 100%; aspect-ratio: 16 / 9"): its ratio as --tb-ratio, which deck.css uses to
