@@ -45,7 +45,10 @@ class PdfResult:
 def find_talk(talks: tuple[Talk, ...] | list[Talk], path: str, config: Config) -> Talk:
     """The talk PATH names: its Markdown file (talks/intro.md), its slug (intro) or its built folder."""
     wanted = path.strip().rstrip("/")
-    candidates = {wanted, wanted.removesuffix("/slides").removesuffix("/slides/index.html")}
+    # As a shell completes it: talks/week01/lab (a folder talk), talks/week05/numerics (no .md)
+    relative = wanted.removeprefix("./").removeprefix(config.talks_dir.strip("/") + "/")
+    candidates = {wanted, wanted.removesuffix("/slides").removesuffix("/slides/index.html"),
+                  relative.removesuffix(".md").removesuffix("/index")}
     as_path = (config.root / wanted).resolve() if not Path(wanted).is_absolute() else Path(wanted).resolve()
     for talk in talks:
         source = (config.root / talk.source.path).resolve()
@@ -67,8 +70,19 @@ MISSING_HOOK = """(() => {
 """What the deck lacks of what deck.js cannot work without ("" when nothing)."""
 
 
-def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfResult:
-    """Print the deck at `deck` (an index.html) to `output`; checks there is one page per slide."""
+LINKS = """([site, public]) => {
+  for (const a of document.querySelectorAll('a[href]')) {
+    if (!a.href.startsWith(site)) continue;
+    if (public) a.href = public + a.href.slice(site.length); else a.removeAttribute('href');
+  }
+}"""
+"""A link into the site would be a file:// path on this machine in the PDF: the published address instead, or none."""
+
+
+def export(deck: Path, output: Path, expected_pages: int | None = None, site: Path | None = None,
+           public_url: str | None = None) -> PdfResult:
+    """Print the deck at `deck` (an index.html) to `output`; checks there is one page per slide. Links into `site`
+    lead to `public_url` (publish.public_url) in the PDF, or nowhere when there is none."""
     sync_api = _playwright()
     blocked: list[str] = []
     with sync_api.sync_playwright() as p:
@@ -100,6 +114,9 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
                 raise TalkbuildError(f"the deck did not finish loading in {READY_TIMEOUT_MS // 1000} s{seen}",
                                      SourceLocation(str(deck)),
                                      hint="open it in a browser and look for errors in the console") from None
+            if site is not None:
+                page.evaluate(LINKS, [site.resolve().as_uri().rstrip("/") + "/",
+                                      public_url.rstrip("/") + "/" if public_url else ""])
             page.emulate_media(media="print")
             data: bytes = page.pdf(prefer_css_page_size=True, print_background=True)
             slides = int(page.evaluate("document.querySelectorAll('#tb-stage > section.slide').length"))
@@ -117,7 +134,8 @@ def export(deck: Path, output: Path, expected_pages: int | None = None) -> PdfRe
 
 OVERFULL = """Array.from(document.querySelectorAll('#tb-stage > section.slide')).filter(s => {
   const body = s.querySelector('.tb-slide-body');
-  return body && (body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1);
+  const formula = Array.from(s.querySelectorAll('math[display="block"]')).some(m => m.scrollWidth > m.clientWidth + 1);
+  return body && (body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1 || formula);
 }).map(s => s.id)"""
 """The slides still taller or wider than their page as printed (the deck has shrunk each as far as it goes)."""
 

@@ -55,3 +55,34 @@ def test_pdf_of_a_deck_without_its_stage_says_why_at_once(make_project, tmp_path
     assert lines[0].startswith("themes/my/templates/deck.html:") and "warning[theme-hook]" in lines[0]
     assert 'the deck has no element with id="tb-stage"' in lines[-1]
     assert not (tmp_path / "t.pdf").exists()
+
+
+def pdf_links(data: bytes) -> list[str]:
+    import re
+
+    return [m.decode() for m in re.findall(rb"/URI\s*\(([^)]*)\)", data)]
+
+
+def test_pdf_links_lead_to_the_published_site_never_to_this_machine(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A teacher's PDF, mailed to students, linked to file:///home/teacher/course/_site/...: dead, and showing
+    # the teacher's folders. The shell's forms of a talk's path (a folder talk, no .md) were refused too.
+    chromium()
+    root = make_project({
+        "talks/week01/lab/index.md": "---\ntitle: Lab\n---\n\n## One\n\nSee [testing](../../week02/testing.md#why) "
+                                     "and [the web](https://example.org/x).\n",
+        "talks/week02/testing.md": "---\ntitle: Testing\n---\n\n## Why {#why}\n\nx\n",
+    })
+    for name, written in (("a", "talks/week01/lab"), ("b", "talks/week01/lab/"), ("c", "talks/week02/testing")):
+        out = tmp_path / f"{name}.pdf"
+        run = subprocess.run([sys.executable, "-m", "talkbuild.cli", "pdf", "-C", str(root), written, "-o", str(out)],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, (written, run.stderr)
+    assert pdf_links((tmp_path / "a.pdf").read_bytes()) == ["https://example.org/x"]
+    (root / "talkbuild.yml").write_text("publish:\n  public_url: https://teach.example.org/comp101\n", encoding="utf-8")
+    out = tmp_path / "d.pdf"
+    run = subprocess.run([sys.executable, "-m", "talkbuild.cli", "pdf", "-C", str(root), "week01/lab", "-o", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    links = pdf_links(out.read_bytes())
+    assert "https://teach.example.org/comp101/week02/testing/index.html#why" in links, links
+    assert not any(link.startswith("file:") for link in links), links
