@@ -19,7 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .divs import fenced_div_plugin
 from .errors import Diagnostic, Severity, SourceLocation
-from .links import SiteMap
+from .links import Resolved, SiteMap
 from .markup_warnings import line_within, note_markdown_in_html, note_unparsed, unclosed_divs, unclosed_fences
 from .models import Reference
 from .sourcepos import SPAN, cell_end, place, position, track_spans
@@ -219,17 +219,23 @@ def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, 
                                           where, url=url, hint="move the file under talks/ and link to it there"))
         token.attrSet(attr, "")
         return
-    _note_missing(ctx, resolved.problem, written, where)
+    _note_missing(ctx, resolved, written, where)
     if resolved.asset:
         ctx.assets.add(resolved.asset)
     token.attrSet(attr, resolved.href)
     ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, alt))
 
 
-def _note_missing(ctx: RenderContext, problem: str | None, url: str, where: SourceLocation) -> None:
-    if problem == "missing":
-        ctx.diagnostics.append(Diagnostic(Severity.WARNING, "missing-file", f"'{url}' does not exist", where, url=url,
-                                          hint="check the spelling, or add the file next to the talk"))
+def _note_missing(ctx: RenderContext, resolved: Resolved, url: str, where: SourceLocation) -> None:
+    if resolved.problem != "missing":
+        return
+    folder = (resolved.target or "").endswith("index.html") and not url.split("#")[0].split("?")[0].endswith(".html")
+    if folder:  # the folder is there; what it lacks is a page to open
+        message, hint = (f"'{url}' is a folder with no page to open (no index.html, no talk)",
+                         "link to a file in it, or put an index.md talk in it")
+    else:
+        message, hint = f"'{url}' does not exist", "check the spelling, or add the file next to the talk"
+    ctx.diagnostics.append(Diagnostic(Severity.WARNING, "missing-file", message, where, url=url, hint=hint))
 
 
 def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[int, int | None]]) -> str:
@@ -242,7 +248,7 @@ def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[in
             ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", resolved.outside_message(url),
                                               where, url=url, hint="move the file under talks/ and link to it there"))
             return None
-        _note_missing(ctx, resolved.problem, url, where)
+        _note_missing(ctx, resolved, url, where)
         if resolved.asset:
             ctx.assets.add(resolved.asset)
         ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, None))

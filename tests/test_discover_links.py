@@ -135,3 +135,13 @@ def test_a_link_that_leaves_talks_from_a_talk_under_a_folder_symlink_says_where_
     assert ("talks/linked/intro.md:7: error[outside-talks]: '../../shared/l.png' points outside the talks folder (the "
             "talk is found through the folder symlink talks/linked, and its links start from there)") in result.stderr
     assert "talks/_groups/physics/intro.md:7" not in result.stderr, "from where it is, the image is inside talks/"
+
+
+def test_a_link_to_a_folder_without_a_page_says_so_not_that_it_does_not_exist(make_project) -> None:
+    # The trial: '../images/' "does not exist", while the folder was right there (what it lacks is a page).
+    root = make_project({"talks/images/a.png": "png", "talks/week01/dir.md":
+                         "---\ntitle: D\n---\n\n## S\n\n[Images](../images/) and [gone](../nope/)\n"})
+    result = run_build(root)
+    assert ("talks/week01/dir.md:7: warning[missing-file]: '../images/' is a folder with no page to open (no "
+            "index.html, no talk) (link to a file in it, or put an index.md talk in it)") in result.stderr
+    assert "talks/week01/dir.md:7: warning[missing-file]: '../nope/' does not exist" in result.stderr
