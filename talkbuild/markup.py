@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 
 _HEADING_ATTRS = re.compile(r"\s*\{((?:\s*(?:#[\w:.-]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}]*)))+)\s*\}\s*$")
 _ATTR_PART = re.compile(r"#([\w:.-]+)|\.([\w-]+)|([\w-]+)=(\"[^\"]*\"|[^\s}]*)")
-_HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|poster|data|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""", re.IGNORECASE)
+_HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|poster|data|srcset|style)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""",
+                            re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""", re.IGNORECASE)
+"""A `url(...)` in an inline style (`style="background-image: url(../images/x.png)"`)."""
 _UNKNOWN_COMMAND = re.compile(r"<mi>\\([A-Za-z]+)</mi>")
 _MISSING_OPERATORS = re.compile(r"\\(arg)(?![A-Za-z])")
 """Standard LaTeX operators latex2mathml does not know (of the ~30 log-like ones, only \\arg): written as
@@ -260,7 +263,18 @@ def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[in
         value = html.unescape(raw.strip("\"'"))
         where = ctx.location(*at(m.start(2) + (raw[:1] in "\"'")))  # the URL, inside its quotes
         attr = m.group(1).strip().lower()
-        if attr.startswith("srcset"):
+        if attr.startswith("style"):
+            if "url(" not in value.lower():
+                return m.group(0)
+
+            def css_url(u: re.Match[str]) -> str:
+                if u.group(2).startswith(("data:", "#")) or not u.group(2):
+                    return u.group(0)
+                href = one(u.group(2), "image", where)
+                return f'url("{href}")' if href is not None else 'url("")'
+
+            rewritten = _CSS_URL.sub(css_url, value)
+        elif attr.startswith("srcset"):
             # "a.png 1x, b.png 2x": every candidate is a file to publish.
             candidates = []
             for candidate in value.split(","):

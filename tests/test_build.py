@@ -476,3 +476,25 @@ def test_markdown_right_under_an_html_tag_is_a_warning(make_project) -> None:
     found = [(d.location.line, d.code) for d in build(load_config(root)).diagnostics if d.code == "markdown-in-html"]
     assert found == [(8, "markdown-in-html"), (11, "markdown-in-html"), (29, "markdown-in-html"),
                      (33, "markdown-in-html")]
+
+
+def test_a_url_in_an_inline_style_is_rewritten_copied_and_checked(make_project) -> None:
+    # The trial: <div style="background-image:url(../images/python.png)"> kept its URL as written, relative to the
+    # Markdown file: from the built handout and deck it led nowhere, the image was not copied, check was silent.
+    from urllib.parse import unquote
+
+    talk = ('---\ntitle: R\n---\n\n## S\n\n<div style="background-image:url(../images/python.png);width:50px"></div>\n\n'
+            "<div style='background: url(\"gone.png\") no-repeat'></div>\n\n"
+            '<p style="color: red">no URL here</p>\n')
+    root = make_project({"talks/images/python.png": "png", "talks/week01/raw.md": talk})
+    result = cli("build", "-C", str(root))
+    assert result.returncode == 0, result.stderr
+    assert "talks/week01/raw.md:9: warning[missing-file]: 'gone.png' does not exist" in result.stderr
+    assert (root / "_site/images/python.png").read_text() == "png"
+    for page in ("week01/raw/index.html", "week01/raw/slides/index.html"):
+        html = (root / "_site" / page).read_text(encoding="utf-8")
+        found = re.search(r"background-image:url\(&quot;([^&]*)&quot;\)", html)
+        assert found, html
+        target = (root / "_site" / page).parent / unquote(found.group(1))
+        assert target.resolve() == (root / "_site/images/python.png").resolve(), (page, found.group(1))
+        assert 'style="color: red"' in html
