@@ -14,7 +14,7 @@ from .manifest import build_info
 from .operations import Target
 from .pointer import JSON
 from .release import crash_point
-from .stores.base import Store, manifest_key, release_prefix
+from .stores.base import Store, manifest_key, pruning_key, release_prefix
 from .tombstone import marked, read_lease
 
 
@@ -31,6 +31,8 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
     try:
         now = time.time() if now is None else now
         who = build_info(target.project_root).actor
+        if not dry_run:
+            _settle_set_aside(store)
         resumed = 0
         for event in _finish_abandoned(store, who, dry_run):
             resumed += 1
@@ -121,7 +123,7 @@ def _retire(store: Store, lease: Lease) -> bool:
         store.delete_release(rid, checkpoint=lease.check)
         # A publish of the same content may have sealed it again meanwhile; it sees the tombstone and switches
         # back, so its seal must not outlive the files.
-        lease.check()
+        lease.check("all its files")
         store.delete([key])
         crash_point("prune-deleted")
     except BaseException:
@@ -129,6 +131,28 @@ def _retire(store: Store, lease: Lease) -> bool:
         raise
     lease.release()
     return True
+
+
+def _settle_set_aside(store: Store) -> None:
+    """Deal with release folders a prune renamed aside and did not remove (a folder target only).
+
+    One whose release has a tombstone is left to that tombstone's prune, or to the one that takes its lease
+    over: delete_release removes it under the lease. With no tombstone, its prune is gone (taken over and
+    finished, or its tombstone cleared as stale) or is a stalled prune that lost its lease and will only
+    put it back: a release sealed now was published again and set aside by such a prune, so it goes back
+    (or is dropped if `releases/<id>` exists again); an unsealed one is what a prune was deleting.
+
+    Racing a prune that takes a new lease on the release just after the tombstone was read here is harmless:
+    that prune deletes the release anyway, and at worst a folder put back here outlives it unsealed, to be
+    pruned after the grace period.
+    """
+    for rid, name in store.set_aside():
+        if store.get(pruning_key(rid)) is not None:
+            continue
+        if store.get(manifest_key(rid)) is not None:
+            store.put_back(rid, name)
+        else:
+            store.remove_aside(name)
 
 
 def _protected(store: Store) -> set[str]:

@@ -100,11 +100,23 @@ class Store(Protocol):
     def delete(self, keys: list[str]) -> None:
         """Delete these objects (missing ones are fine)."""
 
-    def delete_release(self, release_id: str, checkpoint: Callable[[], None] | None = None) -> None:
+    def delete_release(self, release_id: str, checkpoint: Callable[[str], None] | None = None) -> None:
         """Delete every file under a release's prefix (its manifest is deleted separately, first).
 
-        `checkpoint` is called before each batch of deletions and may raise to stop them (prune's lease).
+        `checkpoint` is called before each batch of deletions, and after, with what was deleted so far ("":
+        nothing); it raises to stop them (prune's lease). It must never let a prune that stalled past its
+        lease delete a release published again meanwhile (see the stores' own notes on how far each can).
         """
+
+    def set_aside(self, release_id: str | None = None) -> list[tuple[str, str]]:
+        """(release id, name) of release folders a prune moved aside to delete and has not removed (yet).
+        Only a folder target moves releases aside; other stores have none."""
+
+    def put_back(self, release_id: str, name: str) -> str:
+        """Move a set-aside folder back to its release, or remove it if the release exists again."""
+
+    def remove_aside(self, name: str) -> None:
+        """Remove a set-aside folder."""
 
     def project(self, channel: str, release_id: str) -> None:
         """Make a channel's release visible where the store serves it directly (symlinks on disk)."""
