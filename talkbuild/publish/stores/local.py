@@ -192,6 +192,8 @@ class LocalStore:
            - stopped or killed during the removal: B may take over and remove the same folders; P may
              republish `releases/<id>`, which no step of A touches any more.
         """
+        from ..release import crash_point
+
         check = checkpoint if checkpoint is not None else _no_check
         check("")
         folder = self._path(release_prefix(release_id))
@@ -201,6 +203,7 @@ class LocalStore:
             moved = True
         except FileNotFoundError:
             moved = False
+        crash_point("prune-set-aside")
         try:
             check("")
         except BaseException as exc:
@@ -210,6 +213,7 @@ class LocalStore:
                                 hint=exc.hint) from None
             raise
         for _rid, name in self.set_aside(release_id):
+            crash_point("prune-removing-aside")
             self.remove_aside(name)
 
     def set_aside(self, release_id: str | None = None) -> list[tuple[str, str]]:

@@ -31,12 +31,15 @@ concurrency (ConditionalRequestConflict), 404 from AWS for If-Match on a missing
 # timeout bounds is a machine suspended (a laptop lid) between a check and the moment its request reaches
 # the store: docs/deploy.md "Prune" says so and advises running prune from CI.
 DELETE_ATTEMPTS = 2
+"""In all, the first try included (botocore's `total_max_attempts`; its `max_attempts` counts retries only)."""
 DELETE_CONNECT_TIMEOUT = 5.0
 DELETE_READ_TIMEOUT = 15.0
 DELETE_BACKOFF_MAX = 25.0
 DELETE_WORST_SECONDS = (DELETE_ATTEMPTS * (DELETE_CONNECT_TIMEOUT + 2 * DELETE_READ_TIMEOUT)
                         + (DELETE_ATTEMPTS - 1) * DELETE_BACKOFF_MAX)
 """The longest one of prune's DeleteObjects calls can take (see above); tests hold it below half a lease."""
+DELETE_BATCH = 1000
+"""Keys per DeleteObjects call (S3's limit). Tests may lower it (in process)."""
 
 
 class S3Store:
@@ -64,7 +67,7 @@ class S3Store:
         import botocore.session
 
         self._delete_config = Config(
-            s3=config.s3, retries={"mode": "standard", "max_attempts": DELETE_ATTEMPTS},
+            s3=config.s3, retries={"mode": "standard", "total_max_attempts": DELETE_ATTEMPTS},
             connect_timeout=DELETE_CONNECT_TIMEOUT, read_timeout=DELETE_READ_TIMEOUT, signature_version="s3v4")
         self._delete_client: Any = None
         core = botocore.session.get_session()
@@ -246,8 +249,8 @@ class S3Store:
         can take) and after each (a lease lost during a batch stops the prune, saying what it deleted)."""
         keys = [o.key for o in self.list_objects(release_prefix(release_id))]
         deleted = 0
-        for i in range(0, len(keys), 1000):
-            batch = keys[i:i + 1000]
+        for i in range(0, len(keys), DELETE_BATCH):
+            batch = keys[i:i + DELETE_BATCH]
             if checkpoint is not None:
                 checkpoint(f"{deleted} of its {len(keys)} files" if deleted else "")
             try:
