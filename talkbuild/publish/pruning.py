@@ -15,7 +15,7 @@ from .operations import Target
 from .pointer import JSON
 from .release import crash_point
 from .stores.base import Store, manifest_key, pruning_key, release_prefix
-from .tombstone import marked, read_lease
+from .tombstone import held_message, marked, read_lease
 
 
 def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool = False,
@@ -34,12 +34,18 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
         if not dry_run:
             _settle_set_aside(store)
         resumed = 0
-        for event in _finish_abandoned(store, who, dry_run):
+        tombstoned: set[str] = set()
+        busy: list[str] = []
+        for event in _finish_abandoned(store, who, dry_run, tombstoned, busy):
             resumed += 1
             yield event
         pruned = 0
         sealed_kept = 0
         for info in list_releases(store):
+            if info.release_id in tombstoned:
+                # Finished above (or would be with --dry-run), kept as a channel's, or another prune's to
+                # finish: never listed twice, and never counted among the releases kept.
+                continue
             if info.sealed:
                 sealed_kept += 1
                 if sealed_kept <= keep:
@@ -57,7 +63,7 @@ def prune(target: Target, *, keep: int, grace_hours: float = 24.0, dry_run: bool
                     continue  # a channel was switched to it meanwhile: its seal is back, its files untouched
             pruned += 1
             yield Pruned(info.release_id, info.sealed, info.files, dry_run)
-        yield Done("", "", False, store.url, message=_summary(pruned, resumed, keep, dry_run))
+        yield Done("", "", False, store.url, message="; ".join([_summary(pruned, resumed, keep, dry_run), *busy]))
     finally:
         store.close()
 
@@ -74,20 +80,31 @@ def _summary(pruned: int, resumed: int, keep: int, dry_run: bool) -> str:
     return f"{finished}; {message}" if finished else message
 
 
-def _finish_abandoned(store: Store, who: str | None, dry_run: bool) -> Iterator[Pruned]:
+def _finish_abandoned(store: Store, who: str | None, dry_run: bool, tombstoned: set[str],
+                      busy: list[str]) -> Iterator[Pruned]:
     """Take over the tombstones whose lease expired (their prune stopped) and finish those deletions.
 
-    A live lease is a running prune's and is never touched. The takeover is one conditional write on the
-    version just read, so of two prunes doing this at once one goes on, and a lease renewed meanwhile stays.
+    A live lease is a running prune's and is never touched: `busy` gets a sentence on each (which release,
+    and when to run prune again). `tombstoned` gets every release with a tombstone, which the main pass
+    leaves alone. The takeover is one conditional write on the version just read, so of two prunes doing
+    this at once one goes on, and a lease renewed meanwhile stays.
     """
     for rid in marked(store):
         state = read_lease(store, rid)
-        if state is None or state.live:
+        if state is None:
+            continue
+        tombstoned.add(rid)
+        if state.live:
+            by = f" (run by {state.who})" if state.who else ""
+            busy.append(f"release {rid} is being removed by another prune{by}, or by one that was killed: "
+                        f"{held_message(state, store.url + pruning_key(rid))}; run `talkbuild prune` again "
+                        "after that to finish it")
             continue
         sealed = store.get(manifest_key(rid)) is not None
         files = sum(1 for _ in store.list_objects(release_prefix(rid)))
         if dry_run:
-            yield Pruned(rid, sealed, files, True, resumed=True)
+            if rid not in _protected(store):  # a channel's: the real run keeps its files, clears the tombstone
+                yield Pruned(rid, sealed, files, True, resumed=True)
             continue
         lease = Lease(store, rid, who)
         if not lease.acquire(replacing=state.etag):

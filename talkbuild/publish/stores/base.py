@@ -73,7 +73,8 @@ class Store(Protocol):
 
     def get_aged(self, key: str) -> tuple[bytes, str, float] | None:
         """Like `get`, plus the seconds since the object was last written, measured by the store's own clock
-        (its write stamp against its time now), so that readers on other machines agree with the writer."""
+        (its write stamp against its time now), so that readers on other machines agree with the writer.
+        Negative when the object is stamped in the future (a clock that was set back, a file `touch`ed)."""
 
     def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
                cache_control: str) -> bool:

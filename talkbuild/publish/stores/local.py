@@ -62,7 +62,7 @@ class LocalStore:
                 written = os.fstat(f.fileno()).st_mtime  # of the very file read, even if replaced meanwhile
         except FileNotFoundError:
             return None
-        return body, hashlib.sha256(body).hexdigest()[:32], max(0.0, self._now() - written)
+        return body, hashlib.sha256(body).hexdigest()[:32], self._now() - written  # < 0: stamped in the future
 
     def _now(self) -> float:
         """The folder's clock: the stamp a file created now gets. On a network filesystem the server stamps

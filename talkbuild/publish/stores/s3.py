@@ -145,7 +145,7 @@ class S3Store:
             now = None
         if now is None or now.tzinfo is None:
             now = datetime.datetime.now(datetime.UTC)
-        return out["Body"].read(), str(out["ETag"]), max(0.0, (now - written).total_seconds())
+        return out["Body"].read(), str(out["ETag"]), (now - written).total_seconds()  # < 0: stamped in the future
 
     def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
                cache_control: str) -> bool:
