@@ -45,7 +45,8 @@ class Suspended:
         self.error: BaseException | None = None
         self.events: list[Any] = []
         real = LocalStore.delete_release
-        outer, used = self, []
+        outer = self
+        used: list[str] = []
 
         def delete_release(store: LocalStore, release_id: str, checkpoint: Any = None) -> None:
             if used:
