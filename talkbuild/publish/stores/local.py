@@ -186,6 +186,9 @@ class LocalStore:
              re-created it meanwhile and A's copy is removed; then A stops with LeaseLost.
            - stopped between step 1 and this check, and B took over meanwhile: B removes A's folder
              under its own lease (step 3 below); A wakes, fails the check, finds nothing to put back.
+           - killed while putting back: the rename is atomic, so the folder is back or still aside (no
+             tombstone of A's stands any more: the next prune puts a sealed one back, as in step 1);
+             killed while removing its copy: the rest is removed the same way (`releases/<id>` is taken).
         3. remove every folder set aside for this release: A holds the lease, so they are all this
            release's old files (a set-aside republished release is only left behind by a prune killed in
            step 2, and only with no tombstone standing: prune settles those before taking any lease).
