@@ -12,9 +12,15 @@ deletions, that its last confirmed renewal *began* less than half a lease ago on
 (which counts a suspended machine's sleep). The taker judges expiry by the store's clock alone (the age of
 the object by its own write stamp), so no two machines' clocks are ever compared, and the time from the
 holder's last confirmed write to the takeover is a real duration longer than the lease: the holder has
-stopped. What is left is one request already under way (a retried DeleteObjects sent after a very long
-stall): two prunes deleting the same release is harmless, and publish keeps refusing until a prune
-removed the tombstone after finishing, so only a publish in that window could suffer, and `verify` sees it.
+stopped. Each check also reads the tombstone back: once another prune took it over (or a publish cleared
+it as stale) the holder learns it at once instead of at its next renewal.
+
+A time-based lease cannot fence a process that is suspended *after* its check and wakes after a takeover,
+a finished deletion and a republish of the same content (a revert reuses the id). So the delete step itself
+must not depend on the check being fresh: on disk a release is renamed aside first and only deleted when a
+check made after the rename proves the lease still ours (stores/local.py); on S3, where nothing can be
+renamed, one DeleteObjects call is bounded in time well below the margin each check leaves
+(stores/s3.py), and the lease is checked again after each batch. docs/deploy.md says what is left.
 """
 
 from __future__ import annotations
@@ -120,17 +126,34 @@ class Lease:
                 self._problem = exc.message
                 return True
 
-    def check(self) -> None:
-        """Raise LeaseLost unless this prune may go on deleting: called before each batch of deletions."""
-        late = elapsed() - self._confirmed
-        if self._lost is None and late > self.seconds / 2:
-            self._lost = (f"its lease could not be renewed for {late:.0f} s"
-                          + (f" ({self._problem})" if self._problem else ""))
-        if self._lost is not None:
-            raise LeaseLost(
-                f"prune stopped deleting release {self.release_id}: {self._lost}",
-                hint=f"its tombstone {self.store.url}{self.key} is another prune's or expires within "
-                     f"{self.seconds:g} s; run `talkbuild prune` again: it finishes the deletion")
+    def check(self, done: str = "") -> None:
+        """Raise LeaseLost unless this prune may go on deleting: called before (and after) each batch.
+
+        It reads the tombstone back (taken over or removed: lost at once), then requires the last confirmed
+        renewal to have been *sent* less than half a lease ago by the elapsed clock, measured after that
+        read: from now on, at least half a lease passes before anyone may take over (the store stamps a
+        renewal no earlier than it was sent). `done` says what this prune already deleted of the release,
+        so that the message never claims it stopped before deleting what it did delete.
+        """
+        got = self.store.get(self.key)
+        with self._lock:
+            if self._lost is None and (got is None or _token(got[0]) != self.token):
+                self._lost = ("another prune took its lease over, or its tombstone was removed (it was not "
+                              "renewed in time)")
+            late = elapsed() - self._confirmed
+            if self._lost is None and late > self.seconds / 2:
+                self._lost = (f"its lease could not be renewed for {late:.0f} s"
+                              + (f" ({self._problem})" if self._problem else ""))
+            lost = self._lost
+        if lost is None:
+            return
+        what = (f"prune stopped deleting release {self.release_id}" if not done else
+                f"prune lost its lease on release {self.release_id} after it had deleted {done}, and deleted "
+                "nothing more")
+        raise LeaseLost(
+            f"{what}: {lost}",
+            hint=f"its tombstone {self.store.url}{self.key} is another prune's or expires within "
+                 f"{self.seconds:g} s; run `talkbuild prune` again: it finishes the deletion")
 
     def release(self) -> None:
         """Stop renewing and remove the tombstone, if it is still ours (after a takeover it is not)."""

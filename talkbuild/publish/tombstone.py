@@ -36,6 +36,9 @@ STALE_HOURS = 24.0
 UNRENEWED_SECONDS = STALE_HOURS * 3600
 """The lease of a tombstone written before tombstones were leases (no `lease_seconds`): those were never
 renewed, and their prune was given a day."""
+FUTURE_SLACK_SECONDS = 60.0
+"""A tombstone stamped further ahead of the store's clock than this is "in the future": it would never
+expire while the clock catches up, so it is reported as such (whole-second stamps differ by a second)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,13 @@ class LeaseState:
     seconds: float
     """Its lease time, as its prune wrote it."""
     who: str | None
+    renewed: bool = True
+    """False for a tombstone of a talkbuild before leases: its prune never renews it."""
+
+    @property
+    def future(self) -> bool:
+        """Stamped in the future by the store's clock: it cannot be judged live or expired."""
+        return self.age < -FUTURE_SLACK_SECONDS
 
     @property
     def remaining(self) -> float:
@@ -70,14 +80,27 @@ def read_lease(store: Store, release_id: str) -> LeaseState | None:
     if got is None:
         return None
     body, etag, age = got
-    seconds, who = LEASE_SECONDS, None
+    seconds, who, renewed = LEASE_SECONDS, None, True
     try:
         data = json.loads(body)
         seconds = float(data.get("lease_seconds", UNRENEWED_SECONDS))
         who = data.get("who") if isinstance(data.get("who"), str) else None
+        renewed = "lease_seconds" in data
     except (ValueError, TypeError, AttributeError):
         pass  # unreadable: its age, by the store's clock, still says when it expires
-    return LeaseState(release_id, etag, age, seconds, who)
+    return LeaseState(release_id, etag, age if age < -FUTURE_SLACK_SECONDS else max(0.0, age), seconds, who,
+                      renewed)
+
+
+def held_message(lease: LeaseState, where: str) -> str:
+    """Why a tombstone still blocks its release, and when that ends (for refusals and prune's summary)."""
+    if lease.future:
+        return (f"its time is in the future: the store stamped it {_duration(-lease.age)} ahead of its clock "
+                f"now, so it never expires; delete {where} by hand if no prune is running")
+    if not lease.renewed:
+        return (f"it was written by a talkbuild older than leases, whose prunes never renew it, and expires "
+                f"{_when(lease.remaining, renewing=False)}; if no such prune is running, delete {where} by hand")
+    return f"its lease {where} expires {_when(lease.remaining)}"
 
 
 def clear(store: Store, release_id: str) -> None:
@@ -109,10 +132,15 @@ def refuse_if_being_pruned(store: Store, release_id: str, *, error: type[Talkbui
         return
     where = f"{store.url}{pruning_key(release_id)}"
     by = f", run by {lease.who}" if lease.who else ""
+    if lease.future or (lease.live and not lease.renewed):
+        raise error(
+            f"a prune is removing release {release_id}{content}, or was{by}; {nothing}",
+            hint=f"{wait}. The tombstone: {held_message(lease, where)}; then run `talkbuild prune`, which "
+                 f"finishes the deletion it left{after_prune}")
     if lease.live:
         raise error(
             f"a prune is removing release {release_id}{content} right now{by}; {nothing}",
-            hint=f"{wait}. If no prune is running (it was killed), its lease {where} expires {_when(lease.remaining)}: "
+            hint=f"{wait}. If no prune is running (it was killed), {held_message(lease, where)}: "
                  f"then run `talkbuild prune`, which finishes the deletion it left{after_prune}")
     raise error(
         f"a prune stopped before it finished removing release {release_id}{content} (killed?{by}): its "
@@ -134,10 +162,14 @@ def switch_problem(store: Store, manifest: Manifest) -> str | None:
     return None
 
 
-def _when(seconds: float) -> str:
-    """`in about 4 min 10 s (10:03 UTC)`: the duration is the store's, the time of day this machine's."""
-    at = time.strftime("%H:%M:%S UTC", time.gmtime(time.time() + seconds))
-    return f"in about {_duration(seconds)} (at {at} by this machine's clock), unless a running prune renews it"
+def _when(seconds: float, *, renewing: bool = True) -> str:
+    """`in about 4 min 10 s (at 10:03:12 UTC ...)`: the duration is the store's, the time this machine's,
+    with the date unless it is today's (a day-long lease read as a time of day looks already past)."""
+    now = time.time()
+    day = "%H:%M:%S UTC" if time.gmtime(now)[:3] == time.gmtime(now + seconds)[:3] else "%Y-%m-%d %H:%M:%S UTC"
+    at = time.strftime(day, time.gmtime(now + seconds))
+    unless = ", unless a running prune renews it" if renewing else ""
+    return f"in about {_duration(seconds)} (at {at} by this machine's clock){unless}"
 
 
 def _duration(seconds: float) -> str:

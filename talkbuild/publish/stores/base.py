@@ -73,7 +73,8 @@ class Store(Protocol):
 
     def get_aged(self, key: str) -> tuple[bytes, str, float] | None:
         """Like `get`, plus the seconds since the object was last written, measured by the store's own clock
-        (its write stamp against its time now), so that readers on other machines agree with the writer."""
+        (its write stamp against its time now), so that readers on other machines agree with the writer.
+        Negative when the object is stamped in the future (a clock that was set back, a file `touch`ed)."""
 
     def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
                cache_control: str) -> bool:
@@ -100,11 +101,23 @@ class Store(Protocol):
     def delete(self, keys: list[str]) -> None:
         """Delete these objects (missing ones are fine)."""
 
-    def delete_release(self, release_id: str, checkpoint: Callable[[], None] | None = None) -> None:
+    def delete_release(self, release_id: str, checkpoint: Callable[[str], None] | None = None) -> None:
         """Delete every file under a release's prefix (its manifest is deleted separately, first).
 
-        `checkpoint` is called before each batch of deletions and may raise to stop them (prune's lease).
+        `checkpoint` is called before each batch of deletions, and after, with what was deleted so far ("":
+        nothing); it raises to stop them (prune's lease). It must never let a prune that stalled past its
+        lease delete a release published again meanwhile (see the stores' own notes on how far each can).
         """
+
+    def set_aside(self, release_id: str | None = None) -> list[tuple[str, str]]:
+        """(release id, name) of release folders a prune moved aside to delete and has not removed (yet).
+        Only a folder target moves releases aside; other stores have none."""
+
+    def put_back(self, release_id: str, name: str) -> str:
+        """Move a set-aside folder back to its release, or remove it if the release exists again."""
+
+    def remove_aside(self, name: str) -> None:
+        """Remove a set-aside folder."""
 
     def project(self, channel: str, release_id: str) -> None:
         """Make a channel's release visible where the store serves it directly (symlinks on disk)."""

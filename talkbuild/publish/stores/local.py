@@ -25,6 +25,10 @@ STAGING = ".staging"
 half-written file here, never inside a release that is, or will be, served."""
 ABANDONED_SECONDS = 3600
 """A staged file older than this was left by a killed publish: the next publisher removes it."""
+SET_ASIDE = ".deleting-"
+"""`releases/.deleting-<id>-<nonce>`: a release prune renamed aside to delete it (see delete_release). Name
+listings ignore it, so releases, verify, resolve and publish (which read `releases/<id>/` only) never see it,
+and no `current` or channel link names it."""
 
 
 class LocalStore:
@@ -58,7 +62,7 @@ class LocalStore:
                 written = os.fstat(f.fileno()).st_mtime  # of the very file read, even if replaced meanwhile
         except FileNotFoundError:
             return None
-        return body, hashlib.sha256(body).hexdigest()[:32], max(0.0, self._now() - written)
+        return body, hashlib.sha256(body).hexdigest()[:32], self._now() - written  # < 0: stamped in the future
 
     def _now(self) -> float:
         """The folder's clock: the stamp a file created now gets. On a network filesystem the server stamps
@@ -139,7 +143,7 @@ class LocalStore:
         base = self._path(prefix)
         if not base.is_dir():
             return []
-        return sorted(p.name for p in base.iterdir() if not p.name.startswith(TMP_MARK))
+        return sorted(p.name for p in base.iterdir() if not p.name.startswith((TMP_MARK, SET_ASIDE)))
 
     def read_back(self, key: str) -> StoredFile | None:
         path = self._path(key)
@@ -159,11 +163,89 @@ class LocalStore:
                 d.rmdir()
                 d = d.parent
 
-    def delete_release(self, release_id: str, checkpoint: Callable[[], None] | None = None) -> None:
-        """Faster than listing: the whole folder goes, temporaries of crashed runs included (one batch)."""
-        if checkpoint is not None:
-            checkpoint()
-        shutil.rmtree(self._path(release_prefix(release_id)), ignore_errors=True)
+    def delete_release(self, release_id: str, checkpoint: Callable[[str], None] | None = None) -> None:
+        """Rename the release aside, prove the lease still ours, then remove it (and what a stopped prune set
+        aside for it): a prune that stalls anywhere in here never removes a release published again.
+
+        Every interleaving, with this prune (A) SIGSTOPped or SIGKILLed at each step; B is a prune that
+        takes A's expired lease over, P a publish of the same content (a revert reuses the id):
+
+        1. check, then rename `releases/<id>` to `releases/.deleting-<id>-<nonce>` (one atomic rename):
+           - killed before the rename: A's tombstone stays and expires; B finishes (existing takeover).
+           - stopped between the check and the rename (the trial's data loss): meanwhile B took over and
+             finished, and P re-created and sealed `releases/<id>`. A wakes and renames P's release aside:
+             visitors of P's channel get 404s from now until step 2 puts it back (moments, unless A is
+             killed right here: then the next prune puts it back, see `prune`'s settling of set-aside
+             folders: no tombstone and a seal means it is a republished release).
+           - no `releases/<id>` (B deleted it, nobody republished): nothing to set aside.
+        2. check again, by reading the tombstone back (lease.check): still A's means nobody took over, so
+           nobody deleted and republished: the folder set aside is the old release (with at most files of
+           a publish that began before A's tombstone; that publish switches back after seeing it).
+           - not A's (or the check fails in any way): rename it back to `releases/<id>` if that is free
+             (rename(2) refuses a non-empty target; an empty one holds nothing), else a publish has
+             re-created it meanwhile and A's copy is removed; then A stops with LeaseLost.
+           - stopped between step 1 and this check, and B took over meanwhile: B removes A's folder
+             under its own lease (step 3 below); A wakes, fails the check, finds nothing to put back.
+           - killed while putting back: the rename is atomic, so the folder is back or still aside (no
+             tombstone of A's stands any more: the next prune puts a sealed one back, as in step 1);
+             killed while removing its copy: the rest is removed the same way (`releases/<id>` is taken).
+        3. remove every folder set aside for this release: A holds the lease, so they are all this
+           release's old files (a set-aside republished release is only left behind by a prune killed in
+           step 2, and only with no tombstone standing: prune settles those before taking any lease).
+           - stopped or killed during the removal: B may take over and remove the same folders; P may
+             republish `releases/<id>`, which no step of A touches any more.
+        """
+        from ..release import crash_point
+
+        check = checkpoint if checkpoint is not None else _no_check
+        check("")
+        folder = self._path(release_prefix(release_id))
+        aside = f"{SET_ASIDE}{release_id}-{uuid.uuid4().hex}"
+        try:
+            os.rename(folder, folder.with_name(aside))
+            moved = True
+        except FileNotFoundError:
+            moved = False
+        crash_point("prune-set-aside")
+        try:
+            check("")
+        except BaseException as exc:
+            undone = self.put_back(release_id, aside) if moved else ""
+            if undone and isinstance(exc, TalkbuildError):
+                raise type(exc)(f"{exc.message}; it had already moved releases/{release_id} aside and {undone}",
+                                hint=exc.hint) from None
+            raise
+        for _rid, name in self.set_aside(release_id):
+            crash_point("prune-removing-aside")
+            self.remove_aside(name)
+
+    def set_aside(self, release_id: str | None = None) -> list[tuple[str, str]]:
+        """(release id, folder name) of the releases a prune renamed aside and has not removed (yet)."""
+        base = self.root / "releases"
+        try:
+            names = sorted(n for n in os.listdir(base) if n.startswith(SET_ASIDE))
+        except OSError:
+            return []
+        found = [(n.removeprefix(SET_ASIDE).rsplit("-", 1)[0], n) for n in names]
+        return [(rid, n) for rid, n in found if release_id is None or rid == release_id]
+
+    def put_back(self, release_id: str, name: str) -> str:
+        """Rename a set-aside folder back to its release, or remove it when the release exists again.
+
+        Says what it did ("" when the folder was gone already: another prune removed it)."""
+        aside = self.root / "releases" / name
+        try:
+            os.rename(aside, self._path(release_prefix(release_id)))  # refuses a non-empty target
+        except FileNotFoundError:
+            return ""
+        except OSError:
+            self.remove_aside(name)
+            return (f"removed that copy, since releases/{release_id} had been published again meanwhile "
+                    "(verify it)")
+        return "put it back untouched"
+
+    def remove_aside(self, name: str) -> None:
+        shutil.rmtree(self.root / "releases" / name, ignore_errors=True)
 
     def _link(self, channel: str) -> tuple[Path, str]:
         if channel == LIVE:
@@ -214,6 +296,10 @@ class LocalStore:
 
     def close(self) -> None:
         pass
+
+
+def _no_check(done: str) -> None:
+    pass
 
 
 def _remove_abandoned(staging: Path) -> None:

@@ -19,6 +19,28 @@ LOST_RACE_STATUS = frozenset({404, 409, 412})
 """A conditional write that failed because someone else wrote: 412 (AWS, SeaweedFS), 409 on AWS under
 concurrency (ConditionalRequestConflict), 404 from AWS for If-Match on a missing key."""
 
+# Prune's deletions under its lease get a client of their own whose one call cannot outlast the margin that
+# each lease check leaves (lease.py: a check passes only if the last confirmed renewal was *sent* at most
+# LEASE/2 = 150 s ago, so at least 150 s remain before any other prune may take over). One DeleteObjects
+# call, retries included, takes at most
+#     attempts x (connect + send + answer) + backoff between attempts
+#   = 2 x (5 + 15 + 15) + 25 = 95 s
+# (every socket operation is bounded by read_timeout: the request is one send of <= ~100 KB, the answer one
+# small read; botocore's standard backoff is at most 20 s, or a server's retry-after up to 5 s more), and
+# 95 s < 150 s leaves 55 s for the store's stamp being later than the send and for clock rates. What no
+# timeout bounds is a machine suspended (a laptop lid) between a check and the moment its request reaches
+# the store: docs/deploy.md "Prune" says so and advises running prune from CI.
+DELETE_ATTEMPTS = 2
+"""In all, the first try included (botocore's `total_max_attempts`; its `max_attempts` counts retries only)."""
+DELETE_CONNECT_TIMEOUT = 5.0
+DELETE_READ_TIMEOUT = 15.0
+DELETE_BACKOFF_MAX = 25.0
+DELETE_WORST_SECONDS = (DELETE_ATTEMPTS * (DELETE_CONNECT_TIMEOUT + 2 * DELETE_READ_TIMEOUT)
+                        + (DELETE_ATTEMPTS - 1) * DELETE_BACKOFF_MAX)
+"""The longest one of prune's DeleteObjects calls can take (see above); tests hold it below half a lease."""
+DELETE_BATCH = 1000
+"""Keys per DeleteObjects call (S3's limit). Tests may lower it (in process)."""
+
 
 class S3Store:
     """Publishes under `s3://bucket/prefix/`. Credentials come from the standard AWS chain only."""
@@ -44,6 +66,10 @@ class S3Store:
         )
         import botocore.session
 
+        self._delete_config = Config(
+            s3=config.s3, retries={"mode": "standard", "total_max_attempts": DELETE_ATTEMPTS},
+            connect_timeout=DELETE_CONNECT_TIMEOUT, read_timeout=DELETE_READ_TIMEOUT, signature_version="s3v4")
+        self._delete_client: Any = None
         core = botocore.session.get_session()
         # A listing of a release parses one timestamp per file; dateutil's general parser was most of the
         # client's time for it (808 keys: ~0.1 s). S3 writes ISO 8601, which the standard library reads.
@@ -51,6 +77,15 @@ class S3Store:
         session = boto3.session.Session(botocore_session=core)
         self.client: Any = session.client("s3", endpoint_url=endpoint_url, region_name=region or "us-east-1",
                                           config=config)
+        self._session, self._region = session, region or "us-east-1"
+
+    @property
+    def delete_client(self) -> Any:
+        """The client of prune's deletions: bounded in time (DELETE_WORST_SECONDS), made when first used."""
+        if self._delete_client is None:
+            self._delete_client = self._session.client("s3", endpoint_url=self.endpoint_url,
+                                                       region_name=self._region, config=self._delete_config)
+        return self._delete_client
 
     def _key(self, key: str) -> str:
         return self.prefix + key
@@ -110,7 +145,7 @@ class S3Store:
             now = None
         if now is None or now.tzinfo is None:
             now = datetime.datetime.now(datetime.UTC)
-        return out["Body"].read(), str(out["ETag"]), max(0.0, (now - written).total_seconds())
+        return out["Body"].read(), str(out["ETag"]), (now - written).total_seconds()  # < 0: stamped in the future
 
     def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
                cache_control: str) -> bool:
@@ -194,13 +229,14 @@ class S3Store:
             size += len(chunk)
         return StoredFile(key, size, h.hexdigest(), out.get("ContentType"))
 
-    def delete(self, keys: list[str]) -> None:
+    def delete(self, keys: list[str], *, client: Any = None) -> None:
         from botocore.exceptions import ClientError
 
         for i in range(0, len(keys), 1000):
             batch = [{"Key": self._key(k)} for k in keys[i:i + 1000]]
             try:
-                out = self._call("delete", self.client.delete_objects, Delete={"Objects": batch, "Quiet": True})
+                out = self._call("delete", (client or self.client).delete_objects,
+                                 Delete={"Objects": batch, "Quiet": True})
             except ClientError as exc:
                 raise self._failed("delete", exc) from None
             if out.get("Errors"):
@@ -208,12 +244,32 @@ class S3Store:
                 raise TalkbuildError(f"{self.url}: could not delete {first.get('Key')}: {first.get('Message')}",
                                      hint="check the delete permission of these credentials")
 
-    def delete_release(self, release_id: str, checkpoint: Callable[[], None] | None = None) -> None:
+    def delete_release(self, release_id: str, checkpoint: Callable[[str], None] | None = None) -> None:
+        """Batches of 1000 keys, the lease checked before each (it leaves more time than one bounded call
+        can take) and after each (a lease lost during a batch stops the prune, saying what it deleted)."""
         keys = [o.key for o in self.list_objects(release_prefix(release_id))]
-        for i in range(0, len(keys), 1000):
+        deleted = 0
+        for i in range(0, len(keys), DELETE_BATCH):
+            batch = keys[i:i + DELETE_BATCH]
             if checkpoint is not None:
-                checkpoint()
-            self.delete(keys[i:i + 1000])
+                checkpoint(f"{deleted} of its {len(keys)} files" if deleted else "")
+            try:
+                self.delete(batch, client=self.delete_client)
+            finally:
+                # Even a failed call may have deleted some of the batch: never say "nothing" after one.
+                deleted += len(batch)
+            if checkpoint is not None:
+                checkpoint(f"{deleted} of its {len(keys)} files" if deleted < len(keys) else
+                           f"all its {len(keys)} files")
+
+    def set_aside(self, release_id: str | None = None) -> list[tuple[str, str]]:
+        return []  # S3 cannot rename: nothing is ever set aside
+
+    def put_back(self, release_id: str, name: str) -> str:
+        return ""
+
+    def remove_aside(self, name: str) -> None:
+        pass
 
     def project(self, channel: str, release_id: str) -> None:
         pass  # visitors are routed by the edge (docs/deploy.md "Routing"), not by the bucket
@@ -234,6 +290,8 @@ class S3Store:
 
     def close(self) -> None:
         self.client.close()
+        if self._delete_client is not None:
+            self._delete_client.close()
 
     def _failed(self, what: str, exc: Exception) -> TalkbuildError:
         return TalkbuildError(f"{self.url}: {what} failed: {exc}",
