@@ -24,6 +24,12 @@ INSTALL_HINT = ("install Playwright's Python package (pip install playwright) an
                 "your system's (e.g. apt-get install chromium) or Playwright's own (playwright install chromium)")
 
 
+class MissingDependency(TalkbuildError):
+    """Playwright or a Chromium is missing: the machine's setup, not the talks (exit 2, like a usage error)."""
+
+    exit_code = 2
+
+
 class NoSuchTalk(TalkbuildError):
     """PATH names no talk of the project: a usage error."""
 
@@ -149,8 +155,8 @@ def _playwright() -> Any:
     try:
         from playwright import sync_api
     except ImportError:
-        raise TalkbuildError("talkbuild pdf needs Playwright, which is not installed", hint=INSTALL_HINT,
-                             code="missing-dependency") from None
+        raise MissingDependency("talkbuild pdf needs Playwright, which is not installed", hint=INSTALL_HINT,
+                                code="missing-dependency") from None
     return sync_api
 
 
@@ -163,8 +169,8 @@ def _launch(p: Any) -> Any:
         return p.chromium.launch(headless=True, args=CHROMIUM_ARGS)
     except Exception as exc:  # Playwright raises its own Error for a missing or broken browser
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise TalkbuildError(f"cannot start headless Chromium ({exe or 'Playwright-managed'}): {first}",
-                             hint=INSTALL_HINT + "; or point TALKBUILD_CHROMIUM at a Chrome/Chromium binary",
-                             code="missing-dependency") from None
+        raise MissingDependency(f"cannot start headless Chromium ({exe or 'Playwright-managed'}): {first}",
+                                hint=INSTALL_HINT + "; or point TALKBUILD_CHROMIUM at a Chrome/Chromium binary",
+                                code="missing-dependency") from None
 
 

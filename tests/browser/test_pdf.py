@@ -86,3 +86,16 @@ def test_pdf_links_lead_to_the_published_site_never_to_this_machine(make_project
     links = pdf_links(out.read_bytes())
     assert "https://teach.example.org/comp101/week02/testing/index.html#why" in links, links
     assert not any(link.startswith("file:") for link in links), links
+
+
+def test_pdf_without_a_browser_is_a_setup_error_not_a_content_one(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    playwright_api()
+    root = make_project({"talks/t.md": "---\ntitle: T\n---\n\n## One\n\nfine\n"})
+    env = {**os.environ, "TALKBUILD_CHROMIUM": str(tmp_path / "no-such-chrome")}
+    run = subprocess.run([sys.executable, "-m", "talkbuild.cli", "pdf", "-C", str(root), "t", "-o", str(tmp_path / "t.pdf")],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 2, run.stderr  # 1 is for problems in the talks (README)
+    assert "cannot start headless Chromium" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "t.pdf").exists()
