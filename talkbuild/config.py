@@ -30,6 +30,16 @@ def _notes_separator(value: Any, name: str, where: SourceLocation, node: yaml.No
         raise ConfigError(str(exc), where, hint="for reveal-md talks: notes_separator: \"Note:\"") from None
 
 
+INDEX_ORDERS = ("newest", "oldest", "path", "title")
+
+
+def _index_order(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> str:
+    if isinstance(value, str) and value.strip().lower() in INDEX_ORDERS:
+        return value.strip().lower()
+    raise ConfigError(f"'{name}' must be one of {', '.join(INDEX_ORDERS)}, not {_shown(value)}", where,
+                      hint=did_you_mean(str(value), INDEX_ORDERS) or "newest (the default) sorts by date")
+
+
 @dataclass(frozen=True)
 class CheckConfig:
     """The `check:` section."""
@@ -93,6 +103,9 @@ class Config:
     talks_dir: str = "talks"
     out_dir: str = "_site"
     exclude: tuple[str, ...] = ()
+    index_order: str = field(default="newest", metadata={"parse": _index_order})
+    """How the index lists the talks: newest first (by date), oldest first, by path (a course: week2 before
+    week10), or by title."""
     notes_separator: str | None = field(default=None, metadata={"parse": _notes_separator})
     """A line starting with this begins a slide's speaker notes (`Note:` for reveal-md talks, `???` for remark
     ones); false for none. Unset: none, but such a line is a `notes-marker` warning."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,8 +101,8 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
 
 
 def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config) -> Page:
-    """The site index: every talk, newest first."""
-    ordered = sorted(talks, key=_newest_first)
+    """The site index: every talk, newest first, or in the order `index_order` asks for."""
+    ordered = _index_ordered(talks, config.index_order)
     # `hrefs`: each talk's folder percent-encoded, as image URLs are; `paths`: shown under titles that clash.
     html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/",
                    version=__version__, theme_css=_theme_css(env, STATIC_DIR + "/"),
@@ -112,6 +113,25 @@ def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config)
 def _theme_css(env: jinja2.Environment, static: str) -> str:
     """The URL of the theme's `theme.css` from this page, or "" when the theme has none."""
     return static + THEME_CSS if _theme(env).has_static(THEME_CSS) else ""
+
+
+def _index_ordered(talks: Sequence[Talk], order: str) -> list[Talk]:
+    """`newest` (dated talks first, newest first; undated last), `oldest` (dated talks oldest first, undated
+    last), `path` (as a course is laid out: week2 before week10, a folder's index.md first), `title`."""
+    if order == "path":
+        return sorted(talks, key=lambda t: (_natural(t.slug), t.slug))
+    if order == "title":
+        return sorted(talks, key=lambda t: (_natural(t.meta.title.lower()), t.slug))
+    newest = sorted(talks, key=_newest_first)
+    if order == "oldest":
+        dated = [t for t in newest if t.meta.date is not None]
+        return dated[::-1] + [t for t in newest if t.meta.date is None]
+    return newest
+
+
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Text with its numbers compared as numbers: 'week2' before 'week10'."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
 
 
 def _newest_first(talk: Talk) -> tuple[int, int, float, str, str]:
