@@ -30,7 +30,8 @@ class Resolved:
     asset: str | None
     """Talks-relative path of a local file to copy into the site."""
     problem: str | None = None
-    """'outside' when the URL leaves the talks folder, 'missing' when no such file exists."""
+    """'outside' when the URL leaves the talks folder, 'missing' when no such file exists, 'no-page' when it
+    names a folder that exists but holds no index.html (nor a talk)."""
     via: str | None = None
     """For 'outside' through a symlink under talks/: 'its talks-relative path -> its target'."""
 
@@ -87,7 +88,7 @@ class SiteMap:
             index = joined + "/index.html" if joined else "index.html"
             if (fs_path / "index.html").is_file() and self._inside(fs_path / "index.html"):
                 return Resolved(ROOT + url_path(index) + suffix, index, fragment, index)
-            return Resolved(ROOT + url_path(index) + suffix, index, fragment, None, problem="missing")
+            return Resolved(ROOT + url_path(index) + suffix, index, fragment, None, problem="no-page")
         href = ROOT + url_path(joined) + suffix
         if not fs_path.is_file():
             return Resolved(href, joined, fragment, None, problem="missing")

@@ -230,14 +230,13 @@ def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, 
 
 
 def _note_missing(ctx: RenderContext, resolved: Resolved, url: str, where: SourceLocation) -> None:
-    if resolved.problem != "missing":
-        return
-    folder = (resolved.target or "").endswith("index.html") and not url.split("#")[0].split("?")[0].endswith(".html")
-    if folder:  # the folder is there; what it lacks is a page to open
+    if resolved.problem == "no-page":  # the folder is there; what it lacks is a page to open
         message, hint = (f"'{url}' is a folder with no page to open (no index.html, no talk)",
                          "link to a file in it, or put an index.md talk in it")
-    else:
+    elif resolved.problem == "missing":
         message, hint = f"'{url}' does not exist", "check the spelling, or add the file next to the talk"
+    else:
+        return
     ctx.diagnostics.append(Diagnostic(Severity.WARNING, "missing-file", message, where, url=url, hint=hint))
 
 
