@@ -22,12 +22,12 @@ CONFIG_NAME = "talkbuild.yml"
 
 def _notes_separator(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> str | None:
     """`notes_separator`: the line start that begins speaker notes (`Note:`, `???`), or false."""
-    from .notes_marker import read_separator
+    from .notes_marker import SEPARATOR_HINT, read_separator
 
     try:
         return read_separator(value)
     except ValueError as exc:
-        raise ConfigError(str(exc), where, hint="for reveal-md talks: notes_separator: \"Note:\"") from None
+        raise ConfigError(str(exc), where, hint=SEPARATOR_HINT) from None
 
 
 INDEX_ORDERS = ("newest", "oldest", "path", "title")
@@ -301,12 +301,10 @@ def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return values[-1] if values else None
 
 
-def _foreign_hint(key: str) -> str | None:
-    """What to do instead of a reveal-md key (`separator:`), else the closest key of talkbuild.yml."""
+def _reveal_md_hint(key: str) -> str | None:
     from .frontmatter import FOREIGN_KEYS
 
-    fields = [f.name for f in dataclasses.fields(Config) if not f.metadata.get("internal")]
-    return FOREIGN_KEYS.get(key) or did_you_mean(key, fields)
+    return FOREIGN_KEYS.get(key)
 
 
 def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefix: str) -> dict[str, Any]:
@@ -318,8 +316,8 @@ def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefi
         where = SourceLocation(CONFIG_NAME, _line_of(node, str(key)))
         try:
             if key not in fields:
-                raise ConfigError(f"unknown key '{prefix}{key}'", where,
-                                  hint=_foreign_hint(str(key)) if not prefix else did_you_mean(str(key), fields))
+                raise ConfigError(f"unknown key '{prefix}{key}'", where,  # a reveal-md key gets what to do instead
+                                  hint=(None if prefix else _reveal_md_hint(str(key))) or did_you_mean(str(key), fields))
             unit = fields[key].metadata.get("unit")
             parse = fields[key].metadata.get("parse")  # a value that needs more than a type (check_options)
             out[key] = (parse(value, f"{prefix}{key}", where, _child(node, key)) if parse

@@ -18,7 +18,7 @@ from . import yamltext
 from .dates import read_date
 from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import TalkMeta
-from .notes_marker import read_separator
+from .notes_marker import SEPARATOR_HINT, read_separator
 
 KNOWN_KEYS = frozenset({
     "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang",
@@ -249,7 +249,7 @@ def _notes_separator(value: Any, fail: Fail) -> str | None:
     try:
         return read_separator(value)
     except ValueError as exc:
-        raise fail("notes_separator", str(exc), "for reveal-md talks: notes_separator: \"Note:\"") from None
+        raise fail("notes_separator", str(exc), SEPARATOR_HINT) from None
 
 
 def _lang(value: Any, fail: Fail) -> str:

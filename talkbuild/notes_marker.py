@@ -25,6 +25,10 @@ KNOWN_MARKERS = (("note:", "Note:", "reveal.js and reveal-md"), ("notes:", "Note
 """(line start, lowercase; as written in the hint; the tools that read it as the start of the notes)."""
 
 
+SEPARATOR_HINT = 'for reveal-md talks: notes_separator: "Note:"'
+"""The hint for a `notes_separator` that cannot be read, in talkbuild.yml and in front matter alike."""
+
+
 def read_separator(value: Any) -> str | None:
     """A `notes_separator` setting as written: `false` -> "" (no marker, no warning), text -> the marker.
     Raises ValueError with the message for anything else."""
@@ -55,15 +59,16 @@ def _starts_a_paragraph(text: str) -> bool:
     return True
 
 
-def _matches(line: str, marker: str) -> bool:
-    """Whether a line starts with the marker, in any case (`Note:` also takes reveal.js's `Notes:`). A marker that
-    ends in a letter or digit must end a word: `Note` starts "Note that", not "Notebooks"."""
+def _marker_length(line: str, marker: str) -> int | None:
+    """How long the marker is as the line (spaces before it aside) starts with it, in any case (`Note:` also takes
+    reveal.js's `Notes:`); None when it does not. A marker that ends in a letter or digit must end a word:
+    `Note` starts "Note that", not "Notebooks"."""
     start, marker = line.lstrip().lower(), marker.lower()
     if marker == "note:" and start.startswith("notes:"):
-        return True
-    if not start.startswith(marker):
-        return False
-    return not (marker[-1].isalnum() and start[len(marker):len(marker) + 1].isalnum())
+        return len("notes:")
+    if not start.startswith(marker) or (marker[-1].isalnum() and start[len(marker):len(marker) + 1].isalnum()):
+        return None
+    return len(marker)
 
 
 def cut_at_marker(body: list[Token], marker: str) -> tuple[list[Token], list[Token]] | None:
@@ -74,14 +79,12 @@ def cut_at_marker(body: list[Token], marker: str) -> tuple[list[Token], list[Tok
         if token.level != 0 or token.type != "paragraph_open" or i + 2 >= len(body):
             continue
         inline = body[i + 1]
-        start = _marked_line(inline, marker)
-        if start is None:
+        marked = _marked_line(inline, marker)
+        if marked is None:
             continue
-        written = str(inline.children[start].content).lstrip().lower() if inline.children else ""
-        length = len("notes:") if marker.lower() == "note:" and written.startswith("notes:") else len(marker)
-        before, after = _split_inline(inline, start, length)
+        before, after = _split_inline(inline, *marked)
         shown = body[:i] + ([token, before, body[i + 2]] if before else [])
-        notes = ([_moved(token, inline, after), after, body[i + 2]] if after else []) + body[i + 3:]
+        notes = ([_moved(token, after), after, body[i + 2]] if after else []) + body[i + 3:]
         return shown, notes
     return None
 
@@ -109,11 +112,11 @@ def marker_warnings(body: list[Token], location: Any, separator: str | None,
             known = next((m for m in KNOWN_MARKERS if line.lstrip().lower().startswith(m[0])), None)
             if known is None:
                 continue
-            _start, written, tools = known
-            covered = separator is not None and _matches(line, separator)
+            _start, as_written, tools = known
+            covered = separator is not None and _marker_length(line, separator) is not None
             if covered and not nested:
                 continue  # cut there (after the first cut, the rest of the slide is notes and not looked at)
-            found.append(_warning(written, tools, separator, covered, nested, location(token.map[0] + n)))
+            found.append(_warning(as_written, tools, separator, covered, nested, location(token.map[0] + n)))
             break
     return found
 
@@ -134,13 +137,14 @@ def _warning(written: str, tools: str, separator: str | None, covered: bool, nes
                       "to the audience", where, hint=hint)
 
 
-def _marked_line(inline: Token, marker: str) -> int | None:
-    """Index of the child that starts a line beginning with `marker`, or None."""
+def _marked_line(inline: Token, marker: str) -> tuple[int, int] | None:
+    """(index of the child that starts a line beginning with `marker`, the marker's length there), or None."""
     children = inline.children or []
     for k, child in enumerate(children):
         at_line_start = k == 0 or children[k - 1].type in ("softbreak", "hardbreak")
-        if at_line_start and child.type == "text" and _matches(child.content, marker):
-            return k
+        length = _marker_length(child.content, marker) if at_line_start and child.type == "text" else None
+        if length is not None:
+            return k, length
     return None
 
 
@@ -173,9 +177,9 @@ def _inline(inline: Token, children: list[Token], content: str, first_line: int 
     return part
 
 
-def _moved(paragraph_open: Token, old: Token, new: Token) -> Token:
+def _moved(paragraph_open: Token, notes: Token) -> Token:
     """The paragraph's opening token for its part that became notes (at the marked line, for messages)."""
     moved = copy.copy(paragraph_open)
-    if new.map and old.map:
-        moved.map = list(new.map)
+    if notes.map:
+        moved.map = list(notes.map)
     return moved
