@@ -37,14 +37,10 @@ class DateReading:
     precision: str = "day"
     """"day", "month" (`May 2016`: `day` is its first) or "year" (`2018`: `day` is 1 January)."""
 
-    @property
-    def iso(self) -> str:
-        """The date as precise as it was written, for HTML's `<time datetime>`: 2016-05-18, 2016-05, 2018."""
-        return iso_date(self.day, self.precision)
-
 
 def iso_date(day: datetime.date | None, precision: str = "day") -> str:
-    """`day` in ISO 8601, to the given precision ("" for no day)."""
+    """`day` in ISO 8601, as precise as it was written, for HTML's `<time datetime>`: 2016-05-18, 2016-05, 2018
+    ("" for no day)."""
     if day is None:
         return ""
     return {"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}"}.get(precision, day.isoformat())

@@ -316,7 +316,7 @@ def _footnotes_for(tokens: list[Token], groups: dict[int, list[Token]], counts: 
         return []
     out = [Token("footnote_block_open", "", 1)]
     for fid in ids:
-        out += _with_back_links(groups[fid], counts.get(fid, 1))
+        out += _with_back_links(groups[fid], counts[fid])  # every id here was cited, so numbered
     return out + [Token("footnote_block_close", "", -1)]
 
 
@@ -327,7 +327,7 @@ def _with_back_links(group: list[Token], count: int) -> list[Token]:
         return group
     first = group[anchors[0]]
     links = []
-    for n in range(max(count, 1)):
+    for n in range(count):
         link = Token("footnote_anchor", "", 0)
         link.meta = {**first.meta, "subId": n}
         links.append(link)
