@@ -170,9 +170,11 @@ def test_overview_arrows_move_by_row_and_thumbnails_show_every_step(page: Any, t
     assert page.evaluate(focused) == f"s{cols}", "one row down: the slide below, not the last"
     page.keyboard.press("ArrowUp")
     assert page.evaluate(focused) == "s0"
-    hidden = page.evaluate("""Array.from(document.querySelectorAll('.slide .fragment'))
-        .filter(f => getComputedStyle(f).visibility !== 'visible' || getComputedStyle(f).opacity === '0').length""")
-    assert hidden == 0, "a thumbnail shows every step"
+    # Steps fade in over 0.2 s (deck.css): on a loaded machine the first frames of that fade still read opacity 0.
+    hidden = """Array.from(document.querySelectorAll('.slide .fragment'))
+        .filter(f => getComputedStyle(f).visibility !== 'visible' || getComputedStyle(f).opacity === '0').length"""
+    page.wait_for_function(f"() => ({hidden}) === 0", timeout=5000)
+    assert page.evaluate(hidden) == 0, "a thumbnail shows every step"
 
 
 def test_without_its_script_the_deck_shows_every_slide(page: Any, demo_site: Path, static_server: Any) -> None:
