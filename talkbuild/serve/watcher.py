@@ -55,6 +55,10 @@ RENAMED_AWAY = "renamed away"
 to be written again (an editor renaming the original to its backup first)."""
 
 
+STOP_SECONDS = 10
+"""How long `Watcher.stop` waits for watchdog's threads before leaving them behind."""
+
+
 class Changes:
     """Kinds of change seen since the last rebuild; the watcher adds, the rebuild loop takes."""
 
@@ -121,9 +125,19 @@ class Watcher:
         self._observer.start()
 
     def stop(self) -> None:
-        if self._observer.is_alive():
-            self._observer.stop()
-            self._observer.join(timeout=10)
+        """Stop watching, waiting at most STOP_SECONDS: watchdog joins its own threads without a timeout, and one
+        stuck in the kernel must not keep `serve` (or Ctrl-C) from ending; its threads are daemons."""
+        if not self._observer.is_alive():
+            return
+        stopper = threading.Thread(target=self._stop_observer, name="talkbuild-unwatch", daemon=True)
+        stopper.start()
+        stopper.join(timeout=STOP_SECONDS)
+        if stopper.is_alive():
+            log.warning("the file watcher did not stop within %d s; leaving it behind", STOP_SECONDS)
+
+    def _stop_observer(self) -> None:
+        self._observer.stop()
+        self._observer.join()
 
     def follow(self, config: Config) -> list[str]:
         """Watch what `config` builds from (again after a config change); returns problems worth a warning."""

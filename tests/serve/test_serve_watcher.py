@@ -6,12 +6,15 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from serve_support import Live, talk
 
 import talkbuild.serve
-from talkbuild.serve.watcher import FINISHED, RENAMED_AWAY, TOUCHED, WRITING, Changes
+import talkbuild.serve.watcher
+from talkbuild.config import Config
+from talkbuild.serve.watcher import FINISHED, RENAMED_AWAY, TOUCHED, WRITING, Changes, Watcher
 
 HOUR = 3600.0
 """A quiet period no test waits for: a take() that returns did not wait for it."""
@@ -128,3 +131,25 @@ def test_no_rebuild_from_an_image_closed_while_the_talk_is_half_written(slow_qui
         f.write(talk("Alpha", "written in two parts")[len("---\ntitle: Alp"):])
     slow_quiet.wait_for_page("/a/slides/", "written in two parts")
     assert slow_quiet.status()["errors"] == []
+
+
+def test_stopping_leaves_behind_a_watcher_thread_that_never_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    # watchdog joins its own threads without a timeout; one stuck there must not keep serve from ending
+    # (a CI run once hung for an hour in a serve test's teardown).
+    monkeypatch.setattr(talkbuild.serve.watcher, "STOP_SECONDS", 0.2)
+    release = threading.Event()
+    watcher = Watcher(Changes())
+    stuck = watcher._observer
+    monkeypatch.setattr(stuck, "on_thread_stop", lambda: release.wait(), raising=False)
+    watcher.start()
+    watcher.follow(Config(root=tmp_path))
+    stopping = threading.Thread(target=watcher.stop, daemon=True)
+    stopping.start()
+    stopping.join(timeout=30)
+    try:
+        assert not stopping.is_alive(), "stop() waited for the stuck watcher"
+        assert not release.is_set()
+        assert "did not stop within" in caplog.text
+    finally:
+        release.set()
