@@ -104,7 +104,7 @@ def test_a_theme_change_reloads_open_pages(live: LiveFactory, page: Any) -> None
     original = page.request.get(css).text()
     site.write("themes/default/static/deck.css", original + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
     page.wait_for_function("() => window.__tbMark === undefined", timeout=15000)
-    page.wait_for_function("() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
+    page.wait_for_function("() => document.body && getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
     assert_on_slide_3_step_1(page)
 
 
@@ -139,7 +139,7 @@ def test_a_site_theme_change_does_not_reload_a_deck_in_another_theme(live: LiveF
 
     site.write("themes/site/static/theme.css", "body { outline: 3px solid rgb(1, 2, 3); }\n")
     other.wait_for_function("() => window.__tbMark === undefined", timeout=15000)  # the site theme's deck reloads
-    other.wait_for_function("() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
+    other.wait_for_function("() => document.body && getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
     other.wait_for_function("() => window.__tbLive !== undefined")
     seen_generation(page, site)
     assert page.evaluate(NOT_RELOADED)  # the deck in theme alt uses none of the site theme's files
