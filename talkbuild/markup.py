@@ -125,6 +125,13 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
+def html_block(content: str) -> Token:
+    """A block of raw HTML made by talkbuild (a wrapper around a slide's steps or background pictures)."""
+    token = Token("html_block", "", 0)
+    token.content = content
+    return token
+
+
 def div_classes(info: str) -> tuple[str | None, list[str], dict[str, str]]:
     """Parse a pandoc fenced-div opener: `notes`, `{.columns #id key=v}` -> (id, classes, attrs)."""
     info = info.strip()

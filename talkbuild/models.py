@@ -74,6 +74,10 @@ class Slide:
     classes: tuple[str, ...] = ()
     fragments: int = 0
     """How many fragment steps the slide has."""
+    background: str = ""
+    """Where its Marp background pictures (`![bg]`) go: "full", "left", "right", or "" when it has none."""
+    split: str = ""
+    """With `background` "left" or "right", how much of the slide's width the pictures take ("40%")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .backgrounds import take_backgrounds
 from .errors import Diagnostic, Severity
 from .ids import Claim, assign_ids, slugify
-from .markup import RenderContext, div_classes
+from .markup import RenderContext, div_classes, html_block
 from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
 from .rawhtml import Repair, keep_structure
@@ -126,7 +127,8 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         title = plain_text(draft.heading[1], br_as_space=True) if draft.heading else ""
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
-        body, fragments = _fragments(draft.body)
+        shown, split = take_backgrounds(draft.body)
+        body, fragments = _fragments(shown)
         counts: dict[int, int] = {}
         _number_references(draft.body, counts)
         shown_counts = dict(counts)
@@ -141,6 +143,7 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
             body_html=_rendered(md, body, env),
             notes_html=_rendered(md, notes, env),
             section=draft.section, classes=classes, fragments=fragments,
+            background=(split.side or "full") if split else "", split=split.width if split and split.side else "",
         ))
     env.pop("docId", None)
     return slides
@@ -252,8 +255,8 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
             if i + 3 >= len(body):  # nothing after it on the slide (the rest is notes): no step that shows nothing
                 break
             if pauses:
-                out.append(_html("</div>\n"))
-            out.append(_html('<div class="fragment">\n'))
+                out.append(html_block("</div>\n"))
+            out.append(html_block('<div class="fragment">\n'))
             count += 1
             pauses += 1
             i += 3
@@ -266,14 +269,8 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
         out.append(t)
         i += 1
     if pauses:
-        out.append(_html("</div>\n"))
+        out.append(html_block("</div>\n"))
     return out, count
-
-
-def _html(content: str) -> Token:
-    token = Token("html_block", "", 0)
-    token.content = content
-    return token
 
 
 def _footnote_groups(tokens: list[Token]) -> dict[int, list[Token]]:

@@ -110,3 +110,25 @@ def test_the_controls_stay_on_a_phone_screen_and_a_long_section_name_gives_way(p
         assert inside, width
     name = page.locator("#tb-section")
     assert name.inner_text() == long_name and name.is_visible(), "on a wide screen the section is named"
+
+
+def test_a_split_background_takes_its_share_of_the_slide_and_the_text_the_rest(page: Any, tmp_path: Path,
+                                                                               static_server: Any) -> None:
+    # Marp's ![bg right:40%]: the chart fills the right 40 % of the slide; a long text wraps in what is left
+    # (and is shrunk to fit there), never under the chart.
+    words = " ".join(f"word{n}" for n in range(120))
+    talk = f"---\ntitle: T\n---\n\n## Split\n\n{words}\n\n![bg right:40%](chart.png)\n\n## Full\n\n![bg contain](chart.png)\n\nOver it\n"
+    site = build_site(tmp_path / "p", talk, {"chart.png": png(40, 30)})
+    page.goto(static_server(site) + "t/slides/#split")
+    wait_ready(page)
+    slide, chart, text = box(page, "#split"), box(page, "#split .tb-bg img"), box(page, "#split .tb-slide-body > p")
+    assert chart["left"] == pytest.approx(slide["left"] + 0.6 * slide["width"], abs=1)
+    assert chart["right"] == pytest.approx(slide["right"], abs=1)
+    assert chart["top"] == pytest.approx(slide["top"], abs=1) and chart["height"] == pytest.approx(slide["height"], abs=1)
+    assert text["right"] <= chart["left"] and text["bottom"] <= slide["bottom"]
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("location.hash.startsWith('#full')")
+    full, picture, over = box(page, "#full"), box(page, "#full .tb-bg img"), box(page, "#full .tb-slide-body > p")
+    assert (picture["left"], picture["width"]) == (pytest.approx(full["left"], abs=1), pytest.approx(full["width"], abs=1))
+    x, y = over["left"] + 2, over["top"] + over["height"] / 2
+    assert page.evaluate(f"document.elementFromPoint({x}, {y}).closest('p') !== null"), "the text is drawn over the picture"

@@ -1,0 +1,103 @@
+"""Marp's background pictures (`![bg right:40%](chart.png)`): taken out of the text into the slide's background
+block, laid out by the slide's side and width, and shown beside the text in the handout."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from tests.support import shared
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "talkbuild", *args, "-C", str(root)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def page(root: Path, rel: str) -> BeautifulSoup:
+    return BeautifulSoup((root / "_site" / rel).read_text(encoding="utf-8"), "html.parser")
+
+
+TALK = """---
+title: Backgrounds
+---
+
+## Split
+
+- the text keeps the left
+
+![bg right:40% 100%](chart.png)
+
+## Full
+
+![bg](photo.png)
+
+Over the photo ![inline](chart.png)
+
+## Two
+
+![bg contain A chart of the counts](chart.png)
+![bg left:30%](photo.png)
+![not a background: bgcolor](chart.png)
+"""
+
+
+def test_background_pictures_leave_the_text_for_the_slides_background(make_project) -> None:
+    root = make_project({"talks/m.md": TALK, "talks/chart.png": PNG, "talks/photo.png": PNG})
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    deck = page(root, "m/slides/index.html")
+    split = deck.select_one("section#split")
+    assert split is not None and "tb-bg-right-slide" in split["class"] and split["style"] == "--tb-split: 40%"
+    body = split.select_one(".tb-slide-body")
+    assert body is not None
+    block = body.select_one(":scope > div.tb-bg.tb-bg-right")
+    assert block is not None and [img["src"] for img in block.find_all("img")] == ["../../chart.png"]
+    assert block.img["style"] == "--tb-bg-size: 100%" and block.img["alt"] == ""
+    assert len(body.find_all("img")) == 1 and "bg right" not in str(split)
+
+    full = deck.select_one("section#full")
+    assert full is not None and "tb-bg-full-slide" in full["class"] and not full.get("style")
+    assert [img["class"] for img in full.select(".tb-bg img")] == [["tb-bg-cover"]]
+    paragraph = full.select_one(".tb-slide-body > p")
+    assert paragraph is not None and paragraph.get_text(strip=True) == "Over the photo"
+    assert paragraph.img["alt"] == "inline", "a picture without the bg keyword stays in the text"
+
+    two = deck.select_one("section#two")
+    assert two is not None and "tb-bg-left-slide" in two["class"] and two["style"] == "--tb-split: 30%"
+    pictures = two.select(".tb-bg.tb-bg-left img")
+    assert [(img["alt"], img["class"]) for img in pictures] == [("A chart of the counts", ["tb-bg-contain"]),
+                                                                 ("", ["tb-bg-cover"])]
+    assert [img["alt"] for img in two.select(".tb-slide-body > p img")] == ["not a background: bgcolor"]
+
+    handout = page(root, "m/index.html")
+    part = handout.select_one("section#split")
+    assert part is not None and part["style"] == "--tb-split: 40%"
+    assert [img["src"] for img in part.select(".tb-slide-content .tb-bg img")] == ["../chart.png"]
+    assert run(root, "check").returncode == 0
+
+
+def test_a_missing_background_picture_is_reported_at_its_line(make_project) -> None:
+    root = make_project({"talks/m.md": "---\ntitle: M\n---\n\n## S\n\n![bg right](gone.png)\n"})
+    result = run(root, "build")
+    assert "talks/m.md:7: warning[missing-file]: 'gone.png' does not exist" in result.stderr, result.stderr
+
+
+def test_the_marp_lessons_of_the_corpus_show_their_charts_as_backgrounds(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(shared("corpus", "ryuichiueda__slides_marp"), project / "talks")
+    written = sum(len(re.findall(r"!\[bg\b", f.read_text(encoding="utf-8")))
+                  for f in (project / "talks").rglob("*.md"))
+    assert run(project, "build").returncode == 0
+    decks = [BeautifulSoup(f.read_text(encoding="utf-8"), "html.parser")
+             for f in (project / "_site").rglob("slides/index.html")]
+    assert not [img for deck in decks for img in deck.find_all("img") if "bg" in str(img.get("alt", "")).split()]
+    shown = sum(len(deck.select(".tb-bg img")) for deck in decks)
+    assert written > 40 and shown == written
