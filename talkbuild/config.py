@@ -8,6 +8,7 @@ import re
 import types
 import typing
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,13 +32,17 @@ def _notes_separator(value: Any, name: str, where: SourceLocation, node: yaml.No
 
 
 INDEX_ORDERS = ("newest", "oldest", "path", "title")
+INDEX_GROUPS = ("none", "folder")
 
 
-def _index_order(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> str:
-    if isinstance(value, str) and value.strip().lower() in INDEX_ORDERS:
-        return value.strip().lower()
-    raise ConfigError(f"'{name}' must be one of {', '.join(INDEX_ORDERS)}, not {_shown(value)}", where,
-                      hint=did_you_mean(str(value), INDEX_ORDERS) or "newest (the default) sorts by date")
+def _one_of(choices: tuple[str, ...], default_hint: str) -> Callable[[Any, str, SourceLocation, yaml.Node | None], str]:
+    """A parser for a setting that takes one word of `choices` (in any case)."""
+    def parse(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> str:
+        if isinstance(value, str) and value.strip().lower() in choices:
+            return value.strip().lower()
+        raise ConfigError(f"'{name}' must be one of {', '.join(choices)}, not {_shown(value)}", where,
+                          hint=did_you_mean(str(value), choices) or default_hint)
+    return parse
 
 
 @dataclass(frozen=True)
@@ -103,9 +108,11 @@ class Config:
     talks_dir: str = "talks"
     out_dir: str = "_site"
     exclude: tuple[str, ...] = ()
-    index_order: str = field(default="newest", metadata={"parse": _index_order})
+    index_order: str = field(default="newest", metadata={"parse": _one_of(INDEX_ORDERS, "newest (the default) sorts by date")})
     """How the index lists the talks: newest first (by date), oldest first, by path (a course: week2 before
     week10), or by title."""
+    index_group: str = field(default="none", metadata={"parse": _one_of(INDEX_GROUPS, "folder lists each folder's talks under its name")})
+    """`folder`: the index lists each folder's talks under the folder's name (a course's weeks); `none`: one list."""
     notes_separator: str | None = field(default=None, metadata={"parse": _notes_separator})
     """A line starting with this begins a slide's speaker notes (`Note:` for reveal-md talks, `???` for remark
     ones); false for none. Unset: none, but such a line is a `notes-marker` warning."""

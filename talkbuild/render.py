@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import math
+import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,14 +101,39 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
     return pages
 
 
+@dataclass(frozen=True)
+class IndexGroup:
+    """The talks of one folder in the index (`index_group: folder`); `name` "" for those at the top of talks/."""
+
+    name: str
+    talks: tuple[Talk, ...]
+
+
 def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config) -> Page:
-    """The site index: every talk, newest first, or in the order `index_order` asks for."""
+    """The site index: every talk, newest first, or in the order `index_order` asks for; with `index_group:
+    folder`, under its folder's name."""
     ordered = _index_ordered(talks, config.index_order)
     # `hrefs`: each talk's folder percent-encoded, as image URLs are; `paths`: shown under titles that clash.
     html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/",
                    version=__version__, theme_css=_theme_css(env, STATIC_DIR + "/"),
-                   hrefs={t.slug: url_path(t.slug) for t in ordered}, paths=shared_titles(ordered))
+                   hrefs={t.slug: url_path(t.slug) for t in ordered}, paths=shared_titles(ordered),
+                   groups=index_groups(ordered) if config.index_group == "folder" else [IndexGroup("", tuple(ordered))])
     return Page("index.html", html.encode("utf-8"))
+
+
+def index_groups(ordered: Sequence[Talk]) -> list[IndexGroup]:
+    """The talks by folder, each folder where its first talk is in `ordered` (so `path` lists week2 before week10,
+    `newest` the folder of the newest talk first); a folder's index.md talk is in that folder."""
+    folders: dict[str, list[Talk]] = {}
+    for talk in ordered:
+        folders.setdefault(_folder(talk), []).append(talk)
+    return [IndexGroup(name, tuple(members)) for name, members in folders.items()]
+
+
+def _folder(talk: Talk) -> str:
+    """`week2` for talks/week2/plotting.md and for talks/week2/index.md; "" for talks/intro.md."""
+    stem = "/" + talk.source.path.rsplit(".", 1)[0]
+    return talk.slug if stem.endswith(f"/{talk.slug}/index") else posixpath.dirname(talk.slug)
 
 
 def _theme_css(env: jinja2.Environment, static: str) -> str:

@@ -41,10 +41,42 @@ def test_the_index_lists_talks_in_the_order_asked(make_project, order: str | Non
     assert listed(root, order) == expected
 
 
-def test_an_unknown_order_is_a_config_error_with_a_suggestion(make_project) -> None:
-    root = make_project({**TALKS, "talkbuild.yml": "index_order: pth\n"})
+def grouped(root: Path, order: str) -> list[tuple[str, list[str]]]:
+    """(folder heading, talk titles) in the index, with `index_group: folder`."""
+    (root / "talkbuild.yml").write_text(f"index_order: {order}\nindex_group: folder\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "talkbuild", "build", "-C", str(root)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    page = BeautifulSoup((root / "_site/index.html").read_text(encoding="utf-8"), "html.parser")
+    return [(ol.find_previous_sibling("h2").get_text() if ol.find_previous_sibling("h2") else "",
+             [h.get_text(" ", strip=True) for h in ol.select("li.tb-talk :is(h2, h3)")])
+            for ol in page.select("ol.tb-talks")]
+
+
+@pytest.mark.parametrize(("order", "expected"), [
+    ("path", [("", ["About"]), ("week1", ["Intro", "welcome"]), ("week2", ["Week two", "Plotting"]), ("week10", ["Final"])]),
+    # each folder where its first talk is: the newest talk's folder first
+    ("newest", [("week2", ["Plotting", "Week two"]), ("week10", ["Final"]), ("", ["About"]), ("week1", ["Intro", "welcome"])]),
+])
+def test_a_course_is_listed_folder_by_folder(make_project, order: str, expected: list[tuple[str, list[str]]]) -> None:
+    root = make_project({**TALKS, "talks/about.md": TALK.format(title="About", date="date: 2025-12-01\n")})
+    assert grouped(root, order) == expected
+    page = BeautifulSoup((root / "_site/index.html").read_text(encoding="utf-8"), "html.parser")
+    label = "in the order of their files" if order == "path" else "newest first"
+    assert page.select_one("section.tb-group ol")["aria-label"].endswith(label)
+    assert [h.name for h in page.select("section.tb-group li.tb-talk :is(h2, h3)")] == ["h3"] * 5, \
+        "a talk's heading is under its folder's"
+    assert page.select_one("#tb-talks") is not None, "the skip link's target"
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("index_order: pth", "'index_order' must be one of newest, oldest, path, title, not 'pth' (did you mean 'path'?)"),
+    ("index_group: folders", "'index_group' must be one of none, folder, not 'folders' (did you mean 'folder'?)"),
+])
+def test_an_unknown_order_or_grouping_is_a_config_error_with_a_suggestion(make_project, written: str,
+                                                                          message: str) -> None:
+    root = make_project({**TALKS, "talkbuild.yml": written + "\n"})
     done = subprocess.run([sys.executable, "-m", "talkbuild", "build", "-C", str(root)], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 2
-    assert ("talkbuild.yml:1: 'index_order' must be one of newest, oldest, path, title, not 'pth' (did you mean "
-            "'path'?)") in done.stderr, done.stderr
+    assert f"talkbuild.yml:1: {message}" in done.stderr, done.stderr

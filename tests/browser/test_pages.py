@@ -227,3 +227,23 @@ def test_the_site_works_from_file_urls_following_links_from_the_index_to_a_slide
     page.locator("#second a", has_text="to b").click()
     page.wait_for_url("**/b/index.html#two")
     assert page.locator("#two").count() == 1
+
+
+def test_a_grouped_index_hides_a_folder_with_no_match_and_passes_axe(page: Any, tmp_path: Path, static_server: Any,
+                                                                     axe_source: str) -> None:
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    root = tmp_path / "p"
+    for rel, title in (("week1/intro", "Intro"), ("week1/lab", "Lab one"), ("week2/lab", "Lab two"), ("about", "About")):
+        (root / "talks" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "talks" / f"{rel}.md").write_text(f"---\ntitle: {title}\n---\n\n## S\n", encoding="utf-8")
+    (root / "talkbuild.yml").write_text("index_group: folder\nindex_order: path\n", encoding="utf-8")
+    page.goto(static_server(build(load_config(root)).out_dir))
+    assert page.get_by_role("heading", level=2).all_inner_texts() == ["About", "week1", "week2"]
+    assert serious_violations(page, axe_source) == []
+    page.get_by_label("Search talks").fill("lab one")
+    expect(page.locator("section.tb-group").nth(1)).to_be_hidden()
+    expect(page.locator("section.tb-group").first).to_be_visible()
+    assert page.locator(".tb-talk:visible").all_inner_texts()[0].startswith("Lab one")
+    assert page.locator("#tb-search-count").inner_text() == "1 of 4 talks"

@@ -6,6 +6,7 @@
   var count = document.getElementById("tb-search-count");
   var empty = document.getElementById("tb-empty");
   var talks = Array.prototype.slice.call(document.querySelectorAll(".tb-talk"));
+  var groups = Array.prototype.slice.call(document.querySelectorAll(".tb-group")); // index_group: folder
   if (!form || !input) return;
   form.hidden = false; // without JavaScript the box would do nothing, so it stays hidden
 
@@ -22,6 +23,7 @@
       li.hidden = !match;
       if (match) shown++;
     });
+    groups.forEach(function (group) { group.hidden = !group.querySelector(".tb-talk:not([hidden])"); });
     count.textContent = words.length ? shown + " of " + talks.length + " talks" : talks.length + (talks.length === 1 ? " talk" : " talks");
     empty.hidden = shown > 0;
     var url = new URL(location.href);
