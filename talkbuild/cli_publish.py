@@ -207,9 +207,12 @@ def releases(directory: Path, target: str | None, endpoint_url: str | None, as_j
         if as_json:
             click.echo(json.dumps({"event": "Release", **asdict(r)}))
         else:
-            state = "sealed  " if r.sealed else "UNSEALED"
+            state = "PRUNING " if r.pruning else "sealed  " if r.sealed else "UNSEALED"
             click.echo(f"{r.release_id}  {state}  {r.time[:19] or '-':19}  {(r.commit or '-')[:12]:12}  "
                        f"{r.files:5} files  {', '.join(c + (' (locked)' if c in r.locked else '') for c in r.channels)}")
+    for r in infos if not as_json else ():
+        if r.pruning:
+            click.echo(f"{r.release_id}: {r.pruning}")
     if as_json:
         from .publish import Done
 

@@ -26,6 +26,8 @@ class ReleaseInfo:
     channels: tuple[str, ...]
     locked: tuple[str, ...] = ()
     """Those of `channels` that a rollback locked (publishes refused until one passes --unlock)."""
+    pruning: str = ""
+    """When a prune is removing it (or stopped half-way), what `releases` says of that; else ""."""
 
 
 def load_manifest(store: Store, release_id: str) -> Manifest | None:

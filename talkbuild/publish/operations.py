@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from .manifest import build_info
 from .pointer import Pointer, check_channel, next_pointer, read_pointer, record_history, restore, try_switch
 from .stores import open_store
 from .stores.base import LIVE, Store, pointer_key, release_prefix
-from .tombstone import refuse_if_being_pruned, switch_problem
+from .tombstone import marked, pruning_note, refuse_if_being_pruned, switch_problem
 
 
 class VerifyFailed(TalkbuildError):
@@ -206,9 +206,14 @@ def verify(target: Target, *, channel: str = LIVE) -> Iterator[Event]:
 
 
 def releases(target: Target) -> list[ReleaseInfo]:
-    """Every release in the target, newest first."""
+    """Every release in the target, newest first; those a prune is removing (or left half removed) say so,
+    even once nothing of them is left but the prune's tombstone."""
     store = target.open()
     try:
-        return list_releases(store)
+        infos = list_releases(store)
+        notes = {rid: note for rid in marked(store) if (note := pruning_note(store, rid))}
+        listed = {r.release_id for r in infos}
+        gone = [ReleaseInfo(rid, False, "", 0.0, None, 0, ()) for rid in sorted(notes) if rid not in listed]
+        return [replace(r, pruning=notes.get(r.release_id, "")) for r in infos + gone]
     finally:
         store.close()

@@ -103,6 +103,18 @@ def held_message(lease: LeaseState, where: str) -> str:
     return f"its lease {where} expires {_when(lease.remaining)}"
 
 
+def pruning_note(store: Store, release_id: str) -> str:
+    """What `talkbuild releases` says of a release with a tombstone ("" without one)."""
+    lease = read_lease(store, release_id)
+    if lease is None:
+        return ""
+    by = f" (run by {lease.who})" if lease.who else ""
+    if lease.live or lease.future:
+        return f"a prune is removing it{by}: {held_message(lease, store.url + pruning_key(release_id))}"
+    return (f"a prune stopped before it finished removing it{by}, {_duration(-lease.remaining)} ago: "
+            "`talkbuild prune` finishes that")
+
+
 def clear(store: Store, release_id: str) -> None:
     store.delete([pruning_key(release_id)])
 

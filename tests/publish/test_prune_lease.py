@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -75,6 +76,18 @@ def files_of(deploy: Deploy, release_id: str) -> int:
         store.close()
 
 
+def listed(deploy: Deploy, release_id: str) -> tuple[str, list[str]]:
+    """`talkbuild releases`: the state column of `release_id`'s row, and the lines after the table about it."""
+    from .test_cli import run
+
+    code, out, err = run("releases", "-C", str(deploy.project), "--target", deploy.url,
+                         *(["--endpoint-url", deploy.endpoint_url] if deploy.endpoint_url else []))
+    assert code == 0, err
+    rows = [line.split() for line in out.splitlines()[1:] if line.startswith(release_id + " ")]
+    notes = [line for line in out.splitlines() if line.startswith(release_id + ": ")]
+    return (rows[0][1] if rows else ""), notes
+
+
 def tombstone(deploy: Deploy, release_id: str) -> dict[str, Any] | None:
     store = deploy.store()
     try:
@@ -106,6 +119,12 @@ def test_a_killed_prunes_lease_expires_and_the_next_prune_finishes_its_deletion(
     events = list(prune(deploy.target(), keep=1))
     assert not [e for e in events if isinstance(e, Pruned)], "a live lease is not taken over"
     assert tombstone(deploy, r1) is not None
+    # `releases` shows it, even with nothing left of it but the tombstone
+    state, notes = listed(deploy, r1)
+    assert state == "PRUNING" and len(notes) == 1, notes
+    assert re.fullmatch(rf"{r1}: a prune is removing it \(run by [^)]+\): its lease .*{pruning_key(r1)} expires in "
+                        r"about [45] min( \d+ s)? \(at \d\d:\d\d:\d\d UTC by this machine's clock\), unless a running "
+                        r"prune renews it", notes[0]), notes
 
     # Six minutes later by the store's clock, the lease has expired: the refusal says what to run.
     clock_moves_on(monkeypatch, lease.LEASE_SECONDS + 60)
@@ -121,8 +140,13 @@ def test_a_killed_prunes_lease_expires_and_the_next_prune_finishes_its_deletion(
     with pytest.raises(TalkbuildError, match=gone):
         list(rollback(deploy.target(), to=r1))
 
+    state, notes = listed(deploy, r1)
+    assert state == "PRUNING" and re.fullmatch(rf"{r1}: a prune stopped before it finished removing it \(run by "
+                                               r"[^)]+\), 1 min( \d+ s)? ago: `talkbuild prune` finishes that",
+                                               notes[0]), notes
     events = list(prune(deploy.target(), keep=1))
     assert [(e.release_id, e.resumed) for e in events if isinstance(e, Pruned)] == [(r1, True)]
+    assert listed(deploy, r1) == ("", []), "gone, and said no more"
     assert "finished the deletion of 1 release(s) a stopped prune left" in done(events).message
     assert tombstone(deploy, r1) is None and files_of(deploy, r1) == 0
     check_live_whole(deploy, r3)
