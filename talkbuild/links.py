@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from .models import talk_pages
+from .sitepaths import site_path
 
 ROOT = "@@tb-root@@/"
 """Placeholder for 'the site root, relative to this page'; each page replaces it with '../' * depth."""
@@ -68,11 +69,10 @@ class SiteMap:
         suffix = ("?" + parts.query if parts.query else "") + ("#" + fragment if fragment else "")
         if not path:
             return Resolved(url, None, fragment, None)
-        base = "" if path.startswith("/") else posixpath.dirname(from_rel)
-        joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
-        if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        joined = site_path(from_rel, path)  # talks/ is the site's root: a Markdown path is joined as a page's
+        if joined is None:
+            base = "" if path.startswith("/") else posixpath.dirname(from_rel)
             return Resolved(url, None, fragment, None, problem="outside", talk_link=self._folder_link(base))
-        joined = "" if joined == "." else joined
         slug = self._talk_slug(joined)
         if slug is not None:
             # Explicit index.html: a folder URL opens a listing from file:// and 404s on S3's REST endpoint.

@@ -1,8 +1,8 @@
 """Where a URL written in a built page leads in the site: the one place its path is joined and normalised.
 
 check (does every link and image exist?) and serve (which theme files does a page use?) both resolve the
-URLs of built pages. serve imports this small module, not the check package: its rebuilds pay for nothing
-more.
+URLs of built pages; the build resolves a talk's own URLs with it too (links.SiteMap: talks/ mirrors the
+site). serve imports this small module, not the check package: its rebuilds pay for nothing more.
 """
 
 from __future__ import annotations
