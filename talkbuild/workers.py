@@ -161,7 +161,8 @@ def stopping_on_sigterm() -> Iterator[None]:
     def handler(signum: int, _frame: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
         _STOPPED.append(signum)
-        print("talkbuild: stopped by SIGTERM", file=sys.stderr)
+        # On a terminal, from the start of a clean line: not after a progress bar still drawn there (check's).
+        print(("\r\033[K" if sys.stderr.isatty() else "") + "talkbuild: stopped by SIGTERM", file=sys.stderr)
         raise Terminated(128 + signum)
 
     if threading.current_thread() is not threading.main_thread():

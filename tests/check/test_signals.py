@@ -38,8 +38,9 @@ class SlowServer:
             protocol_version = "HTTP/1.0"
 
             def do_HEAD(self) -> None:
-                outer.arrived.set()
-                outer.release.wait(SERVER_HOLDS)
+                if self.path != "/fast":  # answered at once: what draws check's progress bar
+                    outer.arrived.set()
+                    outer.release.wait(SERVER_HOLDS)
                 try:
                     self.send_response(200)
                     self.send_header("Content-Length", "0")
@@ -126,3 +127,44 @@ def test_a_finished_external_check_still_saves_the_cache(make_project: Any, slow
     assert done.returncode == 0, done.stdout + done.stderr
     entries = json.loads((root / CACHE_DIR / CACHE_FILE).read_text())["entries"]
     assert sorted(entries) == [f"{slow_server.base}/known", f"{slow_server.base}/slow"]
+
+
+def test_on_a_terminal_the_stop_is_said_on_a_line_of_its_own_not_after_the_progress_bar(make_project: Any,
+                                                                                        slow_server: SlowServer) -> None:
+    import os
+    import pty
+    import select
+
+    root = make_project({
+        "talkbuild.yml": f"check:\n  timeout: {SERVER_HOLDS}\n  retries: 0\n",
+        "talks/a.md": f"---\ntitle: A\n---\n\n## One\n\n[fast]({slow_server.base}/fast), [slow]({slow_server.base}/slow)\n",
+    })
+    leader, follower = pty.openpty()
+    check = subprocess.Popen([sys.executable, "-m", "talkbuild.cli", "check", "--external"], cwd=root,
+                             stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    seen = b""
+
+    def read(until: float) -> None:
+        nonlocal seen
+        while time.monotonic() < until and select.select([leader], [], [], 0.1)[0]:
+            try:
+                seen += os.read(leader, 4096)
+            except OSError:  # the child closed the terminal
+                return
+
+    try:
+        deadline = time.monotonic() + STOP_BOUND
+        while b"external links [" not in seen and time.monotonic() < deadline:
+            read(time.monotonic() + 0.2)
+        assert b"external links [" in seen, seen
+        check.send_signal(signal.SIGTERM)
+        check.wait(timeout=STOP_BOUND)
+        read(time.monotonic() + 2)
+    finally:
+        if check.poll() is None:
+            check.kill()
+        os.close(leader)
+    assert check.returncode == 143, seen
+    shown = [line.rsplit("\r", 1)[-1].replace("\x1b[K", "") for line in seen.decode().replace("\r\n", "\n").split("\n")]
+    assert "talkbuild: stopped by SIGTERM" in shown, seen
