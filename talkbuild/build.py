@@ -58,7 +58,8 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     sources, problems = discover(talks_folder(config), config.root, config.exclude, config.exclude_lines)
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = render_talks_lazy(config, theme, sources, options)
-    clashes = _asset_clashes(rendered) + duplicate_titles([t for t, _ in rendered if options.drafts or not t.meta.draft])
+    listed = [t for t, _ in rendered if options.drafts or not t.meta.draft]
+    clashes = _asset_clashes(rendered) + duplicate_titles(listed, by_folder=config.index_group == "folder")
     diagnostics = distinct(problems + diagnostics + clashes)
     timer.lap("render", rebuilt)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
@@ -75,7 +76,8 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         {t.meta.theme for t, _ in rendered if t.meta.theme and t.meta.theme != config.theme})}
     diagnostics = distinct(diagnostics + theme_problems(
         config.theme, themes, [t for t, _ in rendered], environment,
-        linked=lambda: {ref for page in pages for ref in page_refs(page.path, page.read())}))
+        linked=lambda: {ref for page in pages for ref in page_refs(page.path, page.read())},
+        grouped=config.index_group == "folder"))
     if _fails(diagnostics, options.strict) and not options.keep_going:
         raise ContentError(diagnostics, strict=options.strict)
     # Only the project's own output is remembered: check and publish build into scratch folders.

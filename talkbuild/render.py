@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import math
-import posixpath
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +14,9 @@ from markupsafe import Markup
 
 from . import __version__
 from .config import Config
-from .dates import iso_date, moment
+from .dates import iso_date
 from .errors import SourceLocation, TalkbuildError
+from .index_list import index_groups, index_ordered
 from .links import ROOT, relative_root, url_path
 from .models import Page, Slide, Talk, TalkMeta, talk_pages
 from .themes import THEME_CSS, Theme, ThemeLoader
@@ -101,71 +99,21 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
     return pages
 
 
-@dataclass(frozen=True)
-class IndexGroup:
-    """The talks of one folder in the index (`index_group: folder`); `name` "" for those at the top of talks/."""
-
-    name: str
-    talks: tuple[Talk, ...]
-
-
 def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config) -> Page:
     """The site index: every talk, newest first, or in the order `index_order` asks for; with `index_group:
     folder`, under its folder's name."""
-    ordered = _index_ordered(talks, config.index_order)
+    ordered = index_ordered(talks, config.index_order)
     # `hrefs`: each talk's folder percent-encoded, as image URLs are; `paths`: shown under titles that clash.
     html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/",
                    version=__version__, theme_css=_theme_css(env, STATIC_DIR + "/"),
                    hrefs={t.slug: url_path(t.slug) for t in ordered}, paths=shared_titles(ordered),
-                   groups=index_groups(ordered) if config.index_group == "folder" else [IndexGroup("", tuple(ordered))])
+                   groups=index_groups(ordered, config.index_group))
     return Page("index.html", html.encode("utf-8"))
-
-
-def index_groups(ordered: Sequence[Talk]) -> list[IndexGroup]:
-    """The talks by folder, each folder where its first talk is in `ordered` (so `path` lists week2 before week10,
-    `newest` the folder of the newest talk first); a folder's index.md talk is in that folder."""
-    folders: dict[str, list[Talk]] = {}
-    for talk in ordered:
-        folders.setdefault(_folder(talk), []).append(talk)
-    return [IndexGroup(name, tuple(members)) for name, members in folders.items()]
-
-
-def _folder(talk: Talk) -> str:
-    """`week2` for talks/week2/plotting.md and for talks/week2/index.md; "" for talks/intro.md."""
-    stem = "/" + talk.source.path.rsplit(".", 1)[0]
-    return talk.slug if stem.endswith(f"/{talk.slug}/index") else posixpath.dirname(talk.slug)
 
 
 def _theme_css(env: jinja2.Environment, static: str) -> str:
     """The URL of the theme's `theme.css` from this page, or "" when the theme has none."""
     return static + THEME_CSS if _theme(env).has_static(THEME_CSS) else ""
-
-
-def _index_ordered(talks: Sequence[Talk], order: str) -> list[Talk]:
-    """`newest` (dated talks first, newest first; undated last), `oldest` (dated talks oldest first, undated
-    last), `path` (as a course is laid out: week2 before week10, a folder's index.md first), `title`."""
-    if order == "path":
-        return sorted(talks, key=lambda t: (_natural(t.slug), t.slug))
-    if order == "title":
-        return sorted(talks, key=lambda t: (_natural(t.meta.title.lower()), t.slug))
-    newest = sorted(talks, key=_newest_first)
-    if order == "oldest":
-        dated = [t for t in newest if t.meta.date is not None]
-        return dated[::-1] + [t for t in newest if t.meta.date is None]
-    return newest
-
-
-def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Text with its numbers compared as numbers: 'week2' before 'week10'."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
-
-
-def _newest_first(talk: Talk) -> tuple[int, int, float, str, str]:
-    """By day, newest first; a day's talks with a time by that moment, latest first, then those without one."""
-    date = talk.meta.date
-    at = moment(talk.meta.date_text, date)
-    return (0 if date else 1, -(date.toordinal() if date else 0), -at if at is not None else math.inf,
-            talk.meta.title.lower(), talk.slug)
 
 
 def _render(env: jinja2.Environment, name: str, rendering: str, **context: Any) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import Diagnostic, Severity, SourceLocation
+from .index_list import folder_of
 from .models import Talk
 
 
@@ -21,12 +22,13 @@ def shared_titles(talks: Sequence[Talk]) -> dict[str, str]:
     return {talk.slug: talk.slug for talk in talks if count[_title_key(talk)] > 1}
 
 
-def duplicate_titles(talks: Sequence[Talk]) -> list[Diagnostic]:
-    """A warning for each talk whose title, date and authors are another's: their index entries look the same."""
-    first: dict[tuple[str, str, tuple[str, ...]], Talk] = {}
+def duplicate_titles(talks: Sequence[Talk], by_folder: bool = False) -> list[Diagnostic]:
+    """A warning for each talk whose title, date and authors are another's: their index entries look the same.
+    `by_folder` (index_group: folder): talks under different folder headings do not (every week's "Lab")."""
+    first: dict[tuple[str, str, tuple[str, ...], str], Talk] = {}
     problems: list[Diagnostic] = []
     for talk in sorted(talks, key=lambda t: t.source.path):
-        key = (_title_key(talk), talk.meta.date_text or "", talk.meta.authors)
+        key = (_title_key(talk), talk.meta.date_text or "", talk.meta.authors, folder_of(talk) if by_folder else "")
         other = first.setdefault(key, talk)
         if other is not talk:
             problems.append(Diagnostic(

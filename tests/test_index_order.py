@@ -41,32 +41,77 @@ def test_the_index_lists_talks_in_the_order_asked(make_project, order: str | Non
     assert listed(root, order) == expected
 
 
-def grouped(root: Path, order: str) -> list[tuple[str, list[str]]]:
-    """(folder heading, talk titles) in the index, with `index_group: folder`."""
-    (root / "talkbuild.yml").write_text(f"index_order: {order}\nindex_group: folder\n", encoding="utf-8")
+def build(root: Path, config: str) -> subprocess.CompletedProcess[str]:
+    (root / "talkbuild.yml").write_text(config, encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "talkbuild", "build", "-C", str(root)], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def grouped(root: Path, order: str) -> list[tuple[str, list[str]]]:
+    """(folder heading, talk titles) in the index, with `index_group: folder`."""
+    build(root, f"index_order: {order}\nindex_group: folder\n")
     page = BeautifulSoup((root / "_site/index.html").read_text(encoding="utf-8"), "html.parser")
-    return [(ol.find_previous_sibling("h2").get_text() if ol.find_previous_sibling("h2") else "",
-             [h.get_text(" ", strip=True) for h in ol.select("li.tb-talk :is(h2, h3)")])
+    return [(ol.find_previous_sibling("h2").get_text(" ", strip=True) if ol.find_previous_sibling("h2") else "",
+             [h.a.find(string=True).strip() for h in ol.select("li.tb-talk :is(h2, h3)")])
             for ol in page.select("ol.tb-talks")]
 
 
+COURSE = {**TALKS, "talks/about.md": TALK.format(title="About", date="date: 2025-12-01\n"),
+          "talks/contact/index.md": TALK.format(title="Contact", date=""),
+          "talks/Labs/lab.md": TALK.format(title="Lab", date="date: 2025-08-01\n")}
+
+
 @pytest.mark.parametrize(("order", "expected"), [
-    ("path", [("", ["About"]), ("week1", ["Intro", "welcome"]), ("week2", ["Week two", "Plotting"]), ("week10", ["Final"])]),
-    # each folder where its first talk is: the newest talk's folder first
-    ("newest", [("week2", ["Plotting", "Week two"]), ("week10", ["Final"]), ("", ["About"]), ("week1", ["Intro", "welcome"])]),
+    # talks at the top first (and a folder holding only its index.md: a page, not a section), then the
+    # folders, each led by its own index.md talk, whose title heads it
+    ("path", [("", ["About", "Contact"]), ("Labs", ["Lab"]), ("week1", ["Intro", "welcome"]),
+              ("Week two week2/", ["Week two", "Plotting"]), ("week10", ["Final"])]),
+    ("newest", [("", ["About", "Contact"]), ("Week two week2/", ["Week two", "Plotting"]), ("week10", ["Final"]),
+                ("week1", ["Intro", "welcome"]), ("Labs", ["Lab"])]),
+    ("oldest", [("", ["About", "Contact"]), ("Labs", ["Lab"]), ("week1", ["Intro", "welcome"]),
+                ("Week two week2/", ["Week two", "Plotting"]), ("week10", ["Final"])]),
 ])
 def test_a_course_is_listed_folder_by_folder(make_project, order: str, expected: list[tuple[str, list[str]]]) -> None:
-    root = make_project({**TALKS, "talks/about.md": TALK.format(title="About", date="date: 2025-12-01\n")})
+    root = make_project(COURSE)
     assert grouped(root, order) == expected
     page = BeautifulSoup((root / "_site/index.html").read_text(encoding="utf-8"), "html.parser")
-    label = "in the order of their files" if order == "path" else "newest first"
+    label = {"path": "in the order of their files", "newest": "newest first", "oldest": "oldest first"}[order]
     assert page.select_one("section.tb-group ol")["aria-label"].endswith(label)
-    assert [h.name for h in page.select("section.tb-group li.tb-talk :is(h2, h3)")] == ["h3"] * 5, \
+    assert {h.name for h in page.select("section.tb-group li.tb-talk :is(h2, h3)")} == {"h3"}, \
         "a talk's heading is under its folder's"
     assert page.select_one("#tb-talks") is not None, "the skip link's target"
+    plotting = next(li for li in page.select("li.tb-talk") if "Plotting" in li.get_text())
+    assert plotting["data-search"].endswith(" week2 week two"), "the folder and its heading are searched"
+
+
+def test_undated_talks_and_paths_sort_with_numbers_as_numbers_and_in_any_case(make_project) -> None:
+    root = make_project({"talks/Week10.md": TALK.format(title="Week 10 overview", date=""),
+                         "talks/week2.md": TALK.format(title="Week 2 overview", date=""),
+                         "talks/week1.md": TALK.format(title="week 1 overview", date="")})
+    assert listed(root, "newest") == ["week 1 overview", "Week 2 overview", "Week 10 overview"]
+    assert listed(root, "path") == ["week 1 overview", "Week 2 overview", "Week 10 overview"]
+
+
+def test_the_same_title_in_every_week_is_no_warning_when_the_index_shows_the_weeks(make_project) -> None:
+    root = make_project({f"talks/week{n}/lab.md": TALK.format(title="Lab", date="") for n in (1, 2)})
+    assert "duplicate-title" in build(root, "index_order: path\n").stderr
+    done = build(root, "index_order: path\nindex_group: folder\n")
+    assert "duplicate-title" not in done.stderr, done.stderr
+    page = BeautifulSoup((root / "_site/index.html").read_text(encoding="utf-8"), "html.parser")
+    link = page.select_one("li.tb-talk h3 a")
+    assert link.get_text(" ", strip=True) == "Lab (week1/lab)", "a screen reader's list of links still tells them apart"
+    assert "tb-visually-hidden" in link.span["class"], "on screen the week's heading does"
+
+
+def test_a_theme_index_that_knows_nothing_of_groups_is_warned_of(make_project) -> None:
+    flat = "<html><body>{% for talk in talks %}<p>{{ talk.meta.title }}</p>{% endfor %}</body></html>\n"
+    root = make_project({**TALKS, "themes/mine/templates/index.html": flat})
+    assert "theme-hook" not in build(root, "theme: mine\n").stderr
+    done = build(root, "theme: mine\nindex_group: folder\n")
+    assert ("themes/mine/templates/index.html:1: warning[theme-hook]: index_group is 'folder', but the theme's "
+            "index.html never uses `groups`: the index lists the talks in one list, not by folder") in done.stderr
 
 
 @pytest.mark.parametrize(("written", "message"), [

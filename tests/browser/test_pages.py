@@ -247,3 +247,6 @@ def test_a_grouped_index_hides_a_folder_with_no_match_and_passes_axe(page: Any, 
     expect(page.locator("section.tb-group").first).to_be_visible()
     assert page.locator(".tb-talk:visible").all_inner_texts()[0].startswith("Lab one")
     assert page.locator("#tb-search-count").inner_text() == "1 of 4 talks"
+    page.get_by_label("Search talks").fill("week2")  # a folder's name finds its talks
+    expect(page.locator("section.tb-group").first).to_be_hidden()
+    assert page.locator(".tb-talk:visible").count() == 1 and page.locator("#tb-search-count").inner_text() == "1 of 4 talks"
