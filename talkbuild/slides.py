@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .backgrounds import take_backgrounds
+from .backgrounds import only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
 from .ids import Claim, assign_ids, slugify
 from .markup import RenderContext, div_classes, html_block
@@ -52,8 +52,12 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             kind = "section" if token.tag == section_tag else "slide"
             if kind == "section":
                 section = title
-            current = _Draft(kind, tokens[i:end], _line(token, line_offset), section)
-            drafts.append(current)
+            if current is not None and not current.heading and not current.notes and only_backgrounds(current.body):
+                # Marp's `![bg](photo.jpg)` written above the slide's heading: the heading's slide, not one before it
+                current.kind, current.heading, current.section = kind, tokens[i:end], section
+            else:
+                current = _Draft(kind, tokens[i:end], _line(token, line_offset), section)
+                drafts.append(current)
             i = end
             continue
         if token.level == 0 and token.type == "hr":
@@ -128,6 +132,7 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
         shown, split = take_backgrounds(draft.body)
+        size_pictures(draft.notes)
         body, fragments = _fragments(shown)
         counts: dict[int, int] = {}
         _number_references(draft.body, counts)

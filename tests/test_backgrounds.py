@@ -101,3 +101,52 @@ def test_the_marp_lessons_of_the_corpus_show_their_charts_as_backgrounds(tmp_pat
     assert not [img for deck in decks for img in deck.find_all("img") if "bg" in str(img.get("alt", "")).split()]
     shown = sum(len(deck.select(".tb-bg img")) for deck in decks)
     assert written > 40 and shown == written
+
+
+def deck_of(root: Path, slug: str = "m") -> BeautifulSoup:
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    return page(root, f"{slug}/slides/index.html")
+
+
+def test_a_background_written_above_a_heading_belongs_to_that_heading_s_slide(make_project) -> None:
+    # Marp's usual first slide, and any slide whose picture is written first: no slide of its own.
+    talk = ("---\nmarp: true\n---\n\n![bg](photo.png)\n\n# Week 3\n\nDr Lecturer\n\n---\n\n"
+            "![bg right:40% A green chart](chart.png)\n\n## Second\n\n- Text beside the chart\n")
+    root = make_project({"talks/m.md": talk, "talks/chart.png": PNG, "talks/photo.png": PNG})
+    deck = deck_of(root)
+    slides = [(s["id"], s.get("data-title"), [i["src"] for i in s.select(".tb-bg img")])
+              for s in deck.select("section.slide")]
+    assert slides == [("title", "Week 3", []), ("week-3", "Week 3", ["../../photo.png"]),
+                      ("second", "Second", ["../../chart.png"])]
+    second = deck.select_one("section#second")
+    assert second is not None and "tb-bg-right-slide" in second["class"]
+    assert second.select_one(".tb-bg img")["alt"] == "A green chart"
+
+
+def test_marp_keywords_are_read_where_marp_reads_them_and_as_it_writes_them(make_project) -> None:
+    talk = ("---\ntitle: K\n---\n\n## List\n\n- ![bg right](chart.png)\n- Plain item\n\n"
+            "## Case\n\n![BG subtraction result on frame 12](photo.png)\n\n"
+            "## Sides\n\n![bg left](photo.png)\n![bg right:30% horizontal](chart.png)\n\nText\n\n"
+            "## Sizes\n\n![w:200](chart.png)\n![h:5em A small figure](photo.png)\n")
+    root = make_project({"talks/m.md": talk, "talks/chart.png": PNG, "talks/photo.png": PNG})
+    deck = deck_of(root)
+    listed = deck.select_one("section#list")
+    assert "tb-bg-right-slide" in listed["class"] and not listed.select("li img"), "in a list item too, as in Marp"
+    case = deck.select_one("section#case")
+    assert not case.select(".tb-bg") and case.select_one("p img")["alt"] == "BG subtraction result on frame 12", \
+        "Marp's keywords are lower case: a description that starts with BG stays a figure"
+    sides = deck.select_one("section#sides")
+    assert "tb-bg-right-slide" in sides["class"] and sides["style"] == "--tb-split: 30%", "the last side, as in Marp"
+    assert [i["alt"] for i in sides.select(".tb-bg img")] == ["", ""], "horizontal is a keyword"
+    sizes = [(i["alt"], i["style"]) for i in deck.select("section#sizes img")]
+    assert sizes == [("", "width: 200px"), ("A small figure", "height: 5em")]
+
+
+def test_check_asks_for_a_description_of_a_picture_beside_the_text_keeping_its_keywords(make_project) -> None:
+    talk = "---\ntitle: A\n---\n\n## Split\n\nText\n\n![bg right:40%](chart.png)\n\n## Full\n\n![bg](photo.png)\n"
+    root = make_project({"talks/m.md": talk, "talks/chart.png": PNG, "talks/photo.png": PNG})
+    result = run(root, "check")
+    alt = [line for line in result.stdout.splitlines() + result.stderr.splitlines() if "missing-alt" in line]
+    assert len(alt) == 1 and alt[0].split()[0] == "9:17", result.stdout + result.stderr
+    assert "describe it after its keywords: ![bg right:40% what it shows](chart.png)" in result.stdout + result.stderr

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from ..backgrounds import is_background, side_of
 from ..errors import Diagnostic, Severity, SourceLocation, did_you_mean
 from ..models import Reference, Slide, Talk, talk_pages
 from ..sitepaths import site_path
@@ -120,7 +121,14 @@ def check_internal(site: Site) -> list[Diagnostic]:
                     if not no_alt:
                         continue
             where, url = _where(site, page_path, link, talk, ref)
-            if no_alt:
+            written = ref.alt if ref is not None and ref.kind == "image" else None
+            if no_alt and ref is not None and written and is_background(written):
+                # Marp's ![bg]: behind the text, a picture is decoration (alt="" is right); beside it, it shows
+                # something, described after its keywords, which must stay.
+                if side_of(written):
+                    found.append(Diagnostic(Severity.WARNING, "missing-alt", "image has no alt text", where, url=url,
+                                            hint=f"describe it after its keywords: ![{written} what it shows]({ref.url})"))
+            elif no_alt:
                 found.append(Diagnostic(Severity.WARNING, "missing-alt", "image has no alt text", where, url=url,
                                         hint="describe the image: ![what it shows](file.png)"))
             if problem is not None and target is not None:

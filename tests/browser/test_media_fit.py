@@ -132,3 +132,25 @@ def test_a_split_background_takes_its_share_of_the_slide_and_the_text_the_rest(p
     assert (picture["left"], picture["width"]) == (pytest.approx(full["left"], abs=1), pytest.approx(full["width"], abs=1))
     x, y = over["left"] + 2, over["top"] + over["height"] / 2
     assert page.evaluate(f"document.elementFromPoint({x}, {y}).closest('p') !== null"), "the text is drawn over the picture"
+
+
+def test_a_long_address_beside_a_split_picture_is_fitted_to_its_column(page: Any, tmp_path: Path,
+                                                                       static_server: Any) -> None:
+    # It ran on under the picture: its overflow stayed inside the body's padding, where the picture is.
+    address = "https://127.0.0.1/ryuichiueda/LNPR/blob/master/data/sensor_data_200_long_name.txt"
+    talk = (f"---\ntitle: T\n---\n\n## Data source\n\n![bg right:40%](chart.png)\n\n- Data: {address}\n\n"
+            "## Row\n\n![bg A square](square.png)\n![bg A wide one](wide.png)\n")
+    site = build_site(tmp_path / "p", talk, {"chart.png": png(40, 30), "square.png": png(60, 60),
+                                              "wide.png": png(60, 30)})
+    base = static_server(site)
+    page.goto(base + "t/slides/#data-source")
+    wait_ready(page)
+    chart = box(page, "#data-source .tb-bg img")
+    ends = page.evaluate("""() => { const r = document.createRange();
+        r.selectNodeContents(document.querySelector('#data-source li')); return r.getBoundingClientRect().right; }""")
+    assert ends <= chart["left"] + 1, "the address runs under the picture"
+    # the handout keeps each described picture's shape (a photo with nothing said about it is a strip there)
+    page.goto(base + "t/")
+    shapes = page.evaluate("""() => Array.from(document.querySelectorAll('#row .tb-bg img'))
+        .map(i => Math.round(i.getBoundingClientRect().width / i.getBoundingClientRect().height * 10) / 10)""")
+    assert shapes == [1, 2]

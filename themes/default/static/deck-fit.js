@@ -108,14 +108,22 @@
   // many columns, a long address); room: the share of its height that fits.
   // A displayed formula scrolls inside itself (so that it can take the focus), and the body never sees it overflow:
   // its overflow counts as the body's (it cannot wrap, so it only shrinks).
+  // Beside a split background picture (Marp's ![bg right:40%]) the text's column ends where the picture begins,
+  // inside the body's padding: what runs past it (a long address) is measured on the body's children.
   function measure(t) {
     var body = t.body, pres = body.querySelectorAll("pre"), wide = false, over = 0;
     for (var k = 0; k < pres.length && !wide; k++) wide = pres[k].scrollWidth > pres[k].clientWidth + 1;
     var maths = body.querySelectorAll('math[display="block"]');
     for (var j = 0; j < maths.length; j++) over = Math.max(over, maths[j].scrollWidth - maths[j].clientWidth - 1);
+    var column = 0;
+    if (/\btb-bg-(left|right)-slide\b/.test(t.slide.className)) {
+      for (var c = body.firstElementChild; c; c = c.nextElementSibling) {
+        if (!c.classList.contains("tb-bg") && c.scrollWidth > c.clientWidth + 1) column = Math.max(column, c.scrollWidth);
+      }
+    }
     return { tall: body.scrollHeight > body.clientHeight + 1, wide: wide,
-             broad: body.scrollWidth > body.clientWidth + 1 || over > 0,
-             width: body.scrollWidth + Math.max(0, over), room: body.clientHeight / body.scrollHeight };
+             broad: body.scrollWidth > body.clientWidth + 1 || over > 0 || column > 0,
+             width: column || body.scrollWidth + Math.max(0, over), room: body.clientHeight / body.scrollHeight };
   }
 
   // An embed shaped by CSS (style="width: 100%; aspect-ratio: 16 / 9"): its ratio as --tb-ratio, which deck.css uses to
