@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import concurrent.futures
-import signal
 from collections.abc import Iterator
 
 from .config import Config
 from .links import SiteMap
 from .models import SourceFile
 from .render_one import MemoEntries, MemoSource, Outcome, memo_source, render_with_memo, use_memo_source
-from .workers import die_with_parent, expected_parent, pool_map, start_worker
+from .workers import expected_parent, pool_map, start_worker
 
 PARALLEL_THRESHOLD = 8
 """Below this many talks to render, worker processes cost more than they save."""
@@ -34,13 +33,6 @@ def render_each(todo: list[SourceFile], config: Config, sitemap: SiteMap,
             yield from zip(todo, results, strict=True)
         finally:  # SIGTERM, Ctrl-C, an error: pool_map stops the workers instead of waiting for their talks
             results.close()
-
-
-def ignore_sigint() -> None:
-    """Ctrl-C is the parent's to handle; workers printing their own KeyboardInterrupt tracebacks helps nobody.
-    (check's workers start here too: they also end with their parent, even when it is killed.)"""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(None)
 
 
 _WORKER_ARGS: tuple[Config, SiteMap] | None = None

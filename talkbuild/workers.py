@@ -50,6 +50,13 @@ def die_with_parent(parent: int | None) -> None:
         os._exit(1)  # the parent died before the death signal was asked for: nobody would send it
 
 
+def ignore_sigint() -> None:
+    """A worker of check's pool starts here: Ctrl-C is the parent's to handle (workers printing their own
+    KeyboardInterrupt tracebacks helps nobody), and it ends with its parent, even when that is killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(None)
+
+
 def _pdeathsig() -> bool:
     """Ask Linux to SIGKILL this process when its parent dies; False where that is not available."""
     if not sys.platform.startswith("linux"):

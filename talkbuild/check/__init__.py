@@ -205,8 +205,7 @@ def _scan_all(todo: list[tuple[str, Path | bytes | Page | PageRef, frozenset[str
         for batch in batches:
             yield from map(_scan_bytes, [(rel, _bytes(src), ids) for rel, src, ids in batch])
         return
-    from ..render_pool import ignore_sigint
-    from ..workers import pool_map
+    from ..workers import ignore_sigint, pool_map
 
     # Not forked: a forked worker starts out with the parent's memory (the talks, the site's pages), and
     # with two or more workers the process tree would hold it several times over.
