@@ -1,9 +1,10 @@
-"""Marp's image syntax: background pictures and sizes, read from the alt text as Marp (Marpit) reads them.
+"""Marp's image syntax, in a talk that says `marp: true`: background pictures, sizes and filters, read from
+the alt text as Marp (Marpit) reads them. Elsewhere such a picture is an ordinary one, and warned of.
 
 `![bg](photo.jpg)` fills the slide behind the text, `![bg right:40%](chart.png)` takes the right 40 % of it and
 leaves the rest to the text, `![bg contain]`, `![bg 80%]` size the picture; `![w:200](fig.png)` (also `h:`,
-`width:`, `height:`) sizes any picture. Keywords are words of the alt text, in lower case as Marp writes them;
-the other words are the alt text.
+`width:`, `height:`) sizes any picture and `sepia`, `blur:3px`... filter it. Keywords are words of the alt
+text, in lower case as Marp writes them; the other words are the alt text.
 
 Background pictures leave the text wherever they are written in the slide (a list item, a quote) and are
 gathered in one `<div class="tb-bg">` at the start of its body, so a theme that knows nothing of backgrounds
@@ -14,19 +15,23 @@ the handout (talkbuild.css). The split's side and width are the slide's (`Slide.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from .errors import Diagnostic, Severity, SourceLocation
 from .markup import html_block
 
 _SIDE = re.compile(r"(left|right)(?::(\d+(?:\.\d+)?%))?")
 _SIZE = re.compile(r"\d+(?:\.\d+)?%")
 _FIT = {"cover": "cover", "contain": "contain", "fit": "contain", "auto": "auto"}
-_DIMENSION = re.compile(r"(w|h|width|height):(\d+(?:\.\d+)?)(px|%|em|rem|cm|mm|in|pt|vw|vh)?")
-_IGNORED = re.compile(r"vertical|horizontal|(?:blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|"
-                      r"opacity|saturate|sepia)(?::\S*)?")
-"""Marp keywords talkbuild reads past: the direction of several pictures (read apart) and filters."""
+_DIMENSION = re.compile(r"(w|h|width|height):(auto|(?:\d+(?:\.\d*)?|\.\d+)(?:px|%|em|rem|ch|ex|cm|mm|in|pt|pc|vw|vh|vmin|vmax)?)")
+_FILTERS = {"blur": "10px", "brightness": "1.5", "contrast": "2", "drop-shadow": "0 5px 10px rgba(0, 0, 0, 0.4)",
+            "grayscale": "1", "hue-rotate": "180deg", "invert": "1", "opacity": ".5", "saturate": "2", "sepia": "1"}
+"""Marp's image filters and the values it gives one written without a value (`sepia`, `blur:3px`)."""
+_FILTER = re.compile(r"(" + "|".join(_FILTERS) + r")(?::(\S+))?")
+_DIRECTION = ("vertical", "horizontal")
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,24 @@ class Split:
 def is_background(alt: str) -> bool:
     """Whether a picture with this alt text is a background: the word `bg` in it, in lower case (as in Marp)."""
     return "bg" in alt.split()
+
+
+def marp_syntax_warnings(tokens: list[Token], location: Callable[[int], SourceLocation]) -> list[Diagnostic]:
+    """In a talk without `marp: true`, a picture written in Marp's syntax (`![bg right:40%]`, `![w:200]`) is
+    shown as an ordinary picture with those words as its alt text: say how to have it read."""
+    found = []
+    for token in tokens:
+        for picture in (c for c in token.children or [] if c.type == "image") if token.type == "inline" else ():
+            words = picture.content.split()
+            if is_background(picture.content) or (words and _DIMENSION.fullmatch(words[0])):
+                found.append(Diagnostic(
+                    Severity.WARNING, "marp-syntax",
+                    f"'![{picture.content}]' is Marp's image syntax, read only in a talk that says `marp: true`: "
+                    "here it is an ordinary picture with that alt text",
+                    location(token.map[0] if token.map else 0),
+                    hint="add 'marp: true' to the front matter to have it laid out as Marp does, or describe the "
+                         "picture in its alt text"))
+    return found
 
 
 def side_of(alt: str) -> str:
@@ -84,7 +107,7 @@ def take_backgrounds(body: list[Token]) -> tuple[list[Token], Split | None]:
     vertical = False
     for picture in pictures:
         words = picture.content.split()
-        vertical = vertical or "vertical" in words
+        vertical = next((w == "vertical" for w in reversed(words) if w in _DIRECTION), vertical)  # the last, as in Marp
         side = next((m for w in words if (m := _SIDE.fullmatch(w))), None)
         if side:  # the last picture that names a side decides it, as in Marp
             split = Split(side.group(1), side.group(2) or "50%")
@@ -95,24 +118,36 @@ def take_backgrounds(body: list[Token]) -> tuple[list[Token], Split | None]:
 
 
 def size_pictures(tokens: list[Token]) -> None:
-    """Apply Marp's `w:`/`h:` sizes to the pictures in `tokens` (speaker notes: no backgrounds there)."""
+    """Apply Marp's keywords to the pictures in speaker notes, where a background is just a picture."""
     for token in tokens:
         if token.type == "inline":
             for child in token.children or []:
                 if child.type == "image":
-                    _size(child)
+                    _size(child, [w for w in child.content.split() if not (w == "bg" or _SIDE.fullmatch(w)
+                                                                           or w in _DIRECTION or w in _FIT
+                                                                           or _SIZE.fullmatch(w))])
 
 
-def _size(picture: Token) -> None:
-    """`![w:200 A chart](c.png)`: a width (or height) for the picture, and alt text without the keyword."""
-    words = picture.content.split()
-    sizes = [m for w in words if (m := _DIMENSION.fullmatch(w))]
-    if not sizes:
-        return
-    style = "; ".join(f"{'width' if m.group(1).startswith('w') else 'height'}: {m.group(2)}{m.group(3) or 'px'}"
-                      for m in sizes)
-    picture.attrSet("style", style)
-    _set_alt(picture, [w for w in words if not _DIMENSION.fullmatch(w)])
+def _size(picture: Token, words: list[str] | None = None) -> None:
+    """`![w:200 sepia A chart](c.png)`: a width (or height) and filters for the picture, alt text without them."""
+    words = picture.content.split() if words is None else words
+    style = [f"{'width' if m.group(1).startswith('w') else 'height'}: {_length(m.group(2))}"
+             for w in words if (m := _DIMENSION.fullmatch(w))]
+    filters = _filters(words)
+    if filters:
+        style.append(f"filter: {filters}")
+    if style:
+        picture.attrSet("style", "; ".join(style))
+    _set_alt(picture, [w for w in words if not (_DIMENSION.fullmatch(w) or _FILTER.fullmatch(w))])
+
+
+def _length(value: str) -> str:
+    return value + "px" if re.fullmatch(r"\d+(?:\.\d*)?|\.\d+", value) else value
+
+
+def _filters(words: list[str]) -> str:
+    """The CSS `filter` for Marp's filter keywords among `words` ("" without any)."""
+    return " ".join(f"{m.group(1)}({m.group(2) or _FILTERS[m.group(1)]})" for w in words if (m := _FILTER.fullmatch(w)))
 
 
 def _describe(picture: Token, words: list[str]) -> None:
@@ -121,7 +156,8 @@ def _describe(picture: Token, words: list[str]) -> None:
     size = ""
     described = []
     for word in words:
-        if word == "bg" or _SIDE.fullmatch(word) or _IGNORED.fullmatch(word) or _DIMENSION.fullmatch(word):
+        if (word == "bg" or word in _DIRECTION or _SIDE.fullmatch(word) or _FILTER.fullmatch(word)
+                or _DIMENSION.fullmatch(word)):
             continue
         if word in _FIT:
             fit = _FIT[word]
@@ -131,8 +167,9 @@ def _describe(picture: Token, words: list[str]) -> None:
             described.append(word)
     _set_alt(picture, described)
     picture.attrSet("class", "tb-bg-sized" if size else f"tb-bg-{fit}")
-    if size:
-        picture.attrSet("style", f"--tb-bg-size: {size}")
+    style = ([f"--tb-bg-size: {size}"] if size else []) + ([f"filter: {f}"] if (f := _filters(words)) else [])
+    if style:
+        picture.attrSet("style", "; ".join(style))
 
 
 def _set_alt(picture: Token, words: list[str]) -> None:

@@ -23,6 +23,14 @@ class IndexGroup:
     """The heading: the title of the folder's own index.md talk, else the folder's path."""
     talks: tuple[Talk, ...]
 
+    @property
+    def shared_titles(self) -> frozenset[str]:
+        """Slugs of its talks whose title another of its talks has: the heading does not tell those apart."""
+        seen: dict[str, int] = {}
+        for talk in self.talks:
+            seen[title_key(talk)] = seen.get(title_key(talk), 0) + 1
+        return frozenset(t.slug for t in self.talks if seen[title_key(t)] > 1)
+
 
 def index_ordered(talks: Sequence[Talk], order: str) -> list[Talk]:
     """`newest` (dated talks first, newest first; undated last), `oldest` (dated talks oldest first, undated
@@ -31,7 +39,7 @@ def index_ordered(talks: Sequence[Talk], order: str) -> list[Talk]:
     if order == "path":
         return sorted(talks, key=lambda t: (_natural(t.slug), t.slug))
     if order == "title":
-        return sorted(talks, key=lambda t: (_natural(t.meta.title), t.slug))
+        return sorted(talks, key=lambda t: (_natural(t.meta.title), _natural(t.slug), t.slug))
     newest = sorted(talks, key=_newest_first)
     if order == "oldest":
         dated = [t for t in newest if t.meta.date is not None]
@@ -69,15 +77,21 @@ def _is_index(talk: Talk, folder: str) -> bool:
     return talk.slug == folder and ("/" + talk.source.path.rsplit(".", 1)[0]).endswith(f"/{folder}/index")
 
 
+def title_key(talk: Talk) -> str:
+    """A talk's title as a reader tells titles apart: spaces and case aside."""
+    return " ".join(talk.meta.title.split()).casefold()
+
+
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
     """Text with its numbers compared as numbers ('week2' before 'week10'), and without regard to case."""
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text.casefold())
                  if part)
 
 
-def _newest_first(talk: Talk) -> tuple[int, int, float, tuple[tuple[int, int | str], ...], str]:
+def _newest_first(talk: Talk) -> tuple[int, int, float, tuple[tuple[int, int | str], ...],
+                                       tuple[tuple[int, int | str], ...], str]:
     """By day, newest first; a day's talks with a time by that moment, latest first, then those without one."""
     date = talk.meta.date
     at = moment(talk.meta.date_text, date)
     return (0 if date else 1, -(date.toordinal() if date else 0), -at if at is not None else math.inf,
-            _natural(talk.meta.title), talk.slug)
+            _natural(talk.meta.title), _natural(talk.slug), talk.slug)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .backgrounds import only_backgrounds, size_pictures, take_backgrounds
+from .backgrounds import marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
 from .ids import Claim, assign_ids, slugify
 from .markup import RenderContext, div_classes, html_block
@@ -28,14 +28,17 @@ class _Draft:
     section: str
     body: list[Token] = field(default_factory=list)
     notes: list[Token] = field(default_factory=list)
+    ended: bool = False
+    """A rule closed it: a heading after it starts another slide, even when it holds only background pictures."""
     note_starts: list[tuple[int, int]] = field(default_factory=list)
     """(source line, index in `notes`) where each `::: notes` block starts: a `Note:` line's notes go between."""
 
 
 def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], line_offset: int,
-                 notes_separator: str | None = None) -> list[Slide]:
+                 notes_separator: str | None = None, marp: bool = False) -> list[Slide]:
     """Render `tokens` (a whole talk body) into slides, in order, without the title slide. `notes_separator`
-    is the line start that begins a slide's notes (`Note:`), "" for none, None for none but warn of one."""
+    is the line start that begins a slide's notes (`Note:`), "" for none, None for none but warn of one.
+    `marp`: the talk says `marp: true`, and its pictures' alt texts are read as Marp reads them."""
     levels = {t.tag for t in tokens if t.type == "heading_open" and t.level == 0}
     # pandoc's rule: with no level-2 headings, level-1 headings are the slides.
     section_tag, slide_tag = ("h1", "h2") if "h2" in levels else ("", "h1")
@@ -52,7 +55,8 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             kind = "section" if token.tag == section_tag else "slide"
             if kind == "section":
                 section = title
-            if current is not None and not current.heading and not current.notes and only_backgrounds(current.body):
+            if (marp and current is not None and not current.heading and not current.notes and not current.ended
+                    and only_backgrounds(current.body)):
                 # Marp's `![bg](photo.jpg)` written above the slide's heading: the heading's slide, not one before it
                 current.kind, current.heading, current.section = kind, tokens[i:end], section
             else:
@@ -63,6 +67,8 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         if token.level == 0 and token.type == "hr":
             if _heading_follows(tokens, i + 1, (section_tag, slide_tag)):
                 i += 1  # `---` then a heading: the heading starts the slide (pandoc drops the rule; remark, Marp need it)
+                if current is not None:
+                    current.ended = True
                 continue
             current = _Draft("slide", [], _line(token, line_offset), section)
             drafts.append(current)
@@ -84,7 +90,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         i += 1
     _marked_notes(drafts, notes_separator, env.get("tb"))
     return _finish(md, [d for n, d in enumerate(drafts) if not _invisible(d, last=n == len(drafts) - 1)],
-                   env, footnotes, line_offset)
+                   env, footnotes, line_offset, marp)
 
 
 def _marked_notes(drafts: list[_Draft], separator: str | None, ctx: object) -> None:
@@ -124,15 +130,20 @@ def _only_comments(html: str) -> bool:
 
 
 def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
-            footnotes: dict[int, list[Token]], line_offset: int) -> list[Slide]:
+            footnotes: dict[int, list[Token]], line_offset: int, marp: bool) -> list[Slide]:
     slides: list[Slide] = []
     slide_ids = _assign_ids(drafts, env, line_offset)
     for draft, ident in zip(drafts, slide_ids, strict=True):
         title = plain_text(draft.heading[1], br_as_space=True) if draft.heading else ""
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
-        shown, split = take_backgrounds(draft.body)
-        size_pictures(draft.notes)
+        if marp:
+            shown, split = take_backgrounds(draft.body)
+            size_pictures(draft.notes)
+        else:
+            shown, split = draft.body, None
+            if isinstance(ctx := env.get("tb"), RenderContext):
+                ctx.diagnostics.extend(marp_syntax_warnings(draft.body + draft.notes, ctx.location))
         body, fragments = _fragments(shown)
         counts: dict[int, int] = {}
         _number_references(draft.body, counts)

@@ -6,20 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import Diagnostic, Severity, SourceLocation
-from .index_list import folder_of
+from .index_list import folder_of, title_key
 from .models import Talk
-
-
-def _title_key(talk: Talk) -> str:
-    return " ".join(talk.meta.title.split()).casefold()
 
 
 def shared_titles(talks: Sequence[Talk]) -> dict[str, str]:
     """Slug -> the path to show under the title, for each talk whose title another talk has too."""
     count: dict[str, int] = {}
     for talk in talks:
-        count[_title_key(talk)] = count.get(_title_key(talk), 0) + 1
-    return {talk.slug: talk.slug for talk in talks if count[_title_key(talk)] > 1}
+        count[title_key(talk)] = count.get(title_key(talk), 0) + 1
+    return {talk.slug: talk.slug for talk in talks if count[title_key(talk)] > 1}
 
 
 def duplicate_titles(talks: Sequence[Talk], by_folder: bool = False) -> list[Diagnostic]:
@@ -28,7 +24,7 @@ def duplicate_titles(talks: Sequence[Talk], by_folder: bool = False) -> list[Dia
     first: dict[tuple[str, str, tuple[str, ...], str], Talk] = {}
     problems: list[Diagnostic] = []
     for talk in sorted(talks, key=lambda t: t.source.path):
-        key = (_title_key(talk), talk.meta.date_text or "", talk.meta.authors, folder_of(talk) if by_folder else "")
+        key = (title_key(talk), talk.meta.date_text or "", talk.meta.authors, folder_of(talk) if by_folder else "")
         other = first.setdefault(key, talk)
         if other is not talk:
             problems.append(Diagnostic(

@@ -27,6 +27,7 @@ def page(root: Path, rel: str) -> BeautifulSoup:
 
 TALK = """---
 title: Backgrounds
+marp: true
 ---
 
 ## Split
@@ -85,9 +86,9 @@ def test_background_pictures_leave_the_text_for_the_slides_background(make_proje
 
 
 def test_a_missing_background_picture_is_reported_at_its_line(make_project) -> None:
-    root = make_project({"talks/m.md": "---\ntitle: M\n---\n\n## S\n\n![bg right](gone.png)\n"})
+    root = make_project({"talks/m.md": "---\ntitle: M\nmarp: true\n---\n\n## S\n\n![bg right](gone.png)\n"})
     result = run(root, "build")
-    assert "talks/m.md:7: warning[missing-file]: 'gone.png' does not exist" in result.stderr, result.stderr
+    assert "talks/m.md:8: warning[missing-file]: 'gone.png' does not exist" in result.stderr, result.stderr
 
 
 def test_the_marp_lessons_of_the_corpus_show_their_charts_as_backgrounds(tmp_path: Path) -> None:
@@ -125,7 +126,7 @@ def test_a_background_written_above_a_heading_belongs_to_that_heading_s_slide(ma
 
 
 def test_marp_keywords_are_read_where_marp_reads_them_and_as_it_writes_them(make_project) -> None:
-    talk = ("---\ntitle: K\n---\n\n## List\n\n- ![bg right](chart.png)\n- Plain item\n\n"
+    talk = ("---\ntitle: K\nmarp: true\n---\n\n## List\n\n- ![bg right](chart.png)\n- Plain item\n\n"
             "## Case\n\n![BG subtraction result on frame 12](photo.png)\n\n"
             "## Sides\n\n![bg left](photo.png)\n![bg right:30% horizontal](chart.png)\n\nText\n\n"
             "## Sizes\n\n![w:200](chart.png)\n![h:5em A small figure](photo.png)\n")
@@ -144,9 +145,46 @@ def test_marp_keywords_are_read_where_marp_reads_them_and_as_it_writes_them(make
 
 
 def test_check_asks_for_a_description_of_a_picture_beside_the_text_keeping_its_keywords(make_project) -> None:
-    talk = "---\ntitle: A\n---\n\n## Split\n\nText\n\n![bg right:40%](chart.png)\n\n## Full\n\n![bg](photo.png)\n"
+    talk = ("---\ntitle: A\nmarp: true\n---\n\n## Split\n\nText\n\n![bg right:40%](chart.png)\n\n## Full\n\n"
+            "![bg](photo.png)\n\n## Sized\n\n![w:200](chart.png)\n")
     root = make_project({"talks/m.md": talk, "talks/chart.png": PNG, "talks/photo.png": PNG})
     result = run(root, "check")
     alt = [line for line in result.stdout.splitlines() + result.stderr.splitlines() if "missing-alt" in line]
-    assert len(alt) == 1 and alt[0].split()[0] == "9:17", result.stdout + result.stderr
+    assert [line.split()[0] for line in alt] == ["10:17", "18:10"], result.stdout + result.stderr
     assert "describe it after its keywords: ![bg right:40% what it shows](chart.png)" in result.stdout + result.stderr
+    assert "describe it after its keywords: ![w:200 what it shows](chart.png)" in result.stdout + result.stderr
+
+
+def test_a_slide_of_pictures_between_two_rules_stays_a_slide_of_its_own(make_project) -> None:
+    # Marp's full-bleed photo slide: `---`, the photo, `---`, the next slide's heading.
+    talk = "---\ntitle: P\nmarp: true\n---\n\n## Before\n\nx\n\n---\n\n![bg](photo.png)\n\n---\n\n## After\n\ny\n"
+    root = make_project({"talks/m.md": talk, "talks/photo.png": PNG})
+    deck = deck_of(root)
+    assert [(s["id"], bool(s.select(".tb-bg img"))) for s in deck.select("section.slide")] == [
+        ("title", False), ("before", False), ("slide-3", True), ("after", False)]
+
+
+def test_marp_syntax_in_a_talk_without_marp_true_is_an_ordinary_picture_and_a_warning(make_project) -> None:
+    talk = ("---\ntitle: Vision\n---\n\n## Kernels\n\n![Kernel of size w:3 h:3 slides over the image](k.png)\n\n"
+            "## Chart\n\n![bg right:40%](k.png)\n")
+    root = make_project({"talks/m.md": talk, "talks/k.png": PNG})
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert ("talks/m.md:11: warning[marp-syntax]: '![bg right:40%]' is Marp's image syntax, read only in a talk "
+            "that says `marp: true`: here it is an ordinary picture with that alt text") in result.stderr
+    assert result.stderr.count("marp-syntax") == 1, "prose that mentions w:3 is no Marp keyword"
+    deck = page(root, "m/slides/index.html")
+    assert [(i["alt"], i.get("style")) for i in deck.select("section img")] == [
+        ("Kernel of size w:3 h:3 slides over the image", None), ("bg right:40%", None)]
+
+
+def test_filters_sizes_and_notes_read_as_marp_does(make_project) -> None:
+    talk = ("---\ntitle: F\nmarp: true\n---\n\n## S\n\n![w:auto h:.5em sepia A figure](k.png)\n"
+            "![bg blur:3px grayscale](k.png)\n\n::: notes\n![bg right A picture in the notes](k.png)\n:::\n")
+    root = make_project({"talks/m.md": talk, "talks/k.png": PNG})
+    deck = deck_of(root)
+    slide = deck.select_one("section#s")
+    assert slide.select_one(".tb-slide-body > p img")["style"] == "width: auto; height: .5em; filter: sepia(1)"
+    assert slide.select_one(".tb-bg img")["style"] == "filter: blur(3px) grayscale(1)"
+    note = slide.select_one("aside.notes img")
+    assert note["alt"] == "A picture in the notes" and "tb-bg" not in str(note)

@@ -125,3 +125,13 @@ def test_an_unknown_order_or_grouping_is_a_config_error_with_a_suggestion(make_p
                           text=True, timeout=120)
     assert done.returncode == 2
     assert f"talkbuild.yml:1: {message}" in done.stderr, done.stderr
+
+
+def test_talks_of_one_title_are_listed_week2_before_week10_and_told_apart_in_one_folder(make_project) -> None:
+    root = make_project({**{f"talks/week{n}/lab.md": TALK.format(title="Lab", date="") for n in (1, 2, 10)},
+                         "talks/week1/lab-b.md": TALK.format(title="Lab", date="")})
+    assert grouped(root, "newest") == [("week1", ["Lab", "Lab"]), ("week2", ["Lab"]), ("week10", ["Lab"])]
+    page = BeautifulSoup((root / "_site/index.html").read_text(encoding="utf-8"), "html.parser")
+    paths = [(s.get_text(), "tb-visually-hidden" in s["class"]) for s in page.select("span.tb-talk-path")]
+    assert paths == [("(week1/lab)", False), ("(week1/lab-b)", False), ("(week2/lab)", True), ("(week10/lab)", True)], \
+        "two Labs under one heading show their paths; the others' heading tells them apart"

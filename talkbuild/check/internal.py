@@ -122,10 +122,10 @@ def check_internal(site: Site) -> list[Diagnostic]:
                         continue
             where, url = _where(site, page_path, link, talk, ref)
             written = ref.alt if ref is not None and ref.kind == "image" else None
-            if no_alt and ref is not None and written and is_background(written):
-                # Marp's ![bg]: behind the text, a picture is decoration (alt="" is right); beside it, it shows
-                # something, described after its keywords, which must stay.
-                if side_of(written):
+            if no_alt and ref is not None and written and written.strip():
+                # Marp's keywords (`bg right:40%`, `w:200`) were all its alt text: described after them, as they
+                # must stay. A background behind the text is decoration (alt="" is right).
+                if not is_background(written) or side_of(written):
                     found.append(Diagnostic(Severity.WARNING, "missing-alt", "image has no alt text", where, url=url,
                                             hint=f"describe it after its keywords: ![{written} what it shows]({ref.url})"))
             elif no_alt:

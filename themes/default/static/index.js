@@ -10,13 +10,16 @@
   if (!form || !input) return;
   form.hidden = false; // without JavaScript the box would do nothing, so it stays hidden
 
+  // Lower case and without accents, so that "revision" finds "révision".
+  function plain(text) { return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, ""); }
+
   // A word `tag:x` (what a tag button writes) matches talks tagged exactly x; other words match anywhere in
   // title, subtitle, authors, tags, description and date.
   function filter() {
-    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var words = plain(input.value).split(/\s+/).filter(Boolean);
     var shown = 0;
     talks.forEach(function (li) {
-      var text = li.getAttribute("data-search") || "", tags = li.getAttribute("data-tags") || "||";
+      var text = plain(li.getAttribute("data-search") || ""), tags = plain(li.getAttribute("data-tags") || "||");
       var match = words.every(function (w) {
         return w.indexOf("tag:") === 0 ? tags.indexOf("|" + w.slice(4) + "|") !== -1 : text.indexOf(w) !== -1;
       });
