@@ -30,7 +30,9 @@ _DIMENSION = re.compile(r"(w|h|width|height):(auto|(?:\d+(?:\.\d*)?|\.\d+)(?:px|
 _FILTERS = {"blur": "10px", "brightness": "1.5", "contrast": "2", "drop-shadow": "0 5px 10px rgba(0, 0, 0, 0.4)",
             "grayscale": "1", "hue-rotate": "180deg", "invert": "1", "opacity": ".5", "saturate": "2", "sepia": "1"}
 """Marp's image filters and the values it gives one written without a value (`sepia`, `blur:3px`)."""
-_FILTER = re.compile(r"(" + "|".join(_FILTERS) + r")(?::(\S+))?")
+_FILTER = re.compile(r"(" + "|".join(_FILTERS) + r")(?::([\w.%#,()-]+))?")
+"""A filter keyword and its value: numbers, units, colours, commas for spaces (`drop-shadow:0,5px,10px,#000`),
+nothing that could end the CSS declaration it is written into (a word with `;` or `:` is alt text)."""
 _DIRECTION = ("vertical", "horizontal")
 
 
@@ -147,7 +149,8 @@ def _length(value: str) -> str:
 
 def _filters(words: list[str]) -> str:
     """The CSS `filter` for Marp's filter keywords among `words` ("" without any)."""
-    return " ".join(f"{m.group(1)}({m.group(2) or _FILTERS[m.group(1)]})" for w in words if (m := _FILTER.fullmatch(w)))
+    return " ".join(f"{m.group(1)}({(m.group(2) or _FILTERS[m.group(1)]).replace(',', ' ')})"
+                    for w in words if (m := _FILTER.fullmatch(w)))
 
 
 def _describe(picture: Token, words: list[str]) -> None:

@@ -180,11 +180,15 @@ def test_marp_syntax_in_a_talk_without_marp_true_is_an_ordinary_picture_and_a_wa
 
 def test_filters_sizes_and_notes_read_as_marp_does(make_project) -> None:
     talk = ("---\ntitle: F\nmarp: true\n---\n\n## S\n\n![w:auto h:.5em sepia A figure](k.png)\n"
-            "![bg blur:3px grayscale](k.png)\n\n::: notes\n![bg right A picture in the notes](k.png)\n:::\n")
+            "![bg blur:3px grayscale](k.png)\n\n::: notes\n![bg right A picture in the notes](k.png)\n:::\n\n"
+            "## T\n\n![drop-shadow:0,5px,10px,#000 blur:1px;background:url(x) A shadow](k.png)\n")
     root = make_project({"talks/m.md": talk, "talks/k.png": PNG})
     deck = deck_of(root)
     slide = deck.select_one("section#s")
     assert slide.select_one(".tb-slide-body > p img")["style"] == "width: auto; height: .5em; filter: sepia(1)"
     assert slide.select_one(".tb-bg img")["style"] == "filter: blur(3px) grayscale(1)"
+    shadow = deck.select_one("section#t img")
+    assert (shadow["style"], shadow["alt"]) == ("filter: drop-shadow(0 5px 10px #000)",
+                                                "blur:1px;background:url(x) A shadow"), "a value that ends the CSS is text"
     note = slide.select_one("aside.notes img")
     assert note["alt"] == "A picture in the notes" and "tb-bg" not in str(note)
