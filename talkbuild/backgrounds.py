@@ -30,9 +30,11 @@ _DIMENSION = re.compile(r"(w|h|width|height):(auto|(?:\d+(?:\.\d*)?|\.\d+)(?:px|
 _FILTERS = {"blur": "10px", "brightness": "1.5", "contrast": "2", "drop-shadow": "0 5px 10px rgba(0, 0, 0, 0.4)",
             "grayscale": "1", "hue-rotate": "180deg", "invert": "1", "opacity": ".5", "saturate": "2", "sepia": "1"}
 """Marp's image filters and the values it gives one written without a value (`sepia`, `blur:3px`)."""
-_FILTER = re.compile(r"(" + "|".join(_FILTERS) + r")(?::([\w.%#,()-]+))?")
-"""A filter keyword and its value: numbers, units, colours, commas for spaces (`drop-shadow:0,5px,10px,#000`),
-nothing that could end the CSS declaration it is written into (a word with `;` or `:` is alt text)."""
+_ARGUMENT = r"(?:[\w.%#-]+|(?:rgba?|hsla?)\([\d.%, ]*\))"
+_FILTER = re.compile(r"(" + "|".join(_FILTERS) + rf")(?::({_ARGUMENT}(?:,{_ARGUMENT})*))?")
+"""A filter keyword and its value: numbers, units, colours (`#000`, `rgba(0,0,0,.4)`), commas for spaces
+(`drop-shadow:0,5px,10px,#000`); nothing that could end the CSS declaration or add a function (`url()`): a word
+with those is alt text."""
 _DIRECTION = ("vertical", "horizontal")
 
 
@@ -82,29 +84,21 @@ def only_backgrounds(tokens: list[Token]) -> bool:
 
 def take_backgrounds(body: list[Token]) -> tuple[list[Token], Split | None]:
     """The slide's body with its background pictures gathered into one block at its start, and where they go;
-    the body unchanged and None when it has none. Marp's `w:`/`h:` sizes are applied to the other pictures."""
+    the body unchanged and None when it has none. Marp's `w:`/`h:` sizes and filters are applied to the other
+    pictures. What held only background pictures goes with them (a paragraph, a link, a list item, a quote)."""
     pictures: list[Token] = []
-    kept: list[Token] = []
-    i = 0
-    while i < len(body):
-        token = body[i]
+    for token in body:
         if token.type == "inline" and token.children:
-            pictures.extend(c for c in token.children if c.type == "image" and is_background(c.content))
-            rest = [c for c in token.children if not (c.type == "image" and is_background(c.content))]
-            for picture in rest:
+            taken = [c for c in token.children if c.type == "image" and is_background(c.content)]
+            if taken:
+                pictures.extend(taken)
+                token.children = _trimmed(_without_empty_links([c for c in token.children if c not in taken]))
+            for picture in token.children:
                 if picture.type == "image":
-                    _size(picture)
-            if len(rest) != len(token.children):
-                token.children = _trimmed(rest)
-                if (not _shows_something(rest) and kept and kept[-1].type == "paragraph_open"
-                        and kept[-1].level == 0 and i + 1 < len(body)):
-                    kept.pop()  # a top-level paragraph of pictures only: gone with them
-                    i += 2
-                    continue
-        kept.append(token)
-        i += 1
+                    _size(picture, background=False)
     if not pictures:
         return body, None
+    kept = _without_emptied(body)
     split = Split()
     vertical = False
     for picture in pictures:
@@ -125,22 +119,37 @@ def size_pictures(tokens: list[Token]) -> None:
         if token.type == "inline":
             for child in token.children or []:
                 if child.type == "image":
-                    _size(child, [w for w in child.content.split() if not (w == "bg" or _SIDE.fullmatch(w)
-                                                                           or w in _DIRECTION or w in _FIT
-                                                                           or _SIZE.fullmatch(w))])
+                    _size(child, background=is_background(child.content))
 
 
-def _size(picture: Token, words: list[str] | None = None) -> None:
-    """`![w:200 sepia A chart](c.png)`: a width (or height) and filters for the picture, alt text without them."""
-    words = picture.content.split() if words is None else words
-    style = [f"{'width' if m.group(1).startswith('w') else 'height'}: {_length(m.group(2))}"
-             for w in words if (m := _DIMENSION.fullmatch(w))]
-    filters = _filters(words)
-    if filters:
+def _is_keyword(word: str) -> bool:
+    """A word of Marp's image syntax (read by _describe for a background, by _size for other pictures)."""
+    return (word == "bg" or word in _DIRECTION or word in _FIT or bool(
+        _SIDE.fullmatch(word) or _SIZE.fullmatch(word) or _FILTER.fullmatch(word) or _DIMENSION.fullmatch(word)))
+
+
+def _size(picture: Token, *, background: bool) -> None:
+    """`![w:200 sepia A chart](c.png)`: a width (or height) and filters for the picture, alt text without them;
+    `background`: a background's keywords in speaker notes, left out of the alt text too."""
+    words = picture.content.split()
+    reads: Callable[[str], bool] = _is_keyword if background else _sizes_or_filters
+    if not any(reads(w) for w in words):
+        return  # not Marp's: its alt text as rendered (emphasis, entities) stays as it is
+    style = _dimensions(words)
+    if filters := _filters(words):
         style.append(f"filter: {filters}")
     if style:
         picture.attrSet("style", "; ".join(style))
-    _set_alt(picture, [w for w in words if not (_DIMENSION.fullmatch(w) or _FILTER.fullmatch(w))])
+    _strip_alt(picture, reads)
+
+
+def _sizes_or_filters(word: str) -> bool:
+    return bool(_DIMENSION.fullmatch(word) or _FILTER.fullmatch(word))
+
+
+def _dimensions(words: list[str]) -> list[str]:
+    return [f"{'width' if m.group(1).startswith('w') else 'height'}: {_length(m.group(2))}"
+            for w in words if (m := _DIMENSION.fullmatch(w))]
 
 
 def _length(value: str) -> str:
@@ -148,37 +157,83 @@ def _length(value: str) -> str:
 
 
 def _filters(words: list[str]) -> str:
-    """The CSS `filter` for Marp's filter keywords among `words` ("" without any)."""
-    return " ".join(f"{m.group(1)}({(m.group(2) or _FILTERS[m.group(1)]).replace(',', ' ')})"
+    """The CSS `filter` for Marp's filter keywords among `words` ("" without any); Marp's commas between the
+    arguments are spaces, those inside a colour's parentheses stay."""
+    return " ".join(f"{m.group(1)}({_arguments(m.group(2)) if m.group(2) else _FILTERS[m.group(1)]})"
                     for w in words if (m := _FILTER.fullmatch(w)))
+
+
+def _arguments(value: str) -> str:
+    depth, out = 0, []
+    for char in value:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        out.append(" " if char == "," and depth == 0 else char)
+    return "".join(out)
 
 
 def _describe(picture: Token, words: list[str]) -> None:
     """Set a background picture's class and style from its keywords, its alt text to the other words."""
     fit = "cover"
     size = ""
-    described = []
     for word in words:
-        if (word == "bg" or word in _DIRECTION or _SIDE.fullmatch(word) or _FILTER.fullmatch(word)
-                or _DIMENSION.fullmatch(word)):
-            continue
         if word in _FIT:
             fit = _FIT[word]
         elif _SIZE.fullmatch(word):
             size = word
-        else:
-            described.append(word)
-    _set_alt(picture, described)
-    picture.attrSet("class", "tb-bg-sized" if size else f"tb-bg-{fit}")
-    style = ([f"--tb-bg-size: {size}"] if size else []) + ([f"filter: {f}"] if (f := _filters(words)) else [])
+    dimensions = _dimensions(words)  # `![bg w:200](x)`: that width, as Marp sizes a background by a length
+    picture.attrSet("class", "tb-bg-sized" if size or dimensions else f"tb-bg-{fit}")
+    style = ([f"--tb-bg-size: {size}"] if size else []) + dimensions + (
+        [f"filter: {f}"] if (f := _filters(words)) else [])
     if style:
         picture.attrSet("style", "; ".join(style))
+    _strip_alt(picture, _is_keyword)
 
 
-def _set_alt(picture: Token, words: list[str]) -> None:
-    alt = " ".join(words)
-    picture.content = alt
-    picture.children = [_text(alt)] if alt else []
+def _strip_alt(picture: Token, keyword: Callable[[str], bool]) -> None:
+    """Take the keywords out of the picture's alt text, word by word in its text, keeping what else it holds."""
+    children: list[Token] = []
+    for child in picture.children or []:
+        if child.type == "text":
+            kept = " ".join(w for w in child.content.split(" ") if w and not keyword(w))
+            if not kept:
+                continue
+            child.content = (" " if child.content.startswith(" ") and children else "") + kept + (
+                " " if child.content.endswith(" ") else "")
+        children.append(child)
+    picture.children = children
+    picture.content = " ".join(w for w in picture.content.split() if not keyword(w))
+
+
+def _without_empty_links(children: list[Token]) -> list[Token]:
+    """`[![bg](x)](url)` without its picture: no empty link left behind."""
+    out: list[Token] = []
+    for child in children:
+        if child.type == "link_close" and out and out[-1].type == "link_open":
+            out.pop()
+            continue
+        out.append(child)
+    return out
+
+
+_CONTAINERS = {"paragraph_open": "paragraph_close", "list_item_open": "list_item_close",
+               "blockquote_open": "blockquote_close", "bullet_list_open": "bullet_list_close",
+               "ordered_list_open": "ordered_list_close"}
+
+
+def _without_emptied(body: list[Token]) -> list[Token]:
+    """The body without the blocks its background pictures leave empty: a paragraph with nothing left to show,
+    then a list item, a quote or a list holding nothing more."""
+    out: list[Token] = []
+    for token in body:
+        if token.type == "paragraph_close" and len(out) >= 2 and out[-2].type == "paragraph_open" \
+                and out[-1].type == "inline" and not _shows_something(out[-1].children or []):
+            del out[-2:]
+            continue
+        if out and _CONTAINERS.get(out[-1].type) == token.type and token.type != "paragraph_close":
+            out.pop()
+            continue
+        out.append(token)
+    return out
 
 
 def _pictures_only(inline: Token) -> bool:
@@ -206,9 +261,3 @@ def _trimmed(children: list[Token]) -> list[Token]:
     while end > start and children[end - 1].type in ("softbreak", "hardbreak"):
         end -= 1
     return children[start:end]
-
-
-def _text(content: str) -> Token:
-    token = Token("text", "", 0)
-    token.content = content
-    return token

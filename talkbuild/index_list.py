@@ -49,14 +49,15 @@ def index_ordered(talks: Sequence[Talk], order: str) -> list[Talk]:
 
 def index_groups(ordered: Sequence[Talk], grouping: str) -> list[IndexGroup]:
     """The talks in one group (`none`), or by folder (`folder`): the talks at the top of talks/ first (with a
-    folder that holds nothing but its index.md: that is a page, not a section), then each folder where its
-    first talk is in `ordered`, its own index.md talk leading it."""
+    top-level folder that holds nothing but its index.md: that is a page, not a section), then each folder where
+    its first talk is in `ordered`, its own index.md talk leading it."""
     if grouping != "folder":
         return [IndexGroup("", "", tuple(ordered))]
     folders: dict[str, list[Talk]] = {}
     for talk in ordered:
         folders.setdefault(folder_of(talk), []).append(talk)
-    alone = {name for name, members in folders.items() if name and [_is_index(t, name) for t in members] == [True]}
+    alone = {name for name, members in folders.items()
+             if name and "/" not in name and [_is_index(t, name) for t in members] == [True]}
     top = [t for t in ordered if folder_of(t) in {"", *alone}]
     groups = [IndexGroup("", "", tuple(top))] if top else []
     for name, members in folders.items():

@@ -192,3 +192,27 @@ def test_filters_sizes_and_notes_read_as_marp_does(make_project) -> None:
                                                 "blur:1px;background:url(x) A shadow"), "a value that ends the CSS is text"
     note = slide.select_one("aside.notes img")
     assert note["alt"] == "A picture in the notes" and "tb-bg" not in str(note)
+
+
+def test_a_marp_talks_other_pictures_keep_their_alt_text_and_emptied_blocks_go(make_project) -> None:
+    talk = ("---\ntitle: E\nmarp: true\n---\n\n## S\n\n"
+            "![A *big* chart of fish &amp; chips, \"quoted\" \\[1\\]](k.png)\n\n"
+            "![drop-shadow](k.png) ![drop-shadow:0,5px,10px,rgba(0,0,0,.4) *Shadowed*](k.png)\n\n"
+            "## T\n\n[![bg](k.png)](https://127.0.0.1/x)\n\n- ![bg w:200 right](k.png)\n- Plain item\n\n"
+            "> ![bg left](k.png)\n\nText\n")
+    root = make_project({"talks/m.md": talk, "talks/k.png": PNG})
+    plain = make_project({"talks/m.md": talk.replace("marp: true\n", "")}, root=root.parent / "plain")
+    (plain / "talks/k.png").write_bytes(PNG)
+    deck = deck_of(root)
+    without = deck_of(plain)
+    first = deck.select_one("section#s p img")
+    assert first["alt"] == without.select_one("section#s p img")["alt"] == 'A big chart of fish & chips, "quoted" [1]'
+    shadows = deck.select("section#s p img")[1:]
+    assert [(i["alt"], i["style"]) for i in shadows] == [
+        ("", "filter: drop-shadow(0 5px 10px rgba(0, 0, 0, 0.4))"),
+        ("Shadowed", "filter: drop-shadow(0 5px 10px rgba(0,0,0,.4))")]
+    t = deck.select_one("section#t")
+    assert not t.select(".tb-slide-body a, .tb-slide-body blockquote") and [li.get_text() for li in t.select("li")] == [
+        "Plain item"], "the link, the list item and the quote that held only a background are gone"
+    assert "tb-bg-left-slide" in t["class"], "the last side named"
+    assert [i.get("style") for i in t.select(".tb-bg img")] == [None, "width: 200px", None]

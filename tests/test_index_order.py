@@ -135,3 +135,10 @@ def test_talks_of_one_title_are_listed_week2_before_week10_and_told_apart_in_one
     paths = [(s.get_text(), "tb-visually-hidden" in s["class"]) for s in page.select("span.tb-talk-path")]
     assert paths == [("(week1/lab)", False), ("(week1/lab-b)", False), ("(week2/lab)", True), ("(week10/lab)", True)], \
         "two Labs under one heading show their paths; the others' heading tells them apart"
+
+
+def test_a_lone_index_md_is_a_page_only_at_the_top(make_project) -> None:
+    root = make_project({"talks/about/index.md": TALK.format(title="About", date=""),
+                         "talks/week2/lab.md": TALK.format(title="Lab", date=""),
+                         "talks/week2/extra/index.md": TALK.format(title="Extra reading", date="")})
+    assert grouped(root, "path") == [("", ["About"]), ("Extra reading week2/extra/", ["Extra reading"]), ("week2", ["Lab"])]

@@ -206,14 +206,15 @@ def verify(target: Target, *, channel: str = LIVE) -> Iterator[Event]:
 
 
 def releases(target: Target) -> list[ReleaseInfo]:
-    """Every release in the target, newest first; those a prune is removing (or left half removed) say so,
-    even once nothing of them is left but the prune's tombstone."""
+    """Every release in the target, newest first, then those of which nothing but a prune's tombstone is left;
+    those a prune is removing (or left half removed) say so."""
     store = target.open()
     try:
         infos = list_releases(store)
         notes = {rid: note for rid in marked(store) if (note := pruning_note(store, rid))}
         listed = {r.release_id for r in infos}
-        gone = [ReleaseInfo(rid, False, "", 0.0, None, 0, ()) for rid in sorted(notes) if rid not in listed]
+        gone = [ReleaseInfo(rid, sealed=False, time="", modified=0.0, commit=None, files=0, channels=())
+                for rid in sorted(notes) if rid not in listed]
         return [replace(r, pruning=notes.get(r.release_id, "")) for r in infos + gone]
     finally:
         store.close()

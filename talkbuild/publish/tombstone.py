@@ -111,8 +111,8 @@ def pruning_note(store: Store, release_id: str) -> str:
     by = f" (run by {lease.who})" if lease.who else ""
     if lease.live or lease.future:
         return f"a prune is removing it{by}: {held_message(lease, store.url + pruning_key(release_id))}"
-    return (f"a prune stopped before it finished removing it{by}, {_duration(-lease.remaining)} ago: "
-            "`talkbuild prune` finishes that")
+    return (f"a prune stopped before it finished removing it{by}: its lease was last renewed "
+            f"{_duration(lease.age)} ago; `talkbuild prune` finishes that")
 
 
 def clear(store: Store, release_id: str) -> None:

@@ -117,7 +117,7 @@ def test_a_split_background_takes_its_share_of_the_slide_and_the_text_the_rest(p
     # Marp's ![bg right:40%]: the chart fills the right 40 % of the slide; a long text wraps in what is left
     # (and is shrunk to fit there), never under the chart.
     words = " ".join(f"word{n}" for n in range(120))
-    talk = f"---\ntitle: T\n---\n\n## Split\n\n{words}\n\n![bg right:40%](chart.png)\n\n## Full\n\n![bg contain](chart.png)\n\nOver it\n"
+    talk = f"---\ntitle: T\nmarp: true\n---\n\n## Split\n\n{words}\n\n![bg right:40%](chart.png)\n\n## Full\n\n![bg contain](chart.png)\n\nOver it\n"
     site = build_site(tmp_path / "p", talk, {"chart.png": png(40, 30)})
     page.goto(static_server(site) + "t/slides/#split")
     wait_ready(page)
@@ -138,7 +138,7 @@ def test_a_long_address_beside_a_split_picture_is_fitted_to_its_column(page: Any
                                                                        static_server: Any) -> None:
     # It ran on under the picture: its overflow stayed inside the body's padding, where the picture is.
     address = "https://127.0.0.1/ryuichiueda/LNPR/blob/master/data/sensor_data_200_long_name.txt"
-    talk = (f"---\ntitle: T\n---\n\n## Data source\n\n![bg right:40%](chart.png)\n\n- Data: {address}\n\n"
+    talk = (f"---\ntitle: T\nmarp: true\n---\n\n## Data source\n\n![bg right:40%](chart.png)\n\n- Data: {address}\n\n"
             "## Row\n\n![bg A square](square.png)\n![bg A wide one](wide.png)\n")
     site = build_site(tmp_path / "p", talk, {"chart.png": png(40, 30), "square.png": png(60, 60),
                                               "wide.png": png(60, 30)})

@@ -142,8 +142,8 @@ def test_a_killed_prunes_lease_expires_and_the_next_prune_finishes_its_deletion(
 
     state, notes = listed(deploy, r1)
     assert state == "PRUNING" and re.fullmatch(rf"{r1}: a prune stopped before it finished removing it \(run by "
-                                               r"[^)]+\), 1 min( \d+ s)? ago: `talkbuild prune` finishes that",
-                                               notes[0]), notes
+                                               r"[^)]+\): its lease was last renewed 6 min( \d+ s)? ago; `talkbuild "
+                                               r"prune` finishes that", notes[0]), notes
     events = list(prune(deploy.target(), keep=1))
     assert [(e.release_id, e.resumed) for e in events if isinstance(e, Pruned)] == [(r1, True)]
     assert listed(deploy, r1) == ("", []), "gone, and said no more"

@@ -115,15 +115,17 @@
     for (var k = 0; k < pres.length && !wide; k++) wide = pres[k].scrollWidth > pres[k].clientWidth + 1;
     var maths = body.querySelectorAll('math[display="block"]');
     for (var j = 0; j < maths.length; j++) over = Math.max(over, maths[j].scrollWidth - maths[j].clientWidth - 1);
-    var column = 0;
-    if (/\btb-bg-(left|right)-slide\b/.test(t.slide.className)) {
+    var split = /\btb-bg-(left|right)-slide\b/.test(t.slide.className), column = 0, past = false;
+    if (split) { // always the column's width, so that two rounds compare like with like
       for (var c = body.firstElementChild; c; c = c.nextElementSibling) {
-        if (!c.classList.contains("tb-bg") && c.scrollWidth > c.clientWidth + 1) column = Math.max(column, c.scrollWidth);
+        if (c.classList.contains("tb-bg")) continue;
+        column = Math.max(column, c.scrollWidth);
+        past = past || c.scrollWidth > c.clientWidth + 1;
       }
     }
     return { tall: body.scrollHeight > body.clientHeight + 1, wide: wide,
-             broad: body.scrollWidth > body.clientWidth + 1 || over > 0 || column > 0,
-             width: column || body.scrollWidth + Math.max(0, over), room: body.clientHeight / body.scrollHeight };
+             broad: body.scrollWidth > body.clientWidth + 1 || over > 0 || past,
+             width: (split ? column : body.scrollWidth) + Math.max(0, over), room: body.clientHeight / body.scrollHeight };
   }
 
   // An embed shaped by CSS (style="width: 100%; aspect-ratio: 16 / 9"): its ratio as --tb-ratio, which deck.css uses to
