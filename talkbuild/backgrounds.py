@@ -23,14 +23,14 @@ from markdown_it.token import Token
 from .errors import Diagnostic, Severity, SourceLocation
 from .markup import html_block
 
-_SIDE = re.compile(r"(left|right)(?::(\d+(?:\.\d+)?%))?")
-_SIZE = re.compile(r"\d+(?:\.\d+)?%")
+_SIDE = re.compile(r"(left|right)(?::([0-9]+(?:\.[0-9]+)?%))?")
+_SIZE = re.compile(r"[0-9]+(?:\.[0-9]+)?%")
 _FIT = {"cover": "cover", "contain": "contain", "fit": "contain", "auto": "auto"}
-_DIMENSION = re.compile(r"(w|h|width|height):(auto|(?:\d+(?:\.\d*)?|\.\d+)(?:px|%|em|rem|ch|ex|cm|mm|in|pt|pc|vw|vh|vmin|vmax)?)")
+_DIMENSION = re.compile(r"(w|h|width|height):(auto|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:px|%|em|rem|ch|ex|cm|mm|in|pt|pc|vw|vh|vmin|vmax)?)")
 _FILTERS = {"blur": "10px", "brightness": "1.5", "contrast": "2", "drop-shadow": "0 5px 10px rgba(0, 0, 0, 0.4)",
             "grayscale": "1", "hue-rotate": "180deg", "invert": "1", "opacity": ".5", "saturate": "2", "sepia": "1"}
 """Marp's image filters and the values it gives one written without a value (`sepia`, `blur:3px`)."""
-_ARGUMENT = r"(?:[\w.%#-]+|(?:rgba?|hsla?)\([\d.%, ]*\))"
+_ARGUMENT = r"(?:[a-zA-Z0-9_.%#-]+|(?:rgba?|hsla?)\([0-9.%, ]*\))"
 _FILTER = re.compile(r"(" + "|".join(_FILTERS) + rf")(?::({_ARGUMENT}(?:,{_ARGUMENT})*))?")
 """A filter keyword and its value: numbers, units, colours (`#000`, `rgba(0,0,0,.4)`), commas for spaces
 (`drop-shadow:0,5px,10px,#000`); nothing that could end the CSS declaration or add a function (`url()`): a word
@@ -52,13 +52,15 @@ def is_background(alt: str) -> bool:
 
 
 def marp_syntax_warnings(tokens: list[Token], location: Callable[[int], SourceLocation]) -> list[Diagnostic]:
-    """In a talk without `marp: true`, a picture written in Marp's syntax (`![bg right:40%]`, `![w:200]`) is
-    shown as an ordinary picture with those words as its alt text: say how to have it read."""
+    """In a talk that does not say `marp:`, a picture written in Marp's syntax (alt text starting with keywords:
+    `![bg right:40%]`, `![w:200]`; not `![Frame minus the bg model]`) is shown as an ordinary picture with those
+    words as its alt text: say how to have it read."""
     found = []
     for token in tokens:
         for picture in (c for c in token.children or [] if c.type == "image") if token.type == "inline" else ():
             words = picture.content.split()
-            if is_background(picture.content) or (words and _DIMENSION.fullmatch(words[0])):
+            if words and (words[0] == "bg" or _DIMENSION.fullmatch(words[0])) and (
+                    len(words) == 1 or _is_keyword(words[1])):  # as Marp writes it: keywords first
                 found.append(Diagnostic(
                     Severity.WARNING, "marp-syntax",
                     f"'![{picture.content}]' is Marp's image syntax, read only in a talk that says `marp: true`: "
@@ -72,6 +74,19 @@ def marp_syntax_warnings(tokens: list[Token], location: Callable[[int], SourceLo
 def side_of(alt: str) -> str:
     """"left" or "right" for a background picture beside the text (`bg right:40%`), "" for one behind it."""
     return next((m.group(1) for w in alt.split() if (m := _SIDE.fullmatch(w))), "")
+
+
+def heading_backgrounds(inline: Token) -> list[Token]:
+    """`## ![bg right:30%](chart.png) Results`: the heading's background pictures, taken out of it (its text is the
+    slide's title and id), as a paragraph for the slide's body."""
+    taken = [c for c in inline.children or [] if c.type == "image" and is_background(c.content)]
+    if not taken:
+        return []
+    inline.children = _trimmed([c for c in inline.children or [] if c not in taken])
+    inline.content = " ".join(w for w in inline.content.split() if w)  # not read again: the children are
+    paragraph = Token("inline", "", 0)
+    paragraph.children = taken
+    return [Token("paragraph_open", "p", 1), paragraph, Token("paragraph_close", "p", -1)]
 
 
 def only_backgrounds(tokens: list[Token]) -> bool:
@@ -153,7 +168,7 @@ def _dimensions(words: list[str]) -> list[str]:
 
 
 def _length(value: str) -> str:
-    return value + "px" if re.fullmatch(r"\d+(?:\.\d*)?|\.\d+", value) else value
+    return value + "px" if re.fullmatch(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", value) else value
 
 
 def _filters(words: list[str]) -> str:
@@ -225,7 +240,8 @@ def _without_emptied(body: list[Token]) -> list[Token]:
     then a list item, a quote or a list holding nothing more."""
     out: list[Token] = []
     for token in body:
-        if token.type == "paragraph_close" and len(out) >= 2 and out[-2].type == "paragraph_open" \
+        if token.type in ("paragraph_close", "heading_close") and len(out) >= 2 \
+                and out[-2].type == token.type.replace("_close", "_open") \
                 and out[-1].type == "inline" and not _shows_something(out[-1].children or []):
             del out[-2:]
             continue

@@ -59,6 +59,11 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
+def _marp(value: object) -> bool | None:
+    """The front matter's `marp:`: True, False (said), None (not said, or not a yes or no)."""
+    return value if isinstance(value, bool) else None
+
+
 def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_separator: str | None = None) -> Talk:
     """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all.
     `notes_separator` is the site's (talkbuild.yml); the talk's front matter may set its own."""
@@ -81,7 +86,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     meta, diagnostics = parts.meta, parts.diagnostics
     ctx.body_lines = parts.body.split("\n")
     separator = notes_separator if meta.notes_separator is None else meta.notes_separator
-    shown = split_slides(md, tokens, env, parts.body_line, separator, marp=meta.extra.get("marp") is True)
+    shown = split_slides(md, tokens, env, parts.body_line, separator, marp=_marp(meta.extra.get("marp")))
     if parts.untitled is not None:
         meta, missing = _title_from_slides(meta, shown, parts.untitled)
         diagnostics = (missing, *diagnostics)

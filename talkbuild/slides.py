@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .backgrounds import marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
+from .backgrounds import heading_backgrounds, marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
 from .ids import Claim, assign_ids, slugify
 from .markup import RenderContext, div_classes, html_block
@@ -35,10 +35,11 @@ class _Draft:
 
 
 def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], line_offset: int,
-                 notes_separator: str | None = None, marp: bool = False) -> list[Slide]:
+                 notes_separator: str | None = None, marp: bool | None = None) -> list[Slide]:
     """Render `tokens` (a whole talk body) into slides, in order, without the title slide. `notes_separator`
     is the line start that begins a slide's notes (`Note:`), "" for none, None for none but warn of one.
-    `marp`: the talk says `marp: true`, and its pictures' alt texts are read as Marp reads them."""
+    `marp`: the talk's `marp:` (True: its pictures' alt texts are read as Marp reads them; None, not said: a
+    picture in Marp's syntax is warned of; False: neither)."""
     levels = {t.tag for t in tokens if t.type == "heading_open" and t.level == 0}
     # pandoc's rule: with no level-2 headings, level-1 headings are the slides.
     section_tag, slide_tag = ("h1", "h2") if "h2" in levels else ("", "h1")
@@ -51,6 +52,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         token = tokens[i]
         if token.level == 0 and token.type == "heading_open" and token.tag in (section_tag, slide_tag):
             end = i + 3
+            pictures = heading_backgrounds(tokens[i + 1]) if marp else []
             title = plain_text(tokens[i + 1], br_as_space=True)
             kind = "section" if token.tag == section_tag else "slide"
             if kind == "section":
@@ -62,6 +64,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             else:
                 current = _Draft(kind, tokens[i:end], _line(token, line_offset), section)
                 drafts.append(current)
+            current.body[:0] = pictures
             i = end
             continue
         if token.level == 0 and token.type == "hr":
@@ -130,7 +133,7 @@ def _only_comments(html: str) -> bool:
 
 
 def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
-            footnotes: dict[int, list[Token]], line_offset: int, marp: bool) -> list[Slide]:
+            footnotes: dict[int, list[Token]], line_offset: int, marp: bool | None) -> list[Slide]:
     slides: list[Slide] = []
     slide_ids = _assign_ids(drafts, env, line_offset)
     for draft, ident in zip(drafts, slide_ids, strict=True):
@@ -140,10 +143,12 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         if marp:
             shown, split = take_backgrounds(draft.body)
             size_pictures(draft.notes)
-        else:
+        elif marp is None:
             shown, split = draft.body, None
             if isinstance(ctx := env.get("tb"), RenderContext):
-                ctx.diagnostics.extend(marp_syntax_warnings(draft.body + draft.notes, ctx.location))
+                ctx.diagnostics.extend(marp_syntax_warnings(draft.heading + draft.body + draft.notes, ctx.location))
+        else:  # `marp: false`: ordinary pictures, said so
+            shown, split = draft.body, None
         body, fragments = _fragments(shown)
         counts: dict[int, int] = {}
         _number_references(draft.body, counts)

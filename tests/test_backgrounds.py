@@ -216,3 +216,43 @@ def test_a_marp_talks_other_pictures_keep_their_alt_text_and_emptied_blocks_go(m
         "Plain item"], "the link, the list item and the quote that held only a background are gone"
     assert "tb-bg-left-slide" in t["class"], "the last side named"
     assert [i.get("style") for i in t.select(".tb-bg img")] == [None, "width: 200px", None]
+
+
+def test_a_background_in_a_heading_leaves_its_title_and_a_heading_of_nothing_goes(make_project) -> None:
+    talk = ("---\ntitle: H\nmarp: true\n---\n\n## ![bg right:30% A chart](k.png) Results\n\nText\n\n"
+            "## Two\n\n### ![bg](k.png)\n\nMore\n")
+    root = make_project({"talks/m.md": talk, "talks/k.png": PNG})
+    deck = deck_of(root)
+    results = deck.select_one("section#results")
+    assert results is not None and results["data-title"] == "Results" and "tb-bg-right-slide" in results["class"]
+    assert results.select_one(".tb-bg img")["alt"] == "A chart" and not results.select("h2 img")
+    two = deck.select_one("section#two")
+    assert not two.select("h3") and two.select(".tb-bg img"), "no empty <h3> left behind"
+
+
+def test_only_ascii_digits_are_numbers_as_in_marp(make_project) -> None:
+    # A Japanese IME types full-width digits: '４０%' is no percentage, so no split of an invalid width.
+    talk = "---\ntitle: D\nmarp: true\n---\n\n## S\n\n![bg right:４０%](k.png)\n![w:２００ 図](k.png)\n\nText\n"
+    root = make_project({"talks/m.md": talk, "talks/k.png": PNG})
+    slide = deck_of(root).select_one("section#s")
+    assert not slide.get("style"), "no split of an invalid width: 'right:４０%' is not Marp's keyword"
+    assert slide.select_one(".tb-slide-body > p img")["alt"] == "w:２００ 図"
+
+
+def test_the_warning_is_for_marp_syntax_only_and_marp_false_silences_it(make_project) -> None:
+    talk = "---\ntitle: W\n{marp}---\n\n## S\n\n![Frame minus the bg model](k.png)\n\n![bg model](k.png)\n\n![bg contain](k.png)\n"
+    root = make_project({"talks/m.md": talk.format(marp=""), "talks/k.png": PNG})
+    result = run(root, "build", "--strict")
+    assert result.stderr.count("marp-syntax") == 1 and "'![bg contain]'" in result.stderr, result.stderr
+    (root / "talks/m.md").write_text(talk.format(marp="marp: false\n"), encoding="utf-8")
+    result = run(root, "build", "--strict")
+    assert result.returncode == 0 and "marp-syntax" not in result.stderr, result.stderr
+
+
+def test_missing_alt_names_the_background_not_the_described_picture_before_it(make_project) -> None:
+    talk = "---\ntitle: A\nmarp: true\n---\n\n## S\n\n![A described chart](b.png)\n\n![bg right:40%](b.png)\n"
+    root = make_project({"talks/m.md": talk, "talks/b.png": PNG})
+    result = run(root, "check")
+    out = result.stdout + result.stderr
+    assert "10:17  warning[missing-alt]" in out and "![bg right:40% what it shows](b.png)" in out, out
+    assert "8:" not in " ".join(line.split()[0] for line in out.splitlines() if "missing-alt" in line)

@@ -279,6 +279,11 @@ class _PageQueue:
         return refs[-1] if refs else None
 
 
+def _background_first(refs: list[Reference]) -> list[Reference]:
+    """A Marp talk's background pictures are written ahead of the rest of their slide: so are their references."""
+    return sorted(refs, key=lambda r: not (r.kind == "image" and r.alt is not None and is_background(r.alt)))
+
+
 def _index_refs(talk: Talk) -> dict[tuple[str, str], list[Reference]]:
     slides: Sequence[Slide] = sorted(talk.slides, key=lambda s: s.line)
     index: dict[tuple[str, str], list[Reference]] = defaultdict(list)
@@ -295,6 +300,8 @@ def _index_refs(talk: Talk) -> dict[tuple[str, str], list[Reference]]:
         if slide is None:
             continue
         index[(slide.id, _ref_key(ref))].append(ref)
+    if talk.meta.extra.get("marp") is True:
+        index = defaultdict(list, {key: _background_first(refs) for key, refs in index.items()})
     return index
 
 
