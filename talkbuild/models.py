@@ -78,6 +78,11 @@ class Slide:
     """Where its Marp background pictures (`![bg]`) go: "full", "left", "right", or "" when it has none."""
     split: str = ""
     """With `background` "left" or "right", how much of the slide's width the pictures take ("40%")."""
+    header: str = ""
+    footer: str = ""
+    """Text at the slide's top and bottom edges (Marp's `header`/`footer` directives); "" for none."""
+    paginate: bool = False
+    """Whether the slide shows its number (Marp's `paginate` directive)."""
 
 
 @dataclass(frozen=True, slots=True)

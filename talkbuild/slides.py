@@ -13,6 +13,7 @@ from .backgrounds import heading_backgrounds, marp_syntax_warnings, only_backgro
 from .errors import Diagnostic, Severity
 from .ids import Claim, assign_ids, slugify
 from .markup import RenderContext, div_classes, html_block
+from .marp_directives import Edges, edges_of_slides
 from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
 from .rawhtml import Repair, keep_structure
@@ -47,6 +48,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
     drafts: list[_Draft] = []
     current: _Draft | None = None
     section = ""
+    pending: list[Token] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -64,7 +66,8 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             else:
                 current = _Draft(kind, tokens[i:end], _line(token, line_offset), section)
                 drafts.append(current)
-            current.body[:0] = pictures
+            current.body[:0] = pending + pictures
+            pending = []
             i = end
             continue
         if token.level == 0 and token.type == "hr":
@@ -72,6 +75,9 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
                 i += 1  # `---` then a heading: the heading starts the slide (pandoc drops the rule; remark, Marp need it)
                 if current is not None:
                     current.ended = True
+                while marp and tokens[i].type == "html_block":  # Marp's directives there are the next slide's
+                    pending.append(tokens[i])
+                    i += 1
                 continue
             current = _Draft("slide", [], _line(token, line_offset), section)
             drafts.append(current)
@@ -92,8 +98,11 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         current.body.append(token)
         i += 1
     _marked_notes(drafts, notes_separator, env.get("tb"))
-    return _finish(md, [d for n, d in enumerate(drafts) if not _invisible(d, last=n == len(drafts) - 1)],
-                   env, footnotes, line_offset, marp)
+    # A slide of directives only is no slide, but what it says goes on: the edges are read before it goes.
+    edges = edges_of_slides([d.body for d in drafts]) if marp else [Edges()] * len(drafts)
+    shown = [(d, e) for n, (d, e) in enumerate(zip(drafts, edges, strict=True))
+             if not _invisible(d, last=n == len(drafts) - 1)]
+    return _finish(md, [d for d, _ in shown], env, footnotes, line_offset, marp, [e for _, e in shown])
 
 
 def _marked_notes(drafts: list[_Draft], separator: str | None, ctx: object) -> None:
@@ -133,10 +142,11 @@ def _only_comments(html: str) -> bool:
 
 
 def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
-            footnotes: dict[int, list[Token]], line_offset: int, marp: bool | None) -> list[Slide]:
+            footnotes: dict[int, list[Token]], line_offset: int, marp: bool | None,
+            edges: list[Edges]) -> list[Slide]:
     slides: list[Slide] = []
     slide_ids = _assign_ids(drafts, env, line_offset)
-    for draft, ident in zip(drafts, slide_ids, strict=True):
+    for draft, ident, edge in zip(drafts, slide_ids, edges, strict=True):
         title = plain_text(draft.heading[1], br_as_space=True) if draft.heading else ""
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
@@ -165,6 +175,7 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
             notes_html=_rendered(md, notes, env),
             section=draft.section, classes=classes, fragments=fragments,
             background=(split.side or "full") if split else "", split=split.width if split and split.side else "",
+            header=edge.header, footer=edge.footer, paginate=edge.paginate,
         ))
     env.pop("docId", None)
     return slides

@@ -154,3 +154,19 @@ def test_a_long_address_beside_a_split_picture_is_fitted_to_its_column(page: Any
     shapes = page.evaluate("""() => Array.from(document.querySelectorAll('#row .tb-bg img'))
         .map(i => Math.round(i.getBoundingClientRect().width / i.getBoundingClientRect().height * 10) / 10)""")
     assert shapes == [1, 2]
+
+
+def test_a_marp_footer_and_page_number_sit_in_the_slides_bottom_margin(page: Any, tmp_path: Path,
+                                                                        static_server: Any) -> None:
+    lines = "\n".join(f"- point {n}" for n in range(12))
+    talk = f"---\ntitle: T\nmarp: true\n---\n\n<!-- footer: Course 2 -->\n<!-- paginate: true -->\n\n## Full\n\n{lines}\n"
+    site = build_site(tmp_path / "p", talk)
+    page.goto(static_server(site) + "t/slides/#full")
+    wait_ready(page)
+    slide, footer, number = box(page, "#full"), box(page, "#full .tb-slide-footer"), box(page, "#full .tb-slide-number")
+    text = page.evaluate("""() => { const r = document.createRange();
+        r.selectNodeContents(document.querySelector('#full .tb-slide-body')); return r.getBoundingClientRect().bottom; }""")
+    for edge in (footer, number):
+        assert slide["top"] <= edge["top"] and edge["bottom"] <= slide["bottom"] and edge["height"] > 0
+        assert edge["top"] >= text - 1, "below the fitted text, not over it"
+    assert number["left"] > footer["right"] and page.locator("#full .tb-slide-number").inner_text() == "2"

@@ -1,0 +1,70 @@
+"""Marp's header, footer and paginate directives in a `marp: true` talk: from their slide on, or (`_footer`)
+on their slide alone; a directive after a `---` belongs to the next heading's slide, as in Marp."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+TALK = """---
+title: D
+{marp}---
+
+<!-- footer: Course 2 -->
+
+## One
+
+x
+
+---
+
+<!-- paginate: true -->
+
+## Two
+
+y
+
+---
+
+<!--
+_footer: ""
+_paginate: false
+header: "Part *B*"
+-->
+
+## Three
+
+z
+
+## Four
+
+w
+"""
+
+
+def edges(root: Path) -> list[tuple[str, str, str, str]]:
+    done = subprocess.run([sys.executable, "-m", "talkbuild", "build", "-C", str(root)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    deck = BeautifulSoup((root / "_site/t/slides/index.html").read_text(encoding="utf-8"), "html.parser")
+
+    def text(slide: object, cls: str) -> str:
+        found = slide.select_one(f".{cls}")  # type: ignore[attr-defined]
+        return found.get_text() if found else ""
+
+    return [(s["id"], text(s, "tb-slide-header"), text(s, "tb-slide-footer"), text(s, "tb-slide-number"))
+            for s in deck.select("section.slide")]
+
+
+def test_edges_apply_from_their_slide_on_and_spot_directives_to_theirs_alone(make_project) -> None:
+    root = make_project({"talks/t.md": TALK.format(marp="marp: true\n")})
+    assert edges(root) == [("title", "", "", ""), ("one", "", "Course 2", ""), ("two", "", "Course 2", "3"),
+                           ("three", "Part *B*", "", ""), ("four", "Part *B*", "Course 2", "5")]
+
+
+def test_a_talk_that_is_not_marps_shows_no_edges(make_project) -> None:
+    root = make_project({"talks/t.md": TALK.format(marp="")})
+    assert {(h, f, n) for _, h, f, n in edges(root)} == {("", "", "")}
