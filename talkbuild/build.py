@@ -16,6 +16,7 @@ from .codestyle import pygments_css
 from .config import Config, talks_folder
 from .discover import discover
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError, distinct
+from .index_list import folder_of
 from .models import BuildResult, Page, PageRef, SiteFiles, Talk, talk_pages
 from .render import STATIC_DIR, render_index, static_dir
 from .render_one import environment
@@ -59,7 +60,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = render_talks_lazy(config, theme, sources, options)
     listed = [t for t, _ in rendered if options.drafts or not t.meta.draft]
-    clashes = _asset_clashes(rendered) + duplicate_titles(listed, by_folder=config.index_group == "folder")
+    clashes = _asset_clashes(rendered) + duplicate_titles(listed, folder_of if config.index_group == "folder" else None)
     diagnostics = distinct(problems + diagnostics + clashes)
     timer.lap("render", rebuilt)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .dates import moment
 from .models import Talk
+from .titles import shared_titles
 
 
 @dataclass(frozen=True)
@@ -22,14 +23,8 @@ class IndexGroup:
     title: str
     """The heading: the title of the folder's own index.md talk, else the folder's path."""
     talks: tuple[Talk, ...]
-
-    @property
-    def shared_titles(self) -> frozenset[str]:
-        """Slugs of its talks whose title another of its talks has: the heading does not tell those apart."""
-        seen: dict[str, int] = {}
-        for talk in self.talks:
-            seen[title_key(talk)] = seen.get(title_key(talk), 0) + 1
-        return frozenset(t.slug for t in self.talks if seen[title_key(t)] > 1)
+    shared_titles: frozenset[str] = frozenset()
+    """Slugs of its talks whose title another of its talks has: the heading does not tell those apart."""
 
 
 def index_ordered(talks: Sequence[Talk], order: str) -> list[Talk]:
@@ -64,7 +59,8 @@ def index_groups(ordered: Sequence[Talk], grouping: str) -> list[IndexGroup]:
         if name and name not in alone:
             own = [t for t in members if _is_index(t, name)]
             rest = [t for t in members if t not in own]
-            groups.append(IndexGroup(name, own[0].meta.title if own else name, tuple(own + rest)))
+            groups.append(IndexGroup(name, own[0].meta.title if own else name, tuple(own + rest),
+                                     frozenset(shared_titles(members))))
     return groups
 
 
@@ -76,11 +72,6 @@ def folder_of(talk: Talk) -> str:
 def _is_index(talk: Talk, folder: str) -> bool:
     """Whether the talk is `folder`'s own index.md."""
     return talk.slug == folder and ("/" + talk.source.path.rsplit(".", 1)[0]).endswith(f"/{folder}/index")
-
-
-def title_key(talk: Talk) -> str:
-    """A talk's title as a reader tells titles apart: spaces and case aside."""
-    return " ".join(talk.meta.title.split()).casefold()
 
 
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:

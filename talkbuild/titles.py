@@ -3,11 +3,15 @@ above all (every link is named by the title). The index shows such talks' paths;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .errors import Diagnostic, Severity, SourceLocation
-from .index_list import folder_of, title_key
 from .models import Talk
+
+
+def title_key(talk: Talk) -> str:
+    """A talk's title as a reader tells titles apart: spaces and case aside."""
+    return " ".join(talk.meta.title.split()).casefold()
 
 
 def shared_titles(talks: Sequence[Talk]) -> dict[str, str]:
@@ -18,13 +22,14 @@ def shared_titles(talks: Sequence[Talk]) -> dict[str, str]:
     return {talk.slug: talk.slug for talk in talks if count[title_key(talk)] > 1}
 
 
-def duplicate_titles(talks: Sequence[Talk], by_folder: bool = False) -> list[Diagnostic]:
+def duplicate_titles(talks: Sequence[Talk], folder: Callable[[Talk], str] | None = None) -> list[Diagnostic]:
     """A warning for each talk whose title, date and authors are another's: their index entries look the same.
-    `by_folder` (index_group: folder): talks under different folder headings do not (every week's "Lab")."""
+    `folder` (index_group: folder): the heading a talk is listed under; talks under different ones do not look
+    the same (every week's "Lab")."""
     first: dict[tuple[str, str, tuple[str, ...], str], Talk] = {}
     problems: list[Diagnostic] = []
     for talk in sorted(talks, key=lambda t: t.source.path):
-        key = (title_key(talk), talk.meta.date_text or "", talk.meta.authors, folder_of(talk) if by_folder else "")
+        key = (title_key(talk), talk.meta.date_text or "", talk.meta.authors, folder(talk) if folder else "")
         other = first.setdefault(key, talk)
         if other is not talk:
             problems.append(Diagnostic(
