@@ -51,13 +51,17 @@ def is_background(alt: str) -> bool:
     return "bg" in alt.split()
 
 
+def _background_picture(token: Token) -> bool:
+    return token.type == "image" and is_background(token.content)
+
+
 def marp_syntax_warnings(tokens: list[Token], location: Callable[[int], SourceLocation]) -> list[Diagnostic]:
     """In a talk that does not say `marp:`, a picture written in Marp's syntax (alt text starting with keywords:
     `![bg right:40%]`, `![w:200]`; not `![Frame minus the bg model]`) is shown as an ordinary picture with those
     words as its alt text: say how to have it read."""
     found = []
-    for token in tokens:
-        for picture in (c for c in token.children or [] if c.type == "image") if token.type == "inline" else ():
+    for token in (t for t in tokens if t.type == "inline"):
+        for picture in (c for c in token.children or [] if c.type == "image"):
             words = picture.content.split()
             if words and (words[0] == "bg" or _DIMENSION.fullmatch(words[0])) and (
                     len(words) == 1 or _is_keyword(words[1])):  # as Marp writes it: keywords first
@@ -79,14 +83,11 @@ def side_of(alt: str) -> str:
 def heading_backgrounds(inline: Token) -> list[Token]:
     """`## ![bg right:30%](chart.png) Results`: the heading's background pictures, taken out of it (its text is the
     slide's title and id), as a paragraph for the slide's body."""
-    taken = [c for c in inline.children or [] if c.type == "image" and is_background(c.content)]
+    taken = [c for c in inline.children or [] if _background_picture(c)]
     if not taken:
         return []
     inline.children = _trimmed([c for c in inline.children or [] if c not in taken])
-    inline.content = " ".join(w for w in inline.content.split() if w)  # not read again: the children are
-    paragraph = Token("inline", "", 0)
-    paragraph.children = taken
-    return [Token("paragraph_open", "p", 1), paragraph, Token("paragraph_close", "p", -1)]
+    return [Token("paragraph_open", "p", 1), _paragraphless(taken), Token("paragraph_close", "p", -1)]
 
 
 def only_backgrounds(tokens: list[Token]) -> bool:
@@ -104,7 +105,7 @@ def take_backgrounds(body: list[Token]) -> tuple[list[Token], Split | None]:
     pictures: list[Token] = []
     for token in body:
         if token.type == "inline" and token.children:
-            taken = [c for c in token.children if c.type == "image" and is_background(c.content)]
+            taken = [c for c in token.children if _background_picture(c)]
             if taken:
                 pictures.extend(taken)
                 token.children = _trimmed(_without_empty_links([c for c in token.children if c not in taken]))
@@ -254,8 +255,8 @@ def _without_emptied(body: list[Token]) -> list[Token]:
 
 def _pictures_only(inline: Token) -> bool:
     children = inline.children or []
-    return any(c.type == "image" and is_background(c.content) for c in children) and not _shows_something(
-        [c for c in children if not (c.type == "image" and is_background(c.content))])
+    return any(map(_background_picture, children)) and not _shows_something(
+        [c for c in children if not _background_picture(c)])
 
 
 def _shows_something(children: list[Token]) -> bool:

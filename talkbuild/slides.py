@@ -150,15 +150,11 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         title = plain_text(draft.heading[1], br_as_space=True) if draft.heading else ""
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
+        shown, split = take_backgrounds(draft.body) if marp else (draft.body, None)
         if marp:
-            shown, split = take_backgrounds(draft.body)
             size_pictures(draft.notes)
-        elif marp is None:
-            shown, split = draft.body, None
-            if isinstance(ctx := env.get("tb"), RenderContext):
-                ctx.diagnostics.extend(marp_syntax_warnings(draft.heading + draft.body + draft.notes, ctx.location))
-        else:  # `marp: false`: ordinary pictures, said so
-            shown, split = draft.body, None
+        elif marp is None and isinstance(ctx := env.get("tb"), RenderContext):  # `marp: false` is not warned of
+            ctx.diagnostics.extend(marp_syntax_warnings(draft.heading + draft.body + draft.notes, ctx.location))
         body, fragments = _fragments(shown)
         counts: dict[int, int] = {}
         _number_references(draft.body, counts)
