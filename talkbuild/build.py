@@ -21,6 +21,7 @@ from .models import BuildResult, Page, PageRef, SiteFiles, Talk, talk_pages
 from .render import STATIC_DIR, render_index, static_dir
 from .render_one import environment
 from .render_talks import render_talks_lazy, retry_cache_misses
+from .sitemap_feed import machine_pages, reserved
 from .staticrefs import page_refs
 from .themecheck import theme_problems
 from .themes import Theme, find_theme
@@ -60,7 +61,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = render_talks_lazy(config, theme, sources, options)
     listed = [t for t, _ in rendered if options.drafts or not t.meta.draft]
-    clashes = _asset_clashes(rendered) + duplicate_titles(listed, folder_of if config.index_group == "folder" else None)
+    clashes = _asset_clashes(config, rendered) + duplicate_titles(listed, folder_of if config.index_group == "folder" else None)
     diagnostics = distinct(problems + diagnostics + clashes)
     timer.lap("render", rebuilt)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
@@ -70,6 +71,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     # The index is rendered even when a talk failed: an error in its template is reported with theirs, at once.
     try:
         pages.append(render_index(environment(theme), talks, config))
+        pages.extend(machine_pages(talks, config))
     except TalkbuildError as exc:  # an error in the theme's index template: one more finding, like a talk's
         diagnostics = distinct(diagnostics + exc.all_diagnostics())
     timer.lap("index", 1)
@@ -108,13 +110,13 @@ def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
 
 
 def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
-    pages = {page for t in talks for page in talk_pages(t.slug)} | {"index.html"}
+    pages = {page for t in talks for page in talk_pages(t.slug)} | {"index.html", *reserved(config)}
     return {rel: config.talks_path / rel for talk in talks for rel in talk.assets if rel not in pages}
 
 
-def _asset_clashes(rendered: Sequence[tuple[Talk, Sequence[Page | PageRef]]]) -> list[Diagnostic]:
+def _asset_clashes(config: Config, rendered: Sequence[tuple[Talk, Sequence[Page | PageRef]]]) -> list[Diagnostic]:
     """A referenced file at the path of a generated page (talks/a/index.html beside talks/a.md)."""
-    pages = {page.path for _, talk_pages in rendered for page in talk_pages} | {"index.html"}
+    pages = {page.path for _, talk_pages in rendered for page in talk_pages} | {"index.html", *reserved(config)}
     return [Diagnostic(Severity.ERROR, "slug-clash", f"'{ref.url}' is at the same place as a generated page ({ref.target})",
                        ref.location, url=ref.url, hint="rename or move the file")
             for talk, _ in rendered for ref in talk.references if ref.target in pages and ref.target in talk.assets]

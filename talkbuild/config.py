@@ -90,10 +90,16 @@ class PublishConfig:
     """For S3-compatible stores (MinIO, SeaweedFS, R2)."""
     region: str | None = None
     public_url: str | None = None
-    """Where visitors see the live channel; printed after a publish."""
+    """Where visitors see the live channel: printed after a publish; pages' canonical links, sitemap.xml and
+    feed.xml are made of it."""
     jobs: int = field(default=16, metadata={"min": 1})
     """Parallel uploads."""
     unsealed_grace_hours: float = field(default=24.0, metadata={"min": 0, "unit": "hours"})
+
+    @property
+    def site_url(self) -> str | None:
+        """public_url ending in one "/": page paths are appended to it."""
+        return self.public_url.rstrip("/") + "/" if self.public_url else None
 
 
 @dataclass(frozen=True)
@@ -209,7 +215,39 @@ def _value_problems(values: dict[str, Any], node: yaml.Node | None, root: Path) 
             line = _line_of(_child(node, "publish"), "endpoint_url")
             problems.append(ConfigError(problem[0], SourceLocation(CONFIG_NAME, line), hint=problem[1],
                                         code="endpoint-url"))
+    if isinstance(publish, PublishConfig) and publish.public_url is not None:
+        problem = public_url_problem(publish.public_url, "publish.public_url")
+        if problem is not None:
+            line = _line_of(_child(node, "publish"), "public_url")
+            problems.append(ConfigError(problem[0], SourceLocation(CONFIG_NAME, line), hint=problem[1],
+                                        code="public-url"))
     return problems
+
+
+def public_url_problem(url: str, name: str) -> tuple[str, str] | None:
+    """(message, hint) when `url` cannot be the address of the published site: pages carry it in their
+    canonical links, and sitemap.xml and the feed are made of it, so it must be an absolute http(s) URL."""
+    example = "https://talks.example.org/ (or https://example.org/talks/ for a site in a folder)"
+    odd = next((c for c in url if c.isspace() or c == "\\" or ord(c) < 32), None)
+    if not url.strip() or odd is not None:
+        return f"{name} {url!r} is not a URL", f"write the address visitors open, e.g. {example}"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError as exc:
+        return f"{name} {url!r} is not a valid URL ({exc})", f"write the address visitors open, e.g. {example}"
+    if parts.scheme not in ("http", "https"):
+        rest = url.split("://", 1)[1] if "://" in url else url
+        return (f"{name} {url!r} is not an http:// or https:// URL",
+                f"write https://{rest.lstrip('/')}" if rest.strip("/") else f"write e.g. {example}")
+    if not parts.hostname:
+        return f"{name} {url!r} has no host", f"write the address visitors open, e.g. {example}"
+    if "@" in parts.netloc:  # it would be printed, and written into every page
+        return f"{name} has a user name or password in it", "write only the address visitors open"
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        return f"{name} {url!r} has a query or fragment, which a site's address cannot have", f"write {base}"
+    return None
 
 
 def endpoint_url_problem(url: str, name: str) -> tuple[str, str] | None:

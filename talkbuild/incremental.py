@@ -27,6 +27,7 @@ from .render import render_index, static_dir
 from .render_one import MemoEntries, environment, render_remembering, reset_environments
 from .render_pool import PARALLEL_THRESHOLD
 from .render_talks import cached_memo, render_talks
+from .sitemap_feed import machine_pages
 from .staticrefs import PREFIX, page_refs, used_files, version_of
 from .themecheck import TemplateSource, template_sources, theme_problems
 from .themes import Theme, find_theme
@@ -253,6 +254,7 @@ class Builder:
             index = render_index(environment(state.theme), talks, state.config)
             files[index.path] = index.content
             uses[index.path] = (_hash_bytes(index.content), page_refs(index.path, index.content))
+            files.update((page.path, page.content) for page in machine_pages(talks, state.config))
         except TalkbuildError as exc:
             diagnostics.append(exc.diagnostic())
         files.update(state.static)

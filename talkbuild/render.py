@@ -19,6 +19,7 @@ from .errors import SourceLocation, TalkbuildError
 from .index_list import index_groups, index_ordered
 from .links import ROOT, relative_root, url_path
 from .models import Page, Slide, Talk, TalkMeta, talk_pages
+from .sitemap_feed import FEED, has_feed, page_url
 from .themes import THEME_CSS, Theme, ThemeLoader
 from .titles import shared_titles
 
@@ -84,6 +85,23 @@ def _isodate(value: object) -> str:
     return value.isoformat() if isinstance(value, datetime.date) else ""
 
 
+@dataclass(frozen=True)
+class Social:
+    """What a page says of itself to link previews (Open Graph) and search engines (its canonical URL)."""
+
+    title: str
+    description: str
+    kind: str
+    """Open Graph's type: "website" for the index, "article" for a talk's pages."""
+    url: str
+    """The page's address on the published site (publish.public_url), or "" when that is not set."""
+
+
+def _social(config: Config, title: str, description: str | None, kind: str, path: str) -> Social:
+    base = config.publish.site_url
+    return Social(title, description or "", kind, page_url(base, path) if base else "")
+
+
 def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str = STATIC_DIR) -> list[Page]:
     """The handout and the deck of one talk; `static` is the site folder of its theme's CSS/JS."""
     depth = talk.slug.count("/") + 1
@@ -94,7 +112,8 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
         html = _render(env, template, talk.source.path, talk=talk, meta=talk.meta, slides=talk.slides, site=config,
                        root=root, static=root + static + "/", version=__version__,
                        outline=outline(talk), sectioned=bool(talk.sections),
-                       theme_css=_theme_css(env, root + static + "/"))
+                       theme_css=_theme_css(env, root + static + "/"),
+                       social=_social(config, talk.meta.title, talk.meta.description, "article", path))
         pages.append(Page(path, html.replace(ROOT, root).encode("utf-8")))
     return pages
 
@@ -107,7 +126,9 @@ def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config)
     html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/",
                    version=__version__, theme_css=_theme_css(env, STATIC_DIR + "/"),
                    hrefs={t.slug: url_path(t.slug) for t in ordered}, paths=shared_titles(ordered),
-                   groups=index_groups(ordered, config.index_group))
+                   groups=index_groups(ordered, config.index_group),
+                   social=_social(config, config.title, config.description, "website", "index.html"),
+                   feed=FEED if has_feed(talks, config) else "")
     return Page("index.html", html.encode("utf-8"))
 
 

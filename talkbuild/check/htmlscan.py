@@ -105,6 +105,8 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
             depth += 1
         if tag == "a" and attrs.get("name"):
             ids.add(attrs["name"])
+        if tag == "link" and "canonical" in attrs.get("rel", "").lower().split():
+            continue  # the page's own address on the published site (publish.public_url): nothing to check here
         for attr in URL_ATTRS.get(tag, ()):
             value = attrs.get(attr)
             if value is None:
