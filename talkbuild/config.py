@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from . import check_options, yamltext
+from . import check_options, conflicts, yamltext
 from .errors import ConfigError, ManyErrors, SourceLocation, TalkbuildError, did_you_mean
 
 CONFIG_NAME = "talkbuild.yml"
@@ -155,6 +155,10 @@ def load_config(root: Path) -> Config:
         bad_line = data_bytes[: exc.start].count(b"\n") + 1
         raise ConfigError("not valid UTF-8", SourceLocation(CONFIG_NAME, bad_line), hint="save the file as UTF-8",
                           code="encoding") from None
+    found = conflicts.conflicts(text.split("\n")) if conflicts.has_markers(text) else []
+    if found:  # as YAML, git's markers are a syntax error that seems to be about quoting
+        raise ConfigError(found[0].message(1, CONFIG_NAME), SourceLocation(CONFIG_NAME, found[0].start + 1),
+                          hint=conflicts.HINT, code=conflicts.CODE)
     try:
         data, node, duplicates = yamltext.load(text)
     except yaml.YAMLError as exc:

@@ -15,6 +15,9 @@ from typing import Any
 import yaml
 
 from . import yamltext
+from .conflicts import CODE as CONFLICT
+from .conflicts import HINT as CONFLICT_HINT
+from .conflicts import conflicts, has_markers
 from .dates import read_date
 from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import TalkMeta
@@ -118,6 +121,10 @@ def _stand_in_title(where: str) -> str:
 
 
 def _load_yaml(text: str, where: str, first_line: int) -> tuple[dict[str, Any], dict[str, int], list[Diagnostic]]:
+    found = conflicts(text.split("\n")) if has_markers(text) else []
+    if found:  # as YAML, git's markers are a syntax error that seems to be about quoting
+        raise TalkbuildError(found[0].message(first_line, "the front matter"),
+                             SourceLocation(where, first_line + found[0].start), hint=CONFLICT_HINT, code=CONFLICT)
     try:
         data, node, duplicates = yamltext.load(text, NoDatesLoader)
     except yaml.YAMLError as exc:

@@ -19,6 +19,7 @@ from pathlib import Path
 from .build import BuildOptions, static_files
 from .cache import AssetStamps, asset_stamps, assets_unchanged
 from .config import Config, load_config, talks_folder
+from .conflicts import UNREAD
 from .discover import discover, tree_listing
 from .errors import Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
@@ -293,7 +294,7 @@ def _front_matter_failed(talk: Talk) -> bool:
     """A talk rendered with its front matter in error: rendered only so that `check` reports the problems in
     its body too (under stand-ins for what failed). While the front matter is being typed, the preview keeps
     the last good pages, as for any other failure."""
-    return any(d.is_error and d.code == "front-matter" for d in talk.diagnostics)
+    return any(d.is_error and d.code in UNREAD for d in talk.diagnostics)
 
 
 def _record(config: Config, digest: str, talk: Talk, pages: tuple[Page, ...]) -> _Rendered:

@@ -20,7 +20,14 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .divs import fenced_div_plugin
 from .errors import Diagnostic, Severity, SourceLocation
 from .links import Resolved, SiteMap
-from .markup_warnings import line_within, note_markdown_in_html, note_unparsed, unclosed_divs, unclosed_fences
+from .markup_warnings import (
+    line_within,
+    merge_conflicts,
+    note_markdown_in_html,
+    note_unparsed,
+    unclosed_divs,
+    unclosed_fences,
+)
 from .models import Reference
 from .sourcepos import SPAN, cell_end, place, position, track_spans
 
@@ -116,6 +123,7 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.push("resolve_urls", _resolve_urls)
     md.core.ruler.push("unclosed_divs", unclosed_divs)
     md.core.ruler.push("unclosed_fences", unclosed_fences)
+    md.core.ruler.push("merge_conflicts", merge_conflicts)
     md.core.ruler.push("math", _convert_math)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("code_block", _render_fence)

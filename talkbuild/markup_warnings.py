@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from markdown_it.rules_core import StateCore
 
+from .conflicts import CODE as CONFLICT
+from .conflicts import HINT as CONFLICT_HINT
+from .conflicts import conflicts, has_markers
 from .errors import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -38,6 +41,20 @@ def unclosed_divs(state: StateCore) -> None:
                 ctx.diagnostics.append(Diagnostic(
                     Severity.WARNING, "unclosed-div", f"fenced div '::: {name}' is never closed: it runs to the end of the talk",
                     ctx.location(token.map[0]), hint="end it with a line ':::'"))
+
+
+def merge_conflicts(state: StateCore) -> None:
+    """git's conflict markers left in the talk: an error, since both versions would be published. Markers in
+    a code block are the talk's own example (a lesson on git shows them), never a conflict."""
+    ctx: RenderContext | None = state.env.get("tb")
+    if ctx is None or not has_markers(state.src):
+        return
+    code = {line for token in state.tokens if token.type in ("fence", "code_block") and token.map
+            for line in range(token.map[0] + (token.type == "fence"), token.map[1])}
+    for conflict in conflicts(state.src.split("\n"), skip=code.__contains__):
+        ctx.diagnostics.append(Diagnostic(
+            Severity.ERROR, CONFLICT, conflict.message(ctx.line_offset + 1, "the talk"),
+            ctx.location(conflict.start), hint=CONFLICT_HINT))
 
 
 def unclosed_fences(state: StateCore) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..conflicts import UNREAD
 from ..errors import Diagnostic, Severity, SourceLocation
 from ..models import Talk
 
@@ -19,7 +20,7 @@ def check_hygiene(talk: Talk) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     start = SourceLocation(talk.source.path, 1)
     # Front matter in error (`date: 2024-02-31`) is reported as that error, not also as a missing field.
-    front_matter_ok = not any(d.is_error and d.code == "front-matter" for d in talk.diagnostics)
+    front_matter_ok = not any(d.is_error and d.code in UNREAD for d in talk.diagnostics)
     if not talk.meta.authors and front_matter_ok:
         found.append(Diagnostic(Severity.WARNING, "no-author", "the talk has no author", start,
                                 hint="add 'author: Your Name' to the front matter"))
