@@ -45,7 +45,9 @@ _ATTRIB = "attrib"
 """watchdog's event type for a change of mode or times only (older versions report it as 'modified')."""
 
 WRITING = "writing"
-"""The path changed and nothing says its writer is done: written to, created, deleted or renamed away."""
+"""The path changed and nothing says its writer is done: created, deleted or renamed away."""
+WRITTEN = "written"
+"""The path's content was written and its writer has not closed it yet (nor, so far, said it is done)."""
 FINISHED = "finished"
 """The path's writer is done: the file was closed after writing, or another file was renamed into its place."""
 TOUCHED = "touched"
@@ -54,6 +56,14 @@ RENAMED_AWAY = "renamed away"
 """The path was renamed: a file just finished there was being put into place (done); any other may be about
 to be written again (an editor renaming the original to its backup first)."""
 
+
+OPEN_QUIET = 1.0
+"""With closes reported (inotify), a file written to and not yet closed holds the rebuild until it is closed or
+this long passes without a write: a slow copy (a large image, a download) is shown once, complete, not once
+per chunk as a half-drawn picture."""
+OPEN_LONGEST = 10.0
+"""... and at most this long after the burst's first change, so a file kept open for good (a log) still lets
+the preview move on."""
 
 STOP_SECONDS = 10
 """How long `Watcher.stop` waits for watchdog's threads before leaving them behind."""
@@ -67,33 +77,44 @@ class Changes:
         self._kinds: set[str] = set()
         self._writing: set[str] = set()
         """Paths with a change in this burst that no close or rename into place has finished since."""
+        self._open: set[str] = set()
+        """Of those, paths written to and not closed since (a copy in progress)."""
+        self.closes_reported = False
+        """Whether the watcher reports a file closed after writing (Linux's inotify does): only then can a file
+        still open for writing be waited for."""
         self._finished: set[str] = set()
         """Paths finished in this burst (a temporary file closed, then renamed away into place, is done)."""
         self._last = 0.0
         self._closed = False
 
     def add(self, kind: str, path: str = "", state: str = WRITING) -> None:
-        """Record a change of `kind` at `path`; `state` is WRITING, FINISHED, TOUCHED or RENAMED_AWAY."""
+        """Record a change of `kind` at `path`; `state` is WRITING, WRITTEN, FINISHED, TOUCHED or RENAMED_AWAY."""
         with self._cond:
             self._kinds.add(kind)
             self._last = time.monotonic()
+            if state != TOUCHED:
+                self._open.discard(path)
             if state == FINISHED:
                 self._writing.discard(path)
                 self._finished.add(path)
-            elif state == WRITING or (state == RENAMED_AWAY and path not in self._finished):
+            elif state in (WRITING, WRITTEN) or (state == RENAMED_AWAY and path not in self._finished):
                 self._writing.add(path)
+                if state == WRITTEN:
+                    self._open.add(path)
             self._cond.notify_all()
 
     def take(self, quiet: float, longest: float, settle: float) -> frozenset[str] | None:
         """Block until something changed and then `quiet` seconds passed without a change (only `settle`
         seconds once every file written in the burst was finished; at most `longest` seconds after the first
-        change); the kinds seen, or None once closed."""
+        change); the kinds seen, or None once closed. A file still open for writing, when closes are reported,
+        waits OPEN_QUIET and OPEN_LONGEST instead."""
         with self._cond:
             self._cond.wait_for(lambda: self._kinds or self._closed)
             first = time.monotonic()
             while not self._closed:
-                wait = settle if self._finished and not self._writing else quiet
-                remaining = min(self._last + wait, first + longest) - time.monotonic()
+                copying = self.closes_reported and bool(self._open)
+                wait = settle if self._finished and not self._writing else OPEN_QUIET if copying else quiet
+                remaining = min(self._last + wait, first + (OPEN_LONGEST if copying else longest)) - time.monotonic()
                 if remaining <= 0:
                     break
                 self._cond.wait(remaining)
@@ -102,6 +123,7 @@ class Changes:
             kinds = frozenset(self._kinds)
             self._kinds.clear()
             self._writing.clear()
+            self._open.clear()
             self._finished.clear()
             return kinds
 
@@ -117,6 +139,8 @@ class Watcher:
     def __init__(self, changes: Changes) -> None:
         self.changes = changes
         self._observer: BaseObserver = Observer()
+        # watchdog picks inotify on Linux (polling where it is missing); only inotify reports closes.
+        changes.closes_reported = type(self._observer).__module__.endswith(".inotify")
         self._watches: dict[tuple[str, bool], ObservedWatch] = {}
         self._classify: Callable[[str], str | None] = lambda path: None
         self._lock = threading.Lock()
@@ -184,7 +208,7 @@ class _Handler(FileSystemEventHandler):
         elif kind == EVENT_TYPE_CLOSED:
             self.watcher.saw(path, FINISHED)
         else:
-            self.watcher.saw(path, TOUCHED if kind == _ATTRIB else WRITING)
+            self.watcher.saw(path, TOUCHED if kind == _ATTRIB else WRITTEN if kind == EVENT_TYPE_MODIFIED else WRITING)
 
 
 def _classify(path: Path, config_file: Path, talks: Path, themes: list[Path]) -> str | None:

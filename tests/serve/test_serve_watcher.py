@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from serve_support import Live, talk
+from serve_support import Live, talk, wait_until
 
 import talkbuild.serve
 import talkbuild.serve.watcher
 from talkbuild.config import Config
-from talkbuild.serve.watcher import FINISHED, RENAMED_AWAY, TOUCHED, WRITING, Changes, Watcher
+from talkbuild.serve.watcher import FINISHED, RENAMED_AWAY, TOUCHED, WRITING, WRITTEN, Changes, Watcher
 
 HOUR = 3600.0
 """A quiet period no test waits for: a take() that returns did not wait for it."""
@@ -74,6 +75,42 @@ def test_a_mode_change_after_the_close_keeps_the_save_finished() -> None:
 
 def test_writing_again_after_the_close_reopens_the_burst() -> None:
     assert not over_at_once(("a.md", WRITING), ("a.md", FINISHED), ("a.md", WRITING))
+
+
+def test_a_file_open_for_writing_holds_the_burst_past_the_quiet_period_until_it_is_closed() -> None:
+    """With closes reported, a copy in progress waits for its close (OPEN_QUIET), not the short quiet period."""
+    changes = Changes()
+    changes.closes_reported = True
+    changes.add("talks", "big.png", WRITTEN)
+    taken: list[object] = []
+    thread = threading.Thread(target=lambda: taken.append(changes.take(0.01, 0.02, 0.01)), daemon=True)
+    thread.start()
+    thread.join(timeout=STILL_WAITING)  # 50 times the quiet period, 25 times the longest wait
+    assert thread.is_alive()
+    changes.add("talks", "big.png", FINISHED)
+    thread.join(timeout=5)
+    assert taken == [frozenset({"talks"})]
+    without = Changes()  # polling observers report no closes: the quiet period is all there is
+    without.add("talks", "big.png", WRITTEN)
+    assert without.take(0.01, 0.02, 0.01) == frozenset({"talks"})
+
+
+def test_a_slow_copy_is_shown_once_complete_not_once_per_chunk(live: Callable[..., Live]) -> None:
+    """A 5 MB picture copied slowly reloaded the deck 20 times with a half-drawn picture (a trial user)."""
+    site = live({"talks/a.md": talk("Alpha", "![Big](big.png)"), "talks/big.png": b"\x89PNG old"})
+    before = generation(site)
+    chunks = [bytes([n]) * 4096 for n in range(8)]
+    with open(site.root / "talks" / "big.png", "wb") as f:
+        for chunk in chunks:
+            f.write(chunk)
+            f.flush()
+            time.sleep(0.15)  # three times the quiet period between writes
+            assert generation(site) == before
+    wait_until(lambda: generation(site) > before, "the rebuild after the copy was closed")
+    time.sleep(STILL_WAITING)
+    assert generation(site) == before + 1
+    with urllib.request.urlopen(site.url + "big.png", timeout=10) as response:
+        assert response.read() == b"".join(chunks)
 
 
 @pytest.fixture
