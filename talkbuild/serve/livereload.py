@@ -29,22 +29,54 @@ _SCRIPT = """
   var cfg = JSON.parse(document.getElementById("@CONFIG_ID@").textContent);
   var live = window.__tbLive = {generation: cfg.generation, page: cfg.page, errors: cfg.errors,
                                 warnings: cfg.warnings};
-@BADGE_JS@  function overlay(errors) {
+@BADGE_JS@  // The errors can be hidden (a speaker presenting from `serve` while fixing one): the same errors then stay
+  // a small pill across reloads of this tab; a different set opens the box again.
+  var HIDDEN = "tbLiveErrorsHidden";
+  function hiddenKey() { try { return sessionStorage.getItem(HIDDEN); } catch (e) { return null; } }
+  function setHidden(key) {
+    try { if (key === null) sessionStorage.removeItem(HIDDEN); else sessionStorage.setItem(HIDDEN, key); } catch (e) {}
+  }
+  function button(text, label, onclick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = text;
+    b.setAttribute("aria-label", label);
+    b.style.cssText = "font:inherit;font-weight:600;cursor:pointer;border:1px solid #c00;border-radius:4px;" +
+      "background:#fff;color:#7a0000;padding:.1em .6em;margin-left:1em";
+    b.addEventListener("click", function () { onclick(); b.blur(); });
+    return b;
+  }
+  function overlay(errors) {
     var box = document.getElementById("@OVERLAY_ID@");
     if (!errors.length) { if (box) box.parentNode.removeChild(box); return; }
     if (!box) {
       box = document.createElement("div");
       box.id = "@OVERLAY_ID@";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;left:0;right:0;top:0;max-height:60vh;overflow:auto;z-index:2147483647;" +
-        "margin:0;padding:1em 1.5em;background:#fff4f4;color:#7a0000;border-bottom:4px solid #c00;" +
-        "font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;text-align:left;box-shadow:0 2px 12px rgba(0,0,0,.3)";
       document.body.appendChild(box);
     }
     box.textContent = "";
+    var key = errors.join("\\n");
     var title = document.createElement("strong");
+    if (hiddenKey() === key) {
+      box.removeAttribute("role");
+      box.setAttribute("data-hidden", "");
+      box.style.cssText = "position:fixed;left:.5em;top:.5em;z-index:2147483647;margin:0;padding:.3em .6em;" +
+        "background:#fff4f4;color:#7a0000;border:2px solid #c00;border-radius:6px;" +
+        "font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 2px 8px rgba(0,0,0,.3)";
+      title.textContent = errors.length === 1 ? "1 build error" : errors.length + " build errors";
+      box.appendChild(title);
+      box.appendChild(button("Show", "Show the build errors", function () { setHidden(null); overlay(errors); }));
+      return;
+    }
+    box.setAttribute("role", "alert");
+    box.removeAttribute("data-hidden");
+    box.style.cssText = "position:fixed;left:0;right:0;top:0;max-height:60vh;overflow:auto;z-index:2147483647;" +
+      "margin:0;padding:1em 1.5em;background:#fff4f4;color:#7a0000;border-bottom:4px solid #c00;" +
+      "font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;text-align:left;box-shadow:0 2px 12px rgba(0,0,0,.3)";
     title.textContent = "talkbuild serve: fix these errors (the preview shows the last good version)";
     box.appendChild(title);
+    box.appendChild(button("Hide", "Hide the build errors (they stay in the terminal)",
+                           function () { setHidden(key); overlay(errors); }));
     errors.forEach(function (line) {
       var item = document.createElement("pre");
       item.style.cssText = "margin:.4em 0 0;white-space:pre-wrap;font:inherit";

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from serve_support import (
     NOT_RELOADED,
+    POSITION,
     Live,
     assert_on_slide_3_step_1,
     open_on_slide_3,
@@ -76,6 +77,30 @@ def test_a_broken_talk_shows_path_and_line_on_every_page_until_fixed(live: LiveF
     assert_on_slide_3_step_1(page)
     index.locator(f"#{OVERLAY_ID}").wait_for(state="detached")
     fresh.locator(f"#{OVERLAY_ID}").wait_for(state="detached")
+
+
+def test_the_errors_can_be_hidden_while_presenting_until_they_change(live: LiveFactory, page: Any) -> None:
+    """A speaker presenting from `serve` hides the box that covered the projected slide; the deck's keys work."""
+    site = live({"talks/a.md": talk("Alpha")})
+    open_on_slide_3(page, site, "a")
+    site.write("talks/a.md", "---\ntitle: Alpha\nduration: soon\n---\n")
+    overlay = page.locator(f"#{OVERLAY_ID}")
+    overlay.wait_for(state="visible")
+    overlay.get_by_role("button", name="Hide the build errors").click()
+    assert overlay.get_attribute("data-hidden") == "" and overlay.get_attribute("role") is None
+    assert overlay.inner_text().startswith("1 build error") and "talks/a.md:3" not in overlay.inner_text()
+    assert overlay.bounding_box()["height"] < 60  # type: ignore[index]
+    page.keyboard.press("PageUp")  # the clicker still drives the deck: back from slide 3, step 1
+    page.wait_for_function(f"() => ({POSITION})()[0] === 3 && ({POSITION})()[1] === 0")
+    page.reload()  # the same errors stay hidden in this tab
+    overlay.wait_for(state="visible")
+    assert overlay.get_attribute("data-hidden") == ""
+    site.write("talks/a.md", "---\ntitle: Alpha\nduration: later\n---\n")  # a new error opens the box again
+    page.wait_for_function(f"() => !document.getElementById('{OVERLAY_ID}').hasAttribute('data-hidden')")
+    assert "later" in overlay.inner_text()
+    overlay.get_by_role("button", name="Hide the build errors").click()
+    overlay.get_by_role("button", name="Show the build errors").click()
+    assert "talks/a.md:3" in overlay.inner_text()
 
 
 def test_a_restored_talk_removes_the_overlay_without_a_reload(live: LiveFactory, page: Any) -> None:
