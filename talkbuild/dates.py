@@ -1,4 +1,5 @@
-"""Reading the dates authors write: ISO, Jekyll's `2016-05-18 14:30:00 +0100`, `18 May 2016`, `18.05.2016` ...
+"""Reading the dates authors write: ISO, Jekyll's `2016-05-18 14:30:00 +0100`, `18 May 2016`, `18.05.2016`,
+`3. März 2026`, `2026年3月2日` ...
 
 The index sorts talks by the day, newest first; talks of one day that give a time (and perhaps a zone) are
 sorted by that moment, latest first, before that day's talks without one. The text is shown as written.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B, %Y",
@@ -23,6 +25,37 @@ _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _SEPT = re.compile(r"\bsept\b\.?", re.IGNORECASE)
 _ABBREVIATION_DOT = re.compile(r"\b([A-Za-z]{3})\.(?=\s)")
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_CJK = re.compile(r"(?P<year>\d{4})\s*[年년](?:\s*(?P<month>\d{1,2})\s*[月월](?:\s*(?P<day>\d{1,2})\s*[日일])?)?")
+"""Japanese and Chinese `2026年3月2日`, `2026年3月`, `2026年` (Korean writes 년, 월, 일)."""
+_DAY_DOT = re.compile(r"^(\d{1,2})\.\s*(?=[^\W\d_])")
+"""German `3. März 2026`: the day's dot, before a month's name (not `18.05.2016`'s)."""
+_DE = re.compile(r"^(\d{1,2}) de (?=[^\W\d_])|(?<=[^\W\d_]) de (?=\d{4}$)", re.IGNORECASE)
+"""Spanish `3 de marzo de 2026`."""
+_PREMIER = re.compile(r"^1er\b", re.IGNORECASE)
+"""French `1er mars 2026`."""
+_WORD = re.compile(r"[^\W\d_]+\.?")
+
+MONTH_NAMES = {
+    1: "januar jänner jan janner janvier janv enero ene",
+    2: "februar feber feb fevrier fevr fev febrero",
+    3: "märz mär mrz marz mar mars marzo",
+    4: "apr avril avr abril abr",
+    5: "mai mayo",
+    6: "juni jun juin junio",
+    7: "juli jul juillet juil julio",
+    8: "aug aout agosto ago",
+    9: "sep sept septembre septiembre setiembre",
+    10: "oktober okt octobre oct octubre",
+    11: "nov novembre noviembre",
+    12: "dezember dez decembre dec diciembre dic",
+}
+"""German, French and Spanish month names and their usual abbreviations, as `_fold` writes them, where they are
+not the English ones strptime reads anyway (`April`, `August`, `September`, `November`). No word names two
+months in these languages."""
+_ENGLISH = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December")
+"""strptime's `%B` in the C locale, which talkbuild never changes."""
+_MONTH_WORDS = {word: month for month, words in MONTH_NAMES.items() for word in words.split()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +81,10 @@ def iso_date(day: datetime.date | None, precision: str = "day") -> str:
 
 def read_date(text: str) -> DateReading:
     """The day `text` names, read in the forms listed in docs/build.md."""
-    written = text.strip()
+    written = unicodedata.normalize("NFKC", text).strip()  # full-width ２０２６年３月２日 as 2026年3月2日
+    cjk = _CJK.fullmatch(written)
+    if cjk:
+        return _cjk_date(cjk)
     slashed = _SLASHED.fullmatch(written)
     if slashed:
         first, second, year = (int(g) for g in slashed.groups())
@@ -69,12 +105,41 @@ def read_date(text: str) -> DateReading:
     return DateReading(None, impossible=impossible)
 
 
+def _cjk_date(found: re.Match[str]) -> DateReading:
+    """`2026年3月2日` as a day, `2026年3月` as a month, `2026年` as a year; `2026年2月30日` is impossible."""
+    year, month, day = (int(found.group(g)) if found.group(g) else None for g in ("year", "month", "day"))
+    precision = "day" if day else "month" if month else "year"
+    try:
+        return DateReading(datetime.date(year or 0, month or 1, day or 1), precision=precision)
+    except ValueError:
+        return DateReading(None, impossible=True)
+
+
+def _fold(word: str) -> str:
+    """A month's name as MONTH_NAMES writes it: lower case, without accents or its abbreviation's dot."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", word.rstrip(".")) if not unicodedata.combining(c))
+    return bare.casefold()
+
+
+def _english_months(text: str) -> str:
+    """German, French and Spanish month names as the English ones strptime reads: `3. Mär. 2026` as
+    `3 March 2026`, `3 de marzo de 2026` as `3 March 2026`."""
+    text = _PREMIER.sub("1", _DE.sub(lambda m: f"{m.group(1)} " if m.group(1) else " ", _DAY_DOT.sub(r"\1 ", text)))
+
+    def english(word: re.Match[str]) -> str:
+        month = _MONTH_WORDS.get(_fold(word.group()))
+        return _ENGLISH[month - 1] if month else word.group()
+
+    return _WORD.sub(english, text)
+
+
 def _normalise(text: str) -> str:
-    """The date without what strptime cannot read: a time and zone, 'th' after the day, 'Sept', 'Sep.'."""
+    """The date without what strptime cannot read: a time and zone, 'th' after the day, 'Sept', 'Sep.', month
+    names of other languages."""
     timed = _TIME.fullmatch(text)
     if timed:
         return timed.group("day")
-    text = _ORDINAL.sub(r"\1", text)
+    text = _english_months(_ORDINAL.sub(r"\1", text))
     text = _SEPT.sub("Sep", text)
     return " ".join(_ABBREVIATION_DOT.sub(r"\1", text).split())
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import posixpath
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,11 +31,12 @@ class IndexGroup:
 def index_ordered(talks: Sequence[Talk], order: str) -> list[Talk]:
     """`newest` (dated talks first, newest first; undated last), `oldest` (dated talks oldest first, undated
     last), `path` (as a course is laid out: week2 before week10, a folder's index.md first), `title`.
-    Names compare with numbers as numbers and without regard to case."""
+    Names compare as a library catalogue (DIN 5007-1) lists them: numbers as numbers, without regard to case or
+    accents (Ä with A, É with E), names that still tie by their exact text so the order is always the same."""
     if order == "path":
         return sorted(talks, key=lambda t: (_natural(t.slug), t.slug))
     if order == "title":
-        return sorted(talks, key=lambda t: (_natural(t.meta.title), _natural(t.slug), t.slug))
+        return sorted(talks, key=lambda t: (_natural(t.meta.title), t.meta.title, _natural(t.slug), t.slug))
     newest = sorted(talks, key=_newest_first)
     if order == "oldest":
         dated = [t for t in newest if t.meta.date is not None]
@@ -75,9 +77,18 @@ def _is_index(talk: Talk, folder: str) -> bool:
 
 
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Text with its numbers compared as numbers ('week2' before 'week10'), and without regard to case."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text.casefold())
+    """Text with its numbers compared as numbers ('week2' before 'week10'), and without regard to case or accents."""
+    return tuple((0, int(part)) if part.isdecimal() else (1, part) for part in re.split(r"(\d+)", collation_key(text))
                  if part)
+
+
+def collation_key(text: str) -> str:
+    """`text` as a catalogue compares it first: "Äpfel" as "apfel", "Straße" as "strasse", "Ｗｅｅｋ" as "week".
+    Compatibility decomposition (NFKD) splits Ä into A and a combining diaeresis and half/full-width forms into
+    their plain letters; the marks are dropped and the rest casefolded (ß -> ss). Unicode's collation algorithm
+    would order some scripts better, but needs ICU, a dependency this one comparison does not warrant."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    return "".join(c for c in folded if not unicodedata.category(c).startswith("M"))
 
 
 def _newest_first(talk: Talk) -> tuple[int, int, float, tuple[tuple[int, int | str], ...],

@@ -6,6 +6,7 @@ import functools
 import os
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -60,15 +61,17 @@ class SiteMap:
     def resolve(self, url: str, from_rel: str) -> Resolved:
         """Resolve `url` written in the talk at talks-relative path `from_rel`."""
         url = url.strip()
-        if not url or url.startswith("#") or url.startswith("//") or _SCHEME.match(url):
-            frag = url[1:] if url.startswith("#") else ""
-            return Resolved(url, None, frag, None)
+        if url.startswith("#"):
+            frag = nfc_fragment(url[1:])
+            return Resolved("#" + frag, None, frag, None)
+        if not url or url.startswith("//") or _SCHEME.match(url):
+            return Resolved(url, None, "", None)
         parts = urlsplit(url)
         path = unquote(parts.path)
-        fragment = parts.fragment
+        fragment = nfc_fragment(parts.fragment)
         suffix = ("?" + parts.query if parts.query else "") + ("#" + fragment if fragment else "")
         if not path:
-            return Resolved(url, None, fragment, None)
+            return Resolved(url.split("#", 1)[0] + ("#" + fragment if fragment else ""), None, fragment, None)
         joined = site_path(from_rel, path)  # talks/ is the site's root: a Markdown path is joined as a page's
         if joined is None:
             base = "" if path.startswith("/") else posixpath.dirname(from_rel)
@@ -153,6 +156,20 @@ class SiteMap:
         except (OSError, RuntimeError):
             return False
         return real == self.talks_dir or self.talks_dir in real.parents
+
+
+def nfc_fragment(fragment: str) -> str:
+    """A link's fragment in the Unicode form ids have (NFC), percent-encoded as it was written.
+
+    A file saved on macOS may be decomposed (NFD: `ü` as `u` and a combining diaeresis), and markdown-it writes
+    that as `u%CC%88`; ids are composed, and a browser compares a fragment with ids code point by code point,
+    so `#u%CC%88bersicht` would never open `übersicht`, though both look alike.
+    """
+    decoded = unquote(fragment)
+    if unicodedata.is_normalized("NFC", decoded):
+        return fragment
+    composed = unicodedata.normalize("NFC", decoded)
+    return composed if decoded == fragment else quote(composed, safe="/?:@&=+$,!~*'();#")
 
 
 @functools.lru_cache(maxsize=4096)  # the index asks again for every talk on every serve rebuild

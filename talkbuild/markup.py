@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -148,7 +149,7 @@ def div_classes(info: str) -> tuple[str | None, list[str], dict[str, str]]:
     ident, classes, attrs = None, [], {}
     for m in _ATTR_PART.finditer(info.strip("{}")):
         if m.group(1):
-            ident = m.group(1)
+            ident = unicodedata.normalize("NFC", m.group(1))  # as links' fragments are (links.nfc_fragment)
         elif m.group(2):
             classes.append(m.group(2))
         else:

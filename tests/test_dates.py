@@ -31,6 +31,27 @@ READ = {
     "07/07/2016": (2016, 7, 7),
     "May 2016": (2016, 5, 1),
     "20160518": (2016, 5, 18),
+    # German: day, dot, month name (full or short), year
+    "3. März 2026": (2026, 3, 3),
+    "3. Mär. 2026": (2026, 3, 3),
+    "3.März 2026": (2026, 3, 3),
+    "15. Jänner 2026": (2026, 1, 15),
+    "1. Feber 2026": (2026, 2, 1),
+    "24. Dez. 2025": (2025, 12, 24),
+    "9. Sept. 2026": (2026, 9, 9),
+    "1. Okt. 2026": (2026, 10, 1),
+    "Mai 2026": (2026, 5, 1),
+    # Japanese and Chinese, also in full-width digits
+    "2026年3月2日": (2026, 3, 2),
+    "２０２６年３月２日": (2026, 3, 2),
+    "2026 年 3 月 2 日": (2026, 3, 2),
+    "2026년 3월 2일": (2026, 3, 2),
+    # French and Spanish
+    "1er mars 2026": (2026, 3, 1),
+    "3 févr. 2026": (2026, 2, 3),
+    "14 juillet 2026": (2026, 7, 14),
+    "3 de marzo de 2026": (2026, 3, 3),
+    "12 dic. 2026": (2026, 12, 12),
 }
 
 
@@ -39,7 +60,8 @@ def test_common_date_forms_are_read(text: str, day: tuple[int, int, int]) -> Non
     assert read_date(text).day == datetime.date(*day)
 
 
-@pytest.mark.parametrize("text", ["2016-02-30", "31.06.2016", "30/02/2016", "2016-05-32 10:00", "20161340"])
+@pytest.mark.parametrize("text", ["2016-02-30", "31.06.2016", "30/02/2016", "2016-05-32 10:00", "20161340",
+                                  "30. Februar 2026", "2026年2月30日", "2026年13月", "31 de abril de 2026"])
 def test_a_date_of_a_known_shape_that_does_not_exist_is_impossible(text: str) -> None:
     reading = read_date(text)
     assert reading.day is None and reading.impossible
@@ -90,7 +112,9 @@ def test_talks_of_one_day_with_times_are_sorted_by_the_moment_latest_first(make_
 
 
 @pytest.mark.parametrize(("text", "iso"), [("2018", "2018"), ("May 2016", "2016-05"), ("2016-05", "2016-05"),
-                                           ("18 May 2016", "2016-05-18")])
+                                           ("18 May 2016", "2016-05-18"), ("März 2026", "2026-03"),
+                                           ("marzo de 2026", "2026-03"), ("2026年3月", "2026-03"), ("2026年", "2026"),
+                                           ("3. März 2026", "2026-03-03"), ("2026年3月2日", "2026-03-02")])
 def test_a_date_is_given_to_html_as_precisely_as_it_was_written(text: str, iso: str) -> None:
     reading = read_date(text)
     assert iso_date(reading.day, reading.precision) == iso
@@ -114,3 +138,41 @@ def test_a_year_alone_sorts_after_that_years_dated_talks_and_warns_no_more(make_
     assert '<time datetime="2018">2018</time>' in index and '<time datetime="2017-12">December 2017</time>' in index
     handout = (root / "_site/a/index.html").read_text()
     assert '<time datetime="2018">2018</time>' in handout
+
+
+@pytest.mark.parametrize("text", ["Spring 2019", "TBA", "Ende März 2026", "Set 2026", "2026年春"])
+def test_words_that_are_no_month_are_not_read_as_one(text: str) -> None:
+    assert read_date(text).day is None and not read_date(text).impossible
+
+
+def test_german_and_japanese_dates_sort_the_index_and_show_as_written(make_project) -> None:
+    # Before: both were date-format warnings and sorted after every dated talk.
+    talk = "---\ntitle: {title}\ndate: {date}\n---\n\n## S\n\nHi.\n"
+    root = make_project({
+        "talks/a.md": talk.format(title="Deutsch", date="3. März 2026"),
+        "talks/b.md": talk.format(title="Nihongo", date="2026年3月2日"),
+        "talks/c.md": talk.format(title="Monat", date="Mär. 2026"),
+        "talks/d.md": talk.format(title="Iso", date="2026-03-04"),
+        "talks/e.md": talk.format(title="Jahr", date="２０２６年"),
+    })
+    done = subprocess.run([sys.executable, "-m", "talkbuild.cli", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "date-format" not in done.stderr, done.stderr
+    index = (root / "_site/index.html").read_text(encoding="utf-8")
+    assert sorted(["Deutsch", "Nihongo", "Monat", "Iso", "Jahr"], key=index.index) == \
+        ["Iso", "Deutsch", "Nihongo", "Monat", "Jahr"]
+    assert '<time datetime="2026-03-03">3. März 2026</time>' in index
+    assert '<time datetime="2026-03-02">2026年3月2日</time>' in index
+    assert '<time datetime="2026">２０２６年</time>' in index
+
+
+def test_an_impossible_german_or_japanese_date_is_an_error(make_project) -> None:
+    talk = "---\ntitle: {date}\ndate: {date}\n---\n\n## S\n\nHi.\n"
+    root = make_project({"talks/a.md": talk.format(date="30. Februar 2026"),
+                         "talks/b.md": talk.format(date="2026年2月30日")})
+    done = subprocess.run([sys.executable, "-m", "talkbuild.cli", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
+    assert "talks/a.md:3: error[front-matter]: impossible date '30. Februar 2026' (check the day and month)" in done.stderr, done.stderr
+    assert "talks/b.md:3: error[front-matter]: impossible date '2026年2月30日' (check the day and month)" in done.stderr, done.stderr

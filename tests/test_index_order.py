@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from talkbuild.index_list import collation_key
+
 TALK = "---\ntitle: {title}\n{date}---\n\n## S\n\nx\n"
 TALKS = {
     "talks/week10/final.md": TALK.format(title="Final", date="date: 2026-01-20\n"),
@@ -142,3 +144,33 @@ def test_a_lone_index_md_is_a_page_only_at_the_top(make_project) -> None:
                          "talks/week2/lab.md": TALK.format(title="Lab", date=""),
                          "talks/week2/extra/index.md": TALK.format(title="Extra reading", date="")})
     assert grouped(root, "path") == [("", ["About"]), ("Extra reading week2/extra/", ["Extra reading"]), ("week2", ["Lab"])]
+
+
+def test_titles_are_listed_as_a_german_library_catalogue_lists_them(make_project) -> None:
+    # Before: by code point, so every umlaut came after Z ("Zebrastreifen" before "Äpfel und Birnen").
+    titles = ["Zebrastreifen", "Äpfel und Birnen", "Apfelkuchen", "Öl und Gas", "Ozean", "Über Brücken", "Uhrwerk",
+              "Élan", "Eis", "Ångström", "Weiße Nächte", "Weiss", "week10", "week2"]
+    root = make_project({f"talks/t{n}.md": TALK.format(title=title, date="") for n, title in enumerate(titles)})
+    assert listed(root, "title") == ["Ångström", "Äpfel und Birnen", "Apfelkuchen", "Eis", "Élan", "Öl und Gas",
+                                     "Ozean", "Über Brücken", "Uhrwerk", "week2", "week10", "Weiss", "Weiße Nächte",
+                                     "Zebrastreifen"]
+
+
+def test_talk_files_are_listed_in_path_order_with_umlauts_among_their_letters(make_project) -> None:
+    names = {"zebra": "Zebra", "äpfel": "Äpfel", "apfelkuchen": "Apfelkuchen", "übung": "Übung", "uhr": "Uhr"}
+    root = make_project({f"talks/{name}.md": TALK.format(title=title, date="") for name, title in names.items()})
+    assert listed(root, "path") == ["Äpfel", "Apfelkuchen", "Übung", "Uhr", "Zebra"]
+
+
+@pytest.mark.parametrize(("text", "key"), [("Äpfel", "apfel"), ("Straße", "strasse"), ("ÉLAN", "elan"),
+                                           ("Ｗｅｅｋ２", "week2"), ("ﾌﾟﾛ", "フロ"), ("مُقَدِّمَةٌ", "مقدمة")])
+def test_names_compare_first_without_case_accents_or_width(text: str, key: str) -> None:
+    assert collation_key(text) == key
+
+
+def test_titles_that_differ_only_in_accents_or_case_are_listed_by_their_exact_text(make_project) -> None:
+    # Not by file name: the order of the titles alone decides, the same in every build.
+    root = make_project({"talks/a.md": TALK.format(title="muller", date=""),
+                         "talks/b.md": TALK.format(title="Müller", date=""),
+                         "talks/c.md": TALK.format(title="Muller", date="")})
+    assert [entry.split(" (")[0] for entry in listed(root, "title")] == ["Muller", "Müller", "muller"]

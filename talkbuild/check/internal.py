@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -226,6 +227,12 @@ def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Prob
 
 
 def _closest(word: str, ids: Iterable[str]) -> str | None:
+    ids = sorted(ids)
+    alike = next((i for i in ids if unicodedata.normalize("NFKC", i) == unicodedata.normalize("NFKC", word)), None)
+    if alike is not None:  # "did you mean 'übersicht'?" for '#übersicht' would leave the author puzzled
+        return (f"did you mean '{alike}'? The two look alike but differ in Unicode normalization (such as 'ü' "
+                "written as one character or as 'u' and a combining mark, as files saved on macOS may have it): "
+                "type the link or the id again, or save the file in NFC")
     return did_you_mean(word, ids)
 
 
@@ -306,17 +313,22 @@ def _index_refs(talk: Talk) -> dict[tuple[str, str], list[Reference]]:
 
 
 def _ref_key(ref: Reference) -> str:
+    # The build writes a fragment in NFC (links.nfc_fragment); the reference keeps the URL as written.
     if ref.target is not None:
-        return f"{ref.target}#{unquote(ref.fragment)}"
+        return f"{ref.target}#{_nfc(unquote(ref.fragment))}"
     if ref.url.startswith("#"):
-        return f"#{unquote(ref.url[1:])}"
+        return f"#{_nfc(unquote(ref.url[1:]))}"
     return ref.url.strip()
 
 
 def _link_key(value: str, target: Target | None) -> str:
     value = value.strip()
     if value.startswith("#"):
-        return f"#{unquote(value[1:])}"
+        return f"#{_nfc(unquote(value[1:]))}"
     if target is not None and target.path is not None:
-        return f"{target.path}#{target.fragment}"
+        return f"{target.path}#{_nfc(target.fragment)}"
     return value
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

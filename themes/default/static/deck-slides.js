@@ -13,9 +13,12 @@
 
   // `#%` or `#%E0%A4%A` (a bad %-escape, typed or cut short) is read as written, like any address that names no
   // slide: decodeURIComponent throws on it, and a throw here would leave a blank stage and no key working.
+  // Ids are composed Unicode (NFC); an address typed or pasted decomposed (`u%CC%88bersicht`, as macOS may write
+  // `übersicht`) looks the same to a person, so it is composed before the lookup.
   function decodeHash(hash) {
     var h = (hash || "").replace(/^#/, "");
-    try { return decodeURIComponent(h); } catch (err) { return h; }
+    try { h = decodeURIComponent(h); } catch (err) { /* read as written */ }
+    return h.normalize("NFC");
   }
 
   function parseHash(hash) {

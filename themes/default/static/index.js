@@ -10,8 +10,13 @@
   if (!form || !input) return;
   form.hidden = false; // without JavaScript the box would do nothing, so it stays hidden
 
-  // Lower case and without accents, so that "revision" finds "révision".
-  function plain(text) { return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, ""); }
+  // Text as a search compares it, both what is typed and what is searched: in compatibility form (NFKD:
+  // half-width ﾌﾟﾛ as プロ, full-width ２ as 2), lower case, with every combining mark dropped (so "revision" finds
+  // "révision", مقدمة finds مُقَدِّمَةٌ, מבוא finds מָבוֹא) and ß as ss, ς as σ, as case folding has them.
+  function plain(text) {
+    return text.normalize("NFKD").toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "")
+      .replace(/ß/g, "ss").replace(/ς/g, "σ");
+  }
 
   // A word `tag:x` (what a tag button writes) matches talks tagged exactly x; other words match anywhere in
   // title, subtitle, authors, tags, description and date.
