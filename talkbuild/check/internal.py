@@ -199,8 +199,9 @@ def _problem(site: Site, lower: _Lower, target: Target, link: HtmlLink,
     return None
 
 
-_SLIDE_NUMBER = re.compile(r"^/(\d+)(?:/\d+)?$")
-_SLIDE_STEP = re.compile(r"^(.+)/\d+$")
+_SLIDE_NUMBER = re.compile(r"^/(\d+)(?:/\d+)?/?$")
+_SLIDE_ID = re.compile(r"^/?(.+?)(?:/\d+)?/?$")
+"""`<slide-id>/2` (a step), and reveal.js's `/<slide-id>`, `/<slide-id>/2`, `/<slide-id>/`, as the deck reads them."""
 
 
 Problem = tuple[str, str, str | None]
@@ -210,7 +211,8 @@ def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Prob
     """Whether `fragment` is one of a deck's own addresses (docs/themes.md: `#/7`, the 7th slide; `#/7/2` and
     `#<slide-id>/2`, its 2nd step), and if so what is wrong with it here (None: it leads to a slide)."""
     talk = site.talks_by_page.get(page.path)
-    number, step = _SLIDE_NUMBER.match(fragment), _SLIDE_STEP.match(fragment)
+    number, named = _SLIDE_NUMBER.match(fragment), _SLIDE_ID.match(fragment)
+    step = named if named and named.group(1) != fragment else None  # a plain `#id` is an ordinary fragment
     if talk is None or page.path != talk_pages(talk.slug)[1]:
         if number or (step and step.group(1) in page.ids):
             return True, ("missing-fragment", f"'#{fragment}' is a deck address, and '{page.path}' is not a deck",

@@ -84,6 +84,20 @@ def test_an_address_that_names_no_slide_says_so_and_is_put_right(page: Any, demo
     page.wait_for_function("location.hash === '#the-end'")
 
 
+def test_reveal_js_addresses_open_the_slide_they_name(page: Any, demo_site: Path, static_server: Any) -> None:
+    """Links shared from reveal.js decks name slides `#/id` and `#/id/step`, sometimes with a trailing slash."""
+    url = static_server(demo_site) + "demo/slides/"
+    page.goto(url + "#/build-steps/2")
+    wait_ready(page)
+    assert current(page) == "build-steps" and visible_fragments(page) == 2
+    page.wait_for_function("location.hash === '#build-steps/2'")  # put into the deck's own form
+    for address, slide in (("/opening", "opening"), ("/the-end/", "the-end"), ("/4/", "pauses")):
+        page.evaluate(f"location.hash = {address!r}")
+        page.wait_for_function(f"location.hash === '#{slide}'")
+        assert current(page) == slide
+    assert page.locator("#tb-toast").count() == 0 or page.locator("#tb-toast").inner_text() == ""
+
+
 def test_leaving_the_overview_gives_focus_to_the_slide_and_says_which_slide_shows(deck: Any) -> None:
     deck.locator("[data-action=overview]").focus()
     deck.keyboard.press("Enter")

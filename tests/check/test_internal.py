@@ -140,8 +140,9 @@ def test_a_decks_own_addresses_are_valid_links_to_it(make_project: ProjectFactor
     # docs/themes.md: #/7 is the 7th slide, #/7/2 and #<id>/2 its 2nd step; reveal.js users write them.
     root = make_project({
         "talks/a.md": ("---\ntitle: A\n---\n\n## S\n\n[n](o/slides/index.html#/2) [s](o/slides/index.html#/2/1) "
-                       "[i](o/slides/index.html#res/1)\n\n[far](o/slides/index.html#/9) [h](o.md#/2) "
-                       "[x](o/slides/index.html#nope/1)\n"),
+                       "[i](o/slides/index.html#res/1) [r](o/slides/#/res) [rs](o/slides/#/res/1/) [t](o/slides/#/2/)\n\n"
+                       "[far](o/slides/index.html#/9) [h](o.md#/2) [x](o/slides/index.html#nope/1) "
+                       "[rh](o.md#/res) [rn](o/slides/#/nope)\n"),
         "talks/o.md": "---\ntitle: O\n---\n\n## Results {#res}\n\nOne\n\n. . .\n\nTwo\n",
     })
     found = sorted((d.location.line, d.message, d.hint or "") for d in check_project(load_config(root)).diagnostics
@@ -151,6 +152,9 @@ def test_a_decks_own_addresses_are_valid_links_to_it(make_project: ProjectFactor
         (9, "'#/2' is a deck address, and 'o/index.html' is not a deck",
          "link the slide by its id (#<slide-id>): that works in the deck and the handout"),
         (9, "'#nope/1' is not an id in 'o/slides/index.html'", ""),
+        (9, "'#/res' is a deck address, and 'o/index.html' is not a deck",
+         "link the slide by its id (#<slide-id>): that works in the deck and the handout"),
+        (9, "'#/nope' is not an id in 'o/slides/index.html'", ""),
     ])
 
 

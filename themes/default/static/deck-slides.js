@@ -21,18 +21,26 @@
     return h.normalize("NFC");
   }
 
+  // An address's parts: `#/12` and `#/12/2` (slide number, step), `#id` and `#id/2`; reveal.js's `#/id`, `#/id/2`
+  // and a trailing slash (`#/12/`), as links shared from reveal.js decks have them, mean the same.
+  function readHash(h) {
+    var m = /^\/(\d+)(?:\/(\d+))?\/?$/.exec(h);
+    if (m) return { number: parseInt(m[1], 10), step: m[2] ? parseInt(m[2], 10) : 0 };
+    m = /^\/?(.+?)(?:\/(\d+))?\/?$/.exec(h);
+    return { id: m[1], step: m[2] ? parseInt(m[2], 10) : 0 };
+  }
+
   function parseHash(hash) {
     var h = decodeHash(hash);
     if (!h) return null;
-    var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
-    if (m) {
-      var n = Math.max(0, Math.min(parseInt(m[1], 10) - 1, N - 1));
-      return { index: n, step: clampStep(n, m[2] ? parseInt(m[2], 10) : 0) };
+    var r = readHash(h);
+    if (r.id === undefined) {
+      var n = Math.max(0, Math.min(r.number - 1, N - 1));
+      return { index: n, step: clampStep(n, r.step) };
     }
-    m = /^(.+?)(?:\/(\d+))?$/.exec(h);
-    var i = indexOfId(m[1]);
+    var i = indexOfId(r.id);
     if (i < 0) return null;
-    return { index: i, step: clampStep(i, m[2] ? parseInt(m[2], 10) : 0) };
+    return { index: i, step: clampStep(i, r.step) };
   }
 
   // An id of a slide, or of anything inside one (a footnote, a heading): its slide.
@@ -78,13 +86,11 @@
   function hashProblem(hash) {
     var h = decodeHash(hash);
     if (!h) return "";
-    var m = /^\/(\d+)(?:\/(\d+))?$/.exec(h);
-    if (m) {
-      var n = parseInt(m[1], 10);
-      return n >= 1 && n <= N ? "" : "No slide " + n + ": this deck has " + N + " slides.";
+    var r = readHash(h);
+    if (r.id === undefined) {
+      return r.number >= 1 && r.number <= N ? "" : "No slide " + r.number + ": this deck has " + N + " slides.";
     }
-    m = /^(.+?)(?:\/(\d+))?$/.exec(h);
-    return indexOfId(m[1]) < 0 ? "No slide '" + m[1] + "' in this deck." : "";
+    return indexOfId(r.id) < 0 ? "No slide '" + r.id + "' in this deck." : "";
   }
   function fixUrl(hash) {
     var problem = hashProblem(hash);
