@@ -31,12 +31,12 @@ _SCRIPT = """
                                 warnings: cfg.warnings};
 @BADGE_JS@  // The errors can be hidden (a speaker presenting from `serve` while fixing one): the same errors then stay
   // a small pill across reloads of this tab; a different set opens the box again.
-  var HIDDEN = "tbLiveErrorsHidden";
-  function hiddenKey() { try { return sessionStorage.getItem(HIDDEN); } catch (e) { return null; } }
-  function setHidden(key) {
-    try { if (key === null) sessionStorage.removeItem(HIDDEN); else sessionStorage.setItem(HIDDEN, key); } catch (e) {}
+  var ERRORS_HIDDEN = "tbLiveErrorsHidden";
+  function errorsHiddenKey() { try { return sessionStorage.getItem(ERRORS_HIDDEN); } catch (e) { return null; } }
+  function setErrorsHidden(key) {
+    try { if (key === null) sessionStorage.removeItem(ERRORS_HIDDEN); else sessionStorage.setItem(ERRORS_HIDDEN, key); } catch (e) {}
   }
-  function button(text, label, onclick) {
+  function errorButton(text, label, onclick) {
     var b = document.createElement("button");
     b.type = "button";
     b.textContent = text;
@@ -57,7 +57,7 @@ _SCRIPT = """
     box.textContent = "";
     var key = errors.join("\\n");
     var title = document.createElement("strong");
-    if (hiddenKey() === key) {
+    if (errorsHiddenKey() === key) {
       box.removeAttribute("role");
       box.setAttribute("data-hidden", "");
       box.style.cssText = "position:fixed;left:.5em;top:.5em;z-index:2147483647;margin:0;padding:.3em .6em;" +
@@ -65,7 +65,7 @@ _SCRIPT = """
         "font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 2px 8px rgba(0,0,0,.3)";
       title.textContent = errors.length === 1 ? "1 build error" : errors.length + " build errors";
       box.appendChild(title);
-      box.appendChild(button("Show", "Show the build errors", function () { setHidden(null); overlay(errors); }));
+      box.appendChild(errorButton("Show", "Show the build errors", function () { setErrorsHidden(null); overlay(errors); }));
       return;
     }
     box.setAttribute("role", "alert");
@@ -75,8 +75,8 @@ _SCRIPT = """
       "font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;text-align:left;box-shadow:0 2px 12px rgba(0,0,0,.3)";
     title.textContent = "talkbuild serve: fix these errors (the preview shows the last good version)";
     box.appendChild(title);
-    box.appendChild(button("Hide", "Hide the build errors (they stay in the terminal)",
-                           function () { setHidden(key); overlay(errors); }));
+    box.appendChild(errorButton("Hide", "Hide the build errors (they stay in the terminal)",
+                           function () { setErrorsHidden(key); overlay(errors); }));
     errors.forEach(function (line) {
       var item = document.createElement("pre");
       item.style.cssText = "margin:.4em 0 0;white-space:pre-wrap;font:inherit";
