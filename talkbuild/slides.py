@@ -16,6 +16,7 @@ from .markup import RenderContext, div_classes, html_block
 from .marp_directives import Edges, edges_of_slides
 from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
+from .autoplay import defer_autoplay
 from .rawhtml import Repair, keep_structure
 
 PAUSE = ". . ."
@@ -223,12 +224,13 @@ def _set_id(token: Token, ident: str | None) -> None:
 
 
 def _rendered(md: MarkdownIt, tokens: list[Token], env: dict[str, object]) -> str:
-    """The tokens' HTML; raw HTML in them is kept from closing or swallowing what surrounds the slide."""
+    """The tokens' HTML; raw HTML in them is kept from closing or swallowing what surrounds the slide, and its
+    media from playing before their slide is shown."""
     html: str = md.renderer.render(tokens, md.options, env)
     raw = _raw_html(tokens)
     if not raw:
         return html
-    html, repairs = keep_structure(html)
+    html, repairs = keep_structure(defer_autoplay(html))
     ctx = env.get("tb")
     if isinstance(ctx, RenderContext):
         for repair in repairs:
