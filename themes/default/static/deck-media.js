@@ -67,8 +67,10 @@
   // muted copy plays along, so the speaker sees where the clip is.
   var pressed = null;
   if (isPresenter) {
-    doc.addEventListener("pointerdown", function (e) { pressed = e.target.closest && e.target.closest(MEDIA); }, true);
-    doc.addEventListener("keydown", function (e) { pressed = e.target.closest && e.target.closest(MEDIA); }, true);
+    // The controls keep the pointer's events to themselves; a click on them focuses the element, though.
+    // (The slide taking the focus back from it, below, leaves `pressed` as it is.)
+    doc.addEventListener("focusin", function (e) { if (e.target.matches && e.target.matches(MEDIA)) pressed = e.target; }, true);
+    doc.addEventListener("keydown", function (e) { if (e.target.matches && e.target.matches(MEDIA)) pressed = e.target; }, true);
     ["play", "pause", "seeked"].forEach(function (type) {
       doc.addEventListener(type, function (e) {
         var el = e.target, slide = slides[deck.state.index];
@@ -105,6 +107,15 @@
     if (byKeyboard) return;
     setTimeout(function () { if (doc.activeElement === el) deck.focusSlide(); }, 0);
   });
+  // Focused with the keyboard, the element's own keys stay its own: they go no further than the element (whose
+  // controls listen there), so the deck's key handler on the document does not see them. Page Up/Down (the
+  // clicker) and the deck's letters still reach the deck.
+  var OWN_KEYS = /^( |Spacebar|Enter|ArrowLeft|ArrowRight|ArrowUp|ArrowDown|Home|End)$/;
+  slides.forEach(function (slide) {
+    mediaOf(slide).forEach(function (el) {
+      el.addEventListener("keydown", function (e) { if (el.controls && OWN_KEYS.test(e.key)) e.stopPropagation(); });
+    });
+  });
 
   // An embedded page from the same site (over http: not from file://, where every file is its own origin, nor from
   // another site) passes the clicker's keys, Page Down and Page Up, to the deck when it does not use them itself. The
@@ -117,6 +128,8 @@
     w.addEventListener("keydown", function (e) {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || deck.overview) return;
       if (e.key !== "PageDown" && e.key !== "PageUp") return;
+      var t = e.target;
+      if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
       e.preventDefault();
       if (e.key === "PageDown") deck.next(); else deck.prev();
     });
