@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .autoplay import defer_autoplay
 from .backgrounds import heading_backgrounds, marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
 from .ids import Claim, assign_ids, slugify
@@ -16,7 +17,6 @@ from .markup import RenderContext, div_classes, html_block
 from .marp_directives import Edges, edges_of_slides
 from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
-from .autoplay import defer_autoplay
 from .rawhtml import Repair, keep_structure
 
 PAUSE = ". . ."
