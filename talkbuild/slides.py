@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .autoplay import defer_autoplay
 from .backgrounds import heading_backgrounds, marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
 from .ids import Claim, assign_ids, slugify
@@ -223,12 +224,13 @@ def _set_id(token: Token, ident: str | None) -> None:
 
 
 def _rendered(md: MarkdownIt, tokens: list[Token], env: dict[str, object]) -> str:
-    """The tokens' HTML; raw HTML in them is kept from closing or swallowing what surrounds the slide."""
+    """The tokens' HTML; raw HTML in them is kept from closing or swallowing what surrounds the slide, and its
+    media from playing before their slide is shown."""
     html: str = md.renderer.render(tokens, md.options, env)
     raw = _raw_html(tokens)
     if not raw:
         return html
-    html, repairs = keep_structure(html)
+    html, repairs = keep_structure(defer_autoplay(html))
     ctx = env.get("tb")
     if isinstance(ctx, RenderContext):
         for repair in repairs:

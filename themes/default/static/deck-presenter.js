@@ -18,6 +18,7 @@
 
   function send(msg) {
     msg.talkbuild = channelName;
+    if (msg.type === "hello" || msg.type === "deck") msg.timer = timer; // every greeting carries the talk's timer
     if (channel) channel.postMessage(msg);
     if (peer && !peer.closed) { try { peer.postMessage(msg, "*"); } catch (err) { /* the other window went away */ } }
   }
@@ -28,9 +29,18 @@
     if (isPresenter && !connected) { connected = true; presenterStatus(""); }
     // Driven from the other window, the audience's history is kept as if it were pressed here: one entry per slide.
     if (msg.type === "state") deck.go(msg.index, msg.step, { remote: true, history: isPresenter ? "replace" : undefined });
-    else if (msg.type === "hello") { send({ type: "state", index: deck.state.index, step: deck.state.step }); if (deck.black) send({ type: "blackout", on: true }); }
+    else if (msg.type === "hello") {
+      send({ type: "state", index: deck.state.index, step: deck.state.step });
+      if (deck.black) send({ type: "blackout", on: true });
+      if (!isPresenter) { offerTimer(msg.timer); send({ type: "timer", timer: timer }); }
+    }
     else if (msg.type === "deck" && isPresenter) deckJoined(msg, wasConnected);
     else if (msg.type === "blackout") deck.setBlackout(msg.on, true);
+    else if (msg.type === "timer") offerTimer(msg.timer);
+    else if (msg.type === "media" && deck.mediaRemote) deck.mediaRemote(msg);
+    else if (msg.type === "media-refused" && isPresenter) {
+      deck.toast("The slides window did not let the clip play: click its play button there once, then it follows.");
+    }
   }
 
   if (channel) channel.onmessage = function (e) { receive(e.data); };
@@ -42,6 +52,8 @@
   // A deck window that joins during a blackout (the audience's window reloaded) goes black too: the presenter
   // blacked the audience out and still says so, and B there brings the slide back in every deck window.
   function deckJoined(msg, wasConnected) {
+    offerTimer(msg.timer);
+    send({ type: "timer", timer: timer });
     if (wasConnected) send({ type: "state", index: deck.state.index, step: deck.state.step });
     else deck.go(msg.index, msg.step, { remote: true, history: "replace" });
     if (deck.black) send({ type: "blackout", on: true });
@@ -59,7 +71,27 @@
 
   // ---- the presenter window ------------------------------------------------------------------
 
-  var timer = { start: Date.now(), paused: 0, pausedAt: 0 };
+  // The talk's timer belongs to the talk, not to the presenter's tab: the audience's window keeps a copy (and its tab's
+  // sessionStorage, for a reload), so a presenter window closed and opened again mid-talk goes on counting.
+  // `changed` says which copy wins when two windows meet: the one changed last by hand (Pause, Reset), each being
+  // Date.now() then. A presenter's new timer, started by opening it, is 0: any timer the talk already has wins over
+  // it; one the audience's window takes on is at least 1.
+  var timerKey = "talkbuild-timer:" + location.pathname;
+  var timer = isPresenter ? { start: Date.now(), paused: 0, pausedAt: 0, changed: 0 } : loadTimer();
+  function validTimer(t) { return !!t && typeof t.start === "number" && isFinite(t.start); }
+  function loadTimer() {
+    var saved = null;
+    try { saved = JSON.parse(sessionStorage.getItem(timerKey) || "null"); } catch (err) { saved = null; }
+    return validTimer(saved) ? saved : null;
+  }
+  function offerTimer(t) {
+    if (!validTimer(t) || (timer && !(+t.changed > +timer.changed))) return;
+    timer = { start: t.start, paused: +t.paused || 0, pausedAt: +t.pausedAt || 0,
+              changed: isPresenter ? +t.changed || 0 : Math.max(1, +t.changed || 0) };
+    if (isPresenter) { setText("tb-p-pause", timer.pausedAt ? "Resume" : "Pause"); tick(); savePresenter(); }
+    else { try { sessionStorage.setItem(timerKey, JSON.stringify(timer)); } catch (err) { /* storage off */ } }
+  }
+  function timerChanged() { timer.changed = Date.now(); savePresenter(); send({ type: "timer", timer: timer }); }
   function elapsedSeconds() {
     var now = timer.pausedAt || Date.now();
     return Math.max(0, Math.floor((now - timer.start - timer.paused) / 1000));
@@ -70,7 +102,7 @@
     setText("tb-p-pause", timer.pausedAt ? "Resume" : "Pause");
     tick();
   }
-  function timerReset() { timer = { start: Date.now(), paused: 0, pausedAt: timer.pausedAt ? Date.now() : 0 }; tick(); }
+  function timerReset() { timer = { start: Date.now(), paused: 0, pausedAt: timer.pausedAt ? Date.now() : 0, changed: 0 }; tick(); }
 
   function clock(seconds) {
     var s = Math.abs(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
@@ -125,6 +157,7 @@
     if (source && frame) {
       var copy = source.cloneNode(true);
       strip(copy);
+      if (deck.quietCopy) deck.quietCopy(copy); // no sound, no autoplay, no second live demo
       copy.classList.add("tb-current", "tb-preview");
       var cf = copy.querySelectorAll(".fragment");
       for (var k = 0; k < cf.length; k++) cf[k].classList.toggle("tb-visible", k < visible);
@@ -171,11 +204,13 @@
     send({ type: "hello" });
     setTimeout(function () {
       if (!connected) {
-        presenterStatus(location.protocol === "file:"
-          ? "Not connected to a slides window yet. Press S in the slides to open the presenter from there (from " +
-            "file://, only a presenter opened that way can follow the slides)."
+        // Without a BroadcastChannel only the window that opened this one can be reached; with one (Chromium and
+        // Firefox have it, from file:// too) the slides opened in this browser are followed as soon as they open.
+        presenterStatus(!channel
+          ? "Not connected to a slides window yet. Press S in the slides to open the presenter from there (this " +
+            "browser can only follow the slides window that opened it)."
           : "Not connected to a slides window yet. Open the slides (this address without ?presenter) in this browser: " +
-            "this window follows them at once.");
+            "this window follows them as soon as they open.");
       }
     }, 1500);
   }
@@ -187,14 +222,14 @@
     var notes = $("tb-p-notes");
     try {
       sessionStorage.setItem(presenterKey, JSON.stringify({ start: timer.start, paused: timer.paused,
-        pausedAt: timer.pausedAt, notes: notes ? notes.style.fontSize : "" }));
+        pausedAt: timer.pausedAt, changed: timer.changed, notes: notes ? notes.style.fontSize : "" }));
     } catch (err) { /* storage off: the timer starts again on a reload */ }
   }
   function restorePresenter() {
     var saved = null;
     try { saved = JSON.parse(sessionStorage.getItem(presenterKey) || "null"); } catch (err) { saved = null; }
     if (saved && typeof saved.start === "number") {
-      timer = { start: saved.start, paused: +saved.paused || 0, pausedAt: +saved.pausedAt || 0 };
+      timer = { start: saved.start, paused: +saved.paused || 0, pausedAt: +saved.pausedAt || 0, changed: +saved.changed || 0 };
       var pause = $("tb-p-pause");
       if (pause) pause.textContent = timer.pausedAt ? "Resume" : "Pause";
       var notes = $("tb-p-notes");
@@ -217,8 +252,8 @@
   deck.openPresenter = openPresenter;
   deck.presenterUpdate = presenterUpdate;
   // What the presenter changes by hand is saved at once, for a reload of its tab.
-  deck.timerPause = function () { timerPause(); savePresenter(); };
-  deck.timerReset = function () { timerReset(); savePresenter(); };
+  deck.timerPause = function () { timerPause(); timerChanged(); };
+  deck.timerReset = function () { timerReset(); timerChanged(); };
   deck.notesSize = function (factor) { notesSize(factor); savePresenter(); };
   // At start-up, in the presenter window only.
   deck.startPresenter = function () { restorePresenter(); addBlackoutNote(); startPresenter(); };

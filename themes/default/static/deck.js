@@ -7,6 +7,7 @@
 //   deck-keys.js       keys, clicks, swipes, new addresses, typed slide numbers, the controls fading
 //   deck-overview.js   the grid of every slide (O)
 //   deck-presenter.js  the presenter window, and keeping it and the audience's window on the same slide
+//   deck-media.js      audio, video and embedded pages: played and paused with their slide, silent in the presenter
 //   deck-blackout.js   the black screen (B)
 // A part file only adds its function to window.talkbuildDeck.parts; nothing runs until deck.js calls them, in
 // PARTS order, with one shared object, `deck`: the page's elements, the state (deck.state, deck.overview,
@@ -14,7 +15,7 @@
 // older, whole deck.js runs alone, whatever the parts loaded before it define.
 (function () {
   "use strict";
-  var PARTS = ["announce", "slides", "fit", "keys", "overview", "presenter", "blackout"];
+  var PARTS = ["announce", "slides", "fit", "keys", "overview", "presenter", "media", "blackout"];
   var parts = (window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts;
   var missing = PARTS.filter(function (name) { return !parts[name]; });
   if (missing.length) loadParts(missing, document.currentScript, start); else start();
