@@ -115,7 +115,7 @@
     if (before !== i) {
       if (before >= 0) activate(slides[before], false);
       activate(slide, true);
-      deck.announce("Slide " + (i + 1) + " of " + N + ": " + (slide.getAttribute("data-title") || ""));
+      deck.announceSlide();
     }
     var frags = fragments(i);
     for (var k = 0; k < frags.length; k++) {
