@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 DIRECTIONS = ("rtl", "ltr", "auto")
 """The values of HTML's `dir` attribute, which `dir:` takes as they are."""
@@ -39,3 +39,8 @@ def chrome_attrs(lang: str, direction: str) -> Markup:
     # With `auto` too: <html dir="auto"> takes the direction of the first text that has none of its own, which
     # should be the talk's, not talkbuild's skip link.
     return Markup(' lang="en"' if direction == "ltr" else ' lang="en" dir="ltr"')
+
+
+def english(text: str, ui: str) -> Markup:
+    """`"Handout"|en(ui)`: talkbuild's English words, in a span marked with `ui` (chrome_attrs) when it is not ""."""
+    return Markup(f"<span{ui}>{escape(text)}</span>") if ui else escape(text)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from . import __version__
 from .config import Config
 from .dates import iso_date
-from .direction import chrome_attrs
+from .direction import chrome_attrs, english
 from .errors import SourceLocation, TalkbuildError
 from .index_list import index_groups, index_ordered
 from .links import ROOT, relative_root, url_path
@@ -75,6 +75,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
     env.filters["safe_html"] = Markup
     env.filters["isodate"] = _isodate
+    env.filters["en"] = english
     return env
 
 
