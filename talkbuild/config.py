@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from . import check_options, conflicts, yamltext
+from .direction import DIRECTIONS, dir_of_lang
 from .errors import ConfigError, ManyErrors, SourceLocation, TalkbuildError, did_you_mean
 
 CONFIG_NAME = "talkbuild.yml"
@@ -29,7 +30,6 @@ def _notes_separator(value: Any, name: str, where: SourceLocation, node: yaml.No
         return read_separator(value)
     except ValueError as exc:
         raise ConfigError(str(exc), where, hint=SEPARATOR_HINT) from None
-
 
 INDEX_ORDERS = ("newest", "oldest", "path", "title")
 INDEX_GROUPS = ("none", "folder")
@@ -111,6 +111,8 @@ class Config:
     description: str = ""
     theme: str = "default"
     lang: str = "en"
+    dir: str | None = field(default=None, metadata={"parse": _one_of(DIRECTIONS, "rtl (right to left: Arabic, Hebrew), ltr or auto")})
+    """The index's writing direction; unset: the one of `lang` (rtl for ar, he, fa, ...). Talks have their own."""
     talks_dir: str = "talks"
     out_dir: str = "_site"
     exclude: tuple[str, ...] = ()
@@ -132,6 +134,11 @@ class Config:
     """The line of talkbuild.yml that sets talks_dir (None: not set there), for errors about that folder."""
     exclude_lines: tuple[int | None, ...] = field(default=(), metadata={"internal": True})
     """The line of talkbuild.yml of each `exclude` pattern, for the warning about one that matches nothing."""
+
+    @property
+    def direction(self) -> str:
+        """The index's writing direction: `dir` as set, or the one `lang` is written in."""
+        return self.dir or dir_of_lang(self.lang)
 
     @property
     def talks_path(self) -> Path:

@@ -19,12 +19,13 @@ from .conflicts import CODE as CONFLICT
 from .conflicts import HINT as CONFLICT_HINT
 from .conflicts import conflicts, has_markers
 from .dates import read_date
+from .direction import DIRECTIONS, dir_hint, dir_of_lang
 from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import TalkMeta
 from .notes_marker import SEPARATOR_HINT, read_separator
 
 KNOWN_KEYS = frozenset({
-    "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang",
+    "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang", "dir",
     "tags", "description", "draft", "duration", "theme", "notes_separator",
 })
 # Keys other tools in the same family write; passed through to themes without a warning.
@@ -41,7 +42,7 @@ FOREIGN_KEYS = {
 }
 """Keys of reveal-md's front matter, with what to do instead (a did-you-mean would suggest a talkbuild key)."""
 TEXT_KEYS = frozenset({
-    "title", "subtitle", "author", "authors", "institution", "date", "layout", "lang", "tags", "description",
+    "title", "subtitle", "author", "authors", "institution", "date", "layout", "lang", "dir", "tags", "description",
     "theme", "event", "venue", "short", "classes", "ratio", "bibliography",
 })
 """Keys whose values are text: taken exactly as written, so `title: No` is 'No' (YAML 1.1 says false),
@@ -196,6 +197,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
     draft = attempt(lambda: _bool(data.get("draft", False), "draft", fail), False)
     duration = attempt(lambda: _duration(data.get("duration"), fail), None)
     lang = attempt(lambda: _lang(data.get("lang"), fail), "en")
+    direction = attempt(lambda: _dir(data.get("dir"), lang, fail), dir_of_lang(lang))
     theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics), None)
     notes_separator = attempt(lambda: _notes_separator(data.get("notes_separator"), fail), None)
     # The talk is still rendered, with a default for each field in error (the file's name for a title), so
@@ -214,6 +216,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         layout=_text(data.get("layout")),
         slidelink=slidelink,
         lang=lang,
+        dir=direction,
         tags=tags,
         description=_text(data.get("description")),
         draft=draft,
@@ -266,6 +269,16 @@ def _lang(value: Any, fail: Fail) -> str:
     if not LANG_TAG.fullmatch(text):
         raise fail("lang", f"'lang' must be a language tag, not {text!r}", lang_hint(text))
     return text
+
+
+def _dir(value: Any, lang: str, fail: Fail) -> str:
+    """The talk's writing direction: as written, or its language's (rtl for Arabic, Hebrew, ...)."""
+    text = _text(value)
+    if text is None:
+        return dir_of_lang(lang)
+    if text.lower() not in DIRECTIONS:
+        raise fail("dir", f"'dir' must be rtl, ltr or auto, not {text!r}", dir_hint(text))
+    return text.lower()
 
 
 def lang_hint(text: str) -> str:

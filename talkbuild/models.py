@@ -28,6 +28,8 @@ class TalkMeta:
     layout: str | None = None
     slidelink: bool = True
     lang: str = "en"
+    dir: str = "ltr"
+    """Writing direction of the talk's pages: "rtl", "ltr" or "auto"; `dir:` in front matter, else from `lang`."""
     tags: tuple[str, ...] = ()
     description: str | None = None
     draft: bool = False

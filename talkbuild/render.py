@@ -15,6 +15,7 @@ from markupsafe import Markup
 from . import __version__
 from .config import Config
 from .dates import iso_date
+from .direction import chrome_attrs, english
 from .errors import SourceLocation, TalkbuildError
 from .index_list import index_groups, index_ordered
 from .links import ROOT, relative_root, url_path
@@ -74,6 +75,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
     env.filters["safe_html"] = Markup
     env.filters["isodate"] = _isodate
+    env.filters["en"] = english
     return env
 
 
@@ -112,6 +114,7 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
         html = _render(env, template, talk.source.path, talk=talk, meta=talk.meta, slides=talk.slides, site=config,
                        root=root, static=root + static + "/", version=__version__,
                        outline=outline(talk), sectioned=bool(talk.sections),
+                       ui=chrome_attrs(talk.meta.lang, talk.meta.dir), rtl=talk.meta.dir == "rtl",
                        theme_css=_theme_css(env, root + static + "/"),
                        social=_social(config, talk.meta.title, talk.meta.description, "article", path))
         pages.append(Page(path, html.replace(ROOT, root).encode("utf-8")))
@@ -125,6 +128,7 @@ def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config)
     # `hrefs`: each talk's folder percent-encoded, as image URLs are; `paths`: shown under titles that clash.
     html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/",
                    version=__version__, theme_css=_theme_css(env, STATIC_DIR + "/"),
+                   ui=chrome_attrs(config.lang, config.direction), rtl=config.direction == "rtl",
                    hrefs={t.slug: url_path(t.slug) for t in ordered}, paths=shared_titles(ordered),
                    groups=index_groups(ordered, config.index_group),
                    social=_social(config, config.title, config.description, "website", "index.html"),

@@ -2,25 +2,51 @@
 // reader reads, the toast for everyone (an address naming no slide, a blocked pop-up), and where focus goes.
 (window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts.announce = function (deck) {
   "use strict";
-  var $ = deck.$, slides = deck.slides, N = deck.N;
+  var $ = deck.$, doc = deck.doc, root = deck.root, slides = deck.slides, N = deck.N;
+  // talkbuild's own words are English; on a page in another language they are marked so (a screen reader then
+  // voices them in English), and the talk's own text (a slide's title, a step) keeps the page's language.
+  var pageLang = root.getAttribute("lang") || "", pageDir = root.getAttribute("dir") || "ltr";
+  var english = !pageLang || /^en(-|$)/i.test(pageLang);
 
   // A live region is read when its text changes: with `again`, the same text once more (a step stepped back from,
-  // then revealed again) gets a no-break space at its end, so it differs and is read too.
-  function announce(text, again) {
+  // then revealed again) gets a no-break space at its end, so it differs and is read too. `text` is talkbuild's
+  // (English) words, `content` the talk's own, read after them.
+  function announce(text, again, content) {
     var el = $("tb-status");
     if (!el) return;
-    el.textContent = again && text && el.textContent === text ? text + "\u00a0" : text;
+    text = text || "";
+    content = content || "";
+    if (again && text + content && el.textContent === text + content) {
+      if (content) content += "\u00a0"; else text += "\u00a0";
+    }
+    if (english) { el.textContent = text + content; return; }
+    el.textContent = "";
+    if (text) el.appendChild(part(text, "en", pageDir === "ltr" ? "" : "ltr"));
+    if (content) el.appendChild(part(content, pageLang, pageDir));
+  }
+  function part(text, lang, dir) {
+    var span = doc.createElement("span");
+    span.lang = lang;
+    if (dir) span.dir = dir;
+    span.textContent = text;
+    return span;
   }
 
   function slideStatus() {
     return "Slide " + (deck.state.index + 1) + " of " + N + ": " + (slides[deck.state.index].getAttribute("data-title") || "");
+  }
+  // "Slide 3 of 6: " in English, then the slide's title in the talk's language.
+  function announceSlide() {
+    var i = deck.state.index;
+    announce("Slide " + (i + 1) + " of " + N + ": ", false, slides[i].getAttribute("data-title") || "");
   }
   // A revealed step is read out, shortened, as reveal.js does; a step going away is not.
   function announceStep(i, step) {
     var frag = deck.fragments(i)[step - 1];
     var text = frag ? (frag.textContent || "").replace(/\s+/g, " ").trim() : "";
     if (text.length > 140) text = text.slice(0, 139).replace(/\s+\S*$/, "") + "…";
-    announce(text || "Step " + step + " of " + deck.fragments(i).length, true);
+    if (text) announce("", true, text);
+    else announce("Step " + step + " of " + deck.fragments(i).length, true);
   }
 
   var toastTimer = 0;
@@ -45,6 +71,7 @@
 
   deck.announce = announce;
   deck.slideStatus = slideStatus;
+  deck.announceSlide = announceSlide;
   deck.announceStep = announceStep;
   deck.toast = toast;
   deck.focusSlide = focusSlide;

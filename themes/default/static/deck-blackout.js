@@ -38,7 +38,7 @@
       var note = $("tb-p-black");
       if (note) note.textContent = on ? "The audience sees a black screen. Press B to show the slide again." : "";
     } else {
-      deck.announce(on ? "Screen blacked out. Press any key to return." : deck.slideStatus());
+      if (on) deck.announce("Screen blacked out. Press any key to return."); else deck.announceSlide();
     }
     if (!remote) deck.send({ type: "blackout", on: on });
   }

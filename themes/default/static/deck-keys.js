@@ -4,6 +4,9 @@
   "use strict";
   var doc = deck.doc, root = deck.root, stage = deck.stage, N = deck.N, $ = deck.$, isPresenter = deck.isPresenter;
 
+  // Whether the deck runs right to left (`dir: rtl`, or `auto` on a right-to-left talk): as laid out, not as written.
+  deck.rtl = function () { return getComputedStyle(stage).direction === "rtl"; };
+
   var actions = {
     next: function () { deck.next(); },
     prev: function () { deck.prev(); },
@@ -26,8 +29,11 @@
   function keyAction(e) {
     var k = e.key;
     if (k === " " || k === "Spacebar") return e.shiftKey ? "prev" : "next";
-    if (k === "ArrowRight" || k === "PageDown") return "next";
-    if (k === "ArrowLeft" || k === "PageUp") return "prev";
+    // Right to left, the arrows point the way the slides run, as in reveal.js (`rtl: true`): left is next.
+    if (k === "ArrowRight") return deck.rtl() ? "prev" : "next";
+    if (k === "ArrowLeft") return deck.rtl() ? "next" : "prev";
+    if (k === "PageDown") return "next";
+    if (k === "PageUp") return "prev";
     if (k === "ArrowDown") return "next";
     if (k === "ArrowUp") return "prev";
     if (k === "Home") return "first";
@@ -73,7 +79,7 @@
     if (!touch || deck.overview) return;
     var dx = e.changedTouches[0].clientX - touch.x, dy = e.changedTouches[0].clientY - touch.y;
     touch = null;
-    if (Math.abs(dx) > 40 && Math.abs(dx) > 1.5 * Math.abs(dy)) { if (dx < 0) deck.next(); else deck.prev(); }
+    if (Math.abs(dx) > 40 && Math.abs(dx) > 1.5 * Math.abs(dy)) { if ((dx < 0) !== deck.rtl()) deck.next(); else deck.prev(); }
   }, { passive: true });
 
   function onUrl() {

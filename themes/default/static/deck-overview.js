@@ -42,7 +42,7 @@
   // Leaving it, the slide now showing gets the focus and is announced (see focusSlide in deck-announce.js).
   function leaveOverview() {
     deck.focusSlide();
-    deck.announce(deck.slideStatus());
+    deck.announceSlide();
   }
 
   function overviewKey(e) {
@@ -51,7 +51,8 @@
     // Thumbnails in one row share their top edge (a pick's offsetTop is measured inside its own slide: always 0).
     var top = Math.round(slides[0].getBoundingClientRect().top), cols = 1;
     while (cols < N && Math.round(slides[cols].getBoundingClientRect().top) === top) cols++;
-    var to = { ArrowRight: at + 1, ArrowLeft: at - 1, ArrowDown: at + cols, ArrowUp: at - cols, Home: 0, End: N - 1 }[e.key];
+    var ahead = deck.rtl() ? -1 : 1; // right to left, the grid runs from the right: ArrowLeft goes on
+    var to = { ArrowRight: at + ahead, ArrowLeft: at - ahead, ArrowDown: at + cols, ArrowUp: at - cols, Home: 0, End: N - 1 }[e.key];
     if (to === undefined) return false;
     to = Math.max(0, Math.min(to, N - 1));
     picks[to].focus();

@@ -125,7 +125,7 @@
       if (before >= 0) activate(slides[before], false);
       activate(slide, true);
       if (deck.mediaShown) deck.mediaShown(before, i); // not in a theme's copy of deck.js from before deck-media.js
-      deck.announce("Slide " + (i + 1) + " of " + N + ": " + (slide.getAttribute("data-title") || ""));
+      deck.announceSlide();
     }
     var frags = fragments(i);
     for (var k = 0; k < frags.length; k++) {
