@@ -13,32 +13,35 @@ from support import shared
 from talkbuild.frontmatter import split_source
 from talkbuild.incremental import TALKS, Builder
 
-CONFLICTED = """---
+OURS, BASE, MIDDLE, THEIRS = "<" * 7, "|" * 7, "=" * 7, ">" * 7
+"""git diff --check would call this file conflicted if it held the markers at the start of a line."""
+
+CONFLICTED = f"""---
 title: Conflict demo
 author: A
 date: 2025-01-01
 ---
 
-## Results {#results}
+## Results {{#results}}
 
-<<<<<<< HEAD
+{OURS} HEAD
 Results (colleague): 42.
-=======
+{MIDDLE}
 Results (mine): 43.
->>>>>>> ec0758c (my edits)
+{THEIRS} ec0758c (my edits)
 
 ## Plan
 
-<<<<<<< HEAD
+{OURS} HEAD
 * step one
-||||||| base
+{BASE} base
 * step
-=======
+{MIDDLE}
 * step 1
->>>>>>> ec0758c (my edits)
+{THEIRS} ec0758c (my edits)
 """
 GOOD = CONFLICTED.split("<<<<<<<")[0] + "Results: 42.\n"
-LESSON = """---
+LESSON = f"""---
 title: Git lesson
 author: A
 date: 2025-01-01
@@ -50,16 +53,16 @@ Conflicts
 ## What git writes
 
 ```
-<<<<<<< HEAD
+{OURS} HEAD
 mine
-=======
+{MIDDLE}
 theirs
->>>>>>> other
+{THEIRS} other
 ```
 
-    <<<<<<< HEAD
+    {OURS} HEAD
     indented code too
-    >>>>>>> other
+    {THEIRS} other
 """
 HINT = "delete the <<<<<<<, ======= and >>>>>>> lines"
 
