@@ -21,7 +21,7 @@ from .models import BuildResult, Page, PageRef, SiteFiles, Talk, talk_pages
 from .render import STATIC_DIR, render_index, static_dir
 from .render_one import environment
 from .render_talks import render_talks_lazy, retry_cache_misses
-from .sitemap_feed import machine_pages, reserved
+from .sitemap_feed import machine_pages, over_reserved, reserved
 from .staticrefs import page_refs
 from .themecheck import theme_problems
 from .themes import Theme, find_theme
@@ -58,6 +58,8 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     timer = _Timer()
     theme = find_theme(config.theme, config.root)
     sources, problems = discover(talks_folder(config), config.root, config.exclude, config.exclude_lines)
+    sources, clashes = over_reserved(sources, config)
+    problems += clashes
     timer.lap("discover", len(sources))
     rendered, diagnostics, rebuilt = render_talks_lazy(config, theme, sources, options)
     listed = [t for t, _ in rendered if options.drafts or not t.meta.draft]

@@ -192,7 +192,7 @@ def pdf(directory: Path, path: str, output: Path | None, drafts: bool) -> None:
     report([d for d in result.diagnostics if d.location.path == talk.source.path or d.location.path.startswith(theme)])
     target = output or Path(talk.slug.replace("/", "-") + ".pdf")
     done = export(result.out_dir / talk.slug / "slides" / "index.html", target, expected_pages=len(talk.slides),
-                  site=result.out_dir, public_url=config.publish.public_url)
+                  site=result.out_dir, public_url=config.publish.site_url)
     for url in done.blocked:
         click.echo(f"talkbuild: warning: the deck asked for {url}; refused (PDFs are made from local files only)",
                    err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import types
@@ -98,8 +99,9 @@ class PublishConfig:
 
     @property
     def site_url(self) -> str | None:
-        """public_url ending in one "/": page paths are appended to it."""
-        return self.public_url.rstrip("/") + "/" if self.public_url else None
+        """public_url as a URL (host in punycode, path percent-encoded) ending in one "/": page paths are
+        appended to it."""
+        return site_url(self.public_url) if self.public_url else None
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,18 @@ def _value_problems(values: dict[str, Any], node: yaml.Node | None, root: Path) 
     return problems
 
 
+@functools.lru_cache(maxsize=8)
+def site_url(public_url: str) -> str:
+    """`https://bücher.example/tälks` as sitemaps, feeds and canonical links want it (RFC 3986):
+    `https://xn--bcher-kva.example/t%C3%A4lks/`. Escapes already written stay as they are."""
+    parts = urllib.parse.urlsplit(public_url.strip())
+    host = (parts.hostname or "").encode("idna").decode("ascii")
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
+    netloc = host + (f":{parts.port}" if parts.port is not None else "")
+    path = urllib.parse.quote(parts.path, safe="/%:@!$&'()*+,;=~")
+    return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, path.rstrip("/"), "", "")) + "/"
+
+
 def public_url_problem(url: str, name: str) -> tuple[str, str] | None:
     """(message, hint) when `url` cannot be the address of the published site: pages carry it in their
     canonical links, and sitemap.xml and the feed are made of it, so it must be an absolute http(s) URL."""
@@ -258,6 +272,12 @@ def public_url_problem(url: str, name: str) -> tuple[str, str] | None:
     if parts.query or parts.fragment or url.endswith(("?", "#")):
         base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         return f"{name} {url!r} has a query or fragment, which a site's address cannot have", f"write {base}"
+    if any(c in parts.netloc for c in "\"<>{}|^`"):
+        return f"{name} {url!r} has a host that cannot be one", f"write the address visitors open, e.g. {example}"
+    try:
+        site_url(url)
+    except UnicodeError:
+        return f"{name} {url!r} has a host that is not a valid domain name", f"write the address visitors open, e.g. {example}"
     return None
 
 

@@ -19,7 +19,8 @@ CODE = "merge-conflict"
 UNREAD = frozenset({"front-matter", CODE})
 """Error codes after which a talk's rendering is not what its author means: serve keeps its last good pages,
 and check adds no warnings about what seems to be missing from it."""
-HINT = "keep the lines you want, delete the <<<<<<<, ======= and >>>>>>> lines, then `git add` the file"
+HINT = ("keep the lines you want, delete the <<<<<<<, ======= and >>>>>>> lines (and |||||||'s, with diff3), "
+        "then `git add` the file")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from .render import render_index, static_dir
 from .render_one import MemoEntries, environment, render_remembering, reset_environments
 from .render_pool import PARALLEL_THRESHOLD
 from .render_talks import cached_memo, render_talks
-from .sitemap_feed import machine_pages
+from .sitemap_feed import machine_pages, over_reserved
 from .staticrefs import PREFIX, page_refs, used_files, version_of
 from .themecheck import TemplateSource, template_sources, theme_problems
 from .themes import Theme, find_theme
@@ -130,6 +130,8 @@ class Builder:
         # With the patterns' lines, as `build` does: an `exclude:` that matches nothing is a warning here too.
         sources, problems = discover(state.config.talks_path, state.config.root, state.config.exclude,
                                      state.config.exclude_lines)
+        sources, clashes = over_reserved(sources, state.config)
+        problems += clashes
         listing = tree_listing(state.config.talks_path)
         full = full or listing != state.listing
         state.listing = listing

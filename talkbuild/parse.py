@@ -67,6 +67,7 @@ def _marp(value: object) -> bool | None:
 def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_separator: str | None = None) -> Talk:
     """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all.
     `notes_separator` is the site's (talkbuild.yml); the talk's front matter may set its own."""
+    from .conflicts import CODE as CONFLICT
     from .ids import TITLE_SLIDE_ID
     from .markup import RenderContext
     from .models import Slide, Talk
@@ -89,7 +90,9 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     shown = split_slides(md, tokens, env, parts.body_line, separator, marp=_marp(meta.extra.get("marp")))
     if parts.untitled is not None:
         meta, missing = _title_from_slides(meta, shown, parts.untitled)
-        diagnostics = (missing, *diagnostics)
+        # Around a conflict the "title" may be git's marker line: the conflict is the error to fix first.
+        if not any(d.code == CONFLICT for d in ctx.diagnostics):
+            diagnostics = (missing, *diagnostics)
     title = Slide(id=TITLE_SLIDE_ID, title=meta.title, title_html=html_escape(meta.title), kind="title",
                   line=1, body_html="", notes_html="", section="")
     slides = [title, *shown]

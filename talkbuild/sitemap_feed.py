@@ -15,8 +15,10 @@ from xml.sax import saxutils
 
 from . import __version__
 from .config import Config
+from .errors import Diagnostic, Severity, SourceLocation
+from .index_list import index_ordered
 from .links import url_path
-from .models import Page, Talk, talk_pages
+from .models import Page, SourceFile, Talk, talk_pages
 
 SITEMAP = "sitemap.xml"
 FEED = "feed.xml"
@@ -40,10 +42,27 @@ def quoteattr(text: str) -> str:
     return saxutils.quoteattr(_NOT_XML.sub("", text))
 
 
+def over_reserved(sources: Sequence[SourceFile], config: Config) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Talks that would be published where this module writes a file (`talks/feed.xml.md` at feed.xml/),
+    left out with a `slug-clash` error each: the folder and the file cannot both exist."""
+    names = reserved(config)
+    clashing = [s for s in sources if any(s.slug == n or s.slug.startswith(n + "/") for n in names)]
+    problems = [Diagnostic(Severity.ERROR, "slug-clash", f"'{s.rel}' would be published at '{s.slug}/', where "
+                           f"talkbuild writes the site's {s.slug.split('/')[0]}", SourceLocation(_shown(s, config)),
+                           hint="rename it") for s in clashing]
+    return [s for s in sources if s not in clashing], problems
+
+
+def _shown(source: SourceFile, config: Config) -> str:
+    root = config.root.resolve()
+    path = source.path.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(source.path)
+
+
 def feed_talks(talks: Sequence[Talk]) -> list[Talk]:
-    """The talks the feed lists: those with a date, newest first (the same day: by path, for a stable order)."""
-    dated = sorted((t for t in talks if t.meta.date is not None), key=lambda t: t.slug)
-    return sorted(dated, key=lambda t: t.meta.date or datetime.date.min, reverse=True)
+    """The talks the feed lists: those with a date, newest first, in the index's newest-first order (a day's
+    talks with a time by that moment)."""
+    return [t for t in index_ordered(talks, "newest") if t.meta.date is not None]
 
 
 def has_feed(talks: Sequence[Talk], config: Config) -> bool:

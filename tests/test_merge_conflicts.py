@@ -139,3 +139,10 @@ def test_the_corpus_lesson_on_version_control_has_no_conflict(make_project: Call
     root = make_project({"talks/vc.md": lesson.read_bytes()})
     done = talkbuild(root, "check", "--format", "json")
     assert "merge-conflict" not in {d["code"] for d in json.loads(done.stdout)}
+
+
+def test_a_conflict_around_the_front_matter_is_the_only_finding(make_project: Callable[..., Path]) -> None:
+    """No `missing-title` whose hint says `title: <<<<<<< HEAD`, no `no-author`: the conflict comes first."""
+    root = make_project({"talks/t.md": f"{OURS} HEAD\n---\ntitle: A\n---\n{MIDDLE}\n---\ntitle: B\n---\n{THEIRS} x\n\n## S\n"})
+    done = talkbuild(root, "check", "--format", "json")
+    assert [(d["code"], d["line"]) for d in json.loads(done.stdout)] == [("merge-conflict", 1)]

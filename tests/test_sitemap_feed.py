@@ -209,3 +209,38 @@ def test_check_does_not_request_the_pages_own_addresses(make_project: Callable[.
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert seen == []
+
+
+def test_a_public_url_beyond_ascii_is_written_as_a_url(make_project: Callable[..., Path]) -> None:
+    """Sitemaps and feeds want RFC 3986 addresses: the host in punycode, the path percent-encoded."""
+    root = make_project(TALKS_FILES | {"talkbuild.yml": "title: T\npublish:\n  public_url: https://bücher.example/tälks\n"})
+    out = built(root)
+    locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().iter(f"{MAP}loc")]
+    assert locs[0] == "https://xn--bcher-kva.example/t%C3%A4lks/"
+    assert "https://xn--bcher-kva.example/t%C3%A4lks/old/c%20d/" in locs
+    assert page(out, "a/index.html").select_one("link[rel=canonical]")["href"] == "https://xn--bcher-kva.example/t%C3%A4lks/a/"
+
+
+def test_the_feed_lists_a_days_talks_in_the_indexs_order(make_project: Callable[..., Path]) -> None:
+    """Latest first within a day too: 14:30 UTC before 14:30 +0100 (13:30 UTC), whatever their paths."""
+    talk = "---\ntitle: {title}\ndate: {date}\nauthor: A\n---\n\n## S\n\nx\n"
+    root = make_project({"talks/a.md": talk.format(title="Earlier", date="2016-05-18 14:30:00 +0100"),
+                         "talks/b.md": talk.format(title="Later", date="2016-05-18T14:30:00Z"),
+                         "talkbuild.yml": CONFIG})
+    out = built(root)
+    feed = ET.parse(out / "feed.xml").getroot()
+    titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
+    listed = [a.get_text(strip=True) for a in page(out, "index.html").select("li.tb-talk h2 a")]
+    assert titles == ["Later", "Earlier"] == listed
+
+
+@pytest.mark.parametrize("talk", ["feed.xml.md", "sitemap.xml/index.md", "feed.xml/more.md"])
+def test_a_talk_published_where_the_feed_goes_is_a_clash_in_build_and_check(make_project: Callable[..., Path],
+                                                                            talk: str) -> None:
+    root = make_project({f"talks/{talk}": TALKS_FILES["talks/a.md"], "talkbuild.yml": CONFIG})
+    for command in ("build", "check"):
+        done = subprocess.run([sys.executable, "-m", "talkbuild", command, "-C", str(root)], capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "slug-clash" in done.stdout + done.stderr and f"talks/{talk}" in done.stdout + done.stderr
+        assert "File exists" not in done.stdout + done.stderr

@@ -283,3 +283,57 @@ def test_a_same_origin_embedded_page_passes_the_clickers_keys_to_the_deck(page: 
     frame.locator("#box").click()
     page.keyboard.press("PageDown")
     assert current(page) == "demo", "keys typed into the demo's fields are the demo's"
+
+
+STEPS_AND_NOTES = """\
+---
+title: Steps
+---
+
+## Start
+
+Nothing plays here.
+
+## Step audio {#step}
+
+Before the clip.
+
+. . .
+
+<audio id="in-step" src="tone.wav" autoplay controls loop></audio>
+
+## Notes audio {#noted}
+
+Nothing audible here.
+
+::: notes
+Play this if asked: <audio id="in-notes" src="tone.wav" autoplay controls loop></audio>
+:::
+
+## End {#end}
+
+Thanks.
+"""
+
+
+def test_media_in_a_step_play_with_the_step_and_media_in_notes_never_by_themselves(page: Any, tmp_path: Path,
+                                                                                   static_server: Any) -> None:
+    """A re-trial heard a clip in a step before the step was revealed, and a clip kept in the notes in the room."""
+    base = static_server(build_site(tmp_path / "p", STEPS_AND_NOTES, {"tone.wav": tone()}))
+    page.goto(base + "t/slides/#start")
+    wait_ready(page)
+    page.keyboard.press("PageDown")
+    assert current(page) == "step"
+    page.wait_for_timeout(500)  # would have started by now, hidden in its step
+    assert media(page, "#in-step")["paused"] and media(page, "#in-step")["time"] == 0
+    page.keyboard.press("PageDown")  # the step is revealed: its clip starts
+    assert current(page) == "step"
+    page.wait_for_function(PLAYING.format("#in-step"))
+    page.keyboard.press("PageUp")  # hidden again: silent
+    assert current(page) == "step" and media(page, "#in-step")["paused"]
+    page.keyboard.press("PageDown")
+    page.wait_for_function(PLAYING.format("#in-step"))
+    page.keyboard.press("PageDown")  # the notes' clip is the speaker's, not the room's
+    assert current(page) == "noted" and media(page, "#in-step")["paused"]
+    page.wait_for_timeout(500)
+    assert media(page, "#in-notes")["paused"] and media(page, "#in-notes")["time"] == 0

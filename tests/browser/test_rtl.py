@@ -222,3 +222,14 @@ def test_forced_colours_keep_the_progress_bar_and_the_slides_pill_visible(make_p
     pill = ".tb-views .tb-button"
     assert style(page, pill, "border-top-style") == "solid" and style(page, pill, "border-top-width") == "1px"
     assert style(page, pill, "border-top-color") != style(page, "body", "background-color")
+
+
+def test_the_presenters_english_words_amid_arabic_notes_are_marked_english(page: Any, arabic: str) -> None:
+    """A re-trial saw ".No notes for this slide" in a Hebrew presenter: the full stop on the wrong side."""
+    page.goto(arabic + "ar/slides/?presenter#%D8%A7%D9%84%D9%85%D8%AA%D8%BA%D9%8A%D8%B1%D8%A7%D8%AA")
+    wait_ready(page)
+    none = page.locator(".tb-p-none").first
+    none.wait_for(state="attached")
+    assert none.inner_text() == "No notes for this slide."
+    assert [none.get_attribute("lang"), none.get_attribute("dir")] == ["en", "ltr"]
+    assert page.evaluate("getComputedStyle(document.querySelector('.tb-p-none')).direction") == "ltr"

@@ -74,5 +74,12 @@
   deck.announceSlide = announceSlide;
   deck.announceStep = announceStep;
   deck.toast = toast;
+  // An element holding talkbuild's own words amid the talk's (the presenter's "No notes for this slide."): English.
+  deck.english = function (el) {
+    if (english) return el;
+    el.lang = "en";
+    if (pageDir !== "ltr") el.dir = "ltr";
+    return el;
+  };
   deck.focusSlide = focusSlide;
 };

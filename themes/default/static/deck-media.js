@@ -45,12 +45,36 @@
   }
   if (isPresenter) slides.forEach(function (slide) { Array.prototype.forEach.call(slide.querySelectorAll("iframe"), placeholder); });
 
-  // Called by deck-slides.js when the slide on screen changes.
+  // Called by deck-slides.js when the slide on screen changes: the slide left falls silent, and the new one's media
+  // start afresh (mediaStepped, called next, plays them).
   function shown(before, now) {
     if (before >= 0) mediaOf(slides[before]).forEach(pause);
-    if (isPresenter) return;
-    mediaOf(slides[now]).forEach(function (el) {
-      if (!el.hasAttribute("data-autoplay")) return;
+    mediaOf(slides[now]).forEach(function (el) { el.__tbOnScreen = false; });
+  }
+
+  // Whether the audience sees `el` now: not in the speaker notes (never shown in this window), and not in a step
+  // not yet revealed (a fragment, or one inside another).
+  function onScreen(el, slide) {
+    if (el.closest(".notes")) return false;
+    for (var up = el.closest(".fragment"); up && slide.contains(up); up = up.parentElement && up.parentElement.closest(".fragment")) {
+      if (!up.classList.contains("tb-visible")) return false;
+    }
+    return true;
+  }
+
+  // Called by deck-slides.js after every slide or step change: media in a step start when it is revealed, as in
+  // reveal.js, and pause when it is hidden again (Page Up); media in the notes never play here by themselves.
+  function stepped(i) {
+    var slide = slides[i];
+    mediaOf(slide).forEach(function (el) {
+      if (!onScreen(el, slide)) {
+        if (el.__tbOnScreen) pause(el); // a step hidden again; a clip in the notes plays only when the speaker asks
+        el.__tbOnScreen = false;
+        return;
+      }
+      if (el.__tbOnScreen) return;
+      el.__tbOnScreen = true;
+      if (isPresenter || !el.hasAttribute("data-autoplay")) return;
       try { el.currentTime = 0; } catch (err) { /* no media data yet: it starts at 0 anyway */ }
       play(el);
     });
@@ -144,6 +168,7 @@
   }
 
   deck.mediaShown = shown;
+  deck.mediaStepped = stepped;
   deck.quietCopy = quietCopy;
   deck.mediaRemote = remote;
 };

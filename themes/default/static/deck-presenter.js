@@ -175,6 +175,7 @@
       var p = doc.createElement("p");
       p.className = "tb-p-none";
       p.textContent = "No notes for this slide.";
+      if (deck.english) deck.english(p);
       box.appendChild(p);
     }
     tick();

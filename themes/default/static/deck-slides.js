@@ -132,6 +132,7 @@
       frags[k].classList.toggle("tb-visible", k < deck.state.step);
       frags[k].classList.toggle("tb-latest", k === deck.state.step - 1);
     }
+    if (deck.mediaStepped) deck.mediaStepped(i); // media in steps start and stop with them
     setText("tb-counter", (i + 1) + " / " + N);
     setText("tb-section", slide.getAttribute("data-section") || "");
     var bar = $("tb-progress");
