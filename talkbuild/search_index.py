@@ -1,0 +1,80 @@
+"""The site's full-text search index: every listed talk's slides as plain text, for the index page's search box.
+
+A talk's part of the index is made when the talk is rendered (in the worker that renders it) and travels with
+it (`Talk.search`: into the build cache, and `serve`'s memory), so a build only joins the parts: a no-op build
+derives no text from HTML, and a one-talk rebuild derives one talk's. The file is a script that assigns a
+global (`talkbuildSearch`) rather than JSON: a site opened from disk (file://) may load a script, but its
+fetch() of a JSON file is refused. Same talks, same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from .index_list import index_groups, index_ordered
+from .links import url_path
+from .models import Page, Talk
+
+SEARCH_INDEX_NAME = "search-index.js"
+"""Its name in the site theme's static folder (`_talkbuild/search-index.js`)."""
+TEXT_CAP = 1000
+"""Characters of plain text kept per slide (body and notes): enough for a snippet and most of a slide's words,
+while 200 talks of 40 slides stay a few megabytes."""
+FORMAT = 1
+"""Bumped when the shape of the data changes (docs/build.md describes it), so a theme's script can tell."""
+
+_HEAD = (b"// talkbuild search index: the slides of every listed talk as plain text (docs/build.md, \"The index\").\n"
+         b"window.talkbuildSearch = {\"format\":" + str(FORMAT).encode() + b",\"talks\":[\n")
+_TAIL = b"\n]};\n"
+
+_UNREAD = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|template)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+"""What a reader never sees as text: comments, scripts, style sheets, templates."""
+_TAG = re.compile(r"""</?([a-zA-Z][a-zA-Z0-9-]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_INLINE = frozenset("a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong sub sup "
+                    "time u var wbr math mi mn mo ms mtext mrow msup msub msubsup mfrac msqrt mroot mover munder "
+                    "munderover mspace mstyle mpadded mphantom mtable mtr mtd semantics".split())
+"""Tags inside a word (`wo<em>r</em>d`): removed without a space; any other tag separates words."""
+_SPACE = re.compile(r"\s+")
+_FRAGMENT_SAFE = "/~!$&'()*,;=:@-._?"
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment as a reader sees it: tags stripped, entities decoded, whitespace collapsed."""
+    text = _UNREAD.sub(" ", fragment)
+    text = _TAG.sub(lambda m: "" if m.group(1).lower() in _INLINE else " ", text)
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def capped(text: str, limit: int = TEXT_CAP) -> str:
+    """`text` cut to at most `limit` characters, at the last space before the limit when there is one."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip()
+
+
+def talk_entry(talk: Talk) -> bytes:
+    """The talk's part of the search index (one JSON object, UTF-8): its folder, title and slides, each slide as
+    [anchor, title, text, number] (anchor: the slide's id percent-encoded; number: its place in the deck)."""
+    slides = []
+    for number, slide in enumerate(talk.slides, start=1):
+        text = capped(" ".join(t for t in (plain_text(slide.body_html), plain_text(slide.notes_html)) if t))
+        title = slide.title or (talk.meta.title if slide.kind == "title" else "")
+        if slide.kind == "title" and not text:
+            continue  # its only words are the talk's title, which the index's own list already finds
+        slides.append([quote(slide.id, safe=_FRAGMENT_SAFE), title, text, number])
+    entry = {"slug": talk.slug, "href": url_path(talk.slug), "title": talk.meta.title, "slides": slides}
+    # A lone surrogate (YAML's "\ud800") cannot be UTF-8: written as "?" rather than failing the build.
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
+
+
+def search_pages(talks: Sequence[Talk], order: str, grouping: str, static: str) -> list[Page]:
+    """The search index of `talks` (the listed ones) in the order the index lists them, at `static`/NAME."""
+    ordered = [t for group in index_groups(index_ordered(talks, order), grouping) for t in group.talks]
+    body = b",\n".join(t.search or talk_entry(t) for t in ordered)
+    return [Page(f"{static}/{SEARCH_INDEX_NAME}", _HEAD + body + _TAIL)]
