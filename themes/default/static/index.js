@@ -109,7 +109,7 @@
     var list = document.getElementById("tb-slide-hits"), counter = document.getElementById("tb-slide-count");
     var noteEl = document.getElementById("tb-slide-note");
     list.textContent = "";
-    results.hidden = !hits && !note;
+    results.hidden = !(hits && hits.length) && !note; // no slide found: the talk list says enough
     if (noteEl) { noteEl.textContent = note || ""; noteEl.hidden = !note; }
     if (!hits) { if (counter) counter.textContent = ""; setJump(0); return; }
     if (counter) counter.textContent = "(" + hits.length + ")";
