@@ -73,7 +73,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     try:
         pages.append(render_index(environment(theme), talks, config))
         pages.extend(machine_pages(talks, config))
-        pages.extend(search_pages(talks, config.index_order, config.index_group, STATIC_DIR))
+        pages.extend(search_pages(talks, STATIC_DIR))
     except TalkbuildError as exc:  # an error in the theme's index template: one more finding, like a talk's
         diagnostics = distinct(diagnostics + exc.all_diagnostics())
     timer.lap("index", 1)

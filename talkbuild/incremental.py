@@ -264,8 +264,7 @@ class Builder:
             diagnostics.append(exc.diagnostic())
         files.update(state.static)
         # After the theme's files, as build has it: generated, it wins over a theme file of its name.
-        files.update((page.path, page.content) for page in search_pages(
-            talks, state.config.index_order, state.config.index_group, STATIC_DIR))
+        files.update((page.path, page.content) for page in search_pages(talks, STATIC_DIR))
         versions = _versions(uses, files)
         diagnostics += theme_problems(state.config.theme, themes, talks, environment,
                                       linked=lambda: {ref for _, refs in uses.values() for ref in refs},

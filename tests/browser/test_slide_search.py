@@ -28,7 +28,7 @@ Les notes parlent de quokka et de `<b>balises</b>`.
 
 ## Second
 
-nothing to see
+nothing to see but an ocelot
 
 ---
 
@@ -37,9 +37,9 @@ The platypus lives on an untitled slide.
 
 TALKS = {
     "cafe.md": CAFE,
-    "w1/ar.md": "---\ntitle: مُقَدِّمَةٌ\ndate: 2023-01-01\n---\n\n## الخَوارِزْمِيّات\n\nنصٌّ عن الخَوارِزْمِيّات والبرمجة.\n",
+    "w1/ar.md": "---\ntitle: مُقَدِّمَةٌ\ndate: 2023-01-01\n---\n\n## الخَوارِزْمِيّات\n\nنصٌّ عن الخَوارِزْمِيّات والبرمجة.\n\n## Two\n\nocelot\n",
     "many.md": "---\ntitle: Many\ndate: 2022-01-01\n---\n\n" + "".join(f"## Part {n}\n\ncommon word {n}\n\n" for n in range(60)),
-    "kanji.md": "---\ntitle: Kanji\ndate: 2021-01-01\n---\n\n## 入門\n\n猫が好きです。\n",
+    "kanji.md": "---\ntitle: Kanji\ndate: 2021-01-01\ntags: [cats]\n---\n\n## 入門\n\n猫が好きです。\n\n## Cat\n\nocelot\n",
 }
 
 
@@ -133,6 +133,15 @@ def test_marks_case_and_script_do_not_matter(index: Any, query: str, title: str,
     expect(index.locator(".tb-slide-hit")).to_have_count(1)
     assert index.locator(".tb-slide-hit-title").inner_text() == title
     assert index.locator(".tb-slide-hit-text mark").all_inner_texts() == marked
+
+
+def test_slides_come_in_the_order_the_index_lists_their_talks(index: Any) -> None:
+    search(index, "ocelot")  # the search index has them by folder: cafe, kanji, w1/ar
+    expect(index.locator(".tb-slide-hit")).to_have_count(3)
+    assert [talk for talk, _ in hits(index)] == ["Café & Crème", "مُقَدِّمَةٌ", "Kanji"]  # newest first, as listed
+    search(index, "tag:cats ocelot")  # what a tag button writes, and a word: the slides of the talks tagged so
+    expect(index.locator(".tb-slide-hit")).to_have_count(1)
+    assert hits(index) == [("Kanji", "Cat")]
 
 
 def test_one_latin_letter_does_not_search_the_slides(index: Any) -> None:

@@ -52,25 +52,24 @@
   var slides = null; // once loaded: one record per slide, in the index's order of talks, then slide order
   var loading = false, failed = false, jump = null;
 
-  function talkTags() {
-    // A talk's tags by the address its heading links to, for `tag:` words (what a tag button writes).
-    var tags = {};
-    talks.forEach(function (li) {
-      var a = li.querySelector("a[href]");
-      if (a) tags[a.getAttribute("href").replace(/\/index\.html$/, "")] = plain(li.getAttribute("data-tags") || "||");
-    });
-    return tags;
-  }
-
   function loaded() {
-    var data = window.talkbuildSearch, tags = talkTags();
+    // Each talk's place on the page and its tags (for `tag:` words, what a tag button writes), by the address
+    // its first link leads to: the index lists talks in its own order, the search index by folder.
+    var place = {}, tags = {};
+    talks.forEach(function (li, n) {
+      var a = li.querySelector("a[href]"), href = a && a.getAttribute("href").replace(/\/index\.html$/, "");
+      if (href && !(href in place)) { place[href] = n; tags[href] = plain(li.getAttribute("data-tags") || "||"); }
+    });
+    var data = window.talkbuildSearch;
     slides = [];
     (data && data.talks || []).forEach(function (talk) {
       talk.slides.forEach(function (s) {
         slides.push({talk: talk, anchor: s[0], title: s[1], text: s[2], number: s[3],
-                     key: plain(s[1] + "\n" + s[2]), tags: tags[talk.href] || "||"});
+                     key: plain(s[1] + "\n" + s[2]), tags: tags[talk.href] || "||",
+                     place: talk.href in place ? place[talk.href] : talks.length});
       });
     });
+    slides.sort(function (a, b) { return a.place - b.place; }); // stable: each talk's slides stay in order
   }
 
   function load() {
