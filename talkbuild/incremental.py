@@ -28,7 +28,7 @@ from .render import STATIC_DIR, render_index, static_dir
 from .render_one import MemoEntries, environment, render_remembering, reset_environments
 from .render_pool import PARALLEL_THRESHOLD
 from .render_talks import cached_memo, render_talks
-from .search_index import SEARCH_INDEX_NAME, search_pages
+from .search_index import search_pages
 from .sitemap_feed import machine_pages
 from .staticrefs import PREFIX, page_refs, used_files, version_of
 from .themecheck import TemplateSource, template_sources, theme_problems
@@ -75,9 +75,6 @@ class _Rendered:
     stamps: AssetStamps
     refs: tuple[tuple[str, ...], ...]
     """For each page, the theme files (site paths under _talkbuild/) it links."""
-    search_digest: str
-    """sha256 of the talk's part of the search index: the index page's version is made of these, not of the
-    whole joined file (megabytes hashed on every rebuild)."""
 
 
 @dataclass
@@ -222,7 +219,6 @@ class Builder:
         files: dict[str, bytes | Path] = {}
         versions: dict[str, str] = {}
         talks: list[Talk] = []
-        listed: list[str] = []  # their talks-relative paths
         talk_pages: dict[str, tuple[str, str]] = {}
         uses: dict[str, tuple[str, tuple[str, ...]]] = {}  # page -> (digest of its HTML and assets, theme files it links)
         themes = {state.config.theme: state.theme}
@@ -236,7 +232,6 @@ class Builder:
             if done.talk.meta.draft and not self.drafts:
                 continue
             talks.append(done.talk)
-            listed.append(rel)
             own = done.talk.meta.theme
             if own and own != state.config.theme:
                 try:
@@ -260,19 +255,15 @@ class Builder:
         try:
             index = render_index(environment(state.theme), talks, state.config)
             files[index.path] = index.content
-            refs = page_refs(index.path, index.content)
-            if SEARCH_INDEX_NAME.encode() in index.content:  # loaded by index.js, named where page_refs does not look
-                refs = tuple(sorted({*refs, f"{STATIC_DIR}/{SEARCH_INDEX_NAME}"}))
-            uses[index.path] = (_hash_bytes(index.content), refs)
+            # Not the search index, which index.js loads: an open index is not reloaded on every edit of a slide.
+            uses[index.path] = (_hash_bytes(index.content), page_refs(index.path, index.content))
             files.update((page.path, page.content) for page in machine_pages(talks, state.config))
         except TalkbuildError as exc:
             diagnostics.append(exc.diagnostic())
         files.update(state.static)
         # After the theme's files, as build has it: generated, it wins over a theme file of its name.
-        search = search_pages(talks, STATIC_DIR)[0]
-        files[search.path] = search.content
-        known = {search.path: _hash(",".join(state.talks[rel].search_digest for rel in listed))}
-        versions = _versions(uses, files, known)
+        files.update((page.path, page.content) for page in search_pages(talks, STATIC_DIR))
+        versions = _versions(uses, files)
         diagnostics += theme_problems(state.config.theme, themes, talks, environment,
                                       linked=lambda: {ref for _, refs in uses.values() for ref in refs},
                                       sources_of=state.template_sources,
@@ -283,11 +274,10 @@ class Builder:
         return Site(files, versions, errors, warnings, rendered, full, time.perf_counter() - start, talk_pages)
 
 
-def _versions(uses: Mapping[str, tuple[str, tuple[str, ...]]], files: Mapping[str, bytes | Path],
-              known: Mapping[str, str]) -> dict[str, str]:
+def _versions(uses: Mapping[str, tuple[str, tuple[str, ...]]], files: Mapping[str, bytes | Path]) -> dict[str, str]:
     """Each page's version: its own digest and those of the theme files it uses, and no others (a page reloads
-    when its output changed, not when any theme file did). `known`: digests of files already worked out."""
-    digests: dict[str, str] = dict(known)
+    when its output changed, not when any theme file did)."""
+    digests: dict[str, str] = {}
     static = {rel: content for rel, content in files.items() if isinstance(content, bytes) and rel.startswith(PREFIX)}
 
     def digest(rel: str) -> str:
@@ -313,8 +303,7 @@ def _front_matter_failed(talk: Talk) -> bool:
 
 def _record(config: Config, digest: str, talk: Talk, pages: tuple[Page, ...]) -> _Rendered:
     return _Rendered(digest, talk, pages, tuple(_hash_bytes(p.content) for p in pages),
-                     asset_stamps(config.talks_path, talk.assets), tuple(page_refs(p.path, p.content) for p in pages),
-                     _hash_bytes(talk.search))
+                     asset_stamps(config.talks_path, talk.assets), tuple(page_refs(p.path, p.content) for p in pages))
 
 
 def _theme_static(theme: Theme, folder: str) -> dict[str, bytes]:
