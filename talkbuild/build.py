@@ -21,6 +21,7 @@ from .models import BuildResult, Page, PageRef, SiteFiles, Talk, talk_pages
 from .render import STATIC_DIR, render_index, static_dir
 from .render_one import environment
 from .render_talks import render_talks_lazy, retry_cache_misses
+from .search_index import SEARCH_INDEX_NAME, search_pages
 from .sitemap_feed import machine_pages, over_reserved, reserved
 from .staticrefs import page_refs
 from .themecheck import theme_problems
@@ -74,6 +75,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     try:
         pages.append(render_index(environment(theme), talks, config))
         pages.extend(machine_pages(talks, config))
+        pages.extend(search_pages(talks, STATIC_DIR))
     except TalkbuildError as exc:  # an error in the theme's index template: one more finding, like a talk's
         diagnostics = distinct(diagnostics + exc.all_diagnostics())
     timer.lap("index", 1)
@@ -91,6 +93,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     static = static_files(theme, static_dir(theme.name, config.theme))
     for name in sorted({t.meta.theme for t in talks if t.meta.theme and t.meta.theme != config.theme}):
         static.update(static_files(find_theme(name, config.root), static_dir(name, config.theme)))
+    static.pop(f"{STATIC_DIR}/{SEARCH_INDEX_NAME}", None)  # generated: a theme file of its name would hide it
     assets = _assets(config, talks)
     if not options.write:
         # Cached pages stay references: a check that finds a page's digest in its scan cache never reads

@@ -53,7 +53,7 @@ OLD_MEMO_DIR = ".talkbuild/cache/memo"
 """Where earlier builds kept memos, one file per talk (removed when found)."""
 ABANDONED_WRITE_SECONDS = 3600
 """A temporary file in the cache older than this was left by a build that was killed: it may be deleted."""
-FORMAT = 7
+FORMAT = 8
 """Bumped when the layout of the files changes (keys also cover talkbuild's code, so this is belt and braces)."""
 
 

@@ -24,10 +24,11 @@ from .discover import discover, tree_listing
 from .errors import Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
 from .models import Page, SourceFile, Talk
-from .render import render_index, static_dir
+from .render import STATIC_DIR, render_index, static_dir
 from .render_one import MemoEntries, environment, render_remembering, reset_environments
 from .render_pool import PARALLEL_THRESHOLD
 from .render_talks import cached_memo, render_talks
+from .search_index import search_pages
 from .sitemap_feed import machine_pages, over_reserved
 from .staticrefs import PREFIX, page_refs, used_files, version_of
 from .themecheck import TemplateSource, template_sources, theme_problems
@@ -256,11 +257,14 @@ class Builder:
         try:
             index = render_index(environment(state.theme), talks, state.config)
             files[index.path] = index.content
+            # Not the search index, which index.js loads: an open index is not reloaded on every edit of a slide.
             uses[index.path] = (_hash_bytes(index.content), page_refs(index.path, index.content))
             files.update((page.path, page.content) for page in machine_pages(talks, state.config))
         except TalkbuildError as exc:
             diagnostics.append(exc.diagnostic())
         files.update(state.static)
+        # After the theme's files, as build has it: generated, it wins over a theme file of its name.
+        files.update((page.path, page.content) for page in search_pages(talks, STATIC_DIR))
         versions = _versions(uses, files)
         diagnostics += theme_problems(state.config.theme, themes, talks, environment,
                                       linked=lambda: {ref for _, refs in uses.values() for ref in refs},

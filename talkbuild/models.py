@@ -105,6 +105,9 @@ class Talk:
     diagnostics: tuple[Diagnostic, ...] = ()
     headings: tuple[tuple[int, int], ...] = ()
     """(level, 1-based line) of every heading in the body, in order, as markdown-it parsed them."""
+    search: bytes = b""
+    """The talk's part of the site's search index (search_index.talk_entry), made when it was rendered so that
+    a build joins the parts instead of reading every talk's HTML again; b"" before that."""
 
     @property
     def sections(self) -> tuple[Slide, ...]:

@@ -20,6 +20,7 @@ from .errors import SourceLocation, TalkbuildError
 from .index_list import index_groups, index_ordered
 from .links import ROOT, relative_root, url_path
 from .models import Page, Slide, Talk, TalkMeta, talk_pages
+from .search_index import SEARCH_INDEX_NAME
 from .sitemap_feed import FEED, has_feed, page_url
 from .themes import THEME_CSS, Theme, ThemeLoader
 from .titles import shared_titles
@@ -132,7 +133,8 @@ def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config)
                    hrefs={t.slug: url_path(t.slug) for t in ordered}, paths=shared_titles(ordered),
                    groups=index_groups(ordered, config.index_group),
                    social=_social(config, config.title, config.description, "website", "index.html"),
-                   feed=FEED if has_feed(talks, config) else "")
+                   feed=FEED if has_feed(talks, config) else "",
+                   search_index=f"{STATIC_DIR}/{SEARCH_INDEX_NAME}")
     return Page("index.html", html.encode("utf-8"))
 
 

@@ -3,6 +3,8 @@ process) and the memo of highlighted code and formulas it starts from."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import jinja2
 
 from .cache import BuildCache, TemplateCache
@@ -12,6 +14,7 @@ from .links import SiteMap
 from .models import Page, SourceFile, Talk
 from .parse import parse_talk
 from .render import make_environment, render_talk, static_dir
+from .search_index import talk_entry
 from .themes import Theme, find_theme
 
 Outcome = tuple[Talk, tuple[Page, ...]] | list[Diagnostic]
@@ -24,6 +27,7 @@ def render_one(source: SourceFile, config: Config, sitemap: SiteMap) -> Outcome:
     """Parse and render one talk with its theme; user errors come back as a list of Diagnostics."""
     try:
         talk = parse_talk(source, config.root, sitemap, config.notes_separator)
+        talk = replace(talk, search=talk_entry(talk))  # here, in the worker: a build only joins these
         name = talk.meta.theme or config.theme
         theme = find_theme(name, config.root)
         return talk, tuple(render_talk(environment(theme), talk, config, static_dir(name, config.theme)))

@@ -227,7 +227,9 @@ def test_ctrl_c_during_publish_exits_130_and_leaves_what_is_live(make_project, m
     second = runner.invoke(main, ["publish", "-C", str(root)])
     assert second.exit_code == 130, second.output
     assert second.stderr.strip().splitlines()[-1] == "talkbuild: interrupted"
-    assert "Aborted!" not in second.output and len(uploads) == 2
+    # Three files changed (a's two pages and the search index, which holds its text): the interrupt comes at the
+    # second upload; the third, started side by side, may or may not have begun by then.
+    assert "Aborted!" not in second.output and 2 <= len(uploads) <= 3
     now = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_deploy/current").rglob("*") if p.is_file()}
     assert now == live, "what was live is still live"
 
