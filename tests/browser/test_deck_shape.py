@@ -35,7 +35,7 @@ def rect(page: Any, selector: str) -> list[float]:
 
 def shape(page: Any, selector: str) -> float:
     left, top, right, bottom = page.evaluate(RECT, selector)
-    return round((right - left) / (bottom - top), 2)
+    return round(float(right - left) / float(bottom - top), 2)
 
 
 def test_a_4_3_deck_fills_a_1024x768_projector_and_its_text_fits(page: Any, tmp_path: Path, static_server: Any) -> None:
