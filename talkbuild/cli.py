@@ -177,12 +177,19 @@ def init(directory: Path, force: bool, title: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: <slug>.pdf in the current folder).")
 @click.option("--drafts", is_flag=True, help="Allow talks marked 'draft: true'.")
+@click.option("--notes", is_flag=True,
+              help="Notes pages: one portrait page per slide, the slide on top, its speaker notes below.")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False),
+              help="The notes pages' paper (with --notes; default a4).")
 @user_errors
-def pdf(directory: Path, path: str, output: Path | None, drafts: bool) -> None:
+def pdf(directory: Path, path: str, output: Path | None, drafts: bool, notes: bool, paper: str | None) -> None:
     """Build the site and print the deck of the talk PATH to PDF (headless Chromium, one page per slide)."""
     from .build import BuildOptions
     from .build import build as run_build
     from .pdf import export, find_talk
+
+    if paper and not notes:
+        raise click.UsageError("--paper is the notes pages' paper: add --notes (slides print on pages of their own shape)")
 
     config = load(directory)
     result = run_build(config, BuildOptions(drafts=drafts))
@@ -190,9 +197,10 @@ def pdf(directory: Path, path: str, output: Path | None, drafts: bool) -> None:
     # This talk's warnings and its theme's, not the whole site's.
     theme = f"themes/{talk.meta.theme or config.theme}/"
     report([d for d in result.diagnostics if d.location.path == talk.source.path or d.location.path.startswith(theme)])
-    target = output or Path(talk.slug.replace("/", "-") + ".pdf")
+    target = output or Path(talk.slug.replace("/", "-") + ("-notes.pdf" if notes else ".pdf"))
     done = export(result.out_dir / talk.slug / "slides" / "index.html", target, expected_pages=len(talk.slides),
-                  site=result.out_dir, public_url=config.publish.site_url)
+                  site=result.out_dir, public_url=config.publish.site_url,
+                  notes=(paper or "a4").lower() if notes else None)
     for url in done.blocked:
         click.echo(f"talkbuild: warning: the deck asked for {url}; refused (PDFs are made from local files only)",
                    err=True)

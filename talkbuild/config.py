@@ -19,6 +19,7 @@ import yaml
 from . import check_options, conflicts, yamltext
 from .direction import DIRECTIONS, dir_of_lang
 from .errors import ConfigError, ManyErrors, SourceLocation, TalkbuildError, did_you_mean
+from .ratio import DEFAULT_RATIO, RATIO_HINT, Ratio, read_ratio
 
 CONFIG_NAME = "talkbuild.yml"
 
@@ -31,6 +32,15 @@ def _notes_separator(value: Any, name: str, where: SourceLocation, node: yaml.No
         return read_separator(value)
     except ValueError as exc:
         raise ConfigError(str(exc), where, hint=SEPARATOR_HINT) from None
+
+
+def _ratio(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> Ratio:
+    """`ratio`: the slides' shape, width:height (YAML 1.1 would read an unquoted 16:9 as the number 969)."""
+    try:
+        return read_ratio(yamltext.as_written(node, value) if node is not None else value)
+    except ValueError as exc:
+        raise ConfigError(str(exc), where, hint=RATIO_HINT) from None
+
 
 INDEX_ORDERS = ("newest", "oldest", "path", "title")
 INDEX_GROUPS = ("none", "folder")
@@ -127,6 +137,10 @@ class Config:
     """A line starting with this begins a slide's speaker notes (`Note:` for reveal-md talks, `???` for remark
     ones); false for none. Unset: none, but such a line is a `notes-marker` warning."""
     """Patterns of Markdown files that are not talks, read as .gitignore lines (talkbuild/exclude.py)."""
+    ratio: Ratio = field(default=DEFAULT_RATIO, metadata={"parse": _ratio})
+    """Every deck's slide shape, width:height (16:9, 4:3, 16:10...); a talk's `ratio:` overrides it."""
+    slide_numbers: bool = False
+    """Every deck shows each slide's number (the title slide's aside); a talk's `slide_numbers:` overrides it."""
     check: CheckConfig = field(default_factory=CheckConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)
     root: Path = field(default=Path("."), metadata={"internal": True})

@@ -23,13 +23,14 @@ from .direction import DIRECTIONS, dir_hint, dir_of_lang
 from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_you_mean
 from .models import TalkMeta
 from .notes_marker import SEPARATOR_HINT, read_separator
+from .ratio import RATIO_HINT, Ratio, read_ratio
 
 KNOWN_KEYS = frozenset({
     "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang", "dir",
-    "tags", "description", "draft", "duration", "theme", "notes_separator",
+    "tags", "description", "draft", "duration", "theme", "notes_separator", "ratio", "slide_numbers",
 })
 # Keys other tools in the same family write; passed through to themes without a warning.
-TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "ratio", "bibliography", "marp"})
+TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "bibliography", "marp"})
 FOREIGN_KEYS = {
     "separator": "reveal-md's slide separators are not read: talkbuild starts a slide at a '---' line or a '##' "
                  "heading, so replace each separator line with '---' (with a blank line before it)",
@@ -39,14 +40,18 @@ FOREIGN_KEYS = {
                       "expression): notes_separator: \"Note:\"",
     "revealOptions": "reveal.js options are not read (themes can still read it)",
     "highlightTheme": "reveal.js options are not read (themes can still read it); code is highlighted by the theme",
+    "size": "Marp's slide size is read only in a Marp talk (marp: true); talkbuild's key is ratio: ratio: 4:3",
+    "slideNumber": "talkbuild's key is slide_numbers: slide_numbers: true",
 }
 """Keys of reveal-md's front matter, with what to do instead (a did-you-mean would suggest a talkbuild key)."""
 TEXT_KEYS = frozenset({
     "title", "subtitle", "author", "authors", "institution", "date", "layout", "lang", "dir", "tags", "description",
-    "theme", "event", "venue", "short", "classes", "ratio", "bibliography",
+    "theme", "event", "venue", "short", "classes", "ratio", "size", "bibliography",
 })
 """Keys whose values are text: taken exactly as written, so `title: No` is 'No' (YAML 1.1 says false),
 `subtitle: 010` is '010' (not 8), `tags: [1.50]` is '1.50' and `ratio: 16:9` is '16:9' (not 969)."""
+MARP_KEYS = frozenset({"size"})
+"""Marp's global directives talkbuild reads in a talk that says `marp: true` (elsewhere: unknown keys)."""
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 """The shape of a BCP 47 language tag (en, pt-BR, zh-Hant-TW); which languages exist is the browser's business."""
 
@@ -172,9 +177,10 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         return TalkbuildError(message, loc(key), hint=hint, code="front-matter")
 
     extra = {}
+    marp = data.get("marp") is True
     for key in sorted(k for k in data if k not in KNOWN_KEYS):
         extra[key] = data[key]
-        if key in TOLERATED_KEYS:
+        if key in TOLERATED_KEYS or (marp and key in MARP_KEYS):
             continue
         diagnostics.append(Diagnostic(Severity.WARNING, "unknown-key", f"unknown front matter key '{key}'", loc(key),
                                       hint=FOREIGN_KEYS.get(key) or did_you_mean(key, KNOWN_KEYS) or "themes can still read it"))
@@ -200,6 +206,9 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
     direction = attempt(lambda: _dir(data.get("dir"), lang, fail), dir_of_lang(lang))
     theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics), None)
     notes_separator = attempt(lambda: _notes_separator(data.get("notes_separator"), fail), None)
+    ratio = attempt(lambda: _ratio(data, marp, fail, diagnostics, loc), None)
+    slide_numbers = attempt(lambda: None if data.get("slide_numbers") is None
+                            else _bool(data["slide_numbers"], "slide_numbers", fail), None)
     # The talk is still rendered, with a default for each field in error (the file's name for a title), so
     # `check` finds the problems in its body in the same run; the errors keep the build from writing it.
     diagnostics.extend(error.diagnostic() for error in errors)
@@ -223,6 +232,8 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
         duration=duration,
         theme=theme,
         notes_separator=notes_separator,
+        ratio=ratio,
+        slide_numbers=slide_numbers,
         extra=extra,
     )
 
@@ -260,6 +271,25 @@ def _notes_separator(value: Any, fail: Fail) -> str | None:
         return read_separator(value)
     except ValueError as exc:
         raise fail("notes_separator", str(exc), SEPARATOR_HINT) from None
+
+
+def _ratio(data: dict[str, Any], marp: bool, fail: Fail, diagnostics: list[Diagnostic],
+           loc: Callable[[str], SourceLocation]) -> Ratio | None:
+    """`ratio: 4:3`; in a Marp talk, Marp's `size: 4:3` says the same (`ratio` wins when both are written)."""
+    if data.get("ratio") is not None:
+        try:
+            return read_ratio(data["ratio"])
+        except ValueError as exc:
+            raise fail("ratio", str(exc), RATIO_HINT) from None
+    if not marp or data.get("size") is None:
+        return None
+    try:
+        return read_ratio(data["size"])
+    except ValueError:  # a Marp theme's own size (`size: A4`) is no error in Marp: the talk still builds
+        diagnostics.append(Diagnostic(Severity.WARNING, "unknown-size",
+                                      f"Marp's size {data['size']!r} is not a slide shape talkbuild knows; 16:9 is used",
+                                      loc("size"), hint="write the shape as width:height: size: 4:3, or ratio: 4:3"))
+        return None
 
 
 def _lang(value: Any, fail: Fail) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, SourceLocation
+from .ratio import Ratio
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,10 @@ class TalkMeta:
     theme: str | None = None
     notes_separator: str | None = None
     """The line start that begins a slide's notes (`Note:`, `???`), "" for none; None: the site's setting."""
+    ratio: Ratio | None = None
+    """The slides' shape (`ratio: 4:3`, Marp's `size: 4:3`); None: the site's setting (16:9 unless set)."""
+    slide_numbers: bool | None = None
+    """Whether every slide but the title slide shows its number; None: the site's setting."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unknown keys, kept for themes."""
 

@@ -1,4 +1,6 @@
-"""Deck -> PDF through headless Chromium (driven by Playwright), one page per slide, every build step shown."""
+"""Deck -> PDF through headless Chromium (driven by Playwright): one page of the slides' shape per slide, every build
+step shown; or, with notes, "notes pages": one portrait page per slide (A4 or US letter), the slide on its top half
+and its speaker notes below, running on to another page when they are long (deck-print.js, deck.css)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 READY_TIMEOUT_MS = 30_000
 """How long a deck may take to lay out (fonts, images) before the export fails instead of printing blanks."""
+
+PAPERS = ("a4", "letter")
+"""The notes pages' paper sizes (deck.css: @page tb-notes, tb-notes-letter)."""
 
 INSTALL_HINT = ("install Playwright's Python package (pip install playwright) and a Chromium: "
                 "your system's (e.g. apt-get install chromium) or Playwright's own (playwright install chromium)")
@@ -86,9 +91,10 @@ LINKS = """([site, public]) => {
 
 
 def export(deck: Path, output: Path, expected_pages: int | None = None, site: Path | None = None,
-           public_url: str | None = None) -> PdfResult:
-    """Print the deck at `deck` (an index.html) to `output`; checks there is one page per slide. Links into `site`
-    lead to `public_url` (publish.public_url) in the PDF, or nowhere when there is none."""
+           public_url: str | None = None, notes: str | None = None) -> PdfResult:
+    """Print the deck at `deck` (an index.html) to `output`; checks there is one page per slide (with `notes`, a
+    paper of PAPERS: at least one, notes pages). Links into `site` lead to `public_url` (publish.public_url) in the
+    PDF, or nowhere when there is none."""
     sync_api = _playwright()
     blocked: list[str] = []
     with sync_api.sync_playwright() as p:
@@ -106,7 +112,7 @@ def export(deck: Path, output: Path, expected_pages: int | None = None, site: Pa
             page.route("**/*", only_local)
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(deck.resolve().as_uri())
+            page.goto(deck.resolve().as_uri() + _query(notes))
             missing = page.evaluate(MISSING_HOOK)
             if missing:
                 # deck.js stops at once without it: waiting for the deck to get ready would be waiting in vain.
@@ -120,6 +126,10 @@ def export(deck: Path, output: Path, expected_pages: int | None = None, site: Pa
                 raise TalkbuildError(f"the deck did not finish loading in {READY_TIMEOUT_MS // 1000} s{seen}",
                                      SourceLocation(str(deck)),
                                      hint="open it in a browser and look for errors in the console") from None
+            if notes is not None and not page.evaluate(NOTES_LAYOUT):
+                raise TalkbuildError("the deck did not lay its pages out with the notes (?print-notes)",
+                                     SourceLocation(str(deck)), hint="a theme's deck.html must load deck-print.js "
+                                     "(docs/themes.md, 'The deck's contract with deck.js')")
             if site is not None:
                 page.evaluate(LINKS, [site.resolve().as_uri().rstrip("/") + "/",
                                       public_url.rstrip("/") + "/" if public_url else ""])
@@ -131,9 +141,10 @@ def export(deck: Path, output: Path, expected_pages: int | None = None, site: Pa
             browser.close()
     pages = count_pages(data)
     want = expected_pages if expected_pages is not None else slides
-    if pages != want:
+    if pages < want if notes is not None else pages != want:  # long notes run on to more pages
         raise TalkbuildError(f"the PDF has {pages} pages for {want} slides", SourceLocation(str(deck)),
-                             hint="a theme's print CSS must give each slide exactly one 16:9 page")
+                             hint="a theme's print CSS must start each slide's notes page on a new page" if notes
+                             else "a theme's print CSS must give each slide exactly one page of the slides' shape")
     write_atomic(output, data)
     return PdfResult(output, pages, tuple(blocked), overfull)
 
@@ -144,6 +155,17 @@ OVERFULL = """Array.from(document.querySelectorAll('#tb-stage > section.slide'))
   return body && (body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1 || formula);
 }).map(s => s.id)"""
 """The slides still taller or wider than their page as printed (the deck has shrunk each as far as it goes)."""
+
+
+NOTES_LAYOUT = "document.documentElement.classList.contains('tb-print-notes')"
+"""Whether deck-print.js took ?print-notes (a theme's own deck.html may not load it)."""
+
+
+def _query(notes: str | None) -> str:
+    """The deck's address's query for a PDF of notes pages on `notes` paper ("" for the slides alone)."""
+    if notes is None:
+        return ""
+    return "?print-notes" if notes == "a4" else f"?print-notes={notes}"
 
 
 def count_pages(data: bytes) -> int:

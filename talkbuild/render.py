@@ -117,6 +117,8 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
                        outline=outline(talk), sectioned=bool(talk.sections),
                        ui=chrome_attrs(talk.meta.lang, talk.meta.dir), rtl=talk.meta.dir == "rtl",
                        theme_css=_theme_css(env, root + static + "/"),
+                       ratio=config.ratio if talk.meta.ratio is None else talk.meta.ratio,
+                       slide_numbers=config.slide_numbers if talk.meta.slide_numbers is None else talk.meta.slide_numbers,
                        social=_social(config, talk.meta.title, talk.meta.description, "article", path))
         pages.append(Page(path, html.replace(ROOT, root).encode("utf-8")))
     return pages

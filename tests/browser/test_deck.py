@@ -185,7 +185,7 @@ def test_without_its_script_the_deck_shows_every_slide(page: Any, demo_site: Pat
     assert all(page.locator(f"#{sid}").is_visible() for sid in DEMO_SLIDES)
     # The parts loaded before deck.js only define themselves: without deck.js (or beside a theme's own whole copy
     # of an older one) they add nothing to the page and listen to nothing.
-    assert page.evaluate("Object.keys(window.talkbuildDeck.parts).length") == 8  # deck.js lists them
+    assert page.evaluate("Object.keys(window.talkbuildDeck.parts).length") == 9  # deck.js lists them (print: notes pages)
     assert page.evaluate("document.querySelectorAll('.tb-pick, .tb-current').length") == 0
 
 

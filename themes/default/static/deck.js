@@ -9,13 +9,14 @@
 //   deck-presenter.js  the presenter window, and keeping it and the audience's window on the same slide
 //   deck-media.js      audio, video and embedded pages: played and paused with their slide, silent in the presenter
 //   deck-blackout.js   the black screen (B)
+//   deck-print.js      printing with the speaker notes (?print-notes): a page per slide, its notes below it
 // A part file only adds its function to window.talkbuildDeck.parts; nothing runs until deck.js calls them, in
 // PARTS order, with one shared object, `deck`: the page's elements, the state (deck.state, deck.overview,
 // deck.black) and what each part offers the others (deck.go, deck.announce, ...). So a theme's own copy of an
 // older, whole deck.js runs alone, whatever the parts loaded before it define.
 (function () {
   "use strict";
-  var PARTS = ["announce", "slides", "fit", "keys", "overview", "presenter", "media", "blackout"];
+  var PARTS = ["announce", "slides", "fit", "keys", "overview", "presenter", "media", "blackout", "print"];
   var parts = (window.talkbuildDeck = window.talkbuildDeck || { parts: {} }).parts;
   var missing = PARTS.filter(function (name) { return !parts[name]; });
   if (missing.length) loadParts(missing, document.currentScript, start); else start();
