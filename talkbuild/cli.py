@@ -29,7 +29,7 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @project_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: _site).")
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: _site).")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) on warnings too.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel workers (default: CPU count).")
 @click.option("--drafts", is_flag=True, help="Include talks marked 'draft: true'.")

@@ -90,8 +90,10 @@ NoDatesLoader.yaml_implicit_resolvers = {
 }
 
 
-def split_source(text: str, where: str, *, project_root: Path | None = None) -> SourceText:
-    """Separate front matter from the body and validate it."""
+def split_source(text: str, where: str, *, project_root: Path | None = None, site_lang: str = "en",
+                 site_dir: str | None = None) -> SourceText:
+    """Separate front matter from the body and validate it. A talk without `lang` (and `dir`) is in the site's
+    language (`site_lang`, `site_dir`: talkbuild.yml's), as every page of an MkDocs site is."""
     lines = text.split("\n")
     diagnostics: list[Diagnostic] = []
     if lines and lines[0].rstrip() == "---":
@@ -112,7 +114,7 @@ def split_source(text: str, where: str, *, project_root: Path | None = None) -> 
         lines_of = {k: 1 + i for i, k in enumerate(("title", "author", "date")) if k in data}
     else:
         data, lines_of, body_line = {}, {}, 0
-    meta = _validate(data, lines_of, where, diagnostics, project_root)
+    meta = _validate(data, lines_of, where, diagnostics, project_root, site_lang, site_dir)
     title = data.get("title")
     untitled = (None if _text(title) or isinstance(title, list | dict)
                 else MissingTitle(SourceLocation(where, lines_of.get("title", 1)),
@@ -168,8 +170,8 @@ def _pandoc_title_block(lines: list[str]) -> tuple[dict[str, Any], int]:
     return data, i
 
 
-def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
-              diagnostics: list[Diagnostic], project_root: Path | None = None) -> TalkMeta:
+def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagnostics: list[Diagnostic],
+              project_root: Path | None = None, site_lang: str = "en", site_dir: str | None = None) -> TalkMeta:
     def loc(key: str) -> SourceLocation:
         return SourceLocation(where, lines_of.get(key, 1))
 
@@ -202,8 +204,10 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str,
     tags = attempt(lambda: _strings(data.get("tags"), "tags", fail, split_commas=True), ())
     draft = attempt(lambda: _bool(data.get("draft", False), "draft", fail), False)
     duration = attempt(lambda: _duration(data.get("duration"), fail), None)
-    lang = attempt(lambda: _lang(data.get("lang"), fail), "en")
-    direction = attempt(lambda: _dir(data.get("dir"), lang, fail), dir_of_lang(lang))
+    lang = attempt(lambda: _lang(data.get("lang"), fail) or site_lang, site_lang)
+    # Unwritten, the direction is the site's when the language is too, else the talk's language's.
+    inherited = site_dir if _text(data.get("lang")) is None else None
+    direction = attempt(lambda: _dir(data.get("dir"), lang, fail, inherited), inherited or dir_of_lang(lang))
     theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics), None)
     notes_separator = attempt(lambda: _notes_separator(data.get("notes_separator"), fail), None)
     ratio = attempt(lambda: _ratio(data, marp, fail, diagnostics, loc), None)
@@ -292,20 +296,21 @@ def _ratio(data: dict[str, Any], marp: bool, fail: Fail, diagnostics: list[Diagn
         return None
 
 
-def _lang(value: Any, fail: Fail) -> str:
+def _lang(value: Any, fail: Fail) -> str | None:
     text = _text(value)
     if text is None:
-        return "en"
+        return None
     if not LANG_TAG.fullmatch(text):
         raise fail("lang", f"'lang' must be a language tag, not {text!r}", lang_hint(text))
     return text
 
 
-def _dir(value: Any, lang: str, fail: Fail) -> str:
-    """The talk's writing direction: as written, or its language's (rtl for Arabic, Hebrew, ...)."""
+def _dir(value: Any, lang: str, fail: Fail, inherited: str | None = None) -> str:
+    """The talk's writing direction: as written, or the site's (`inherited`) for a talk in the site's language,
+    or its language's (rtl for Arabic, Hebrew, ...)."""
     text = _text(value)
     if text is None:
-        return dir_of_lang(lang)
+        return inherited or dir_of_lang(lang)
     if text.lower() not in DIRECTIONS:
         raise fail("dir", f"'dir' must be rtl, ltr or auto, not {text!r}", dir_hint(text))
     return text.lower()

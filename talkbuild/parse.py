@@ -64,7 +64,8 @@ def _marp(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_separator: str | None = None) -> Talk:
+def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_separator: str | None = None,
+               site_lang: str = "en", site_dir: str | None = None) -> Talk:
     """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all.
     `notes_separator` is the site's (talkbuild.yml); the talk's front matter may set its own."""
     from .conflicts import CODE as CONFLICT
@@ -79,7 +80,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     except OSError as exc:
         raise TalkbuildError(f"cannot read the file: {exc.strerror}", SourceLocation(where), code="io") from None
     text = decode(data, where)
-    parts = split_source(text, where, project_root=project_root)
+    parts = split_source(text, where, project_root=project_root, site_lang=site_lang, site_dir=site_dir)
     ctx = RenderContext(where=where, rel=source.rel, line_offset=parts.body_line, sitemap=sitemap)
     md = _markdown()
     env: dict[str, Any] = {"tb": ctx}

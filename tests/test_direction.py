@@ -132,3 +132,25 @@ def test_an_english_left_to_right_site_is_as_before_apart_from_dir(make_project)
     deck = (out / "a/slides/index.html").read_text()
     assert '<span class="tb-counter" id="tb-counter">1 / 3</span>' in deck
     assert 'title="Previous (Left arrow)"' in deck
+
+
+@pytest.mark.parametrize(("site", "talk", "expected"), [
+    ("lang: ar\n", "", ("ar", "rtl")),  # a talk without lang is in the site's language and direction
+    ("lang: de\n", "", ("de", "ltr")),
+    ("lang: en\ndir: rtl\n", "", ("en", "rtl")),  # the site's written dir too
+    ("lang: ar\n", "lang: en\n", ("en", "ltr")),  # a talk's own lang: its own direction, not the site's
+    ("lang: en\n", "lang: he\n", ("he", "rtl")),
+    ("lang: ar\n", "dir: ltr\n", ("ar", "ltr")),
+    ("", "", ("en", "ltr")),
+])
+def test_a_talk_without_lang_is_in_the_sites_language(make_project, site: str, talk: str,
+                                                      expected: tuple[str, str]) -> None:
+    """An Arabic lecturer's site (`lang: ar`) had its talks without `lang` built as English, left to right."""
+    root = make_project({"talkbuild.yml": "title: T\n" + site, "talks/a.md": f"---\ntitle: A\n{talk}---\n\n## S\n\nx\n"})
+    assert run_build(root).returncode == 0
+    for page in ("a/index.html", "a/slides/index.html"):
+        attrs = html_attrs((root / "_site" / page).read_text(encoding="utf-8"))
+        assert (attrs["lang"], attrs["dir"]) == expected, page
+    index = (root / "_site/index.html").read_text(encoding="utf-8")
+    entry = re.search(r'<li class="tb-talk"[^>]*>', index)
+    assert entry and (' lang="' in entry.group(0)) == (talk.startswith("lang: ") and expected[0] not in site)
