@@ -56,7 +56,7 @@ def index(page: Any, tmp_path: Path, static_server: Any) -> Any:
 
 
 def marked(page: Any) -> list[str]:
-    return page.locator(".tb-slide-hit-text mark").all_inner_texts()
+    return list(page.locator(".tb-slide-hit-text mark").all_inner_texts())
 
 
 def test_a_quoted_phrase_is_one_term_of_consecutive_words(index: Any) -> None:
