@@ -20,9 +20,10 @@ from .models import Page, Talk
 
 SEARCH_INDEX_NAME = "search-index.js"
 """Its name in the site theme's static folder (`_talkbuild/search-index.js`)."""
-TEXT_CAP = 1000
-"""Characters of plain text kept per slide (body and notes): enough for a snippet and most of a slide's words,
-while 200 talks of 40 slides stay a few megabytes."""
+TEXT_CAP = 5000
+"""Characters of plain text kept per slide (body and notes together): every word of nearly every slide (the
+longest of the shared corpus has some 1,700), while 200 talks of 40 slides stay a few megabytes. When a slide
+has more, its body and its notes are capped each on its own (slide_text), so neither is lost to the other."""
 FORMAT = 1
 """Bumped when the shape of the data changes (docs/build.md describes it), so a theme's script can tell."""
 
@@ -40,14 +41,40 @@ _INLINE = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kb
 case-blind pattern is three times slower): an author's raw `<EM>` just separates words."""
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*" + _ATTRS)
 """Any other tag separates words (`<p>one</p><p>two</p>`)."""
+_IMG = re.compile(r"<img\b" + _ATTRS)
+"""An image: replaced by its alt text, which a reader of the slide hears (and sees when the image fails)."""
+_ALT = re.compile(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FRAGMENT_SAFE = "/~!$&'()*,;=:@-._?"
 
 
 def plain_text(fragment: str) -> str:
     """The text of an HTML fragment as a reader sees it: tags stripped, entities decoded, whitespace collapsed."""
     text = _UNREAD.sub(" ", fragment)
+    if "<img" in text:  # most slides have none: no pass over them
+        text = _IMG.sub(_alt_text, text)
     text = _TAG.sub(" ", _INLINE.sub("", text))  # two passes of C, not a Python call per tag
     return " ".join(html.unescape(text).split())
+
+
+def _alt_text(image: re.Match[str]) -> str:
+    alt = _ALT.search(image.group(0))
+    return f" {alt.group(1) if alt.group(1) is not None else alt.group(2)} " if alt else " "
+
+
+def slide_text(body: str, notes: str, limit: int = TEXT_CAP) -> str:
+    """A slide's body and notes (plain text) as one text of at most `limit` characters: whole when they fit,
+    otherwise each capped on its own, the shorter kept whole when it fits in half the limit, so that long notes
+    never push the body out, nor a long body the notes (which come after it)."""
+    if len(body) + len(notes) < limit:
+        return f"{body} {notes}".strip()
+    half = limit // 2
+    if len(notes) < half:
+        body = capped(body, limit - len(notes) - 1)
+    elif len(body) < half:
+        notes = capped(notes, limit - len(body) - 1)
+    else:
+        body, notes = capped(body, half), capped(notes, limit - half - 1)
+    return f"{body} {notes}".strip()
 
 
 def capped(text: str, limit: int = TEXT_CAP) -> str:
@@ -64,7 +91,7 @@ def talk_entry(talk: Talk) -> bytes:
     [anchor, title, text, number] (anchor: the slide's id percent-encoded; number: its place in the deck)."""
     slides = []
     for number, slide in enumerate(talk.slides, start=1):
-        text = capped(" ".join(t for t in (plain_text(slide.body_html), plain_text(slide.notes_html)) if t))
+        text = slide_text(plain_text(slide.body_html), plain_text(slide.notes_html))
         title = slide.title or (talk.meta.title if slide.kind == "title" else "")
         if slide.kind == "title" and not text:
             continue  # its only words are the talk's title, which the index's own list already finds

@@ -115,7 +115,7 @@ def test_english_interface_words_are_marked_on_pages_in_other_languages(make_pro
     assert '<time datetime="2024-05-18" dir="auto">2024-05-18</time>' in handout
     assert "<bdi>2024-05-18</bdi>" in handout
     index = (out / "index.html").read_text()
-    assert f'<label for="tb-search"{rtl}>Search talks</label>' in index
+    assert f'<label for="tb-search"{rtl}>Search talks and slides</label>' in index
     assert f'aria-live="polite"{rtl}>2 talks</p>' in index
     assert f'<span{rtl}>Slides</span><span class="tb-visually-hidden">: مقدمة</span>' in index
     german = (out / "de/index.html").read_text()

@@ -12,7 +12,7 @@ from talkbuild.build import BuildOptions, build
 from talkbuild.cache_pickle import LazySlides
 from talkbuild.config import load_config
 from talkbuild.incremental import TALKS, Builder
-from talkbuild.search_index import TEXT_CAP, capped, plain_text
+from talkbuild.search_index import TEXT_CAP, capped, plain_text, slide_text
 
 INDEX = "_talkbuild/search-index.js"
 PREFIX = "window.talkbuildSearch = "
@@ -115,6 +115,30 @@ def test_a_long_slide_is_capped_at_a_word_boundary(make_project: Callable[..., P
     assert len(long[2]) <= TEXT_CAP and words.startswith(long[2]) and words[len(long[2])] == " "
     assert after[2] == "the end", "the next slide is whole"
     assert capped("x" * (TEXT_CAP + 5)) == "x" * TEXT_CAP, "a text without spaces is cut at the cap"
+
+
+def test_notes_after_a_long_body_and_the_end_of_a_long_slide_stay_searchable(make_project: Callable[..., Path]) -> None:
+    # Before: 1,000 characters per slide, body first, so a corpus slide of 1,689 characters lost its only
+    # mentions of CERN and MathWorks, and the notes of any long slide were never searched.
+    body = " ".join(f"word{n}" for n in range(250)) + " CERN at the end"  # some 1,700 characters
+    notes = " ".join(f"note{n}" for n in range(1500)) + " MathWorks"  # longer than the cap on its own
+    root = make_project({"talks/long.md": f"---\ntitle: Long\n---\n\n## Long\n\n{body}\n\n::: notes\n{notes}\n:::\n"})
+    [long] = slides_of(search_data(built(root)), "long")
+    assert len(long[2]) <= TEXT_CAP
+    assert long[2].startswith(body + " note0 note1"), "the whole body, then the notes from their start"
+    assert "CERN" in long[2]
+    assert slide_text("n " * 5000, "the notes") == capped("n " * 5000, TEXT_CAP - 10) + " the notes"
+    both = slide_text("b " * 5000, "n " * 5000)  # both long: half each
+    assert len(both) <= TEXT_CAP and abs(both.count("b") - both.count("n")) <= 1 and both.count("n") >= TEXT_CAP // 4 - 1
+    assert slide_text("body", "") == "body" and slide_text("", "notes") == "notes"
+
+
+def test_link_text_code_formulas_and_image_alt_text_are_indexed(make_project: Callable[..., Path]) -> None:
+    talk = ("---\ntitle: T\n---\n\n## S\n\nSee [the wiki](https://example.org) and `grep -r`; "
+            "Euler $e^{i\\pi}+1=0$.\n\n![A red bicycle](bike.png)\n\n<img src='q.png' alt='raw quokka'>\n")
+    [slide] = slides_of(search_data(built(make_project({"talks/t.md": talk}))), "t")
+    assert slide[2] == "See the wiki and grep -r; Euler eiπ+1=0. A red bicycle raw quokka"
+    assert "example.org" not in slide[2] and "bike.png" not in slide[2], "addresses are not text"
 
 
 def test_plain_text_separates_blocks_and_keeps_words_whole() -> None:

@@ -156,7 +156,9 @@ def test_at_most_fifty_slides_in_index_order_with_a_note(index: Any) -> None:
     expect(index.locator(".tb-slide-hit")).to_have_count(50)
     assert index.locator(".tb-slide-hit-title").all_inner_texts()[:3] == ["Part 0", "Part 1", "Part 2"]
     expect(index.locator("#tb-slide-note")).to_have_text("The first 50 of 60 slides: add words to narrow the search.")
-    expect(index.locator("#tb-search-count")).to_have_text("0 of 4 talks, 60 slides")
+    # Before: "60 slides" and "Go to the 60 slides found", while 50 were listed.
+    expect(index.locator("#tb-search-count")).to_have_text("0 of 4 talks, the first 50 of 60 slides")
+    expect(index.locator(".tb-slide-jump")).to_have_text("Go to the first 50 of 60 slides found")
 
 
 def test_the_keyboard_reaches_the_slides_found_from_the_search_box(index: Any) -> None:

@@ -1,5 +1,6 @@
 // Site index: filter the talk list as you type (title, author, tag, date, description), and find the slides whose
-// text holds every word typed. No server, no dependencies.
+// text holds every word typed (a word's start, as MkDocs' search; a "quoted phrase" as consecutive words). No
+// server, no dependencies.
 (function () {
   "use strict";
   var form = document.getElementById("tb-search-form");
@@ -19,10 +20,21 @@
       .replace(/ß/g, "ss").replace(/ς/g, "σ");
   }
 
-  // A word `tag:x` (what a tag button writes) matches talks tagged exactly x; other words match anywhere in
+  // The query's terms, in plain() form: its words, and each "quoted phrase" as one term (its words joined by one
+  // space). A quote left open runs to the end; quotes never become part of a term, so they never mean "nothing".
+  function terms(query) {
+    var out = [];
+    plain(query).split('"').forEach(function (part, n) {
+      if (n % 2) { var phrase = part.split(/\s+/).filter(Boolean).join(" "); if (phrase) out.push(phrase); }
+      else part.split(/\s+/).forEach(function (w) { if (w) out.push(w); });
+    });
+    return out;
+  }
+
+  // A word `tag:x` (what a tag button writes) matches talks tagged exactly x; other terms match anywhere in
   // title, subtitle, authors, tags, description and date.
   function filter() {
-    var words = plain(input.value).split(/\s+/).filter(Boolean);
+    var words = terms(input.value);
     var shown = 0;
     talks.forEach(function (li) {
       var text = plain(li.getAttribute("data-search") || ""), tags = plain(li.getAttribute("data-tags") || "||");
@@ -35,7 +47,7 @@
     groups.forEach(function (group) { group.hidden = !group.querySelector(".tb-talk:not([hidden])"); });
     count.textContent = words.length ? shown + " of " + talks.length + " talks" : talks.length + (talks.length === 1 ? " talk" : " talks");
     empty.hidden = shown > 0;
-    searchSlides(words);
+    searchSlides(words); // hides `empty` too when slides are found
     var url = new URL(location.href);
     if (input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
     try { history.replaceState(null, "", url); } catch (err) { /* file:// pages may refuse a new query */ }
@@ -44,28 +56,40 @@
   // ---- Full-text search of the slides -----------------------------------------------------------------------
   // The site's search index (_talkbuild/search-index.js: every listed talk's slides as plain text) is a script
   // that sets window.talkbuildSearch, so it loads from file:// too, where fetch() of a JSON file is refused. It
-  // is loaded the first time a query is long enough, never before. Matching is the talk filter's: plain() on
-  // both sides, every word of the query somewhere in the slide's title or text.
+  // is loaded the first time a query is long enough, never before. plain() on both sides, as the talk filter,
+  // but every term must start a word of the slide's title or text (`the` is not found in "other"), except in a
+  // script written without spaces between words (Chinese, Japanese, Thai...), where it may be anywhere.
   var results = document.getElementById("tb-slide-results"); // absent from a theme's own index.html: no slide search
   var MAX_HITS = 50;
   var CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+  // Scripts written without spaces between words: there a term may start anywhere (no word boundary to find).
+  var UNSPACED = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}" +
+    "\\p{Script=Khmer}\\p{Script=Myanmar}\\p{Script=Tibetan}\\p{Script=Yi}";
+  var UNSPACED_START = new RegExp("^[" + UNSPACED + "]", "u");
+  // Before a term: no letter or digit of a spaced script (a Latin word right after Chinese text still starts).
+  var WORD_START = "(?<![^\\P{L}" + UNSPACED + "])(?<!\\p{N})";
   var slides = null; // once loaded: one record per slide, in the index's order of talks, then slide order
   var loading = false, failed = false, jump = null;
 
   function loaded() {
     // Each talk's place on the page and its tags (for `tag:` words, what a tag button writes), by the address
     // its first link leads to: the index lists talks in its own order, the search index by folder.
-    var place = {}, tags = {};
+    // Its entry gives each hit the talk's name as the index shows it (with its path when a title is shared:
+    // "Lab (week1/lab)") and its language and direction when they differ from the site's.
+    var place = {}, tags = {}, entry = {};
     talks.forEach(function (li, n) {
       var a = li.querySelector("a[href]"), href = a && a.getAttribute("href").replace(/\/index\.html$/, "");
-      if (href && !(href in place)) { place[href] = n; tags[href] = plain(li.getAttribute("data-tags") || "||"); }
+      if (href && !(href in place)) {
+        place[href] = n; tags[href] = plain(li.getAttribute("data-tags") || "||");
+        entry[href] = {name: a.textContent.replace(/\s+/g, " ").trim(), lang: li.getAttribute("lang"), dir: li.getAttribute("dir")};
+      }
     });
     var data = window.talkbuildSearch;
     slides = [];
     (data && data.talks || []).forEach(function (talk) {
       talk.slides.forEach(function (s) {
         slides.push({talk: talk, anchor: s[0], title: s[1], text: s[2], number: s[3],
-                     key: plain(s[1] + "\n" + s[2]), tags: tags[talk.href] || "||",
+                     key: plain(s[1] + "\n" + s[2]), tags: tags[talk.href] || "||", entry: entry[talk.href] || null,
                      place: talk.href in place ? place[talk.href] : talks.length});
       });
     });
@@ -77,17 +101,30 @@
     loading = true;
     var script = document.createElement("script");
     script.src = results.getAttribute("data-index");
-    script.onload = function () { loaded(); searchSlides(queryWords()); };
-    script.onerror = function () { failed = true; searchSlides(queryWords()); };
+    script.onload = function () { loaded(); searchSlides(terms(input.value)); };
+    script.onerror = function () { failed = true; searchSlides(terms(input.value)); };
     document.head.appendChild(script);
   }
 
-  function queryWords() { return plain(input.value).split(/\s+/).filter(Boolean); }
-
-  // Long enough to search the slides: 2 characters, or 1 in Chinese, Japanese or Korean (one character is a word).
+  // Long enough to search the slides: a term of 2 characters, or of 1 in Chinese, Japanese or Korean (one
+  // character is a word); `a b` is not (every slide has words starting so).
   function searchable(words) {
-    var text = words.join("");
-    return Array.from(text).length >= 2 || CJK.test(text);
+    return words.some(function (w) { return Array.from(w).length >= 2 || CJK.test(w); });
+  }
+
+  // A term as a pattern over plain() text: at a word's start (anywhere when it starts in an unspaced script), a
+  // phrase's words one after another with anything but letters and digits between ("continuous, deployment").
+  var patterns = new Map();
+  function pattern(term) {
+    var re = patterns.get(term);
+    if (!re) {
+      var body = term.split(" ").map(function (w) { return w.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&"); })
+        .join("[^\\p{L}\\p{N}]+");
+      re = new RegExp((UNSPACED_START.test(term) ? "" : WORD_START) + body, "gu");
+      patterns.set(term, re);
+    }
+    re.lastIndex = 0;
+    return re;
   }
 
   function searchSlides(allWords) {
@@ -98,7 +135,7 @@
     if (failed) { show(null, "The slides could not be searched: " + results.getAttribute("data-index") + " did not load."); return; }
     if (!slides) { load(); return; }
     var hits = slides.filter(function (s) {
-      return words.every(function (w) { return s.key.indexOf(w) !== -1; }) &&
+      return words.every(function (w) { return pattern(w).test(s.key); }) &&
         tagWords.every(function (w) { return s.tags.indexOf("|" + w.slice(4) + "|") !== -1; });
     });
     show(hits, "", words);
@@ -117,8 +154,16 @@
       noteEl.textContent = "The first " + MAX_HITS + " of " + hits.length + " slides: add words to narrow the search.";
       noteEl.hidden = false;
     }
-    if (hits.length) count.textContent += ", " + hits.length + (hits.length === 1 ? " slide" : " slides");
+    if (hits.length) {
+      count.textContent += ", " + slidesFound(hits.length);
+      empty.hidden = true; // "No talk matches" would read as "nothing found" above the slides that were
+    }
     setJump(hits.length);
+  }
+
+  // "1 slide", "3 slides", or when more were found than are listed "the first 50 of 194 slides".
+  function slidesFound(n) {
+    return n > MAX_HITS ? "the first " + MAX_HITS + " of " + n + " slides" : n + (n === 1 ? " slide" : " slides");
   }
 
   // Right after the count: a link down to the slides found, so the keyboard need not pass every talk listed.
@@ -131,7 +176,7 @@
       jump.addEventListener("click", function (e) { e.preventDefault(); results.focus(); results.scrollIntoView(); });
       count.parentNode.insertBefore(jump, count.nextSibling);
     }
-    jump.textContent = "Go to the " + (n === 1 ? "slide" : n + " slides") + " found";
+    jump.textContent = "Go to " + (n === 1 ? "the slide" : n > MAX_HITS ? slidesFound(n) : "the " + n + " slides") + " found";
     jump.hidden = !n;
   }
 
@@ -143,17 +188,24 @@
   }
 
   function item(hit, words) {
-    var li = element("li", "tb-slide-hit");
+    var li = element("li", "tb-slide-hit"), own = hit.entry || {};
+    // The talk's language and direction, from its index entry: its title, the slide's and the text are in it.
+    if (own.lang) li.setAttribute("lang", own.lang);
+    if (own.dir) li.setAttribute("dir", own.dir);
     var title = hit.title || "Slide " + hit.number;
     var handout = element("a", "tb-slide-hit-link");
     handout.href = hit.talk.href + "/index.html#" + hit.anchor;
-    handout.appendChild(element("span", "tb-slide-hit-talk", hit.talk.title));
+    handout.appendChild(element("span", "tb-slide-hit-talk", own.name || hit.talk.title));
     var sep = element("span", "tb-slide-hit-sep", " › ");
     sep.setAttribute("aria-hidden", "true");
     handout.appendChild(sep);
     handout.appendChild(element("span", "tb-visually-hidden", ": "));
-    handout.appendChild(element("span", "tb-slide-hit-title", title));
+    var titleEl = handout.appendChild(element("span", "tb-slide-hit-title", title));
     var deck = element("a", "tb-slide-hit-deck", "Slide " + hit.number);
+    if (own.lang || own.dir) { // talkbuild's English words stay English inside a talk of another language
+      deck.setAttribute("lang", "en"); deck.setAttribute("dir", "ltr");
+      if (!hit.title) { titleEl.setAttribute("lang", "en"); titleEl.setAttribute("dir", "ltr"); }
+    }
     deck.href = hit.talk.href + "/slides/index.html#" + hit.anchor;
     deck.appendChild(element("span", "tb-visually-hidden", " in the deck: " + title));
     var head = element("p", "tb-slide-hit-head");
@@ -185,19 +237,34 @@
     return {text: out.join(""), at: at};
   }
 
-  // After a character at `i`: past it, and past any marks that go with it (é written as e + ◌́).
+  // After a character at `i`: past it, and past every character that goes with it and plain() drops (the
+  // accent of é written e + ◌́, the sound mark ﾞ of half-width ﾌﾟ).
   function after(text, i) {
     var j = i + String.fromCodePoint(text.codePointAt(i)).length;
-    while (j < text.length && /\p{M}/u.test(String.fromCodePoint(text.codePointAt(j)))) j += String.fromCodePoint(text.codePointAt(j)).length;
+    for (var ch; j < text.length && plainChar(ch = String.fromCodePoint(text.codePointAt(j))) === ""; ) j += ch.length;
     return j;
+  }
+
+  // `i` moved to the nearest boundary between characters as a reader sees them (graphemes: never half an emoji
+  // or a letter without its accent), towards the start, or towards the end when `forward`.
+  var graphemes = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, {granularity: "grapheme"}) : null;
+  function boundary(text, i, forward) {
+    if (i <= 0 || i >= text.length) return i;
+    if (graphemes) {
+      var from = Math.max(0, i - 40), seg = graphemes.segment(text.slice(from, i + 40)).containing(i - from);
+      if (seg && from + seg.index !== i) return forward ? from + seg.index + seg.segment.length : from + seg.index;
+      return i;
+    }
+    var low = /[\uDC00-\uDFFF]/.test(text[i]) && /[\uD800-\uDBFF]/.test(text[i - 1]); // inside a surrogate pair
+    return low ? (forward ? i + 1 : i - 1) : i;
   }
 
   // Some 160 characters of the text around the first word found, each word found marked (<mark>), as text nodes.
   function snippet(text, words) {
     var map = plainMap(text), ranges = [];
     words.forEach(function (w) {
-      for (var from = map.text.indexOf(w); from !== -1; from = map.text.indexOf(w, from + w.length)) {
-        ranges.push([map.at[from], after(text, map.at[from + w.length - 1])]);
+      for (var re = pattern(w), m; (m = re.exec(map.text)) !== null; ) {
+        ranges.push([map.at[m.index], after(text, map.at[m.index + m[0].length - 1])]);
       }
     });
     ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
@@ -205,6 +272,7 @@
     var start = Math.max(0, first - 50), end = Math.min(text.length, start + 160);
     if (start > 0) { var space = text.indexOf(" ", start); if (space !== -1 && space < first) start = space + 1; }
     if (end < text.length) { var last = text.lastIndexOf(" ", end); if (last > first) end = last; }
+    start = boundary(text, start, false); end = boundary(text, end, true); // cut inside text without spaces
     var p = element("p", "tb-slide-hit-text"), at = start;
     if (start > 0) p.appendChild(document.createTextNode("… "));
     ranges.forEach(function (r) {
