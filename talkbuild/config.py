@@ -36,6 +36,8 @@ def _notes_separator(value: Any, name: str, where: SourceLocation, node: yaml.No
 
 def _ratio(value: Any, name: str, where: SourceLocation, node: yaml.Node | None) -> Ratio:
     """`ratio`: the slides' shape, width:height (YAML 1.1 would read an unquoted 16:9 as the number 969)."""
+    if value is None:  # `ratio:` or `ratio: ~`: no value, as in front matter
+        return DEFAULT_RATIO
     try:
         return read_ratio(yamltext.as_written(node, value) if node is not None else value)
     except ValueError as exc:
@@ -447,6 +449,9 @@ def _coerce(hint: Any, value: Any, name: str, where: SourceLocation, node: yaml.
                               hint="write it as [first, second], or one '- value' line per item")
         return tuple(written)
     if hint is bool:
+        # "true" quoted reads as in front matter, where a quoted "true" is true too
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+            return value.strip().lower() in ("true", "yes")
         if not isinstance(value, bool):
             raise ConfigError(f"'{name}' must be true or false, not {_shown(value)}", where)
         return value

@@ -7,6 +7,7 @@ heading's slide, as in Marp. Marp's other directives (theme, class, colours, bac
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -22,12 +23,14 @@ class Edges:
 
     header: str = ""
     footer: str = ""
-    paginate: bool = False
+    paginate: bool | None = None
+    """True or False as a directive says (`_paginate: false` hides one slide's number); None when none says."""
 
 
-def edges_of_slides(bodies: list[list[Token]]) -> list[Edges]:
-    """Each slide's edges, from the directives in its body and in the bodies before it."""
-    carried: dict[str, object] = {}
+def edges_of_slides(bodies: list[list[Token]], front_matter: Mapping[str, object] | None = None) -> list[Edges]:
+    """Each slide's edges, from the directives in its body and in the bodies before it; `front_matter`: the
+    talk's own keys, where Marp reads global directives too (`paginate: true` for every slide)."""
+    carried: dict[str, object] = {k: v for k, v in (front_matter or {}).items() if k in _KEYS}
     out = []
     for body in bodies:
         spot: dict[str, object] = {}
@@ -38,7 +41,8 @@ def edges_of_slides(bodies: list[list[Token]]) -> list[Edges]:
                 else:
                     carried[key] = value
         now = {**carried, **spot}
-        out.append(Edges(_text(now.get("header")), _text(now.get("footer")), now.get("paginate") is True))
+        out.append(Edges(_text(now.get("header")), _text(now.get("footer")),
+                         None if "paginate" not in now else now["paginate"] is True))
     return out
 
 

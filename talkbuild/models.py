@@ -88,8 +88,9 @@ class Slide:
     header: str = ""
     footer: str = ""
     """Text at the slide's top and bottom edges (Marp's `header`/`footer` directives); "" for none."""
-    paginate: bool = False
-    """Whether the slide shows its number (Marp's `paginate` directive)."""
+    paginate: bool | None = None
+    """Whether the slide shows its number as Marp's `paginate` directive says; None when no directive says
+    (then `slide_numbers` decides)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,8 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     meta, diagnostics = parts.meta, parts.diagnostics
     ctx.body_lines = parts.body.split("\n")
     separator = notes_separator if meta.notes_separator is None else meta.notes_separator
-    shown = split_slides(md, tokens, env, parts.body_line, separator, marp=_marp(meta.extra.get("marp")))
+    shown = split_slides(md, tokens, env, parts.body_line, separator, marp=_marp(meta.extra.get("marp")),
+                         front_matter=meta.extra)
     if parts.untitled is not None:
         meta, missing = _title_from_slides(meta, shown, parts.untitled)
         # Around a conflict the "title" may be git's marker line: the conflict is the error to fix first.

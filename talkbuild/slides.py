@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -37,7 +37,8 @@ class _Draft:
 
 
 def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], line_offset: int,
-                 notes_separator: str | None = None, marp: bool | None = None) -> list[Slide]:
+                 notes_separator: str | None = None, marp: bool | None = None,
+                 front_matter: Mapping[str, object] | None = None) -> list[Slide]:
     """Render `tokens` (a whole talk body) into slides, in order, without the title slide. `notes_separator`
     is the line start that begins a slide's notes (`Note:`), "" for none, None for none but warn of one.
     `marp`: the talk's `marp:` (True: its pictures' alt texts are read as Marp reads them; None, not said: a
@@ -100,7 +101,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         i += 1
     _marked_notes(drafts, notes_separator, env.get("tb"))
     # A slide of directives only is no slide, but what it says goes on: the edges are read before it goes.
-    edges = edges_of_slides([d.body for d in drafts]) if marp else [Edges()] * len(drafts)
+    edges = edges_of_slides([d.body for d in drafts], front_matter) if marp else [Edges()] * len(drafts)
     shown = [(d, e) for n, (d, e) in enumerate(zip(drafts, edges, strict=True))
              if not _invisible(d, last=n == len(drafts) - 1)]
     return _finish(md, [d for d, _ in shown], env, footnotes, line_offset, marp, [e for _, e in shown])

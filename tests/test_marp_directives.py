@@ -68,3 +68,20 @@ def test_edges_apply_from_their_slide_on_and_spot_directives_to_theirs_alone(mak
 def test_a_talk_that_is_not_marps_shows_no_edges(make_project) -> None:
     root = make_project({"talks/t.md": TALK.format(marp="")})
     assert {(h, f, n) for _, h, f, n in edges(root)} == {("", "", "")}
+
+
+def test_global_directives_in_the_front_matter_apply_from_the_first_slide(make_project) -> None:
+    """Marp reads `paginate`, `header` and `footer` in the front matter as global directives (a re-trial got
+    `unknown-key` warnings and no numbers)."""
+    talk = "---\ntitle: D\nmarp: true\npaginate: true\nfooter: Course 2\n---\n\n## One\n\nx\n\n---\n\n<!-- _paginate: false -->\n\n## Two\n\ny\n"
+    root = make_project({"talks/t.md": talk})
+    done = subprocess.run([sys.executable, "-m", "talkbuild", "check", "-C", str(root)], capture_output=True,
+                          text=True, timeout=120)
+    assert "unknown-key" not in done.stdout
+    assert edges(root) == [("title", "", "", ""), ("one", "", "Course 2", "2"), ("two", "", "Course 2", "")]
+
+
+def test_slide_numbers_leave_a_number_hidden_by_a_directive_hidden(make_project) -> None:
+    talk = "---\ntitle: D\nmarp: true\nslide_numbers: true\n---\n\n## One\n\nx\n\n---\n\n<!-- _paginate: false -->\n\n## Two\n\ny\n"
+    root = make_project({"talks/t.md": talk})
+    assert [n for *_, n in edges(root)] == ["", "2", ""]

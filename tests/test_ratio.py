@@ -91,3 +91,13 @@ def test_a_bad_ratio_in_talkbuild_yml_is_an_error_at_its_line(make_project: Proj
     assert result.exit_code == 2 and "Traceback" not in result.output  # config errors are usage errors (README)
     assert ("talkbuild.yml:2: 'ratio' must be a slide's width:height, not '4x3x2' "
             "(write width:height in whole numbers, e.g. ratio: 4:3 (or 16:9, 16:10, 3:2, 1:1))") in result.output
+
+
+def test_talkbuild_yml_reads_a_quoted_true_and_an_empty_ratio_as_front_matter_does(make_project) -> None:  # type: ignore[no-untyped-def]
+    """A re-trial: `slide_numbers: "true"` was refused "must be true or false, not 'true'", `ratio: ~` "not None"."""
+    from talkbuild.config import load_config
+    from talkbuild.ratio import DEFAULT_RATIO
+
+    root = make_project({"talkbuild.yml": 'slide_numbers: "true"\nratio: ~\ncheck:\n  external: "no"\n'})
+    config = load_config(root)
+    assert config.slide_numbers is True and config.ratio == DEFAULT_RATIO and config.check.external is False

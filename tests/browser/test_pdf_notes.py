@@ -94,3 +94,21 @@ def test_the_deck_printed_from_the_browser_with_print_notes_gives_notes_pages(pa
     assert page.locator(".tb-notes-page").count() == 0
     page.emulate_media(media="print")
     assert pdf_pages(page.pdf(prefer_css_page_size=True, print_background=True)) == 4
+
+
+def test_a_short_talks_notes_pages_have_the_slide_across_the_page(page: Any, make_project: Any,
+                                                                  static_server: Any) -> None:
+    """A re-trial's text-only talk printed its slide as a 45 mm strip: the stage shrank to its content's width."""
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    root = make_project({"talks/t.md": "---\ntitle: Short\n---\n\n## Slide\n\nText\n\n::: notes\nNote.\n:::\n"})
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.goto(static_server(build(load_config(root)).out_dir) + "t/slides/?print-notes")
+    wait_ready(page)
+    page.emulate_media(media="print")
+    widest = page.evaluate("Math.min(innerWidth, 125 / 25.4 * 96 * 16 / 9)")  # the page's width, or 125 mm tall
+    for width in page.evaluate("[...document.querySelectorAll('#tb-stage > .slide')].map(s => s.getBoundingClientRect().width)"):
+        assert width > 0.95 * widest
+    note = page.locator(".tb-notes-page").nth(1).bounding_box()
+    assert note is not None and note["width"] > 0.95 * widest
