@@ -9,9 +9,9 @@ the config, so a build stays byte-identical.
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from collections.abc import Sequence
-from xml.sax import saxutils
 
 from . import __version__
 from .config import Config
@@ -35,11 +35,15 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
-    return saxutils.escape(_NOT_XML.sub("", text))
+    """Text for an XML element (not xml.sax.saxutils: it imports urllib.request and http.client, ~40 ms of every
+    build's start-up)."""
+    return html.escape(_NOT_XML.sub("", text), quote=False)
 
 
 def quoteattr(text: str) -> str:
-    return saxutils.quoteattr(_NOT_XML.sub("", text))
+    """A quoted XML attribute value."""
+    return '"' + html.escape(_NOT_XML.sub("", text), quote=True) + '"'
+
 
 
 def over_reserved(sources: Sequence[SourceFile], config: Config) -> tuple[list[SourceFile], list[Diagnostic]]:
