@@ -6,6 +6,7 @@ heading's slide, as in Marp. Marp's other directives (theme, class, colours, bac
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,13 @@ from markdown_it.token import Token
 
 _COMMENT = re.compile(r"\s*<!--(.*?)-->\s*", re.DOTALL)
 _KEYS = ("header", "footer", "paginate")
+MARP_DIRECTIVES = frozenset({
+    "theme", "style", "headingDivider", "lang", "math", "size", "marp", "title", "description", "author", "image",
+    "keywords", "url", "transition", "paginate", "header", "footer", "class", "backgroundColor", "backgroundImage",
+    "backgroundPosition", "backgroundRepeat", "backgroundSize", "color",
+})
+"""Every directive Marp knows (global and local; a local one may start with `_`): a comment that sets one is a
+directive, even when talkbuild does not read it, and never a presenter note."""
 
 
 @dataclass(frozen=True)
@@ -68,3 +76,38 @@ def _text(value: object) -> str:
     if value is None or isinstance(value, bool):
         return ""
     return " ".join(str(value).split())
+
+
+def comment_notes(body: list[Token]) -> tuple[list[Token], list[Token]]:
+    """Marp's presenter notes: every HTML comment of its own on a slide that is not a directive (`<!-- Say hi -->`)
+    is a note for that slide (Marp shows them in its presenter view). Returns the body without them, and the
+    notes as paragraphs of their text."""
+    kept: list[Token] = []
+    notes: list[Token] = []
+    for token in body:
+        text = _note_text(token)
+        if text is None:
+            kept.append(token)
+            continue
+        note = Token("html_block", "", 0)
+        note.content = "<p>" + html.escape(text).replace("\n", "<br>\n") + "</p>\n"
+        note.map = token.map
+        notes.append(note)
+    return kept, notes
+
+
+def _note_text(token: Token) -> str | None:
+    """The text of a comment of its own that is not a Marp directive, else None."""
+    if token.type != "html_block" or token.level != 0:
+        return None
+    match = _COMMENT.fullmatch(token.content)
+    if match is None:
+        return None
+    text = match.group(1).strip()
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, dict) and any(isinstance(k, str) and k.lstrip("_") in MARP_DIRECTIVES for k in data):
+        return None
+    return text or None

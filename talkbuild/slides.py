@@ -14,7 +14,7 @@ from .backgrounds import heading_backgrounds, marp_syntax_warnings, only_backgro
 from .errors import Diagnostic, Severity
 from .ids import Claim, assign_ids, slugify
 from .markup import RenderContext, div_classes, html_block
-from .marp_directives import Edges, edges_of_slides
+from .marp_directives import Edges, comment_notes, edges_of_slides
 from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
 from .rawhtml import Repair, keep_structure
@@ -100,6 +100,11 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
         current.body.append(token)
         i += 1
     _marked_notes(drafts, notes_separator, env.get("tb"))
+    if marp:  # Marp's presenter notes are its comments that are no directive, on a slide that shows something
+        for draft in drafts:
+            kept, notes = comment_notes(draft.body)
+            if notes and (draft.heading or len(kept) > sum(_is_comment(t) for t in kept)):
+                draft.body, draft.notes = kept, draft.notes + notes
     # A slide of directives only is no slide, but what it says goes on: the edges are read before it goes.
     edges = edges_of_slides([d.body for d in drafts], front_matter) if marp else [Edges()] * len(drafts)
     shown = [(d, e) for n, (d, e) in enumerate(zip(drafts, edges, strict=True))
@@ -130,6 +135,10 @@ def _invisible(draft: _Draft, last: bool) -> bool:
     if not draft.body:
         return last
     return all(t.type == "html_block" and _only_comments(t.content) for t in draft.body)
+
+
+def _is_comment(token: Token) -> bool:
+    return token.type == "html_block" and _only_comments(token.content)
 
 
 def _heading_follows(tokens: list[Token], i: int, tags: tuple[str, ...]) -> bool:

@@ -85,3 +85,20 @@ def test_slide_numbers_leave_a_number_hidden_by_a_directive_hidden(make_project)
     talk = "---\ntitle: D\nmarp: true\nslide_numbers: true\n---\n\n## One\n\nx\n\n---\n\n<!-- _paginate: false -->\n\n## Two\n\ny\n"
     root = make_project({"talks/t.md": talk})
     assert [n for *_, n in edges(root)] == ["", "2", ""]
+
+
+def test_marps_comments_that_are_no_directive_are_the_slides_presenter_notes(make_project) -> None:
+    """Marp's presenter notes are HTML comments; a re-trial printed `pdf --notes` of a Marp talk: empty notes."""
+    talk = ("---\ntitle: D\n{marp}---\n\n<!-- paginate: true -->\n\n## One\n\n<!-- Say hello first & <smile> -->\n\n---\n\n"
+            "## Two\n\n<!-- _class: lead -->\n<!--\nRemember the demo.\nIt is on the desktop.\n-->\n\ntext\n")
+    root = make_project({"talks/t.md": talk.format(marp="marp: true\n")})
+    edges(root)
+    deck = BeautifulSoup((root / "_site/t/slides/index.html").read_text(encoding="utf-8"), "html.parser")
+    notes = {s["id"]: s.select_one("aside.notes").get_text("|", strip=True) if s.select_one("aside.notes") else ""
+             for s in deck.select("section.slide")}
+    assert notes == {"title": "", "one": "Say hello first & <smile>", "two": "Remember the demo.|It is on the desktop."}
+    assert not any("Say hello" in p.get_text() for p in deck.select("#one > :not(aside)"))
+    plain = make_project({"talks/t.md": talk.format(marp="")}, root=root.parent / "plain")
+    edges(plain)  # without marp: true a comment is a comment (often text left out on purpose)
+    deck = BeautifulSoup((plain / "_site/t/slides/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert deck.select("aside.notes") == [] or all(not a.get_text(strip=True) for a in deck.select("aside.notes"))
