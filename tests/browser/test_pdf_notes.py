@@ -112,3 +112,19 @@ def test_a_short_talks_notes_pages_have_the_slide_across_the_page(page: Any, mak
         assert width > 0.95 * widest
     note = page.locator(".tb-notes-page").nth(1).bounding_box()
     assert note is not None and note["width"] > 0.95 * widest
+
+
+def test_a_picture_in_the_notes_fits_under_its_slide(page: Any, make_project: Any, static_server: Any) -> None:
+    """A re-trial's 800x600 picture in the notes pushed all of that slide's notes to the next page."""
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"/>'
+    root = make_project({"talks/t.md": "---\ntitle: P\n---\n\n## Slide\n\nText\n\n::: notes\nNotes with a picture: "
+                         "![red](big.svg)\n:::\n", "talks/big.svg": svg})
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.goto(static_server(build(load_config(root)).out_dir) + "t/slides/?print-notes")
+    wait_ready(page)
+    page.emulate_media(media="print")
+    height = page.evaluate("document.querySelector('.tb-notes-page img').getBoundingClientRect().height")
+    assert 0 < height <= 80 / 25.4 * 96 + 1  # 80 mm: the room under a slide of at most 125 mm on A4
