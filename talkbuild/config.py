@@ -238,18 +238,13 @@ def _value_problems(values: dict[str, Any], node: yaml.Node | None, root: Path) 
                                         hint="talks_dir is relative to talkbuild.yml and stays inside the project; "
                                              "move or link the talks into it"))
     publish = values.get("publish")
-    if isinstance(publish, PublishConfig) and publish.endpoint_url is not None:
-        problem = endpoint_url_problem(publish.endpoint_url, "publish.endpoint_url")
+    for key, judge in (("endpoint_url", endpoint_url_problem), ("public_url", public_url_problem)):
+        url = getattr(publish, key) if isinstance(publish, PublishConfig) else None
+        problem = judge(url, f"publish.{key}") if url is not None else None
         if problem is not None:
-            line = _line_of(_child(node, "publish"), "endpoint_url")
+            line = _line_of(_child(node, "publish"), key)
             problems.append(ConfigError(problem[0], SourceLocation(CONFIG_NAME, line), hint=problem[1],
-                                        code="endpoint-url"))
-    if isinstance(publish, PublishConfig) and publish.public_url is not None:
-        problem = public_url_problem(publish.public_url, "publish.public_url")
-        if problem is not None:
-            line = _line_of(_child(node, "publish"), "public_url")
-            problems.append(ConfigError(problem[0], SourceLocation(CONFIG_NAME, line), hint=problem[1],
-                                        code="public-url"))
+                                        code=key.replace("_", "-")))
     return problems
 
 

@@ -14,22 +14,12 @@ from typing import Any
 
 import pytest
 from decks import CURRENT, current, wait_ready
+from test_media_fit import build_site
 
 pytestmark = pytest.mark.browser
 CONNECTED = "document.getElementById('tb-p-conn').textContent === ''"
 PLAYING = "(el => !!el && !el.paused && el.currentTime > 0)(document.querySelector({!r}))"
 BACK_ON_THE_SLIDE = "!document.activeElement.matches('audio, video')"
-
-
-def build_site(root: Path, talk: str, files: dict[str, bytes] | None = None) -> Path:
-    from talkbuild.build import build
-    from talkbuild.config import load_config
-
-    (root / "talks").mkdir(parents=True)
-    (root / "talks/t.md").write_text(talk, encoding="utf-8")
-    for name, data in (files or {}).items():
-        (root / "talks" / name).write_bytes(data)
-    return build(load_config(root)).out_dir
 
 
 def tone(seconds: float = 4.0) -> bytes:
