@@ -77,6 +77,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     env.filters["safe_html"] = Markup
     env.filters["isodate"] = _isodate
     env.filters["en"] = english
+    env.globals["chrome_attrs"] = chrome_attrs  # a talk's entry in another language than the page's marks its own
     return env
 
 

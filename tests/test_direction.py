@@ -154,3 +154,20 @@ def test_a_talk_without_lang_is_in_the_sites_language(make_project, site: str, t
     index = (root / "_site/index.html").read_text(encoding="utf-8")
     entry = re.search(r'<li class="tb-talk"[^>]*>', index)
     assert entry and (' lang="' in entry.group(0)) == (talk.startswith("lang: ") and expected[0] not in site)
+
+
+def test_talkbuilds_words_in_an_entry_of_another_language_are_marked_english(make_project) -> None:
+    """On an English site, an Arabic talk's entry is Arabic (lang="ar"): its "Handout" and "Slides" are not."""
+    root = make_project({"talkbuild.yml": "title: T\nlang: en\n",
+                         "talks/ar.md": "---\ntitle: مقدمة\nlang: ar\ndraft: true\n---\n\n## S\n\nx\n",
+                         "talks/en.md": "---\ntitle: Intro\n---\n\n## S\n\nx\n"})
+    done = subprocess.run([sys.executable, "-m", "talkbuild.cli", "build", "--drafts", "-C", str(root)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    index = (root / "_site/index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<li class="tb-talk"(.*?)</li>', index, re.S)
+    arabic = next(e for e in entries if 'lang="ar"' in e.split(">", 1)[0])
+    english = next(e for e in entries if "Intro" in e)
+    for word in ("Handout", "Slides", "Draft"):
+        assert re.search(rf'lang="en" dir="ltr">{word}<', arabic), word
+    assert 'lang="en"' not in english  # on the English page, its English entry needs no marking
