@@ -75,7 +75,7 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = (),
         if other is not None:
             problems.append(Diagnostic(Severity.ERROR, "slug-clash",
                                        f"'{source.rel}' and '{other.rel}' would both be published at '{source.slug}/'",
-                                       SourceLocation(_project_rel(source.path, project_root)),
+                                       SourceLocation(project_rel(source.path, project_root)),
                                        hint="rename one of them"))
             continue
         by_slug[source.slug] = source
@@ -86,7 +86,7 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = (),
     for source, owner in over_a_deck:
         problems.append(Diagnostic(Severity.ERROR, "slug-clash",
                                    f"'{source.rel}' would be published at '{source.slug}/', where '{owner.rel}' "
-                                   "publishes its slides", SourceLocation(_project_rel(source.path, project_root)),
+                                   "publishes its slides", SourceLocation(project_rel(source.path, project_root)),
                                    hint="rename it"))
     by_folded: dict[str, SourceFile] = {}
     for source in unique:
@@ -95,7 +95,7 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = (),
             problems.append(Diagnostic(Severity.WARNING, "case-clash",
                                        f"'{source.rel}' and '{first.rel}' differ only in case: on macOS and Windows "
                                        "they are one file, and their addresses are easy to confuse",
-                                       SourceLocation(_project_rel(source.path, project_root)), hint="rename one of them"))
+                                       SourceLocation(project_rel(source.path, project_root)), hint="rename one of them"))
     clashing = {source.rel for source, _ in over_a_deck}
     return [s for s in unique if s.rel not in clashing], problems
 
@@ -127,7 +127,7 @@ def slug_for(rel: str) -> str:
     return stem
 
 
-def _project_rel(path: Path, root: Path) -> str:
+def project_rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
@@ -181,7 +181,7 @@ def walk(top: Path, skip: Callable[[str], bool], problems: list[Diagnostic],
                 below.append((path, real / entry.name, ancestors | {real / entry.name}))
                 continue
             target = path.resolve()
-            where = SourceLocation(_project_rel(path, project_root))
+            where = SourceLocation(project_rel(path, project_root))
             if target in ancestors:
                 problems.append(Diagnostic(Severity.WARNING, "symlink-loop",
                                            f"the folder symlink points to {os.readlink(path)}, a folder that contains "
@@ -225,4 +225,4 @@ def _no_talks(talks_dir: Path, project_root: Path) -> Diagnostic:
     hint = "talks are talks/<name>.md or talks/<name>/index.md"
     if others:
         hint += f"; {len(others)} file(s) in other formats were ignored (e.g. {others[0]}): rename them to .md"
-    return Diagnostic(Severity.WARNING, "no-talks", "no talks found", SourceLocation(_project_rel(talks_dir, project_root)), hint=hint)
+    return Diagnostic(Severity.WARNING, "no-talks", "no talks found", SourceLocation(project_rel(talks_dir, project_root)), hint=hint)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .config import Config
+from .discover import project_rel
 from .errors import Diagnostic, Severity, SourceLocation
 from .index_list import index_ordered
 from .links import url_path
@@ -52,15 +53,9 @@ def over_reserved(sources: Sequence[SourceFile], config: Config) -> tuple[list[S
     names = reserved(config)
     clashing = [s for s in sources if any(s.slug == n or s.slug.startswith(n + "/") for n in names)]
     problems = [Diagnostic(Severity.ERROR, "slug-clash", f"'{s.rel}' would be published at '{s.slug}/', where "
-                           f"talkbuild writes the site's {s.slug.split('/')[0]}", SourceLocation(_shown(s, config)),
+                           f"talkbuild writes the site's {s.slug.split('/')[0]}", SourceLocation(project_rel(s.path, config.root)),
                            hint="rename it") for s in clashing]
     return [s for s in sources if s not in clashing], problems
-
-
-def _shown(source: SourceFile, config: Config) -> str:
-    root = config.root.resolve()
-    path = source.path.resolve()
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(source.path)
 
 
 def feed_talks(talks: Sequence[Talk]) -> list[Talk]:
@@ -70,7 +65,8 @@ def feed_talks(talks: Sequence[Talk]) -> list[Talk]:
 
 
 def has_feed(talks: Sequence[Talk], config: Config) -> bool:
-    return bool(config.publish.site_url and feed_talks(talks))
+    """Whether the site has a feed: a public_url, and a dated talk (no sort needed to tell)."""
+    return bool(config.publish.site_url) and any(t.meta.date is not None for t in talks)
 
 
 def machine_pages(talks: Sequence[Talk], config: Config) -> list[Page]:
@@ -79,8 +75,9 @@ def machine_pages(talks: Sequence[Talk], config: Config) -> list[Page]:
     if not base:
         return []
     pages = [Page(SITEMAP, _sitemap(base, talks).encode("utf-8"))]
-    if has_feed(talks, config):
-        pages.append(Page(FEED, _feed(base, feed_talks(talks), config).encode("utf-8")))
+    listed = feed_talks(talks)
+    if listed:
+        pages.append(Page(FEED, _feed(base, listed, config).encode("utf-8")))
     return pages
 
 
