@@ -444,12 +444,10 @@ def _coerce(hint: Any, value: Any, name: str, where: SourceLocation, node: yaml.
                               hint="write it as [first, second], or one '- value' line per item")
         return tuple(written)
     if hint is bool:
-        # "true" quoted reads as in front matter, where a quoted "true" is true too
-        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
-            return value.strip().lower() in ("true", "yes")
-        if not isinstance(value, bool):
+        read = yamltext.as_bool(value)  # a quoted "true" too, as in front matter
+        if read is None:
             raise ConfigError(f"'{name}' must be true or false, not {_shown(value)}", where)
-        return value
+        return read
     if hint in (int, float) and isinstance(node, yaml.ScalarNode) and node.style is None and _DECIMAL.fullmatch(node.value):
         value = int(node.value, 10) if node.value.lstrip("+-").isdigit() else float(node.value)
     if hint is float and isinstance(value, int | float) and not isinstance(value, bool):

@@ -343,11 +343,10 @@ def _strings(value: Any, key: str, fail: Fail, split_commas: bool = False) -> tu
 
 
 def _bool(value: Any, key: str, fail: Fail) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
-        return value.strip().lower() in ("true", "yes")
-    raise fail(key, f"'{key}' must be true or false, not {value!r}")
+    read = yamltext.as_bool(value)
+    if read is None:
+        raise fail(key, f"'{key}' must be true or false, not {value!r}")
+    return read
 
 
 def _duration(value: Any, fail: Fail) -> int | None:

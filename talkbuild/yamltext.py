@@ -48,6 +48,16 @@ def as_written(node: yaml.Node | None, value: Any) -> Any:
     return value
 
 
+def as_bool(value: Any) -> bool | None:
+    """A yes/no setting as authors write it: YAML's booleans, or the words quoted ("true", "no"); None otherwise.
+    Shared by talkbuild.yml and front matter, so both read a quoted "true" alike."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+        return value.strip().lower() in ("true", "yes")
+    return None
+
+
 def entries(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
     """(key, key node, value node) of a mapping node, in file order; keys that are not scalars are skipped."""
     if isinstance(node, yaml.MappingNode):
