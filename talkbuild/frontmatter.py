@@ -51,8 +51,8 @@ TEXT_KEYS = frozenset({
 """Keys whose values are text: taken exactly as written, so `title: No` is 'No' (YAML 1.1 says false),
 `subtitle: 010` is '010' (not 8), `tags: [1.50]` is '1.50' and `ratio: 16:9` is '16:9' (not 969)."""
 MARP_KEYS = frozenset({"size", "header", "footer", "paginate"})
-"""Read only in a Marp talk: its slide size, and its global directives written in the front matter."""
-"""Marp's global directives talkbuild reads in a talk that says `marp: true` (elsewhere: unknown keys)."""
+"""Read only in a talk that says `marp: true` (elsewhere unknown keys): its slide size, and the global directives
+written in its front matter."""
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 """The shape of a BCP 47 language tag (en, pt-BR, zh-Hant-TW); which languages exist is the browser's business."""
 
