@@ -98,3 +98,29 @@ def test_blackout_from_the_presenter_blacks_out_the_audience_and_tells_the_prese
     presenter.wait_for_function("document.documentElement.classList.contains('tb-audience-black')")
     presenter.keyboard.press("b")
     page.wait_for_function("!document.documentElement.classList.contains('tb-blackout')")
+
+
+def test_a_late_copy_of_an_old_message_does_not_undo_a_newer_one(page: Any, demo_site: Path,
+                                                                 static_server: Any) -> None:
+    # Messages go by BroadcastChannel and by postMessage, so each arrives twice in no fixed order between the two.
+    # Here the presenter's "black out" arrives again after the audience ended the blackout (as a slow copy would):
+    # the audience must stay on its slide, and the presenter must keep hearing of blackouts.
+    page.goto(static_server(demo_site) + "demo/slides/#opening")
+    wait_ready(page)
+    page.evaluate("window.heard = []; window.addEventListener('message', e => window.heard.push(e.data))")
+    with page.expect_popup() as info:
+        page.keyboard.press("s")
+    presenter = info.value
+    wait_ready(presenter)
+    presenter.wait_for_function(CONNECTED)
+    presenter.keyboard.press("b")
+    page.wait_for_function("document.documentElement.classList.contains('tb-blackout')")
+    page.keyboard.press("Space")
+    presenter.wait_for_function("document.getElementById('tb-p-black').textContent === ''")
+    old = page.evaluate("window.heard.find(m => m.type === 'blackout' && m.on)")
+    assert old, "the presenter's blackout came by postMessage too"
+    presenter.evaluate("m => window.opener.postMessage(m, '*')", old)
+    page.wait_for_timeout(200)  # a late copy acted on would black the audience out within a frame or two
+    assert not page.evaluate("document.documentElement.classList.contains('tb-blackout')"), "an old message undid a new one"
+    page.keyboard.press(".")
+    presenter.wait_for_function("document.documentElement.classList.contains('tb-audience-black')")

@@ -15,9 +15,16 @@
   try { channel = new BroadcastChannel(channelName); } catch (err) { channel = null; }
   var peer = isPresenter ? window.opener : null;
   var connected = false;
+  // Both ways carry every message when both exist, so each arrives twice, and the two keep no order between them: a
+  // late copy of an old message (a blackout the audience already ended, a slide already left) must not undo a newer
+  // one. Each window numbers what it sends, and a receiver acts on a sender's message only if it is newer than the
+  // last it acted on.
+  var me = Math.random().toString(36).slice(2) + Date.now().toString(36), sent = 0, lastFrom = {};
 
   function send(msg) {
     msg.talkbuild = channelName;
+    msg.from = me;
+    msg.seq = ++sent;
     if (msg.type === "hello" || msg.type === "deck") msg.timer = timer; // every greeting carries the talk's timer
     if (channel) channel.postMessage(msg);
     if (peer && !peer.closed) { try { peer.postMessage(msg, "*"); } catch (err) { /* the other window went away */ } }
@@ -25,6 +32,10 @@
 
   function receive(msg) {
     if (!msg || msg.talkbuild !== channelName) return;
+    if (msg.from) {
+      if (msg.seq <= (lastFrom[msg.from] || 0)) return; // a copy already acted on, or older than one
+      lastFrom[msg.from] = msg.seq;
+    }
     var wasConnected = connected;
     if (isPresenter && !connected) { connected = true; presenterStatus(""); }
     // Driven from the other window, the audience's history is kept as if it were pressed here: one entry per slide.
