@@ -28,9 +28,11 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/talkbuild build
 
-## test: install what the tests need and run them
+## test: install what the tests need and run them, on one worker per core up to 4 (each starts its own
+## Chromium and S3 server); `make test TEST_WORKERS=0` runs them in one process. A file's tests share a worker.
+TEST_WORKERS ?= auto --maxprocesses 4
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## check: build and check the site (internal links, assets, front matter)
 check: $(STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,13 +34,16 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     """axe-core's source, installed from tests/browser/package.json with npm on first use."""
-    if not AXE.exists():
-        npm = shutil.which("npm")
-        require(npm, "npm is needed to install axe-core for the accessibility tests (apt-get install -y npm)")
-        assert npm
-        lock = HERE / "package-lock.json"
-        subprocess.run([npm, "ci" if lock.exists() else "install", "--no-audit", "--no-fund"], cwd=HERE,
-                       check=True, capture_output=True, timeout=300)
+    # Test workers (pytest-xdist) may get here at once: one installs while the others wait on the lock.
+    with open(HERE / ".npm-install.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if not AXE.exists():
+            npm = shutil.which("npm")
+            require(npm, "npm is needed to install axe-core for the accessibility tests (apt-get install -y npm)")
+            assert npm
+            lock = HERE / "package-lock.json"
+            subprocess.run([npm, "ci" if lock.exists() else "install", "--no-audit", "--no-fund"], cwd=HERE,
+                           check=True, capture_output=True, timeout=300)
     return AXE.read_text(encoding="utf-8")
 
 
