@@ -106,3 +106,38 @@ def test_a_store_named_by_the_environment_is_the_one_summaries_link_to(s3_bucket
         assert store.release_url("live", "abc") == f"{s3_endpoint.rstrip('/')}/{s3_bucket}/site/releases/abc/index.html"
     finally:
         store.close()
+
+
+def test_an_endpoint_that_is_no_s3_store_is_a_one_line_error_not_a_traceback(tmp_path: Path) -> None:
+    # A web server (or anything answering 200 to every request) given as the endpoint: its answers have no ETag.
+    import http.server
+    import threading
+
+    class Everything(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "13")
+            self.end_headers()
+            self.wfile.write(b"<p>hello</p>\n")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Everything)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        (tmp_path / "talkbuild.yml").write_text("publish:\n  target: s3://bucket/site\n", encoding="utf-8")
+        (tmp_path / "talks").mkdir()
+        (tmp_path / "talks" / "a.md").write_text("---\ntitle: A\n---\n\n## One\n\nText.\n", encoding="utf-8")
+        assert talkbuild("build", cwd=tmp_path).returncode == 0
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        done = subprocess.run([TALKBUILD, "publish", "--endpoint-url", endpoint], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60,
+                              env={**__import__("os").environ, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "KeyError" not in done.stderr
+    assert "without ETag: it is not an S3-compatible store" in done.stderr

@@ -124,11 +124,19 @@ class S3Store:
                 return None
             raise self._failed("read " + key, exc) from None
 
+    def _answered(self, out: Any, field: str, key: str) -> Any:
+        """A field of a GetObject answer that every S3 store sends; a server without it is no S3 store."""
+        if field not in out:
+            raise TalkbuildError(f"{self.url}: the store answered the read of {key} without {field}: it is not "
+                                 "an S3-compatible store (the switch needs ETags to know nobody else moved it)",
+                                 hint="check the endpoint URL: it must be the S3 API's address, not a web server")
+        return out[field]
+
     def get(self, key: str) -> tuple[bytes, str] | None:
         out = self._get_object(key)
         if out is None:
             return None
-        return out["Body"].read(), str(out["ETag"])
+        return out["Body"].read(), str(self._answered(out, "ETag", key))
 
     def get_aged(self, key: str) -> tuple[bytes, str, float] | None:
         out = self._get_object(key)
@@ -137,7 +145,7 @@ class S3Store:
         # Both stamps are the server's: LastModified of the object and the Date of this answer (whole
         # seconds each). The local clock may be minutes off the store's (a CI runner, a laptop), so it
         # is only a fallback for a server that sends no Date.
-        written: datetime.datetime = out["LastModified"]
+        written: datetime.datetime = self._answered(out, "LastModified", key)
         date = out.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
         try:
             now = email.utils.parsedate_to_datetime(date) if date else None
@@ -145,7 +153,7 @@ class S3Store:
             now = None
         if now is None or now.tzinfo is None:
             now = datetime.datetime.now(datetime.UTC)
-        return out["Body"].read(), str(out["ETag"]), (now - written).total_seconds()  # < 0: stamped in the future
+        return out["Body"].read(), str(self._answered(out, "ETag", key)), (now - written).total_seconds()  # < 0: stamped in the future
 
     def put_if(self, key: str, body: bytes, *, if_match: str | None, content_type: str,
                cache_control: str) -> bool:
