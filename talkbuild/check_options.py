@@ -172,8 +172,12 @@ def host_headers(value: Any, name: str, where: SourceLocation, node: yaml.Node |
 
 _HOST = re.compile(r"(\*\.)?([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::(\d{1,5}))?")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_HEADERS_HINT = 'e.g. headers: {"github.com": {"Authorization": "Bearer ${GITHUB_TOKEN}"}}'
+_HEADERS_HINT = 'e.g. headers: {"github.com": {"Authorization": "Bearer ${TALKBUILD_GITHUB_TOKEN}"}}'
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+VARIABLE_PREFIX = "TALKBUILD_"
+"""Whoever edits talkbuild.yml (a pull request) names both the host and the ${VAR}: were every variable read,
+`${AWS_SECRET_ACCESS_KEY}` would go to a host of the author's choosing from a reviewer's machine or a CI job.
+Only variables given to talkbuild on purpose are read."""
 
 
 def expand(text: str, environ: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
@@ -195,6 +199,9 @@ def header_value(text: str, environ: Mapping[str, str] | None = None) -> tuple[s
     The reason never holds the value (it is usually a token). One line break at the end is dropped: a secret
     pasted into a CI form or exported with `$(cat token)`/`echo` often carries one.
     """
+    foreign = [n for n in variable_names(text) if not n.startswith(VARIABLE_PREFIX)]
+    if foreign:
+        return None, f"${{{foreign[0]}}} is not read (only variables named {VARIABLE_PREFIX}... are)"
     value, missing = expand(text, environ)
     if missing:
         return None, f"${{{missing[0]}}} is not set"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..check_options import compile_regexes, expand, header_value, variable_names
+from ..check_options import VARIABLE_PREFIX, compile_regexes, expand, header_value, variable_names
 from ..config import CheckConfig
 from ..errors import Diagnostic, Severity, SourceLocation
 from ..models import Reference
@@ -127,7 +127,12 @@ def _header_notes(config: CheckConfig) -> list[Diagnostic]:
                 continue
             unset = expand(text)[1]
             variables = variable_names(text)
-            if unset:
+            foreign = [n for n in variables if not n.startswith(VARIABLE_PREFIX)]
+            if foreign:
+                severity, hint = Severity.WARNING, (
+                    f"write ${{{VARIABLE_PREFIX}{foreign[0]}}} and set {VARIABLE_PREFIX}{foreign[0]} in the environment "
+                    f"(in CI: {VARIABLE_PREFIX}{foreign[0]}: ${{{{ secrets.{foreign[0]} }}}})")
+            elif unset:
                 severity, hint = Severity.INFO, f"set {unset[0]} in the environment (in CI, from a secret)"
             else:
                 severity = Severity.WARNING

@@ -104,9 +104,9 @@ def test_headers_go_to_their_host_only_and_secrets_come_from_the_environment(
     other = http_server({"/elsewhere": status(200)})
     srv = http_server({"/api": status(200), "/hop": status(302, Location=other.url("/elsewhere"))})
     port = srv.base.rsplit(":", 1)[1]
-    monkeypatch.setenv("TB_TEST_TOKEN", "s3cret-value")
+    monkeypatch.setenv("TALKBUILD_TEST_TOKEN", "s3cret-value")
     root = make_project({"talkbuild.yml": f'check:\n  user_agent: "my-checker/1.0"\n  headers:\n'
-                                          f'    "127.0.0.1:{port}":\n      Authorization: "Bearer ${{TB_TEST_TOKEN}}"\n'})
+                                          f'    "127.0.0.1:{port}":\n      Authorization: "Bearer ${{TALKBUILD_TEST_TOKEN}}"\n'})
     config = dataclasses.replace(load_config(root).check, **{k: getattr(FAST, k) for k in ("timeout", "backoff")})
     result = check_external(refs(srv.url("/api"), srv.url("/hop")), config)
     assert found(result) == []
@@ -121,14 +121,30 @@ def test_headers_go_to_their_host_only_and_secrets_come_from_the_environment(
 def test_a_header_whose_variable_is_unset_is_not_sent_and_a_note_says_so(
         http_server: Callable[..., Scripted], make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     srv = http_server({"/api": status(200)})
-    monkeypatch.delenv("TB_TEST_UNSET", raising=False)
+    monkeypatch.delenv("TALKBUILD_TEST_UNSET", raising=False)
     root = make_project({"talkbuild.yml": 'check:\n  headers:\n    "127.0.0.1":\n'
-                                          '      Authorization: "Bearer ${TB_TEST_UNSET}"\n'})
+                                          '      Authorization: "Bearer ${TALKBUILD_TEST_UNSET}"\n'})
     result = check_external(refs(srv.url("/api")), dataclasses.replace(load_config(root).check, backoff=0.01))
     assert [(d.severity, d.code, d.location.line) for d in result.diagnostics] == [
         (Severity.INFO, "external-header", 4)]
-    assert "TB_TEST_UNSET" in result.diagnostics[0].message
+    assert "TALKBUILD_TEST_UNSET" in result.diagnostics[0].message
     assert "Authorization" not in srv.headers[0][1]
+
+
+def test_a_header_may_read_only_talkbuild_variables_so_a_pull_request_cannot_send_others_away(
+        http_server: Callable[..., Scripted], make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A talkbuild.yml from a pull request names the host and the variable: a reviewer's AWS key must stay home.
+    srv = http_server({"/collect": status(200)})
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrFAKEsecret")
+    root = make_project({"talkbuild.yml": 'check:\n  headers:\n    "127.0.0.1":\n'
+                                          '      X-Aws: "${AWS_SECRET_ACCESS_KEY}"\n'})
+    result = check_external(refs(srv.url("/collect")), dataclasses.replace(load_config(root).check, backoff=0.01))
+    assert "X-Aws" not in srv.headers[0][1]
+    assert all("wJalrFAKEsecret" not in str(v) for v in srv.headers[0][1].values())
+    (note,) = result.diagnostics
+    assert (note.severity, note.code, note.location.line) == (Severity.WARNING, "external-header", 4)
+    assert "${AWS_SECRET_ACCESS_KEY} is not read" in note.message and "wJalr" not in note.message
+    assert "TALKBUILD_AWS_SECRET_ACCESS_KEY" in (note.hint or "")
 
 
 def test_bad_headers_are_config_errors_that_never_show_the_value(make_project: ProjectFactory) -> None:
@@ -206,7 +222,7 @@ def _every_output(root: Path, tmp_path: Path) -> dict[str, str]:
 def _secret_project(make_project: ProjectFactory, srv: Scripted) -> Path:
     port = srv.base.rsplit(":", 1)[1]
     return make_project({"talkbuild.yml": f'title: T\ncheck:\n  timeout: 2\n  backoff: 0.01\n  headers:\n'
-                                          f'    "127.0.0.1:{port}":\n      Authorization: "Bearer ${{TB_TRIAL_TOKEN}}"\n',
+                                          f'    "127.0.0.1:{port}":\n      Authorization: "Bearer ${{TALKBUILD_TRIAL_TOKEN}}"\n',
                          "talks/a.md": TALK + f"\n[api]({srv.url('/api')})\n"})
 
 
@@ -215,7 +231,7 @@ def test_a_secret_ending_in_a_line_break_is_sent_without_it_and_never_shown(
         tmp_path: Path) -> None:
     # Before: "Invalid header value b'Bearer SEKRIT\n'" in every finding, as a link that is "not a valid URL".
     srv = http_server({"/api": status(200)})
-    monkeypatch.setenv("TB_TRIAL_TOKEN", "SEKRIT\n")
+    monkeypatch.setenv("TALKBUILD_TRIAL_TOKEN", "SEKRIT\n")
     root = _secret_project(make_project, srv)
     seen = _every_output(root, tmp_path)
     assert {where for where, text in seen.items() if "SEKRIT" in text} == set()
@@ -228,14 +244,14 @@ def test_a_header_value_with_a_control_character_is_not_sent_and_one_finding_nam
         http_server: Callable[..., Scripted], make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path, secret: str) -> None:
     srv = http_server({"/api": status(200)})
-    monkeypatch.setenv("TB_TRIAL_TOKEN", secret)
+    monkeypatch.setenv("TALKBUILD_TRIAL_TOKEN", secret)
     root = _secret_project(make_project, srv)
     seen = _every_output(root, tmp_path)
     assert {where for where, text in seen.items() if "SEK" in text or "RIT" in text} == set()
     findings = json.loads(seen["report file"])
     assert [(f["file"], f["line"], f["code"], f["severity"]) for f in findings] == [
         ("talkbuild.yml", 7, "external-header", "warning")]
-    assert "Authorization" in findings[0]["message"] and "${TB_TRIAL_TOKEN}" in findings[0]["message"]
+    assert "Authorization" in findings[0]["message"] and "${TALKBUILD_TRIAL_TOKEN}" in findings[0]["message"]
     assert "line break or another control character" in findings[0]["message"]
     assert all("Authorization" not in headers for _path, headers in srv.headers), "the header is not sent"
     assert srv.count("/api") >= 1, "the link is still checked, without the header"
@@ -264,8 +280,8 @@ def test_a_wrong_accept_item_is_shown_as_written_in_yaml(make_project: ProjectFa
 def test_why_a_header_value_is_not_sent_names_the_real_reason() -> None:
     from talkbuild.check_options import header_value
 
-    assert header_value("Bearer ${T}", {"T": "tökén"}) == ("Bearer tökén", None)  # Latin-1: sent as is
-    _, why = header_value("Bearer ${T}", {"T": "SEKRIT✓"})
+    assert header_value("Bearer ${TALKBUILD_T}", {"TALKBUILD_T": "tökén"}) == ("Bearer tökén", None)  # Latin-1: sent as is
+    _, why = header_value("Bearer ${TALKBUILD_T}", {"TALKBUILD_T": "SEKRIT✓"})
     assert why is not None and "Latin-1" in why and "control character" not in why and "SEKRIT" not in why
-    _, why = header_value("Bearer ${T}", {"T": "SEK\nRIT"})
+    _, why = header_value("Bearer ${TALKBUILD_T}", {"TALKBUILD_T": "SEK\nRIT"})
     assert why is not None and "control character" in why and "SEK" not in why
