@@ -32,8 +32,9 @@ class Resolved:
     asset: str | None
     """Talks-relative path of a local file to copy into the site."""
     problem: str | None = None
-    """'outside' when the URL leaves the talks folder, 'missing' when no such file exists, 'no-page' when it
-    names a folder that exists but holds no index.html (nor a talk)."""
+    """'outside' when the URL leaves the talks folder, 'hidden' when it names a file or folder whose name starts
+    with a dot, 'missing' when no such file exists, 'no-page' when it names a folder that exists but holds no
+    index.html (nor a talk)."""
     via: str | None = None
     """For 'outside' through a symlink under talks/: 'its talks-relative path -> its target'."""
 
@@ -76,6 +77,9 @@ class SiteMap:
         if joined is None:
             base = "" if path.startswith("/") else posixpath.dirname(from_rel)
             return Resolved(url, None, fragment, None, problem="outside", talk_link=self._folder_link(base))
+        if any(part.startswith(".") for part in joined.split("/")):
+            # .git/config, .env, .ssh: never published, as MkDocs leaves dot-files out (a talks_dir of `.` holds .git).
+            return Resolved(url, None, fragment, None, problem="hidden")
         slug = self._talk_slug(joined)
         if slug is not None:
             # Explicit index.html: a folder URL opens a listing from file:// and 404s on S3's REST endpoint.

@@ -233,9 +233,7 @@ def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, 
     line, column = place(token, content, base, source_lines, written, after)
     resolved = ctx.sitemap.resolve(url, ctx.rel)
     where = ctx.location(line, column)
-    if resolved.problem == "outside":
-        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", resolved.outside_message(written),
-                                          where, url=url, hint="move the file under talks/ and link to it there"))
+    if _refused(ctx, resolved, written, url, where):
         token.attrSet(attr, "")
         return
     _note_missing(ctx, resolved, written, where)
@@ -243,6 +241,21 @@ def _rewrite(ctx: RenderContext, token: Token, attr: str, kind: str, base: int, 
         ctx.assets.add(resolved.asset)
     token.attrSet(attr, resolved.href)
     ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, alt))
+
+
+def _refused(ctx: RenderContext, resolved: Resolved, written: str, url: str, where: SourceLocation) -> bool:
+    """True (and reported) when `url` names a file that is never published: outside talks/, or hidden."""
+    if resolved.problem == "outside":
+        ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", resolved.outside_message(written),
+                                          where, url=url, hint="move the file under talks/ and link to it there"))
+    elif resolved.problem == "hidden":
+        ctx.diagnostics.append(Diagnostic(
+            Severity.ERROR, "hidden-file", f"'{written}' names a hidden file or folder (its name starts with a dot), "
+            "which is never published", where, url=url,
+            hint="rename it without the leading dot (.git, .env and the like stay private)"))
+    else:
+        return False
+    return True
 
 
 def _note_missing(ctx: RenderContext, resolved: Resolved, url: str, where: SourceLocation) -> None:
@@ -262,9 +275,7 @@ def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[in
     def one(url: str, kind: str, where: SourceLocation) -> str | None:
         """The rewritten URL, or None when it leads outside talks/ (reported)."""
         resolved = ctx.sitemap.resolve(url, ctx.rel)
-        if resolved.problem == "outside":
-            ctx.diagnostics.append(Diagnostic(Severity.ERROR, "outside-talks", resolved.outside_message(url),
-                                              where, url=url, hint="move the file under talks/ and link to it there"))
+        if _refused(ctx, resolved, url, url, where):
             return None
         _note_missing(ctx, resolved, url, where)
         if resolved.asset:
