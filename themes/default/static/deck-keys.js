@@ -26,8 +26,40 @@
     jump: promptJump
   };
 
+  // ---- single-key shortcuts (WCAG 2.1.4) ---------------------------------------------------------
+  // Letters, digits, `?` and `.` act alone, without Ctrl or Alt: speech input that types a word, or a key pressed by
+  // mistake, would set them off. A switch in the help turns them off for every deck of the site (localStorage is the
+  // site's); then only keys that type no character work (arrows, Page Up/Down, Home/End, Space, Enter, Esc), and the
+  // controls and the help's buttons do the rest. A theme's deck.html without the switch still honours the choice.
+  var SINGLE_KEYS = "talkbuild-single-keys";
+  function storedSingleKeys() {
+    try { return localStorage.getItem(SINGLE_KEYS) !== "off"; } catch (err) { return true; } // storage off: on
+  }
+  deck.singleKeys = storedSingleKeys();
+  function setSingleKeys(on) {
+    deck.singleKeys = on;
+    try { if (on) localStorage.removeItem(SINGLE_KEYS); else localStorage.setItem(SINGLE_KEYS, "off"); } catch (err) { /* this page only */ }
+    showSingleKeys();
+  }
+  function showSingleKeys() {
+    var box = $("tb-single-keys");
+    if (box) box.checked = deck.singleKeys;
+    root.classList.toggle("tb-single-keys-off", !deck.singleKeys);
+  }
+  var singleBox = $("tb-single-keys");
+  if (singleBox) singleBox.addEventListener("change", function () { setSingleKeys(singleBox.checked); });
+  // Turned off in another deck's tab: this one follows at once.
+  window.addEventListener("storage", function (e) {
+    if (e.key === SINGLE_KEYS || e.key === null) { deck.singleKeys = storedSingleKeys(); showSingleKeys(); }
+  });
+  showSingleKeys();
+  // A key that types a character (its name is that one character); Space is left to work as a non-character key.
+  function characterKey(e) { return e.key !== " " && Array.from(e.key || "").length === 1; }
+  function switchedOff(e) { return !deck.singleKeys && characterKey(e); }
+
   function keyAction(e) {
     var k = e.key;
+    if (switchedOff(e)) return null;
     if (k === " " || k === "Spacebar") return e.shiftKey ? "prev" : "next";
     // Right to left, the arrows point the way the slides run, as in reveal.js (`rtl: true`): left is next.
     if (k === "ArrowRight") return deck.rtl() ? "prev" : "next";
@@ -130,6 +162,8 @@
   }
   // G asks for a slide number or id, as reveal.js's jump-to-slide does.
   function promptJump() {
+    var help = $("tb-help");
+    if (help && help.open) help.close(); // its "Go to slide" button: the answer is seen on the slide, not behind it
     var answer = window.prompt("Go to slide (1 to " + N + ", or a slide's id):", "");
     if (answer !== null) jumpTo(answer);
   }
@@ -143,7 +177,7 @@
     return !(t.closest && t.closest("input, textarea, select, [contenteditable]"));
   }
   window.addEventListener("keydown", function (e) {
-    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock)$/.test(e.key)) return;
+    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock)$/.test(e.key) || switchedOff(e)) return;
     var consumed = true;
     if (deck.black && !isPresenter) deck.setBlackout(false);
     else if (/^[0-9]$/.test(e.key)) { typed += e.key; showTyped(); }
