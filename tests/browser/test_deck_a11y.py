@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,65 @@ def test_single_key_shortcuts_can_be_turned_off_in_the_help_for_every_deck_of_th
     deck.keyboard.press("o")
     assert deck.evaluate(OVERVIEW)
     other.close()
+
+
+# ---- the presenter window: WCAG 2.5.3 Label in Name, and axe-core ------------------------------------------------
+
+
+def serious_violations(page: Any, axe_source: str, *also: str) -> list[str]:
+    """axe-core's serious and critical findings; `also` turns on rules axe leaves off by default (experimental)."""
+    page.add_script_tag(content=axe_source)
+    options = {"resultTypes": ["violations"], "rules": {rule: {"enabled": True} for rule in also}}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_the_presenter_s_notes_size_buttons_are_named_by_what_they_show(page: Any, demo_site: Path,
+                                                                         static_server: Any) -> None:
+    """A speech-input user says what they see ("click A plus"): the name starts with the visible text."""
+    page.goto(static_server(demo_site) + "demo/slides/?presenter#opening")
+    wait_ready(page)
+    for action, shown in (("notes-smaller", "A\u2212"), ("notes-larger", "A+")):
+        button = page.locator(f"[data-action={action}]")
+        assert button.inner_text() == shown
+        expect(button).to_have_accessible_name(re.compile("^" + re.escape(shown) + " [a-z]"))
+    font = "parseFloat(getComputedStyle(document.getElementById('tb-p-notes')).fontSize)"
+    before = page.evaluate(font)
+    page.get_by_role("button", name="A+").click()
+    assert page.evaluate(font) > before
+    page.get_by_role("button", name="A\u2212").click()
+    assert page.evaluate(font) == pytest.approx(before, abs=0.5)
+
+
+def test_the_presenter_window_passes_axe(page: Any, demo_site: Path, static_server: Any, axe_source: str) -> None:
+    """Alone (not connected yet), following a deck, on a slide without notes during a blackout, overview, help."""
+    base = static_server(demo_site) + "demo/slides/"
+    page.goto(base + "?presenter#build-steps/1")
+    wait_ready(page)
+    page.wait_for_function("document.getElementById('tb-p-conn').textContent.startsWith('Not connected')")
+    assert serious_violations(page, axe_source, "label-content-name-mismatch") == []
+    deck = page.context.new_page()
+    deck.goto(base + "#build-steps/1")
+    wait_ready(deck)
+    page.wait_for_function("document.getElementById('tb-p-conn').textContent === ''")
+    assert serious_violations(page, axe_source, "label-content-name-mismatch") == []
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # "Pauses", which has no notes
+    expect(page.locator(".tb-p-none")).to_have_text("No notes for this slide.")
+    page.keyboard.press("b")
+    expect(page.locator("#tb-p-black")).not_to_be_empty()
+    deck.wait_for_function(BLACK)
+    # The presenter's controls are part of its panel: they do not fade once the mouse rests (half faded, they fail
+    # the contrast minimum).
+    page.wait_for_function("document.documentElement.classList.contains('tb-idle')")
+    page.wait_for_timeout(400)  # the fade's transition (0.3 s) would be over
+    assert page.evaluate("getComputedStyle(document.getElementById('tb-controls')).opacity") == "1"
+    assert serious_violations(page, axe_source, "label-content-name-mismatch") == []
+    page.keyboard.press("o")
+    assert serious_violations(page, axe_source, "label-content-name-mismatch") == []
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    expect(page.locator("#tb-help")).to_be_visible()
+    assert serious_violations(page, axe_source, "label-content-name-mismatch") == []
