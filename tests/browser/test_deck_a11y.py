@@ -148,3 +148,34 @@ def test_the_presenter_window_passes_axe(page: Any, demo_site: Path, static_serv
     page.keyboard.press("?")
     expect(page.locator("#tb-help")).to_be_visible()
     assert serious_violations(page, axe_source, "label-content-name-mismatch") == []
+
+
+# ---- WCAG 4.1.3 Status Messages: the live region ----------------------------------------------------------------
+
+HIDDEN_TEXT_READ = """(() => {
+  const status = document.getElementById('tb-status').textContent.replace(/\\s+/g, ' ');
+  return [...document.querySelectorAll('#tb-stage > section.tb-current .fragment:not(.tb-visible)')]
+    .map(f => f.textContent.replace(/\\s+/g, ' ').trim().slice(0, 40)).filter(t => t && status.includes(t));
+})()"""
+"""The text of steps not showing that the live region still says (it must say none)."""
+
+
+def test_going_back_a_step_says_where_the_slide_is_and_never_keeps_a_hidden_step_s_text(deck: Any) -> None:
+    deck.goto(deck.deck_url + "#pauses")
+    deck.keyboard.press("ArrowRight")
+    assert deck.evaluate(STATUS).startswith("After the pause")
+    deck.keyboard.press("ArrowLeft")
+    assert visible_fragments(deck) == 0 and deck.evaluate(HIDDEN_TEXT_READ) == []
+    assert deck.evaluate(STATUS) == f"Back to the start of slide 4 of {N}: Pauses"
+    deck.goto(deck.deck_url + "#build-steps")
+    for key, status in (("ArrowRight", "first point"), ("ArrowRight", "second point"), ("ArrowRight", "third point"),
+                        ("ArrowLeft", "Back to step 2 of 3"), ("ArrowUp", "Back to step 1 of 3"),
+                        ("ArrowRight", "second point"), ("PageUp", "Back to step 1 of 3"),
+                        ("Shift+Space", f"Back to the start of slide 3 of {N}: Build steps")):
+        deck.keyboard.press(key)
+        assert deck.evaluate(STATUS).strip() == status, key
+        assert deck.evaluate(HIDDEN_TEXT_READ) == [], key
+    deck.evaluate("location.hash = 'build-steps/3'")  # an address that shows fewer steps than before says so too
+    deck.wait_for_function(f"{STATUS}.trim() === 'third point'")
+    deck.evaluate("location.hash = 'build-steps/1'")
+    deck.wait_for_function(f"{STATUS} === 'Back to step 1 of 3'")

@@ -112,6 +112,7 @@
     if (!deck.overview) deck.ensureFitted(slides.slice(index, index + 2));
     show(before);
     if (before === index && step > stepBefore) deck.announceStep(index, step);
+    else if (before === index && deck.announceStepBack) deck.announceStepBack(index, step);
     // Slide changes make history entries; steps within a slide only update the URL, so Back goes to the last slide.
     setUrl(how.history || (before === index ? "replace" : "push"));
     remember();
