@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +74,37 @@ def test_audio_video_and_embedded_pages_reflow_at_320_css_pixels(width: int, pag
         wait_ready(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, slide
         assert outside(page, "section.slide") == [], f"{slide}: out of the slide"
+
+
+LIVE_CHANGES = """(() => {
+  window.heard = [];
+  const live = [...document.querySelectorAll('[aria-live]:not([aria-live=off]), [role=status], [role=alert]')];
+  const seen = new Map(live.map(el => [el, el.textContent]));
+  new MutationObserver(() => live.forEach(el => {
+    if (el.textContent !== seen.get(el)) { seen.set(el, el.textContent); if (el.textContent.trim()) heard.push(el.textContent); }
+  })).observe(document.body, {subtree: true, childList: true, characterData: true});
+  return live.length;
+})()"""
+"""Records in `window.heard` each new text of the page's live regions: what a screen reader announces."""
+
+
+def test_the_index_search_announces_its_count_once_typing_pauses(page: Any, demo_site: Path, static_server: Any) -> None:
+    """WCAG 4.1.3: 21 keys make one announcement, not 22; the count on screen still follows every key."""
+    page.clock.install(time=datetime.datetime(2024, 3, 1, 9, 0))
+    page.goto(static_server(demo_site))
+    page.clock.pause_at(datetime.datetime(2024, 3, 1, 9, 5))  # from here no timer fires unless the test says so
+    assert page.evaluate(LIVE_CHANGES) >= 1
+    search = page.get_by_label("Search talks")
+    search.press_sequentially("ada lovelace grace ho")  # 21 characters, no pause between them
+    assert page.locator("#tb-search-count").inner_text() == "1 of 2 talks", "the visible count is up to date"
+    page.wait_for_function("window.talkbuildSearch !== undefined")  # the slides' search index, loaded on first use
+    assert page.evaluate("heard") == [], "nothing is announced while typing goes on"
+    page.clock.run_for(400)
+    assert page.evaluate("heard") == []
+    page.clock.run_for(200)  # half a second after the last key
+    heard = page.evaluate("heard")
+    assert [text.strip() for text in heard] == [page.locator("#tb-search-count").inner_text()]
+    search.press("d")
+    search.press("Backspace")  # the same count again: after a pause it is read again
+    page.clock.run_for(600)
+    assert len(page.evaluate("heard")) == 2
