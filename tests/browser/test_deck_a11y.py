@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -179,3 +181,74 @@ def test_going_back_a_step_says_where_the_slide_is_and_never_keeps_a_hidden_step
     deck.wait_for_function(f"{STATUS}.trim() === 'third point'")
     deck.evaluate("location.hash = 'build-steps/1'")
     deck.wait_for_function(f"{STATUS} === 'Back to step 1 of 3'")
+
+
+def test_a_typed_slide_number_is_announced_as_it_grows_and_when_it_is_dropped(page: Any, demo_site: Path,
+                                                                            static_server: Any) -> None:
+    page.clock.install(time=datetime.datetime(2024, 3, 1, 9, 0))  # the number's 4-second pause, without waiting
+    page.goto(static_server(demo_site) + "demo/slides/#opening")
+    wait_ready(page)
+    for key, status in (("3", "Go to slide 3"), ("1", "Go to slide 31"), ("Backspace", "Go to slide 3"),
+                        ("Enter", f"Slide 3 of {N}: Build steps"), ("5", "Go to slide 5"),
+                        ("Escape", "Slide number cleared"), ("3", "Go to slide 3"),
+                        ("Enter", f"Slide 3 of {N}: Build steps")):  # the slide showing: said again
+        page.keyboard.press(key)
+        assert page.evaluate(STATUS).strip() == status, key
+    assert current(page) == "build-steps" and not page.evaluate(OVERVIEW)
+    page.keyboard.press("6")
+    page.clock.fast_forward(4100)
+    assert page.evaluate(STATUS).strip() == "Slide number cleared"
+    assert page.locator("#tb-counter").inner_text() == f"3 / {N}"
+
+
+# ---- the overview: the slide showing and the keyboard's focus look different ------------------------------------
+
+BAND_COLOURS = """async ([png, pad]) => {
+  const img = new Image();
+  img.src = 'data:image/png;base64,' + png;
+  await img.decode();
+  const c = document.createElement('canvas');
+  c.width = img.width; c.height = img.height;
+  const g = c.getContext('2d');
+  g.drawImage(img, 0, 0);
+  const data = g.getImageData(0, 0, c.width, c.height).data, counts = {};
+  for (let i = 0; i < data.length; i += 4) { const k = data[i] + ',' + data[i + 1] + ',' + data[i + 2]; counts[k] = (counts[k] || 0) + 1; }
+  return counts;
+}"""
+
+
+def band(page: Any, sid: str) -> dict[tuple[int, ...], int]:
+    """The colours in the 14-pixel band above a thumbnail's top edge (where its rings are), with their pixel counts."""
+    r = page.evaluate(f"JSON.parse(JSON.stringify(document.getElementById('{sid}').getBoundingClientRect()))")
+    png = page.screenshot(clip={"x": r["x"] + r["width"] / 4, "y": r["y"] - 14, "width": r["width"] / 2, "height": 14})
+    counts = page.evaluate(BAND_COLOURS, [base64.b64encode(png).decode(), 14])
+    return {tuple(int(v) for v in k.split(",")): n for k, n in counts.items()}
+
+
+def rings(page: Any, sid: str, background: set[tuple[int, ...]]) -> set[tuple[int, ...]]:
+    """The colours drawn above a thumbnail, beyond the background (at least a few pixels of each)."""
+    return {c for c, n in band(page, sid).items() if n >= 6 and all(far(c, b) for b in background)}
+
+
+def far(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5 > 60
+
+
+@pytest.mark.parametrize("forced", [False, True], ids=["normal", "forced-colors"])
+def test_in_the_overview_the_focus_never_looks_like_the_mark_of_the_slide_showing(forced: bool, deck: Any) -> None:
+    if forced:
+        deck.emulate_media(forced_colors="active")
+    deck.keyboard.press("o")
+    assert deck.evaluate("document.activeElement.closest('section').id") == "opening"
+    assert deck.locator("#opening .tb-pick").get_attribute("aria-current") == "true"
+    assert deck.locator("#build-steps .tb-pick").get_attribute("aria-current") is None
+    deck.keyboard.press("ArrowRight")  # focus on the next slide's thumbnail; slide 2 still showing
+    assert deck.evaluate("document.activeElement.closest('section').id") == "build-steps"
+    background = set(band(deck, "pauses"))  # a thumbnail neither showing nor focused: nothing drawn above it
+    showing, focused = rings(deck, "opening", background), rings(deck, "build-steps", background)
+    assert showing, "the slide showing is marked"
+    assert focused, "the focus is visible"
+    assert all(far(a, b) for a in showing for b in focused), f"same colours: showing {showing}, focused {focused}"
+    deck.keyboard.press("ArrowLeft")  # focus on the slide showing: both marks, told apart
+    both = rings(deck, "opening", background)
+    assert any(not far(c, s) for c in both for s in showing) and any(not far(c, f) for c in both for f in focused)

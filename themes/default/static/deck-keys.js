@@ -141,15 +141,18 @@
   // Digits then Enter jump to that slide (1-based, like #/n); the counter shows the number as it is typed.
   // While a number is being typed the controls stay shown (not faded as when the mouse rests); a number not
   // finished within TYPED_MS is forgotten, so a digit pressed by mistake long ago never makes a later Enter jump.
+  // The number is said as it grows ("Go to slide 3", WCAG 4.1.3: the counter is no live region), and so is a number
+  // dropped (`dropped`: Esc, Backspace to nothing, another key, the pause), or a later Enter would seem to do nothing.
   var typed = "", typedTimer = 0, TYPED_MS = 4000;
-  function showTyped() {
+  function showTyped(dropped) {
     var counter = $("tb-counter");
     if (counter) counter.textContent = typed ? "Go to " + typed : (deck.state.index + 1) + " / " + N;
     clearTimeout(typedTimer);
     if (typed) {
+      deck.announce("Go to slide " + typed, true);
       wake();
-      typedTimer = setTimeout(function () { typed = ""; showTyped(); wake(); }, TYPED_MS);
-    }
+      typedTimer = setTimeout(function () { typed = ""; showTyped(true); wake(); }, TYPED_MS);
+    } else if (dropped) deck.announce("Slide number cleared", true);
   }
   function jumpTo(text) {
     text = String(text || "").trim();
@@ -157,6 +160,7 @@
     var hash = /^\d+$/.test(text) ? "#/" + text : "#" + text.replace(/^#/, "");
     var s = deck.parseHash(hash), problem = deck.hashProblem(hash); // `99`, `#/99`, `/0`: a notice, never a silent clamp
     if (problem || !s) { deck.toast(problem || "No slide '" + text + "' in this deck."); return; }
+    if (s.index === deck.state.index && s.step === deck.state.step) deck.announceSlide(); // there already: say so
     deck.go(s.index, s.step);
     if (deck.overview) deck.setOverview(false);
   }
@@ -182,9 +186,9 @@
     if (deck.black && !isPresenter) deck.setBlackout(false);
     else if (/^[0-9]$/.test(e.key)) { typed += e.key; showTyped(); }
     else if (typed && e.key === "Enter") { var n = typed; typed = ""; showTyped(); jumpTo(n); }
-    else if (typed && e.key === "Backspace") { typed = typed.slice(0, -1); showTyped(); }
-    else if (typed && e.key === "Escape") { typed = ""; showTyped(); }
-    else { consumed = false; if (typed) { typed = ""; showTyped(); } }
+    else if (typed && e.key === "Backspace") { typed = typed.slice(0, -1); showTyped(true); }
+    else if (typed && e.key === "Escape") { typed = ""; showTyped(true); }
+    else { consumed = false; if (typed) { typed = ""; showTyped(true); } }
     if (consumed) { e.preventDefault(); e.stopPropagation(); }
   }, true);
 

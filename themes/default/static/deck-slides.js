@@ -143,6 +143,8 @@
   // Inactive slides are inert and hidden from assistive technology; only the current one is reachable.
   function activate(slide, on) {
     slide.classList.toggle("tb-current", on);
+    var pick = slide.querySelector(".tb-pick"); // its thumbnail in the overview says so too, not by its ring alone
+    if (pick) { if (on) pick.setAttribute("aria-current", "true"); else pick.removeAttribute("aria-current"); }
     if (deck.overview) return;
     slide.inert = !on;
     if (on) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");
