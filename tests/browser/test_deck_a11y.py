@@ -25,8 +25,15 @@ BLACK = "document.documentElement.classList.contains('tb-blackout')"
 def test_single_key_shortcuts_can_be_turned_off_in_the_help_for_every_deck_of_the_site(deck: Any) -> None:
     prompts: list[str] = []
     answers: list[str] = []  # what the next prompt is answered with; none: it is dismissed
-    deck.on("dialog", lambda dialog: (prompts.append(dialog.message),
-                                      dialog.accept(answers.pop()) if answers else dialog.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        prompts.append(dialog.message)
+        if answers:
+            dialog.accept(answers.pop())
+        else:
+            dialog.dismiss()
+
+    deck.on("dialog", on_dialog)
     deck.keyboard.press("?")
     switch = deck.get_by_role("checkbox", name="Single-key shortcuts")
     expect(switch).to_be_checked()
@@ -203,7 +210,7 @@ def test_a_typed_slide_number_is_announced_as_it_grows_and_when_it_is_dropped(pa
 
 # ---- the overview: the slide showing and the keyboard's focus look different ------------------------------------
 
-BAND_COLOURS = """async ([png, pad]) => {
+BAND_COLOURS = """async png => {
   const img = new Image();
   img.src = 'data:image/png;base64,' + png;
   await img.decode();
@@ -221,7 +228,7 @@ def band(page: Any, sid: str) -> dict[tuple[int, ...], int]:
     """The colours in the 14-pixel band above a thumbnail's top edge (where its rings are), with their pixel counts."""
     r = page.evaluate(f"JSON.parse(JSON.stringify(document.getElementById('{sid}').getBoundingClientRect()))")
     png = page.screenshot(clip={"x": r["x"] + r["width"] / 4, "y": r["y"] - 14, "width": r["width"] / 2, "height": 14})
-    counts = page.evaluate(BAND_COLOURS, [base64.b64encode(png).decode(), 14])
+    counts = page.evaluate(BAND_COLOURS, base64.b64encode(png).decode())
     return {tuple(int(v) for v in k.split(",")): n for k, n in counts.items()}
 
 
@@ -231,7 +238,7 @@ def rings(page: Any, sid: str, background: set[tuple[int, ...]]) -> set[tuple[in
 
 
 def far(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5 > 60
+    return float(sum((x - y) ** 2 for x, y in zip(a, b, strict=True))) > 60.0 ** 2
 
 
 @pytest.mark.parametrize("forced", [False, True], ids=["normal", "forced-colors"])
