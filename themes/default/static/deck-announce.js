@@ -49,6 +49,13 @@
     else announce("Step " + step + " of " + deck.fragments(i).length, true);
   }
 
+  // A step gone back from is hidden, but the live region still held its text: what it says must stay true (WCAG
+  // 4.1.3), so going back says where the slide is now. At the start of the slide, the slide's own name follows.
+  function announceStepBack(i, step) {
+    if (step) { announce("Back to step " + step + " of " + deck.fragments(i).length, true); return; }
+    announce("Back to the start of slide " + (i + 1) + " of " + N + ": ", true, slides[i].getAttribute("data-title") || "");
+  }
+
   var toastTimer = 0;
   function toast(text) {
     var el = $("tb-toast");
@@ -73,6 +80,7 @@
   deck.slideStatus = slideStatus;
   deck.announceSlide = announceSlide;
   deck.announceStep = announceStep;
+  deck.announceStepBack = announceStepBack;
   deck.toast = toast;
   // An element holding talkbuild's own words amid the talk's (the presenter's "No notes for this slide."): English.
   deck.english = function (el) {

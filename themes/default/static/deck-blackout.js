@@ -8,7 +8,7 @@
   // The black is an element this script makes, styled inline, above everything (the toast, the controls): it needs no
   // rule in a theme's deck.css, so a theme with its own copy from before blackout existed blacks out too. An open
   // help dialog (the top layer, above any z-index) is closed, so the screen is black and a key brings the slide back.
-  // (Any key ends it: deck-keys.js sees the key first.)
+  // (Any key ends it, deck-keys.js seeing the key first; with the single-key shortcuts off, any key but a character.)
   deck.black = false;
   var cover = null;
   function blackCover(on) {

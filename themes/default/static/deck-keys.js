@@ -26,8 +26,40 @@
     jump: promptJump
   };
 
+  // ---- single-key shortcuts (WCAG 2.1.4) ---------------------------------------------------------
+  // Letters, digits, `?` and `.` act alone, without Ctrl or Alt: speech input that types a word, or a key pressed by
+  // mistake, would set them off. A switch in the help turns them off for every deck of the site (localStorage is the
+  // site's); then only keys that type no character work (arrows, Page Up/Down, Home/End, Space, Enter, Esc), and the
+  // controls and the help's buttons do the rest. A theme's deck.html without the switch still honours the choice.
+  var SINGLE_KEYS = "talkbuild-single-keys";
+  function storedSingleKeys() {
+    try { return localStorage.getItem(SINGLE_KEYS) !== "off"; } catch (err) { return true; } // storage off: on
+  }
+  deck.singleKeys = storedSingleKeys();
+  function setSingleKeys(on) {
+    deck.singleKeys = on;
+    try { if (on) localStorage.removeItem(SINGLE_KEYS); else localStorage.setItem(SINGLE_KEYS, "off"); } catch (err) { /* this page only */ }
+    showSingleKeys();
+  }
+  function showSingleKeys() {
+    var box = $("tb-single-keys");
+    if (box) box.checked = deck.singleKeys;
+    root.classList.toggle("tb-single-keys-off", !deck.singleKeys);
+  }
+  var singleBox = $("tb-single-keys");
+  if (singleBox) singleBox.addEventListener("change", function () { setSingleKeys(singleBox.checked); });
+  // Turned off in another deck's tab: this one follows at once.
+  window.addEventListener("storage", function (e) {
+    if (e.key === SINGLE_KEYS || e.key === null) { deck.singleKeys = storedSingleKeys(); showSingleKeys(); }
+  });
+  showSingleKeys();
+  // A key that types a character (its name is that one character); Space is left to work as a non-character key.
+  function characterKey(e) { return e.key !== " " && Array.from(e.key || "").length === 1; }
+  function switchedOff(e) { return !deck.singleKeys && characterKey(e); }
+
   function keyAction(e) {
     var k = e.key;
+    if (switchedOff(e)) return null;
     if (k === " " || k === "Spacebar") return e.shiftKey ? "prev" : "next";
     // Right to left, the arrows point the way the slides run, as in reveal.js (`rtl: true`): left is next.
     if (k === "ArrowRight") return deck.rtl() ? "prev" : "next";
@@ -109,15 +141,18 @@
   // Digits then Enter jump to that slide (1-based, like #/n); the counter shows the number as it is typed.
   // While a number is being typed the controls stay shown (not faded as when the mouse rests); a number not
   // finished within TYPED_MS is forgotten, so a digit pressed by mistake long ago never makes a later Enter jump.
+  // The number is said as it grows ("Go to slide 3", WCAG 4.1.3: the counter is no live region), and so is a number
+  // dropped (`dropped`: Esc, Backspace to nothing, another key, the pause), or a later Enter would seem to do nothing.
   var typed = "", typedTimer = 0, TYPED_MS = 4000;
-  function showTyped() {
+  function showTyped(dropped) {
     var counter = $("tb-counter");
     if (counter) counter.textContent = typed ? "Go to " + typed : (deck.state.index + 1) + " / " + N;
     clearTimeout(typedTimer);
     if (typed) {
+      deck.announce("Go to slide " + typed, true);
       wake();
-      typedTimer = setTimeout(function () { typed = ""; showTyped(); wake(); }, TYPED_MS);
-    }
+      typedTimer = setTimeout(function () { typed = ""; showTyped(true); wake(); }, TYPED_MS);
+    } else if (dropped) deck.announce("Slide number cleared", true);
   }
   function jumpTo(text) {
     text = String(text || "").trim();
@@ -125,11 +160,14 @@
     var hash = /^\d+$/.test(text) ? "#/" + text : "#" + text.replace(/^#/, "");
     var s = deck.parseHash(hash), problem = deck.hashProblem(hash); // `99`, `#/99`, `/0`: a notice, never a silent clamp
     if (problem || !s) { deck.toast(problem || "No slide '" + text + "' in this deck."); return; }
+    if (s.index === deck.state.index && s.step === deck.state.step) deck.announceSlide(); // there already: say so
     deck.go(s.index, s.step);
     if (deck.overview) deck.setOverview(false);
   }
   // G asks for a slide number or id, as reveal.js's jump-to-slide does.
   function promptJump() {
+    var help = $("tb-help");
+    if (help && help.open) help.close(); // its "Go to slide" button: the answer is seen on the slide, not behind it
     var answer = window.prompt("Go to slide (1 to " + N + ", or a slide's id):", "");
     if (answer !== null) jumpTo(answer);
   }
@@ -143,14 +181,14 @@
     return !(t.closest && t.closest("input, textarea, select, [contenteditable]"));
   }
   window.addEventListener("keydown", function (e) {
-    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock)$/.test(e.key)) return;
+    if (!ownsKey(e) || /^(Shift|Control|Alt|Meta|CapsLock)$/.test(e.key) || switchedOff(e)) return;
     var consumed = true;
     if (deck.black && !isPresenter) deck.setBlackout(false);
     else if (/^[0-9]$/.test(e.key)) { typed += e.key; showTyped(); }
     else if (typed && e.key === "Enter") { var n = typed; typed = ""; showTyped(); jumpTo(n); }
-    else if (typed && e.key === "Backspace") { typed = typed.slice(0, -1); showTyped(); }
-    else if (typed && e.key === "Escape") { typed = ""; showTyped(); }
-    else { consumed = false; if (typed) { typed = ""; showTyped(); } }
+    else if (typed && e.key === "Backspace") { typed = typed.slice(0, -1); showTyped(true); }
+    else if (typed && e.key === "Escape") { typed = ""; showTyped(true); }
+    else { consumed = false; if (typed) { typed = ""; showTyped(true); } }
     if (consumed) { e.preventDefault(); e.stopPropagation(); }
   }, true);
 

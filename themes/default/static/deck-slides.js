@@ -112,6 +112,7 @@
     if (!deck.overview) deck.ensureFitted(slides.slice(index, index + 2));
     show(before);
     if (before === index && step > stepBefore) deck.announceStep(index, step);
+    else if (before === index && deck.announceStepBack) deck.announceStepBack(index, step);
     // Slide changes make history entries; steps within a slide only update the URL, so Back goes to the last slide.
     setUrl(how.history || (before === index ? "replace" : "push"));
     remember();
@@ -142,6 +143,8 @@
   // Inactive slides are inert and hidden from assistive technology; only the current one is reachable.
   function activate(slide, on) {
     slide.classList.toggle("tb-current", on);
+    var pick = slide.querySelector(".tb-pick"); // its thumbnail in the overview says so too, not by its ring alone
+    if (pick) { if (on) pick.setAttribute("aria-current", "true"); else pick.removeAttribute("aria-current"); }
     if (deck.overview) return;
     slide.inert = !on;
     if (on) slide.removeAttribute("aria-hidden"); else slide.setAttribute("aria-hidden", "true");

@@ -12,6 +12,30 @@
   if (!form || !input) return;
   form.hidden = false; // without JavaScript the box would do nothing, so it stays hidden
 
+  // The count is shown at once but read out only once typing pauses: a live count, changed at every key, would be
+  // announced at every key, one "3 of 12 talks" over the next (WCAG 4.1.3). So the count stops being live (index.html
+  // makes it live for a page without this script), and a visually hidden live region of its own, in the count's
+  // language, says it SETTLE_MS after the last change; even when it is what was read last (a no-break space makes
+  // the text differ): the pause is when someone listens.
+  var status = count ? document.createElement("p") : null, statusTimer = 0, SETTLE_MS = 500;
+  if (status) {
+    count.setAttribute("aria-live", "off");
+    status.id = "tb-search-status";
+    status.className = "tb-visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    status.setAttribute("aria-atomic", "true");
+    ["lang", "dir"].forEach(function (a) { if (count.hasAttribute(a)) status.setAttribute(a, count.getAttribute(a)); });
+    count.parentNode.insertBefore(status, count.nextSibling);
+  }
+  function countChanged() {
+    if (!status) return;
+    clearTimeout(statusTimer);
+    statusTimer = setTimeout(function () {
+      var text = count.textContent;
+      status.textContent = status.textContent === text ? text + "\u00a0" : text;
+    }, SETTLE_MS);
+  }
+
   // Text as a search compares it, both what is typed and what is searched: in compatibility form (NFKD:
   // half-width ﾌﾟﾛ as プロ, full-width ２ as 2), lower case, with every combining mark dropped (so "revision" finds
   // "révision", مقدمة finds مُقَدِّمَةٌ, מבוא finds מָבוֹא) and ß as ss, ς as σ, as case folding has them.
@@ -48,6 +72,7 @@
     count.textContent = words.length ? shown + " of " + talks.length + " talks" : talks.length + (talks.length === 1 ? " talk" : " talks");
     empty.hidden = shown > 0;
     searchSlides(words); // hides `empty` too when slides are found
+    countChanged();
     var url = new URL(location.href);
     if (input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
     try { history.replaceState(null, "", url); } catch (err) { /* file:// pages may refuse a new query */ }
@@ -158,6 +183,7 @@
       count.textContent += ", " + slidesFound(hits.length);
       empty.hidden = true; // "No talk matches" would read as "nothing found" above the slides that were
     }
+    countChanged(); // the slides found after the search index loaded, later than the talks
     setJump(hits.length);
   }
 
