@@ -18,11 +18,12 @@ from .discover import discover
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError, distinct
 from .index_list import folder_of
 from .models import BuildResult, Page, PageRef, SiteFiles, Talk, talk_pages
-from .render import STATIC_DIR, render_index, static_dir
+from .render import render_index, static_dir
 from .render_one import environment
 from .render_talks import render_talks_lazy, retry_cache_misses
 from .search_index import SEARCH_INDEX_NAME, search_pages
 from .sitemap_feed import machine_pages, over_reserved, reserved
+from .sitepaths import STATIC_DIR
 from .staticrefs import page_refs
 from .themecheck import theme_problems
 from .themes import Theme, find_theme

@@ -24,12 +24,13 @@ from .discover import discover, tree_listing
 from .errors import Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
 from .models import Page, SourceFile, Talk
-from .render import STATIC_DIR, render_index, static_dir
+from .render import render_index, static_dir
 from .render_one import MemoEntries, environment, render_remembering, reset_environments
 from .render_pool import PARALLEL_THRESHOLD
 from .render_talks import cached_memo, render_talks
 from .search_index import search_pages
 from .sitemap_feed import machine_pages, over_reserved
+from .sitepaths import STATIC_DIR
 from .staticrefs import PREFIX, page_refs, used_files, version_of
 from .themecheck import TemplateSource, template_sources, theme_problems
 from .themes import Theme, find_theme

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from .models import talk_pages
-from .sitepaths import site_path
+from .sitepaths import STATIC_DIR, site_path
 
 ROOT = "@@tb-root@@/"
 """Placeholder for 'the site root, relative to this page'; each page replaces it with '../' * depth."""
@@ -33,8 +33,8 @@ class Resolved:
     """Talks-relative path of a local file to copy into the site."""
     problem: str | None = None
     """'outside' when the URL leaves the talks folder, 'hidden' when it names a file or folder whose name starts
-    with a dot, 'missing' when no such file exists, 'no-page' when it names a folder that exists but holds no
-    index.html (nor a talk)."""
+    with a dot, 'generated-folder' for a file of the author's in talks/_talkbuild/, 'missing' when no such file
+    exists, 'no-page' when it names a folder that exists but holds no index.html (nor a talk)."""
     via: str | None = None
     """For 'outside' through a symlink under talks/: 'its talks-relative path -> its target'."""
 
@@ -80,6 +80,9 @@ class SiteMap:
         if any(part.startswith(".") for part in joined.split("/")):
             # .git/config, .env, .ssh: never published, as MkDocs leaves dot-files out (a talks_dir of `.` holds .git).
             return Resolved(url, None, fragment, None, problem="hidden")
+        if joined.split("/", 1)[0] == STATIC_DIR and (self.talks_dir / joined).exists():
+            # The theme's files go there: the author's file would be dropped for the theme's, or clash with it.
+            return Resolved(url, None, fragment, None, problem="generated-folder")
         slug = self._talk_slug(joined)
         if slug is not None:
             # Explicit index.html: a folder URL opens a listing from file:// and 404s on S3's REST endpoint.

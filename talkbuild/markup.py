@@ -253,6 +253,11 @@ def _refused(ctx: RenderContext, resolved: Resolved, written: str, url: str, whe
             Severity.ERROR, "hidden-file", f"'{written}' names a hidden file or folder (its name starts with a dot), "
             "which is never published", where, url=url,
             hint="rename it without the leading dot (.git, .env and the like stay private)"))
+    elif resolved.problem == "generated-folder":
+        ctx.diagnostics.append(Diagnostic(
+            Severity.ERROR, "slug-clash", f"'{written}' is in talks/_talkbuild/, the folder where talkbuild writes the "
+            "theme's files: the file would be replaced by talkbuild's or clash with it", where, url=url,
+            hint="rename the folder (e.g. talks/files/) and link to it there"))
     else:
         return False
     return True

@@ -22,11 +22,9 @@ from .links import ROOT, relative_root, url_path
 from .models import Page, Slide, Talk, TalkMeta, talk_pages
 from .search_index import SEARCH_INDEX_NAME
 from .sitemap_feed import FEED, has_feed, page_url
+from .sitepaths import STATIC_DIR
 from .themes import THEME_CSS, Theme, ThemeLoader
 from .titles import shared_titles
-
-STATIC_DIR = "_talkbuild"
-"""Site folder for the site theme's CSS/JS (shared by every page)."""
 
 
 def static_dir(theme: str, site_theme: str) -> str:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import posixpath
 
+STATIC_DIR = "_talkbuild"
+"""The site folder of the theme's files and the files a build generates (search-index.js): not the author's."""
+
 
 def site_path(page: str, path: str) -> str | None:
     """Where URL path `path` (percent-decoded; no query or fragment), written in the site file `page`, leads:

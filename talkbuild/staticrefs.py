@@ -10,8 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
-from .render import STATIC_DIR
-from .sitepaths import site_path
+from .sitepaths import STATIC_DIR, site_path
 
 _MARK = STATIC_DIR.encode()
 _ATTR_NAME = re.compile(rb"""\s(?:href|src|srcset|poster|data)\s*=\s*$""", re.IGNORECASE)

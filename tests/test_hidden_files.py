@@ -1,4 +1,4 @@
-"""Files and folders whose names start with a dot (.git, .env) are never published, whatever links to them."""
+"""Files never published from talks/: hidden ones (.git, .env), and the author's own in the folder of the theme's files."""
 
 from __future__ import annotations
 
@@ -42,3 +42,19 @@ def test_without_the_hidden_links_the_same_talk_builds_and_publishes_only_what_i
     out = root.parent / "out"
     assert (out / "img" / "ok.png").is_file()
     assert not [p for p in out.rglob(".*")]
+
+
+def test_a_file_of_the_authors_in_talks_talkbuild_is_a_clash_at_its_link_not_silently_replaced(make_project) -> None:
+    # talks/_talkbuild/ is where the theme's files go: the author's deck.js was dropped for the theme's without a word,
+    # and search-index.js stopped the build with a message that named no line.
+    root = make_project({
+        "talks/a.md": "---\ntitle: A\n---\n\n## x\n\n[mine](_talkbuild/deck.js)\n\n[index](_talkbuild/search-index.js)\n",
+        "talks/_talkbuild/deck.js": "// the author's own\n",
+        "talks/_talkbuild/search-index.js": "// the author's own\n",
+    })
+    done = subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "talks/a.md:7: error[slug-clash]: '_talkbuild/deck.js' is in talks/_talkbuild/" in done.stderr
+    assert "talks/a.md:9: error[slug-clash]: '_talkbuild/search-index.js' is in talks/_talkbuild/" in done.stderr
+    assert "rename the folder" in done.stderr and "would overwrite a generated page" not in done.stderr
