@@ -12,7 +12,8 @@ slide:
   (`<p>`, `<li>`, `<td>`...) are left to the browser;
 - a comment never closed (`<!--` with no `-->`: the rest of the talk is in it, as Markdown reads it) is
   closed at the slide's end, or it would swallow the rest of the page, the deck's script included;
-- `<plaintext>` (everything after it is text, to the end of the page) is left out.
+- `<plaintext>` (everything after it is text, to the end of the page) is left out, and so is `<base>` (it would
+  move every relative URL of the page, the deck's own scripts included, to wherever it points).
 
 The model follows the HTML parsing rules closely enough for this: an end tag does not reach across a
 table, an `<object>`, a `<template>` or a `<select>` (the browser ignores it), and the content of
@@ -29,6 +30,8 @@ from html.parser import HTMLParser
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                   "track", "wbr", "frame", "keygen"})
 """Elements with no end tag."""
+LEFT_OUT = frozenset({"plaintext", "base"})
+"""Start tags cut from a slide: they take over the whole page, not just the slide."""
 OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "rt", "rp", "rb", "rtc", "optgroup", "option", "colgroup",
                           "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "html", "head", "body"})
 """Elements the browser closes by itself when an element around them ends."""
@@ -60,7 +63,7 @@ class Repair:
     tag: str
     stray: bool
     """True: an end tag with nothing of its name open (left out); False: an element left open (closed).
-    `<!--` is a comment left open, and a stray `plaintext` its start tag."""
+    `<!--` is a comment left open, and a stray `plaintext` or `base` its start tag."""
 
 
 def keep_structure(html: str) -> tuple[str, list[Repair]]:
@@ -122,7 +125,7 @@ class _Scanner(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.open_comment is not None:
             return
-        if tag == "plaintext":
+        if tag in LEFT_OUT:
             start = self._offset()
             self.cut.append((start, self.html.index(">", start) + 1, tag))
             return

@@ -17,7 +17,7 @@ from .markup import RenderContext, div_classes, html_block
 from .marp_directives import Edges, comment_notes, edges_of_slides
 from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
-from .rawhtml import Repair, keep_structure
+from .rawhtml import LEFT_OUT, Repair, keep_structure
 
 PAUSE = ". . ."
 
@@ -255,7 +255,7 @@ def _raw_html(tokens: list[Token]) -> list[Token]:
 
 
 def _repair_diagnostic(repair: Repair, raw: list[Token], tokens: list[Token], ctx: RenderContext) -> Diagnostic:
-    end_tag = repair.stray and repair.tag != "plaintext"
+    end_tag = repair.stray and repair.tag not in LEFT_OUT
     written = re.compile(rf"</{repair.tag}\s*>" if end_tag else rf"<{re.escape(repair.tag)}(?![\w-])", re.IGNORECASE)
     places = sorted((t.map[0] + n for t in raw if t.map for n, text in enumerate(t.content.splitlines())
                      if written.search(text)))
@@ -266,6 +266,10 @@ def _repair_diagnostic(repair: Repair, raw: list[Token], tokens: list[Token], ct
         hint = "end the comment with -->"
     elif repair.tag == "plaintext":
         message, hint = "<plaintext> would turn the rest of the page into text; it was left out", "use <pre> for text shown as written"
+    elif repair.tag == "base":
+        message = ("<base> would move every relative URL of the page (the deck's own scripts, the other slides' "
+                   "pictures) to where it points; it was left out")
+        hint = "write full URLs in the links that need them"
     elif repair.stray:
         message = (f"</{repair.tag}> closes an element this slide did not open; it was left out, or it would have "
                    "ended the slide (and the deck) early")

@@ -94,3 +94,17 @@ def test_a_talk_with_stray_and_unclosed_tags_gets_every_slide_and_a_warning_with
     assert "</section>\n\n</div>\n</section>" not in one and one.count("<div") == one.count("</div>")
     two = deck[deck.index('<section id="two"'):deck.index('<section id="three"')]
     assert two.count("<div") == two.count("</div>")
+
+
+def test_a_base_element_is_left_out_with_a_warning_at_its_line(make_project, tmp_path: Path) -> None:
+    # <base href> would send the deck's own scripts (and every relative picture) to another host.
+    talk = ("---\ntitle: B\n---\n\n## One\n\n<p>before</p>\n"
+            '<base href="http://127.0.0.1:9/base/">\n\n![pic](pic.png)\n\n## Two\n\nText.\n')
+    root = make_project({"talks/b.md": talk, "talks/pic.png": b"\x89PNG\r\n\x1a\n"})
+    result = build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
+    (warning,) = [d for d in result.diagnostics if d.code == "raw-html"]
+    assert warning.location.line == 8 and "<base>" in warning.message and "left out" in warning.message
+    for page in ("b/slides/index.html", "b/index.html"):
+        html = (tmp_path / "site" / page).read_text()
+        assert "<base" not in html and "127.0.0.1:9" not in html, page
+        assert "<p>before</p>" in html
