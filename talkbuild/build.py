@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .codestyle import pygments_css
 from .config import Config, talks_folder
-from .discover import discover
+from .discover import discover, look_alike_key, look_alike_message
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError, distinct
 from .index_list import folder_of
 from .models import BuildResult, Page, PageRef, SiteFiles, Talk, talk_pages
@@ -121,11 +121,24 @@ def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
 
 
 def _asset_clashes(config: Config, rendered: Sequence[tuple[Talk, Sequence[Page | PageRef]]]) -> list[Diagnostic]:
-    """A referenced file at the path of a generated page (talks/a/index.html beside talks/a.md)."""
+    """A referenced file at the path of a generated page (talks/a/index.html beside talks/a.md), and two files
+    whose paths differ only in case or accents (img/Case.png, img/case.png): one file in a clone on macOS."""
     pages = {page.path for _, talk_pages in rendered for page in talk_pages} | {"index.html", *reserved(config)}
-    return [Diagnostic(Severity.ERROR, "slug-clash", f"'{ref.url}' is at the same place as a generated page ({ref.target})",
-                       ref.location, url=ref.url, hint="rename or move the file")
-            for talk, _ in rendered for ref in talk.references if ref.target in pages and ref.target in talk.assets]
+    found = [Diagnostic(Severity.ERROR, "slug-clash", f"'{ref.url}' is at the same place as a generated page ({ref.target})",
+                        ref.location, url=ref.url, hint="rename or move the file")
+             for talk, _ in rendered for ref in talk.references if ref.target in pages and ref.target in talk.assets]
+    first: dict[str, str] = {}
+    told: set[str] = set()
+    for talk, _ in rendered:
+        for ref in talk.references:
+            if ref.target is None or ref.target not in talk.assets:
+                continue
+            seen = first.setdefault(look_alike_key(ref.target), ref.target)
+            if seen != ref.target and ref.target not in told:
+                told.add(ref.target)
+                found.append(Diagnostic(Severity.WARNING, "case-clash", look_alike_message(ref.target, seen),
+                                        ref.location, url=ref.url, hint="rename one of them"))
+    return found
 
 
 def static_files(theme: Theme, folder: str) -> dict[str, Path | bytes]:

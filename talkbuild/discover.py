@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -90,14 +91,26 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = (),
                                    hint="rename it"))
     by_folded: dict[str, SourceFile] = {}
     for source in unique:
-        first = by_folded.setdefault(source.slug.casefold(), source)
+        first = by_folded.setdefault(look_alike_key(source.slug), source)
         if first is not source:
-            problems.append(Diagnostic(Severity.WARNING, "case-clash",
-                                       f"'{source.rel}' and '{first.rel}' differ only in case: on macOS and Windows "
-                                       "they are one file, and their addresses are easy to confuse",
+            problems.append(Diagnostic(Severity.WARNING, "case-clash", look_alike_message(source.rel, first.rel),
                                        SourceLocation(project_rel(source.path, project_root)), hint="rename one of them"))
     clashing = {source.rel for source, _ in over_a_deck}
     return [s for s in unique if s.rel not in clashing], problems
+
+
+def look_alike_key(path: str) -> str:
+    """What two paths share when a reader (and macOS, and Windows) cannot tell them apart: case, and accents
+    written as one character or as a letter and a combining mark (NFC and NFD `café`)."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def look_alike_message(path: str, other: str) -> str:
+    in_case = unicodedata.normalize("NFC", path) != unicodedata.normalize("NFC", other)
+    in_accents = path.casefold() != other.casefold()  # also when case is all they differ in: casefold does not compose
+    how = ("in case and in how their accents are encoded" if in_case and in_accents else "in case" if in_case
+           else "in how their accents are encoded (NFC and NFD)")
+    return f"'{path}' and '{other}' differ only {how}: on macOS and Windows they are one file, and they look alike"
 
 
 def _unused(exclude: tuple[str, ...], lines: tuple[int | None, ...], used: set[int]) -> list[Diagnostic]:

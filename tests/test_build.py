@@ -342,6 +342,21 @@ def test_talks_that_differ_only_in_case_are_a_warning(make_project) -> None:
     assert "talks/intro.md: warning[case-clash]: 'intro.md' and 'Intro.md' differ only in case" in result.stderr
 
 
+def test_talks_and_pictures_that_look_alike_are_a_warning(make_project) -> None:
+    # café.md written twice: composed (NFC) and as e + a combining accent (NFD), two folders that look like one;
+    # and two pictures that are one file in a clone on macOS or Windows.
+    nfc, nfd = "caf\u00e9", "cafe\u0301"
+    root = make_project({f"talks/{nfc}.md": "---\ntitle: A\n---\n\n## x\n\n![one](img/Case.png)\n",
+                         f"talks/{nfd}.md": "---\ntitle: B\n---\n\n## y\n\n![two](img/case.png)\n",
+                         "talks/img/Case.png": b"\x89PNG\r\n\x1a\n", "talks/img/case.png": b"\x89PNG\r\n\x1a\n"})
+    result = cli("build", "-C", str(root))
+    assert result.returncode == 0, result.stderr
+    assert "differ only in how their accents are encoded (NFC and NFD)" in result.stderr
+    pictures = [line for line in result.stderr.splitlines() if "'img/" in line]
+    assert len(pictures) == 1 and ".md:7: warning[case-clash]: 'img/" in pictures[0], result.stderr
+    assert {"'img/case.png'", "'img/Case.png'"} <= set(pictures[0].split()) and "differ only in case:" in pictures[0]
+
+
 def test_the_summary_counts_drafts_apart(make_project) -> None:
     root = make_project({"talks/a.md": "---\ntitle: A\n---\n", "talks/d.md": "---\ntitle: D\ndraft: true\n---\n"})
     first = cli("build", "-C", str(root))
