@@ -70,11 +70,12 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
     slide_tag = ""
     depth = 0
     link_name = _LinkName()
+    following = False
     for match in _TOKEN.finditer(text):
         line += text.count("\n", pos, match.start())
         pos = match.start()
-        if link_name.at is not None:
-            link_name.follow(text, match, links)
+        if following:  # a local, not link_name.at: this loop runs for every tag of every page
+            following = link_name.follow(text, match, links)
         if match.group(1):  # <script ...>...</script> or <style>: only a script's src counts
             if match.group(1).lower() == "script":
                 attrs = _attrs(match.group(2) or "")
@@ -123,8 +124,9 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
                     links.append(HtmlLink(tag, attr, candidate, line, slide, alt))
             else:
                 links.append(HtmlLink(tag, attr, value, line, slide, alt))
-                if tag == "a" and slide is not None and link_name.at is None:
+                if tag == "a" and slide is not None and not following:
                     link_name.start(len(links) - 1, attrs, match.end())
+                    following = True
     return HtmlPage(path, frozenset(ids), tuple(links), tuple(duplicates))
 
 
@@ -149,8 +151,9 @@ class _LinkName:
         self.at, self.last, self.hidden, self.hidden_depth = at, end, "", 0
         self.named = any(attrs.get(a, "").strip() for a in _NAMING)
 
-    def follow(self, text: str, match: re.Match[str], links: list[HtmlLink]) -> None:
-        """Take the token `match` inside the link; at its </a>, mark the link in `links` when it has no name."""
+    def follow(self, text: str, match: re.Match[str], links: list[HtmlLink]) -> bool:
+        """Take the token `match` inside the link; at its </a>, mark the link in `links` when it has no name.
+        Whether the link goes on after it."""
         if not self.named and not self.hidden and self.last < match.start():
             self.named = bool(html.unescape(text[self.last:match.start()]).strip())
         self.last = match.end()
@@ -163,18 +166,20 @@ class _LinkName:
                 if not self.named and self.at is not None:
                     links[self.at] = dataclasses.replace(links[self.at], empty=True)
                 self.at = None
-            return
+                return False
+            return True
         if not tag or self.named:
-            return
+            return True
         if self.hidden:
             self.hidden_depth += tag == self.hidden
-            return
+            return True
         attrs = _attrs(match.group(5) or "")
         if attrs.get("aria-hidden", "").strip().lower() == "true":
             if tag not in VOID and not match.group(0).endswith("/>"):
                 self.hidden, self.hidden_depth = tag, 1
-            return
+            return True
         self.named = any(attrs.get(a, "").strip() for a in _NAMING) or (tag == "img" and bool(attrs.get("alt", "").strip()))
+        return True
 
 
 def _attrs(text: str) -> dict[str, str]:
