@@ -13,10 +13,12 @@ without `controls` plays until the slide is left, so the build warns of it (`aut
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 
 from markdown_it.token import Token
+
+from .errors import Diagnostic, Severity, SourceLocation
 
 MEDIA = frozenset({"audio", "video"})
 _ATTRIBUTE = re.compile(r"""(\s+)([^\s/>"'=]+)(\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
@@ -77,6 +79,14 @@ def unstoppable_media(raw: Sequence[Token]) -> list[tuple[int, int, str]]:
                 tag = tag_text[1:].split(None, 1)[0].rstrip("/>").lower()
                 found.append((token.map[0] + token.content.count("\n", 0, where), where - line_start + 1, tag))
     return found
+
+
+def autoplay_warnings(raw: Sequence[Token], location: Callable[[int, int], SourceLocation]) -> list[Diagnostic]:
+    """`autoplay-no-controls` at each of `unstoppable_media(raw)`; `location` maps a body line and column."""
+    return [Diagnostic(Severity.WARNING, "autoplay-no-controls", f"<{tag} autoplay> plays sound as its slide is shown, "
+                       "with no controls: it cannot be paused or muted but by leaving the slide", location(line, column),
+                       hint=f"add controls to the <{tag}>" + (" (or muted, if the video needs no sound)" if tag == "video" else ""))
+            for line, column, tag in unstoppable_media(raw)]
 
 
 def _rewritten(tag: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .autoplay import defer_autoplay, unstoppable_media
+from .autoplay import autoplay_warnings, defer_autoplay
 from .backgrounds import heading_backgrounds, marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
 from .heading_levels import heading_shift, shift_body_headings, slide_tags
@@ -245,11 +245,7 @@ def _rendered(md: MarkdownIt, tokens: list[Token], env: dict[str, object]) -> st
     if isinstance(ctx, RenderContext):
         for repair in repairs:
             ctx.diagnostics.append(_repair_diagnostic(repair, raw, tokens, ctx))
-        for line, column, tag in unstoppable_media(raw):
-            ctx.diagnostics.append(Diagnostic(
-                Severity.WARNING, "autoplay-no-controls", f"<{tag} autoplay> plays sound as its slide is shown, with "
-                "no controls: it cannot be paused or muted but by leaving the slide", ctx.location(line, column),
-                hint=f"add controls to the <{tag}>" + (" (or muted, if the video needs no sound)" if tag == "video" else "")))
+        ctx.diagnostics.extend(autoplay_warnings(raw, ctx.location))
     return html
 
 
