@@ -204,6 +204,9 @@ def pdf(directory: Path, path: str, output: Path | None, drafts: bool, notes: bo
     for url in done.blocked:
         click.echo(f"talkbuild: warning: the deck asked for {url}; refused (PDFs are made from local files only)",
                    err=True)
+    if done.untagged:
+        click.echo("talkbuild: warning: this Playwright cannot tag a PDF (no structure or language for screen readers, "
+                   "no bookmarks): pip install -U 'playwright>=1.42'", err=True)
     lines = {slide.id: slide.line for slide in talk.slides}
     report([Diagnostic(Severity.WARNING, "overfull-slide", f"slide '{slide_id}' does not fit its page even at half "
                        "its text size: the PDF cuts it off", SourceLocation(talk.source.path, lines.get(slide_id)),

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -26,6 +27,7 @@ from .markup_warnings import (
     merge_conflicts,
     note_markdown_in_html,
     note_unparsed,
+    span_attributes,
     unclosed_divs,
     unclosed_fences,
 )
@@ -119,10 +121,14 @@ def make_markdown() -> MarkdownIt:
     md.use(deflist_plugin)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.use(fenced_div_plugin, render=_render_div)
+    # pandoc's bracketed spans, `[Bonjour]{lang=fr}`: a word in another language (WCAG 3.1.2), or a class. Only
+    # these attributes: an id would escape the slide id bookkeeping (ids.py), and the rest has raw HTML.
+    md.use(attrs_plugin, after=(), spans=True, allowed=SPAN_ATTRIBUTES)
     track_spans(md)  # where each link starts, so a repeated URL is reported at each of its lines
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
     md.core.ruler.push("resolve_urls", _resolve_urls)
     md.core.ruler.push("unclosed_divs", unclosed_divs)
+    md.core.ruler.push("span_attributes", span_attributes)
     md.core.ruler.push("unclosed_fences", unclosed_fences)
     md.core.ruler.push("merge_conflicts", merge_conflicts)
     md.core.ruler.push("math", _convert_math)
@@ -132,6 +138,10 @@ def make_markdown() -> MarkdownIt:
     for name in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
         md.add_render_rule(name, _render_math)
     return md
+
+
+SPAN_ATTRIBUTES = ("class", "lang", "dir")
+"""What a bracketed span may set; others (`{#id}`, `{style=...}`) are left out, with a `span-attribute` warning."""
 
 
 def html_block(content: str) -> Token:

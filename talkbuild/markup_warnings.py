@@ -108,3 +108,24 @@ def note_markdown_in_html(ctx: RenderContext, html_text: str, base: int) -> None
                 f"written: '{line.strip()[:60]}'", ctx.location(base + n),
                 hint="leave a blank line between the HTML tag and the Markdown, and another before the closing tag"))
             return
+
+
+def span_attributes(state: StateCore) -> None:
+    """A bracketed span's attributes it does not take (`[x]{#id}`, `{style=...}`): left out, so said."""
+    ctx: RenderContext | None = state.env.get("tb")
+    if ctx is None or "]{" not in state.src:
+        return
+    for token in state.tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        for child in token.children or []:
+            left_out = child.meta.get("insecure_attrs") if child.type == "span_open" else None
+            if not left_out:
+                continue
+            names = ", ".join("#id" if name == "id" else name for name in left_out)
+            first = next(iter(left_out))
+            needle = "#" if first == "id" else first
+            ctx.diagnostics.append(Diagnostic(
+                Severity.WARNING, "span-attribute", f"a bracketed span takes only classes, lang and dir; "
+                f"left out: {names}", ctx.location(token.map[0] + line_within(token.content, needle)),
+                hint='for the others write the span in HTML: <span id="...">...</span>'))

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Diagnostic, SourceLocation
 from .ratio import Ratio
@@ -93,6 +93,19 @@ class Slide:
     (then `slide_numbers` decides)."""
 
 
+class Heading(NamedTuple):
+    """One heading of a talk's Markdown, as written and as shown."""
+
+    written: int
+    """Its level in the Markdown (`###` is 3)."""
+    line: int
+    """Its 1-based line in the file."""
+    shown: int
+    """The <hN> it becomes on the pages (the default theme's levels for a slide's heading)."""
+    slide: bool
+    """Whether it is a slide's or a section's own heading (its level is the theme's, not the author's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Talk:
     """A parsed and rendered talk: everything the theme needs, with site-root-relative URLs."""
@@ -109,8 +122,9 @@ class Talk:
     assets: tuple[str, ...]
     """Talks-relative paths of local files the talk references (copied to the site)."""
     diagnostics: tuple[Diagnostic, ...] = ()
-    headings: tuple[tuple[int, int], ...] = ()
-    """(level, 1-based line) of every heading in the body, in order, as markdown-it parsed them."""
+    headings: tuple[Heading, ...] = ()
+    """Every heading in the body (slides', sections' and those inside them, notes too), in order: its level as
+    written and as shown on the pages."""
     search: bytes = b""
     """The talk's part of the site's search index (search_index.talk_entry), made when it was rendered so that
     a build joins the parts instead of reading every talk's HTML again; b"" before that."""

@@ -69,6 +69,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all.
     `notes_separator` is the site's (talkbuild.yml); the talk's front matter may set its own."""
     from .conflicts import CODE as CONFLICT
+    from .heading_levels import heading_shift, slide_tags, talk_headings
     from .ids import TITLE_SLIDE_ID
     from .markup import RenderContext
     from .models import Slide, Talk
@@ -88,6 +89,8 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     meta, diagnostics = parts.meta, parts.diagnostics
     ctx.body_lines = parts.body.split("\n")
     separator = notes_separator if meta.notes_separator is None else meta.notes_separator
+    tags = slide_tags(tokens)
+    headings = talk_headings(tokens, tags, heading_shift(tokens, tags), parts.body_line)  # before split_slides shifts them
     shown = split_slides(md, tokens, env, parts.body_line, separator, marp=_marp(meta.extra.get("marp")),
                          front_matter=meta.extra)
     if parts.untitled is not None:
@@ -102,7 +105,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
         source=SourceLocation(where), slug=source.slug, meta=meta, slides=tuple(slides),
         references=tuple(ctx.references), assets=tuple(sorted(ctx.assets)),
         diagnostics=diagnostics + tuple(ctx.diagnostics),
-        headings=tuple((int(t.tag[1]), parts.body_line + t.map[0] + 1) for t in tokens if t.type == "heading_open" and t.map),
+        headings=headings,
     )
 
 

@@ -4,6 +4,7 @@ and its speaker notes below, running on to another page when they are long (deck
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import shutil
@@ -51,6 +52,8 @@ class PdfResult:
     """Requests to the network the deck tried to make (refused: the PDF is built from local files only)."""
     overfull: tuple[str, ...] = ()
     """Ids of slides whose content does not fit their page even at the smallest size: cut off in the PDF."""
+    untagged: bool = False
+    """The installed Playwright cannot write a tagged PDF (no structure for screen readers, no bookmarks)."""
 
 
 def find_talk(talks: tuple[Talk, ...] | list[Talk], path: str, config: Config) -> Talk:
@@ -133,8 +136,10 @@ def export(deck: Path, output: Path, expected_pages: int | None = None, site: Pa
             if site is not None:
                 page.evaluate(LINKS, [site.resolve().as_uri().rstrip("/") + "/",
                                       public_url.rstrip("/") + "/" if public_url else ""])
+            page.evaluate(EXPOSE_SLIDES)
             page.emulate_media(media="print")
-            data: bytes = page.pdf(prefer_css_page_size=True, print_background=True)
+            options, untagged = pdf_options(page.pdf)
+            data: bytes = page.pdf(prefer_css_page_size=True, print_background=True, **options)
             slides = int(page.evaluate("document.querySelectorAll('#tb-stage > section.slide').length"))
             overfull = tuple(str(i) for i in page.evaluate(OVERFULL))
         finally:
@@ -146,7 +151,28 @@ def export(deck: Path, output: Path, expected_pages: int | None = None, site: Pa
                              hint="a theme's print CSS must start each slide's notes page on a new page" if notes
                              else "a theme's print CSS must give each slide exactly one page of the slides' shape")
     write_atomic(output, data)
-    return PdfResult(output, pages, tuple(blocked), overfull)
+    return PdfResult(output, pages, tuple(blocked), overfull, untagged)
+
+
+EXPOSE_SLIDES = """document.querySelectorAll('#tb-stage > section.slide').forEach(s => {
+  s.inert = false;
+  s.removeAttribute('aria-hidden');
+})"""
+"""Every slide to the accessibility tree: on screen only the current one is there (deck-slides.js), and Chromium
+tags a PDF from that tree, so the other slides would print as untagged artefacts, missing from the outline."""
+
+
+def pdf_options(pdf: Any) -> tuple[dict[str, bool], bool]:
+    """Page.pdf's options for a tagged PDF (structure tree, /Lang from <html lang>, bookmarks from the headings)
+    and whether this Playwright is too old to take them (1.42 added them): then the PDF is untagged."""
+    wanted = {"tagged": True, "outline": True}
+    try:
+        known = inspect.signature(pdf).parameters
+    except (TypeError, ValueError):  # a callable without a signature: try the options
+        return wanted, False
+    if all(name in known for name in wanted):
+        return wanted, False
+    return {}, True
 
 
 OVERFULL = """Array.from(document.querySelectorAll('#tb-stage > section.slide')).filter(s => {

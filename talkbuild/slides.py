@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .autoplay import defer_autoplay
+from .autoplay import autoplay_warnings, defer_autoplay
 from .backgrounds import heading_backgrounds, marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
+from .heading_levels import heading_shift, shift_body_headings, slide_tags
 from .ids import Claim, assign_ids, slugify
 from .markup import RenderContext, div_classes, html_block
 from .marp_directives import Edges, comment_notes, edges_of_slides
@@ -43,9 +44,8 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
     is the line start that begins a slide's notes (`Note:`), "" for none, None for none but warn of one.
     `marp`: the talk's `marp:` (True: its pictures' alt texts are read as Marp reads them; None, not said: a
     picture in Marp's syntax is warned of; False: neither)."""
-    levels = {t.tag for t in tokens if t.type == "heading_open" and t.level == 0}
-    # pandoc's rule: with no level-2 headings, level-1 headings are the slides.
-    section_tag, slide_tag = ("h1", "h2") if "h2" in levels else ("", "h1")
+    section_tag, slide_tag = tags = slide_tags(tokens)
+    shift_body_headings(tokens, tags, heading_shift(tokens, tags))
     footnotes = _footnote_groups(tokens)
     drafts: list[_Draft] = []
     current: _Draft | None = None
@@ -245,6 +245,7 @@ def _rendered(md: MarkdownIt, tokens: list[Token], env: dict[str, object]) -> st
     if isinstance(ctx, RenderContext):
         for repair in repairs:
             ctx.diagnostics.append(_repair_diagnostic(repair, raw, tokens, ctx))
+        ctx.diagnostics.extend(autoplay_warnings(raw, ctx.location))
     return html
 
 

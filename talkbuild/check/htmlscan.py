@@ -8,6 +8,7 @@ styles are skipped so text that merely looks like a tag is never taken for a lin
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Collection
@@ -40,7 +41,9 @@ class HtmlLink:
     slide: str | None
     """Id of the slide element the link is inside (None outside slides: theme chrome)."""
     alt: str | None = None
-    """For <img>: the alt attribute (None when absent)."""
+    """For <img>: the alt attribute (None when absent); for <track>: its kind (None when absent: subtitles)."""
+    empty: bool = False
+    """For an <a> inside a slide: it has no accessible name (no text, no alt text, no aria-label or title)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +69,13 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
     slide: str | None = None
     slide_tag = ""
     depth = 0
+    link_name = _LinkName()
+    following = False
     for match in _TOKEN.finditer(text):
         line += text.count("\n", pos, match.start())
         pos = match.start()
+        if following:  # a local, not link_name.at: this loop runs for every tag of every page
+            following = link_name.follow(text, match, links)
         if match.group(1):  # <script ...>...</script> or <style>: only a script's src counts
             if match.group(1).lower() == "script":
                 attrs = _attrs(match.group(2) or "")
@@ -111,13 +118,68 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
             value = attrs.get(attr)
             if value is None:
                 continue
-            alt = attrs.get("alt") if tag == "img" else None
+            alt = attrs.get("alt") if tag == "img" else attrs.get("kind") if tag == "track" else None
             if attr == "srcset":
                 for candidate in _srcset(value):
                     links.append(HtmlLink(tag, attr, candidate, line, slide, alt))
             else:
                 links.append(HtmlLink(tag, attr, value, line, slide, alt))
+                if tag == "a" and slide is not None and not following:
+                    link_name.start(len(links) - 1, attrs, match.end())
+                    following = True
     return HtmlPage(path, frozenset(ids), tuple(links), tuple(duplicates))
+
+
+_NAMING = ("aria-label", "aria-labelledby", "title")
+"""Attributes that name a link, or the element inside it that gives it its name (an icon with aria-label)."""
+
+
+class _LinkName:
+    """Follows an <a href> of a slide to its </a>: has it a name a screen reader can read (axe's link-name)?
+    Text, an image's alt text or an aria-label/title anywhere in it names it; what is aria-hidden does not."""
+
+    __slots__ = ("at", "named", "last", "hidden", "hidden_depth")
+
+    def __init__(self) -> None:
+        self.at: int | None = None
+        self.named = False
+        self.last = 0
+        self.hidden = ""
+        self.hidden_depth = 0
+
+    def start(self, at: int, attrs: dict[str, str], end: int) -> None:
+        self.at, self.last, self.hidden, self.hidden_depth = at, end, "", 0
+        self.named = any(attrs.get(a, "").strip() for a in _NAMING)
+
+    def follow(self, text: str, match: re.Match[str], links: list[HtmlLink]) -> bool:
+        """Take the token `match` inside the link; at its </a>, mark the link in `links` when it has no name.
+        Whether the link goes on after it."""
+        if not self.named and not self.hidden and self.last < match.start():
+            self.named = bool(html.unescape(text[self.last:match.start()]).strip())
+        self.last = match.end()
+        tag = (match.group(4) or "").lower()
+        if match.group(3):
+            if self.hidden and tag == self.hidden:
+                self.hidden_depth -= 1
+                self.hidden = self.hidden if self.hidden_depth else ""
+            if tag == "a":
+                if not self.named and self.at is not None:
+                    links[self.at] = dataclasses.replace(links[self.at], empty=True)
+                self.at = None
+                return False
+            return True
+        if not tag or self.named:
+            return True
+        if self.hidden:
+            self.hidden_depth += tag == self.hidden
+            return True
+        attrs = _attrs(match.group(5) or "")
+        if attrs.get("aria-hidden", "").strip().lower() == "true":
+            if tag not in VOID and not match.group(0).endswith("/>"):
+                self.hidden, self.hidden_depth = tag, 1
+            return True
+        self.named = any(attrs.get(a, "").strip() for a in _NAMING) or (tag == "img" and bool(attrs.get("alt", "").strip()))
+        return True
 
 
 def _attrs(text: str) -> dict[str, str]:

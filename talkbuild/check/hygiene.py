@@ -6,7 +6,7 @@ import re
 
 from ..conflicts import UNREAD
 from ..errors import Diagnostic, Severity, SourceLocation
-from ..models import Talk
+from ..models import Heading, Talk
 
 _TAG = re.compile(r"<[^>]*>")
 _MEDIA = re.compile(r"<(img|video|audio|iframe|svg|math|object|embed|canvas|table|picture)\b", re.IGNORECASE)
@@ -32,16 +32,33 @@ def check_hygiene(talk: Talk) -> list[Diagnostic]:
             found.append(Diagnostic(Severity.WARNING, "empty-slide", "this slide is empty",
                                     SourceLocation(talk.source.path, slide.line),
                                     hint="remove the extra '---' or give the slide content"))
-    previous = 1  # the talk's title (front matter) counts as level 1, so a talk may start with # or ##
-    for level, line in talk.headings:
-        if level > previous + 1:
-            found.append(Diagnostic(Severity.WARNING, "heading-skip",
-                                    f"heading level {level} follows level {previous}: a level is skipped",
-                                    SourceLocation(talk.source.path, line),
-                                    hint=f"use {'#' * (previous + 1)} here, or add the missing level above"))
-        previous = level
+    found.extend(_heading_skips(talk))
     return found
 
 
 def _is_empty(body_html: str) -> bool:
     return not _TAG.sub("", body_html).strip() and not _MEDIA.search(body_html)
+
+
+def _heading_skips(talk: Talk) -> list[Diagnostic]:
+    """Headings written more than one level below the heading before them, judged as the pages show them: the
+    talk's title is the <h1>, each slide's heading is where the theme puts it (an untitled slide's is hidden but
+    there), and the headings inside a slide follow it (heading_levels.py)."""
+    shift = next((h.shown - h.written for h in talk.headings if h.written < 6), 0)
+    untitled = 3 if talk.sections else 2
+    # An untitled slide's hidden heading comes before what is written on the slide's first line.
+    events = sorted([(h.line, 1, h) for h in talk.headings]
+                    + [(s.line, 0, Heading(0, s.line, untitled, True)) for s in talk.slides
+                       if s.kind == "slide" and not s.title])
+    found: list[Diagnostic] = []
+    previous = 1
+    for _line, _order, heading in events:
+        if heading.shown > previous + 1 and not heading.slide:  # a slide's heading is where the theme puts it
+            shown = f", an <h{heading.shown}> on the page," if shift else ""
+            found.append(Diagnostic(
+                Severity.WARNING, "heading-skip",
+                f"heading level {heading.written}{shown} follows an <h{previous}>: a level is skipped",
+                SourceLocation(talk.source.path, heading.line),
+                hint=f"use {'#' * max(1, previous + 1 - shift)} here, or add the missing level above"))
+        previous = heading.shown
+    return found

@@ -107,14 +107,14 @@ def check_internal(site: Site) -> list[Diagnostic]:
             ref = queue.take(link, target) if talk is not None and link.slide is not None else None
             no_alt = link.tag == "img" and link.attr == "src" and not (link.alt or "").strip()
             problem = _problem(site, lower, target, link, page_path) if target is not None else None
-            if not no_alt and problem is None:
+            if not no_alt and problem is None and not link.empty:
                 continue  # the usual case: where it was written is only worked out for a finding
             if problem is not None and target is not None and _theme_file(target, link, talk):
                 if target.path in site.reported:
                     problem = None  # reported once, at the line of the template that links it
                     if not no_alt:
                         continue
-                elif problem[0] in ("broken-link", "missing-image"):
+                elif problem[0] in ("broken-link", "missing-image", "missing-track"):
                     where, url = _where(site, page_path, link, talk, ref)
                     first = Diagnostic(Severity.ERROR, problem[0], problem[1], where, url=url, hint=problem[2])
                     theme_files.setdefault(target.path or "", (first, set()))[1].add(page_path)
@@ -132,6 +132,9 @@ def check_internal(site: Site) -> list[Diagnostic]:
             elif no_alt:
                 found.append(Diagnostic(Severity.WARNING, "missing-alt", "image has no alt text", where, url=url,
                                         hint="describe the image: ![what it shows](file.png)"))
+            if link.empty:
+                found.append(Diagnostic(Severity.WARNING, "empty-link", "link has no text: a screen reader can only "
+                                        "read out its address, or nothing", where, url=url, hint=EMPTY_LINK_HINT))
             if problem is not None and target is not None:
                 code, message, hint = problem
                 if code == "broken-link" and url and _LOOKS_LIKE_HOST.match(url):
@@ -140,15 +143,26 @@ def check_internal(site: Site) -> list[Diagnostic]:
                 if code == "broken-link" and draft is not None:
                     message = f"'{url}' leads to the talk '{draft}', a draft (`draft: true`) left out of the site"
                     hint = "remove `draft: true` from that talk when it is ready, or remove this link"
-                elif ref is not None and code in ("broken-link", "missing-image"):
+                elif ref is not None and code in ("broken-link", "missing-image", "missing-track"):
                     # Say it as the author wrote it; the site path is what was looked for.
-                    message = f"'{url}' does not exist (looked for {target.path} in the site)"
+                    what = f"the {_track_kind(link)} track " if code == "missing-track" else ""
+                    message = f"{what}'{url}' does not exist (looked for {target.path} in the site)"
                 found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))
     for first, pages in theme_files.values():
         more = f" (linked from {len(pages)} pages; this is the first)" if len(pages) > 1 else ""
         found.append(Diagnostic(first.severity, first.code, first.message + more, first.location, url=first.url,
                                 hint="a theme file: add it to the theme's static/ folder, or fix the name in its template"))
     return found
+
+
+EMPTY_LINK_HINT = ("give it text: [what it leads to](url); for a linked image, its alt text: [![what it leads to](logo.png)](url); "
+                   "for an icon link, aria-label=\"what it leads to\" (or title) on the <a>")
+
+
+def _track_kind(link: HtmlLink) -> str:
+    """What a <track> holds, by its kind (HTML's default is subtitles); alt is where the scan keeps the kind."""
+    kind = (link.alt or "").strip().lower()
+    return kind if kind in ("captions", "descriptions", "chapters", "metadata") else "subtitles"
 
 
 def _theme_file(target: Target, link: HtmlLink, talk: Talk | None) -> bool:
@@ -179,6 +193,9 @@ def _problem(site: Site, lower: _Lower, target: Target, link: HtmlLink,
         if actual is not None and actual != path:
             return ("case-mismatch", f"'{path}' does not exist; the file is '{actual}' (case differs)",
                     "works on macOS/Windows but 404s on Linux and S3; write the name exactly as on disk")
+        if link.tag == "track":  # captions, subtitles or descriptions: without them the video is not accessible
+            return ("missing-track", f"the {_track_kind(link)} track '{path}' does not exist",
+                    "check the path, or add the WebVTT file: without it the video has no " + _track_kind(link))
         if link.tag in IMAGE_TAGS:
             return ("missing-image", f"image '{path}' does not exist", "check the path, or add the file")
         return ("broken-link", f"'{path}' does not exist in the site", "check the path, or add the file")

@@ -29,7 +29,7 @@ from .htmlscan import HtmlLink, HtmlPage
 log = logging.getLogger(__name__)
 
 SCAN_CACHE_FILE = "check-pages.pickle"
-SCHEMA = 3
+SCHEMA = 4
 
 _Entry = tuple[frozenset[str], tuple[tuple[Any, ...], ...], tuple[tuple[str, int, int], ...]]
 """A scan without its path: the ids, each link as a plain tuple (quick to pickle and load), the ids given twice."""
@@ -66,7 +66,7 @@ class ScanCache:
         return HtmlPage(path, ids, tuple(HtmlLink(*link) for link in links), duplicates)
 
     def put(self, key: str, page: HtmlPage) -> None:
-        self._used[key] = (page.ids, tuple((lk.tag, lk.attr, lk.value, lk.line, lk.slide, lk.alt) for lk in page.links),
+        self._used[key] = (page.ids, tuple((lk.tag, lk.attr, lk.value, lk.line, lk.slide, lk.alt, lk.empty) for lk in page.links),
                            page.duplicates)
 
     def save(self) -> None:
