@@ -259,3 +259,15 @@ def test_in_the_overview_the_focus_never_looks_like_the_mark_of_the_slide_showin
     deck.keyboard.press("ArrowLeft")  # focus on the slide showing: both marks, told apart
     both = rings(deck, "opening", background)
     assert any(not far(c, s) for c in both for s in showing) and any(not far(c, f) for c in both for f in focused)
+
+
+def test_printing_from_the_browser_puts_every_slide_in_the_accessibility_tree_and_back_after(deck: Any) -> None:
+    # Chromium tags a saved PDF from the accessibility tree, where on screen only the current slide is.
+    exposed = "[...document.querySelectorAll('#tb-stage > section.slide')].filter(s => !s.inert && !s.hasAttribute('aria-hidden')).length"
+    total = deck.evaluate("document.querySelectorAll('#tb-stage > section.slide').length")
+    assert total > 2 and deck.evaluate(exposed) == 1
+    deck.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert deck.evaluate(exposed) == total
+    deck.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert deck.evaluate(exposed) == 1
+    assert deck.evaluate("document.querySelector('#tb-stage > section.slide.tb-current').inert") is False

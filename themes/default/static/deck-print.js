@@ -12,6 +12,16 @@
   // read as notes pages here (the notes are below the slide, never over it).
   var reveal = /&print-pdf(=[^&]*)?&/.test(query) && /&shownotes=(true|separate-page)&/i.test(query);
   deck.printNotes = !!(asked || reveal) && !deck.isPresenter;
+
+  // On paper every slide is there, so every slide is in the accessibility tree while printing: Chromium tags a saved
+  // PDF from that tree, and slides hidden from it (all but the current one, on screen) would print untagged.
+  window.addEventListener("beforeprint", function () {
+    slides.forEach(function (slide) { slide.inert = false; slide.removeAttribute("aria-hidden"); });
+  });
+  window.addEventListener("afterprint", function () {
+    slides.forEach(function (slide, i) { deck.activate(slide, i === deck.state.index); });
+  });
+
   if (!deck.printNotes) return;
   root.classList.add("tb-print-notes");
   if (asked && /^=letter$/i.test(asked[1] || "")) root.classList.add("tb-paper-letter");

@@ -166,6 +166,7 @@
   deck.fixUrl = fixUrl;
   deck.rememberedOnReload = rememberedOnReload;
   deck.go = go;
+  deck.activate = activate;
   deck.next = next;
   deck.prev = prev;
 };
