@@ -26,6 +26,7 @@ from .htmlscan import HtmlPage, scan
 from .hygiene import check_hygiene
 from .ids import check_duplicate_ids
 from .internal import Site, check_internal
+from .language import check_language
 from .scancache import SCAN_CACHE_FILE, ScanCache, page_key
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
     known = {(d.location, d.url) for d in diagnostics if d.code == "id-clash"}
     diagnostics += [d for d in check_duplicate_ids(site) if (d.location, d.url) not in known]
     for talk in talks:
-        diagnostics += check_hygiene(talk)
+        diagnostics += check_hygiene(talk) + check_language(talk)
     log.debug("check: internal %.0f ms", (time.perf_counter() - started) * 1000)
     checked = cached = 0
     if config.check.external if external is None else external:
