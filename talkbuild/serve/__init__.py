@@ -76,20 +76,21 @@ class LiveServer:
         for name, target in (("talkbuild-http", lambda: httpd.serve_forever(poll_interval=0.1)),
                              ("talkbuild-rebuild", self._loop)):
             thread = threading.Thread(target=target, name=name, daemon=True)
+            self._threads.append(thread)  # before it starts: a Ctrl-C may interrupt start() itself
             thread.start()
-            self._threads.append(thread)
         return self.url
 
     def stop(self) -> None:
-        """Stop watching, end every live-reload stream, close the socket and wait for the threads."""
+        """Stop watching, end every live-reload stream, close the socket and wait for the threads; also after a
+        start() that was interrupted halfway (a Ctrl-C during the first build)."""
         self.watcher.stop()
         self.changes.close()
         self.hub.close()
         if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+            self._httpd.close()
         for thread in self._threads:
-            thread.join(timeout=30)
+            if thread.ident is not None:
+                thread.join(timeout=30)
         self._threads.clear()
 
     def __enter__(self) -> LiveServer:
@@ -141,26 +142,67 @@ class LiveServer:
 
 
 def serve(root: Path, host: str, port: int, *, open_browser: bool = False, report: Report | None = None) -> None:
-    """Run the dev server until Ctrl-C (SIGINT) or SIGTERM; then stop cleanly."""
+    """Run the dev server until Ctrl-C (SIGINT) or SIGTERM, even one that comes during the first build; then
+    stop cleanly."""
     server = LiveServer(root, host, port, report=report)
     say = server.report
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        url = server.start()
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            say(f"warning: serving on {host}: other machines can read this preview, drafts included")
-        say(f"serving {url} (Ctrl-C stops)")
-        if open_browser:
-            threading.Thread(target=webbrowser.open, args=(url.replace("0.0.0.0", "127.0.0.1"),), daemon=True).start()
-        stopped = threading.Event()
-        while not stopped.wait(1.0):
+    with _StopSignals() as stop:
+        try:
+            url = server.start()
+            if stop.requested:  # its KeyboardInterrupt was lost on the way (see _StopSignals)
+                raise KeyboardInterrupt
+            if host not in ("127.0.0.1", "localhost", "::1"):
+                say(f"warning: serving on {host}: other machines can read this preview, drafts included")
+            say(f"serving {url} (Ctrl-C stops)")
+            if open_browser:
+                threading.Thread(target=webbrowser.open, args=(url.replace("0.0.0.0", "127.0.0.1"),),
+                                 daemon=True).start()
+            stop.wait()
+        except KeyboardInterrupt:
+            say("stopping")
+        finally:
+            server.stop()
+
+
+class _StopSignals:
+    """While inside: the first SIGINT or SIGTERM raises KeyboardInterrupt in the main thread, which unwinds
+    whatever it is doing (the first build of a large talk, too), and is remembered: Python only prints an
+    exception raised inside a finalizer or callback, so `requested` still says to stop after such a build.
+    A second signal ends the process at once, in case stopping hangs.
+
+    SIGINT is taken even when it was inherited ignored (`talkbuild serve &` in a script, a harness): a dev server
+    that `kill -INT` cannot stop runs forever, and "Ctrl-C stops" is what serve promises.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._previous: dict[int, object] = {}
+
+    @property
+    def requested(self) -> bool:
+        return self._stop.is_set()
+
+    def wait(self) -> None:
+        """Until a signal comes (which raises KeyboardInterrupt here)."""
+        while not self._stop.wait(1.0):
             pass
-    except KeyboardInterrupt:
-        say("stopping")
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.stop()
+        raise KeyboardInterrupt
 
+    def __enter__(self) -> _StopSignals:
+        self._previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+        return self
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+    def __exit__(self, *exc: object) -> None:
+        for sig, previous in self._previous.items():
+            # None: a handler set outside Python, which cannot be put back; the default is the nearest.
+            signal.signal(sig, signal.SIG_DFL if previous is None else previous)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        for sig in self.SIGNALS:  # a second one: the default action, which ends the process
+            signal.signal(sig, signal.SIG_DFL)
+        raise KeyboardInterrupt

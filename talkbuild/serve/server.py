@@ -13,6 +13,7 @@ import logging
 import re
 import socket
 import sys
+import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -57,11 +58,33 @@ class DevServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], hub: Hub) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.hub = hub
+        self._state_lock = threading.Lock()
+        self._serving = self._closing = False
         super().__init__(address, _Handler)
 
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        with self._state_lock:
+            if self._closing:  # stopped before it started (a Ctrl-C during the first build)
+                return
+            self._serving = True
+        super().serve_forever(poll_interval)
+
+    def close(self) -> None:
+        """Stop serving (if it started) and close the socket; never waits for a `serve_forever` that never ran.
+
+        `shutdown()` alone waits until `serve_forever` has ended, forever when it has not started: a SIGTERM
+        during the first build printed "stopping" and hung there.
+        """
+        with self._state_lock:
+            self._closing = True
+            serving = self._serving
+        if serving:
+            self.shutdown()
+        self.server_close()
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A browser dropping a connection mid-answer (a reload, a closed tab) is normal, not worth a traceback.
