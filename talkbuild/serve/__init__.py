@@ -19,6 +19,7 @@ from types import FrameType
 
 from ..config import Config
 from ..incremental import EVERYTHING, Builder, Site
+from .hosts import ANY, LOOPBACK_NAMES, host_check
 from .hub import Hub
 from .livereload import error_lines
 from .server import DevServer, bind
@@ -43,11 +44,13 @@ Report = Callable[[str], None]
 class LiveServer:
     """Build, watch and serve one project; `start()` returns once the first build is being served."""
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, *,
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, *, allowed_hosts: tuple[str, ...] = (),
                  report: Report | None = None, quiet: float = QUIET_SECONDS, settle: float = SETTLE_SECONDS) -> None:
         self.root = root.resolve()
         self.host = host
         self.port = port
+        self.hosts = host_check(host, allowed_hosts)
+        """The `Host:` names answered (hosts.py: the guard against DNS rebinding)."""
         self.quiet = quiet
         self.settle = settle
         self.report: Report = report or log.info
@@ -65,9 +68,15 @@ class LiveServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self._httpd.port}/"
 
+    @property
+    def local_url(self) -> str:
+        """The URL for a browser on this machine (`url` with a wildcard address replaced by loopback)."""
+        assert self._httpd is not None, "start() first"
+        return self._httpd.local_url
+
     def start(self) -> str:
         """Bind, build once, start watching and serving; returns the URL."""
-        self._httpd, moved = bind(self.host, self.port, self.hub)
+        self._httpd, moved = bind(self.host, self.port, self.hub, self.hosts)
         if moved:
             self.report(moved)
         self.watcher.start()
@@ -141,22 +150,25 @@ class LiveServer:
             self._last_problems = problems
 
 
-def serve(root: Path, host: str, port: int, *, open_browser: bool = False, report: Report | None = None) -> None:
+def serve(root: Path, host: str, port: int, *, open_browser: bool = False, allowed_hosts: tuple[str, ...] = (),
+          report: Report | None = None) -> None:
     """Run the dev server until Ctrl-C (SIGINT) or SIGTERM, even one that comes during the first build; then
-    stop cleanly."""
-    server = LiveServer(root, host, port, report=report)
+    stop cleanly. `allowed_hosts`: more `Host:` names to answer (hosts.py), `*` for any."""
+    server = LiveServer(root, host, port, allowed_hosts=allowed_hosts, report=report)
     say = server.report
     with _StopSignals() as stop:
         try:
             url = server.start()
             if stop.requested:  # its KeyboardInterrupt was lost on the way (see _StopSignals)
                 raise KeyboardInterrupt
-            if host not in ("127.0.0.1", "localhost", "::1"):
+            if host not in LOOPBACK_NAMES:
                 say(f"warning: serving on {host}: other machines can read this preview, drafts included")
+                if ANY not in server.hosts.names:
+                    names = ", ".join(sorted(server.hosts.names))
+                    say(f"it answers requests for numeric addresses, localhost and {names}; --allow-host NAME adds a name")
             say(f"serving {url} (Ctrl-C stops)")
             if open_browser:
-                threading.Thread(target=webbrowser.open, args=(url.replace("0.0.0.0", "127.0.0.1"),),
-                                 daemon=True).start()
+                threading.Thread(target=webbrowser.open, args=(server.local_url,), daemon=True).start()
             stop.wait()
         except KeyboardInterrupt:
             say("stopping")
