@@ -140,15 +140,14 @@ def test_the_name_serve_listens_on_is_answered(serving: Callable[..., tuple[Live
 # --- in a browser whose DNS says evil.example is this machine, as a rebinding attacker makes it say -----------
 
 @pytest.fixture(scope="module")
-def rebound_browser() -> Iterator[Any]:
-    """Headless Chromium resolving evil.example to 127.0.0.1 (and no other name beyond localhost)."""
-    exe = chromium()
+def rebound_browser(browser: Any) -> Iterator[Any]:
+    """Another headless Chromium (from the session's playwright, of which a process can run one) that resolves
+    evil.example to 127.0.0.1, and no other name beyond localhost."""
     rules = "MAP evil.example 127.0.0.1, MAP localhost 127.0.0.1, MAP * ~NOTFOUND"
-    with playwright_api().sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, headless=True,
-                                    args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"])
-        yield browser
-        browser.close()
+    rebound = browser.browser_type.launch(executable_path=chromium(), headless=True,
+                                          args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"])
+    yield rebound
+    rebound.close()
 
 
 @pytest.fixture
