@@ -8,11 +8,12 @@ current. Nothing is written to `_site` or to a temporary folder, so there is not
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
@@ -56,7 +57,8 @@ class LiveServer:
         self.report: Report = report or log.info
         self.hub = Hub()
         self.changes = Changes()
-        self.watcher = Watcher(self.changes)
+        with signals_to_this_thread():  # watchdog starts its inotify thread here
+            self.watcher = Watcher(self.changes)
         self.builder = Builder(self.root)
         self._httpd: DevServer | None = None
         self._threads: list[threading.Thread] = []
@@ -79,14 +81,16 @@ class LiveServer:
         self._httpd, moved = bind(self.host, self.port, self.hub, self.hosts)
         if moved:
             self.report(moved)
-        self.watcher.start()
+        with signals_to_this_thread():
+            self.watcher.start()
         self._rebuild(EVERYTHING)
         httpd = self._httpd
-        for name, target in (("talkbuild-http", lambda: httpd.serve_forever(poll_interval=0.1)),
-                             ("talkbuild-rebuild", self._loop)):
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            self._threads.append(thread)  # before it starts: a Ctrl-C may interrupt start() itself
-            thread.start()
+        with signals_to_this_thread():
+            for name, target in (("talkbuild-http", lambda: httpd.serve_forever(poll_interval=0.1)),
+                                 ("talkbuild-rebuild", self._loop)):
+                thread = threading.Thread(target=target, name=name, daemon=True)
+                self._threads.append(thread)
+                thread.start()
         return self.url
 
     def stop(self) -> None:
@@ -127,7 +131,9 @@ class LiveServer:
                 seconds=0.0)
         snapshot = self.hub.publish(site)
         # Until talkbuild.yml is valid, watch where the defaults say (the config file is always watched).
-        for problem in self.watcher.follow(self.builder.config or Config(root=self.root)):
+        with signals_to_this_thread():  # watching a new folder starts a watchdog thread
+            problems = self.watcher.follow(self.builder.config or Config(root=self.root))
+        for problem in problems:
             self.report(f"warning: {problem}")
         self._announce(snapshot.generation, site)
 
@@ -174,6 +180,24 @@ def serve(root: Path, host: str, port: int, *, open_browser: bool = False, allow
             say("stopping")
         finally:
             server.stop()
+
+
+@contextlib.contextmanager
+def signals_to_this_thread() -> Iterator[None]:
+    """Threads started inside never take SIGINT or SIGTERM; one that comes meanwhile is delivered on leaving.
+
+    The kernel hands a signal to any thread not blocking it. Taken by another thread, it only sets a flag for
+    the main thread to act on, and a main thread blocked in a system call (reading a large talk, a pipe)
+    never looks: Ctrl-C did nothing until the read ended. Threads inherit the blocked set of their creator.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: signals only ever reach the main thread
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _StopSignals.SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class _StopSignals:

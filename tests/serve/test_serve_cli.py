@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from serve_support import talk
+from serve_support import talk, wait_until
 
 from talkbuild.serve.livereload import STATUS_PATH
 
@@ -159,11 +159,13 @@ IGNORING_SIGINT = ("sh", "-c", 'trap "" INT; exec "$@"', "sh")
 
 
 @contextlib.contextmanager
-def first_build_held(root: Path) -> Iterator[None]:
+def first_build_held(root: Path, pid: int) -> Iterator[None]:
     """Make `serve`'s first build wait, reading a talk that is a named pipe, until the block ends.
 
     The pipe gets a reader only once the build reads that talk; then it is held open, with nothing written, so
-    the build stays inside it for as long as the test needs (a large talk would make the wait a guess).
+    the build stays inside it for as long as the test needs (a large talk would make the wait a guess). Inside
+    the block the main thread is blocked reading: a signal sent a moment before the read began would be
+    handled only after it, never, as Python handles signals between its own steps.
     """
     pipe = root / "talks" / "slow.md"
     os.mkfifo(pipe)
@@ -179,9 +181,22 @@ def first_build_held(root: Path) -> Iterator[None]:
                 pytest.fail("`talkbuild serve` never started reading the talks")
             time.sleep(0.02)
     try:
+        wait_until(lambda: blocked_in_pipe_read(pid), "serve to wait in the read of the pipe")
         yield
     finally:
         os.close(writer)
+
+
+def blocked_in_pipe_read(pid: int) -> bool:
+    """Whether the process's main thread sleeps in a pipe's read (Linux's wchan `pipe_read`/`anon_pipe_read`)."""
+    try:
+        wchan = Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        wchan = "0"
+    if wchan in ("", "0"):  # not told (an older or locked-down kernel): give the read time to begin
+        time.sleep(1.0)
+        return True
+    return wchan.endswith("pipe_read")
 
 
 @pytest.mark.parametrize("signum, prefix", [(signal.SIGTERM, ()), (signal.SIGINT, ()),
@@ -194,7 +209,7 @@ def test_a_signal_during_the_first_build_stops_with_exit_0(
     # went on to serve once the build was done (SIGINT, when it came in ignored).
     root = make_project({"talks/a.md": talk("Alpha")})
     serve = run_serve("-C", str(root), "--port", "0", prefix=prefix)
-    with first_build_held(root):
+    with first_build_held(root, serve.proc.pid):
         serve.proc.send_signal(signum)
         assert serve.proc.wait(timeout=30) == 0
     output = serve.rest()
