@@ -65,3 +65,72 @@ def test_a_flow_list_reports_the_unused_pattern_on_its_line(make_project) -> Non
     assert result.returncode == 0, result.stderr
     assert "talkbuild.yml:3: warning[exclude-unused]: the exclude pattern 'nothing/'" in result.stderr
     assert "'drafts/*' matches no" not in result.stderr
+
+
+# --- patterns from a hostile talkbuild.yml (a pull request can change it) ----------------------------------
+
+DEEP = "/".join(["a"] * 20) + "/" + "a" * 30 + ".md"
+"""A talk 20 folders down: as backtracking regexes, the patterns below tried every way to split this path."""
+HOSTILE = {
+    "stars": ("*a" * 25 + "b", "*a" * 25 + "*"),
+    "double stars": ("**/" * 20 + "b", "**/" * 20 + "a*.md"),
+    "folders of stars": ("*a/" * 20 + "*b", "*a/" * 20 + "*.md"),
+    "classes and stars": ("[a]*" * 20 + "b", "[a]*" * 20 + ".md"),
+}
+
+
+@pytest.mark.timeout(60)  # a hang guard: these took hours before (n=12 `**/` took 57 s)
+@pytest.mark.parametrize("missing, matching", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_patterns_are_matched_in_polynomial_time(missing: str, matching: str) -> None:
+    from talkbuild.exclude import compile_rules, excluded
+
+    for pattern in (missing, "/" + missing, missing + "/", "!" + missing):
+        assert excluded(compile_rules((pattern,)), DEEP) is None, pattern
+    assert excluded(compile_rules((matching,)), DEEP) is not None
+    assert excluded(compile_rules(("/" + matching,)), DEEP) is not None
+
+
+@pytest.mark.timeout(60)
+def test_a_deep_tree_with_a_hostile_pattern_still_builds(make_project) -> None:
+    deeper = "/".join(["a"] * 200) + "/" + "a" * 30 + ".md"
+    config = 'title: T\nexclude:\n  - "' + "*a" * 25 + 'b"\n  - "' + "**/" * 20 + 'b"\n'
+    root = make_project({"talkbuild.yml": config, f"talks/{DEEP}": TALK.format(title="Deep"),
+                         f"talks/{deeper}": TALK.format(title="Deeper")})
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert (root / "_site" / DEEP.removesuffix(".md") / "index.html").is_file()
+    assert "talkbuild.yml:3: warning[exclude-unused]" in result.stderr
+    assert "talkbuild.yml:4: warning[exclude-unused]" in result.stderr
+
+
+def test_a_class_of_no_character_matches_nothing_and_is_reported(make_project) -> None:
+    # `[z-a]` was handed to Python's re as it stood, and its "bad character range" ended the build in a traceback.
+    root = make_project({"talkbuild.yml": 'title: T\nexclude: ["[z-a].md", "drafts/"]\n',
+                         "talks/a.md": TALK.format(title="A"), "talks/drafts/b.md": TALK.format(title="B")})
+    result = run(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "talkbuild.yml:2: warning[exclude-unused]: the exclude pattern '[z-a].md'" in result.stderr
+    assert (root / "_site" / "a" / "index.html").is_file() and not (root / "_site" / "drafts").exists()
+
+
+CLASSES: dict[str, tuple[str, set[str]]] = {
+    "a class": ("archive/[ko]*-2015.md", {"archive/old-2015.md", "archive/keep-2015.md"}),
+    "a negated class": ("archive/[!o]*", {"archive/keep-2015.md", "archive/nested/old-2014.md"}),
+    # ... and so does `^`; earlier versions' fnmatch read `[^o]` as "'^' or 'o'", and what it matched stays matched.
+    "a caret negates too": ("archive/[^o]*", {"archive/keep-2015.md", "archive/nested/old-2014.md",
+                                              "archive/old-2015.md"}),
+    "a range": ("archive/*-20[0-1][5-9].md", {"archive/old-2015.md", "archive/keep-2015.md"}),
+    "an escaped star": ("x/\\*.md", set()),
+    "a question mark is one character": ("group?/", {"groups/README.md", "groups/physics/README.md"}),
+    # A folder pattern has no fnmatch form: there `?` stops at a slash (fnmatch's `?`, like its `*`, did not).
+    "a question mark stops at a slash": ("groups?physics/", set()),
+}
+
+
+@pytest.mark.parametrize("pattern, left_out", CLASSES.values(), ids=CLASSES.keys())
+def test_classes_and_escapes(pattern: str, left_out: set[str]) -> None:
+    from talkbuild.exclude import compile_rules, excluded
+
+    rules = compile_rules((pattern,))
+    assert {rel for rel in FILES if excluded(rules, rel)} == left_out

@@ -13,6 +13,7 @@ import logging
 import re
 import socket
 import sys
+import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..content_types import content_type_for
 from ..errors import ConfigError
 from .badge import page_warnings
+from .hosts import HostCheck, host_name, refusal
 from .hub import Hub, Snapshot
 from .livereload import EVENTS_PATH, STATUS_PATH, error_lines, inject, not_found_page, to_json
 
@@ -54,14 +56,44 @@ class DevServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], hub: Hub) -> None:
+    def __init__(self, address: tuple[str, int], hub: Hub, hosts: HostCheck) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.hub = hub
+        self.hosts = hosts
+        self._state_lock = threading.Lock()
+        self._serving = self._closing = False
         super().__init__(address, _Handler)
 
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    @property
+    def local_url(self) -> str:
+        """The URL a browser on this machine opens (a wildcard address is not one it can open)."""
+        address = str(self.server_address[0])
+        address = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(address, address)
+        return f"http://[{address}]:{self.port}/" if ":" in address else f"http://{address}:{self.port}/"
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        with self._state_lock:
+            if self._closing:  # stopped before it started (a Ctrl-C during the first build)
+                return
+            self._serving = True
+        super().serve_forever(poll_interval)
+
+    def close(self) -> None:
+        """Stop serving (if it started) and close the socket; never waits for a `serve_forever` that never ran.
+
+        `shutdown()` alone waits until `serve_forever` has ended, forever when it has not started: a SIGTERM
+        during the first build printed "stopping" and hung there.
+        """
+        with self._state_lock:
+            self._closing = True
+            serving = self._serving
+        if serving:
+            self.shutdown()
+        self.server_close()
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A browser dropping a connection mid-answer (a reload, a closed tab) is normal, not worth a traceback.
@@ -71,12 +103,13 @@ class DevServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
-def bind(host: str, port: int, hub: Hub) -> tuple[DevServer, str | None]:
-    """Listen on host:port, or on the next free port after it; the second value says when it moved."""
+def bind(host: str, port: int, hub: Hub, hosts: HostCheck) -> tuple[DevServer, str | None]:
+    """Listen on host:port, or on the next free port after it, answering the names `hosts` allows; the second
+    value says when it moved."""
     last: OSError | None = None
     for candidate in [port] if port == 0 else range(port, min(port + NEXT_PORTS, 65536)):
         try:
-            server = DevServer((host, candidate), hub)
+            server = DevServer((host, candidate), hub, hosts)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise ConfigError(f"cannot listen on {host}:{candidate}: {exc.strerror or exc}",
@@ -104,6 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
     def _answer(self, head: bool) -> None:
+        if not self._host_allowed(head):  # before anything, the live-reload stream too
+            return
         url = urlsplit(self.path)
         if url.scheme or url.netloc:  # absolute-form request target: only origin-form is served
             self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", b"bad request\n", head)
@@ -133,6 +168,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, content_type_for(key), self._page(snapshot, key, content), head)
         else:
             self._send_file(snapshot, key, content, head)
+
+    def _host_allowed(self, head: bool) -> bool:
+        """Whether the request names a host this server answers (hosts.py); if not, it has been answered."""
+        hosts = self.headers.get_all("Host") or []
+        if not hosts:
+            return True  # HTTP/1.0 allows none, and a browser always sends one: no page can be behind this
+        name = host_name(hosts[0]) if len(hosts) == 1 else None  # RFC 9112: more than one is a bad request
+        if name is None:
+            self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", b"bad request: malformed Host\n", head)
+            return False
+        if not self.server.hosts.allows(name):
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", refusal(name, self.server.local_url), head)
+            return False
+        return True
 
     def _page(self, snapshot: Snapshot, key: str, content: bytes) -> bytes:
         if not key.endswith((".html", ".htm")):

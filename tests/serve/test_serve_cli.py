@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import queue
@@ -15,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from serve_support import talk
+from serve_support import talk, wait_until
 
 from talkbuild.serve.livereload import STATUS_PATH
 
@@ -23,9 +25,9 @@ from talkbuild.serve.livereload import STATUS_PATH
 class Serve:
     """A `talkbuild serve` process in its own session, with its stderr collected line by line."""
 
-    def __init__(self, args: list[str], tmpdir: Path) -> None:
+    def __init__(self, args: list[str], tmpdir: Path, prefix: tuple[str, ...] = ()) -> None:
         env = {**os.environ, "TMPDIR": str(tmpdir)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "talkbuild.cli", "serve", *args], env=env,
+        self.proc = subprocess.Popen([*prefix, sys.executable, "-m", "talkbuild.cli", "serve", *args], env=env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, start_new_session=True)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -58,10 +60,10 @@ class Serve:
 def run_serve(tmp_path: Path) -> Iterator[Callable[..., Serve]]:
     started: list[Serve] = []
 
-    def start(*args: str) -> Serve:
+    def start(*args: str, prefix: tuple[str, ...] = ()) -> Serve:
         tmpdir = tmp_path / "tmp"
         tmpdir.mkdir(exist_ok=True)
-        serve = Serve(list(args), tmpdir)
+        serve = Serve(list(args), tmpdir, prefix)
         started.append(serve)
         return serve
 
@@ -150,3 +152,78 @@ def test_open_starts_the_users_browser_on_the_served_site(
         assert "Alpha" in response.read().decode()
     serve.proc.send_signal(signal.SIGINT)
     assert serve.proc.wait(timeout=30) == 0
+
+
+IGNORING_SIGINT = ("sh", "-c", 'trap "" INT; exec "$@"', "sh")
+"""Start the command with SIGINT ignored, as a script's `talkbuild serve &` (or a test harness) does."""
+
+
+@contextlib.contextmanager
+def first_build_held(root: Path, pid: int) -> Iterator[None]:
+    """Make `serve`'s first build wait, reading a talk that is a named pipe, until the block ends.
+
+    The pipe gets a reader only once the build reads that talk; then it is held open, with nothing written, so
+    the build stays inside it for as long as the test needs (a large talk would make the wait a guess). Inside
+    the block the main thread is blocked reading: a signal sent a moment before the read began would be
+    handled only after it, never, as Python handles signals between its own steps.
+    """
+    pipe = root / "talks" / "slow.md"
+    os.mkfifo(pipe)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: no reader yet
+                raise
+            if time.monotonic() > deadline:
+                pytest.fail("`talkbuild serve` never started reading the talks")
+            time.sleep(0.02)
+    try:
+        wait_until(lambda: blocked_in_pipe_read(pid), "serve to wait in the read of the pipe")
+        yield
+    finally:
+        os.close(writer)
+
+
+def blocked_in_pipe_read(pid: int) -> bool:
+    """Whether the process's main thread sleeps in a pipe's read (Linux's wchan `pipe_read`/`anon_pipe_read`)."""
+    try:
+        wchan = Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        wchan = "0"
+    if wchan in ("", "0"):  # not told (an older or locked-down kernel): give the read time to begin
+        time.sleep(1.0)
+        return True
+    return wchan.endswith("pipe_read")
+
+
+@pytest.mark.parametrize("signum, prefix", [(signal.SIGTERM, ()), (signal.SIGINT, ()),
+                                            (signal.SIGINT, IGNORING_SIGINT)],
+                         ids=["SIGTERM", "SIGINT", "SIGINT inherited ignored"])
+def test_a_signal_during_the_first_build_stops_with_exit_0(
+        make_project: Callable[..., Path], run_serve: Callable[..., Serve], tmp_path: Path,
+        signum: signal.Signals, prefix: tuple[str, ...]) -> None:
+    # It printed "stopping" and then waited forever for an HTTP server that had never started (SIGTERM), or
+    # went on to serve once the build was done (SIGINT, when it came in ignored).
+    root = make_project({"talks/a.md": talk("Alpha")})
+    serve = run_serve("-C", str(root), "--port", "0", prefix=prefix)
+    with first_build_held(root, serve.proc.pid):
+        serve.proc.send_signal(signum)
+        assert serve.proc.wait(timeout=30) == 0
+    output = serve.rest()
+    assert "stopping" in output
+    assert "serving" not in output and "Traceback" not in output
+    assert session_members(serve.proc.pid) == []
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_sigint_stops_serve_even_when_it_came_in_ignored(
+        make_project: Callable[..., Path], run_serve: Callable[..., Serve]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha")})
+    serve = run_serve("-C", str(root), "--port", "0", prefix=IGNORING_SIGINT)
+    serve.wait_for_line("serving http://")
+    serve.proc.send_signal(signal.SIGINT)
+    assert serve.proc.wait(timeout=30) == 0
+    assert "Traceback" not in serve.rest()
