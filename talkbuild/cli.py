@@ -88,15 +88,17 @@ def new(directory: Path, path: str, title: str | None, author: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port; the next free one is used (and announced) when it is taken, 0 picks any.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (a tunnel, a proxy); '*' answers any.")
 @user_errors
-def serve(directory: Path, host: str, port: int, open_browser: bool) -> None:
+def serve(directory: Path, host: str, port: int, open_browser: bool, allowed_hosts: tuple[str, ...]) -> None:
     """Preview the site on http://HOST:PORT; pages reload by themselves when a talk or theme changes."""
     from .serve import serve as run_serve
 
     if not directory.is_dir():
         raise click.UsageError(f"no such folder: {directory}")
     # No load() here: a broken talkbuild.yml is shown in the browser and fixed while serving.
-    run_serve(directory, host, port, open_browser=open_browser,
+    run_serve(directory, host, port, open_browser=open_browser, allowed_hosts=allowed_hosts,
               report=lambda line: click.echo(line, err=True))
 
 

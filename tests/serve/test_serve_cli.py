@@ -227,3 +227,26 @@ def test_sigint_stops_serve_even_when_it_came_in_ignored(
     serve.proc.send_signal(signal.SIGINT)
     assert serve.proc.wait(timeout=30) == 0
     assert "Traceback" not in serve.rest()
+
+
+def test_allow_host_answers_that_name_too_and_still_refuses_others(
+        make_project: Callable[..., Path], run_serve: Callable[..., Serve]) -> None:
+    # A tunnel or a proxy in front of serve sends its own name: --allow-host adds it; other names stay refused.
+    import http.client
+
+    root = make_project({"talks/t.md": talk("Talk")})
+    serve = run_serve("-C", str(root), "--port", "0", "--allow-host", "tunnel.example")
+    url = serve.wait_for_line("serving http://").split()[1]
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+
+    def status(host: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/t/slides/", headers={"Host": host})
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    assert status("tunnel.example") == 200
+    assert status(f"tunnel.example:{port}") == 200
+    assert status("evil.example") == 403
