@@ -89,13 +89,14 @@ BADGE_JS = """
       setOpen(!badgeOpen);
       if (event.detail > 0) toggle.blur(); // clicked: the next Space is the deck's, not this button's
     });
-    root.appendChild(panel);
+    // The button first and its list after it, in the tab order as a disclosure's are; shown above it.
     root.appendChild(toggle);
+    root.appendChild(panel);
     // Bottom-left, where a deck has nothing. The presenter window has its controls there, and a phone held
     // upright its control bar: there it goes top-right, above the letterboxed slide, and its list opens downwards.
-    var top = "left:auto;right:.75rem;bottom:auto;top:.5rem;flex-direction:column-reverse;align-items:flex-end";
+    var top = "left:auto;right:.75rem;bottom:auto;top:.5rem;flex-direction:column;align-items:flex-end";
     var print = el("style", "", "#" + BADGE + " { position:fixed;left:.75rem;bottom:.85rem;display:flex;" +
-      "flex-direction:column;align-items:flex-start;gap:.4rem }" +
+      "flex-direction:column-reverse;align-items:flex-start;gap:.4rem }" +
       ".tb-presenter #" + BADGE + " { " + top + " }" +
       "@media (max-width: 599px) and (orientation: portrait) { #" + BADGE + " { " + top + " } }" +
       "@media print { #" + BADGE + " { display: none !important; } }");

@@ -46,13 +46,27 @@ _SCRIPT = """
     b.addEventListener("click", function () { onclick(); b.blur(); });
     return b;
   }
+  // The box must never hide the keyboard focus (WCAG 2.4.11): when what gets the focus is all under it, it moves to
+  // the other edge of the window, and stays there. (A slide that takes the focus is only partly under it: no move.)
+  var errorEdge = "top";
+  function edgeOf(gap) { return errorEdge === "top" ? ";top:" + gap + ";bottom:auto" : ";bottom:" + gap + ";top:auto"; }
+  document.addEventListener("focusin", function (event) {
+    var box = document.getElementById("@OVERLAY_ID@");
+    var target = event.target;
+    if (!box || !target || !target.getBoundingClientRect || box.contains(target)) return;
+    var a = box.getBoundingClientRect(), b = target.getBoundingClientRect();
+    if (b.top < a.top || b.bottom > a.bottom || b.left < a.left || b.right > a.right) return;
+    errorEdge = errorEdge === "top" ? "bottom" : "top";
+    overlay(live.errors);
+  });
   function overlay(errors) {
     var box = document.getElementById("@OVERLAY_ID@");
     if (!errors.length) { if (box) box.parentNode.removeChild(box); return; }
     if (!box) {
       box = document.createElement("div");
       box.id = "@OVERLAY_ID@";
-      document.body.appendChild(box);
+      // First in the page, so its button comes first in the tab order as the box comes first on the screen.
+      document.body.insertBefore(box, document.body.firstChild);
     }
     box.textContent = "";
     var key = errors.join("\\n");
@@ -60,9 +74,10 @@ _SCRIPT = """
     if (errorsHiddenKey() === key) {
       box.removeAttribute("role");
       box.setAttribute("data-hidden", "");
-      box.style.cssText = "position:fixed;left:.5em;top:.5em;z-index:2147483647;margin:0;padding:.3em .6em;" +
+      // At the top's far end: a page's skip link and first controls are at its start.
+      box.style.cssText = "position:fixed;inset-inline-end:.5em;z-index:2147483647;margin:0;padding:.3em .6em;" +
         "background:#fff4f4;color:#7a0000;border:2px solid #c00;border-radius:6px;" +
-        "font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 2px 8px rgba(0,0,0,.3)";
+        "font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 2px 8px rgba(0,0,0,.3)" + edgeOf(".5em");
       title.textContent = errors.length === 1 ? "1 build error" : errors.length + " build errors";
       box.appendChild(title);
       box.appendChild(errorButton("Show", "Show the build errors", function () { setErrorsHidden(null); overlay(errors); }));
@@ -70,9 +85,12 @@ _SCRIPT = """
     }
     box.setAttribute("role", "alert");
     box.removeAttribute("data-hidden");
-    box.style.cssText = "position:fixed;left:0;right:0;top:0;max-height:60vh;overflow:auto;z-index:2147483647;" +
-      "margin:0;padding:1em 1.5em;background:#fff4f4;color:#7a0000;border-bottom:4px solid #c00;" +
-      "font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;text-align:left;box-shadow:0 2px 12px rgba(0,0,0,.3)";
+    // At most 40 % of the window's height, so that flipped to the other edge it frees whatever it covered.
+    box.style.cssText = "position:fixed;left:0;right:0;max-height:40vh;overflow:auto;z-index:2147483647;" +
+      "margin:0;padding:1em 1.5em;background:#fff4f4;color:#7a0000;border:0 solid #c00;" +
+      "border-" + (errorEdge === "top" ? "bottom" : "top") + "-width:4px;" +
+      "font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;text-align:left;box-shadow:0 2px 12px rgba(0,0,0,.3)" +
+      edgeOf("0");
     title.textContent = "talkbuild serve: fix these errors (the preview shows the last good version)";
     box.appendChild(title);
     box.appendChild(errorButton("Hide", "Hide the build errors (they stay in the terminal)",

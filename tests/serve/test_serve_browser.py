@@ -175,3 +175,24 @@ def test_a_site_theme_change_does_not_reload_a_deck_in_another_theme(live: LiveF
     seen_generation(page, site)
     seen_generation(other, site)
     assert page.evaluate(NOT_RELOADED) and other.evaluate(NOT_RELOADED)  # a file no page uses reloads none
+
+
+def test_the_error_box_never_hides_the_keyboard_focus_and_comes_first_in_the_tab_order(live: LiveFactory,
+                                                                                        page: Any) -> None:
+    """WCAG 2.4.11: the handout's skip link and first links sit where the box is; a Tab there moves the box away."""
+    site = live({"talks/a.md": talk("Alpha"), "talks/bad.md": "---\ntitle: Bad\nduration: soon\n---\n"})
+    page.goto(site.url + "a/")
+    box = page.locator(f"#{OVERLAY_ID}")
+    box.wait_for(state="visible")
+    assert page.evaluate(f"document.body.firstElementChild.id === '{OVERLAY_ID}'")
+    page.keyboard.press("Tab")
+    assert page.evaluate(f"document.getElementById('{OVERLAY_ID}').contains(document.activeElement)"), \
+        "the box's own button is the first stop"
+    covered = ("(() => { const b = document.getElementById('" + OVERLAY_ID + "').getBoundingClientRect();"
+               " const r = document.activeElement.getBoundingClientRect();"
+               " return r.top >= b.top && r.bottom <= b.bottom && r.left >= b.left && r.right <= b.right; })()")
+    for _ in range(4):  # the skip link, then the page's first links: each visible, the box out of their way
+        page.keyboard.press("Tab")
+        assert not page.evaluate(f"document.getElementById('{OVERLAY_ID}').contains(document.activeElement)")
+        assert not page.evaluate(covered), page.evaluate("document.activeElement.outerHTML")
+    assert "talks/bad.md:3" in box.inner_text(), "the errors are still shown"

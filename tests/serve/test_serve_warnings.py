@@ -263,3 +263,17 @@ def test_hiding_holds_for_the_talks_other_page_and_when_only_line_numbers_move(l
     seen_generation(page, site)
     page.wait_for_function("() => window.__tbLive && window.__tbLive.warnings.length === 2")
     assert badge(page).count() == 0, "the same warnings, only further down"
+
+
+def test_the_badges_list_comes_after_its_button_in_the_tab_order(live: LiveFactory, page: Any) -> None:
+    # A disclosure: Tab from the button that opened the list goes into the list (it went to <body> before).
+    site = live({"talks/a.md": warned()})
+    page.goto(site.url + "a/")
+    toggle(page).wait_for(state="visible")
+    toggle(page).focus()
+    page.keyboard.press("Enter")
+    panel(page).wait_for(state="visible")
+    page.keyboard.press("Tab")
+    assert page.evaluate(f"document.getElementById('{BADGE_ID}-panel').contains(document.activeElement)")
+    top_of_panel = panel(page).bounding_box()["y"]  # type: ignore[index]
+    assert top_of_panel < toggle(page).bounding_box()["y"], "the list still opens above its button"  # type: ignore[index]
