@@ -33,12 +33,10 @@ _TAG = re.compile(r"<[^>]*>")
 
 def check_language(talk: Talk) -> list[Diagnostic]:
     """`lang-mismatch` when most of the talk's letters are of a script its language is not written in."""
-    parts = [talk.meta.title]
-    for slide in talk.slides:
-        parts += [slide.title, _TAG.sub(" ", _CODE.sub(" ", slide.body_html))]
-    text = " ".join(parts)
-    if text.isascii():
+    written = [talk.meta.title] + [part for slide in talk.slides for part in (slide.title, slide.body_html)]
+    if all(part.isascii() for part in written):  # most talks: no letter of another script, nothing to count
         return []
+    text = _TAG.sub(" ", _CODE.sub(" ", " ".join(written)))
     counts = {name: len(letters.findall(text)) for name, _, _, letters in SCRIPTS}
     if counts["Japanese kana"]:  # Japanese is written in kana and kanji (Chinese characters) together
         counts["Japanese kana"] += counts.pop("Chinese characters")
