@@ -64,7 +64,52 @@ def _regex_error(name: str, pattern: str, line: int | None) -> ConfigError | Non
         return ConfigError(f"'{name}': {pattern!r} is not a valid regular expression: {exc.msg} "
                            f"(at character {(exc.pos or 0) + 1})", SourceLocation(CONFIG_NAME, line),
                            hint=_regex_hint(exc, pattern))
+    if _repeats_a_repeat(pattern):
+        return ConfigError(f"'{name}': {pattern!r} repeats a repetition, as (a+)+ does: Python's regular expressions "
+                           "can take hours on a URL that almost matches", SourceLocation(CONFIG_NAME, line),
+                           hint="repeat once: (a+)+ matches what a+ matches, and (x*)* what x* matches")
     return None
+
+
+def _repeats_a_repeat(pattern: str) -> bool:
+    """True for the form that makes a backtracking engine take exponential time, `(x+)+` or `(x*)*` (a group that
+    is nothing but an unbounded repetition, itself repeated without bound): always equal to `x+` or `x*`.
+
+    Read with the standard library's own regex parser (private, but the only reader of Python's regex syntax): a
+    Python without it checks nothing here."""
+    try:
+        import re._constants as sre
+        import re._parser as sre_parse
+    except ImportError:  # pragma: no cover (present from 3.11, talkbuild's oldest Python, to 3.14)
+        return False
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+
+    def unbounded(item: tuple[Any, Any]) -> bool:
+        return item[0] in repeats and item[1][1] == sre.MAXREPEAT
+
+    def bare(items: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+        while len(items) == 1 and items[0][0] is sre.SUBPATTERN:
+            items = list(items[0][1][3])
+        return items
+
+    def walk(items: Any) -> bool:
+        for op, av in items:
+            if op in repeats:
+                inner = bare(list(av[2]))
+                if av[1] == sre.MAXREPEAT and len(inner) == 1 and unbounded(inner[0]):
+                    return True
+                if walk(av[2]):
+                    return True
+            elif op is sre.SUBPATTERN and walk(av[3]):
+                return True
+            elif op is sre.BRANCH and any(walk(branch) for branch in av[1]):
+                return True
+        return False
+
+    try:
+        return walk(sre_parse.parse(pattern))
+    except Exception:  # noqa: BLE001 (a parser of another Python version: nothing is claimed)
+        return False
 
 
 def _regex_hint(exc: re.error, pattern: str) -> str:

@@ -33,10 +33,10 @@ _TAG = re.compile(r"<[^>]*>")
 
 def check_language(talk: Talk) -> list[Diagnostic]:
     """`lang-mismatch` when most of the talk's letters are of a script its language is not written in."""
-    written = [talk.meta.title] + [part for slide in talk.slides for part in (slide.title, slide.body_html)]
-    if all(part.isascii() for part in written):  # most talks: no letter of another script, nothing to count
+    parts = [talk.meta.title] + [part for slide in talk.slides for part in (slide.title, slide.body_html)]
+    if all(part.isascii() for part in parts):  # most talks: no letter of another script, nothing to count
         return []
-    text = _TAG.sub(" ", _CODE.sub(" ", " ".join(written)))
+    text = _TAG.sub(" ", _CODE.sub(" ", " ".join(parts)))
     counts = {name: len(letters.findall(text)) for name, _, _, letters in SCRIPTS}
     if counts["Japanese kana"]:  # Japanese is written in kana and kanji (Chinese characters) together
         counts["Japanese kana"] += counts.pop("Chinese characters")

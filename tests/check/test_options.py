@@ -41,6 +41,25 @@ def status(code: int, **headers: str) -> Callable[[str, int], tuple[int, dict[st
 
 # --- check.exclude is validated on every run ------------------------------------------------------------------
 
+@pytest.mark.parametrize("pattern", [r"^http://127.0.0.1:19720/(a+)+$", r"(x*)*y", r"^https://h/((?:\w+))+!",
+                                     r"a|(b+?)*c", r"((a|b)+)+"])
+def test_a_repeated_repetition_is_refused_at_its_line_before_it_can_hang_check(
+        make_project: ProjectFactory, pattern: str) -> None:
+    # (a+)+ against a URL of 40 a's and a '!' ran check --external until it was killed (a trial).
+    root = make_project({"talkbuild.yml": f"check:\n  exclude:\n    - '^https://ok\\.example/'\n    - '{pattern}'\n",
+                         "talks/t.md": TALK})
+    text = CliRunner().invoke(main, ["check", "-C", str(root)])
+    assert text.exit_code == 2, text.stderr
+    assert f"talkbuild.yml:4: 'check.exclude': {pattern!r} repeats a repetition" in text.stderr
+    assert "(a+)+ matches what a+ matches" in text.stderr
+
+
+@pytest.mark.parametrize("pattern", [r"^https://(www\.)?example\.com/(\w+/)*x$", r"a+b+", r"(ab)+", r"(a+){2}",
+                                     r"^https://h/.*", r"(a|b)*"])
+def test_ordinary_repetitions_are_accepted(make_project: ProjectFactory, pattern: str) -> None:
+    root = make_project({"talkbuild.yml": f"check:\n  exclude:\n    - '{pattern}'\n", "talks/t.md": TALK})
+    assert load_config(root).check.exclude == (pattern,)
+
 def test_an_invalid_exclude_regex_is_a_config_error_at_its_line_even_without_external(
         make_project: ProjectFactory, tmp_path: Path) -> None:
     # Before: accepted silently without --external (make check passed), a bare stderr line with it (CI failed).
