@@ -204,7 +204,7 @@ def pdf(directory: Path, path: str, output: Path | None, drafts: bool, notes: bo
                   site=result.out_dir, public_url=config.publish.site_url,
                   notes=(paper or "a4").lower() if notes else None)
     for url in done.blocked:
-        click.echo(f"talkbuild: warning: the deck asked for {url}; refused (PDFs are made from local files only)",
+        click.echo(f"talkbuild: warning: the deck asked for {url}; refused (PDFs are made from the built site's own files only)",
                    err=True)
     if done.untagged:
         click.echo("talkbuild: warning: this Playwright cannot tag a PDF (no structure or language for screen readers, "

@@ -94,6 +94,8 @@ class SiteMap:
             return Resolved(ROOT + url_path(page) + suffix, page, fragment, None)
         if not self._inside(fs_path):
             return Resolved(url, None, fragment, None, problem="outside", via=self._escaping_link(joined))
+        if self._hidden_target(fs_path):  # `normal.png -> .secret.png`, `dirlink -> .hid`: named as the file is
+            return Resolved(url, None, fragment, None, problem="hidden")
         if fs_path.is_dir():
             index = joined + "/index.html" if joined else "index.html"
             if (fs_path / "index.html").is_file() and self._inside(fs_path / "index.html"):
@@ -155,6 +157,14 @@ class SiteMap:
             if path.is_symlink() and not self._inside(path):
                 return f"{'/'.join(rel.split('/')[:n + 1])} -> {os.readlink(path)}"
         return None
+
+    def _hidden_target(self, path: Path) -> bool:
+        """True when the real file (symlinks followed) is hidden, or in a hidden folder, under talks/."""
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):
+            return False
+        return real != self.talks_dir and any(part.startswith(".") for part in real.relative_to(self.talks_dir).parts)
 
     def _inside(self, path: Path) -> bool:
         """True when the real file (symlinks followed) is inside the talks folder."""

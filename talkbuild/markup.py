@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 _HEADING_ATTRS = re.compile(r"\s*\{((?:\s*(?:#[\w:.-]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}]*)))+)\s*\}\s*$")
 _ATTR_PART = re.compile(r"#([\w:.-]+)|\.([\w-]+)|([\w-]+)=(\"[^\"]*\"|[^\s}]*)")
-_HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|poster|data|srcset|style)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""",
+_HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|xlink:href|poster|data|srcset|style)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""",
                             re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""", re.IGNORECASE)
 """A `url(...)` in an inline style (`style="background-image: url(../images/x.png)"`)."""

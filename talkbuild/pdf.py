@@ -76,6 +76,18 @@ def find_talk(talks: tuple[Talk, ...] | list[Talk], path: str, config: Config) -
                          hint=f"name a talk's Markdown file or its slug; talks: {known}", code="usage")
 
 
+def _in_site(url: str, root: Path) -> bool:
+    """True for a file: URL of a file in the built site: not `file:///home/me/.aws/credentials` in an iframe, which
+    would be printed into the PDF."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    try:
+        return Path(unquote(parts.path)).resolve().is_relative_to(root)
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
 MISSING_HOOK = """(() => {
   const stage = document.getElementById("tb-stage");
   if (!stage) return 'element with id="tb-stage"';
@@ -100,16 +112,18 @@ def export(deck: Path, output: Path, expected_pages: int | None = None, site: Pa
     PDF, or nowhere when there is none."""
     sync_api = _playwright()
     blocked: list[str] = []
+    root = (site or deck.parent).resolve()
     with sync_api.sync_playwright() as p:
         browser = _launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
 
             def only_local(route: Any) -> None:
-                if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+                url = route.request.url
+                if url.startswith(("data:", "blob:", "about:")) or (url.startswith("file:") and _in_site(url, root)):
                     route.continue_()
                 else:
-                    blocked.append(route.request.url)
+                    blocked.append(url)
                     route.abort()
 
             page.route("**/*", only_local)

@@ -52,9 +52,11 @@ class Theme:
         for d in reversed(self.dirs):
             static = d / "static"
             if static.is_dir():
+                real_static = static.resolve()
                 for path in sorted(static.rglob("*")):
-                    if path.is_file():
-                        files[path.relative_to(static).as_posix()] = path
+                    rel = path.relative_to(static)
+                    if path.is_file() and _publishable(path, rel, real_static):
+                        files[rel.as_posix()] = path
         return files
 
     def has_static(self, name: str) -> bool:
@@ -120,3 +122,16 @@ class ThemeLoader(jinja2.FileSystemLoader):
             raise TalkbuildError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                                  SourceLocation(self.theme.shown(str(path)), line),
                                  hint="save the template as UTF-8", code="encoding") from None
+
+
+def _publishable(path: Path, rel: Path, real_static: Path) -> bool:
+    """A theme's static file is published unless it is hidden (`.env`, `.git/`) or a symlink to a file outside
+    the theme's static folder (`style.css -> ../../../.git/config`, `/etc/hostname`): a theme may come in a pull
+    request, and its folder is copied whole, unlike talks/, where only what a talk references is."""
+    if any(part.startswith(".") for part in rel.parts):
+        return False
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return real.is_relative_to(real_static) and not any(part.startswith(".") for part in real.relative_to(real_static).parts)

@@ -58,3 +58,43 @@ def test_a_file_of_the_authors_in_talks_talkbuild_is_a_clash_at_its_link_not_sil
     assert "talks/a.md:7: error[slug-clash]: '_talkbuild/deck.js' is in talks/_talkbuild/" in done.stderr
     assert "talks/a.md:9: error[slug-clash]: '_talkbuild/search-index.js' is in talks/_talkbuild/" in done.stderr
     assert "rename the folder" in done.stderr and "would overwrite a generated page" not in done.stderr
+
+
+def test_a_symlink_with_an_ordinary_name_to_a_hidden_file_is_refused_too(make_project) -> None:
+    # normal.png -> .secret.png and dirlink -> .hid: the name written is ordinary, the file is hidden.
+    root = make_project({
+        "talks/t.md": "---\ntitle: T\n---\n\n## x\n\n![norm](normal.png)\n\n![dl](dirlink/a.png)\n\n"
+                      "[env](img/envlink.txt)\n",
+        "talks/.secret.png": b"PNG-SECRET", "talks/.hid/a.png": b"X", "talks/.env": "SECRET_ENV=1\n",
+        "talks/img/keep.txt": "",
+    })
+    (root / "talks/normal.png").symlink_to(".secret.png")
+    (root / "talks/dirlink").symlink_to(".hid")
+    (root / "talks/img/envlink.txt").symlink_to("../.env")
+    done = subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1, done.stderr
+    for line, url in ((7, "normal.png"), (9, "dirlink/a.png"), (11, "img/envlink.txt")):
+        assert f"talks/t.md:{line}: error[hidden-file]: '{url}' names a hidden file" in done.stderr
+    assert not (root / "_site").exists()
+
+
+def test_a_themes_hidden_files_and_links_out_of_its_folder_are_not_published(make_project, tmp_path) -> None:
+    # A theme's static folder is copied whole, and a theme can come in a pull request with a talk that picks it.
+    secret = tmp_path / "outside.txt"
+    secret.write_text("HOST-SECRET\n")
+    root = make_project({
+        "talks/t.md": "---\ntitle: T\ntheme: mine\n---\n\n## x\n\nText.\n",
+        "themes/mine/static/.env": "X=1\n", "themes/mine/static/ok.css": "p { color: black }\n",
+        ".git/config": "[http]\n\textraheader = AUTHORIZATION: basic THEMELEAK\n",
+    })
+    (root / "themes/mine/static/host.txt").symlink_to(secret)
+    (root / "themes/mine/static/style-extra.css").symlink_to("../../../.git/config")
+    done = subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    published = {p.name for p in (root / "_site").rglob("*")}
+    assert "ok.css" in published
+    assert not published & {".env", "host.txt", "style-extra.css"}
+    assert not any(b"THEMELEAK" in p.read_bytes() or b"HOST-SECRET" in p.read_bytes()
+                   for p in (root / "_site").rglob("*") if p.is_file())

@@ -108,3 +108,15 @@ def test_a_base_element_is_left_out_with_a_warning_at_its_line(make_project, tmp
         html = (tmp_path / "site" / page).read_text()
         assert "<base" not in html and "127.0.0.1:9" not in html, page
         assert "<p>before</p>" in html
+
+
+def test_an_svg_pictures_xlink_href_is_copied_and_checked_like_src(make_project, tmp_path: Path) -> None:
+    # Inkscape writes <image xlink:href="...">: the picture was neither copied (broken on the page) nor checked.
+    talk = ('---\ntitle: S\n---\n\n## One\n\n<svg width="10" height="10"><image xlink:href="img/pic.png" '
+            'width="10" height="10"/></svg>\n\n<svg><image xlink:href="img/gone.png"/></svg>\n')
+    root = make_project({"talks/s.md": talk, "talks/img/pic.png": b"\x89PNG\r\n\x1a\n"})
+    result = build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
+    assert (tmp_path / "site/img/pic.png").is_file()
+    missing = [(d.code, d.location.line) for d in result.diagnostics if "gone.png" in d.message]
+    assert missing == [("missing-file", 9)]
+    assert 'xlink:href="../../img/pic.png"' in (tmp_path / "site/s/slides/index.html").read_text()

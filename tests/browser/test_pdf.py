@@ -99,3 +99,19 @@ def test_pdf_without_a_browser_is_a_setup_error_not_a_content_one(make_project, 
     assert run.returncode == 2, run.stderr  # 1 is for problems in the talks (README)
     assert "cannot start headless Chromium" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "t.pdf").exists()
+
+
+def test_pdf_never_prints_a_local_file_from_outside_the_built_site(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    chromium()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("AWS_SECRET=HUNTER2-PDF-LEAK\n")
+    root = make_project({"talks/p.md": f'---\ntitle: P\n---\n\n## Leak\n\n<iframe src="{secret.as_uri()}" width="800" '
+                                       f'height="200"></iframe>\n\n<object data="{secret.as_uri()}" type="text/plain">'
+                                       "</object>\n\n![a picture of the site](pic.png)\n",
+                         "talks/pic.png": b"\x89PNG\r\n\x1a\n"})
+    out = tmp_path / "p.pdf"
+    command = [sys.executable, "-m", "talkbuild.cli", "pdf", "-C", str(root), "p", "-o", str(out)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert f"the deck asked for {secret.as_uri()}; refused" in run.stderr
+    assert "pic.png" not in run.stderr, "the site's own files still load"
