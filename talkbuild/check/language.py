@@ -29,6 +29,31 @@ ENOUGH = 100
 """Letters needed before a talk's script is judged: a title slide with a Japanese name in it is not a Japanese talk."""
 _CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_LANG_OPEN = re.compile(r"""<([a-zA-Z][\w-]*)\b[^>]*?\slang\s*=\s*["']?[^"'\s>]""")
+"""An element the author marked with its language (`[Bonjour]{lang=fr}`, `::: {lang=ja}`): its text is in order."""
+
+
+def _without_marked(html: str) -> str:
+    """`html` without the elements that carry a `lang` of their own (nested elements of their name counted)."""
+    out: list[str] = []
+    at = 0
+    for opened in _LANG_OPEN.finditer(html):
+        if opened.start() < at:
+            continue
+        out.append(html[at:opened.start()])
+        at = _end_of(html, opened.group(1), html.find(">", opened.end()) + 1 or len(html))
+    out.append(html[at:])
+    return "".join(out)
+
+
+def _end_of(html: str, tag: str, start: int) -> int:
+    """Where the element `tag` opened just before `start` ends (the end of the text when it never does)."""
+    depth = 1
+    for found in re.finditer(rf"<(/?){re.escape(tag)}\b[^>]*>", html[start:], re.IGNORECASE):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            return start + found.end()
+    return len(html)
 
 
 def check_language(talk: Talk) -> list[Diagnostic]:
@@ -36,7 +61,7 @@ def check_language(talk: Talk) -> list[Diagnostic]:
     parts = [talk.meta.title] + [part for slide in talk.slides for part in (slide.title, slide.body_html)]
     if all(part.isascii() for part in parts):  # most talks: no letter of another script, nothing to count
         return []
-    text = _TAG.sub(" ", _CODE.sub(" ", " ".join(parts)))
+    text = _TAG.sub(" ", _CODE.sub(" ", _without_marked(" ".join(parts))))
     counts = {name: len(letters.findall(text)) for name, _, _, letters in SCRIPTS}
     if counts["Japanese kana"]:  # Japanese is written in kana and kanji (Chinese characters) together
         counts["Japanese kana"] += counts.pop("Chinese characters")

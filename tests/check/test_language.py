@@ -45,3 +45,13 @@ def test_a_few_words_of_another_script_or_code_in_one_do_not_make_a_talk_foreign
     code = "```python\n" + "\n".join(f'print("{JAPANESE}")' for _ in range(5)) + "\n```"
     root = make_project({"talks/en.md": talk(english), "talks/code.md": talk("Some English text here.\n\n" + code)})
     assert mismatches(root) == []
+
+
+def test_text_marked_with_its_own_language_is_in_order(make_project: ProjectFactory) -> None:
+    # The author marked the Japanese ([...]{lang=ja}, a <div lang="ja"> with a <div> inside): nothing to fix.
+    spans = f"Introduction.\n\n[{JAPANESE}]{{lang=ja}}\n"
+    divs = f'<div lang="ja"><div>{JAPANESE}</div>\n{JAPANESE}</div>\n\nThe end.\n'
+    root = make_project({"talks/span.md": talk(spans), "talks/div.md": talk(divs)})
+    assert mismatches(root) == []
+    unmarked = make_project({"talks/div.md": talk(f"<div>{JAPANESE}</div>\n")}, root.parent / "unmarked")
+    assert [name for name, *_ in mismatches(unmarked)] == ["div.md"]
