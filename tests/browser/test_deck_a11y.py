@@ -271,3 +271,25 @@ def test_printing_from_the_browser_puts_every_slide_in_the_accessibility_tree_an
     deck.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert deck.evaluate(exposed) == 1
     assert deck.evaluate("document.querySelector('#tb-stage > section.slide.tb-current').inert") is False
+
+
+def test_with_single_keys_off_the_presenter_is_told_the_way_back_from_black_and_the_button_says_its_state(
+        page: Any, demo_site: Path, static_server: Any) -> None:
+    # The note said "Press B" while B was switched off: the help's Black screen button is the way back.
+    page.goto(static_server(demo_site) + "demo/slides/?presenter#opening")
+    wait_ready(page)
+    page.evaluate("localStorage.setItem('talkbuild-single-keys', 'off')")
+    page.reload()
+    wait_ready(page)
+    button = page.locator("[data-action=blackout]")
+    assert button.get_attribute("aria-pressed") == "false"
+    page.get_by_role("button", name="Keyboard shortcuts").click()
+    button.click()
+    note = page.locator("#tb-p-black").inner_text()
+    assert "Press B" not in note and "Black screen under Keyboard shortcuts" in note
+    assert button.get_attribute("aria-pressed") == "true"
+    page.keyboard.press("b")
+    assert "Black screen under" in page.locator("#tb-p-black").inner_text(), "B is off: still black"
+    button.click()
+    assert page.locator("#tb-p-black").inner_text() == "" and button.get_attribute("aria-pressed") == "false"
+    page.evaluate("localStorage.removeItem('talkbuild-single-keys')")

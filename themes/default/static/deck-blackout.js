@@ -28,15 +28,24 @@
   // Printing during a blackout prints the slides, not a black page.
   window.addEventListener("beforeprint", function () { if (cover) cover.style.display = "none"; });
   window.addEventListener("afterprint", function () { if (cover) cover.style.display = deck.black && !isPresenter ? "block" : "none"; });
+  // The help's Black screen button toggles: it says whether the screen is black (its name stays the same).
+  function pressed(on) {
+    Array.prototype.forEach.call(doc.querySelectorAll('[data-action="blackout"]'), function (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+  }
+  pressed(false);
   function setBlackout(on, remote) {
     on = !!on;
     if (on === deck.black) return;
     deck.black = on;
     root.classList.toggle(isPresenter ? "tb-audience-black" : "tb-blackout", on);
     if (!isPresenter) blackCover(on);
+    pressed(on);
     if (isPresenter) {
       var note = $("tb-p-black");
-      if (note) note.textContent = on ? "The audience sees a black screen. Press B to show the slide again." : "";
+      var back = deck.singleKeys === false ? "Choose Black screen under Keyboard shortcuts (?) again" : "Press B";
+      if (note) note.textContent = on ? "The audience sees a black screen. " + back + " to show the slide again." : "";
     } else {
       if (on) deck.announce("Screen blacked out. Press any key to return."); else deck.announceSlide();
     }
