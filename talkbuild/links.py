@@ -158,6 +158,17 @@ class SiteMap:
                 return f"{'/'.join(rel.split('/')[:n + 1])} -> {os.readlink(path)}"
         return None
 
+    def look_alike(self, rel: str) -> str | None:
+        """The name of a file beside talks-relative `rel` (which does not exist) that differs from it only in case
+        or in how its accents are encoded: a link that works on a Mac and breaks on the web server."""
+        folder, name = posixpath.split(rel)
+        key = unicodedata.normalize("NFC", name).casefold()
+        try:
+            names = sorted(os.listdir(self.talks_dir / folder))
+        except OSError:
+            return None
+        return next((n for n in names if n != name and unicodedata.normalize("NFC", n).casefold() == key), None)
+
     def _hidden_target(self, path: Path) -> bool:
         """True when the real file (symlinks followed) is hidden, or in a hidden folder, under talks/."""
         try:

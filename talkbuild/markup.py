@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -279,6 +280,13 @@ def _note_missing(ctx: RenderContext, resolved: Resolved, url: str, where: Sourc
                          "link to a file in it, or put an index.md talk in it")
     elif resolved.problem == "missing":
         message, hint = f"'{url}' does not exist", "check the spelling, or add the file next to the talk"
+        alike = ctx.sitemap.look_alike(resolved.target) if resolved.target else None
+        if alike is not None:
+            name = posixpath.basename(resolved.target or "")
+            how = "in case" if unicodedata.normalize("NFC", alike) != unicodedata.normalize("NFC", name) else (
+                "in how its accents are encoded (NFC and NFD)")
+            hint = (f"'{alike}' is there, differing only {how}: a Mac opens it, the web server will not; "
+                    "write the link as the file is named")
     else:
         return
     ctx.diagnostics.append(Diagnostic(Severity.WARNING, "missing-file", message, where, url=url, hint=hint))

@@ -145,3 +145,16 @@ def test_a_link_to_a_folder_without_a_page_says_so_not_that_it_does_not_exist(ma
     assert ("talks/week01/dir.md:7: warning[missing-file]: '../images/' is a folder with no page to open (no "
             "index.html, no talk) (link to a file in it, or put an index.md talk in it)") in result.stderr
     assert "talks/week01/dir.md:7: warning[missing-file]: '../nope/' does not exist" in result.stderr
+
+
+def test_a_missing_file_that_differs_only_in_case_or_accent_encoding_is_named_in_the_hint(make_project) -> None:
+    # Both links work on a Mac (its file system ignores both differences) and break on the web server.
+    nfc, nfd = "caf\u00e9.png", "cafe\u0301.png"
+    root = make_project({"talks/t.md": f"---\ntitle: T\n---\n\n## x\n\n![a](img/{nfd})\n\n![b](img/chart.png)\n",
+                         f"talks/img/{nfc}": b"\x89PNG\r\n\x1a\n", "talks/img/Chart.png": b"\x89PNG\r\n\x1a\n"})
+    done = subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    lines = [line for line in done.stderr.splitlines() if "missing-file" in line]
+    assert len(lines) == 2, done.stderr
+    assert "talks/t.md:7:" in lines[0] and f"'{nfc}' is there, differing only in how its accents are encoded" in lines[0]
+    assert "talks/t.md:9:" in lines[1] and "'Chart.png' is there, differing only in case" in lines[1]
