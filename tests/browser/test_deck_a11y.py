@@ -293,3 +293,20 @@ def test_with_single_keys_off_the_presenter_is_told_the_way_back_from_black_and_
     button.click()
     assert page.locator("#tb-p-black").inner_text() == "" and button.get_attribute("aria-pressed") == "false"
     page.evaluate("localStorage.removeItem('talkbuild-single-keys')")
+
+
+def test_the_presenter_window_has_a_main_heading_and_everything_in_landmarks(page: Any, demo_site: Path,
+                                                                              static_server: Any, axe_source: str) -> None:
+    # axe's best practices (no WCAG failure, but screen-reader users navigate by heading and landmark).
+    page.goto(static_server(demo_site) + "demo/slides/?presenter#opening")
+    wait_ready(page)
+    page.add_script_tag(content=axe_source)
+    options = {"runOnly": {"type": "rule", "values": ["page-has-heading-one", "region", "landmark-unique"]}}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
+    heading = page.get_by_role("heading", level=1)
+    assert heading.count() == 1 and heading.inner_text().startswith("Presenter view:")
+    deck = page.context.new_page()  # in the audience's window the presenter's heading is not there
+    deck.goto(static_server(demo_site) + "demo/slides/#opening")
+    wait_ready(deck)
+    assert not [h for h in deck.get_by_role("heading", level=1).all_inner_texts() if h.startswith("Presenter view")]

@@ -53,7 +53,7 @@ def test_a_deck_html_without_help_counter_progress_or_presenter_still_navigates(
                                                                                   static_server: Any) -> None:
     deck = DECK
     for hook in (r'<span class="tb-counter" id="tb-counter"[^>]*>[^<]*</span>\n', r'<dialog id="tb-help".*?</dialog>\n',
-                 r'<div class="tb-progress".*?</div></div>\n', r'<div id="tb-presenter".*?\n</div>\n</div>\n',
+                 r'<div class="tb-progress".*?</div></div>\n', r'<section id="tb-presenter".*?\n</div>\n</section>\n',
                  r'<span class="tb-section-name" id="tb-section"[^>]*></span>\n', r'<p id="tb-toast"[^\n]*\n'):
         deck, count = re.subn(hook, "", deck, count=1, flags=re.DOTALL)
         assert count == 1, hook
