@@ -243,8 +243,10 @@ def _rendered(md: MarkdownIt, tokens: list[Token], env: dict[str, object]) -> st
     html, repairs = keep_structure(defer_autoplay(html))
     ctx = env.get("tb")
     if isinstance(ctx, RenderContext):
+        seen: dict[tuple[str, bool], int] = {}
         for repair in repairs:
-            ctx.diagnostics.append(_repair_diagnostic(repair, raw, tokens, ctx))
+            nth = seen[(repair.tag, repair.stray)] = seen.get((repair.tag, repair.stray), -1) + 1
+            ctx.diagnostics.append(_repair_diagnostic(repair, raw, tokens, ctx, nth))
         ctx.diagnostics.extend(autoplay_warnings(raw, ctx.location))
     return html
 
@@ -255,12 +257,18 @@ def _raw_html(tokens: list[Token]) -> list[Token]:
         t.type == "inline" and any(c.type == "html_inline" for c in t.children or []))]
 
 
-def _repair_diagnostic(repair: Repair, raw: list[Token], tokens: list[Token], ctx: RenderContext) -> Diagnostic:
+def _repair_diagnostic(repair: Repair, raw: list[Token], tokens: list[Token], ctx: RenderContext,
+                       nth: int = 0) -> Diagnostic:
+    """The warning for a repair, at the line of the tag it is about: for a tag always cut (`<base>`), the `nth` one
+    written (the nth repair of that tag); otherwise the last one written, the likelier culprit."""
     end_tag = repair.stray and repair.tag not in LEFT_OUT
     written = re.compile(rf"</{repair.tag}\s*>" if end_tag else rf"<{re.escape(repair.tag)}(?![\w-])", re.IGNORECASE)
     places = sorted((t.map[0] + n for t in raw if t.map for n, text in enumerate(t.content.splitlines())
                      if written.search(text)))
-    line = places[-1] if places else next((t.map[0] for t in tokens if t.map), 0)  # the last is the likelier culprit
+    if repair.tag in LEFT_OUT and nth < len(places):
+        line = places[nth]
+    else:
+        line = places[-1] if places else next((t.map[0] for t in tokens if t.map), 0)
     if repair.tag == "!--":
         message = ("<!-- starts a comment that is never closed: the rest of the talk is in it; it was closed at this "
                    "slide's end, or it would have hidden the rest of the page")

@@ -120,3 +120,11 @@ def test_an_svg_pictures_xlink_href_is_copied_and_checked_like_src(make_project,
     missing = [(d.code, d.location.line) for d in result.diagnostics if "gone.png" in d.message]
     assert missing == [("missing-file", 9)]
     assert 'xlink:href="../../img/pic.png"' in (tmp_path / "site/s/slides/index.html").read_text()
+
+
+def test_two_base_elements_on_one_slide_are_two_warnings_each_at_its_line(make_project, tmp_path: Path) -> None:
+    talk = ('---\ntitle: B\n---\n\n## One\n\n<base href="http://127.0.0.1:9/a/">\n\nText.\n\n'
+            '<base href="http://127.0.0.1:9/b/">\n')
+    root = make_project({"talks/b.md": talk})
+    result = build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
+    assert sorted(d.location.line for d in result.diagnostics if d.code == "raw-html") == [7, 11]
