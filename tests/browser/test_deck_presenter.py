@@ -77,10 +77,13 @@ def test_the_presenter_keeps_its_timer_its_pause_and_its_notes_size_over_a_reloa
     assert page.locator("#tb-p-pause").inner_text() == "Pause"
 
 
-def test_blackout_from_the_presenter_blacks_out_the_audience_and_tells_the_presenter(page: Any, demo_site: Path,
-                                                                                      static_server: Any) -> None:
-    page.goto(static_server(demo_site) + "demo/slides/#opening")
+def blacked_out_from_the_presenter(page: Any, url: str, before: str = "") -> Any:
+    """The deck at `url` (after running `before` in it), its presenter window opened with S and connected, and B
+    pressed there: the audience's window is black. Returns the presenter's page."""
+    page.goto(url)
     wait_ready(page)
+    if before:
+        page.evaluate(before)
     with page.expect_popup() as info:
         page.keyboard.press("s")
     presenter = info.value
@@ -88,6 +91,12 @@ def test_blackout_from_the_presenter_blacks_out_the_audience_and_tells_the_prese
     presenter.wait_for_function(CONNECTED)
     presenter.keyboard.press("b")
     page.wait_for_function("document.documentElement.classList.contains('tb-blackout')")
+    return presenter
+
+
+def test_blackout_from_the_presenter_blacks_out_the_audience_and_tells_the_presenter(page: Any, demo_site: Path,
+                                                                                      static_server: Any) -> None:
+    presenter = blacked_out_from_the_presenter(page, static_server(demo_site) + "demo/slides/#opening")
     assert not presenter.evaluate("document.documentElement.classList.contains('tb-blackout')"), "the presenter still sees"
     assert presenter.evaluate("document.documentElement.classList.contains('tb-audience-black')")
     assert "black screen" in presenter.locator("#tb-p-black").inner_text()
@@ -105,16 +114,8 @@ def test_a_late_copy_of_an_old_message_does_not_undo_a_newer_one(page: Any, demo
     # Messages go by BroadcastChannel and by postMessage, so each arrives twice in no fixed order between the two.
     # Here the presenter's "black out" arrives again after the audience ended the blackout (as a slow copy would):
     # the audience must stay on its slide, and the presenter must keep hearing of blackouts.
-    page.goto(static_server(demo_site) + "demo/slides/#opening")
-    wait_ready(page)
-    page.evaluate("window.heard = []; window.addEventListener('message', e => window.heard.push(e.data))")
-    with page.expect_popup() as info:
-        page.keyboard.press("s")
-    presenter = info.value
-    wait_ready(presenter)
-    presenter.wait_for_function(CONNECTED)
-    presenter.keyboard.press("b")
-    page.wait_for_function("document.documentElement.classList.contains('tb-blackout')")
+    presenter = blacked_out_from_the_presenter(page, static_server(demo_site) + "demo/slides/#opening",
+                                               "window.heard = []; window.addEventListener('message', e => window.heard.push(e.data))")
     page.keyboard.press("Space")
     presenter.wait_for_function("document.getElementById('tb-p-black').textContent === ''")
     old = page.evaluate("window.heard.find(m => m.type === 'blackout' && m.on)")
