@@ -310,3 +310,13 @@ def test_the_presenter_window_has_a_main_heading_and_everything_in_landmarks(pag
     deck.goto(static_server(demo_site) + "demo/slides/#opening")
     wait_ready(deck)
     assert not [h for h in deck.get_by_role("heading", level=1).all_inner_texts() if h.startswith("Presenter view")]
+
+
+def test_in_forced_colours_every_thumbnail_of_the_overview_has_an_edge(deck: Any) -> None:
+    # Forced colours drop backgrounds and shadows: without an outline the thumbnails ran into each other.
+    deck.emulate_media(forced_colors="active")
+    deck.keyboard.press("o")
+    style = "getComputedStyle(document.getElementById('pauses')).outlineStyle"
+    assert deck.evaluate(style) == "solid"
+    deck.emulate_media(forced_colors="none")
+    assert deck.evaluate(style) == "none"
