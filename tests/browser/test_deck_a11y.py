@@ -206,6 +206,10 @@ def test_a_typed_slide_number_is_announced_as_it_grows_and_when_it_is_dropped(pa
     page.clock.fast_forward(4100)
     assert page.evaluate(STATUS).strip() == "Slide number cleared"
     assert page.locator("#tb-counter").inner_text() == f"3 / {N}"
+    for key in ("9", "9", "Enter"):  # no slide 99: a notice, and the region no longer says "Go to slide 99"
+        page.keyboard.press(key)
+    assert page.evaluate(STATUS).strip() == f"Slide 3 of {N}: Build steps"
+    assert "99" in page.locator("#tb-toast").inner_text()
 
 
 # ---- the overview: the slide showing and the keyboard's focus look different ------------------------------------

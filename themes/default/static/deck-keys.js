@@ -159,7 +159,11 @@
     if (!text) return;
     var hash = /^\d+$/.test(text) ? "#/" + text : "#" + text.replace(/^#/, "");
     var s = deck.parseHash(hash), problem = deck.hashProblem(hash); // `99`, `#/99`, `/0`: a notice, never a silent clamp
-    if (problem || !s) { deck.toast(problem || "No slide '" + text + "' in this deck."); return; }
+    if (problem || !s) {
+      deck.toast(problem || "No slide '" + text + "' in this deck.");
+      deck.announceSlide(); // the live region said "Go to slide 99": it says where the deck still is
+      return;
+    }
     if (s.index === deck.state.index && s.step === deck.state.step) deck.announceSlide(); // there already: say so
     deck.go(s.index, s.step);
     if (deck.overview) deck.setOverview(false);
