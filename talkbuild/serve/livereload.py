@@ -109,7 +109,11 @@ _SCRIPT = """
                              "&v=" + encodeURIComponent(cfg.version));
     source.addEventListener("state", function (event) {
       var state = JSON.parse(event.data);
+      var rebuilt = state.generation !== live.generation;
       live.generation = state.generation;
+      // A page whose own HTML did not change is not reloaded; what it loads by itself may have (the index's slide
+      // search loads _talkbuild/search-index.js): it is told, and loads it again.
+      if (rebuilt) window.dispatchEvent(new CustomEvent("talkbuild:rebuilt", {detail: {generation: state.generation}}));
       live.errors = state.errors;
       live.warnings = state.warnings;
       overlay(state.errors);

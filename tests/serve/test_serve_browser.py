@@ -196,3 +196,20 @@ def test_the_error_box_never_hides_the_keyboard_focus_and_comes_first_in_the_tab
         assert not page.evaluate(f"document.getElementById('{OVERLAY_ID}').contains(document.activeElement)")
         assert not page.evaluate(covered), page.evaluate("document.activeElement.outerHTML")
     assert "talks/bad.md:3" in box.inner_text(), "the errors are still shown"
+
+
+def test_an_open_index_searches_the_slides_as_they_are_saved_without_reloading(live: LiveFactory, page: Any) -> None:
+    site = live({"talks/a.md": talk("Alpha", "third about kumquats")})
+    page.goto(site.url)
+    page.evaluate("window.__tbMark = 1")  # gone if the page reloads
+    search = page.locator("#tb-search")
+    search.fill("kumquats")
+    page.locator("#tb-slide-results li").first.wait_for(state="visible")
+    search.fill("persimmons")
+    page.wait_for_function("document.querySelectorAll('#tb-slide-results li').length === 0")
+    site.write("talks/a.md", talk("Alpha", "third about persimmons"))  # the index's own HTML stays the same
+    page.locator("#tb-slide-results li").first.wait_for(state="visible", timeout=15000)
+    assert "persimmons" in page.locator("#tb-slide-results").inner_text()
+    assert page.evaluate("window.__tbMark") == 1, "found without a reload"
+    search.fill("kumquats")
+    page.wait_for_function("document.querySelectorAll('#tb-slide-results li').length === 0")

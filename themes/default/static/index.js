@@ -121,15 +121,25 @@
     slides.sort(function (a, b) { return a.place - b.place; }); // stable: each talk's slides stay in order
   }
 
-  function load() {
+  var indexScript = null;
+  function load(fresh) {
     if (loading) return;
     loading = true;
-    var script = document.createElement("script");
-    script.src = results.getAttribute("data-index");
-    script.onload = function () { loaded(); searchSlides(terms(input.value)); };
-    script.onerror = function () { failed = true; searchSlides(terms(input.value)); };
+    var script = indexScript = document.createElement("script");
+    var src = results.getAttribute("data-index");
+    script.src = fresh ? src + (src.indexOf("?") < 0 ? "?" : "&") + "rebuilt=" + fresh : src;
+    script.onload = function () { if (script === indexScript) { loaded(); searchSlides(terms(input.value)); } };
+    script.onerror = function () { if (script === indexScript) { failed = true; searchSlides(terms(input.value)); } };
     document.head.appendChild(script);
   }
+  // `talkbuild serve` rebuilt the site without reloading this page (its own HTML is the same): the slides' text may
+  // have changed, so a search index already loaded is loaded again (past the browser's cache) and the search rerun.
+  window.addEventListener("talkbuild:rebuilt", function (event) {
+    if (!slides && !failed && !loading) return; // never loaded: the next search loads the new one
+    if (indexScript && indexScript.parentNode) indexScript.parentNode.removeChild(indexScript);
+    slides = null; failed = false; loading = false;
+    load(String(event.detail && event.detail.generation || Date.now()));
+  });
 
   // Long enough to search the slides: a term of 2 characters, or of 1 in Chinese, Japanese or Korean (one
   // character is a word); `a b` is not (every slide has words starting so).
