@@ -7,6 +7,7 @@ out the automatic handling that makes third-party clients attractive.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import email.utils
 import http.client
@@ -16,7 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .. import __version__
 
@@ -113,8 +114,15 @@ def parse_retry_after(value: str | None, now: datetime.datetime | None = None) -
 
 def fetch(url: str, method: str, timeout: float, headers: Mapping[str, str] | None = None) -> Response:
     """Send one request to a normalised URL; never follows redirects and never reads the body."""
-    request = urllib.request.Request(url, method=method,
-                                     headers=dict(headers or {"User-Agent": USER_AGENT, "Accept": "*/*"}))
+    sent = dict(headers or {"User-Agent": USER_AGENT, "Accept": "*/*"})
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        # urllib would take `user:pass@host` for the host name (a DNS failure for `user`); a browser sends the
+        # credentials as Basic authentication to the host after the `@`, and so does this.
+        userinfo, host = parts.netloc.rsplit("@", 1)
+        url = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+        sent.setdefault("Authorization", "Basic " + base64.b64encode(unquote(userinfo).encode()).decode("ascii"))
+    request = urllib.request.Request(url, method=method, headers=sent)
     try:
         with _OPENER.open(request, timeout=timeout) as resp:
             return Response(resp.status, resp.reason or "")

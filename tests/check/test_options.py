@@ -304,3 +304,14 @@ def test_why_a_header_value_is_not_sent_names_the_real_reason() -> None:
     assert why is not None and "Latin-1" in why and "control character" not in why and "SEKRIT" not in why
     _, why = header_value("Bearer ${TALKBUILD_T}", {"TALKBUILD_T": "SEK\nRIT"})
     assert why is not None and "control character" in why and "SEK" not in why
+
+
+def test_a_link_with_credentials_in_it_reaches_the_host_after_the_at_sign_as_a_browser_does(
+        http_server: Callable[..., Scripted]) -> None:
+    # urllib took `user:pw@127.0.0.1` for the host: "host not found (DNS)" for a page that answers.
+    srv = http_server({"/ui": status(200)})
+    url = srv.url("/ui").replace("http://", "http://user:p%40ss@")
+    result = check_external(refs(url), dataclasses.replace(FAST, backoff=0.01))
+    assert found(result) == []
+    (path, headers), *_ = srv.headers
+    assert path == "/ui" and headers["Authorization"] == "Basic dXNlcjpwQHNz"  # base64 of user:p@ss
