@@ -29,6 +29,7 @@ from .markup_warnings import (
     unclosed_fences,
 )
 from .models import Reference
+from .reveal_comments import element_comments
 from .rewrite_urls import resolve_urls
 from .sourcepos import track_spans
 
@@ -120,6 +121,7 @@ def make_markdown() -> MarkdownIt:
     md.use(attrs_plugin, after=(), spans=True, allowed=SPAN_ATTRIBUTES)
     track_spans(md)  # where each link starts, so a repeated URL is reported at each of its lines
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
+    md.core.ruler.push("element_comments", element_comments)  # reveal.js's `<!-- .element: class="fragment" -->`
     md.core.ruler.push("resolve_urls", resolve_urls)
     md.core.ruler.push("unclosed_divs", unclosed_divs)
     md.core.ruler.push("span_attributes", span_attributes)

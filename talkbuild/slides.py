@@ -299,7 +299,9 @@ def _inline_html(md: MarkdownIt, inline: Token, env: dict[str, object]) -> str:
 def _fragments(body: list[Token]) -> tuple[list[Token], int]:
     """Turn pandoc pauses (`. . .`) and `::: incremental` lists into fragment markup."""
     out: list[Token] = []
-    count = pauses = 0
+    pauses = 0
+    # Blocks given the class by reveal.js's `<!-- .element: class="fragment" -->` (reveal_comments.py).
+    count = sum(1 for t in body if t.nesting == 1 and "fragment" in str(t.attrGet("class") or "").split())
     i = 0
     while i < len(body):
         t = body[i]

@@ -1,0 +1,43 @@
+"""reveal.js's `<!-- .element: class="fragment" -->` makes its block a step, as in reveal.js and reveal-md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from talkbuild.build import BuildOptions, build
+from talkbuild.config import load_config
+
+TALK = """---
+title: R
+---
+
+## Steps
+
+* Frag 1 <!-- .element: class="fragment" -->
+* Frag 2 <!-- .element: class="fragment highlight-red" -->
+
+A closing line. <!-- .element: class='fragment' -->
+
+Written as code, it stays: `<!-- .element: class="fragment" -->`
+
+## Plain
+
+<!-- an ordinary comment --> stays a comment.
+"""
+
+
+def test_element_comments_give_their_block_the_class_and_the_slide_its_steps(make_project, tmp_path: Path) -> None:
+    root = make_project({"talks/r.md": TALK})
+    result = build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
+    assert not [d for d in result.diagnostics if d.is_error]
+    deck = (tmp_path / "site/r/slides/index.html").read_text()
+    steps = deck[deck.index('<section id="steps"'):deck.index('<section id="plain"')]
+    assert '<li class="fragment">Frag 1</li>' in steps
+    assert '<li class="fragment highlight-red">Frag 2</li>' in steps
+    assert '<p class="fragment">A closing line.</p>' in steps
+    assert "&lt;!-- .element: class=&quot;fragment&quot; --&gt;" in steps, "in a code span it is text"
+    assert re.search(r'<section id="steps"[^>]*data-fragments="3"', deck)
+    assert "<!-- an ordinary comment -->" in deck
+    handout = (tmp_path / "site/r/index.html").read_text()
+    assert ".element:" not in handout.replace("&lt;!-- .element:", ""), "the comments are gone from the pages"
