@@ -245,3 +245,15 @@ def test_a_template_failing_for_one_talk_is_not_also_every_link_to_that_talk(the
     assert result.exit_code == 1
     findings = json.loads((themed / "r.json").read_text())
     assert [(f["file"], f["code"]) for f in findings if f["severity"] == "error"] == [(BASE_FILE, "template")]
+
+
+@pytest.mark.parametrize(("front", "starts"), [("", "<a href"), ("author: Ada\n", "Ada · <a"),
+                                               ("date: 2024-05-01\n", "2024-05-01 · <a"),
+                                               ("author: Ada\ndate: 2024-05-01\n", "Ada · 2024-05-01 · <a")])
+def test_the_handouts_footer_joins_what_it_has_without_a_stray_dot(make_project: Callable[..., Path], front: str,
+                                                                    starts: str) -> None:
+    root = make_project({"talks/a.md": f"---\ntitle: A\n{front}---\n\n## S\n\nText.\n"})
+    result = build(load_config(root))
+    footer = (result.out_dir / "a" / "index.html").read_text().split('<footer class="tb-footer">\n<p>', 1)[1]
+    shown = re.sub(r'<span class="tb-footer-links">', "", footer)
+    assert shown.startswith(starts), footer[:120]
