@@ -20,7 +20,7 @@ from types import FrameType
 
 from ..config import Config
 from ..incremental import EVERYTHING, Builder, Site
-from .hosts import ANY, LOOPBACK_NAMES, host_check
+from .hosts import ANY, LOOPBACK_NAMES, host_check, network_urls
 from .hub import Hub
 from .livereload import error_lines
 from .server import DevServer, bind
@@ -173,6 +173,8 @@ def serve(root: Path, host: str, port: int, *, open_browser: bool = False, allow
                     names = ", ".join(sorted(server.hosts.names))
                     say(f"it answers requests for numeric addresses, localhost and {names}; --allow-host NAME adds a name")
             say(f"serving {url} (Ctrl-C stops)")
+            for address in network_urls(host, url):
+                say(f"on this network: {address}")
             if open_browser:
                 threading.Thread(target=webbrowser.open, args=(server.local_url,), daemon=True).start()
             stop.wait()

@@ -92,3 +92,25 @@ def _is_address(name: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def network_urls(host: str, url: str) -> list[str]:
+    """Addresses a tablet or a phone on the same network can open, for a server listening on every interface
+    (`--host 0.0.0.0` prints `http://0.0.0.0:PORT/`, which no other machine can open): this machine's `.local` name
+    and the address of the interface its traffic leaves by (found by connecting a UDP socket, which sends nothing)."""
+    if host not in ("0.0.0.0", "::", ""):
+        return []
+    port = url.rstrip("/").rsplit(":", 1)[-1]
+    found = []
+    short = _fold(socket.gethostname()).split(".")[0]
+    if short:
+        found.append(f"http://{short}.local:{port}/")
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: a route is looked up, no packet is sent
+            address = probe.getsockname()[0]
+        if not address.startswith("127."):
+            found.append(f"http://{address}:{port}/")
+    except OSError:  # no network at all
+        pass
+    return found

@@ -250,3 +250,24 @@ def test_allow_host_answers_that_name_too_and_still_refuses_others(
     assert status("tunnel.example") == 200
     assert status(f"tunnel.example:{port}") == 200
     assert status("evil.example") == 403
+
+
+def test_on_every_interface_it_prints_addresses_another_machine_can_open(
+        make_project: Callable[..., Path], run_serve: Callable[..., Serve]) -> None:
+    # `serving http://0.0.0.0:PORT/` is no address a tablet can open: the .local name (and the LAN address) are.
+    import http.client
+    import socket
+
+    root = make_project({"talks/t.md": talk("Talk")})
+    serve = run_serve("-C", str(root), "--host", "0.0.0.0", "--port", "0")
+    url = serve.wait_for_line("serving http://").split()[1]
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    line = serve.wait_for_line("on this network: http://")
+    short = socket.gethostname().split(".")[0].lower()
+    assert line.strip().endswith(f"on this network: http://{short}.local:{port}/"), line
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:  # the name printed is one serve answers (hosts.py)
+        connection.request("GET", "/t/slides/", headers={"Host": f"{short}.local:{port}"})
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()
