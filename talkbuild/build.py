@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .codestyle import pygments_css
 from .config import Config, talks_folder
-from .discover import discover, look_alike_key, look_alike_message
+from .discover import discover, look_alike_message
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError, distinct
 from .index_list import folder_of
 from .models import BuildResult, Page, PageRef, SiteFiles, Talk, talk_pages
@@ -23,7 +23,7 @@ from .render_one import environment
 from .render_talks import render_talks_lazy, retry_cache_misses
 from .search_index import SEARCH_INDEX_NAME, search_pages
 from .sitemap_feed import machine_pages, over_reserved, reserved
-from .sitepaths import STATIC_DIR
+from .sitepaths import STATIC_DIR, look_alike_key
 from .staticrefs import page_refs
 from .themecheck import theme_problems
 from .themes import Theme, find_theme

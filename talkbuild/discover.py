@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from .config import CONFIG_NAME
 from .errors import Diagnostic, Severity, SourceLocation
 from .exclude import compile_rules, excluded
 from .models import SourceFile
+from .sitepaths import look_alike_how, look_alike_key
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _URL_BREAKERS = "?#%\\"
@@ -99,18 +99,9 @@ def discover(talks_dir: Path, project_root: Path, exclude: tuple[str, ...] = (),
     return [s for s in unique if s.rel not in clashing], problems
 
 
-def look_alike_key(path: str) -> str:
-    """What two paths share when a reader (and macOS, and Windows) cannot tell them apart: case, and accents
-    written as one character or as a letter and a combining mark (NFC and NFD `café`)."""
-    return unicodedata.normalize("NFC", path).casefold()
-
-
 def look_alike_message(path: str, other: str) -> str:
-    in_case = unicodedata.normalize("NFC", path) != unicodedata.normalize("NFC", other)
-    in_accents = path.casefold() != other.casefold()  # also when case is all they differ in: casefold does not compose
-    how = ("in case and in how their accents are encoded" if in_case and in_accents else "in case" if in_case
-           else "in how their accents are encoded (NFC and NFD)")
-    return f"'{path}' and '{other}' differ only {how}: on macOS and Windows they are one file, and they look alike"
+    return (f"'{path}' and '{other}' differ only {look_alike_how(path, other)}: on macOS and Windows they are one "
+            "file, and they look alike")
 
 
 def _unused(exclude: tuple[str, ...], lines: tuple[int | None, ...], used: set[int]) -> list[Diagnostic]:

@@ -8,11 +8,11 @@ import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 from .models import talk_pages
-from .sitepaths import STATIC_DIR, site_path
+from .sitepaths import STATIC_DIR, is_hidden, look_alike_key, site_path
 
 ROOT = "@@tb-root@@/"
 """Placeholder for 'the site root, relative to this page'; each page replaces it with '../' * depth."""
@@ -77,7 +77,7 @@ class SiteMap:
         if joined is None:
             base = "" if path.startswith("/") else posixpath.dirname(from_rel)
             return Resolved(url, None, fragment, None, problem="outside", talk_link=self._folder_link(base))
-        if any(part.startswith(".") for part in joined.split("/")):
+        if is_hidden(joined.split("/")):
             # .git/config, .env, .ssh: never published, as MkDocs leaves dot-files out (a talks_dir of `.` holds .git).
             return Resolved(url, None, fragment, None, problem="hidden")
         if joined.split("/", 1)[0] == STATIC_DIR and (self.talks_dir / joined).exists():
@@ -92,9 +92,10 @@ class SiteMap:
         page = self._generated_page(joined)
         if page is not None and not fs_path.exists():  # a deck or handout by its URL (its ids are check's)
             return Resolved(ROOT + url_path(page) + suffix, page, fragment, None)
-        if not self._inside(fs_path):
+        real = self._real(fs_path)
+        if real is None:
             return Resolved(url, None, fragment, None, problem="outside", via=self._escaping_link(joined))
-        if self._hidden_target(fs_path):  # `normal.png -> .secret.png`, `dirlink -> .hid`: named as the file is
+        if is_hidden(real.parts):  # `normal.png -> .secret.png`, `dirlink -> .hid`: named as the file is
             return Resolved(url, None, fragment, None, problem="hidden")
         if fs_path.is_dir():
             index = joined + "/index.html" if joined else "index.html"
@@ -162,28 +163,24 @@ class SiteMap:
         """The name of a file beside talks-relative `rel` (which does not exist) that differs from it only in case
         or in how its accents are encoded: a link that works on a Mac and breaks on the web server."""
         folder, name = posixpath.split(rel)
-        key = unicodedata.normalize("NFC", name).casefold()
+        key = look_alike_key(name)
         try:
             names = sorted(os.listdir(self.talks_dir / folder))
         except OSError:
             return None
-        return next((n for n in names if n != name and unicodedata.normalize("NFC", n).casefold() == key), None)
+        return next((n for n in names if n != name and look_alike_key(n) == key), None)
 
-    def _hidden_target(self, path: Path) -> bool:
-        """True when the real file (symlinks followed) is hidden, or in a hidden folder, under talks/."""
+    def _real(self, path: Path) -> PurePosixPath | None:
+        """Where `path` really is (symlinks followed), relative to the talks folder; None when that is outside it."""
         try:
             real = path.resolve()
         except (OSError, RuntimeError):
-            return False
-        return real != self.talks_dir and any(part.startswith(".") for part in real.relative_to(self.talks_dir).parts)
+            return None
+        return PurePosixPath(real.relative_to(self.talks_dir).as_posix()) if real.is_relative_to(self.talks_dir) else None
 
     def _inside(self, path: Path) -> bool:
         """True when the real file (symlinks followed) is inside the talks folder."""
-        try:
-            real = path.resolve()
-        except (OSError, RuntimeError):
-            return False
-        return real == self.talks_dir or self.talks_dir in real.parents
+        return self._real(path) is not None
 
 
 def nfc_fragment(fragment: str) -> str:

@@ -8,6 +8,8 @@ site). serve imports this small module, not the check package: its rebuilds pay 
 from __future__ import annotations
 
 import posixpath
+import unicodedata
+from collections.abc import Iterable
 
 STATIC_DIR = "_talkbuild"
 """The site folder of the theme's files and the files a build generates (search-index.js): not the author's."""
@@ -25,3 +27,23 @@ def site_path(page: str, path: str) -> str | None:
     if joined == ".." or joined.startswith("../"):
         return None
     return "" if joined == "." else joined
+
+
+def is_hidden(parts: Iterable[str]) -> bool:
+    """Whether a path (its parts) names a hidden file or folder, one whose name starts with a dot (`.git/config`,
+    `img/.draft.png`): never published, from talks/ nor from a theme, as MkDocs leaves dot-files out."""
+    return any(part.startswith(".") for part in parts)
+
+
+def look_alike_key(path: str) -> str:
+    """What two paths share when a reader (and macOS, and Windows) cannot tell them apart: case, and accents
+    written as one character or as a letter and a combining mark (NFC and NFD `café`)."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def look_alike_how(path: str, other: str) -> str:
+    """How two paths with one `look_alike_key` differ: "in case", in accent encoding, or both."""
+    in_case = unicodedata.normalize("NFC", path) != unicodedata.normalize("NFC", other)
+    in_accents = path.casefold() != other.casefold()  # also when case is all they differ in: casefold does not compose
+    return ("in case and in how their accents are encoded" if in_case and in_accents else "in case" if in_case
+            else "in how their accents are encoded (NFC and NFD)")

@@ -12,6 +12,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 
 from .errors import ConfigError, SourceLocation, TalkbuildError
+from .sitepaths import is_hidden
 
 DEFAULT = "default"
 THEME_CSS = "theme.css"
@@ -128,10 +129,10 @@ def _publishable(path: Path, rel: Path, real_static: Path) -> bool:
     """A theme's static file is published unless it is hidden (`.env`, `.git/`) or a symlink to a file outside
     the theme's static folder (`style.css -> ../../../.git/config`, `/etc/hostname`): a theme may come in a pull
     request, and its folder is copied whole, unlike talks/, where only what a talk references is."""
-    if any(part.startswith(".") for part in rel.parts):
+    if is_hidden(rel.parts):
         return False
     try:
         real = path.resolve()
     except (OSError, RuntimeError):
         return False
-    return real.is_relative_to(real_static) and not any(part.startswith(".") for part in real.relative_to(real_static).parts)
+    return real.is_relative_to(real_static) and not is_hidden(real.relative_to(real_static).parts)
