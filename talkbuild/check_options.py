@@ -244,7 +244,7 @@ def header_value(text: str, environ: Mapping[str, str] | None = None) -> tuple[s
     The reason never holds the value (it is usually a token). One line break at the end is dropped: a secret
     pasted into a CI form or exported with `$(cat token)`/`echo` often carries one.
     """
-    foreign = [n for n in variable_names(text) if not n.startswith(VARIABLE_PREFIX)]
+    foreign = foreign_variables(text)
     if foreign:
         return None, f"${{{foreign[0]}}} is not read (only variables named {VARIABLE_PREFIX}... are)"
     value, missing = expand(text, environ)
@@ -259,6 +259,11 @@ def header_value(text: str, environ: Mapping[str, str] | None = None) -> tuple[s
         return None, f"{source} holds a line break or another control character (the value is not shown)"
     return None, (f"{source} holds characters an HTTP header cannot carry (only Latin-1 text can be sent; "
                   "the value is not shown)")
+
+
+def foreign_variables(text: str) -> list[str]:
+    """The ${VAR}s `text` uses that are not read: their names do not start with VARIABLE_PREFIX."""
+    return [name for name in variable_names(text) if not name.startswith(VARIABLE_PREFIX)]
 
 
 def variable_names(text: str) -> list[str]:

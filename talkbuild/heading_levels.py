@@ -33,7 +33,8 @@ def shown_level(written: int, shift: int) -> int:
 
 
 def is_slide_heading(token: Token, tags: tuple[str, str]) -> bool:
-    """Whether `token` (a heading_open) starts a section or a slide: at the top level, of a slide tag."""
+    """Whether `token` (a heading_open, or its heading_close) is a section's or a slide's own heading: at the top
+    level, of a slide tag."""
     return token.level == 0 and token.tag in tags
 
 
@@ -43,7 +44,7 @@ def shift_body_headings(tokens: Sequence[Token], tags: tuple[str, str], shift: i
     if not shift:
         return
     for token in tokens:
-        if token.type in ("heading_open", "heading_close") and not (token.level == 0 and token.tag in tags):
+        if token.type in ("heading_open", "heading_close") and not is_slide_heading(token, tags):
             token.tag = f"h{shown_level(int(token.tag[1]), shift)}"
 
 

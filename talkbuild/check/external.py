@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..check_options import VARIABLE_PREFIX, compile_regexes, expand, header_value, variable_names
+from ..check_options import VARIABLE_PREFIX, compile_regexes, expand, foreign_variables, header_value, variable_names
 from ..config import CheckConfig
 from ..errors import Diagnostic, Severity, SourceLocation
 from ..models import Reference
@@ -127,7 +127,7 @@ def _header_notes(config: CheckConfig) -> list[Diagnostic]:
                 continue
             unset = expand(text)[1]
             variables = variable_names(text)
-            foreign = [n for n in variables if not n.startswith(VARIABLE_PREFIX)]
+            foreign = foreign_variables(text)
             if foreign:
                 severity, hint = Severity.WARNING, (
                     f"write ${{{VARIABLE_PREFIX}{foreign[0]}}} and set {VARIABLE_PREFIX}{foreign[0]} in the environment "

@@ -71,6 +71,12 @@ class LiveServer:
         return f"http://{host}:{self._httpd.port}/"
 
     @property
+    def bound_port(self) -> int:
+        """The port it listens on (`port`, or the next free one after it, or any for 0)."""
+        assert self._httpd is not None, "start() first"
+        return self._httpd.port
+
+    @property
     def local_url(self) -> str:
         """The URL for a browser on this machine (`url` with a wildcard address replaced by loopback)."""
         assert self._httpd is not None, "start() first"
@@ -173,7 +179,7 @@ def serve(root: Path, host: str, port: int, *, open_browser: bool = False, allow
                     names = ", ".join(sorted(server.hosts.names))
                     say(f"it answers requests for numeric addresses, localhost and {names}; --allow-host NAME adds a name")
             say(f"serving {url} (Ctrl-C stops)")
-            for address in network_urls(host, url):
+            for address in network_urls(host, server.bound_port):
                 say(f"on this network: {address}")
             if open_browser:
                 threading.Thread(target=webbrowser.open, args=(server.local_url,), daemon=True).start()

@@ -55,11 +55,17 @@ def host_check(host: str, allowed: tuple[str, ...] = ()) -> HostCheck:
     if bound and not _is_address(bound):
         names.add(bound)  # `--host mybox.lan`: the name serve was told to listen on is this machine's
     if host not in LOOPBACK_NAMES:  # on the network on purpose: this machine's names are how others reach it
-        machine = _fold(socket.gethostname())
-        if machine:
-            short = machine.split(".")[0]
-            names |= {machine, short, f"{short}.local"}  # `.local`: how phones and Macs find a laptop (mDNS)
+        names |= set(_machine_names())
     return HostCheck(frozenset(names))
+
+
+def _machine_names() -> tuple[str, ...]:
+    """This machine's host name, its short form and `<short>.local` (how phones and Macs find a laptop: mDNS)."""
+    machine = _fold(socket.gethostname())
+    if not machine:
+        return ()
+    short = machine.split(".")[0]
+    return machine, short, f"{short}.local"
 
 
 def host_name(host: str) -> str | None:
@@ -94,17 +100,13 @@ def _is_address(name: str) -> bool:
     return True
 
 
-def network_urls(host: str, url: str) -> list[str]:
+def network_urls(host: str, port: int) -> list[str]:
     """Addresses a tablet or a phone on the same network can open, for a server listening on every interface
     (`--host 0.0.0.0` prints `http://0.0.0.0:PORT/`, which no other machine can open): this machine's `.local` name
     and the address of the interface its traffic leaves by (found by connecting a UDP socket, which sends nothing)."""
     if host not in ("0.0.0.0", "::", ""):
         return []
-    port = url.rstrip("/").rsplit(":", 1)[-1]
-    found = []
-    short = _fold(socket.gethostname()).split(".")[0]
-    if short:
-        found.append(f"http://{short}.local:{port}/")
+    found = [f"http://{name}:{port}/" for name in _machine_names()[2:]]
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             probe.connect(("192.0.2.1", 9))  # TEST-NET-1: a route is looked up, no packet is sent
