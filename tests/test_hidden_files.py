@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+
+def build(root: Path) -> subprocess.CompletedProcess[str]:
+    """`talkbuild build` run in the project `root`, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
 
 
 def test_a_talk_linking_into_git_or_an_env_file_is_an_error_and_nothing_hidden_is_written(make_project) -> None:
@@ -17,8 +24,7 @@ def test_a_talk_linking_into_git_or_an_env_file_is_an_error_and_nothing_hidden_i
         "img/.hidden.png": b"\x89PNG\r\n\x1a\n",
         "img/ok.png": b"\x89PNG\r\n\x1a\n",
     })
-    done = subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
-                          timeout=120)
+    done = build(root)
     assert done.returncode == 1, done.stderr
     assert "leak.md:7: error[hidden-file]: '.git/config' names a hidden file or folder" in done.stderr
     assert "leak.md:7:" in done.stderr and "'.env' names a hidden file" in done.stderr
@@ -36,8 +42,7 @@ def test_without_the_hidden_links_the_same_talk_builds_and_publishes_only_what_i
         ".env": "A=1\n",
         "img/ok.png": b"\x89PNG\r\n\x1a\n",
     })
-    done = subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
-                          timeout=120)
+    done = build(root)
     assert done.returncode == 0, done.stderr
     out = root.parent / "out"
     assert (out / "img" / "ok.png").is_file()
@@ -52,8 +57,7 @@ def test_a_file_of_the_authors_in_talks_talkbuild_is_a_clash_at_its_link_not_sil
         "talks/_talkbuild/deck.js": "// the author's own\n",
         "talks/_talkbuild/search-index.js": "// the author's own\n",
     })
-    done = subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
-                          timeout=120)
+    done = build(root)
     assert done.returncode == 1, done.stderr
     assert "talks/a.md:7: error[slug-clash]: '_talkbuild/deck.js' is in talks/_talkbuild/" in done.stderr
     assert "talks/a.md:9: error[slug-clash]: '_talkbuild/search-index.js' is in talks/_talkbuild/" in done.stderr
@@ -71,8 +75,7 @@ def test_a_symlink_with_an_ordinary_name_to_a_hidden_file_is_refused_too(make_pr
     (root / "talks/normal.png").symlink_to(".secret.png")
     (root / "talks/dirlink").symlink_to(".hid")
     (root / "talks/img/envlink.txt").symlink_to("../.env")
-    done = subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
-                          timeout=120)
+    done = build(root)
     assert done.returncode == 1, done.stderr
     for line, url in ((7, "normal.png"), (9, "dirlink/a.png"), (11, "img/envlink.txt")):
         assert f"talks/t.md:{line}: error[hidden-file]: '{url}' names a hidden file" in done.stderr
@@ -90,8 +93,7 @@ def test_a_themes_hidden_files_and_links_out_of_its_folder_are_not_published(mak
     })
     (root / "themes/mine/static/host.txt").symlink_to(secret)
     (root / "themes/mine/static/style-extra.css").symlink_to("../../../.git/config")
-    done = subprocess.run([sys.executable, "-m", "talkbuild", "build"], cwd=root, capture_output=True, text=True,
-                          timeout=120)
+    done = build(root)
     assert done.returncode == 0, done.stderr
     published = {p.name for p in (root / "_site").rglob("*")}
     assert "ok.css" in published

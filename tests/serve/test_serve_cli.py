@@ -229,33 +229,33 @@ def test_sigint_stops_serve_even_when_it_came_in_ignored(
     assert "Traceback" not in serve.rest()
 
 
+def status_for(port: int, host: str, path: str = "/t/slides/") -> int:
+    """The status serve on 127.0.0.1:`port` answers a GET of `path` sent with `Host: host`."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
 def test_allow_host_answers_that_name_too_and_still_refuses_others(
         make_project: Callable[..., Path], run_serve: Callable[..., Serve]) -> None:
     # A tunnel or a proxy in front of serve sends its own name: --allow-host adds it; other names stay refused.
-    import http.client
-
     root = make_project({"talks/t.md": talk("Talk")})
     serve = run_serve("-C", str(root), "--port", "0", "--allow-host", "tunnel.example")
     url = serve.wait_for_line("serving http://").split()[1]
     port = int(url.rstrip("/").rsplit(":", 1)[1])
-
-    def status(host: str) -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        try:
-            connection.request("GET", "/t/slides/", headers={"Host": host})
-            return connection.getresponse().status
-        finally:
-            connection.close()
-
-    assert status("tunnel.example") == 200
-    assert status(f"tunnel.example:{port}") == 200
-    assert status("evil.example") == 403
+    assert status_for(port, "tunnel.example") == 200
+    assert status_for(port, f"tunnel.example:{port}") == 200
+    assert status_for(port, "evil.example") == 403
 
 
 def test_on_every_interface_it_prints_addresses_another_machine_can_open(
         make_project: Callable[..., Path], run_serve: Callable[..., Serve]) -> None:
     # `serving http://0.0.0.0:PORT/` is no address a tablet can open: the .local name (and the LAN address) are.
-    import http.client
     import socket
 
     root = make_project({"talks/t.md": talk("Talk")})
@@ -265,9 +265,4 @@ def test_on_every_interface_it_prints_addresses_another_machine_can_open(
     line = serve.wait_for_line("on this network: http://")
     short = socket.gethostname().split(".")[0].lower()
     assert line.strip().endswith(f"on this network: http://{short}.local:{port}/"), line
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:  # the name printed is one serve answers (hosts.py)
-        connection.request("GET", "/t/slides/", headers={"Host": f"{short}.local:{port}"})
-        assert connection.getresponse().status == 200
-    finally:
-        connection.close()
+    assert status_for(port, f"{short}.local:{port}") == 200  # the name printed is one serve answers (hosts.py)
