@@ -116,31 +116,38 @@ def serve(directory: Path, host: str, port: int, open_browser: bool, allowed_hos
               help="Write the report to this file instead of standard output.")
 @click.option("--no-cache", is_flag=True,
               help="Request every external link again, ignoring cached successes (the cache is refreshed).")
+@click.option("--show-ignored", is_flag=True,
+              help="List the findings check.per_file_ignores leaves out (they are always counted).")
 @user_errors
 def check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None,
-          no_cache: bool) -> None:
+          no_cache: bool, show_ignored: bool) -> None:
     """Build in memory and check links, images, fragments and talk hygiene."""
     from .workers import stopping_on_sigterm
 
     # SIGTERM (`timeout`, a cancelled CI job) exits 143 and Ctrl-C 130 (user_errors), at once, even while
     # external links wait on a slow server; the link cache and the --output file are then left as they were.
     with stopping_on_sigterm():
-        _check(directory, external, fmt, strict, output, no_cache)
+        _check(directory, external, fmt, strict, output, no_cache, show_ignored)
 
 
-def _check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None, no_cache: bool) -> None:
+def _check(directory: Path, external: bool | None, fmt: str, strict: bool, output: Path | None, no_cache: bool,
+           show_ignored: bool = False) -> None:
     from .check import check_project
     from .check.progress import ProgressLine
-    from .check.report import render, summary
+    from .check.report import ignored_summary, render, summary
+    from .check_ignores import Ignored
 
-    def emit(diagnostics: tuple[Diagnostic, ...]) -> None:
+    def emit(diagnostics: tuple[Diagnostic, ...], ignored: tuple[Ignored, ...] = ()) -> None:
         if output is None:
-            click.echo(render(diagnostics, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
+            click.echo(render(diagnostics, fmt, colour=fmt == "text" and sys.stdout.isatty(), ignored=ignored,
+                              show_ignored=show_ignored), nl=False)
+            if ignored and fmt in ("json", "junit"):  # their reports have no summary line: said on stderr
+                click.echo(ignored_summary(ignored, listed=show_ignored or fmt == "junit"), err=True)
         else:
             from .check.report import write_report
 
-            write_report(output, render(diagnostics, fmt))
-            click.echo(f"{summary(diagnostics)}; report written to {output}", err=True)
+            write_report(output, render(diagnostics, fmt, ignored=ignored, show_ignored=show_ignored))
+            click.echo(f"{summary(diagnostics, ignored, listed=True)}; report written to {output}", err=True)
 
     try:
         config = load(directory)
@@ -150,7 +157,7 @@ def _check(directory: Path, external: bool | None, fmt: str, strict: bool, outpu
         raise
     with ProgressLine(enabled=sys.stderr.isatty()) as bar:
         result = check_project(config, external=external, progress=bar.update, refresh_links=no_cache)
-    emit(result.diagnostics)
+    emit(result.diagnostics, result.ignored)
     sys.exit(1 if result.failed(strict) else 0)
 
 

@@ -175,6 +175,8 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
         gate = check_before_publish(config, manifest)
         for line in gate.errors:
             click.echo(line, err=True)
+        if gate.ignored:  # accepted in talkbuild.yml, and still said: `talkbuild check --show-ignored` lists them
+            click.echo(f"check: {gate.ignored}", err=True)
         if gate.errors:
             raise TalkbuildError(f"the site fails `talkbuild check` ({len(gate.errors)} error(s)); nothing was published",
                                  hint="fix the errors above, rebuild and publish again (or, knowingly, pass --skip-check)")

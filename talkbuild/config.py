@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from . import check_options, conflicts, yamltext
+from . import check_ignores, check_options, conflicts, yamltext
 from .direction import DIRECTIONS, dir_of_lang
 from .errors import ConfigError, ManyErrors, SourceLocation, TalkbuildError, did_you_mean
 from .ratio import DEFAULT_RATIO, RATIO_HINT, Ratio, read_ratio
@@ -91,6 +91,9 @@ class CheckConfig:
     """The User-Agent header sent (default: talkbuild's own)."""
     headers: tuple[check_options.HostHeaders, ...] = field(default=(), metadata={"parse": check_options.host_headers})
     """Extra headers per host; values may use ${VAR} from the environment."""
+    per_file_ignores: tuple[check_ignores.IgnoreRule, ...] = field(
+        default=(), metadata={"parse": check_ignores.per_file_ignores})
+    """Codes not reported in the files a glob names (check_ignores.py); counted in the summary."""
 
 
 @dataclass(frozen=True)

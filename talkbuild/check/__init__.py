@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..check_ignores import Ignored, apply
 from ..config import Config
 from ..errors import Diagnostic, Severity
 from ..models import Page, PageRef, SiteFiles, Talk, talk_pages
@@ -47,6 +48,8 @@ class CheckResult:
     pages: int
     external_checked: int = 0
     external_cached: int = 0
+    ignored: tuple[Ignored, ...] = ()
+    """Findings check.per_file_ignores leaves out of `diagnostics`: they fail nothing, and are counted."""
 
     @property
     def errors(self) -> int:
@@ -123,7 +126,11 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
                                 progress=progress, refresh=refresh_links)
         diagnostics += result.diagnostics
         checked, cached = result.checked, result.cached
-    checked_result = CheckResult(_sorted_unique(diagnostics), len(talks), len(site.pages), checked, cached)
+    build_errors = {d for d in build_diagnostics if d.is_error}  # `talkbuild build` refuses them, whatever check says
+    reported, ignored = apply(config.check.per_file_ignores, _sorted_unique(diagnostics), build_errors.__contains__,
+                              _project_paths(config, site.source_files))
+    checked_result = CheckResult(_sorted_unique(reported), len(talks), len(site.pages), checked, cached,
+                                 tuple(sorted(ignored, key=lambda i: _key(i.diagnostic))))
     return CheckedSite(checked_result, files, page_digests)
 
 
@@ -238,9 +245,17 @@ def _walk(root: Path) -> Iterable[str]:
             yield name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
 
 
+def _project_paths(config: Config, talks_relative: Iterable[str]) -> Iterator[str]:
+    """The talks folder's files as check reports them: relative to the project."""
+    folder = os.path.relpath(config.talks_path, config.root).replace(os.sep, "/")
+    for rel in talks_relative:
+        yield rel if folder == "." else f"{folder}/{rel}"
+
+
+def _key(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
+    return (d.location.path, d.location.line or 0, d.location.column or 0, d.code, d.url or "", d.message)
 
 
 def _sorted_unique(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
-    unique = {(d.location.path, d.location.line or 0, d.location.column or 0, d.code, d.url or "", d.message): d
-              for d in diagnostics}
+    unique = {_key(d): d for d in diagnostics}
     return tuple(unique[k] for k in sorted(unique))

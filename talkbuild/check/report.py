@@ -8,6 +8,8 @@ from itertools import groupby
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from ..check_ignores import NAME as IGNORES
+from ..check_ignores import Ignored
 from ..errors import Diagnostic, Severity
 from ..write import write_atomic
 
@@ -28,8 +30,12 @@ def _place(d: Diagnostic) -> str:
     return f"{d.location.line}:{d.location.column}" if d.location.column else str(d.location.line)
 
 
-def summary(diagnostics: Sequence[Diagnostic]) -> str:
-    """One line: how many errors, warnings and notes."""
+def summary(diagnostics: Sequence[Diagnostic], ignored: Sequence[Ignored] = (), *, listed: bool = False) -> str:
+    """One line: how many errors, warnings and notes, and how many findings check.per_file_ignores left out."""
+    return _counts(diagnostics) + (f"; {ignored_summary(ignored, listed=listed)}" if ignored else "")
+
+
+def _counts(diagnostics: Sequence[Diagnostic]) -> str:
     counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
     if not diagnostics:
         return "no problems found"
@@ -40,53 +46,92 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     return ", ".join(parts) + f" in {files} file(s)"
 
 
-def format_text(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str:
-    """Grouped by file, sorted by line, then a one-line summary."""
+def ignored_summary(ignored: Sequence[Ignored], *, listed: bool = False) -> str:
+    """`5 ignored by check.per_file_ignores: 3 by 'talks/a/**' (talkbuild.yml:4), 2 by ...`."""
+    by: dict[tuple[str, int | None], int] = {}
+    for i in ignored:
+        by[(i.rule.pattern, i.rule.line)] = by.get((i.rule.pattern, i.rule.line), 0) + 1
+    parts = [f"{n} by {pattern!r}" + (f" (talkbuild.yml:{line})" if line else "")
+             for (pattern, line), n in sorted(by.items(), key=lambda kv: (kv[0][1] or 0, kv[0][0]))]
+    return (f"{len(ignored)} ignored by {IGNORES}: {', '.join(parts)}"
+            + ("" if listed else " (--show-ignored lists them)"))
+
+
+def _ignored_by(i: Ignored) -> str:
+    return f"ignored by {IGNORES} {i.rule.pattern!r}" + (f" (talkbuild.yml:{i.rule.line})" if i.rule.line else "")
+
+
+def format_text(diagnostics: Sequence[Diagnostic], *, colour: bool = False, ignored: Sequence[Ignored] = (),
+                show_ignored: bool = False) -> str:
+    """Grouped by file, sorted by line, then (with `show_ignored`) what was ignored, then a one-line summary."""
 
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
+    def grouped(items: Sequence[Diagnostic], indent: str = "") -> None:
+        for path, group in groupby(sorted(items, key=_key), key=lambda d: d.location.path):
+            out.append(indent + paint(path, _BOLD))
+            for d in group:
+                line = _place(d) or "-"
+                label = paint(f"{d.severity.value}[{d.code}]", _COLOURS[d.severity])
+                text = f"{indent}  {line:>5}  {label} {d.message}"
+                if d.url and d.url not in d.message:
+                    text += f" <{d.url}>"
+                out.append(text)
+                if d.hint:
+                    out.append(f"{indent}         hint: {d.hint}")
+            out.append("")
+
     out: list[str] = []
-    for path, group in groupby(sorted(diagnostics, key=_key), key=lambda d: d.location.path):
-        out.append(paint(path, _BOLD))
-        for d in group:
-            line = _place(d) or "-"
-            label = paint(f"{d.severity.value}[{d.code}]", _COLOURS[d.severity])
-            text = f"  {line:>5}  {label} {d.message}"
-            if d.url and d.url not in d.message:
-                text += f" <{d.url}>"
-            out.append(text)
-            if d.hint:
-                out.append(f"         hint: {d.hint}")
-        out.append("")
-    out.append(summary(diagnostics))
+    grouped(diagnostics)
+    if show_ignored:
+        for by, group in groupby(sorted(ignored, key=lambda i: (i.rule.line or 0, i.rule.pattern)),
+                                 key=_ignored_by):
+            items = [i.diagnostic for i in group]
+            out.append(f"{by}: {len(items)}")
+            grouped(items, "  ")
+    out.append(summary(diagnostics, ignored, listed=show_ignored))
     return "\n".join(out) + "\n"
 
 
-def format_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """A list of {severity, code, file, line, column, message, url, hint}, sorted like the text report."""
-    rows = [
-        {"severity": d.severity.value, "code": d.code, "file": d.location.path, "line": d.location.line,
-         "column": d.location.column, "message": d.message, "url": d.url, "hint": d.hint}
-        for d in sorted(diagnostics, key=_key)
-    ]
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+def format_json(diagnostics: Sequence[Diagnostic], ignored: Sequence[Ignored] = (), show_ignored: bool = False) -> str:
+    """A list of {severity, code, file, line, column, message, url, hint}, sorted like the text report.
+
+    With `show_ignored`, an object instead: {"findings": that list, "ignored": the same rows for the findings
+    check.per_file_ignores left out, each with "ignored_by" (the pattern) and "ignore_line" (its line)}. The
+    plain list stays the default: tools that read it keep working.
+    """
+    rows = [_row(d) for d in sorted(diagnostics, key=_key)]
+    if not show_ignored:
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    left_out = [_row(i.diagnostic) | {"ignored_by": i.rule.pattern, "ignore_line": i.rule.line}
+                for i in sorted(ignored, key=lambda i: _key(i.diagnostic))]
+    return json.dumps({"findings": rows, "ignored": left_out}, indent=2, ensure_ascii=False) + "\n"
 
 
-def format_junit(diagnostics: Sequence[Diagnostic]) -> str:
-    """One test suite per file and one failing test case per error/warning; notes become passing cases.
+def _row(d: Diagnostic) -> dict[str, object]:
+    return {"severity": d.severity.value, "code": d.code, "file": d.location.path, "line": d.location.line,
+            "column": d.location.column, "message": d.message, "url": d.url, "hint": d.hint}
+
+
+def format_junit(diagnostics: Sequence[Diagnostic], ignored: Sequence[Ignored] = ()) -> str:
+    """One test suite per file and one failing test case per error/warning; notes become passing cases, and
+    findings check.per_file_ignores left out skipped ones (`<skipped message="ignored by ...">`).
 
     Test case names are unique within a suite (`path:line:column: code`, then ` #2`, ` #3` for problems that
     would still share one), since CI systems merge or drop cases of the same name. `time` is there for the
     parsers that require it; it is 0: findings have no duration, and the report stays the same run to run.
     """
     root = ET.Element("testsuites", name="talkbuild check")
-    total = failures = 0
-    for path, group in groupby(sorted(diagnostics, key=_key), key=lambda d: d.location.path):
+    total = failures = skips = 0
+    by: dict[Diagnostic, Ignored | None] = {d: None for d in diagnostics}
+    by.update((i.diagnostic, i) for i in ignored)
+    for path, group in groupby(sorted(by, key=_key), key=lambda d: d.location.path):
         items = list(group)
-        bad = [d for d in items if d.severity is not Severity.INFO]
+        bad = [d for d in items if d.severity is not Severity.INFO and by[d] is None]
+        skipped = sum(1 for d in items if by[d] is not None)
         suite = ET.SubElement(root, "testsuite", name=path, tests=str(len(items)), failures=str(len(bad)),
-                              errors="0", skipped="0", time="0")
+                              errors="0", skipped=str(skipped), time="0")
         seen: dict[str, int] = {}
         for d in items:
             place = _place(d)
@@ -97,13 +142,17 @@ def format_junit(diagnostics: Sequence[Diagnostic]) -> str:
             case = ET.SubElement(suite, "testcase", classname=path, name=name,
                                  file=path, line=str(d.location.line or 0), time="0")
             body = d.message + (f"\nurl: {d.url}" if d.url else "") + (f"\nhint: {d.hint}" if d.hint else "")
-            if d.severity is Severity.INFO:
+            left_out = by[d]
+            if left_out is not None:
+                ET.SubElement(case, "skipped", message=_ignored_by(left_out)).text = f"{d.severity.value}: {body}"
+            elif d.severity is Severity.INFO:
                 ET.SubElement(case, "system-out").text = body
             else:
                 failure = ET.SubElement(case, "failure", message=d.message, type=f"{d.severity.value}:{d.code}")
                 failure.text = body
         total += len(items)
         failures += len(bad)
+        skips += skipped
     if total == 0:  # an empty report still records that the check ran and passed
         suite = ET.SubElement(root, "testsuite", name="talkbuild check", tests="1", failures="0", errors="0",
                               skipped="0", time="0")
@@ -111,6 +160,8 @@ def format_junit(diagnostics: Sequence[Diagnostic]) -> str:
         total = 1
     root.set("tests", str(total))
     root.set("failures", str(failures))
+    if skips:
+        root.set("skipped", str(skips))
     root.set("time", "0")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -124,30 +175,42 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(diagnostics: Sequence[Diagnostic]) -> str:
-    """GitHub Actions workflow commands: each problem becomes an annotation on the pull request's diff."""
-    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-    out = []
-    for d in sorted(diagnostics, key=_key):
-        props = [f"file={_escape_property(d.location.path)}"]
-        if d.location.line:
-            props.append(f"line={d.location.line}")
-            if d.location.column:
-                props.append(f"col={d.location.column}")
-        props.append(f"title={_escape_property(f'talkbuild {d.code}')}")
-        message = d.message + (f" <{d.url}>" if d.url and d.url not in d.message else "")
-        if d.hint:
-            message += f" ({d.hint})"
-        out.append(f"::{level[d.severity]} {','.join(props)}::{_escape_data(message)}")
-    out.append(summary(diagnostics))
+def format_github(diagnostics: Sequence[Diagnostic], ignored: Sequence[Ignored] = (), show_ignored: bool = False) -> str:
+    """GitHub Actions workflow commands: each problem becomes an annotation on the pull request's diff; with
+    `show_ignored`, each finding check.per_file_ignores left out becomes a notice that says so."""
+    out = [_command(d) for d in sorted(diagnostics, key=_key)]
+    if show_ignored:
+        out += [_command(i.diagnostic, i) for i in sorted(ignored, key=lambda i: _key(i.diagnostic))]
+    out.append(summary(diagnostics, ignored, listed=show_ignored))
     return "\n".join(out) + "\n"
 
 
-def render(diagnostics: Sequence[Diagnostic], fmt: str, *, colour: bool = False) -> str:
-    """The report in one of FORMATS."""
+def _command(d: Diagnostic, ignored: Ignored | None = None) -> str:
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    props = [f"file={_escape_property(d.location.path)}"]
+    if d.location.line:
+        props.append(f"line={d.location.line}")
+        if d.location.column:
+            props.append(f"col={d.location.column}")
+    title = f"talkbuild {d.code}" + (" (ignored)" if ignored else "")
+    props.append(f"title={_escape_property(title)}")
+    message = d.message + (f" <{d.url}>" if d.url and d.url not in d.message else "")
+    if d.hint:
+        message += f" ({d.hint})"
+    if ignored is not None:
+        message = f"{_ignored_by(ignored)}: {d.severity.value}: {message}"
+    return f"::{'notice' if ignored else level[d.severity]} {','.join(props)}::{_escape_data(message)}"
+
+
+def render(diagnostics: Sequence[Diagnostic], fmt: str, *, colour: bool = False, ignored: Sequence[Ignored] = (),
+           show_ignored: bool = False) -> str:
+    """The report in one of FORMATS; `ignored` are the findings check.per_file_ignores left out (always counted,
+    listed with `show_ignored`; JUnit always lists them, as skipped test cases)."""
     formatters: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
-        "json": format_json, "junit": format_junit, "github": format_github,
-        "text": lambda ds: format_text(ds, colour=colour),
+        "json": lambda ds: format_json(ds, ignored, show_ignored),
+        "junit": lambda ds: format_junit(ds, ignored),
+        "github": lambda ds: format_github(ds, ignored, show_ignored),
+        "text": lambda ds: format_text(ds, colour=colour, ignored=ignored, show_ignored=show_ignored),
     }
     return formatters[fmt](diagnostics)
 

@@ -15,6 +15,8 @@ class GateResult:
     """`talkbuild check` errors (internal checks, no network), formatted path:line."""
     stale: tuple[str, ...]
     """Site paths where _site differs from a fresh build (a build older than the last edit)."""
+    ignored: str | None = None
+    """How many findings check.per_file_ignores left out, and by which patterns (None: none)."""
 
 
 def check_before_publish(config: Config, shipped: Manifest) -> GateResult:
@@ -25,8 +27,13 @@ def check_before_publish(config: Config, shipped: Manifest) -> GateResult:
     """
     checked = check_site(config, external=False)
     errors = tuple(d.format() for d in checked.result.diagnostics if d.is_error)
+    ignored = None
+    if checked.result.ignored:
+        from ..check.report import ignored_summary
+
+        ignored = ignored_summary(checked.result.ignored, listed=True)
     if errors:
-        return GateResult(errors, ())
+        return GateResult(errors, (), ignored)
     fresh = checked.digests()
     ours = {f.path: f.sha256 for f in shipped.files}
-    return GateResult((), tuple(sorted(k for k in fresh.keys() | ours.keys() if fresh.get(k) != ours.get(k))))
+    return GateResult((), tuple(sorted(k for k in fresh.keys() | ours.keys() if fresh.get(k) != ours.get(k))), ignored)
