@@ -191,3 +191,17 @@ def test_the_handout_shows_every_step_readable_and_the_code_once_undimmed(page: 
         assert looks["Fades out"] == "plain" and looks["In then out"] == "plain" and looks["Half gone"] == "plain"
         assert page.locator(".highlight .tb-line").count() == 5
         assert len(page.evaluate(HIGHLIGHTED, ".highlight")) == 5, "no line dimmed"
+
+
+def test_every_step_of_these_slides_passes_axe(deck: Any, axe_source: str) -> None:
+    """Dimmed code lines keep their contrast (a grey, not an opacity); a hidden step is hidden from the reader too."""
+    deck.goto(deck.deck_url + "#order")
+    wait_ready(deck)
+    deck.add_script_tag(content=axe_source)
+    found = []
+    while current(deck) != "end":
+        result = deck.evaluate("() => axe.run(document.querySelector('#tb-stage > section.tb-current'))")
+        found += [f"{current(deck)}{deck.evaluate('location.hash')}: {v['id']} {[n['target'] for n in v['nodes']][:3]}"
+                  for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        deck.keyboard.press("ArrowRight")
+    assert found == []
