@@ -18,6 +18,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import code_lines
 from .divs import fenced_div_plugin
 from .errors import Diagnostic, Severity, SourceLocation
 from .links import SiteMap
@@ -279,8 +280,14 @@ def code_language(info: str) -> str:
 
 def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
-    lang = code_language(token.info) if token.type == "fence" else ""
-    key = ("fence", lang, token.content)
+    info, lines = code_lines.read_info(token.info, token.content) if token.type == "fence" else ("", code_lines.CodeLines())
+    ctx: RenderContext | None = env.get("tb") if isinstance(env, dict) else None
+    if lines.problem and ctx is not None:  # before the memo: a block remembered from the last build is still wrong
+        ctx.diagnostics.append(Diagnostic(Severity.WARNING, "code-lines", f"{lines.problem}, so no line is highlighted",
+                                          ctx.location(token.map[0] if token.map else 0),
+                                          hint="write the lines as reveal.js does: ```js [1,3-4] or ```js [1-2|3|4-6]"))
+    lang = code_language(info)
+    key = ("fence", lang if not code_lines.wanted(lines) else f"{lang} {lines}", token.content)
     known = _memo_get(key)
     if known is not None:
         return known
@@ -288,12 +295,25 @@ def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     if lexer is None:
         cls = f' class="language-{html.escape(lang)}"' if lang else ""
         pre = _pre_open(f"{lang} code" if lang else "Code")
-        return _memo_put(key, f'<div class="highlight">{pre}<code{cls}>{html.escape(token.content)}</code></pre></div>\n')
-    from pygments import highlight as pygments_highlight
+        out = f'<div class="highlight">{pre}<code{cls}>{html.escape(token.content)}</code></pre></div>\n'
+    else:
+        from pygments import highlight as pygments_highlight
 
-    out = str(pygments_highlight(token.content, lexer, _formatter()))
-    out = out.replace("<pre>", _pre_open(f"{lexer.name} code"), 1)
-    return _memo_put(key, out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1))
+        out = str(pygments_highlight(token.content, lexer, _formatter()))
+        out = out.replace("<pre>", _pre_open(f"{lexer.name} code"), 1)
+        out = out.replace('<div class="highlight">', f'<div class="highlight" data-lang="{html.escape(lang)}">', 1)
+    return _memo_put(key, _with_lines(out, lines) if code_lines.wanted(lines) else out)
+
+
+def _with_lines(out: str, lines: code_lines.CodeLines) -> str:
+    """A rendered block with its lines wrapped (numbers, highlights) and its steps after the `<pre>`."""
+    head, _, rest = out.partition("<code")
+    opening, _, rest = rest.partition(">")
+    code, _, tail = rest.rpartition("</code>")
+    classes, attrs = code_lines.block_attrs(lines)
+    head = head.replace('<div class="highlight"', f'<div class="highlight{classes}"{attrs}', 1)
+    tail = tail.replace("</pre>", "</pre>" + code_lines.step_marks(lines), 1)
+    return f"{head}<code{opening}>{code_lines.wrap(code, lines)}</code>{tail}"
 
 
 def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from . import code_lines
 from .autoplay import autoplay_warnings, defer_autoplay
 from .backgrounds import heading_backgrounds, marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
@@ -19,6 +20,7 @@ from .marp_directives import Edges, comment_notes, edges_of_slides
 from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
 from .rawhtml import LEFT_OUT, Repair, keep_structure
+from .reveal_comments import step_count
 
 PAUSE = ". . ."
 
@@ -301,7 +303,11 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
     out: list[Token] = []
     pauses = 0
     # Blocks given the class by reveal.js's `<!-- .element: class="fragment" -->` (reveal_comments.py).
-    count = sum(1 for t in body if t.nesting == 1 and "fragment" in str(t.attrGet("class") or "").split())
+    # Those with a `data-fragment-index` share a step with the others of the same index; a code block's line
+    # highlights in `|` groups add a step per group after the first (code_lines.py).
+    count = step_count([_str_or_none(t.attrGet("data-fragment-index")) for t in body
+                        if t.nesting == 1 and "fragment" in str(t.attrGet("class") or "").split()])
+    count += sum(code_lines.read_info(t.info, t.content)[1].steps for t in body if t.type == "fence")
     i = 0
     while i < len(body):
         t = body[i]
@@ -326,6 +332,10 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
     if pauses:
         out.append(html_block("</div>\n"))
     return out, count
+
+
+def _str_or_none(value: str | int | float | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _footnote_groups(tokens: list[Token]) -> dict[int, list[Token]]:

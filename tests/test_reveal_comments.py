@@ -41,3 +41,32 @@ def test_element_comments_give_their_block_the_class_and_the_slide_its_steps(mak
     assert "<!-- an ordinary comment -->" in deck
     handout = (tmp_path / "site/r/index.html").read_text()
     assert ".element:" not in handout.replace("&lt;!-- .element:", ""), "the comments are gone from the pages"
+
+
+INDEXED = """---
+title: I
+---
+
+## Order
+
+- First <!-- .element: class="fragment" data-fragment-index="2" -->
+- Second <!-- .element: class="fragment" data-fragment-index='1' -->
+- With second <!-- .element: class="fragment" data-fragment-index=1 -->
+- Unnumbered <!-- .element: class="fragment" -->
+- Bad <!-- .element: class="fragment" data-fragment-index="later" -->
+"""
+
+
+def test_data_fragment_index_is_kept_and_the_same_index_is_one_step(make_project, tmp_path: Path) -> None:
+    root = make_project({"talks/i.md": INDEXED})
+    result = build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
+    deck = (tmp_path / "site/i/slides/index.html").read_text()
+    assert '<li class="fragment" data-fragment-index="2">First</li>' in deck
+    assert '<li class="fragment" data-fragment-index="1">Second</li>' in deck
+    assert '<li class="fragment" data-fragment-index="1">With second</li>' in deck
+    assert '<li class="fragment">Bad</li>' in deck
+    # index 1, index 2, then the two without one
+    assert re.search(r'<section id="order"[^>]*data-fragments="4"', deck)
+    [warning] = [d for d in result.diagnostics if d.code == "fragment-index"]
+    assert str(warning.location) == "talks/i.md:11"
+    assert "'later'" in warning.message and 'data-fragment-index="1"' in (warning.hint or "")

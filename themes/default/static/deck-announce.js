@@ -40,10 +40,23 @@
     var i = deck.state.index;
     announce("Slide " + (i + 1) + " of " + N + ": ", false, slides[i].getAttribute("data-title") || "");
   }
-  // A revealed step is read out, shortened, as reveal.js does; a step going away is not.
+  // A revealed step is read out, shortened, as reveal.js does; a step going away is not, nor a fragment this step
+  // hides or fades (fade-out, semi-fade-out, shrink). A step of a code block's line highlights reads the lines it
+  // highlights. All fragments of a step (the same data-fragment-index) are read in turn.
+  var GOING = /(^|\s)(fade-out|semi-fade-out|shrink)(\s|$)/;
+  function stepText(el) {
+    if (GOING.test(el.className)) return "";
+    if (el.classList.contains("tb-code-step")) {
+      var block = el.closest(".tb-line-steps");
+      return block ? Array.prototype.map.call(block.querySelectorAll(".tb-line.tb-hl"), function (line) {
+        return line.textContent;
+      }).join(" ") : "";
+    }
+    return el.textContent || "";
+  }
   function announceStep(i, step) {
-    var frag = deck.fragments(i)[step - 1];
-    var text = frag ? (frag.textContent || "").replace(/\s+/g, " ").trim() : "";
+    var group = deck.fragments(i)[step - 1] || [];
+    var text = Array.prototype.map.call(group, stepText).join(" ").replace(/\s+/g, " ").trim();
     if (text.length > 140) text = text.slice(0, 139).replace(/\s+\S*$/, "") + "…";
     if (text) announce("", true, text);
     else announce("Step " + step + " of " + deck.fragments(i).length, true);

@@ -170,8 +170,7 @@
       strip(copy);
       if (deck.quietCopy) deck.quietCopy(copy); // no sound, no autoplay, no second live demo
       copy.classList.add("tb-current", "tb-preview");
-      var cf = copy.querySelectorAll(".fragment");
-      for (var k = 0; k < cf.length; k++) cf[k].classList.toggle("tb-visible", k < visible);
+      deck.setSteps(copy, visible);
       frame.appendChild(copy);
     }
     var notes = slides[i].querySelector("aside.notes");

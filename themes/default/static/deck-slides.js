@@ -8,7 +8,7 @@
   // ---- state and URL -------------------------------------------------------------------------
   // The URL is `#<slide-id>` or `#<slide-id>/<step>`; `#/<n>` and `#/<n>/<step>` (1-based) are read too.
 
-  function fragments(i) { return slides[i].querySelectorAll(".fragment"); }
+  function fragments(i) { return steps[i]; } // the slide's steps, each a list of its fragments (stepsOf, below)
   function clampStep(i, step) { return Math.max(0, Math.min(step, fragments(i).length)); }
 
   // `#%` or `#%E0%A4%A` (a bad %-escape, typed or cut short) is read as written, like any address that names no
@@ -128,17 +128,47 @@
       if (deck.mediaShown) deck.mediaShown(before, i); // not in a theme's copy of deck.js from before deck-media.js
       deck.announceSlide();
     }
-    var frags = fragments(i);
-    for (var k = 0; k < frags.length; k++) {
-      frags[k].classList.toggle("tb-visible", k < deck.state.step);
-      frags[k].classList.toggle("tb-latest", k === deck.state.step - 1);
-    }
+    setSteps(slide, deck.state.step);
     if (deck.mediaStepped) deck.mediaStepped(i); // media in steps start and stop with them
     setText("tb-counter", (i + 1) + " / " + N);
     setText("tb-section", slide.getAttribute("data-section") || "");
     var bar = $("tb-progress");
     if (bar) bar.style.width = (N > 1 ? (i / (N - 1)) * 100 : 100) + "%";
   }
+
+  // A slide's steps, in reveal.js's order: fragments with a data-fragment-index first, by index (those with the same
+  // index are one step), then the others, one step each, in the order they are written. Each fragment keeps its step
+  // number (data-tb-step), so a copy of the slide (the presenter's preview) can be set to a step too.
+  function stepsOf(slide) {
+    var indexed = [], rest = [];
+    Array.prototype.forEach.call(slide.querySelectorAll(".fragment"), function (el) {
+      var n = parseInt(el.getAttribute("data-fragment-index"), 10);
+      if (n >= 0) (indexed[n] = indexed[n] || []).push(el); else rest.push([el]);
+    });
+    var groups = indexed.filter(Boolean).concat(rest);
+    groups.forEach(function (group, k) { group.forEach(function (el) { el.setAttribute("data-tb-step", k + 1); }); });
+    return groups;
+  }
+  var steps = slides.map(stepsOf);
+
+  // Each fragment of `root` (a slide or a copy) as it is at `step`: tb-visible once its step is reached, tb-latest
+  // while its step is the last reached; deck.css gives each fragment style (fade-out, highlight-red, ...) its look
+  // in those states. A code block with line highlights in steps (code_lines.py) highlights the lines of its group:
+  // the first, then one more group for each of its steps shown.
+  function setSteps(root, step) {
+    Array.prototype.forEach.call(root.querySelectorAll(".fragment[data-tb-step]"), function (el) {
+      var s = +el.getAttribute("data-tb-step");
+      el.classList.toggle("tb-visible", s <= step);
+      el.classList.toggle("tb-latest", s === step);
+    });
+    Array.prototype.forEach.call(root.querySelectorAll(".tb-line-steps"), function (block) {
+      var group = 1 + block.querySelectorAll(".tb-code-step.tb-visible").length;
+      Array.prototype.forEach.call(block.querySelectorAll(".tb-line"), function (line) {
+        line.classList.toggle("tb-hl", (" " + line.getAttribute("data-steps") + " ").indexOf(" " + group + " ") >= 0);
+      });
+    });
+  }
+  slides.forEach(function (slide) { setSteps(slide, 0); });
 
   // Inactive slides are inert and hidden from assistive technology; only the current one is reachable.
   function activate(slide, on) {
@@ -160,6 +190,7 @@
   }
 
   deck.fragments = fragments;
+  deck.setSteps = setSteps;
   deck.parseHash = parseHash;
   deck.hashFor = hashFor;
   deck.hashProblem = hashProblem;
