@@ -142,10 +142,33 @@ def _refuse_project_folders(config: Config, url: str) -> None:
                           "settings, which a build replaces", hint="publish to a folder of its own, e.g. file://_deploy")
 
 
+def _gate(config: Config, manifest: Any, *, run_check: bool) -> None:
+    """Refuse to publish unless the talks build to exactly _site/ (and, with run_check, pass the check)."""
+    from .publish.gate import check_before_publish
+
+    gate = check_before_publish(config, manifest, run_check=run_check)
+    for line in gate.errors:
+        click.echo(line, err=True)
+    if gate.errors and gate.checked:
+        raise TalkbuildError(f"the site fails `talkbuild check` ({len(gate.errors)} error(s)); nothing was published",
+                             hint="fix the errors above, rebuild and publish again (or, knowingly, pass --skip-check)")
+    if gate.errors:
+        raise TalkbuildError(f"the talks do not build ({len(gate.errors)} error(s)), so {config.out_dir}/ is not "
+                             "what they build to now; nothing was published",
+                             hint="fix the errors above, run `talkbuild build`, then publish again")
+    if gate.stale:
+        shown = ", ".join(gate.stale[:5]) + (f" and {len(gate.stale) - 5} more" if len(gate.stale) > 5 else "")
+        raise TalkbuildError(f"{config.out_dir}/ is not what the talks build to now ({shown} differ); "
+                             "nothing was published", hint="run `talkbuild build`, then publish again")
+
+
 @click.command()
 @_target_options
 @click.option("--channel", default="live", show_default=True, help="The channel to switch (e.g. pr-42 for a preview).")
-@click.option("--skip-check", is_flag=True, help="Publish without `talkbuild check` (loudly; not for CI).")
+@click.option("--skip-check", is_flag=True,
+              help="Publish without `talkbuild check` (loudly; not for CI). The talks must still build to _site/.")
+@click.option("--prebuilt", is_flag=True,
+              help="Publish _site/ as it is, built or changed elsewhere: no check, no rebuild to compare (loudly).")
 @click.option("--unlock", is_flag=True, help="Publish to a channel a rollback locked (and lift the lock).")
 @click.option("--allow-no-commit", is_flag=True,
               help="Let a build without a git commit replace a channel release that has one (it cannot be ordered).")
@@ -153,7 +176,7 @@ def _refuse_project_folders(config: Config, url: str) -> None:
 @_json_option
 @user_errors
 def publish(directory: Path, target: str | None, endpoint_url: str | None, channel: str, skip_check: bool,
-            unlock: bool, allow_no_commit: bool, jobs: int | None, as_json: bool) -> None:
+            prebuilt: bool, unlock: bool, allow_no_commit: bool, jobs: int | None, as_json: bool) -> None:
     """Upload the built site as a new release and switch the channel to it in one step."""
     from .publish import publish_site
 
@@ -162,26 +185,19 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     site = config.out_path
     if not site.is_dir():
         raise TalkbuildError(f"{config.out_dir}/: no built site to publish", hint="run `talkbuild build` first")
-    if skip_check:
+    if prebuilt:
+        click.secho(f"WARNING: --prebuilt: publishing {config.out_dir}/ as it is, WITHOUT `talkbuild check` and "
+                    "without comparing it with the talks; if the last build failed, this is an older site.",
+                    fg="red", bold=True, err=True)
+    elif skip_check:
         click.secho("WARNING: --skip-check: publishing WITHOUT `talkbuild check`; broken links, missing assets "
                     "and invalid talks can go live.", fg="red", bold=True, err=True)
     from .publish.manifest import build_info, build_manifest
 
     # Hashed once: the gate proves these hashes are the checked build, and the upload ships them.
     manifest = build_manifest(site, build_info(config.root))
-    if not skip_check:
-        from .publish.gate import check_before_publish
-
-        gate = check_before_publish(config, manifest)
-        for line in gate.errors:
-            click.echo(line, err=True)
-        if gate.errors:
-            raise TalkbuildError(f"the site fails `talkbuild check` ({len(gate.errors)} error(s)); nothing was published",
-                                 hint="fix the errors above, rebuild and publish again (or, knowingly, pass --skip-check)")
-        if gate.stale:
-            shown = ", ".join(gate.stale[:5]) + (f" and {len(gate.stale) - 5} more" if len(gate.stale) > 5 else "")
-            raise TalkbuildError(f"{config.out_dir}/ is not what the talks build to now ({shown} differ); "
-                                 "nothing was published", hint="run `talkbuild build`, then publish again")
+    if not prebuilt:
+        _gate(config, manifest, run_check=not skip_check)
     public_url = _public_url(config, target, channel)
     _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
                                          endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,

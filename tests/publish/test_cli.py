@@ -35,7 +35,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # tests/test_pipeline.py and the test below run the real gate.
     from talkbuild.publish import gate
 
-    monkeypatch.setattr(gate, "check_before_publish", lambda config, manifest: gate.GateResult((), ()))
+    monkeypatch.setattr(gate, "check_before_publish", lambda config, manifest, **_: gate.GateResult((), ()))
     return root
 
 
