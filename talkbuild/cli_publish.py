@@ -72,7 +72,15 @@ def _summary(done: Any) -> str:
         return f"{done.message} ({done.url})"
     if not done.release_id:  # nothing was there (channel rm of a missing channel)
         return f"{done.channel}: {done.message} ({done.url})"
-    return f"{done.channel}: {done.release_id} {done.message}{counts} -> {done.url}"
+    label = " (immutable: this release only, never a later publish)" if done.immutable else ""
+    return f"{done.channel}: {done.release_id} {done.message}{counts} -> {done.url}{label}"
+
+
+def _hint_public_url(config: Config, done: Any, channel: str) -> None:
+    """After a live switch shown by its immutable release URL, say how to get the stable address printed."""
+    if channel == "live" and getattr(done, "immutable", False) and not config.publish.public_url:
+        click.echo("hint: that URL never changes; set publish.public_url in talkbuild.yml to the address visitors "
+                   "use to print it here (docs/deploy.md, \"Routing stable URLs to the live release\")", err=True)
 
 
 def _size(n: int) -> str:
@@ -199,10 +207,12 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     if not prebuilt:
         _gate(config, manifest, run_check=not skip_check)
     public_url = _public_url(config, target, channel)
-    _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
-                                         endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,
-                                         public_url=public_url, unlock=unlock, manifest=manifest,
-                                         allow_no_commit=allow_no_commit))
+    done = _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
+                                                endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,
+                                                public_url=public_url, unlock=unlock, manifest=manifest,
+                                                allow_no_commit=allow_no_commit))
+    if not as_json:
+        _hint_public_url(config, done, channel)
 
 
 @click.command()
@@ -249,8 +259,10 @@ def rollback(directory: Path, target: str | None, endpoint_url: str | None, chan
     from .publish import rollback as run_rollback
 
     config = load(directory)
-    _Progress(as_json).show(run_rollback(_target(config, target, endpoint_url), channel=channel, to=to,
-                                         public_url=_public_url(config, target, channel)))
+    done = _Progress(as_json).show(run_rollback(_target(config, target, endpoint_url), channel=channel, to=to,
+                                                public_url=_public_url(config, target, channel)))
+    if not as_json:
+        _hint_public_url(config, done, channel)
 
 
 @click.command()
