@@ -1,4 +1,4 @@
-"""CLI commands for publishing: publish, releases, rollback, verify, prune, routing. `register(group)` adds them."""
+"""CLI commands for publishing: publish, releases, history, rollback, verify, prune, routing. `register(group)` adds them."""
 
 from __future__ import annotations
 
@@ -249,6 +249,46 @@ def releases(directory: Path, target: str | None, endpoint_url: str | None, as_j
 
 @click.command()
 @_target_options
+@click.option("--channel", help="Only this channel (default: every channel, removed previews too).")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Newest N switches; 0: all.")
+@click.option("--at", "at", metavar="TIME",
+              help="What each channel served at TIME: 2026-11-29T10:00 (UTC), ...+01:00, or 10:00 (today, UTC).")
+@_json_option
+@user_errors
+def history(directory: Path, target: str | None, endpoint_url: str | None, channel: str | None, limit: int,
+            at: str | None, as_json: bool) -> None:
+    """List switches, newest first: time, channel, publish or rollback, release, previous release, who, commit."""
+    from dataclasses import asdict
+
+    from .publish.history import history as read_history
+    from .publish.history import parse_time
+
+    when = parse_time(at) if at else None
+    t = _target(load(directory), target, endpoint_url)
+    records = read_history(t, channel=channel, limit=limit, at=when)
+    wide = max((len(r.channel) for r in records), default=7)
+    if records and not as_json:
+        click.echo(f"{'time (UTC)':20}  {'channel':{wide}}  {'action':8}  {'release':12}  {'previous':12}  "
+                   f"{'who':12}  {'commit':12}  subject")
+    for r in records:
+        if as_json:
+            click.echo(json.dumps({"event": "Switch", **asdict(r)}))
+            continue
+        stamp = r.time[:19] + "Z" if len(r.time) >= 19 else r.time
+        action = r.action + (" (now)" if r.current else "")
+        click.echo(f"{stamp:20}  {r.channel:{wide}}  {action:8}  {r.release_id[:12]:12}  {(r.previous or '-')[:12]:12}  "
+                   f"{(r.who or '-')[:12]:12}  {(r.commit or '-')[:12]:12}  {r.subject or ''}".rstrip())
+    said = f" at {when.isoformat().replace('+00:00', 'Z')}" if when else ""
+    if as_json:
+        from .publish import Done
+
+        click.echo(json.dumps(Done(channel or "", "", False, t.url, message=f"{len(records)} switch(es){said}").to_dict()))
+    elif not records:
+        click.echo(f"no switches{said}" + (f" of channel '{channel}'" if channel else ""), err=True)
+
+
+@click.command()
+@_target_options
 @click.option("--channel", default="live", show_default=True)
 @click.option("--to", "to", metavar="ID", help="Release id (or a unique prefix); default: the previous one.")
 @_json_option
@@ -331,5 +371,5 @@ def channel_rm(directory: Path, target: str | None, endpoint_url: str | None, na
 
 def register(group: click.Group) -> None:
     """Add the publishing commands to the main `talkbuild` group."""
-    for command in (publish, releases, rollback, verify, prune, routing, channel):
+    for command in (publish, releases, history, rollback, verify, prune, routing, channel):
         group.add_command(command)
