@@ -268,7 +268,7 @@ def history(directory: Path, target: str | None, endpoint_url: str | None, chann
     records = read_history(t, channel=channel, limit=limit, at=when)
     wide = max((len(r.channel) for r in records), default=7)
     if records and not as_json:
-        click.echo(f"{'time (UTC)':20}  {'channel':{wide}}  {'action':8}  {'release':12}  {'previous':12}  "
+        click.echo(f"{'time (UTC)':20}  {'channel':{wide}}  {'action':14}  {'release':12}  {'previous':12}  "
                    f"{'who':12}  {'commit':12}  subject")
     for r in records:
         if as_json:
@@ -276,7 +276,7 @@ def history(directory: Path, target: str | None, endpoint_url: str | None, chann
             continue
         stamp = r.time[:19] + "Z" if len(r.time) >= 19 else r.time
         action = r.action + (" (now)" if r.current else "")
-        click.echo(f"{stamp:20}  {r.channel:{wide}}  {action:8}  {r.release_id[:12]:12}  {(r.previous or '-')[:12]:12}  "
+        click.echo(f"{stamp:20}  {r.channel:{wide}}  {action:14}  {r.release_id[:12]:12}  {(r.previous or '-')[:12]:12}  "
                    f"{(r.who or '-')[:12]:12}  {(r.commit or '-')[:12]:12}  {r.subject or ''}".rstrip())
     said = f" at {when.isoformat().replace('+00:00', 'Z')}" if when else ""
     if as_json:
