@@ -1,4 +1,4 @@
-"""CLI commands for publishing: publish, releases, rollback, verify, prune, routing. `register(group)` adds them."""
+"""CLI commands for publishing: publish, releases, history, rollback, verify, prune, routing. `register(group)` adds them."""
 
 from __future__ import annotations
 
@@ -72,7 +72,15 @@ def _summary(done: Any) -> str:
         return f"{done.message} ({done.url})"
     if not done.release_id:  # nothing was there (channel rm of a missing channel)
         return f"{done.channel}: {done.message} ({done.url})"
-    return f"{done.channel}: {done.release_id} {done.message}{counts} -> {done.url}"
+    label = " (immutable: this release only, never a later publish)" if done.immutable else ""
+    return f"{done.channel}: {done.release_id} {done.message}{counts} -> {done.url}{label}"
+
+
+def _hint_public_url(config: Config, done: Any, channel: str) -> None:
+    """After a live switch shown by its immutable release URL, say how to get the stable address printed."""
+    if channel == "live" and getattr(done, "immutable", False) and not config.publish.public_url:
+        click.echo("hint: that URL never changes; set publish.public_url in talkbuild.yml to the address visitors "
+                   "use to print it here (docs/deploy.md, \"Routing stable URLs to the live release\")", err=True)
 
 
 def _size(n: int) -> str:
@@ -142,10 +150,35 @@ def _refuse_project_folders(config: Config, url: str) -> None:
                           "settings, which a build replaces", hint="publish to a folder of its own, e.g. file://_deploy")
 
 
+def _gate(config: Config, manifest: Any, *, run_check: bool) -> None:
+    """Refuse to publish unless the talks build to exactly _site/ (and, with run_check, pass the check)."""
+    from .publish.gate import check_before_publish
+
+    gate = check_before_publish(config, manifest, run_check=run_check)
+    for line in gate.errors:
+        click.echo(line, err=True)
+    if gate.ignored:  # accepted in talkbuild.yml, and still said: `talkbuild check --show-ignored` lists them
+        click.echo(f"check: {gate.ignored}", err=True)
+    if gate.errors and gate.checked:
+        raise TalkbuildError(f"the site fails `talkbuild check` ({len(gate.errors)} error(s)); nothing was published",
+                             hint="fix the errors above, rebuild and publish again (or, knowingly, pass --skip-check)")
+    if gate.errors:
+        raise TalkbuildError(f"the talks do not build ({len(gate.errors)} error(s)), so {config.out_dir}/ is not "
+                             "what they build to now; nothing was published",
+                             hint="fix the errors above, run `talkbuild build`, then publish again")
+    if gate.stale:
+        shown = ", ".join(gate.stale[:5]) + (f" and {len(gate.stale) - 5} more" if len(gate.stale) > 5 else "")
+        raise TalkbuildError(f"{config.out_dir}/ is not what the talks build to now ({shown} differ); "
+                             "nothing was published", hint="run `talkbuild build`, then publish again")
+
+
 @click.command()
 @_target_options
 @click.option("--channel", default="live", show_default=True, help="The channel to switch (e.g. pr-42 for a preview).")
-@click.option("--skip-check", is_flag=True, help="Publish without `talkbuild check` (loudly; not for CI).")
+@click.option("--skip-check", is_flag=True,
+              help="Publish without `talkbuild check` (loudly; not for CI). The talks must still build to _site/.")
+@click.option("--prebuilt", is_flag=True,
+              help="Publish _site/ as it is, built or changed elsewhere: no check, no rebuild to compare (loudly).")
 @click.option("--unlock", is_flag=True, help="Publish to a channel a rollback locked (and lift the lock).")
 @click.option("--allow-no-commit", is_flag=True,
               help="Let a build without a git commit replace a channel release that has one (it cannot be ordered).")
@@ -153,7 +186,7 @@ def _refuse_project_folders(config: Config, url: str) -> None:
 @_json_option
 @user_errors
 def publish(directory: Path, target: str | None, endpoint_url: str | None, channel: str, skip_check: bool,
-            unlock: bool, allow_no_commit: bool, jobs: int | None, as_json: bool) -> None:
+            prebuilt: bool, unlock: bool, allow_no_commit: bool, jobs: int | None, as_json: bool) -> None:
     """Upload the built site as a new release and switch the channel to it in one step."""
     from .publish import publish_site
 
@@ -162,33 +195,26 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     site = config.out_path
     if not site.is_dir():
         raise TalkbuildError(f"{config.out_dir}/: no built site to publish", hint="run `talkbuild build` first")
-    if skip_check:
+    if prebuilt:
+        click.secho(f"WARNING: --prebuilt: publishing {config.out_dir}/ as it is, WITHOUT `talkbuild check` and "
+                    "without comparing it with the talks; if the last build failed, this is an older site.",
+                    fg="red", bold=True, err=True)
+    elif skip_check:
         click.secho("WARNING: --skip-check: publishing WITHOUT `talkbuild check`; broken links, missing assets "
                     "and invalid talks can go live.", fg="red", bold=True, err=True)
     from .publish.manifest import build_info, build_manifest
 
     # Hashed once: the gate proves these hashes are the checked build, and the upload ships them.
     manifest = build_manifest(site, build_info(config.root))
-    if not skip_check:
-        from .publish.gate import check_before_publish
-
-        gate = check_before_publish(config, manifest)
-        for line in gate.errors:
-            click.echo(line, err=True)
-        if gate.ignored:  # accepted in talkbuild.yml, and still said: `talkbuild check --show-ignored` lists them
-            click.echo(f"check: {gate.ignored}", err=True)
-        if gate.errors:
-            raise TalkbuildError(f"the site fails `talkbuild check` ({len(gate.errors)} error(s)); nothing was published",
-                                 hint="fix the errors above, rebuild and publish again (or, knowingly, pass --skip-check)")
-        if gate.stale:
-            shown = ", ".join(gate.stale[:5]) + (f" and {len(gate.stale) - 5} more" if len(gate.stale) > 5 else "")
-            raise TalkbuildError(f"{config.out_dir}/ is not what the talks build to now ({shown} differ); "
-                                 "nothing was published", hint="run `talkbuild build`, then publish again")
+    if not prebuilt:
+        _gate(config, manifest, run_check=not skip_check)
     public_url = _public_url(config, target, channel)
-    _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
-                                         endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,
-                                         public_url=public_url, unlock=unlock, manifest=manifest,
-                                         allow_no_commit=allow_no_commit))
+    done = _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
+                                                endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,
+                                                public_url=public_url, unlock=unlock, manifest=manifest,
+                                                allow_no_commit=allow_no_commit))
+    if not as_json:
+        _hint_public_url(config, done, channel)
 
 
 @click.command()
@@ -225,6 +251,46 @@ def releases(directory: Path, target: str | None, endpoint_url: str | None, as_j
 
 @click.command()
 @_target_options
+@click.option("--channel", help="Only this channel (default: every channel, removed previews too).")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Newest N switches; 0: all.")
+@click.option("--at", "at", metavar="TIME",
+              help="What each channel served at TIME: 2026-11-29T10:00 (UTC), ...+01:00, or 10:00 (today, UTC).")
+@_json_option
+@user_errors
+def history(directory: Path, target: str | None, endpoint_url: str | None, channel: str | None, limit: int,
+            at: str | None, as_json: bool) -> None:
+    """List switches, newest first: time, channel, publish or rollback, release, previous release, who, commit."""
+    from dataclasses import asdict
+
+    from .publish.history import history as read_history
+    from .publish.history import parse_time
+
+    when = parse_time(at) if at else None
+    t = _target(load(directory), target, endpoint_url)
+    records = read_history(t, channel=channel, limit=limit, at=when)
+    wide = max((len(r.channel) for r in records), default=7)
+    if records and not as_json:
+        click.echo(f"{'time (UTC)':20}  {'channel':{wide}}  {'action':14}  {'release':12}  {'previous':12}  "
+                   f"{'who':12}  {'commit':12}  subject")
+    for r in records:
+        if as_json:
+            click.echo(json.dumps({"event": "Switch", **asdict(r)}))
+            continue
+        stamp = r.time[:19] + "Z" if len(r.time) >= 19 else r.time
+        action = r.action + (" (now)" if r.current else "")
+        click.echo(f"{stamp:20}  {r.channel:{wide}}  {action:14}  {r.release_id[:12]:12}  {(r.previous or '-')[:12]:12}  "
+                   f"{(r.who or '-')[:12]:12}  {(r.commit or '-')[:12]:12}  {r.subject or ''}".rstrip())
+    said = f" at {when.isoformat().replace('+00:00', 'Z')}" if when else ""
+    if as_json:
+        from .publish import Done
+
+        click.echo(json.dumps(Done(channel or "", "", False, t.url, message=f"{len(records)} switch(es){said}").to_dict()))
+    elif not records:
+        click.echo(f"no switches{said}" + (f" of channel '{channel}'" if channel else ""), err=True)
+
+
+@click.command()
+@_target_options
 @click.option("--channel", default="live", show_default=True)
 @click.option("--to", "to", metavar="ID", help="Release id (or a unique prefix); default: the previous one.")
 @_json_option
@@ -235,8 +301,10 @@ def rollback(directory: Path, target: str | None, endpoint_url: str | None, chan
     from .publish import rollback as run_rollback
 
     config = load(directory)
-    _Progress(as_json).show(run_rollback(_target(config, target, endpoint_url), channel=channel, to=to,
-                                         public_url=_public_url(config, target, channel)))
+    done = _Progress(as_json).show(run_rollback(_target(config, target, endpoint_url), channel=channel, to=to,
+                                                public_url=_public_url(config, target, channel)))
+    if not as_json:
+        _hint_public_url(config, done, channel)
 
 
 @click.command()
@@ -305,5 +373,5 @@ def channel_rm(directory: Path, target: str | None, endpoint_url: str | None, na
 
 def register(group: click.Group) -> None:
     """Add the publishing commands to the main `talkbuild` group."""
-    for command in (publish, releases, rollback, verify, prune, routing, channel):
+    for command in (publish, releases, history, rollback, verify, prune, routing, channel):
         group.add_command(command)

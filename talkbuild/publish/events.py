@@ -111,3 +111,5 @@ class Done(Event):
     message: str = ""
     locked: bool = False
     """The channel is locked after this command (by a rollback): publishes are refused until --unlock."""
+    immutable: bool = False
+    """`url` is the release's own address (S3 without public_url): it never shows a later publish."""

@@ -81,11 +81,12 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
         if wanted is None:
             raise TalkbuildError(f"channel '{channel}' has no previous release", hint="pass --to RELEASE")
         url = public_url or store.release_url(channel, wanted)
+        immutable = public_url is None and not store.channel_urls
         if wanted == current.release_id:
             record_history(store, current)
             store.project(channel, wanted)
             message = "already live" + (f"; {locked_message(channel)}" if current.locked else "")
-            yield Done(channel, wanted, False, url, message=message, locked=current.locked)
+            yield Done(channel, wanted, False, url, message=message, locked=current.locked, immutable=immutable)
             return
         refuse_if_being_pruned(store, wanted, error=TalkbuildError, content="", nothing="nothing was switched",
                                wait="pick another release with --to (`talkbuild releases` lists them)",
@@ -122,7 +123,7 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
         yield Switched(channel, wanted, new.seq, new.previous, "rollback")
         verb = "rolled back from" if wanted == current.previous else "switched from"
         yield Done(channel, wanted, True, url, message=f"{verb} {current.release_id}; {locked_message(channel)}",
-                   locked=True)
+                   locked=True, immutable=immutable)
     finally:
         store.close()
 

@@ -35,7 +35,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # tests/test_pipeline.py and the test below run the real gate.
     from talkbuild.publish import gate
 
-    monkeypatch.setattr(gate, "check_before_publish", lambda config, manifest: gate.GateResult((), ()))
+    monkeypatch.setattr(gate, "check_before_publish", lambda config, manifest, **_: gate.GateResult((), ()))
     return root
 
 
@@ -288,3 +288,27 @@ def test_a_stopped_prunes_release_is_refused_with_what_to_run_and_prune_finishes
     assert f"pruned {ids[0]} (" in out and "finishing what a stopped prune left)" in out, out
     code, out, err = run("publish", "-C", str(project))
     assert code == 0 and "published" in out, err
+
+
+def test_an_immutable_release_url_is_labelled_and_the_stable_one_suggested(deploy: Deploy, project: Path) -> None:
+    common = ["-C", str(project), "--target", deploy.url] + (
+        ["--endpoint-url", deploy.endpoint_url] if deploy.endpoint_url else [])
+    code, out, err = run("publish", *common)
+    assert code == 0, err
+    last = out.splitlines()[-1]  # the line `make deploy` copies into the job summary
+    if deploy.kind == "file":  # the `current` link follows every switch: nothing to warn about
+        assert last.endswith("/current") and "(immutable" not in last and "public_url" not in err
+        return
+    assert "/releases/" in last and last.endswith("(immutable: this release only, never a later publish)")
+    assert "set publish.public_url in talkbuild.yml" in err and '"Routing stable URLs to the live release"' in err
+    code, out, err = run("publish", *common, "--json")
+    assert json.loads(out.splitlines()[-1])["immutable"] is True and "public_url" not in err
+    # Once the stable address is configured for this target, that is what is printed.
+    (project / "talkbuild.yml").write_text(f"publish:\n  target: {deploy.url}\n  public_url: https://talks.example.org/\n")
+    write_site(project / "_site", site_files(2))
+    code, out, err = run("publish", *common)
+    assert code == 0 and out.splitlines()[-1].endswith("-> https://talks.example.org/"), err
+    assert "public_url" not in err
+    # A preview has no public_url: its URL is labelled, but the hint (about live) is not given.
+    code, out, err = run("publish", *common, "--channel", "pr-3")
+    assert out.splitlines()[-1].endswith("never a later publish)") and "public_url" not in err

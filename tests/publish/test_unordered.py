@@ -28,7 +28,7 @@ def export(repo: Path, tag: str, dest: Path) -> Path:
 
 
 def cli(project: Path, target: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([TALKBUILD, "publish", "-C", str(project), "--target", target, "--skip-check", *extra],
+    return subprocess.run([TALKBUILD, "publish", "-C", str(project), "--target", target, "--prebuilt", *extra],
                           capture_output=True, text=True, env=CLEAN_ENV, timeout=120)
 
 

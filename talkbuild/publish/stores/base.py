@@ -67,6 +67,9 @@ class Store(Protocol):
     """A place releases are written to. Keys are POSIX paths relative to the target's root."""
 
     url: str
+    channel_urls: bool
+    """True when `release_url` is the channel's own address, which follows every switch (a served link);
+    False when it is the release's immutable address, which never shows a later publish."""
 
     def get(self, key: str) -> tuple[bytes, str] | None:
         """The object's bytes and a version tag for `put_if`, or None when it does not exist."""

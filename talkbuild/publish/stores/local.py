@@ -34,6 +34,8 @@ and no `current` or channel link names it."""
 class LocalStore:
     """Publishes into a folder. Conditional writes are serialised by an flock on `<root>/.lock`."""
 
+    channel_urls = True  # release_url is the channel's link (current, channels/<name>)
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.url = root.as_uri() + "/"  # keys are appended to it, as to an s3://bucket/prefix/

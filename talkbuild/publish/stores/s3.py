@@ -45,6 +45,8 @@ DELETE_BATCH = 1000
 class S3Store:
     """Publishes under `s3://bucket/prefix/`. Credentials come from the standard AWS chain only."""
 
+    channel_urls = False  # release_url is releases/<id>/index.html: stable URLs need routing (docs/deploy.md)
+
     def __init__(self, bucket: str, prefix: str, *, endpoint_url: str | None = None, region: str | None = None,
                  jobs: int = 16, max_attempts: int = 8, connect_timeout: float = 10.0,
                  read_timeout: float = 60.0) -> None:
