@@ -3,7 +3,7 @@ against `aws s3 sync` (first time to a fresh prefix; again after the same edit),
 
 Publishing refuses a site that fails `talkbuild check`, so these figures use a second corpus of the same
 size with no planted broken links. talkbuild's figures include its check gate (what a user runs); a
-`--skip-check` row shows the upload alone.
+`--prebuilt` row shows the upload alone.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _record(fig: Figure, sample: Sample, objects: int, sent: int, **extra: objec
 def figures(project: Path, peers: dict[str, Peer], runs: int, landed: bool) -> list[Figure]:
     names = [("publish-first", "talkbuild (file://)"), ("publish-first", "talkbuild (s3)"), ("publish-first", "aws s3 sync"),
              ("publish-one-talk", "talkbuild (file://)"), ("publish-one-talk", "talkbuild (s3)"),
-             ("publish-one-talk", "talkbuild (s3, --skip-check)"), ("publish-one-talk", "aws s3 sync")]
+             ("publish-one-talk", "talkbuild (s3, --prebuilt)"), ("publish-one-talk", "aws s3 sync")]
     figs = {key: Figure(*key) for key in names}
     if not landed:
         for f in figs.values():
@@ -74,7 +74,7 @@ def figures(project: Path, peers: dict[str, Peer], runs: int, landed: bool) -> l
         f.note = {
             "talkbuild (file://)": "`talkbuild publish --target file://DIR` (check gate included); a fresh DIR each round",
             "talkbuild (s3)": "`talkbuild publish --target s3://bench/tb-N` (check gate included), SeaweedFS on 127.0.0.1",
-            "talkbuild (s3, --skip-check)": "as above with --skip-check: the upload alone",
+            "talkbuild (s3, --prebuilt)": "as above with --prebuilt (no check, no build comparison): the upload alone",
             "aws s3 sync": "`aws s3 sync _site s3://bench/aws-N/` (size+mtime compare), same SeaweedFS",
         }[tool]
     return list(figs.values())
@@ -99,7 +99,7 @@ def _rounds(pub: Path, site: Path, work: Path, runs: int, figs: dict[tuple[str, 
             sample = run(s3_argv, env=env)
             _record(figs[("publish-first", "talkbuild (s3)")], sample,
                     s3.written(before, s3.listing(client, BUCKET, f"tb-{n}/"))[0], _sent(sample)[1])
-            skip_argv = [*argv, "--skip-check", "--target", f"s3://{BUCKET}/tbs-{n}", "--endpoint-url", endpoint]
+            skip_argv = [*argv, "--prebuilt", "--target", f"s3://{BUCKET}/tbs-{n}", "--endpoint-url", endpoint]
             subprocess.run(skip_argv, env=env, check=True, capture_output=True)  # untimed: the release to update
             if aws:
                 _aws(figs[("publish-first", "aws s3 sync")], aws, site, endpoint, client, f"aws-{n}", env)
@@ -114,7 +114,7 @@ def _rounds(pub: Path, site: Path, work: Path, runs: int, figs: dict[tuple[str, 
             _record(figs[("publish-one-talk", "talkbuild (s3)")], sample, s3.written(before, after)[0], _sent(sample)[1])
             before = s3.listing(client, BUCKET, f"tbs-{n}/")
             sample = run(skip_argv, env=env)
-            _record(figs[("publish-one-talk", "talkbuild (s3, --skip-check)")], sample,
+            _record(figs[("publish-one-talk", "talkbuild (s3, --prebuilt)")], sample,
                     s3.written(before, s3.listing(client, BUCKET, f"tbs-{n}/"))[0], _sent(sample)[1])
             if aws:
                 _aws(figs[("publish-one-talk", "aws s3 sync")], aws, site, endpoint, client, f"aws-{n}", env)
@@ -151,10 +151,10 @@ def targets(figures: list[Figure]) -> list[tuple[str, str, str]]:
     speed = aws_st["median_s"] / tb_st["median_s"]
     ok = bytes_ratio >= 5 and speed > 1
     rows = []
-    alone = get("publish-one-talk", "talkbuild (s3, --skip-check)")
+    alone = get("publish-one-talk", "talkbuild (s3, --prebuilt)")
     alone_st = alone.stats() if alone else None
     if alone_st:
-        rows.append(("... the same, upload alone (--skip-check, no check gate)",
+        rows.append(("... the same, upload alone (--prebuilt: no check gate, no build comparison)",
                      f"{aws_st['median_s'] / alone_st['median_s']:.2f}x the speed", "for reference"))
     return [("publish after editing one talk (s3): >= 5x fewer bytes and faster than aws s3 sync to a new prefix",
              f"{bytes_ratio:.0f}x fewer bytes, {speed:.2f}x the speed", "yes" if ok else "**no**"), *rows]
