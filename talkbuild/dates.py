@@ -1,5 +1,6 @@
 """Reading the dates authors write: ISO, Jekyll's `2016-05-18 14:30:00 +0100`, `18 May 2016`, `18.05.2016`,
-`3. März 2026`, `2026年3月2日` ...
+`3. März 2026`, `2026年3月2日` ..., any of them with a time after it (`4 March 2026 14:00`, `March 4, 2026 2:00 PM`,
+`2026-03-04 2pm`).
 
 The index sorts talks by the day, newest first; talks of one day that give a time (and perhaps a zone) are
 sorted by that moment, latest first, before that day's talks without one. The text is shown as written.
@@ -21,6 +22,17 @@ _TIME = re.compile(r"(?P<day>\d{4}-\d{1,2}-\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}
 """An ISO or Jekyll date with a time and a zone: `2016-05-18T14:30:00Z`, `2016-05-18 14:30:00 +0100`."""
 _CLOCK = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
                     r"\s*(?P<zone>Z|(?P<sign>[+-])(?P<zh>\d{2}):?(?P<zm>\d{2})?|UTC|GMT)?", re.IGNORECASE)
+_TRAILING_TIME = re.compile(
+    r"(?P<date>.*?[^\s,])\s*(?:,\s*|\s+)(?:at\s+)?"
+    r"(?P<hour>\d{1,2})(?:[:h](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?\s*(?:(?P<half>[ap])\.?\s?m\b\.?)?"
+    r"(?:\s*[-–—]\s*\d{1,2}(?:[:h]\d{2})?\s*(?:[ap]\.?\s?m\b\.?)?)?"
+    r"\s*(?P<zone>Z|UTC|GMT|(?P<sign>[+-])(?P<zh>\d{2}):?(?P<zm>\d{2})?)?", re.IGNORECASE)
+"""A time after a date of any form: `4 March 2026 14:00`, `March 4, 2026 2:00 PM`, `2026-03-04 2pm`,
+`18.05.2016, 14h30`, `4 March 2026 at 9am`, `4 March 2026 14:00-15:30` (a range: its start). It has minutes or
+am/pm, so that `18 May 2016` is no date `18 May` at 20:16."""
+_NO_YEAR_FORMATS = ("%d %B", "%d %b", "%B %d", "%b %d", "%B %d,", "%b %d,")
+"""A day and a month's name without a year (`March 3rd`, `3. März`): a warning that names the missing year."""
+DATE_HINT = "write it as 2026-03-04 or 4 March 2026 (with a time: 2026-03-04 14:00)"
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _SEPT = re.compile(r"\bsept\b\.?", re.IGNORECASE)
 _ABBREVIATION_DOT = re.compile(r"\b([A-Za-z]{3})\.(?=\s)")
@@ -65,7 +77,7 @@ class DateReading:
     day: datetime.date | None
     impossible: bool = False
     """It has a known shape but no such day exists (2016-02-30): an error."""
-    hint: str = "write it as 2016-05-18 or 18 May 2016"
+    hint: str = DATE_HINT
     """For a date that cannot be read (a warning): how to write it."""
     precision: str = "day"
     """"day", "month" (`May 2016`: `day` is its first) or "year" (`2018`: `day` is 1 January)."""
@@ -80,8 +92,38 @@ def iso_date(day: datetime.date | None, precision: str = "day") -> str:
 
 
 def read_date(text: str) -> DateReading:
-    """The day `text` names, read in the forms listed in docs/build.md."""
+    """The day `text` names, read in the forms listed in docs/build.md, with or without a time after it."""
     written = unicodedata.normalize("NFKC", text).strip()  # full-width ２０２６年３月２日 as 2026年3月2日
+    reading = _read_day(written)
+    timed = _TRAILING_TIME.fullmatch(written) if reading.day is None and not reading.impossible else None
+    if timed and _is_time(timed):
+        reading = _read_day(timed.group("date"))
+    if reading.day is None and not reading.impossible and reading.hint == DATE_HINT:
+        return DateReading(None, hint=_missing_year(timed.group("date") if timed and _is_time(timed) else written,
+                                                    written))
+    return reading
+
+
+def _is_time(found: re.Match[str]) -> bool:
+    """Whether `_TRAILING_TIME` found a time (minutes or am/pm), not just a number at the end."""
+    return bool(found.group("minute") or found.group("half"))
+
+
+def _missing_year(day_part: str, written: str) -> str:
+    """The hint for a date that cannot be read: what it lacks when it is a day and month without a year."""
+    normal = _normalise(day_part)
+    for fmt in _NO_YEAR_FORMATS:
+        try:
+            day = datetime.datetime.strptime(f"{normal} 2000", f"{fmt} %Y").date()  # 2000: 29 February is a day
+        except ValueError:
+            continue
+        return (f"'{written}' has no year: write it with the year, as YYYY-{day.month:02d}-{day.day:02d} "
+                f"or {day.day} {_ENGLISH[day.month - 1]} YYYY")
+    return DATE_HINT
+
+
+def _read_day(written: str) -> DateReading:
+    """The day `written` (without a time, unless an ISO or Jekyll one) names."""
     cjk = _CJK.fullmatch(written)
     if cjk:
         return _cjk_date(cjk)
@@ -162,15 +204,25 @@ def _day_month_or_month_day(first: int, second: int, year: int, written: str) ->
 def moment(text: str | None, day: datetime.date | None) -> float | None:
     """Seconds since the epoch of the time `text` gives on `day` (UTC when it names no zone), or None when it
     gives no time: how the index orders the talks of one day."""
-    timed = _CLOCK.fullmatch(text.strip()) if text and day else None
-    if timed is None or day is None:
+    if not text or day is None:
         return None
+    written = unicodedata.normalize("NFKC", text).strip()
+    timed = _CLOCK.fullmatch(written)
+    if timed is None:
+        timed = _TRAILING_TIME.fullmatch(written)
+        if timed is None or not _is_time(timed) or _read_day(written).day is not None:
+            return None
+    hour = int(timed.group("hour"))
+    half = (timed.groupdict().get("half") or "").lower()
+    if half and not 1 <= hour <= 12:  # 13pm, 0am: the day alone orders it
+        return None
+    hour = hour % 12 + (12 if half == "p" else 0) if half else hour
     offset = datetime.timedelta()
     if timed.group("sign"):
         offset = datetime.timedelta(hours=int(timed.group("zh")), minutes=int(timed.group("zm") or 0))
         offset = -offset if timed.group("sign") == "-" else offset
     try:
-        at = datetime.datetime(day.year, day.month, day.day, int(timed.group("hour")), int(timed.group("minute")),
+        at = datetime.datetime(day.year, day.month, day.day, hour, int(timed.group("minute") or 0),
                                int(timed.group("second") or 0), tzinfo=datetime.timezone(offset))
     except ValueError:  # 25:00, or a zone of a day or more: the day alone orders it
         return None

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from . import yamltext
+from .authors import all_institutions, read_authors, read_institutions
 from .conflicts import CODE as CONFLICT
 from .conflicts import HINT as CONFLICT_HINT
 from .conflicts import conflicts, has_markers
@@ -50,6 +51,10 @@ TEXT_KEYS = frozenset({
 })
 """Keys whose values are text: taken exactly as written, so `title: No` is 'No' (YAML 1.1 says false),
 `subtitle: 010` is '010' (not 8), `tags: [1.50]` is '1.50' and `ratio: 16:9` is '16:9' (not 969)."""
+ITEM_LINE_KEYS = frozenset({"author", "authors", "institution"})
+"""Keys whose list items' lines are kept, so that a warning about one author points at that author."""
+SHAPE = "front-matter-shape"
+"""The code of a value YAML read as a list or mapping where talkbuild takes text: left out, with a warning."""
 MARP_KEYS = frozenset({"size", "header", "footer", "paginate"})
 """Read only in a talk that says `marp: true` (elsewhere unknown keys): its slide size, and the global directives
 written in its front matter."""
@@ -151,6 +156,8 @@ def _load_yaml(text: str, where: str, first_line: int) -> tuple[dict[str, Any], 
         lines_of[key] = first_line + key_node.start_mark.line
         if (key in TEXT_KEYS or key == "duration") and key in data:  # duration: 010 is 10 minutes, not octal 8
             data[key] = yamltext.as_written(value_node, data[key])
+        if key in ITEM_LINE_KEYS and isinstance(value_node, yaml.SequenceNode):  # a byline's problems at their item
+            lines_of.update({f"{key}[{i}]": first_line + item.start_mark.line for i, item in enumerate(value_node.value)})
     diagnostics = [Diagnostic(Severity.WARNING, "duplicate-key", f"{d.message(first_line)}; the last one is used",
                               SourceLocation(where, first_line + d.lines[1]), hint="remove the one you do not mean")
                    for d in duplicates]
@@ -179,6 +186,19 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
     def fail(key: str, message: str, hint: str | None = None) -> TalkbuildError:
         return TalkbuildError(message, loc(key), hint=hint, code="front-matter")
 
+    def warn(at: str, message: str, hint: str) -> None:
+        line = lines_of.get(at) or lines_of.get(at.split("[")[0], 1)
+        diagnostics.append(Diagnostic(Severity.WARNING, SHAPE, message, SourceLocation(where, line), hint=hint))
+
+    def text(key: str) -> str | None:
+        """A text key's value; a list or mapping (`subtitle: [a, b]`) is left out with a warning, not silently."""
+        value = data.get(key)
+        if isinstance(value, dict | list):
+            warn(key, f"'{key}' must be text, but YAML read a {'list' if isinstance(value, list) else 'mapping'}, "
+                      "so it is left out", f"quote it: {key}: \"[...]\"")
+            return None
+        return _text(value)
+
     extra = {}
     marp = data.get("marp") is True
     for key in sorted(k for k in data if k not in KNOWN_KEYS):
@@ -200,16 +220,21 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
     title = attempt(lambda: _title(data, fail), "")
     date, date_text, date_precision = attempt(lambda: _date(data.get("date"), fail, diagnostics, loc("date")),
                                               (None, None, "day"))
-    authors = attempt(lambda: _strings(data.get("author", data.get("authors")), "author", fail), ())
+    author_key = "author" if data.get("author") is not None or "authors" not in data else "authors"
+    if author_key == "author" and data.get("authors") is not None:
+        warn("authors", "both 'author' and 'authors' are written: 'authors' is not shown",
+             "keep one of them (a list of names, or of '- name: ... / affiliation: ...')")
+    author_details = read_authors(data.get(author_key), author_key, warn)
+    institutions = all_institutions(read_institutions(data.get("institution"), "institution", warn), author_details)
     slidelink = attempt(lambda: _bool(data.get("slidelink", True), "slidelink", fail), True)
     tags = attempt(lambda: _strings(data.get("tags"), "tags", fail, split_commas=True), ())
     draft = attempt(lambda: _bool(data.get("draft", False), "draft", fail), False)
     duration = attempt(lambda: _duration(data.get("duration"), fail), None)
-    lang = attempt(lambda: _lang(data.get("lang"), fail) or site_lang, site_lang)
+    lang = attempt(lambda: _lang(text("lang"), fail) or site_lang, site_lang)
     # Unwritten, the direction is the site's when the language is too, else the talk's language's.
     inherited = site_dir if _text(data.get("lang")) is None else None
-    direction = attempt(lambda: _dir(data.get("dir"), lang, fail, inherited), inherited or dir_of_lang(lang))
-    theme = attempt(lambda: _theme(_text(data.get("theme")), project_root, loc("theme"), diagnostics), None)
+    direction = attempt(lambda: _dir(text("dir"), lang, fail, inherited), inherited or dir_of_lang(lang))
+    theme = attempt(lambda: _theme(text("theme"), project_root, loc("theme"), diagnostics), None)
     notes_separator = attempt(lambda: _notes_separator(data.get("notes_separator"), fail), None)
     ratio = attempt(lambda: _ratio(data, marp, fail, diagnostics, loc), None)
     slide_numbers = attempt(lambda: None if data.get("slide_numbers") is None
@@ -221,18 +246,18 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
         title = _stand_in_title(where)
     return TalkMeta(
         title=title,
-        subtitle=_text(data.get("subtitle")),
-        authors=authors,
-        institution=_text(data.get("institution")),
+        subtitle=text("subtitle"),
+        authors=tuple(author.name for author in author_details),
+        institution="; ".join(institutions) or None,
         date=date,
         date_text=date_text,
         date_precision=date_precision,
-        layout=_text(data.get("layout")),
+        layout=text("layout"),
         slidelink=slidelink,
         lang=lang,
         dir=direction,
         tags=tags,
-        description=_text(data.get("description")),
+        description=text("description"),
         draft=draft,
         duration=duration,
         theme=theme,
@@ -240,6 +265,8 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
         ratio=ratio,
         slide_numbers=slide_numbers,
         extra=extra,
+        author_details=author_details,
+        institutions=institutions,
     )
 
 

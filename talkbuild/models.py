@@ -14,13 +14,27 @@ from .ratio import Ratio
 
 
 @dataclass(frozen=True, slots=True)
+class Author:
+    """One author as front matter gives them (a name alone, or Quarto's `{name, affiliation, email, orcid}`)."""
+
+    name: str
+    affiliations: tuple[str, ...] = ()
+    """In the order written."""
+    email: str | None = None
+    orcid: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TalkMeta:
     """Validated front matter."""
 
     title: str
     subtitle: str | None = None
     authors: tuple[str, ...] = ()
+    """The authors' names, in the order written (`author_details` has their affiliations)."""
     institution: str | None = None
+    """Every one of `institutions` as one text ("ETH Zürich; Université de Montréal"), for themes that show one."""
     date: datetime.date | None = None
     """Parsed date, used for sorting; `date_text` keeps how the author wrote it."""
     date_text: str | None = None
@@ -45,6 +59,19 @@ class TalkMeta:
     """Whether every slide but the title slide shows its number; None: the site's setting."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unknown keys, kept for themes."""
+    author_details: tuple[Author, ...] = ()
+    """Each of `authors` with what else front matter says of them."""
+    institutions: tuple[str, ...] = ()
+    """`institution:` (a name or a list), then the authors' affiliations: each once, in the order first written."""
+
+    @property
+    def affiliation_marks(self) -> tuple[str, ...]:
+        """Per author, the numbers of their `institutions` ("1,2"), when the authors' affiliations differ (so the
+        byline has to say whose is whose); () when they all share every one, or no author names any."""
+        if not any(a.affiliations and set(a.affiliations) != set(self.institutions) for a in self.author_details):
+            return ()
+        number = {name: str(i) for i, name in enumerate(self.institutions, 1)}
+        return tuple(",".join(number[a] for a in author.affiliations) for author in self.author_details)
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,3 +176,43 @@ def test_an_impossible_german_or_japanese_date_is_an_error(make_project) -> None
     assert done.returncode == 1
     assert "talks/a.md:3: error[front-matter]: impossible date '30. Februar 2026' (check the day and month)" in done.stderr, done.stderr
     assert "talks/b.md:3: error[front-matter]: impossible date '2026年2月30日' (check the day and month)" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("text", "day"), [("4 March 2026 14:00", (2026, 3, 4)), ("March 4, 2026 2:00 PM", (2026, 3, 4)),
+                                           ("2026-03-04 2pm", (2026, 3, 4)), ("March 4, 2026, 2:00 p.m.", (2026, 3, 4)),
+                                           ("4 March 2026 at 9am", (2026, 3, 4)), ("18.05.2016, 14h30", (2016, 5, 18)),
+                                           ("4 March 2026 14:00-15:30", (2026, 3, 4))])
+def test_a_date_with_a_time_after_it_is_read_as_its_day(text: str, day: tuple[int, int, int]) -> None:
+    assert read_date(text).day == datetime.date(*day)
+
+
+def test_the_hint_names_the_missing_year_and_shows_a_form_with_a_time() -> None:
+    assert read_date("March 3rd").hint == "'March 3rd' has no year: write it with the year, as YYYY-03-03 or 3 March YYYY"
+    assert read_date("Day 2, afternoon").hint == \
+        "write it as 2026-03-04 or 4 March 2026 (with a time: 2026-03-04 14:00)"
+
+
+def test_talks_of_one_day_with_written_out_times_sort_as_iso_times_do(make_project) -> None:
+    # Before: each was a date-format warning and sorted after every dated talk.
+    talk = "---\ntitle: {title}\ndate: {date}\n---\n\n## S\n\nHi.\n"
+    root = make_project({
+        "talks/a.md": talk.format(title="Morning", date="4 March 2026 09:00"),
+        "talks/b.md": talk.format(title="Afternoon", date="March 4, 2026 2:00 PM"),
+        "talks/c.md": talk.format(title="Noon", date="2026-03-04 12pm"),
+        "talks/d.md": talk.format(title="Evening", date="2026-03-04 18:30"),
+        "talks/e.md": talk.format(title="Next", date="5 March 2026 8am"),
+        "talks/f.md": talk.format(title="Yearless", date="March 3rd"),
+        "talks/g.md": talk.format(title="Vague", date="Day 2, afternoon"),
+    })
+    done = subprocess.run([sys.executable, "-m", "talkbuild.cli", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stderr.splitlines() if "date-format" in line] == [
+        "talks/f.md:3: warning[date-format]: cannot read the date 'March 3rd'; it is shown as written and sorted last "
+        "('March 3rd' has no year: write it with the year, as YYYY-03-03 or 3 March YYYY)",
+        "talks/g.md:3: warning[date-format]: cannot read the date 'Day 2, afternoon'; it is shown as written and sorted "
+        "last (write it as 2026-03-04 or 4 March 2026 (with a time: 2026-03-04 14:00))"]
+    index = (root / "_site/index.html").read_text()
+    order = sorted(["Morning", "Afternoon", "Noon", "Evening", "Next", "Yearless", "Vague"], key=index.index)
+    assert order[:5] == ["Next", "Evening", "Afternoon", "Noon", "Morning"]
+    assert '<time datetime="2026-03-04">March 4, 2026 2:00 PM</time>' in index
