@@ -46,7 +46,7 @@ KNOWN_CODES = frozenset({
     "template", "missing-static", "theme-hook", "id-clash", "config", "theme", "duplicate-key", "unknown-key",
     "unknown-size", "date-format", "merge-conflict", "unclosed-fence", "duplicate-id", "reserved-id",
     "unparsed-link", "markdown-in-html", "notes-marker", "span-attribute", "unclosed-div", "raw-html", "no-talks",
-    "autoplay-no-controls", "marp-syntax", "missing-title",
+    "autoplay-no-controls", "marp-syntax", "missing-title", "front-matter-shape", "fragment-index", "code-lines",
 })
 """Every code `talkbuild check` reports (docs/check.md lists them; a test keeps the two in step)."""
 
