@@ -30,6 +30,7 @@ from .markup_warnings import (
 )
 from .models import Reference
 from .reveal_comments import element_comments
+from .reveal_html import reveal_sections
 from .rewrite_urls import resolve_urls
 from .slide_attributes import HEADING_META, slide_attributes
 from .sourcepos import track_spans
@@ -124,6 +125,7 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
     md.core.ruler.push("element_comments", element_comments)  # reveal.js's `<!-- .element: class="fragment" -->`
     md.core.ruler.push("slide_attributes", slide_attributes)  # `<!-- .slide: data-background-color="#222" -->`
+    md.core.ruler.push("reveal_sections", reveal_sections)  # a reveal.js deck's <section>s pasted into a talk
     md.core.ruler.push("resolve_urls", resolve_urls)
     md.core.ruler.push("unclosed_divs", unclosed_divs)
     md.core.ruler.push("span_attributes", span_attributes)

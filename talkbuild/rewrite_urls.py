@@ -19,6 +19,7 @@ from .errors import Diagnostic, Severity, SourceLocation
 from .links import Resolved
 from .markup_warnings import note_markdown_in_html, note_unparsed
 from .models import Reference
+from .reveal_html import REVEAL_MARKDOWN
 from .sourcepos import SPAN, cell_end, place, position
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ def resolve_urls(state: StateCore) -> None:
             cells[base] = cell_end(token.content, base, source_lines, after)
         elif token.type == "html_block":
             block, first = token.content, token.map[0] if token.map else 0
-            note_markdown_in_html(ctx, block, first)
+            if REVEAL_MARKDOWN not in token.meta:  # said of once, as reveal.js Markdown (reveal_html.py)
+                note_markdown_in_html(ctx, block, first)
             token.content = _rewrite_html(ctx, block, _located(block, 0, first, source_lines, 0))
 
 
