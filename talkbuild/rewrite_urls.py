@@ -167,7 +167,8 @@ def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[in
             def css_url(u: re.Match[str]) -> str:
                 if u.group(2).startswith(("data:", "#")) or not u.group(2):
                     return u.group(0)
-                href = one(u.group(2), "image", where)
+                at_url = where if "&" in raw else ctx.location(*at(m.start(2) + (raw[:1] in "\"'") + u.start(2)))
+                href = one(u.group(2), "image", at_url)  # each url() where it is written
                 return f'url("{href}")' if href is not None else 'url("")'
 
             rewritten = _CSS_URL.sub(css_url, value)

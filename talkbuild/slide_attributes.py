@@ -72,7 +72,7 @@ def slide_attributes(state: StateCore) -> None:
     """The markdown-it core rule: read each `.slide:` comment and slide heading's attributes into its token."""
     ctx: RenderContext | None = state.env.get("tb")
     source = state.src.split("\n")
-    ignored: dict[str, int] = {}  # an attribute not read -> the first line it is written
+    ignored: dict[str, tuple[int, int | None]] = {}  # an attribute not read -> where it is first written
     tokens = state.tokens
     for i, token in enumerate(tokens):
         first = token.map[0] if token.map else 0
@@ -100,19 +100,20 @@ def slide_attributes(state: StateCore) -> None:
             Severity.WARNING, "slide-attribute",
             f"reveal.js slide attribute{'s' if len(names) > 1 else ''} {', '.join(names)} "
             f"{'are' if len(names) > 1 else 'is'} ignored: talkbuild's deck has no such feature",
-            ctx.location(ignored[names[0]]),
+            ctx.location(*ignored[names[0]]),
             hint="talkbuild reads a slide's background (data-background-image, -color, -size, -position, -repeat, "
                  "-opacity), class and id; remove the others"))
 
 
 def _read(found: list[tuple[int, str]], ctx: RenderContext | None, source: list[str],
-          ignored: dict[str, int]) -> Written:
+          ignored: dict[str, tuple[int, int | None]]) -> Written:
     values: list[tuple[str, str]] = []
     for line, text in found:
         for m in _ATTR.finditer(text):
             name, value = m.group(1).lower(), html.unescape(next((g for g in m.groups()[1:] if g is not None), ""))
             if name not in READ:
-                ignored.setdefault(name, line)
+                if name not in ignored:
+                    ignored[name] = _where(line, m.group(1), source)
                 continue
             if name == "data-background":  # reveal.js: a picture's URL, or else a colour
                 name = "data-background-image" if looks_like_picture(value) else "data-background-color"
