@@ -31,7 +31,9 @@ from .markup_warnings import (
 )
 from .models import Reference
 from .reveal_comments import element_comments
+from .reveal_html import reveal_sections
 from .rewrite_urls import resolve_urls
+from .slide_attributes import HEADING_META, slide_attributes
 from .sourcepos import track_spans
 
 if TYPE_CHECKING:
@@ -123,6 +125,8 @@ def make_markdown() -> MarkdownIt:
     track_spans(md)  # where each link starts, so a repeated URL is reported at each of its lines
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
     md.core.ruler.push("element_comments", element_comments)  # reveal.js's `<!-- .element: class="fragment" -->`
+    md.core.ruler.push("slide_attributes", slide_attributes)  # `<!-- .slide: data-background-color="#222" -->`
+    md.core.ruler.push("reveal_sections", reveal_sections)  # a reveal.js deck's <section>s pasted into a talk
     md.core.ruler.push("resolve_urls", resolve_urls)
     md.core.ruler.push("unclosed_divs", unclosed_divs)
     md.core.ruler.push("span_attributes", span_attributes)
@@ -189,7 +193,9 @@ def _heading_attrs(state: StateCore) -> None:
         if not match:
             continue
         inline.content = inline.content[: match.start()]
-        ident, classes, _ = div_classes("{" + match.group(1) + "}")
+        ident, classes, attrs = div_classes("{" + match.group(1) + "}")
+        if attrs:  # `{data-background-image="x.jpg"}`: read as a slide's attributes (slide_attributes.py)
+            token.meta[HEADING_META] = attrs
         if ident:
             token.attrSet("id", ident)
         if classes:

@@ -19,13 +19,16 @@ from .errors import Diagnostic, Severity, SourceLocation
 from .links import Resolved
 from .markup_warnings import note_markdown_in_html, note_unparsed
 from .models import Reference
+from .reveal_html import REVEAL_MARKDOWN
 from .sourcepos import SPAN, cell_end, place, position
 
 if TYPE_CHECKING:
     from .markup import RenderContext
 
-_HTML_URL_ATTR = re.compile(r"""(\s(?:src|href|xlink:href|poster|data|srcset|style)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""",
-                            re.IGNORECASE)
+_HTML_URL_ATTR = re.compile(
+    r"""(\s(?:src|href|xlink:href|poster|data|srcset|style|data-background-image|data-background)\s*=\s*)"""
+    r"""("[^"]*"|'[^']*'|[^\s>"']+)""", re.IGNORECASE)
+_PICTURE = re.compile(r"^(?:https?:|file:|//)|\.(?:svg|png|jpg|jpeg|gif|bmp|webp|avif)(?:[?#\s]|$)", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""", re.IGNORECASE)
 """A `url(...)` in an inline style (`style="background-image: url(../images/x.png)"`)."""
 
@@ -58,7 +61,8 @@ def resolve_urls(state: StateCore) -> None:
             cells[base] = cell_end(token.content, base, source_lines, after)
         elif token.type == "html_block":
             block, first = token.content, token.map[0] if token.map else 0
-            note_markdown_in_html(ctx, block, first)
+            if REVEAL_MARKDOWN not in token.meta:  # said of once, as reveal.js Markdown (reveal_html.py)
+                note_markdown_in_html(ctx, block, first)
             token.content = _rewrite_html(ctx, block, _located(block, 0, first, source_lines, 0))
 
 
@@ -124,19 +128,29 @@ def _note_missing(ctx: RenderContext, resolved: Resolved, url: str, where: Sourc
     ctx.diagnostics.append(Diagnostic(Severity.WARNING, "missing-file", message, where, url=url, hint=hint))
 
 
+def looks_like_picture(value: str) -> bool:
+    """Whether reveal.js reads a `data-background` value as a picture's URL (else it is a colour)."""
+    return _PICTURE.search(value.strip()) is not None
+
+
+def rewrite_url(ctx: RenderContext, url: str, kind: str, where: SourceLocation) -> str | None:
+    """A URL written outside a Markdown link (raw HTML, a slide attribute) rewritten for the site, its file noted
+    for copying and what is wrong with it reported at `where`; None when it leads outside talks/ (reported)."""
+    resolved = ctx.sitemap.resolve(url, ctx.rel)
+    if _refused(ctx, resolved, url, url, where):
+        return None
+    _note_missing(ctx, resolved, url, where)
+    if resolved.asset:
+        ctx.assets.add(resolved.asset)
+    ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, None))
+    return resolved.href
+
+
 def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[int, int | None]]) -> str:
     """`content` (raw HTML) with its URLs rewritten; `at(offset)` is the source line (0-based) and column of an
     offset in it: each URL is reported where it is written, so two alike on one line are two findings."""
     def one(url: str, kind: str, where: SourceLocation) -> str | None:
-        """The rewritten URL, or None when it leads outside talks/ (reported)."""
-        resolved = ctx.sitemap.resolve(url, ctx.rel)
-        if _refused(ctx, resolved, url, url, where):
-            return None
-        _note_missing(ctx, resolved, url, where)
-        if resolved.asset:
-            ctx.assets.add(resolved.asset)
-        ctx.references.append(Reference(kind, url, where, resolved.target, resolved.fragment, None))
-        return resolved.href
+        return rewrite_url(ctx, url, kind, where)
 
     def repl(m: re.Match[str]) -> str:
         raw = m.group(2)
@@ -144,6 +158,8 @@ def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[in
         value = html.unescape(raw.strip("\"'"))
         where = ctx.location(*at(m.start(2) + (raw[:1] in "\"'")))  # the URL, inside its quotes
         attr = m.group(1).strip().lower()
+        if attr.startswith("data-background") and not (attr.startswith("data-background-image") or looks_like_picture(value)):
+            return m.group(0)  # reveal.js's `data-background="#222"`: a colour
         if attr.startswith("style"):
             if "url(" not in value.lower():
                 return m.group(0)
@@ -151,7 +167,8 @@ def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[in
             def css_url(u: re.Match[str]) -> str:
                 if u.group(2).startswith(("data:", "#")) or not u.group(2):
                     return u.group(0)
-                href = one(u.group(2), "image", where)
+                at_url = where if "&" in raw else ctx.location(*at(m.start(2) + (raw[:1] in "\"'") + u.start(2)))
+                href = one(u.group(2), "image", at_url)  # each url() where it is written
                 return f'url("{href}")' if href is not None else 'url("")'
 
             rewritten = _CSS_URL.sub(css_url, value)

@@ -11,7 +11,7 @@ from markdown_it.token import Token
 
 from . import code_lines
 from .autoplay import autoplay_warnings, defer_autoplay
-from .backgrounds import heading_backgrounds, marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
+from .backgrounds import Split, heading_backgrounds, marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
 from .heading_levels import heading_shift, shift_body_headings, slide_tags
 from .ids import Claim, assign_ids, slugify
@@ -21,6 +21,7 @@ from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
 from .rawhtml import LEFT_OUT, Repair, keep_structure
 from .reveal_comments import step_count
+from .slide_attributes import SlideAttributes, attributes_only, carries_attributes, give_id, take_attributes
 
 PAUSE = ". . ."
 
@@ -37,6 +38,8 @@ class _Draft:
     """A rule closed it: a heading after it starts another slide, even when it holds only background pictures."""
     note_starts: list[tuple[int, int]] = field(default_factory=list)
     """(source line, index in `notes`) where each `::: notes` block starts: a `Note:` line's notes go between."""
+    attributes: SlideAttributes | None = None
+    """Its `<!-- .slide: -->` and heading attributes (slide_attributes.py)."""
 
 
 def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], line_offset: int,
@@ -63,8 +66,8 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             kind = "section" if token.tag == section_tag else "slide"
             if kind == "section":
                 section = title
-            if (marp and current is not None and not current.heading and not current.notes and not current.ended
-                    and only_backgrounds(current.body)):
+            if (current is not None and not current.heading and not current.notes and not current.ended
+                    and ((marp and only_backgrounds(current.body)) or attributes_only(current.body))):
                 # Marp's `![bg](photo.jpg)` written above the slide's heading: the heading's slide, not one before it
                 current.kind, current.heading, current.section = kind, tokens[i:end], section
             else:
@@ -79,7 +82,8 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
                 i += 1  # `---` then a heading: the heading starts the slide (pandoc drops the rule; remark, Marp need it)
                 if current is not None:
                     current.ended = True
-                while marp and tokens[i].type == "html_block":  # Marp's directives there are the next slide's
+                # Marp's directives there are the next slide's, and so is a `<!-- .slide: -->` comment
+                while tokens[i].type == "html_block" and (marp or carries_attributes(tokens[i])):
                     pending.append(tokens[i])
                     i += 1
                 continue
@@ -101,6 +105,11 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             continue
         current.body.append(token)
         i += 1
+    for draft in drafts:  # before notes are cut: a `.slide:` comment is never a note
+        draft.attributes = take_attributes(draft.heading, draft.body, draft.notes)
+        if draft.attributes is not None:
+            draft.line = min(draft.line, line_offset + draft.attributes.line + 1)
+            give_id(draft.heading, draft.attributes, env.get("tb"))
     _marked_notes(drafts, notes_separator, env.get("tb"))
     if marp:  # Marp's presenter notes are its comments that are no directive, on a slide that shows something
         for draft in drafts:
@@ -164,6 +173,12 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
         classes = tuple(str(draft.heading[0].attrGet("class") or "").split()) if draft.heading else ()
         shown, split = take_backgrounds(draft.body) if marp else (draft.body, None)
+        attributes = draft.attributes
+        if attributes is not None:
+            classes += tuple(c for c in attributes.classes if c not in classes)
+            if attributes.background:
+                shown = [html_block(attributes.background), *shown]
+                split = split or Split()
         if marp:
             size_pictures(draft.notes)
         elif marp is None and isinstance(ctx := env.get("tb"), RenderContext):  # `marp: false` is not warned of

@@ -20,7 +20,13 @@ _TOKEN = re.compile(
     r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*/?>",
     re.DOTALL | re.IGNORECASE,
 )
-_ID_OR_NAME = re.compile(r"(?:^|\s)(?:id|name)\s*=", re.IGNORECASE)
+_ID_OR_NAME = re.compile(r"(?:^|\s)(?:id|name|style|data-background(?:-image)?)\s*=", re.IGNORECASE)
+"""Attributes that make a tag worth parsing whatever it is: an id, or a picture in a style or a background."""
+_CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""", re.IGNORECASE)
+_PICTURE = re.compile(r"^(?:https?:|file:|//)|\.(?:svg|png|jpg|jpeg|gif|bmp|webp|avif)(?:[?#\s]|$)", re.IGNORECASE)
+"""reveal.js reads a `data-background` that looks like this as a picture's URL, and the rest as a colour."""
+PICTURE_ATTRS = frozenset({"style", "data-background-image", "data-background"})
+"""Attributes of any element that load a picture: `url(...)` in an inline style, reveal.js's backgrounds."""
 _ATTR = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 
 URL_ATTRS: dict[str, tuple[str, ...]] = {
@@ -127,6 +133,7 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
                 if tag == "a" and slide is not None and not following:
                     link_name.start(len(links) - 1, attrs, match.end())
                     following = True
+        links.extend(HtmlLink(tag, attr, url, line, slide) for attr, url in _pictures(attrs))
     return HtmlPage(path, frozenset(ids), tuple(links), tuple(duplicates))
 
 
@@ -194,6 +201,19 @@ def _attrs(text: str) -> dict[str, str]:
             value = raw
         out.setdefault(m.group(1).lower(), html.unescape(value) if "&" in value else value)
     return out
+
+
+def _pictures(attrs: dict[str, str]) -> list[tuple[str, str]]:
+    """(attribute, URL) of the pictures an element's style and reveal.js background attributes load."""
+    found = []
+    style = attrs.get("style", "")
+    if "url(" in style.lower():
+        found += [("style", m.group(2)) for m in _CSS_URL.finditer(style) if m.group(2) and not m.group(2).startswith("#")]
+    if attrs.get("data-background-image"):
+        found.append(("data-background-image", attrs["data-background-image"]))
+    if _PICTURE.search(attrs.get("data-background", "").strip()):
+        found.append(("data-background", attrs["data-background"].strip()))
+    return found
 
 
 def _srcset(value: str) -> list[str]:

@@ -21,7 +21,7 @@ from ..backgrounds import is_background, side_of
 from ..errors import Diagnostic, Severity, SourceLocation, did_you_mean
 from ..models import Reference, Slide, Talk, talk_pages
 from ..sitepaths import site_path
-from .htmlscan import HtmlLink, HtmlPage
+from .htmlscan import PICTURE_ATTRS, HtmlLink, HtmlPage
 
 SCHEMES_NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:", "sms:", "about:", "blob:")
 ALWAYS_VALID_FRAGMENTS = frozenset({"", "top"})
@@ -196,7 +196,7 @@ def _problem(site: Site, lower: _Lower, target: Target, link: HtmlLink,
         if link.tag == "track":  # captions, subtitles or descriptions: without them the video is not accessible
             return ("missing-track", f"the {_track_kind(link)} track '{path}' does not exist",
                     "check the path, or add the WebVTT file: without it the video has no " + _track_kind(link))
-        if link.tag in IMAGE_TAGS:
+        if link.tag in IMAGE_TAGS or link.attr in PICTURE_ATTRS:
             return ("missing-image", f"image '{path}' does not exist", "check the path, or add the file")
         return ("broken-link", f"'{path}' does not exist in the site", "check the path, or add the file")
     if target.fragment in ALWAYS_VALID_FRAGMENTS:
