@@ -21,6 +21,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import code_lines
 from .divs import fenced_div_plugin
 from .errors import Diagnostic, Severity, SourceLocation
+from .image_attributes import IMAGE_ATTRIBUTES, image_attributes
 from .links import SiteMap
 from .markup_warnings import (
     line_within,
@@ -121,12 +122,14 @@ def make_markdown() -> MarkdownIt:
     md.use(fenced_div_plugin, render=_render_div)
     # pandoc's bracketed spans, `[Bonjour]{lang=fr}`: a word in another language (WCAG 3.1.2), or a class. Only
     # these attributes: an id would escape the slide id bookkeeping (ids.py), and the rest has raw HTML.
-    md.use(attrs_plugin, after=(), spans=True, allowed=SPAN_ATTRIBUTES)
+    # pandoc's `![Chart](chart.png){.r-stretch width=50%}` too: a picture's classes and size (image_attributes.py).
+    md.use(attrs_plugin, after=("image",), spans=True, allowed=SPAN_ATTRIBUTES + IMAGE_ATTRIBUTES)
     track_spans(md)  # where each link starts, so a repeated URL is reported at each of its lines
     md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
     md.core.ruler.push("element_comments", element_comments)  # reveal.js's `<!-- .element: class="fragment" -->`
     md.core.ruler.push("slide_attributes", slide_attributes)  # `<!-- .slide: data-background-color="#222" -->`
     md.core.ruler.push("reveal_sections", reveal_sections)  # a reveal.js deck's <section>s pasted into a talk
+    md.core.ruler.push("image_attributes", image_attributes)  # sizes with units as CSS; the rest left out, said
     md.core.ruler.push("resolve_urls", resolve_urls)
     md.core.ruler.push("unclosed_divs", unclosed_divs)
     md.core.ruler.push("span_attributes", span_attributes)
