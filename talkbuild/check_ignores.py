@@ -47,7 +47,7 @@ KNOWN_CODES = frozenset({
     "unknown-size", "date-format", "merge-conflict", "unclosed-fence", "duplicate-id", "reserved-id",
     "unparsed-link", "markdown-in-html", "notes-marker", "span-attribute", "unclosed-div", "raw-html", "no-talks",
     "autoplay-no-controls", "marp-syntax", "missing-title", "front-matter-shape", "fragment-index", "code-lines",
-    "slide-attribute", "reveal-section", "image-attribute",
+    "slide-attribute", "reveal-section", "image-attribute", "vertical-slide",
 })
 """Every code `talkbuild check` reports (docs/check.md lists them; a test keeps the two in step)."""
 

@@ -20,6 +20,7 @@ from . import check_ignores, check_options, conflicts, yamltext
 from .direction import DIRECTIONS, dir_of_lang
 from .errors import ConfigError, ManyErrors, SourceLocation, TalkbuildError, did_you_mean
 from .ratio import DEFAULT_RATIO, RATIO_HINT, Ratio, read_ratio
+from .slide_addresses import SLIDE_ADDRESSES
 
 CONFIG_NAME = "talkbuild.yml"
 
@@ -144,6 +145,10 @@ class Config:
     """Patterns of Markdown files that are not talks, read as .gitignore lines (talkbuild/exclude.py)."""
     ratio: Ratio = field(default=DEFAULT_RATIO, metadata={"parse": _ratio})
     """Every deck's slide shape, width:height (16:9, 4:3, 16:10...); a talk's `ratio:` overrides it."""
+    slide_addresses: str = field(default="talkbuild", metadata={"parse": _one_of(
+        SLIDE_ADDRESSES, "revealjs reads a deck's #/2/1 as reveal.js does (links shared from a reveal-md deck)")})
+    """How a deck reads `#/2` and `#/2/1`: talkbuild's slide number and step, or reveal.js's (horizontal,
+    vertical) position from 0 (docs/themes.md); a talk's `slide_addresses:` overrides it."""
     slide_numbers: bool = False
     """Every deck shows each slide's number (the title slide's aside); a talk's `slide_numbers:` overrides it."""
     check: CheckConfig = field(default_factory=CheckConfig)

@@ -29,17 +29,20 @@ from .ratio import RATIO_HINT, Ratio, read_ratio
 KNOWN_KEYS = frozenset({
     "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang", "dir",
     "tags", "description", "draft", "duration", "theme", "notes_separator", "ratio", "slide_numbers",
+    "slide_addresses",
 })
 # Keys other tools in the same family write; passed through to themes without a warning.
 TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "bibliography", "marp"})
 FOREIGN_KEYS = {
     "separator": "reveal-md's slide separators are not read: talkbuild starts a slide at a '---' line or a '##' "
                  "heading, so replace each separator line with '---' (with a blank line before it)",
-    "verticalSeparator": "reveal-md's vertical slides are not read: replace each separator line with '---' (with a "
-                         "blank line before it); talkbuild's slides run in one line",
+    "verticalSeparator": "reveal-md's vertical slides are not read: each '----' slide is an ordinary slide, in one "
+                         "line; so that links shared from the reveal.js deck (#/2/1) still open their slides, set "
+                         "slide_addresses: revealjs",
     "notesSeparator": "talkbuild's key is notes_separator, the text a notes line starts with (not a regular "
                       "expression): notes_separator: \"Note:\"",
-    "revealOptions": "reveal.js options are not read (themes can still read it)",
+    "revealOptions": "reveal.js options are not read (themes can still read it); so that links shared from the "
+                     "reveal.js deck (#/2, #/2/1) still open their slides, set slide_addresses: revealjs",
     "highlightTheme": "reveal.js options are not read (themes can still read it); code is highlighted by the theme",
     "size": "Marp's slide size is read only in a Marp talk (marp: true); talkbuild's key is ratio: ratio: 4:3",
     "slideNumber": "talkbuild's key is slide_numbers: slide_numbers: true",
@@ -47,7 +50,7 @@ FOREIGN_KEYS = {
 """Keys of reveal-md's front matter, with what to do instead (a did-you-mean would suggest a talkbuild key)."""
 TEXT_KEYS = frozenset({
     "title", "subtitle", "author", "authors", "institution", "date", "layout", "lang", "dir", "tags", "description",
-    "theme", "event", "venue", "short", "classes", "ratio", "size", "bibliography",
+    "theme", "event", "venue", "short", "classes", "ratio", "size", "bibliography", "slide_addresses",
 })
 """Keys whose values are text: taken exactly as written, so `title: No` is 'No' (YAML 1.1 says false),
 `subtitle: 010` is '010' (not 8), `tags: [1.50]` is '1.50' and `ratio: 16:9` is '16:9' (not 969)."""
@@ -239,6 +242,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
     ratio = attempt(lambda: _ratio(data, marp, fail, diagnostics, loc), None)
     slide_numbers = attempt(lambda: None if data.get("slide_numbers") is None
                             else _bool(data["slide_numbers"], "slide_numbers", fail), None)
+    slide_addresses = attempt(lambda: _slide_addresses(data.get("slide_addresses"), fail), None)
     # The talk is still rendered, with a default for each field in error (the file's name for a title), so
     # `check` finds the problems in its body in the same run; the errors keep the build from writing it.
     diagnostics.extend(error.diagnostic() for error in errors)
@@ -264,6 +268,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
         notes_separator=notes_separator,
         ratio=ratio,
         slide_numbers=slide_numbers,
+        slide_addresses=slide_addresses,
         extra=extra,
         author_details=author_details,
         institutions=institutions,
@@ -303,6 +308,18 @@ def _notes_separator(value: Any, fail: Fail) -> str | None:
         return read_separator(value)
     except ValueError as exc:
         raise fail("notes_separator", str(exc), SEPARATOR_HINT) from None
+
+
+def _slide_addresses(value: Any, fail: Fail) -> str | None:
+    from .slide_addresses import SLIDE_ADDRESSES
+
+    text = _text(value)
+    if text is None:
+        return None
+    if text.lower() not in SLIDE_ADDRESSES:
+        raise fail("slide_addresses", f"'slide_addresses' must be talkbuild or revealjs, not {text!r}",
+                   "revealjs reads the deck's #/2/1 as reveal.js does (links shared from a reveal-md deck)")
+    return text.lower()
 
 
 def _ratio(data: dict[str, Any], marp: bool, fail: Fail, diagnostics: list[Diagnostic],

@@ -57,6 +57,8 @@ class TalkMeta:
     """The slides' shape (`ratio: 4:3`, Marp's `size: 4:3`); None: the site's setting (16:9 unless set)."""
     slide_numbers: bool | None = None
     """Whether every slide but the title slide shows its number; None: the site's setting."""
+    slide_addresses: str | None = None
+    """How the deck reads `#/2/1`: "talkbuild" or "revealjs" (slide_addresses.py); None: the site's setting."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unknown keys, kept for themes."""
     author_details: tuple[Author, ...] = ()
@@ -108,6 +110,8 @@ class Slide:
     classes: tuple[str, ...] = ()
     fragments: int = 0
     """How many fragment steps the slide has."""
+    reveal: str = ""
+    """Its reveal.js address, "h/v" from 0, with `slide_addresses: revealjs` ("" otherwise: see slide_addresses.py)."""
     background: str = ""
     """Where its Marp background pictures (`![bg]`) go: "full", "left", "right", or "" when it has none."""
     split: str = ""

@@ -65,9 +65,9 @@ def _marp(value: object) -> bool | None:
 
 
 def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_separator: str | None = None,
-               site_lang: str = "en", site_dir: str | None = None) -> Talk:
+               site_lang: str = "en", site_dir: str | None = None, slide_addresses: str | None = None) -> Talk:
     """Read, split and render one talk file into a Talk; raises TalkbuildError when it cannot be read at all.
-    `notes_separator` is the site's (talkbuild.yml); the talk's front matter may set its own."""
+    `notes_separator` and `slide_addresses` are the site's (talkbuild.yml); the talk's front matter may set its own."""
     from .conflicts import CODE as CONFLICT
     from .heading_levels import heading_shift, slide_tags, talk_headings
     from .ids import TITLE_SLIDE_ID
@@ -92,7 +92,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     tags = slide_tags(tokens)
     headings = talk_headings(tokens, tags, heading_shift(tokens, tags), parts.body_line)  # before split_slides shifts them
     shown = split_slides(md, tokens, env, parts.body_line, separator, marp=_marp(meta.extra.get("marp")),
-                         front_matter=meta.extra)
+                         front_matter=meta.extra, slide_addresses=meta.slide_addresses or slide_addresses)
     if parts.untitled is not None:
         meta, missing = _title_from_slides(meta, shown, parts.untitled)
         # Around a conflict the "title" may be git's marker line: the conflict is the error to fix first.

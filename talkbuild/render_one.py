@@ -26,7 +26,8 @@ MemoSource = tuple[BuildCache, str, dict[str, str]]
 def render_one(source: SourceFile, config: Config, sitemap: SiteMap) -> Outcome:
     """Parse and render one talk with its theme; user errors come back as a list of Diagnostics."""
     try:
-        talk = parse_talk(source, config.root, sitemap, config.notes_separator, config.lang, config.direction)
+        talk = parse_talk(source, config.root, sitemap, config.notes_separator, config.lang, config.direction,
+                          config.slide_addresses)
         talk = replace(talk, search=talk_entry(talk))  # here, in the worker: a build only joins these
         name = talk.meta.theme or config.theme
         theme = find_theme(name, config.root)

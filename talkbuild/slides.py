@@ -14,13 +14,15 @@ from .autoplay import autoplay_warnings, defer_autoplay
 from .backgrounds import Split, heading_backgrounds, marp_syntax_warnings, only_backgrounds, size_pictures, take_backgrounds
 from .errors import Diagnostic, Severity
 from .heading_levels import heading_shift, shift_body_headings, slide_tags
-from .ids import Claim, assign_ids, slugify
+from .ids import TITLE_SLIDE_ID, Claim, assign_ids, slugify
+from .links import ROOT, url_path
 from .markup import RenderContext, div_classes, html_block
 from .marp_directives import Edges, comment_notes, edges_of_slides
 from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
 from .rawhtml import LEFT_OUT, Repair, keep_structure
 from .reveal_comments import step_count
+from .slide_addresses import REVEALJS, Pieces, rewrite_links, vertical_warning
 from .slide_attributes import SlideAttributes, attributes_only, carries_attributes, give_id, take_attributes
 
 PAUSE = ". . ."
@@ -40,15 +42,18 @@ class _Draft:
     """(source line, index in `notes`) where each `::: notes` block starts: a `Note:` line's notes go between."""
     attributes: SlideAttributes | None = None
     """Its `<!-- .slide: -->` and heading attributes (slide_attributes.py)."""
+    reveal: str = ""
+    """The "h/v" of the reveal-md slide it was cut from (slide_addresses.py)."""
 
 
 def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], line_offset: int,
                  notes_separator: str | None = None, marp: bool | None = None,
-                 front_matter: Mapping[str, object] | None = None) -> list[Slide]:
+                 front_matter: Mapping[str, object] | None = None, slide_addresses: str | None = None) -> list[Slide]:
     """Render `tokens` (a whole talk body) into slides, in order, without the title slide. `notes_separator`
     is the line start that begins a slide's notes (`Note:`), "" for none, None for none but warn of one.
     `marp`: the talk's `marp:` (True: its pictures' alt texts are read as Marp reads them; None, not said: a
-    picture in Marp's syntax is warned of; False: neither)."""
+    picture in Marp's syntax is warned of; False: neither). `slide_addresses`: the talk's (or the site's) setting;
+    with "revealjs" each slide carries its reveal.js address."""
     section_tag, slide_tag = tags = slide_tags(tokens)
     shift_body_headings(tokens, tags, heading_shift(tokens, tags))
     footnotes = _footnote_groups(tokens)
@@ -56,6 +61,8 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
     current: _Draft | None = None
     section = ""
     pending: list[Token] = []
+    pieces = Pieces()
+    ctx = env.get("tb")
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -71,13 +78,14 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
                 # Marp's `![bg](photo.jpg)` written above the slide's heading: the heading's slide, not one before it
                 current.kind, current.heading, current.section = kind, tokens[i:end], section
             else:
-                current = _Draft(kind, tokens[i:end], _line(token, line_offset), section)
+                current = _Draft(kind, tokens[i:end], _line(token, line_offset), section, reveal=pieces.address)
                 drafts.append(current)
             current.body[:0] = pending + pictures
             pending = []
             i = end
             continue
         if token.level == 0 and token.type == "hr":
+            pieces.passed(token, ctx.body_line(token.map[0]) if isinstance(ctx, RenderContext) and token.map else "")
             if _heading_follows(tokens, i + 1, (section_tag, slide_tag)):
                 i += 1  # `---` then a heading: the heading starts the slide (pandoc drops the rule; remark, Marp need it)
                 if current is not None:
@@ -87,7 +95,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
                     pending.append(tokens[i])
                     i += 1
                 continue
-            current = _Draft("slide", [], _line(token, line_offset), section)
+            current = _Draft("slide", [], _line(token, line_offset), section, reveal=pieces.address)
             drafts.append(current)
             i += 1
             continue
@@ -95,7 +103,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             i = _skip_to(tokens, i, "footnote_block_close") + 1
             continue
         if current is None:
-            current = _Draft("slide", [], _line(token, line_offset), section)
+            current = _Draft("slide", [], _line(token, line_offset), section, reveal=pieces.address)
             drafts.append(current)
         if token.type == "container_div_open" and "notes" in div_classes(token.info)[1]:  # also inside columns
             end = _skip_matching(tokens, i)
@@ -111,6 +119,9 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             draft.line = min(draft.line, line_offset + draft.attributes.line + 1)
             give_id(draft.heading, draft.attributes, env.get("tb"))
     _marked_notes(drafts, notes_separator, env.get("tb"))
+    revealjs = slide_addresses == REVEALJS
+    if pieces.first_vertical is not None and not revealjs and isinstance(ctx, RenderContext):
+        ctx.diagnostics.append(vertical_warning(pieces.first_vertical, ctx.location((pieces.first_vertical.map or [0])[0])))
     if marp:  # Marp's presenter notes are its comments that are no directive, on a slide that shows something
         for draft in drafts:
             kept, notes = comment_notes(draft.body)
@@ -120,7 +131,7 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
     edges = edges_of_slides([d.body for d in drafts], front_matter) if marp else [Edges()] * len(drafts)
     shown = [(d, e) for n, (d, e) in enumerate(zip(drafts, edges, strict=True))
              if not _invisible(d, last=n == len(drafts) - 1)]
-    return _finish(md, [d for d, _ in shown], env, footnotes, line_offset, marp, [e for _, e in shown])
+    return _finish(md, [d for d, _ in shown], env, footnotes, line_offset, marp, [e for _, e in shown], revealjs)
 
 
 def _marked_notes(drafts: list[_Draft], separator: str | None, ctx: object) -> None:
@@ -165,9 +176,13 @@ def _only_comments(html: str) -> bool:
 
 def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
             footnotes: dict[int, list[Token]], line_offset: int, marp: bool | None,
-            edges: list[Edges]) -> list[Slide]:
+            edges: list[Edges], revealjs: bool = False) -> list[Slide]:
     slides: list[Slide] = []
     slide_ids = _assign_ids(drafts, env, line_offset)
+    reveal = ["", *(d.reveal if revealjs else "" for d in drafts)]  # the title slide has no reveal.js address
+    deck = _deck_url(env.get("tb"))
+    for draft in drafts:  # `#/2` written in the talk, by the slide's id: the handout opens it too
+        rewrite_links(draft.body + draft.notes, [TITLE_SLIDE_ID, *slide_ids], reveal, deck)
     for draft, ident, edge in zip(drafts, slide_ids, edges, strict=True):
         title = plain_text(draft.heading[1], br_as_space=True) if draft.heading else ""
         title_html = _inline_html(md, draft.heading[1], env) if draft.heading else ""
@@ -200,9 +215,16 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
             section=draft.section, classes=classes, fragments=fragments,
             background=(split.side or "full") if split else "", split=split.width if split and split.side else "",
             header=edge.header, footer=edge.footer, paginate=edge.paginate,
+            reveal=draft.reveal if revealjs else "",
         ))
     env.pop("docId", None)
     return slides
+
+
+def _deck_url(ctx: object) -> str:
+    """The talk's deck, from any of its pages (ROOT is the site root, as each page sees it)."""
+    slug = ctx.sitemap.slugs.get(ctx.rel) if isinstance(ctx, RenderContext) else None
+    return f"{ROOT}{url_path(slug)}/slides/index.html" if slug else "slides/index.html"
 
 
 def _assign_ids(drafts: list[_Draft], env: dict[str, object], line_offset: int) -> list[str]:

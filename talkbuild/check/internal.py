@@ -21,6 +21,7 @@ from ..backgrounds import is_background, side_of
 from ..errors import Diagnostic, Severity, SourceLocation, did_you_mean
 from ..models import Reference, Slide, Talk, talk_pages
 from ..sitepaths import site_path
+from ..slide_addresses import describe, read_address
 from .htmlscan import PICTURE_ATTRS, HtmlLink, HtmlPage
 
 SCHEMES_NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:", "sms:", "about:", "blob:")
@@ -216,7 +217,6 @@ def _problem(site: Site, lower: _Lower, target: Target, link: HtmlLink,
     return None
 
 
-_SLIDE_NUMBER = re.compile(r"^/(\d+)(?:/\d+)?/?$")
 _SLIDE_ID = re.compile(r"^/?(.+?)(?:/\d+)?/?$")
 """`<slide-id>/2` (a step), and reveal.js's `/<slide-id>`, `/<slide-id>/2`, `/<slide-id>/`, as the deck reads them."""
 
@@ -226,23 +226,31 @@ Problem = tuple[str, str, str | None]
 
 def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Problem | None]:
     """Whether `fragment` is one of a deck's own addresses (docs/themes.md: `#/7`, the 7th slide; `#/7/2` and
-    `#<slide-id>/2`, its 2nd step), and if so what is wrong with it here (None: it leads to a slide)."""
+    `#<slide-id>/2`, its 2nd step; with `slide_addresses: revealjs`, `#/2/1` as reveal.js reads it; `#/`, the
+    first slide), and if so what is wrong with it here (None: it leads to a slide)."""
     talk = site.talks_by_page.get(page.path)
-    number, named = _SLIDE_NUMBER.match(fragment), _SLIDE_ID.match(fragment)
+    named = _SLIDE_ID.match(fragment)
     step = named if named and named.group(1) != fragment else None  # a plain `#id` is an ordinary fragment
+    reveal = [s.reveal for s in talk.slides] if talk is not None else []
+    address = read_address(fragment, reveal)
     if talk is None or page.path != talk_pages(talk.slug)[1]:
-        if number or (step and step.group(1) in page.ids):
+        if address is not None and talk is not None and address.index is None:
+            return True, _no_such_slide(fragment, reveal, talk_pages(talk.slug)[1])  # as the deck's, so said once
+        if address is not None or (step and step.group(1) in page.ids):
+            ident = talk.slides[address.index].id if talk is not None and address and address.index is not None else ""
             return True, ("missing-fragment", f"'#{fragment}' is a deck address, and '{page.path}' is not a deck",
-                          "link the slide by its id (#<slide-id>): that works in the deck and the handout")
+                          f"link the slide by its id (#{ident or '<slide-id>'}): that works in the deck and the handout")
         return False, None
-    if number:
-        if 1 <= int(number.group(1)) <= len(talk.slides):
-            return True, None
-        return True, ("missing-fragment", f"'#{fragment}': the deck '{page.path}' has {len(talk.slides)} slides",
-                      "count from 1, the title slide; or link the slide by its id")
+    if address is not None:
+        return True, None if address.index is not None else _no_such_slide(fragment, reveal, page.path)
     if step and step.group(1) in page.ids:
         return True, None
     return False, None
+
+
+def _no_such_slide(fragment: str, reveal: Sequence[str], deck: str) -> Problem:
+    hint = "count as reveal.js does, from 0, the title slide aside" if any(reveal) else "count from 1, the title slide"
+    return ("missing-fragment", describe(fragment, reveal, deck), hint + "; or link the slide by its id")
 
 
 def _closest(word: str, ids: Iterable[str]) -> str | None:

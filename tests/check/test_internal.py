@@ -150,7 +150,7 @@ def test_a_decks_own_addresses_are_valid_links_to_it(make_project: ProjectFactor
     assert found == sorted([
         (9, "'#/9': the deck 'o/slides/index.html' has 2 slides", "count from 1, the title slide; or link the slide by its id"),
         (9, "'#/2' is a deck address, and 'o/index.html' is not a deck",
-         "link the slide by its id (#<slide-id>): that works in the deck and the handout"),
+         "link the slide by its id (#res): that works in the deck and the handout"),
         (9, "'#nope/1' is not an id in 'o/slides/index.html'", ""),
         (9, "'#/res' is a deck address, and 'o/index.html' is not a deck",
          "link the slide by its id (#<slide-id>): that works in the deck and the handout"),

@@ -158,7 +158,7 @@
     text = String(text || "").trim();
     if (!text) return;
     var hash = /^\d+$/.test(text) ? "#/" + text : "#" + text.replace(/^#/, "");
-    var s = deck.parseHash(hash), problem = deck.hashProblem(hash); // `99`, `#/99`, `/0`: a notice, never a silent clamp
+    var s = deck.parseHash(hash, true), problem = deck.hashProblem(hash, true); // `99`, `#/99`, `/0`: a notice, never a silent clamp
     if (problem || !s) {
       deck.toast(problem || "No slide '" + text + "' in this deck.");
       deck.announceSlide(); // the live region said "Go to slide 99": it says where the deck still is

@@ -6,7 +6,12 @@
   deck.state = { index: -1, step: 0 };
 
   // ---- state and URL -------------------------------------------------------------------------
-  // The URL is `#<slide-id>` or `#<slide-id>/<step>`; `#/<n>` and `#/<n>/<step>` (1-based) are read too.
+  // The URL is `#<slide-id>` or `#<slide-id>/<step>`; `#/<n>` and `#/<n>/<step>` (1-based) are read too, and `#/`
+  // (reveal.js's "back to the start") is the first slide. A deck built with `slide_addresses: revealjs` has each
+  // slide's reveal.js address in data-reveal ("h/v", from 0, the title slide aside): there `#/h` and `#/h/v` are
+  // read as reveal.js read them, so links shared from a reveal-md deck open the same slides (slide_addresses.py).
+  var reveal = slides.map(function (s) { return s.getAttribute("data-reveal") || ""; });
+  var revealjs = reveal.some(function (r) { return r; });
 
   function fragments(i) { return steps[i]; } // the slide's steps, each a list of its fragments (stepsOf, below)
   function clampStep(i, step) { return Math.max(0, Math.min(step, fragments(i).length)); }
@@ -23,18 +28,25 @@
 
   // An address's parts: `#/12` and `#/12/2` (slide number, step), `#id` and `#id/2`; reveal.js's `#/id`, `#/id/2`
   // and a trailing slash (`#/12/`), as links shared from reveal.js decks have them, mean the same.
-  function readHash(h) {
+  // `counted`: a number typed to go to (G, or digits and Enter) is the counter's, whatever the deck's addresses.
+  function readHash(h, counted) {
+    if (h === "/") return { number: 1, step: 0 };
     var m = /^\/(\d+)(?:\/(\d+))?\/?$/.exec(h);
+    if (m && revealjs && !counted) {
+      var key = parseInt(m[1], 10) + "/" + (m[2] ? parseInt(m[2], 10) : 0);
+      return { number: reveal.indexOf(key) + 1, step: 0, reveal: key }; // number 0: no such slide
+    }
     if (m) return { number: parseInt(m[1], 10), step: m[2] ? parseInt(m[2], 10) : 0 };
     m = /^\/?(.+?)(?:\/(\d+))?\/?$/.exec(h);
     return { id: m[1], step: m[2] ? parseInt(m[2], 10) : 0 };
   }
 
-  function parseHash(hash) {
+  function parseHash(hash, counted) {
     var h = decodeHash(hash);
     if (!h) return null;
-    var r = readHash(h);
+    var r = readHash(h, counted);
     if (r.id === undefined) {
+      if (r.reveal && !r.number) return null; // as an id that names no slide
       var n = Math.max(0, Math.min(r.number - 1, N - 1));
       return { index: n, step: clampStep(n, r.step) };
     }
@@ -83,12 +95,14 @@
 
   // A link or an address typed by hand that names no slide, or a step or slide number past the end: the deck says
   // so, and the address is put right, so it always names the slide and step on screen.
-  function hashProblem(hash) {
+  function hashProblem(hash, counted) {
     var h = decodeHash(hash);
     if (!h) return "";
-    var r = readHash(h);
+    var r = readHash(h, counted);
     if (r.id === undefined) {
-      return r.number >= 1 && r.number <= N ? "" : "No slide " + r.number + ": this deck has " + N + " slides.";
+      if (r.number >= 1 && r.number <= N) return "";
+      return r.reveal ? "No slide " + r.reveal + " in this deck (read as reveal.js reads #/h/v)."
+                      : "No slide " + r.number + ": this deck has " + N + " slides.";
     }
     return indexOfId(r.id) < 0 ? "No slide '" + r.id + "' in this deck." : "";
   }
