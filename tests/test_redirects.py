@@ -165,3 +165,10 @@ def test_a_talks_file_named_404_html_is_not_copied_over_the_404_page(make_projec
     with pytest.raises(ContentError) as raised:
         built(root)
     assert any(re.search("same place as a generated page", d.message) for d in raised.value.diagnostics)
+
+
+def test_the_nginx_config_serves_the_404_page(tmp_path: Path) -> None:
+    from talkbuild.publish.routing import generate
+
+    config = generate("nginx", str(tmp_path / "deploy"))
+    assert config.count("error_page 404 /404.html;") == 2  # the live site and the previews
