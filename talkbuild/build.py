@@ -18,7 +18,8 @@ from .discover import discover, look_alike_message
 from .errors import ConfigError, ContentError, Diagnostic, Severity, TalkbuildError, distinct
 from .index_list import folder_of
 from .models import BuildResult, Page, PageRef, SiteFiles, Talk, talk_pages
-from .render import render_index, static_dir
+from .redirects import plan_redirects, reached
+from .render import NOT_FOUND, not_found_root, render_index, render_not_found, static_dir
 from .render_one import environment
 from .render_talks import render_talks_lazy, retry_cache_misses
 from .search_index import SEARCH_INDEX_NAME, search_pages
@@ -79,6 +80,14 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         pages.extend(search_pages(talks, STATIC_DIR))
     except TalkbuildError as exc:  # an error in the theme's index template: one more finding, like a talk's
         diagnostics = distinct(diagnostics + exc.all_diagnostics())
+    try:
+        pages.append(render_not_found(environment(theme), config, not_found_root(config)))
+    except TalkbuildError as exc:
+        diagnostics = distinct(diagnostics + exc.all_diagnostics())
+    redirects = plan_redirects(talks, {p.path for p in pages} | {a for t in talks for a in t.assets}, config.root,
+                               config.publish.site_url)
+    pages.extend(redirects.pages)
+    diagnostics = distinct(reached(diagnostics, talks, redirects.targets) + list(redirects.diagnostics))
     timer.lap("index", 1)
     themes = {config.theme: theme} | {name: find_theme(name, config.root) for name in sorted(
         {t.meta.theme for t, _ in rendered if t.meta.theme and t.meta.theme != config.theme})}
@@ -99,7 +108,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     if not options.write:
         # Cached pages stay references: a check that finds a page's digest in its scan cache never reads
         # its bytes, and a large site is never held in memory at once.
-        site = SiteFiles(tuple(pages), assets, static)
+        site = SiteFiles(tuple(pages), assets, static, redirects.targets)
         count = len({p.path for p in pages} | set(assets) | set(static))
         return BuildResult(tuple(talks), tuple(diagnostics), out_dir, count, rebuilt, site,
                            len(rendered) - rebuilt, drafts)
@@ -116,14 +125,14 @@ def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
 
 
 def _assets(config: Config, talks: list[Talk]) -> dict[str, Path]:
-    pages = {page for t in talks for page in talk_pages(t.slug)} | {"index.html", *reserved(config)}
+    pages = {page for t in talks for page in talk_pages(t.slug)} | {"index.html", NOT_FOUND, *reserved(config)}
     return {rel: config.talks_path / rel for talk in talks for rel in talk.assets if rel not in pages}
 
 
 def _asset_clashes(config: Config, rendered: Sequence[tuple[Talk, Sequence[Page | PageRef]]]) -> list[Diagnostic]:
     """A referenced file at the path of a generated page (talks/a/index.html beside talks/a.md), and two files
     whose paths differ only in case or accents (img/Case.png, img/case.png): one file in a clone on macOS."""
-    pages = {page.path for _, talk_pages in rendered for page in talk_pages} | {"index.html", *reserved(config)}
+    pages = {page.path for _, talk_pages in rendered for page in talk_pages} | {"index.html", NOT_FOUND, *reserved(config)}
     found = [Diagnostic(Severity.ERROR, "slug-clash", f"'{ref.url}' is at the same place as a generated page ({ref.target})",
                         ref.location, url=ref.url, hint="rename or move the file")
              for talk, _ in rendered for ref in talk.references if ref.target in pages and ref.target in talk.assets]

@@ -32,7 +32,8 @@ KNOWN_KEYS = frozenset({
     "slide_addresses",
 })
 # Keys other tools in the same family write; passed through to themes without a warning.
-TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "bibliography", "marp"})
+TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "bibliography", "marp",
+                            "aliases", "redirect_from"})  # the talk's old addresses: redirects.py reads them
 FOREIGN_KEYS = {
     "separator": "reveal-md's slide separators are not read: talkbuild starts a slide at a '---' line or a '##' "
                  "heading, so replace each separator line with '---' (with a blank line before it)",

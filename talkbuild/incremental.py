@@ -24,7 +24,8 @@ from .discover import discover, tree_listing
 from .errors import Diagnostic, Severity, TalkbuildError, distinct
 from .links import SiteMap
 from .models import Page, SourceFile, Talk
-from .render import render_index, static_dir
+from .redirects import plan_redirects, reached
+from .render import NOT_FOUND, render_index, render_not_found, static_dir
 from .render_one import MemoEntries, environment, render_remembering, reset_environments
 from .render_pool import PARALLEL_THRESHOLD
 from .render_talks import cached_memo, render_talks
@@ -266,6 +267,13 @@ class Builder:
         files.update(state.static)
         # After the theme's files, as build has it: generated, it wins over a theme file of its name.
         files.update((page.path, page.content) for page in search_pages(talks, STATIC_DIR))
+        try:  # the dev server is always at the root of its host, whatever publish.public_url says
+            files[NOT_FOUND] = render_not_found(environment(state.theme), state.config, "/").content
+        except TalkbuildError as exc:
+            diagnostics.append(exc.diagnostic())
+        redirects = plan_redirects(talks, set(files), state.config.root, state.config.publish.site_url)
+        files.update((page.path, page.content) for page in redirects.pages)
+        diagnostics = reached(diagnostics, talks, redirects.targets) + list(redirects.diagnostics)
         versions = _versions(uses, files)
         diagnostics += theme_problems(state.config.theme, themes, talks, environment,
                                       linked=lambda: {ref for _, refs in uses.values() for ref in refs},

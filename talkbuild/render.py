@@ -139,6 +139,26 @@ def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config)
     return Page("index.html", html.encode("utf-8"))
 
 
+NOT_FOUND = "404.html"
+"""The site's page for addresses it does not have, at its root, where hosts look for it."""
+
+
+def render_not_found(env: jinja2.Environment, config: Config, root: str) -> Page:
+    """The 404 page; its URLs start from `root` ("/" or the path of publish.public_url), not from the page, since
+    a host shows it at whatever address was asked for (/a/b/c/)."""
+    html = _render(env, NOT_FOUND, "the 404 page", site=config, root=root, static=root + STATIC_DIR + "/",
+                   version=__version__, theme_css=_theme_css(env, root + STATIC_DIR + "/"),
+                   ui=chrome_attrs(config.lang, config.direction), rtl=config.direction == "rtl")
+    return Page(NOT_FOUND, html.encode("utf-8"))
+
+
+def not_found_root(config: Config) -> str:
+    """Where the 404 page's URLs start: the path of publish.public_url (`/talks/` for a GitHub project site),
+    "/" without one."""
+    base = config.publish.site_url
+    return "/" + base.split("://", 1)[-1].split("/", 1)[1] if base else "/"
+
+
 def _theme_css(env: jinja2.Environment, static: str) -> str:
     """The URL of the theme's `theme.css` from this page, or "" when the theme has none."""
     return static + THEME_CSS if _theme(env).has_static(THEME_CSS) else ""

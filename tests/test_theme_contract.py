@@ -112,8 +112,8 @@ def test_a_static_file_named_another_way_is_one_finding_at_the_first_page(make_p
                          "talks/a.md": TALK, "talks/b.md": TALK.replace("title: T", "title: B")})
     run("check", "-C", str(root), "--format", "json", "-o", str(root / "r.json"))
     (finding,) = json.loads((root / "r.json").read_text())
-    assert (finding["file"], finding["code"]) == ("_site/a/index.html", "missing-image")
-    assert "linked from 5 pages" in finding["message"] and "theme" in finding["hint"]
+    assert (finding["file"], finding["code"]) == ("_site/404.html", "missing-image")
+    assert "linked from 6 pages" in finding["message"] and "theme" in finding["hint"]
 
 
 def test_a_theme_id_shared_with_a_slide_is_reported_at_the_heading(make_project: Project) -> None:

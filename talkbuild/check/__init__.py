@@ -21,6 +21,7 @@ from ..check_ignores import Ignored, apply
 from ..config import Config
 from ..errors import Diagnostic, Severity
 from ..models import Page, PageRef, SiteFiles, Talk, talk_pages
+from ..render import not_found_root
 from .cache import CACHE_DIR, CACHE_FILE
 from .external import Progress, check_external
 from .htmlscan import HtmlPage, scan
@@ -195,7 +196,7 @@ def _index_site(config: Config, built: SiteFiles, talks: list[Talk], phantom: se
     cache.save()
     source_files = frozenset(_walk(config.talks_path)) if config.talks_path.is_dir() else frozenset()
     site = Site(frozenset(set(contents) | phantom), source_files, {k: pages[k] for k in sorted(pages)},
-                talks_by_page, config.out_dir.rstrip("/"), drafts, reported)
+                talks_by_page, config.out_dir.rstrip("/"), drafts, reported, built.redirects, not_found_root(config))
     return site, digests
 
 

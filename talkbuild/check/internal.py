@@ -20,6 +20,8 @@ from urllib.parse import unquote, urlsplit
 from ..backgrounds import is_background, side_of
 from ..errors import Diagnostic, Severity, SourceLocation, did_you_mean
 from ..models import Reference, Slide, Talk, talk_pages
+from ..redirects import moved_to
+from ..render import NOT_FOUND
 from ..sitepaths import site_path
 from ..slide_addresses import describe, read_address
 from .htmlscan import PICTURE_ATTRS, HtmlLink, HtmlPage
@@ -56,6 +58,10 @@ class Site:
     """Page path -> slug, for the pages of drafts left out of the build."""
     reported: frozenset[str] = frozenset()
     """Site paths of theme files already reported missing at the template line that links them."""
+    redirects: Mapping[str, str] = field(default_factory=dict)
+    """Site path of each redirect page (a talk's `aliases:`) -> the page it leads to, where fragments are."""
+    not_found_root: str = "/"
+    """Where the URLs of the 404 page start (render.not_found_root): it is served at any address."""
 
     def lower_index(self) -> _Lower:
         return _Lower({f.lower(): f for f in self.source_files}, {f.lower(): f for f in self.files})
@@ -89,6 +95,11 @@ def resolve(page: str, url: str) -> Target | None:
     return Target(joined, fragment)
 
 
+def _from_root(url: str, root: str) -> str:
+    """A URL of the 404 page as from the site root: `/talks/index.html` with root `/talks/` is `/index.html`."""
+    return "/" + url[len(root):] if root != "/" and url.startswith(root) else url
+
+
 def _has_scheme(url: str) -> bool:
     return _SCHEME.match(url) is not None
 
@@ -104,7 +115,7 @@ def check_internal(site: Site) -> list[Diagnostic]:
         talk = site.talks_by_page.get(page_path)
         queue = mapper.for_page(page_path)
         for link in page.links:
-            target = resolve(page_path, link.value)
+            target = resolve(page_path, _from_root(link.value, site.not_found_root) if page_path == NOT_FOUND else link.value)
             ref = queue.take(link, target) if talk is not None and link.slide is not None else None
             no_alt = link.tag == "img" and link.attr == "src" and not (link.alt or "").strip()
             problem = _problem(site, lower, target, link, page_path) if target is not None else None
@@ -148,6 +159,9 @@ def check_internal(site: Site) -> list[Diagnostic]:
                     # Say it as the author wrote it; the site path is what was looked for.
                     what = f"the {_track_kind(link)} track " if code == "missing-track" else ""
                     message = f"{what}'{url}' does not exist (looked for {target.path} in the site)"
+                if code == "broken-link" and draft is None:
+                    moved = moved_to(target.path or "", site.talks_by_page.values(), site.redirects)
+                    hint = f"the talk is now {moved}: link to it there" if moved else hint
                 found.append(Diagnostic(Severity.ERROR, code, message, where, url=url, hint=hint))
     for first, pages in theme_files.values():
         more = f" (linked from {len(pages)} pages; this is the first)" if len(pages) > 1 else ""
@@ -203,6 +217,7 @@ def _problem(site: Site, lower: _Lower, target: Target, link: HtmlLink,
     if target.fragment in ALWAYS_VALID_FRAGMENTS:
         return None
     link_page = page_path
+    path = site.redirects.get(path) or site.redirects.get(path + "/index.html") or path  # the fragment is kept
     page = site.pages.get(path) or site.pages.get(path + "/index.html")
     if page is None:
         return None  # a fragment into a PDF or an image (#page=3) is the viewer's business

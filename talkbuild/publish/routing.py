@@ -156,6 +156,8 @@ server {{
     server_name talks.example.org;
     root {root}/current;
     index index.html;
+    # the site's own 404 page (its links start from the site root), with status 404
+    error_page 404 /404.html;
     # nginx resolves the link per request; do not cache open files across a switch
     open_file_cache off;
     location / {{
@@ -169,6 +171,7 @@ server {{
     server_name ~^(?<channel>[a-z0-9][a-z0-9._-]*)\\.preview\\.example\\.org$;
     root {root}/channels/$channel;
     index index.html;
+    error_page 404 /404.html;
     open_file_cache off;
     location / {{ try_files $uri $uri/ =404; add_header Cache-Control "no-cache"; }}
 }}

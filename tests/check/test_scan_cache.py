@@ -50,7 +50,8 @@ def _errors(root: Path) -> list[tuple[str, int | None, str]]:
 def test_a_recheck_after_editing_one_talk_scans_only_that_talks_pages(tmp_path: Path, scanned: list[str]) -> None:
     root = _project(tmp_path / "p", {"a.md": "## A\n\n[b](b.md#s)\n", "b.md": "## S {#s}\n\nhi\n"})
     assert _errors(root) == []
-    assert sorted(scanned) == ["a/index.html", "a/slides/index.html", "b/index.html", "b/slides/index.html", "index.html"]
+    assert sorted(scanned) == ["404.html", "a/index.html", "a/slides/index.html", "b/index.html", "b/slides/index.html",
+                               "index.html"]
     scanned.clear()
     assert _errors(root) == []
     assert scanned == [], "nothing changed: every scan comes from the cache"
@@ -144,11 +145,11 @@ def test_a_scan_cache_changed_on_disk_is_not_trusted(tmp_path: Path) -> None:
 def test_pages_of_deleted_talks_leave_the_cache(tmp_path: Path) -> None:
     root = _project(tmp_path / "p", {f"t{i}.md": f"## S{i}\n\ntext {i}\n" for i in range(4)})
     _errors(root)
-    assert len(_read(root)["pages"]) == 9
+    assert len(_read(root)["pages"]) == 10  # 404.html too
     (root / "talks/t1.md").unlink()
     (root / "talks/t2.md").unlink()
     _errors(root)
-    assert len(_read(root)["pages"]) == 5
+    assert len(_read(root)["pages"]) == 6
 
 
 def test_no_cache_means_no_scan_cache_read_or_written(tmp_path: Path, scanned: list[str]) -> None:
@@ -158,7 +159,7 @@ def test_no_cache_means_no_scan_cache_read_or_written(tmp_path: Path, scanned: l
     check_project(load_config(root))
     scanned.clear()
     check_project(load_config(root), use_cache=False)
-    assert len(scanned) == 3
+    assert len(scanned) == 4  # the talk's two pages, the index and 404.html
 
 
 def test_check_writes_no_site(tmp_path: Path) -> None:
@@ -194,4 +195,5 @@ def test_damaged_page_bytes_read_by_a_check_are_rendered_again(tmp_path: Path, s
     _cache(root).unlink()
     scanned.clear()
     assert _errors(root) == first
-    assert sorted(scanned) == ["a/index.html", "a/slides/index.html", "b/index.html", "b/slides/index.html", "index.html"]
+    assert sorted(scanned) == ["404.html", "a/index.html", "a/slides/index.html", "b/index.html", "b/slides/index.html",
+                               "index.html"]

@@ -69,7 +69,7 @@ def test_assets_are_served_from_the_talks_folder_byte_for_byte(live: LiveFactory
 def test_unknown_paths_get_the_404_page(live: LiveFactory) -> None:
     site = live({"talks/a.md": talk("Alpha")})
     status, body = site.get("/nope/")
-    assert status == 404 and "Not found" in body
+    assert status == 404 and "Page not found" in body  # the theme's 404.html
     status, _ = site.get("/a.md")  # sources are not part of the site
     assert status == 404
 
