@@ -91,6 +91,10 @@ class CheckConfig:
     """The User-Agent header sent (default: talkbuild's own)."""
     headers: tuple[check_options.HostHeaders, ...] = field(default=(), metadata={"parse": check_options.host_headers})
     """Extra headers per host; values may use ${VAR} from the environment."""
+    large_image_mb: float = field(default=5.0, metadata={"min": 0, "unit": "MB"})
+    """A picture a page shows larger than this is a `large-file` warning (0: never)."""
+    large_file_mb: float = field(default=100.0, metadata={"min": 0, "unit": "MB"})
+    """The same for a video, a sound or a download a page links (0: never)."""
 
 
 @dataclass(frozen=True)
