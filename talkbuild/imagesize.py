@@ -21,6 +21,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
     try:
         with path.open("rb") as f:
             head = f.read(32)
+            size: tuple[int, ...] | None
             if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
                 size = struct.unpack(">II", head[16:24])
             elif head[:6] in (b"GIF87a", b"GIF89a"):
