@@ -47,7 +47,7 @@ KNOWN_CODES = frozenset({
     "unknown-size", "date-format", "merge-conflict", "unclosed-fence", "duplicate-id", "reserved-id",
     "unparsed-link", "markdown-in-html", "notes-marker", "span-attribute", "unclosed-div", "raw-html", "no-talks",
     "autoplay-no-controls", "marp-syntax", "missing-title", "front-matter-shape", "fragment-index", "code-lines",
-    "slide-attribute", "reveal-section", "image-attribute", "vertical-slide",
+    "slide-attribute", "reveal-section", "image-attribute", "vertical-slide", "alias", "large-file",
 })
 """Every code `talkbuild check` reports (docs/check.md lists them; a test keeps the two in step)."""
 
@@ -65,7 +65,7 @@ SITE_SAFETY: dict[str, str] = {
 """Codes that guard what the published site holds and where."""
 
 BUILD_ERRORS = ("front-matter", "encoding", "binary-file", "empty-file", "math", "template", "merge-conflict",
-                "broken-symlink", "config")
+                "broken-symlink", "alias", "config")
 """The build's other errors: `talkbuild build` refuses the site, so check keeps them too (it keeps any error the
 build reports, whatever the patterns say; naming these makes writing one an error rather than a no-op)."""
 

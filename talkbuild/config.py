@@ -95,6 +95,10 @@ class CheckConfig:
     per_file_ignores: tuple[check_ignores.IgnoreRule, ...] = field(
         default=(), metadata={"parse": check_ignores.per_file_ignores})
     """Codes not reported in the files a glob names (check_ignores.py); counted in the summary."""
+    large_image_mb: float = field(default=5.0, metadata={"min": 0, "unit": "MB"})
+    """A picture a page shows larger than this is a `large-file` warning (0: never)."""
+    large_file_mb: float = field(default=100.0, metadata={"min": 0, "unit": "MB"})
+    """The same for a video, a sound or a download a page links (0: never)."""
 
 
 @dataclass(frozen=True)

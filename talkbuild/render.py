@@ -17,6 +17,7 @@ from .config import Config
 from .dates import iso_date
 from .direction import chrome_attrs, english
 from .errors import SourceLocation, TalkbuildError
+from .handout_images import handout_images, sizes_of
 from .index_list import index_groups, index_ordered
 from .links import ROOT, relative_root, url_path
 from .models import Page, Slide, Talk, TalkMeta, talk_pages
@@ -119,6 +120,8 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
                        ratio=config.ratio if talk.meta.ratio is None else talk.meta.ratio,
                        slide_numbers=config.slide_numbers if talk.meta.slide_numbers is None else talk.meta.slide_numbers,
                        social=_social(config, talk.meta.title, talk.meta.description, "article", path))
+        if template == "handout.html":  # the deck's pictures stay as they are (handout_images.py says why)
+            html = handout_images(html, sizes_of(config.talks_path, talk.assets))
         pages.append(Page(path, html.replace(ROOT, root).encode("utf-8")))
     return pages
 

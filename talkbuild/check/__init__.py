@@ -1,7 +1,7 @@
 """`talkbuild check`: build the site in memory and prove it correct.
 
 Reads like a table of contents: build, index the built site (each page scanned once),
-internal links and images, talk hygiene, then (optionally) external links.
+internal links and images, talk hygiene, file sizes, then (optionally) external links.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .ids import check_duplicate_ids
 from .internal import Site, check_internal
 from .language import check_language
 from .scancache import SCAN_CACHE_FILE, ScanCache, page_key
+from .sizes import check_file_sizes
 
 if TYPE_CHECKING:
     from ..build import BuildOptions
@@ -119,6 +120,7 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
     diagnostics += [d for d in check_duplicate_ids(site) if (d.location, d.url) not in known]
     for talk in talks:
         diagnostics += check_hygiene(talk) + check_language(talk)
+    diagnostics += check_file_sizes(talks, files.assets, config.check)
     log.debug("check: internal %.0f ms", (time.perf_counter() - started) * 1000)
     checked = cached = 0
     if config.check.external if external is None else external:

@@ -9,14 +9,15 @@ from pathlib import Path
 from talkbuild.check_ignores import IGNORE_CODES, KNOWN_CODES
 
 ROOT = Path(__file__).resolve().parents[2]
-_WRITTEN = re.compile(r'Severity\.(?:ERROR|WARNING|INFO)\s*,\s*"([a-z][a-z-]+)"')
+_WRITTEN = re.compile(r'Severity\.(?:ERROR|WARNING|INFO)\s*,\s*"([a-z][a-z-]+)"|^CODE = "([a-z][a-z-]+)"', re.M)
 NOT_CHECK = {"overfull-slide", "internal", "missing-file"}
 """Codes never in a check report: `talkbuild pdf`'s, serve's own failure, and the build's missing-file (check
 reports the link as broken-link or missing-image instead)."""
 
 
 def _written_codes() -> set[str]:
-    return {code for path in (ROOT / "talkbuild").rglob("*.py") for code in _WRITTEN.findall(path.read_text())}
+    return {code for path in (ROOT / "talkbuild").rglob("*.py") for found in _WRITTEN.findall(path.read_text())
+            for code in found if code}
 
 
 def test_every_code_the_source_writes_is_documented_and_known() -> None:

@@ -130,7 +130,13 @@
     var pace = $("tb-p-pace");
     if (!pace) return;
     if (!minutes) {
-      pace.textContent = "No duration set (add `duration:` minutes to the front matter)";
+      if (pace.querySelector("code")) return; // said already (this runs every second)
+      // Text, not Markdown: the key in a <code> of its own, as the talk's front matter writes it; one span, as the
+      // bar's lines are flex boxes (each bare piece of text would be an item of its own, its spaces lost).
+      var line = doc.createElement("span"), key = doc.createElement("code");
+      key.textContent = "duration:";
+      line.append("No duration set (add ", key, " minutes to the front matter)");
+      pace.replaceChildren(line);
       pace.className = "tb-p-pace";
       return;
     }
