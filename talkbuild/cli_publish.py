@@ -350,7 +350,8 @@ def routing(directory: Path, target: str | None, kind: str | None, channel: str,
     config = load(directory)
     url = target or config.publish.target
     kind = kind or ("cloudfront-kvs" if url.startswith("s3://") else "nginx")
-    click.echo(generate(kind, url, channel=channel, preview_suffix=preview_suffix, project_root=config.root),
+    click.echo(generate(kind, url, channel=channel, preview_suffix=preview_suffix, project_root=config.root,
+                        site_url=config.publish.site_url),
                nl=False)
 
 

@@ -27,7 +27,7 @@ from .errors import Diagnostic, Severity, SourceLocation
 from .links import relative_root, url_path
 from .models import Page, Talk, talk_pages
 from .sitemap_feed import page_url
-from .sitepaths import STATIC_DIR, is_hidden, site_path
+from .sitepaths import STATIC_DIR, is_hidden, look_alike_how, look_alike_key, site_path
 
 ALIAS_KEYS = ("aliases", "redirect_from")
 """Front matter keys that list a talk's old addresses (Hugo's, then Jekyll's)."""
@@ -98,11 +98,17 @@ def _item_lines(path: Path) -> dict[str, tuple[int, list[int]]]:
 
 
 def old_address(written: str) -> tuple[str | None, str | None]:
-    """The talks-relative folder an alias names (`speaker-55/talk.md` -> `speaker-55/talk`), or None and why not."""
+    """The talks-relative folder an alias names (`speaker-55/talk.md` -> `speaker-55/talk`), or None and why not.
+
+    The old address of a deck (`old/slides/`, as reveal-md users shared it) names the talk's old folder: its
+    redirect pages lead the deck's address to the deck, and the folder's to the handout."""
     text = written.strip()
     if _SCHEME.match(text) or text.startswith("//"):
         return None, "is a full URL; an alias is an address in this site"
-    path = unquote(text.split("#", 1)[0].split("?", 1)[0])
+    if "#" in text or "?" in text:
+        part = "#fragment" if "#" in text.split("?", 1)[0] else "?query"
+        return None, f"has a {part}: a redirect page is found by the path alone, and cannot match one"
+    path = unquote(text)
     joined = site_path("", path.rstrip("/"))
     if joined is None:
         return None, "climbs out of the site"
@@ -110,6 +116,9 @@ def old_address(written: str) -> tuple[str | None, str | None]:
         joined = joined.removesuffix("index.html").rstrip("/")
     elif joined.endswith((".md", ".markdown")):
         joined = slug_for(joined)
+        path = ""  # a talk's own path: `x/slides.md` was the talk x/slides, not a deck
+    if path and joined.endswith("/slides"):
+        joined = joined.removesuffix("/slides")
     if not joined:
         return None, "is the site's root, where the index is"
     if is_hidden(joined.split("/")):
@@ -119,12 +128,36 @@ def old_address(written: str) -> tuple[str | None, str | None]:
     return joined, None
 
 
+def _hint_for(written: str) -> str:
+    """How to write an alias that cannot be written as it is."""
+    bare = written.strip().split("#", 1)[0].split("?", 1)[0]
+    if bare != written.strip() and bare.strip("/"):
+        return f"write the address without it: aliases: [{bare}]"
+    return _HINT
+
+
+_ALIKE = "on macOS and Windows they are one file, and they look alike"
+_HINT_CLAIMED = "only one talk can be at an old address: remove the alias from one of them"
+_HINT_TAKEN = "an alias is an address that no longer leads anywhere: remove it, or move what is there"
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A redirect page planned so far: its path, the talk it leads to and the alias that made it."""
+
+    page: str
+    talk: Talk
+    alias: Alias
+
+
 def plan_redirects(talks: Sequence[Talk], taken: Collection[str], root: Path,
                    public_url: str | None = None) -> Redirects:
     """The redirect pages of every talk's aliases; `taken`: every other file of the site, which an alias may not
-    replace (a talk's page, the index, a copied file)."""
-    owners = {page: talk.source.path for talk in talks for page in talk_pages(talk.slug)}
-    claimed: dict[str, tuple[Talk, Alias]] = {}
+    replace (a talk's page, the index, a copied file), nor look like (sitepaths.look_alike_key, as discover
+    compares talks' paths: on macOS and Windows two such paths are one file)."""
+    owners = {look_alike_key(page): (page, talk) for talk in talks for page in talk_pages(talk.slug)}
+    files = {look_alike_key(path): path for path in taken}
+    claimed: dict[str, _Claim] = {}
     pages: list[Page] = []
     targets: dict[str, str] = {}
     problems: list[Diagnostic] = []
@@ -134,52 +167,64 @@ def plan_redirects(talks: Sequence[Talk], taken: Collection[str], root: Path,
         seen: set[str] = set()
         for alias in aliases:
             old, why = old_address(alias.written)
-            problem = f"the alias '{alias.written}' {why}" if old is None else None
+            problem = (f"the alias '{alias.written}' {why}", _hint_for(alias.written)) if old is None else None
             if old is not None:
                 if old in seen:
                     continue  # written twice (as `a` and `a.md`): one redirect
                 seen.add(old)
-                problem = _clash(alias, old, talk, taken, owners, claimed)
+                problem = _clash(alias, old, talk, files, owners, claimed)
             if problem is not None:
-                problems.append(Diagnostic(Severity.ERROR, CODE, problem, alias.location, url=alias.written,
-                                           hint=_hint_for(problem)))
+                problems.append(Diagnostic(Severity.ERROR, CODE, problem[0], alias.location, url=alias.written,
+                                           hint=problem[1]))
                 continue
             assert old is not None
             for page, target in zip(talk_pages(old), talk_pages(talk.slug), strict=True):
-                claimed[page] = (talk, alias)
+                claimed[look_alike_key(page)] = _Claim(page, talk, alias)
                 targets[page] = target
                 pages.append(Page(page, redirect_page(page, target, talk, public_url)))
     return Redirects(tuple(pages), targets, tuple(problems))
 
 
-def _clash(alias: Alias, old: str, talk: Talk, taken: Collection[str], owners: Mapping[str, str],
-           claimed: Mapping[str, tuple[Talk, Alias]]) -> str | None:
-    """Why `old` cannot hold redirect pages (it is a talk's or a file's address, or another alias's), or None."""
+def _clash(alias: Alias, old: str, talk: Talk, files: Mapping[str, str], owners: Mapping[str, tuple[str, Talk]],
+           claimed: Mapping[str, _Claim]) -> tuple[str, str] | None:
+    """Why `old` cannot hold redirect pages, and the fix: it is (or looks like) a talk's or a file's address, or
+    another alias's. Each map is keyed by look_alike_key."""
+    said = f"the alias '{alias.written}'"
     if old == talk.slug:
-        return f"the alias '{alias.written}' is this talk's own address"
+        return f"{said} is this talk's own address", _HINT
+    if look_alike_key(old) == look_alike_key(talk.slug):
+        return (f"{said} and this talk's own address '{talk.slug}' differ only {look_alike_how(old, talk.slug)}: "
+                f"{_ALIKE}", "remove it: its redirect pages would overwrite the talk's own pages there")
     parts = old.split("/")
     for n in range(1, len(parts) + 1):
         folder = "/".join(parts[:n])
-        if folder in taken:
-            return f"the alias '{alias.written}' is at the file '{folder}' of the site"
+        file = files.get(look_alike_key(folder))
+        if file == folder:
+            return f"{said} is at the file '{folder}' of the site", _HINT_TAKEN
+        if file is not None:
+            return (f"{said} would put a folder '{folder}' where the site has the file '{file}', and they differ "
+                    f"only {look_alike_how(folder, file)}: {_ALIKE}", _HINT_TAKEN)
     for page in talk_pages(old):
-        if page in claimed:
-            other, first = claimed[page]
-            whose = "this talk" if other is talk else other.source.path
-            return f"the alias '{alias.written}' is also claimed by {whose} (at {first.location})"
-        if page in owners:
-            return f"the alias '{alias.written}' is the address of the talk {owners[page]}"
-        if page in taken:
-            return f"the alias '{alias.written}' is the address of '{page}', which the site already has"
+        key = look_alike_key(page)
+        if key in claimed:
+            first = claimed[key]
+            whose = "this talk" if first.talk is talk else first.talk.source.path
+            if first.page == page:
+                return f"{said} is also claimed by {whose} (at {first.alias.location})", _HINT_CLAIMED
+            return (f"{said} and the alias '{first.alias.written}' of {whose} (at {first.alias.location}) differ "
+                    f"only {look_alike_how(page, first.page)}: {_ALIKE}", _HINT_CLAIMED)
+        if key in owners:
+            owned, owner = owners[key]
+            if owned == page:
+                return f"{said} is the address of the talk {owner.source.path}", _HINT_TAKEN
+            return (f"{said} and the address of the talk {owner.source.path} ('{owned.removesuffix('/index.html')}') "
+                    f"differ only {look_alike_how(page, owned)}: {_ALIKE}", _HINT_TAKEN)
+        if key in files:
+            if files[key] == page:
+                return f"{said} is the address of '{page}', which the site already has", _HINT_TAKEN
+            return (f"{said} and the site's '{files[key]}' differ only {look_alike_how(page, files[key])}: "
+                    f"{_ALIKE}", _HINT_TAKEN)
     return None
-
-
-def _hint_for(problem: str) -> str:
-    if "claimed by" in problem:
-        return "only one talk can be at an old address: remove the alias from one of them"
-    if "address of" in problem or "at the file" in problem:
-        return "an alias is an address that no longer leads anywhere: remove it, or move what is there"
-    return _HINT
 
 
 def redirect_page(path: str, target: str, talk: Talk, public_url: str | None = None) -> bytes:

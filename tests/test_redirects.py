@@ -172,3 +172,56 @@ def test_the_nginx_config_serves_the_404_page(tmp_path: Path) -> None:
 
     config = generate("nginx", str(tmp_path / "deploy"))
     assert config.count("error_page 404 /404.html;") == 2  # the live site and the previews
+
+
+def test_an_alias_that_only_looks_like_another_address_is_an_error_naming_it(
+        make_project: Callable[..., Path]) -> None:
+    """On macOS, Windows or a case-insensitive file:// target, `Speaker-09/` is `speaker-09/`: its redirect would
+    overwrite the handout, which would then redirect to itself. NFC and NFD `ü` are two folders that read alike."""
+    root = make_project({
+        "talks/speaker-09/index.md": '---\ntitle: A\naliases: ["Speaker-09"]\n---\n\n## S\n\n![p](img/p.png)\n',
+        "talks/speaker-09/img/p.png": b"png",
+        "talks/b.md": "---\ntitle: B\naliases:\n  - sprecher-mu\u0308/vortrag\n  - Speaker-09/Slides\n"
+                      "  - speaker-09/IMG/p.png/x\n---\n\n## S\n\nx\n",
+        "talks/c.md": "---\ntitle: C\naliases: [sprecher-m\u00fc/vortrag]\n---\n\n## S\n\nx\n",
+    })
+    alike = "on macOS and Windows they are one file, and they look alike"
+    assert errors_of(root) == [
+        "talks/b.md:5: error[alias]: the alias 'Speaker-09/Slides' and the address of the talk "
+        f"talks/speaker-09/index.md ('speaker-09/slides') differ only in case: {alike} (an alias is an address "
+        "that no longer leads anywhere: remove it, or move what is there)",
+        "talks/b.md:6: error[alias]: the alias 'speaker-09/IMG/p.png/x' would put a folder 'speaker-09/IMG/p.png' "
+        f"where the site has the file 'speaker-09/img/p.png', and they differ only in case: {alike} (an alias is "
+        "an address that no longer leads anywhere: remove it, or move what is there)",
+        "talks/c.md:3: error[alias]: the alias 'sprecher-m\u00fc/vortrag' and the alias 'sprecher-mu\u0308/vortrag' "
+        "of talks/b.md (at talks/b.md:4) differ only in how their accents are encoded (NFC and NFD): "
+        f"{alike} (only one talk can be at an old address: remove the alias from one of them)",
+        "talks/speaker-09/index.md:3: error[alias]: the alias 'Speaker-09' and this talk's own address "
+        f"'speaker-09' differ only in case: {alike} (remove it: its redirect pages would overwrite the talk's "
+        "own pages there)",
+    ]
+
+
+def test_an_alias_with_a_query_or_fragment_is_an_error(make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/b.md": '---\ntitle: B\naliases: ["old15e#frag", "old15f?x=1"]\n---\n\n## S\n\nx\n'})
+    assert errors_of(root) == [
+        "talks/b.md:3: error[alias]: the alias 'old15e#frag' has a #fragment: a redirect page is found by the path "
+        "alone, and cannot match one (write the address without it: aliases: [old15e])",
+        "talks/b.md:3: error[alias]: the alias 'old15f?x=1' has a ?query: a redirect page is found by the path "
+        "alone, and cannot match one (write the address without it: aliases: [old15f])",
+    ]
+
+
+@pytest.mark.parametrize("written", ["old15b/slides", "old15b/slides/", "old15b/slides/index.html"])
+def test_an_old_deck_address_leads_to_the_deck(make_project: Callable[..., Path], written: str) -> None:
+    """reveal-md users shared deck links: `old15b/slides/#/7` must open the deck, and `old15b/` the handout."""
+    out = built(make_project({"talks/new/t15b.md": f'---\ntitle: T\naliases: ["{written}"]\n---\n\n## S\n\nx\n'}))
+    assert "../../new/t15b/slides/index.html" in (out / "old15b/slides/index.html").read_text()
+    assert "../new/t15b/index.html" in (out / "old15b/index.html").read_text()
+    assert not (out / "old15b/slides/slides").exists()
+
+
+def test_a_talks_own_path_ending_in_slides_is_that_talks_address(make_project: Callable[..., Path]) -> None:
+    out = built(make_project({"talks/t.md": '---\ntitle: T\naliases: ["old/slides.md"]\n---\n\n## S\n\nx\n'}))
+    assert "../../t/index.html" in (out / "old/slides/index.html").read_text()
+    assert "../../../t/slides/index.html" in (out / "old/slides/slides/index.html").read_text()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..errors import ConfigError, did_you_mean
 from .content_types import is_fingerprinted
@@ -150,39 +150,77 @@ echo "origin now at releases/$RELEASE"
 """
 
 _NGINX = """\
-# talkbuild: serve the live channel of {root} (the `current` link is swapped atomically by rename).
+# talkbuild: serve the live channel of {root}{at} (the `current` link is swapped atomically by rename).
 server {{
     listen 80;
-    server_name talks.example.org;
-    root {root}/current;
+    server_name {host};
     index index.html;
-    # the site's own 404 page (its links start from the site root), with status 404
-    error_page 404 /404.html;
+    # the site's own 404 page (its links start from {prefix}, the path of publish.public_url), with status 404
+    error_page 404 {prefix}404.html;
     # nginx resolves the link per request; do not cache open files across a switch
     open_file_cache off;
-    location / {{
-        try_files $uri $uri/ =404;
-        add_header Cache-Control "public, max-age=0, must-revalidate";
-    }}
-}}
-# previews: {root}/channels/<name> links, e.g. pr-42.preview.example.org
+{live}}}
+# previews: {root}/channels/<name> links, e.g. pr-42.preview.example.org{prefix_shown}
 server {{
     listen 80;
     server_name ~^(?<channel>[a-z0-9][a-z0-9._-]*)\\.preview\\.example\\.org$;
-    root {root}/channels/$channel;
     index index.html;
-    error_page 404 /404.html;
+    error_page 404 {prefix}404.html;
     open_file_cache off;
-    location / {{ try_files $uri $uri/ =404; add_header Cache-Control "no-cache"; }}
-}}
+{preview}}}
 """
+
+_AT_ROOT = """\
+    root {folder};
+    location / {{
+        try_files $uri $uri/ =404;
+        add_header Cache-Control "{cache}";
+    }}
+"""
+
+# `alias`, not `root`: the release's files are at the folder's top, not under the prefix. No try_files, which
+# misreads $uri with alias; the static module answers a folder without its slash with a redirect by itself.
+_UNDER_PREFIX = """\
+    location = {bare} {{ return 301 {encoded}; }}
+    location {prefix} {{
+        alias {folder}/;
+        add_header Cache-Control "{cache}";
+    }}
+"""
+
+
+_NGINX_SPECIAL = set(" \t\n;{}\"'$\\#")
+"""Characters of a path that nginx's config would read as syntax (or a variable) rather than as the path."""
+
+
+def _nginx(root: Path, site_url: str | None) -> str:
+    """The nginx config for a folder target; with publish.public_url (`site_url`), its host and its path."""
+    parts = urlsplit(site_url) if site_url else None
+    # nginx matches locations (and error_page's URI) against the percent-decoded path: /rse-wörkshop/, in UTF-8
+    prefix = unquote(parts.path) if parts and parts.path.strip("/") else "/"
+    if any(c in prefix for c in _NGINX_SPECIAL):
+        raise ConfigError(f"the path of publish.public_url ({prefix}) has a character that nginx reads as syntax",
+                          hint="serve the site under a path of letters, digits, '-', '_', '.' and '/'")
+    host = parts.hostname if parts and parts.hostname else "talks.example.org"
+    block = _AT_ROOT if prefix == "/" else _UNDER_PREFIX
+
+    def serve(folder: str, cache: str) -> str:
+        return block.format(folder=folder, cache=cache, prefix=prefix, bare=prefix.rstrip("/"),
+                            encoded=parts.path if parts else prefix)
+
+    return _NGINX.format(root=root, at=f" at {site_url}" if site_url else "", host=host, prefix=prefix,
+                         prefix_shown=f", under {prefix} as live is" if prefix != "/" else "",
+                         live=serve(f"{root}/current", "public, max-age=0, must-revalidate"),
+                         preview=serve(f"{root}/channels/$channel", "no-cache"))
+
 
 KINDS = ("cloudfront-kvs", "origin-path", "nginx")
 
 
 def generate(kind: str, target: str, *, channel: str = LIVE, preview_suffix: str = "",
-             project_root: Path | None = None) -> str:
-    """The config (or script) for one routing kind, for this target and channel."""
+             project_root: Path | None = None, site_url: str | None = None) -> str:
+    """The config (or script) for one routing kind, for this target and channel; `site_url`: publish.public_url
+    as config's `site_url` has it (the site is served under its path, as the 404 page's links expect)."""
     if kind not in KINDS:
         raise ConfigError(f"unknown routing kind '{kind}'", hint=did_you_mean(kind, KINDS) or ", ".join(KINDS))
     parts = urlsplit(target if "://" in target else "file://" + target)
@@ -191,7 +229,7 @@ def generate(kind: str, target: str, *, channel: str = LIVE, preview_suffix: str
             raise ConfigError("the nginx config is for a file:// target", hint="use --kind cloudfront-kvs for S3")
         path = Path(parts.netloc + parts.path) if parts.netloc else Path(parts.path)
         root = path if path.is_absolute() else (project_root or Path.cwd()) / path
-        return _NGINX.format(root=root.resolve())
+        return _nginx(root.resolve(), site_url)
     if parts.scheme != "s3":
         raise ConfigError(f"'{kind}' routing is for an s3:// target", hint="use --kind nginx for a folder")
     prefix = parts.path.strip("/") + "/" if parts.path.strip("/") else ""

@@ -65,3 +65,24 @@ def test_the_redirect_works_from_file_urls_too(site: Any) -> None:
     site.wait_for_url("**/track-a/speaker-55/talk/slides/index.html#details")
     wait_ready(site)
     assert current(site) == "details"
+
+
+@pytest.mark.parametrize("public_url", ["https://events.example.org/rse-wörkshop/2026", None])
+def test_the_404_page_opened_from_disk_is_styled_and_leads_to_the_index(page: Any, make_project: Any,
+                                                                        public_url: str | None) -> None:
+    """Its URLs start from the site's root on a host (`/rse-w%C3%B6rkshop/2026/`); from file:// they would lead to
+    the disk's root."""
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    yml = "title: S\n" + (f"publish:\n  public_url: {public_url}\n" if public_url else "")
+    root = make_project({"talkbuild.yml": yml, "talks/a.md": "---\ntitle: A\n---\n\n## S\n\nx\n"})
+    build(load_config(root))
+    page.goto((root / "_site/404.html").as_uri())
+    page.wait_for_load_state("load")
+    # talkbuild.css makes "All talks" a button (inline-block), where it would be an inline link without it
+    assert page.evaluate("getComputedStyle(document.querySelector('.tb-button')).display") == "inline-block"
+    page.click("text=All talks")
+    page.wait_for_url((root / "_site/index.html").as_uri())
+    assert page.locator("a", has_text="A").count() >= 1
+    assert page.outside_requests == []

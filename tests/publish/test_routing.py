@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,92 @@ def test_sync_edge_follows_the_channel_and_target_it_is_run_for_and_only_moves_f
     # another target (make ci's folder, previews in their own prefix) is not what this edge serves
     assert run_sync_edge(tmp_path, {"TALKBUILD_TARGET": "file://_deploy"}) == []
     assert run_sync_edge(tmp_path, {"TALKBUILD_TARGET": "s3://bucket/previews", "CHANNEL": "pr-4"}) == []
+
+
+PREFIX = "/rse-w%C3%B6rkshop/2026/"
+
+
+def test_the_nginx_config_serves_the_site_under_the_public_urls_path(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from talkbuild.cli import main as cli
+    from talkbuild.config import site_url
+
+    config = generate("nginx", "/srv/talks", site_url=site_url("https://events.example.org/rse-wörkshop/2026"))
+    # nginx matches locations and error_page against the percent-decoded path
+    assert config.count("location /rse-wörkshop/2026/ {") == 2  # live and previews
+    assert config.count("error_page 404 /rse-wörkshop/2026/404.html;") == 2
+    assert "alias /srv/talks/current/;" in config and "alias /srv/talks/channels/$channel/;" in config
+    assert "server_name events.example.org;" in config and "location / " not in config
+    # `talkbuild routing` takes the path and host from the project's publish.public_url
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "talkbuild.yml").write_text("title: S\npublish:\n  public_url: https://events.example.org/rse-wörkshop/"
+                                           "2026\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["routing", "-C", str(project), "--target", "file:///srv/talks"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0 and result.output == config
+    with pytest.raises(ConfigError, match="nginx reads as syntax"):
+        generate("nginx", "/srv/talks", site_url=site_url("https://events.example.org/a b;/"))
+
+
+def _get(port: int, host: str, path: str) -> tuple[int, str, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        return response.status, response.getheader("Location") or "", response.read().decode()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("public_url", ["https://events.example.org/rse-wörkshop/2026", None])
+def test_nginx_serves_the_site_and_its_404_page_from_the_generated_config(
+        make_project: Callable[..., Path], tmp_path: Path, public_url: str | None) -> None:
+    """A real nginx with the generated config: the 404 page's stylesheet and "All talks" link lead somewhere,
+    for the live channel and a preview, under the path of publish.public_url or at the root."""
+    import re
+    import socket
+
+    from talkbuild.build import BuildOptions, build
+    from talkbuild.config import load_config
+
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if not nginx:
+        pytest.skip("nginx is not installed; the generated text is tested above")
+    yml = "title: S\n" + (f"publish:\n  public_url: {public_url}\n" if public_url else "")
+    root = make_project({"talkbuild.yml": yml, "talks/a.md": "---\ntitle: A\n---\n\n## S\n\nx\n"}, tmp_path / "p")
+    deploy = tmp_path / "deploy"
+    build(load_config(root), BuildOptions(out_dir=deploy / "releases/r1", jobs=1, use_cache=False))
+    (deploy / "current").symlink_to("releases/r1")
+    (deploy / "channels").mkdir()
+    (deploy / "channels/pr-4").symlink_to("../releases/r1")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    servers = generate("nginx", f"file://{deploy}", site_url=load_config(root).publish.site_url)
+    (tmp_path / "nginx.conf").write_text(
+        f"daemon on; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; user root;\n"
+        f"events {{}}\nhttp {{\n  access_log off; client_body_temp_path {tmp_path}/tmp;\n"
+        + servers.replace("listen 80;", f"listen 127.0.0.1:{port};") + "}\n", encoding="utf-8")
+    # In daemon mode nginx listens before its first process returns: no waiting for the port.
+    subprocess.run([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], check=True)
+    try:
+        prefix = PREFIX if public_url else "/"
+        for host in ("events.example.org" if public_url else "talks.example.org", "pr-4.preview.example.org"):
+            status, _, body = _get(port, host, prefix)
+            assert status == 200 and ">A</a>" in body
+            assert _get(port, host, prefix + "a/slides/")[0] == 200
+            assert _get(port, host, prefix + "a")[:2] == (301, f"http://{host}:{port}{prefix}a/")
+            status, _, missing = _get(port, host, prefix + "gone/talk/")
+            assert status == 404 and "Page not found" in missing
+            hrefs = re.findall(r'href="(/[^"]*)"', missing)
+            assert f"{prefix}_talkbuild/talkbuild.css" in hrefs and f"{prefix}index.html" in hrefs
+            assert all(_get(port, host, href)[0] == 200 for href in hrefs), hrefs
+            if public_url:
+                assert _get(port, host, PREFIX.rstrip("/"))[:2] == (301, f"http://{host}:{port}{PREFIX}")
+                assert _get(port, host, "/elsewhere/")[0] == 404
+    finally:
+        subprocess.run([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-s", "stop"], check=True)
