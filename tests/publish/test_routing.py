@@ -17,6 +17,8 @@ import pytest
 from talkbuild.errors import ConfigError
 from talkbuild.publish.routing import Routed, generate, route, viewer_cache_control
 
+from ..support import require
+
 CASES = ["/", "/talks/intro/", "/talks/intro", "/static/style.css", "/talks/intro/img.png", "/a.b/c"]
 
 
@@ -247,8 +249,8 @@ def test_nginx_serves_the_site_and_its_404_page_from_the_generated_config(
     from talkbuild.config import load_config
 
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if not nginx:
-        pytest.skip("nginx is not installed; the generated text is tested above")
+    require(nginx, "nginx is not installed (apt-get install nginx-light; .ci/run does)")
+    assert nginx
     yml = "title: S\n" + (f"publish:\n  public_url: {public_url}\n" if public_url else "")
     root = make_project({"talkbuild.yml": yml, "talks/a.md": "---\ntitle: A\n---\n\n## S\n\nx\n"}, tmp_path / "p")
     deploy = tmp_path / "deploy"
