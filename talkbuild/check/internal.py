@@ -23,7 +23,7 @@ from ..models import Reference, Slide, Talk, talk_pages
 from ..redirects import moved_to
 from ..render import NOT_FOUND
 from ..sitepaths import site_path
-from ..slide_addresses import describe, read_address
+from ..slide_addresses import describe, is_fragment_address, read_address
 from .htmlscan import PICTURE_ATTRS, HtmlLink, HtmlPage
 
 SCHEMES_NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:", "sms:", "about:", "blob:")
@@ -241,8 +241,8 @@ Problem = tuple[str, str, str | None]
 
 def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Problem | None]:
     """Whether `fragment` is one of a deck's own addresses (docs/themes.md: `#/7`, the 7th slide; `#/7/2` and
-    `#<slide-id>/2`, its 2nd step; with `slide_addresses: revealjs`, `#/2/1` as reveal.js reads it; `#/`, the
-    first slide), and if so what is wrong with it here (None: it leads to a slide)."""
+    `#<slide-id>/2`, its 2nd step; with `slide_addresses: revealjs`, `#/2/1` and `#/2/1/0` as reveal.js reads
+    them; `#/`, the first slide), and if so what is wrong with it here (None: it leads to a slide)."""
     talk = site.talks_by_page.get(page.path)
     named = _SLIDE_ID.match(fragment)
     step = named if named and named.group(1) != fragment else None  # a plain `#id` is an ordinary fragment
@@ -258,6 +258,11 @@ def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Prob
         return False, None
     if address is not None:
         return True, None if address.index is not None else _no_such_slide(fragment, reveal, page.path)
+    if is_fragment_address(fragment):  # reveal.js 4 writes it when a slide's fragments are shown: copied mid-slide
+        return True, ("missing-fragment", f"'#{fragment}' is reveal.js's address of slide {fragment.strip('/').rsplit('/', 1)[0]} "
+                      f"with its fragments shown, which the deck '{page.path}' does not read",
+                      "for links shared from a reveal-md deck, set slide_addresses: revealjs in the talk's front matter; "
+                      "or link the slide by its id")
     if step and step.group(1) in page.ids:
         return True, None
     return False, None
