@@ -248,6 +248,8 @@ def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Prob
     step = named if named and named.group(1) != fragment else None  # a plain `#id` is an ordinary fragment
     reveal = [s.reveal for s in talk.slides] if talk is not None else []
     address = read_address(fragment, reveal)
+    if address is None and talk is not None and is_fragment_address(fragment):  # as the deck's, so said once
+        return True, _unread_fragment(fragment, talk_pages(talk.slug)[1])
     if talk is None or page.path != talk_pages(talk.slug)[1]:
         if address is not None and talk is not None and address.index is None:
             return True, _no_such_slide(fragment, reveal, talk_pages(talk.slug)[1])  # as the deck's, so said once
@@ -258,11 +260,6 @@ def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Prob
         return False, None
     if address is not None:
         return True, None if address.index is not None else _no_such_slide(fragment, reveal, page.path)
-    if is_fragment_address(fragment):  # reveal.js 4 writes it when a slide's fragments are shown: copied mid-slide
-        return True, ("missing-fragment", f"'#{fragment}' is reveal.js's address of slide {fragment.strip('/').rsplit('/', 1)[0]} "
-                      f"with its fragments shown, which the deck '{page.path}' does not read",
-                      "for links shared from a reveal-md deck, set slide_addresses: revealjs in the talk's front matter; "
-                      "or link the slide by its id")
     if step and step.group(1) in page.ids:
         return True, None
     return False, None
@@ -271,6 +268,14 @@ def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Prob
 def _no_such_slide(fragment: str, reveal: Sequence[str], deck: str) -> Problem:
     hint = "count as reveal.js does, from 0, the title slide aside" if any(reveal) else "count from 1, the title slide"
     return ("missing-fragment", describe(fragment, reveal, deck), hint + "; or link the slide by its id")
+
+
+def _unread_fragment(fragment: str, deck: str) -> Problem:
+    """reveal.js 4's `#/h/v/f`, in the URL whenever a slide's fragments are shown: a deck of talkbuild's addresses."""
+    return ("missing-fragment", f"'#{fragment}' is reveal.js's address of slide {fragment.strip('/').rsplit('/', 1)[0]} "
+            f"with its fragments shown, which the deck '{deck}' does not read",
+            "for links shared from a reveal-md deck, set slide_addresses: revealjs in the talk's front matter; "
+            "or link the slide by its id")
 
 
 def _closest(word: str, ids: Iterable[str]) -> str | None:
