@@ -121,6 +121,33 @@ def marker_warnings(body: list[Token], location: Any, separator: str | None,
     return found
 
 
+def heading_warnings(tokens: list[Token], separator: str | None, location: Any) -> list[Diagnostic]:
+    """A `notes-marker` warning for each slide heading made of a notes line: `Note: ...` (the talk's
+    `notes_separator`, or another tool's marker when none is set) written right above `---`, with no blank line
+    between. CommonMark makes such a line a heading (a setext heading, `---` its underline): the slide's title, shown
+    to the audience, where reveal-md read the notes and then a slide break. None with `notes_separator: false`."""
+    if separator == "":
+        return []
+    markers = [separator] if separator else [as_written for _start, as_written, _tools in KNOWN_MARKERS]
+    found = []
+    for i, token in enumerate(tokens):
+        if not (token.type == "heading_open" and token.level == 0 and token.markup == "-" and token.map):
+            continue
+        for n, line in enumerate(tokens[i + 1].content.split("\n")):
+            marker = next((m for m in markers if _marker_length(line, m) is not None), None)
+            if marker is None:
+                continue
+            found.append(Diagnostic(
+                Severity.WARNING, "notes-marker",
+                f"'{line.strip()}' is right above a '---' line, which makes it a heading in Markdown: the title of a "
+                "slide, shown to the audience, and no slide break, where reveal-md read notes and then the next slide",
+                location(token.map[0] + n),
+                hint="leave a blank line before the '---'; in a talk from reveal-md, 'slide_addresses: revealjs' "
+                     "reads such lines as reveal-md did"))
+            break
+    return found
+
+
 def _warning(written: str, tools: str, separator: str | None, covered: bool, nested: bool, where: Any) -> Diagnostic:
     setting = (f"set 'notes_separator: \"{written}\"' in talkbuild.yml or the talk's front matter (or put the notes in a "
                "'::: notes' block); to keep it on the slide, set 'notes_separator: false'")

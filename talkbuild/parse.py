@@ -73,6 +73,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     from .ids import TITLE_SLIDE_ID
     from .markup import RenderContext
     from .models import Slide, Talk
+    from .slide_addresses import REVEALJS, reveal_md_separators
     from .slides import split_slides
 
     where = source.path.relative_to(project_root).as_posix() if source.path.is_relative_to(project_root) else str(source.path)
@@ -88,11 +89,14 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     tokens = md.parse(parts.body, env)
     meta, diagnostics = parts.meta, parts.diagnostics
     ctx.body_lines = parts.body.split("\n")
+    addresses = meta.slide_addresses or slide_addresses
+    if addresses == REVEALJS:  # `Note: ...` right above `---` is no heading there: a slide break (reveal-md's)
+        reveal_md_separators(tokens, ctx.body_line)
     separator = notes_separator if meta.notes_separator is None else meta.notes_separator
     tags = slide_tags(tokens)
     headings = talk_headings(tokens, tags, heading_shift(tokens, tags), parts.body_line)  # before split_slides shifts them
     shown = split_slides(md, tokens, env, parts.body_line, separator, marp=_marp(meta.extra.get("marp")),
-                         front_matter=meta.extra, slide_addresses=meta.slide_addresses or slide_addresses)
+                         front_matter=meta.extra, slide_addresses=addresses)
     if parts.untitled is not None:
         meta, missing = _title_from_slides(meta, shown, parts.untitled)
         # Around a conflict the "title" may be git's marker line: the conflict is the error to fix first.

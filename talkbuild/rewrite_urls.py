@@ -30,7 +30,9 @@ _HTML_URL_ATTR = re.compile(
     r"""("[^"]*"|'[^']*'|[^\s>"']+)""", re.IGNORECASE)
 _PICTURE = re.compile(r"^(?:https?:|file:|//)|\.(?:svg|png|jpg|jpeg|gif|bmp|webp|avif)(?:[?#\s]|$)", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""", re.IGNORECASE)
-"""A `url(...)` in an inline style (`style="background-image: url(../images/x.png)"`)."""
+"""A `url(...)` in an inline style (`style="background-image: url(../images/x.png)"`) or a `<style>` block."""
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|$)", re.IGNORECASE | re.DOTALL)
+"""A talk's `<style>` block (an HTML block: it ends at `</style>`), whose `url(...)`s load files as inline ones do."""
 
 
 def resolve_urls(state: StateCore) -> None:
@@ -149,6 +151,34 @@ def rewrite_url(ctx: RenderContext, url: str, kind: str, where: SourceLocation) 
 def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[int, int | None]]) -> str:
     """`content` (raw HTML) with its URLs rewritten; `at(offset)` is the source line (0-based) and column of an
     offset in it: each URL is reported where it is written, so two alike on one line are two findings."""
+    parts: list[str] = []
+    last = 0
+    for block in _STYLE_BLOCK.finditer(content):
+        parts.append(_rewrite_attributes(ctx, content[last:block.start(1)], _shifted(at, last)))
+        in_style = _placed(ctx, _shifted(at, block.start(1)))
+        parts.append(_CSS_URL.sub(lambda u, where=in_style: _css_url(ctx, u, where), block.group(1)))
+        last = block.end(1)
+    return "".join(parts) + _rewrite_attributes(ctx, content[last:], _shifted(at, last))
+
+
+def _placed(ctx: RenderContext, at: Callable[[int], tuple[int, int | None]]) -> Callable[[int], SourceLocation]:
+    return lambda offset: ctx.location(*at(offset))
+
+
+def _shifted(at: Callable[[int], tuple[int, int | None]], base: int) -> Callable[[int], tuple[int, int | None]]:
+    return lambda offset: at(base + offset)
+
+
+def _css_url(ctx: RenderContext, u: re.Match[str], where: Callable[[int], SourceLocation]) -> str:
+    """One `url(...)` of a style rewritten; `where(offset)`: the place of an offset in the style, for messages."""
+    if u.group(2).startswith(("data:", "#")) or not u.group(2):
+        return u.group(0)
+    href = rewrite_url(ctx, u.group(2), "image", where(u.start(2)))  # each url() where it is written
+    return f'url("{href}")' if href is not None else 'url("")'
+
+
+def _rewrite_attributes(ctx: RenderContext, content: str, at: Callable[[int], tuple[int, int | None]]) -> str:
+    """`content` (raw HTML, no `<style>` block) with the URLs of its attributes rewritten, as `_rewrite_html`."""
     def one(url: str, kind: str, where: SourceLocation) -> str | None:
         return rewrite_url(ctx, url, kind, where)
 
@@ -164,14 +194,10 @@ def _rewrite_html(ctx: RenderContext, content: str, at: Callable[[int], tuple[in
             if "url(" not in value.lower():
                 return m.group(0)
 
-            def css_url(u: re.Match[str]) -> str:
-                if u.group(2).startswith(("data:", "#")) or not u.group(2):
-                    return u.group(0)
-                at_url = where if "&" in raw else ctx.location(*at(m.start(2) + (raw[:1] in "\"'") + u.start(2)))
-                href = one(u.group(2), "image", at_url)  # each url() where it is written
-                return f'url("{href}")' if href is not None else 'url("")'
+            def in_value(offset: int) -> SourceLocation:  # entities in the value: its offsets are not the source's
+                return where if "&" in raw else ctx.location(*at(m.start(2) + (raw[:1] in "\"'") + offset))
 
-            rewritten = _CSS_URL.sub(css_url, value)
+            rewritten = _CSS_URL.sub(lambda u: _css_url(ctx, u, in_value), value)
         elif attr.startswith("srcset"):
             # "a.png 1x, b.png 2x": every candidate is a file to publish.
             candidates = []

@@ -19,7 +19,7 @@ from .links import ROOT, url_path
 from .markup import RenderContext, div_classes, html_block
 from .marp_directives import Edges, comment_notes, edges_of_slides
 from .models import Slide
-from .notes_marker import cut_at_marker, marker_warnings
+from .notes_marker import cut_at_marker, heading_warnings, marker_warnings
 from .rawhtml import LEFT_OUT, Repair, keep_structure
 from .reveal_comments import step_count
 from .slide_addresses import REVEALJS, Pieces, rewrite_links, vertical_warning
@@ -63,6 +63,8 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
     pending: list[Token] = []
     pieces = Pieces()
     ctx = env.get("tb")
+    if isinstance(ctx, RenderContext):
+        ctx.diagnostics.extend(heading_warnings(tokens, notes_separator, ctx.location))
     i = 0
     while i < len(tokens):
         token = tokens[i]

@@ -94,7 +94,7 @@ def test_without_it_no_slide_has_one_and_the_deck_is_as_before(make_project: Pro
 
 
 @pytest.mark.parametrize(("fragment", "expected"), [
-    ("/", Address(0)), ("/0", Address(1)), ("/0/0", Address(1)), ("/1", Address(2)), ("/1/0/", Address(2)),
+    ("/", Address(1)), ("/0", Address(1)), ("/0/0", Address(1)), ("/1", Address(2)), ("/1/0/", Address(2)),
     ("/2", Address(4)), ("/2/1", Address(5)), ("/2/2", Address(7)), ("/2/3", Address(None)), ("/9", Address(None)),
     ("intro", None), ("/intro", None),
 ])
@@ -152,7 +152,7 @@ def test_a_talk_s_own_numbered_links_name_their_slide_in_deck_and_handout(make_p
     build(load_config(root))
     for page in ("lec/index.html", "lec/slides/index.html"):
         assert _hrefs(root / "_site" / page, ["chapter 1", "child B", "the start"]) == [
-            "#chapter-1", "#vertical-child-b", "#title"]
+            "#chapter-1", "#vertical-child-b", "#intro"]  # reveal.js's #/ is the author's first slide
     # talkbuild's numbers: #/1 is the title slide; #/2/2 a step of slide 2, which only the deck has
     assert _hrefs(root / "_site/plain/index.html", ["chapter 1", "child B", "the start"]) == [
         "#title", "../plain/slides/index.html#intro/2", "#title"]
@@ -193,3 +193,99 @@ def test_check_reads_another_talk_s_links_into_a_deck_as_that_deck_does(make_pro
              "(slide_addresses: revealjs); its last slide is #/2/2",
          "count as reveal.js does, from 0, the title slide aside; or link the slide by its id"),
     ]
+
+
+HIDDEN_BREAK = """\
+---
+title: Lecture
+author: A
+date: 2024-01-01
+{extra}---
+
+## Four
+
+four
+
+---
+
+## Five
+Last paragraph of five
+
+Note: say five
+---
+## Six
+
+six
+----
+## Seven
+
+seven
+"""
+"""reveal-md cut at every `---` and `----` line, with or without a blank line above: Five, Six and Seven are 1/0,
+2/0 and 2/1. CommonMark reads `Note: say five` over `---` (line 16) as a heading."""
+
+
+def _shown(root: Path, slug: str = "lec") -> dict[str, tuple[str, str]]:
+    from tests.test_notes_marker import slides
+
+    return slides(root, slug)
+
+
+def test_under_revealjs_a_line_right_above_a_separator_stays_on_its_slide_and_the_count_goes_on(
+        make_project: ProjectFactory) -> None:
+    root = make_project({"talks/lec.md": HIDDEN_BREAK.format(extra='slide_addresses: revealjs\nnotes_separator: "Note:"\n')})
+    assert _slides(root) == [("title", ""), ("four", "0/0"), ("five", "1/0"), ("six", "2/0"), ("seven", "2/1")]
+    shown = _shown(root)
+    assert shown["five"] == ("Five Last paragraph of five", "say five")  # notes, not a slide titled "Note: say five"
+    assert shown["six"] == ("Six six", "")  # `six` over `----`: a paragraph, then reveal-md's vertical separator
+    assert not [d for d in build(load_config(root)).diagnostics if d.code == "notes-marker"]
+
+
+def test_without_revealjs_a_notes_line_made_a_slide_title_is_warned_of_at_its_line(make_project: ProjectFactory) -> None:
+    for extra in ("", 'notes_separator: "Note:"\n', "slide_addresses: talkbuild\n"):
+        root = make_project({"talks/lec.md": HIDDEN_BREAK.format(extra=extra)})
+        found = [d for d in build(load_config(root)).diagnostics if d.code == "notes-marker"]
+        assert [(d.location.line, d.severity.name) for d in found] == [(16 + extra.count("\n"), "WARNING")], extra
+        assert found[0].message.startswith("'Note: say five' is right above a '---' line, which makes it a heading")
+        assert "leave a blank line before the '---'" in (found[0].hint or "")
+        assert "note-say-five" in [ident for ident, _ in _slides(root)]  # as before: the seed dialect's headings stay
+
+
+def test_a_heading_over_dashes_stays_a_heading_without_revealjs_and_is_not_warned_of(make_project: ProjectFactory) -> None:
+    talk = "---\ntitle: T\n{extra}---\n\nFirst\n---\n\ntext\n\nNotes: later\n---\n\nmore\n"
+    root = make_project({"talks/lec.md": talk.format(extra="notes_separator: false\n")})
+    assert [i for i, _ in _slides(root)] == ["title", "first", "notes-later"]
+    assert not [d for d in build(load_config(root)).diagnostics if d.code == "notes-marker"]
+    root = make_project({"talks/lec.md": talk.format(extra="")}, root=root)
+    assert [d.location.line for d in build(load_config(root)).diagnostics if d.code == "notes-marker"] == [10]
+
+
+@pytest.mark.parametrize(("fragment", "expected"), [
+    ("/2/1/0", Address(5, 1)), ("/2/2/3/", Address(7, 4)), ("/0/0/0", Address(1, 1)), ("/2/3/0", Address(None, 1)),
+])
+def test_reveal_js_4_fragment_addresses_are_a_slide_and_its_fragments_up_to_f(fragment: str, expected: Address) -> None:
+    reveal = ["", "0/0", "1/0", "1/0", "2/0", "2/1", "2/1", "2/2"]
+    assert read_address(fragment, reveal) == expected
+    assert read_address(fragment, [""] * 8) is None  # talkbuild's own addresses have no third number
+
+
+def test_check_accepts_fragment_addresses_under_revealjs_and_explains_them_without(make_project: ProjectFactory) -> None:
+    link = "B's [mid-slide](#/2/1/0) [gone](#/7/0/1)"
+    talk = REVEAL_MD.format(extra="{extra}").replace("B's text", link)
+    root = make_project({"talks/lec.md": talk.format(extra="slide_addresses: revealjs\n")})
+    found = [d for d in check_project(load_config(root)).diagnostics if d.code == "missing-fragment"]
+    assert [d.message.split(",")[0] for d in found] == ["'#/7/0/1' names no slide in the deck 'lec/slides/index.html'"]
+    root = make_project({"talks/lec.md": talk.format(extra="")}, root=root)
+    found = [d for d in check_project(load_config(root)).diagnostics if d.code == "missing-fragment"]
+    assert len(found) == 2
+    assert found[0].message == ("'#/2/1/0' is reveal.js's address of slide 2/1 with its fragments shown, which the "
+                                "deck 'lec/slides/index.html' does not read")
+    assert "set slide_addresses: revealjs" in (found[0].hint or "")
+
+
+def test_a_talk_s_own_fragment_address_leads_to_the_deck_which_places_the_step(make_project: ProjectFactory) -> None:
+    talk = REVEAL_MD.format(extra="slide_addresses: revealjs\n").replace("B's text", "[mid](#/1/0/1)")
+    root = make_project({"talks/lec.md": talk})
+    build(load_config(root))
+    assert _hrefs(root / "_site/lec/index.html", ["mid"]) == ["../lec/slides/index.html#/1/0/1"]
+    assert not [d for d in check_project(load_config(root)).diagnostics if d.code == "missing-fragment"]

@@ -82,11 +82,14 @@ def scan(path: str, text: str, slide_ids: Collection[str] = ()) -> HtmlPage:
         pos = match.start()
         if following:  # a local, not link_name.at: this loop runs for every tag of every page
             following = link_name.follow(text, match, links)
-        if match.group(1):  # <script ...>...</script> or <style>: only a script's src counts
+        if match.group(1):  # <script ...>...</script> or <style>: only a script's src and a style's url()s count
             if match.group(1).lower() == "script":
                 attrs = _attrs(match.group(2) or "")
                 if attrs.get("src"):
                     links.append(HtmlLink("script", "src", attrs["src"], line, slide))
+            elif "url(" in match.group(0).lower():
+                links.extend(HtmlLink("style", "style", url, line + match.group(0).count("\n", 0, at), slide)
+                             for at, url in _style_urls(match.group(0)))
             continue
         name = match.group(4)
         if name is None:  # a comment
@@ -201,6 +204,11 @@ def _attrs(text: str) -> dict[str, str]:
             value = raw
         out.setdefault(m.group(1).lower(), html.unescape(value) if "&" in value else value)
     return out
+
+
+def _style_urls(css: str) -> list[tuple[int, str]]:
+    """(offset, URL) of the files a style's `url(...)`s load (not `data:` and `#` ones, which load none)."""
+    return [(m.start(2), m.group(2)) for m in _CSS_URL.finditer(css) if m.group(2) and not m.group(2).startswith(("#", "data:"))]
 
 
 def _pictures(attrs: dict[str, str]) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from ..models import Reference, Slide, Talk, talk_pages
 from ..redirects import moved_to
 from ..render import NOT_FOUND
 from ..sitepaths import site_path
-from ..slide_addresses import describe, read_address
+from ..slide_addresses import describe, is_fragment_address, read_address
 from .htmlscan import PICTURE_ATTRS, HtmlLink, HtmlPage
 
 SCHEMES_NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:", "sms:", "about:", "blob:")
@@ -241,13 +241,15 @@ Problem = tuple[str, str, str | None]
 
 def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Problem | None]:
     """Whether `fragment` is one of a deck's own addresses (docs/themes.md: `#/7`, the 7th slide; `#/7/2` and
-    `#<slide-id>/2`, its 2nd step; with `slide_addresses: revealjs`, `#/2/1` as reveal.js reads it; `#/`, the
-    first slide), and if so what is wrong with it here (None: it leads to a slide)."""
+    `#<slide-id>/2`, its 2nd step; with `slide_addresses: revealjs`, `#/2/1` and `#/2/1/0` as reveal.js reads
+    them; `#/`, the first slide), and if so what is wrong with it here (None: it leads to a slide)."""
     talk = site.talks_by_page.get(page.path)
     named = _SLIDE_ID.match(fragment)
     step = named if named and named.group(1) != fragment else None  # a plain `#id` is an ordinary fragment
     reveal = [s.reveal for s in talk.slides] if talk is not None else []
     address = read_address(fragment, reveal)
+    if address is None and talk is not None and is_fragment_address(fragment):  # as the deck's, so said once
+        return True, _unread_fragment(fragment, talk_pages(talk.slug)[1])
     if talk is None or page.path != talk_pages(talk.slug)[1]:
         if address is not None and talk is not None and address.index is None:
             return True, _no_such_slide(fragment, reveal, talk_pages(talk.slug)[1])  # as the deck's, so said once
@@ -266,6 +268,14 @@ def _deck_address(site: Site, page: HtmlPage, fragment: str) -> tuple[bool, Prob
 def _no_such_slide(fragment: str, reveal: Sequence[str], deck: str) -> Problem:
     hint = "count as reveal.js does, from 0, the title slide aside" if any(reveal) else "count from 1, the title slide"
     return ("missing-fragment", describe(fragment, reveal, deck), hint + "; or link the slide by its id")
+
+
+def _unread_fragment(fragment: str, deck: str) -> Problem:
+    """reveal.js 4's `#/h/v/f`, in the URL whenever a slide's fragments are shown: a deck of talkbuild's addresses."""
+    return ("missing-fragment", f"'#{fragment}' is reveal.js's address of slide {fragment.strip('/').rsplit('/', 1)[0]} "
+            f"with its fragments shown, which the deck '{deck}' does not read",
+            "for links shared from a reveal-md deck, set slide_addresses: revealjs in the talk's front matter; "
+            "or link the slide by its id")
 
 
 def _closest(word: str, ids: Iterable[str]) -> str | None:

@@ -32,6 +32,9 @@ a step
 
 more
 
+- one <!-- .element: class="fragment" -->
+- two <!-- .element: class="fragment" -->
+
 ---
 
 # Part two
@@ -47,6 +50,29 @@ more
 text
 """
 
+NOTES_TALK = """---
+title: Notes
+slide_addresses: revealjs
+notes_separator: "Note:"
+---
+
+## Four
+
+four
+
+---
+
+## Five
+Last paragraph of five
+
+Note: say five
+---
+## Six
+
+six
+"""
+"""The trial's reveal-md talk: a `Note:` line right above `---`, which CommonMark would make a heading."""
+
 
 @pytest.fixture
 def site(tmp_path: Path, static_server: Any) -> str:
@@ -57,6 +83,7 @@ def site(tmp_path: Path, static_server: Any) -> str:
     (root / "talks").mkdir(parents=True)
     (root / "talks/lec.md").write_text(TALK.format(extra="slide_addresses: revealjs\n"), encoding="utf-8")
     (root / "talks/plain.md").write_text(TALK.format(extra=""), encoding="utf-8")
+    (root / "talks/notes.md").write_text(NOTES_TALK, encoding="utf-8")
     build(load_config(root))
     return str(static_server(root / "_site"))
 
@@ -69,7 +96,7 @@ def _open(page: Any, url: str) -> str:
 
 @pytest.mark.parametrize(("address", "slide"), [
     ("#/2/1", "vertical-child-a"), ("#/2/2", "vertical-child-b"), ("#/2", "part-two"), ("#/0", "intro"),
-    ("#/1", "chapter-1"), ("#/", "title"),
+    ("#/1", "chapter-1"), ("#/", "intro"),  # reveal.js's #/ is the author's first slide: the "back to contents" links
 ])
 def test_reveal_js_addresses_open_the_slide_reveal_js_opened(page: Any, site: str, address: str, slide: str) -> None:
     assert _open(page, site + "lec/slides/" + address) == slide
@@ -98,4 +125,27 @@ def test_without_it_numbers_count_from_1_then_a_step(page: Any, site: str, addre
                                                      steps: int) -> None:
     assert _open(page, site + "plain/slides/" + address) == slide
     assert visible_fragments(page) == steps
+    expect(page.locator("#tb-toast")).to_be_hidden()
+
+
+@pytest.mark.parametrize(("address", "slide", "steps"), [
+    ("#/1/0/0", "chapter-1", 1),  # reveal.js's fragment index 0: the first fragment shown
+    ("#/1/0/1", "also-chapter-1", 1),  # reveal.js counted over the whole reveal-md slide, which talkbuild cut in two
+    ("#/1/0/2", "also-chapter-1", 2), ("#/1/0/9", "also-chapter-1", 2), ("#/2/1/0/", "vertical-child-a", 0),
+])
+def test_reveal_js_fragment_addresses_open_the_slide_with_its_fragments_shown(page: Any, site: str, address: str,
+                                                                                slide: str, steps: int) -> None:
+    assert _open(page, site + "lec/slides/" + address) == slide
+    assert visible_fragments(page) == steps
+    expect(page.locator("#tb-toast")).to_be_hidden()
+    assert page.evaluate("location.hash") == "#" + slide + (f"/{steps}" if steps else "")
+
+
+def test_a_notes_line_right_above_a_separator_is_notes_and_the_next_address_opens_the_next_slide(page: Any,
+                                                                                                 site: str) -> None:
+    assert _open(page, site + "notes/slides/#/2") == "six"
+    assert _open(page, site + "notes/slides/#/1") == "five"
+    expect(page.locator("#five .tb-slide-title")).to_have_text("Five")
+    assert "say five" not in page.locator("#five").inner_text()  # notes: not shown to the audience
+    expect(page.locator("#five aside.notes")).to_have_text("say five")
     expect(page.locator("#tb-toast")).to_be_hidden()

@@ -9,7 +9,9 @@
   // The URL is `#<slide-id>` or `#<slide-id>/<step>`; `#/<n>` and `#/<n>/<step>` (1-based) are read too, and `#/`
   // (reveal.js's "back to the start") is the first slide. A deck built with `slide_addresses: revealjs` has each
   // slide's reveal.js address in data-reveal ("h/v", from 0, the title slide aside): there `#/h` and `#/h/v` are
-  // read as reveal.js read them, so links shared from a reveal-md deck open the same slides (slide_addresses.py).
+  // read as reveal.js read them, so links shared from a reveal-md deck open the same slides (slide_addresses.py);
+  // so are reveal.js 4's `#/h/v/f` (slide h/v with its fragments up to index f shown: step f + 1, going on to the
+  // next slide cut from the same reveal-md slide past the last step of one) and `#/` (the author's first slide).
   var reveal = slides.map(function (s) { return s.getAttribute("data-reveal") || ""; });
   var revealjs = reveal.some(function (r) { return r; });
 
@@ -30,7 +32,12 @@
   // and a trailing slash (`#/12/`), as links shared from reveal.js decks have them, mean the same.
   // `counted`: a number typed to go to (G, or digits and Enter) is the counter's, whatever the deck's addresses.
   function readHash(h, counted) {
-    if (h === "/") return { number: 1, step: 0 };
+    if (h === "/") return { number: revealjs && N > 1 ? 2 : 1, step: 0 };
+    var f = /^\/(\d+)\/(\d+)\/(\d+)\/?$/.exec(h);
+    if (f && revealjs && !counted) {
+      var shown = parseInt(f[1], 10) + "/" + parseInt(f[2], 10);
+      return { number: reveal.indexOf(shown) + 1, step: parseInt(f[3], 10) + 1, reveal: shown };
+    }
     var m = /^\/(\d+)(?:\/(\d+))?\/?$/.exec(h);
     if (m && revealjs && !counted) {
       var key = parseInt(m[1], 10) + "/" + (m[2] ? parseInt(m[2], 10) : 0);
@@ -47,8 +54,10 @@
     var r = readHash(h, counted);
     if (r.id === undefined) {
       if (r.reveal && !r.number) return null; // as an id that names no slide
-      var n = Math.max(0, Math.min(r.number - 1, N - 1));
-      return { index: n, step: clampStep(n, r.step) };
+      var n = Math.max(0, Math.min(r.number - 1, N - 1)), step = r.step;
+      // reveal.js counted the fragments of the whole reveal-md slide, which talkbuild may have cut at its headings
+      while (r.reveal && step > fragments(n).length && reveal[n + 1] === r.reveal) step -= fragments(n++).length;
+      return { index: n, step: clampStep(n, step) };
     }
     var i = indexOfId(r.id);
     if (i < 0) return null;
