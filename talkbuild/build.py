@@ -94,7 +94,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     diagnostics = distinct(diagnostics + theme_problems(
         config.theme, themes, [t for t, _ in rendered], environment,
         linked=lambda: {ref for page in pages for ref in page_refs(page.path, page.read())},
-        grouped=config.index_group == "folder"))
+        grouped=config.index_group))
     if _fails(diagnostics, options.strict) and not options.keep_going:
         raise ContentError(diagnostics, strict=options.strict)
     # Only the project's own output is remembered: check and publish build into scratch folders.
