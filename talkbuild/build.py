@@ -29,6 +29,7 @@ from .staticrefs import page_refs
 from .themecheck import theme_problems
 from .themes import Theme, find_theme
 from .titles import duplicate_titles
+from .unlinked_documents import unlinked_documents
 from .workers import raise_if_stopped
 from .write import write_site
 
@@ -67,7 +68,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     rendered, diagnostics, rebuilt = render_talks_lazy(config, theme, sources, options)
     listed = [t for t, _ in rendered if options.drafts or not t.meta.draft]
     clashes = _asset_clashes(config, rendered) + duplicate_titles(listed, folder_of if config.index_group == "folder" else None)
-    diagnostics = distinct(problems + diagnostics + clashes)
+    diagnostics = distinct(problems + diagnostics + clashes + unlinked_documents(config, sources, [t for t, _ in rendered]))
     timer.lap("render", rebuilt)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
     drafts = tuple(talk.slug for talk, _ in rendered if talk.meta.draft and not options.drafts)
