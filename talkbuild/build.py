@@ -29,6 +29,7 @@ from .staticrefs import page_refs
 from .themecheck import theme_problems
 from .themes import Theme, find_theme
 from .titles import duplicate_titles
+from .unlinked_documents import unlinked_documents
 from .workers import raise_if_stopped
 from .write import write_site
 
@@ -67,7 +68,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     rendered, diagnostics, rebuilt = render_talks_lazy(config, theme, sources, options)
     listed = [t for t, _ in rendered if options.drafts or not t.meta.draft]
     clashes = _asset_clashes(config, rendered) + duplicate_titles(listed, folder_of if config.index_group == "folder" else None)
-    diagnostics = distinct(problems + diagnostics + clashes)
+    diagnostics = distinct(problems + diagnostics + clashes + unlinked_documents(config, sources, [t for t, _ in rendered]))
     timer.lap("render", rebuilt)
     kept = [(talk, talk_pages) for talk, talk_pages in rendered if options.drafts or not talk.meta.draft]
     drafts = tuple(talk.slug for talk, _ in rendered if talk.meta.draft and not options.drafts)
@@ -94,7 +95,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     diagnostics = distinct(diagnostics + theme_problems(
         config.theme, themes, [t for t, _ in rendered], environment,
         linked=lambda: {ref for page in pages for ref in page_refs(page.path, page.read())},
-        grouped=config.index_group == "folder"))
+        grouped=config.index_group))
     if _fails(diagnostics, options.strict) and not options.keep_going:
         raise ContentError(diagnostics, strict=options.strict)
     # Only the project's own output is remembered: check and publish build into scratch folders.

@@ -46,7 +46,7 @@ def _ratio(value: Any, name: str, where: SourceLocation, node: yaml.Node | None)
 
 
 INDEX_ORDERS = ("newest", "oldest", "path", "title")
-INDEX_GROUPS = ("none", "folder")
+INDEX_GROUPS = ("none", "folder", "year", "month", "day")
 
 
 def _one_of(choices: tuple[str, ...], default_hint: str) -> Callable[[Any, str, SourceLocation, yaml.Node | None], str]:
@@ -141,8 +141,10 @@ class Config:
     index_order: str = field(default="newest", metadata={"parse": _one_of(INDEX_ORDERS, "newest (the default) sorts by date")})
     """How the index lists the talks: newest first (by date), oldest first, by path (a course: week2 before
     week10), or by title."""
-    index_group: str = field(default="none", metadata={"parse": _one_of(INDEX_GROUPS, "folder lists each folder's talks under its name")})
-    """`folder`: the index lists each folder's talks under the folder's name (a course's weeks); `none`: one list."""
+    index_group: str = field(default="none", metadata={"parse": _one_of(
+        INDEX_GROUPS, "folder lists each folder's talks under its name; year, month or day under their dates")})
+    """`folder`: the index lists each folder's talks under the folder's name (a course's weeks); `year`, `month`,
+    `day`: under their dates' headings (a research group's years, a conference's days); `none`: one list."""
     notes_separator: str | None = field(default=None, metadata={"parse": _notes_separator})
     """A line starting with this begins a slide's speaker notes (`Note:` for reveal-md talks, `???` for remark
     ones); false for none. Unset: none, but such a line is a `notes-marker` warning."""

@@ -278,7 +278,7 @@ class Builder:
         diagnostics += theme_problems(state.config.theme, themes, talks, environment,
                                       linked=lambda: {ref for _, refs in uses.values() for ref in refs},
                                       sources_of=state.template_sources,
-                                      grouped=state.config.index_group == "folder")
+                                      grouped=state.config.index_group)
         diagnostics = distinct(diagnostics)
         errors = tuple(d for d in diagnostics if d.is_error)
         warnings = tuple(d for d in diagnostics if not d.is_error)

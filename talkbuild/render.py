@@ -127,15 +127,15 @@ def render_talk(env: jinja2.Environment, talk: Talk, config: Config, static: str
 
 
 def render_index(env: jinja2.Environment, talks: Sequence[Talk], config: Config) -> Page:
-    """The site index: every talk, newest first, or in the order `index_order` asks for; with `index_group:
-    folder`, under its folder's name."""
+    """The site index: every talk, newest first, or in the order `index_order` asks for; with `index_group`,
+    under its folder's name or its date's."""
     ordered = index_ordered(talks, config.index_order)
     # `hrefs`: each talk's folder percent-encoded, as image URLs are; `paths`: shown under titles that clash.
     html = _render(env, "index.html", "the site index", talks=ordered, site=config, root="", static=STATIC_DIR + "/",
                    version=__version__, theme_css=_theme_css(env, STATIC_DIR + "/"),
                    ui=chrome_attrs(config.lang, config.direction), rtl=config.direction == "rtl",
                    hrefs={t.slug: url_path(t.slug) for t in ordered}, paths=shared_titles(ordered),
-                   groups=index_groups(ordered, config.index_group),
+                   groups=index_groups(ordered, config.index_group, config.index_order),
                    social=_social(config, config.title, config.description, "website", "index.html"),
                    feed=FEED if has_feed(talks, config) else "",
                    search_index=f"{STATIC_DIR}/{SEARCH_INDEX_NAME}")

@@ -41,20 +41,20 @@ def theme_problems(site_theme: str, themes: Mapping[str, Theme], talks: Sequence
                    environment: Callable[[Theme], jinja2.Environment],
                    linked: Callable[[], Collection[str]] | None = None,
                    sources_of: Callable[[str, Theme], list[TemplateSource]] | None = None,
-                   grouped: bool = False) -> list[Diagnostic]:
+                   grouped: str = "none") -> list[Diagnostic]:
     """The problems of every theme in use (`themes`: by name, the site's and those talks choose), and the
     slides whose id a theme's template also writes. `linked`: the site paths the built pages link (asked only
     when a template names a missing static file): a name in a branch no page takes is no problem.
     `sources_of`: a theme's templates as a caller keeps them (serve, until a theme file changes). `grouped`:
-    the index lists the talks by folder (index_group: folder), which the site theme's index.html must show."""
+    the index's `index_group` (by folder, year, month or day, which the site theme's index.html must show; `none`)."""
     found: list[Diagnostic] = []
     for name, theme in themes.items():
         sources = sources_of(name, theme) if sources_of else template_sources(environment(theme), theme)
         static = set(theme.static_files())
         found += check_theme(sources, static | GENERATED, static_dir(name, site_theme), linked)
         found += _unlinked_theme_css(sources, static)
-        if grouped and name == site_theme:
-            found += _index_without_groups(sources)
+        if grouped != "none" and name == site_theme:
+            found += _index_without_groups(sources, grouped)
         ids = template_ids(_talk_templates(sources))
         if ids:
             found += [d for talk in talks if (talk.meta.theme or site_theme) == name for d in slide_id_clashes(talk, ids)]
@@ -176,15 +176,16 @@ def _talk_templates(sources: Sequence[TemplateSource]) -> list[TemplateSource]:
     return [s for s in sources if s.name in used]
 
 
-def _index_without_groups(sources: list[TemplateSource]) -> list[Diagnostic]:
-    """index_group: folder with a theme's own index.html written before it (or without it): the flat list stays."""
+def _index_without_groups(sources: list[TemplateSource], grouping: str) -> list[Diagnostic]:
+    """index_group (folder, year, ...) with a theme's own index.html written before it (or without it): the flat
+    list stays."""
     by_name = {s.name: s for s in sources}
     index = by_name.get("index.html")
     if index is None or not index.own or any(GROUPS.search(scanned(s.text)) for s in _used_by(index, by_name)):
         return []
     return [Diagnostic(Severity.WARNING, "theme-hook",
-                       "index_group is 'folder', but the theme's index.html never uses `groups`: the index lists "
-                       "the talks in one list, not by folder", SourceLocation(index.shown, 1),
+                       f"index_group is '{grouping}', but the theme's index.html never uses `groups`: the index "
+                       f"lists the talks in one list, not by {grouping}", SourceLocation(index.shown, 1),
                        hint="loop over `groups` (each has `folder`, `title` and `talks`; docs/themes.md) as the "
                             "default index.html does, or leave index_group out")]
 

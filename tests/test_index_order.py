@@ -118,7 +118,7 @@ def test_a_theme_index_that_knows_nothing_of_groups_is_warned_of(make_project) -
 
 @pytest.mark.parametrize(("written", "message"), [
     ("index_order: pth", "'index_order' must be one of newest, oldest, path, title, not 'pth' (did you mean 'path'?)"),
-    ("index_group: folders", "'index_group' must be one of none, folder, not 'folders' (did you mean 'folder'?)"),
+    ("index_group: folders", "'index_group' must be one of none, folder, year, month, day, not 'folders' (did you mean 'folder'?)"),
 ])
 def test_an_unknown_order_or_grouping_is_a_config_error_with_a_suggestion(make_project, written: str,
                                                                           message: str) -> None:

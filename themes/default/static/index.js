@@ -8,7 +8,8 @@
   var count = document.getElementById("tb-search-count");
   var empty = document.getElementById("tb-empty");
   var talks = Array.prototype.slice.call(document.querySelectorAll(".tb-talk"));
-  var groups = Array.prototype.slice.call(document.querySelectorAll(".tb-group")); // index_group: folder
+  var groups = Array.prototype.slice.call(document.querySelectorAll(".tb-group")); // index_group: folder, day...
+  var jumpList = document.querySelector(".tb-jump"); // the list of the groups' headings, with several of them
   if (!form || !input) return;
   form.hidden = false; // without JavaScript the box would do nothing, so it stays hidden
 
@@ -69,6 +70,7 @@
       if (match) shown++;
     });
     groups.forEach(function (group) { group.hidden = !group.querySelector(".tb-talk:not([hidden])"); });
+    if (jumpList) jumpGroups();
     count.textContent = words.length ? shown + " of " + talks.length + " talks" : talks.length + (talks.length === 1 ? " talk" : " talks");
     empty.hidden = shown > 0;
     searchSlides(words); // hides `empty` too when slides are found
@@ -76,6 +78,19 @@
     var url = new URL(location.href);
     if (input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
     try { history.replaceState(null, "", url); } catch (err) { /* file:// pages may refuse a new query */ }
+  }
+
+  // The list of headings at the top offers only the groups still shown (a link to a hidden one would go nowhere),
+  // and goes when fewer than two are left: there is nothing to jump between.
+  function jumpGroups() {
+    var left = 0;
+    Array.prototype.forEach.call(jumpList.querySelectorAll("li"), function (li) {
+      var a = li.querySelector("a[href^='#']"), heading = a && document.getElementById(decodeURIComponent(a.hash.slice(1)));
+      var group = heading && heading.closest(".tb-group");
+      li.hidden = !!group && group.hidden;
+      if (!li.hidden) left++;
+    });
+    jumpList.hidden = left < 2;
   }
 
   // ---- Full-text search of the slides -----------------------------------------------------------------------
