@@ -179,6 +179,9 @@ def _gate(config: Config, manifest: Any, *, run_check: bool) -> None:
               help="Publish without `talkbuild check` (loudly; not for CI). The talks must still build to _site/.")
 @click.option("--prebuilt", is_flag=True,
               help="Publish _site/ as it is, built or changed elsewhere: no check, no rebuild to compare (loudly).")
+@click.option("--commit", "commit", metavar="SHA",
+              help="With --prebuilt: the commit that built _site/ (a CI artifact's); default: the one `talkbuild "
+                   "build` recorded, if _site/ is still what it wrote, else none.")
 @click.option("--unlock", is_flag=True, help="Publish to a channel a rollback locked (and lift the lock).")
 @click.option("--allow-no-commit", is_flag=True,
               help="Let a build without a git commit replace a channel release that has one (it cannot be ordered).")
@@ -186,7 +189,8 @@ def _gate(config: Config, manifest: Any, *, run_check: bool) -> None:
 @_json_option
 @user_errors
 def publish(directory: Path, target: str | None, endpoint_url: str | None, channel: str, skip_check: bool,
-            prebuilt: bool, unlock: bool, allow_no_commit: bool, jobs: int | None, as_json: bool) -> None:
+            prebuilt: bool, commit: str | None, unlock: bool, allow_no_commit: bool, jobs: int | None,
+            as_json: bool) -> None:
     """Upload the built site as a new release and switch the channel to it in one step."""
     from .publish import publish_site
 
@@ -195,17 +199,28 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     site = config.out_path
     if not site.is_dir():
         raise TalkbuildError(f"{config.out_dir}/: no built site to publish", hint="run `talkbuild build` first")
+    if commit is not None and not prebuilt:
+        raise click.UsageError("--commit goes with --prebuilt; without it, publish builds the talks of this "
+                               "checkout and records its commit")
     if prebuilt:
         click.secho(f"WARNING: --prebuilt: publishing {config.out_dir}/ as it is, WITHOUT `talkbuild check` and "
-                    "without comparing it with the talks; if the last build failed, this is an older site.",
+                    "without comparing it with the talks.",
                     fg="red", bold=True, err=True)
     elif skip_check:
         click.secho("WARNING: --skip-check: publishing WITHOUT `talkbuild check`; broken links, missing assets "
                     "and invalid talks can go live.", fg="red", bold=True, err=True)
     from .publish.manifest import build_info, build_manifest
 
+    info = build_info(config.root)
+    if prebuilt:  # HEAD is not what built a site nobody rebuilt: name only a commit known to have built it
+        from .publish.provenance import prebuilt_provenance
+
+        provenance = prebuilt_provenance(config.root, site, info, commit)
+        info = provenance.build
+        click.secho(f"--prebuilt: {config.out_dir}/ is from {provenance.said}", err=True,
+                    fg="red" if info.commit is None else None, bold=info.commit is None)
     # Hashed once: the gate proves these hashes are the checked build, and the upload ships them.
-    manifest = build_manifest(site, build_info(config.root))
+    manifest = build_manifest(site, info)
     if not prebuilt:
         _gate(config, manifest, run_check=not skip_check)
     public_url = _public_url(config, target, channel)

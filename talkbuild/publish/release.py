@@ -176,10 +176,11 @@ def _refuse_if_older(current: Pointer | None, build: BuildInfo, project_root: Pa
         # build may be older than what is live, so it is refused unless asked for by name.
         raise Unordered(
             f"channel '{current.channel}' serves commit {current.commit[:12]}, and this build has no commit "
-            f"(no git repository, or nothing committed), so it cannot be shown not to be older; nothing was "
-            "uploaded or switched",
-            hint="publish from a clone of the repository (commit first), or, to replace it on purpose, pass "
-                 "--allow-no-commit; a preview to a new channel (--channel NAME) needs neither")
+            f"(no git repository, nothing committed, or a --prebuilt site no build here vouches for), so it "
+            "cannot be shown not to be older; nothing was uploaded or switched",
+            hint="publish from a clone of the repository (commit first; with --prebuilt, name the commit that "
+                 "built the site with --commit SHA), or, to replace it on purpose, pass --allow-no-commit; a "
+                 "preview to a new channel (--channel NAME) needs neither")
     if current is None or not current.commit or not build.commit or current.commit == build.commit:
         return
     if is_ancestor(project_root, build.commit, current.commit):
