@@ -236,3 +236,21 @@ def test_an_unused_pattern_suggests_the_form_that_matches(make_project: ProjectF
     assert hints[6].startswith("did you mean 'talks/speaker-16/**'? ")
     assert hints[7].startswith("did you mean 'talks/speaker-20/*.md'? ")
     assert hints[8].startswith("patterns are relative to the project"), "nothing close: no guess"
+
+
+def test_the_setting_in_another_section_is_found_where_it_belongs(make_project: ProjectFactory) -> None:
+    root = make_project({
+        "talkbuild.yml": 'title: W\npublish:\n  per_file_ignores:\n    "talks/a/**": all\n  theme: dark\n'
+                         "per_file_ignore: {}\ncheck:\n  targte: file://_deploy\n",
+        "talks/a.md": CLEAN,
+    })
+    result = check(root)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "talkbuild: talkbuild.yml:3: unknown key 'publish.per_file_ignores' (did you mean 'check.per_file_ignores'? "
+        "'per_file_ignores' belongs under 'check:')",
+        "talkbuild: talkbuild.yml:5: unknown key 'publish.theme' (did you mean 'theme'? 'theme' belongs at the top "
+        "level, not in a section)",
+        "talkbuild: talkbuild.yml:6: unknown key 'per_file_ignore' (did you mean 'check.per_file_ignores'?)",
+        "talkbuild: talkbuild.yml:8: unknown key 'check.targte' (did you mean 'publish.target'?)",
+    ]
