@@ -283,7 +283,7 @@ def history(directory: Path, target: str | None, endpoint_url: str | None, chann
     when = parse_time(at) if at else None
     t = _target(load(directory), target, endpoint_url)
     records = read_history(t, channel=channel, limit=limit, at=when)
-    wide = max((len(r.channel) for r in records), default=7)
+    wide = max([len("channel"), *(len(r.channel) for r in records)])
     if records and not as_json:
         click.echo(f"{'time (UTC)':20}  {'channel':{wide}}  {'action':14}  {'release':12}  {'previous':12}  "
                    f"{'who':12}  {'commit':12}  subject")
@@ -292,7 +292,7 @@ def history(directory: Path, target: str | None, endpoint_url: str | None, chann
             click.echo(json.dumps({"event": "Switch", **asdict(r)}))
             continue
         stamp = r.time[:19] + "Z" if len(r.time) >= 19 else r.time
-        action = r.action + (" (now)" if r.current else "")
+        action = "removed" if r.action == "remove" else r.action + (" (now)" if r.current else "")
         click.echo(f"{stamp:20}  {r.channel:{wide}}  {action:14}  {r.release_id[:12]:12}  {(r.previous or '-')[:12]:12}  "
                    f"{(r.who or '-')[:12]:12}  {(r.commit or '-')[:12]:12}  {r.subject or ''}".rstrip())
     said = f" at {when.isoformat().replace('+00:00', 'Z')}" if when else ""

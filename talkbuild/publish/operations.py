@@ -153,8 +153,13 @@ def remove_channel(target: Target, *, channel: str) -> Iterator[Event]:
                 store.unproject(channel)
             yield Done(channel, "", False, store.url, message=f"no channel named '{channel}': nothing to remove")
             return
-        # Its last state stays in the history, so a later publish to the same name continues after it.
+        # Its last state stays in the history, so a later publish to the same name continues after it, and
+        # the removal itself is one more entry (same shape; reason "remove"), so history tells a preview that
+        # was removed from one merely superseded, and `history --at` shows nothing served after it.
         record_history(store, current)
+        who = build_info(target.project_root).actor
+        record_history(store, next_pointer(current, channel, current.release_id, commit=None, branch=None, who=who,
+                                           reason="remove", ci_run_url=None))
         store.unproject(channel)
         store.delete([pointer_key(channel)])
         yield Done(channel, current.release_id, True, store.url, message=f"removed channel '{channel}'")
