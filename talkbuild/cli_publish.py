@@ -60,6 +60,9 @@ class _Progress:
                            f"({'sealed' if event.sealed else 'unsealed'}, {event.files} files"
                            f"{', finishing what a stopped prune left' if event.resumed else ''})")
             elif isinstance(event, ev.Done):
+                release = _release_line(event)
+                if release:
+                    click.echo(release)
                 click.echo(_summary(event))
         return last
 
@@ -74,6 +77,14 @@ def _summary(done: Any) -> str:
         return f"{done.channel}: {done.message} ({done.url})"
     label = " (immutable: this release only, never a later publish)" if done.immutable else ""
     return f"{done.channel}: {done.release_id} {done.message}{counts} -> {done.url}{label}"
+
+
+def _release_line(done: Any) -> str | None:
+    """With publish.public_url, the release's own address, on the line before the summary: the summary stays
+    the last line (`make deploy` copies it into the job summary) and names the stable address."""
+    if not getattr(done, "release_url", None) or done.release_url == done.url:
+        return None
+    return f"release {done.release_id}: {done.release_url} (immutable: this release only, never a later publish)"
 
 
 def _hint_public_url(config: Config, done: Any, channel: str) -> None:

@@ -309,6 +309,18 @@ def test_an_immutable_release_url_is_labelled_and_the_stable_one_suggested(deplo
     code, out, err = run("publish", *common)
     assert code == 0 and out.splitlines()[-1].endswith("-> https://talks.example.org/"), err
     assert "public_url" not in err
+    # ... and, on the line before, the release's own address, labelled immutable, for either target.
+    release_id = out.splitlines()[-1].split()[1]
+    own = f"releases/{release_id}/index.html (immutable: this release only, never a later publish)"
+    assert out.splitlines()[-2] == f"release {release_id}: " + (
+        f"{deploy.url}/{own}" if deploy.kind == "file" else out.splitlines()[-2].split(": ", 1)[1])
+    assert out.splitlines()[-2].endswith(own)
+    code, out, _ = run("rollback", *common)
+    assert code == 0 and out.splitlines()[-1].endswith("-> https://talks.example.org/")
+    assert out.splitlines()[-2].startswith("release ") and "(immutable" in out.splitlines()[-2]
+    code, out, _ = run("rollback", *common, "--to", release_id, "--json")
+    done = json.loads(out.splitlines()[-1])
+    assert done["url"] == "https://talks.example.org/" and done["release_url"].endswith(f"{release_id}/index.html")
     # A preview has no public_url: its URL is labelled, but the hint (about live) is not given.
     code, out, err = run("publish", *common, "--channel", "pr-3")
     assert out.splitlines()[-1].endswith("never a later publish)") and "public_url" not in err
