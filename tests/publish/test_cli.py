@@ -225,6 +225,9 @@ def test_public_url_is_shown_only_for_the_configured_target(project: Path, tmp_p
     assert "talks.example.org" not in out and f"-> {other}/current" in out
     code, out, _ = run("publish", "-C", str(project))
     assert code == 0 and out.rstrip().endswith("-> https://talks.example.org/")
+    release_id = out.splitlines()[-1].split()[1]
+    assert out.splitlines()[-2] == (f"release {release_id}: {(project / '_deploy').as_uri()}/releases/{release_id}/"
+                                    "index.html (immutable: this release only, never a later publish)")
     write_site(project / "_site", site_files(2))
     assert run("publish", "-C", str(project), "--target", "file://_deploy")[0] == 0  # the configured one, spelt out
     code, out, _ = run("rollback", "-C", str(project))
