@@ -53,7 +53,22 @@ class BuildOptions:
 
 def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the whole site; raises ContentError (nothing written) when any talk has an error."""
-    return retry_cache_misses(config, options, lambda attempt: _build(config, attempt))
+    if not options.write or (options.out_dir and _resolved(config, options.out_dir) != config.out_path.resolve()):
+        return retry_cache_misses(config, options, lambda attempt: _build(config, attempt))
+    # The project's own _site/: remember which commit built it, or that the last build did not (publish --prebuilt).
+    from . import build_record
+
+    try:
+        result = retry_cache_misses(config, options, lambda attempt: _build(config, attempt))
+    except BaseException:
+        build_record.failed(config.root)
+        raise
+    build_record.built(config.root, result.out_dir)
+    return result
+
+
+def _resolved(config: Config, out_dir: Path) -> Path:
+    return out_dir.resolve() if out_dir.is_absolute() else (config.root / out_dir).resolve()
 
 
 def _build(config: Config, options: BuildOptions) -> BuildResult:

@@ -75,7 +75,7 @@ NEVER_IGNORED: dict[str, str] = SITE_SAFETY | dict.fromkeys(BUILD_ERRORS, (
     "let the site publish"))
 """Codes no pattern can ignore (`all` leaves them out), and why: writing one is a configuration error."""
 
-IGNORE_CODES = frozenset({"ignore-unknown", "ignore-unused"})
+IGNORE_CODES = frozenset({"ignore-unknown", "ignore-unused", "ignore-unneeded"})
 """This setting's own warnings: about talkbuild.yml, never ignored (a stale ignore would stay unseen)."""
 
 
@@ -155,12 +155,14 @@ _HINT = 'e.g. per_file_ignores: {"talks/speaker-39/**": [broken-link, missing-im
 
 
 def apply(rules: Sequence[IgnoreRule], diagnostics: Iterable[Diagnostic], protected: Callable[[Diagnostic], bool],
-          files: Iterable[str]) -> tuple[list[Diagnostic], list[Ignored]]:
+          files: Iterable[str], *, external: bool = True) -> tuple[list[Diagnostic], list[Ignored]]:
     """The findings still reported (with this setting's own warnings added) and the ones ignored.
 
     `protected` findings are never ignored (the build's errors: `talkbuild build` refuses them whatever check
     says). `files` are the project-relative paths a pattern may name; one that names none of them (nor any
-    finding's file) is reported, as an `exclude:` pattern that matches nothing is.
+    finding's file) is reported, as an `exclude:` pattern that matches nothing is. A pattern that matches
+    files but left out none of the findings of some of its codes is reported too (`ignore-unneeded`), except
+    for the external-* codes when `external` is False: external links were not checked, so they prove nothing.
     """
     from .exclude import compile_rules
 
@@ -181,11 +183,64 @@ def apply(rules: Sequence[IgnoreRule], diagnostics: Iterable[Diagnostic], protec
             kept.append(Diagnostic(Severity.WARNING, "ignore-unknown", f"{NAME}: no check reports '{code}'",
                                    SourceLocation(CONFIG_NAME, line), hint=hint or "see the codes in docs/check.md"))
         if not any(glob.matches(path) for path in paths):
+            near = near_miss(rule.pattern, paths)
             kept.append(Diagnostic(Severity.WARNING, "ignore-unused", f"{NAME}: {rule.pattern!r} matches no file",
                                    SourceLocation(CONFIG_NAME, rule.line),
-                                   hint="patterns are relative to the project, as check prints paths: "
-                                        "talks/<folder>/**; fix it, or remove it"))
+                                   hint=(f"did you mean {near!r}? " if near else "")
+                                   + "patterns are relative to the project, as check prints paths: "
+                                     "talks/<folder>/**; fix it, or remove it"))
+            continue
+        unneeded = _unneeded(rule, {i.diagnostic.code for i in ignored if i.rule is rule}, external)
+        if unneeded:
+            what = ", ".join(unneeded)
+            kept.append(Diagnostic(
+                Severity.WARNING, "ignore-unneeded",
+                f"{NAME}: {rule.pattern!r} ignored nothing" + ("" if rule.codes is None else f" of: {what}"),
+                SourceLocation(CONFIG_NAME, rule.line),
+                hint="its files no longer have these findings: remove " + (
+                    "the entry" if rule.codes is None or len(unneeded) == len(rule.codes) else "these codes")))
     return kept, ignored
+
+
+def _unneeded(rule: IgnoreRule, used: set[str], external: bool) -> list[str]:
+    """The rule's codes that left nothing out (`all` when it left out nothing at all), in a run that would have
+    seen them: with external links unchecked, their codes (and `all`) are never called unneeded."""
+    if rule.codes is None:
+        return ["all"] if not used and external else []
+    return sorted(c for c in rule.codes - used - IGNORE_CODES if external or not c.startswith("external-"))
+
+
+def near_miss(pattern: str, paths: Iterable[str]) -> str | None:
+    """The pattern as it was probably meant, when that form matches a file: forward slashes, the folder the
+    files are in (talks/) put in front, the case of the real path."""
+    from .exclude import compile_rules
+
+    paths = sorted(paths)
+    slashed = pattern.replace("\\", "/").strip()
+    tops = sorted({p.split("/", 1)[0] for p in paths if "/" in p})
+    for candidate in [slashed, *(f"{top}/{slashed.lstrip('/')}" for top in tops if not slashed.startswith(top + "/"))]:
+        glob = dataclasses.replace(compile_rules((candidate,))[0], legacy=None)
+        if candidate != pattern and any(glob.matches(p) for p in paths):
+            return candidate
+        folded = dataclasses.replace(compile_rules((candidate.lower(),))[0], legacy=None)
+        real = next((p for p in paths if folded.matches(p.lower())), None)
+        if real is not None:
+            fixed = _case_of(candidate, real)
+            glob = dataclasses.replace(compile_rules((fixed,))[0], legacy=None)
+            if fixed != pattern and any(glob.matches(p) for p in paths):
+                return fixed
+    return None
+
+
+def _case_of(pattern: str, path: str) -> str:
+    """`pattern` with each literal folder or file name spelt as in `path`, up to the first `**`."""
+    parts, real = pattern.split("/"), path.split("/")
+    for n, (part, name) in enumerate(zip(parts, real, strict=False)):
+        if part == "**":
+            break
+        if part.lower() == name.lower():
+            parts[n] = name
+    return "/".join(parts)
 
 
 def _line(node: yaml.Node | None) -> int | None:

@@ -60,6 +60,9 @@ class _Progress:
                            f"({'sealed' if event.sealed else 'unsealed'}, {event.files} files"
                            f"{', finishing what a stopped prune left' if event.resumed else ''})")
             elif isinstance(event, ev.Done):
+                release = _release_line(event)
+                if release:
+                    click.echo(release)
                 click.echo(_summary(event))
         return last
 
@@ -74,6 +77,14 @@ def _summary(done: Any) -> str:
         return f"{done.channel}: {done.message} ({done.url})"
     label = " (immutable: this release only, never a later publish)" if done.immutable else ""
     return f"{done.channel}: {done.release_id} {done.message}{counts} -> {done.url}{label}"
+
+
+def _release_line(done: Any) -> str | None:
+    """With publish.public_url, the release's own address, on the line before the summary: the summary stays
+    the last line (`make deploy` copies it into the job summary) and names the stable address."""
+    if not getattr(done, "release_url", None) or done.release_url == done.url:
+        return None
+    return f"release {done.release_id}: {done.release_url} (immutable: this release only, never a later publish)"
 
 
 def _hint_public_url(config: Config, done: Any, channel: str) -> None:
@@ -179,6 +190,9 @@ def _gate(config: Config, manifest: Any, *, run_check: bool) -> None:
               help="Publish without `talkbuild check` (loudly; not for CI). The talks must still build to _site/.")
 @click.option("--prebuilt", is_flag=True,
               help="Publish _site/ as it is, built or changed elsewhere: no check, no rebuild to compare (loudly).")
+@click.option("--commit", "commit", metavar="SHA",
+              help="With --prebuilt: the commit that built _site/ (a CI artifact's); default: the one `talkbuild "
+                   "build` recorded, if _site/ is still what it wrote, else none.")
 @click.option("--unlock", is_flag=True, help="Publish to a channel a rollback locked (and lift the lock).")
 @click.option("--allow-no-commit", is_flag=True,
               help="Let a build without a git commit replace a channel release that has one (it cannot be ordered).")
@@ -186,7 +200,8 @@ def _gate(config: Config, manifest: Any, *, run_check: bool) -> None:
 @_json_option
 @user_errors
 def publish(directory: Path, target: str | None, endpoint_url: str | None, channel: str, skip_check: bool,
-            prebuilt: bool, unlock: bool, allow_no_commit: bool, jobs: int | None, as_json: bool) -> None:
+            prebuilt: bool, commit: str | None, unlock: bool, allow_no_commit: bool, jobs: int | None,
+            as_json: bool) -> None:
     """Upload the built site as a new release and switch the channel to it in one step."""
     from .publish import publish_site
 
@@ -195,17 +210,28 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     site = config.out_path
     if not site.is_dir():
         raise TalkbuildError(f"{config.out_dir}/: no built site to publish", hint="run `talkbuild build` first")
+    if commit is not None and not prebuilt:
+        raise click.UsageError("--commit goes with --prebuilt; without it, publish builds the talks of this "
+                               "checkout and records its commit")
     if prebuilt:
         click.secho(f"WARNING: --prebuilt: publishing {config.out_dir}/ as it is, WITHOUT `talkbuild check` and "
-                    "without comparing it with the talks; if the last build failed, this is an older site.",
+                    "without comparing it with the talks.",
                     fg="red", bold=True, err=True)
     elif skip_check:
         click.secho("WARNING: --skip-check: publishing WITHOUT `talkbuild check`; broken links, missing assets "
                     "and invalid talks can go live.", fg="red", bold=True, err=True)
     from .publish.manifest import build_info, build_manifest
 
+    info = build_info(config.root)
+    if prebuilt:  # HEAD is not what built a site nobody rebuilt: name only a commit known to have built it
+        from .publish.provenance import prebuilt_provenance
+
+        provenance = prebuilt_provenance(config.root, site, info, commit)
+        info = provenance.build
+        click.secho(f"--prebuilt: {config.out_dir}/ is from {provenance.said}", err=True,
+                    fg="red" if info.commit is None else None, bold=info.commit is None)
     # Hashed once: the gate proves these hashes are the checked build, and the upload ships them.
-    manifest = build_manifest(site, build_info(config.root))
+    manifest = build_manifest(site, info)
     if not prebuilt:
         _gate(config, manifest, run_check=not skip_check)
     public_url = _public_url(config, target, channel)
@@ -268,7 +294,7 @@ def history(directory: Path, target: str | None, endpoint_url: str | None, chann
     when = parse_time(at) if at else None
     t = _target(load(directory), target, endpoint_url)
     records = read_history(t, channel=channel, limit=limit, at=when)
-    wide = max((len(r.channel) for r in records), default=7)
+    wide = max([len("channel"), *(len(r.channel) for r in records)])
     if records and not as_json:
         click.echo(f"{'time (UTC)':20}  {'channel':{wide}}  {'action':14}  {'release':12}  {'previous':12}  "
                    f"{'who':12}  {'commit':12}  subject")
@@ -277,7 +303,7 @@ def history(directory: Path, target: str | None, endpoint_url: str | None, chann
             click.echo(json.dumps({"event": "Switch", **asdict(r)}))
             continue
         stamp = r.time[:19] + "Z" if len(r.time) >= 19 else r.time
-        action = r.action + (" (now)" if r.current else "")
+        action = "removed" if r.action == "remove" else r.action + (" (now)" if r.current else "")
         click.echo(f"{stamp:20}  {r.channel:{wide}}  {action:14}  {r.release_id[:12]:12}  {(r.previous or '-')[:12]:12}  "
                    f"{(r.who or '-')[:12]:12}  {(r.commit or '-')[:12]:12}  {r.subject or ''}".rstrip())
     said = f" at {when.isoformat().replace('+00:00', 'Z')}" if when else ""

@@ -408,6 +408,40 @@ def _reveal_md_hint(key: str) -> str | None:
     return FOREIGN_KEYS.get(key)
 
 
+def _key_paths(cls: type, prefix: str = "") -> list[str]:
+    """Every key talkbuild.yml may have, dotted (`check.per_file_ignores`), sections included."""
+    out = []
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        out.append(prefix + f.name)
+        inner = [a for a in (typing.get_args(hints[f.name]) or (hints[f.name],)) if dataclasses.is_dataclass(a)]
+        for section in inner:
+            out.extend(_key_paths(typing.cast(type, section), f"{prefix}{f.name}."))
+    return out
+
+
+def _elsewhere(prefix: str, key: str) -> str | None:
+    """A key written in the wrong section (`publish: per_file_ignores:`) is found where it belongs."""
+    found = [path for path in _key_paths(Config) if path.rsplit(".", 1)[-1] == key and path != prefix + key]
+    if not found:
+        return None
+    places = " or ".join(f"'{path}'" for path in found)
+    return f"did you mean {places}? '{key}' belongs " + " or ".join(
+        f"under '{path.rsplit('.', 1)[0]}:'" if "." in path else "at the top level, not in a section" for path in found)
+
+
+def _near_elsewhere(prefix: str, key: str) -> str | None:
+    """A misspelt key of another section (`check: targte:` for publish.target)."""
+    import difflib
+
+    paths = {path.rsplit(".", 1)[-1]: path for path in reversed(_key_paths(Config))
+             if not (path.startswith(prefix) if prefix else "." not in path)}
+    close = difflib.get_close_matches(key, sorted(paths), n=1, cutoff=0.75)
+    return f"did you mean '{paths[close[0]]}'?" if close else None
+
+
 def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefix: str) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
@@ -418,7 +452,8 @@ def _from_mapping(cls: type, data: dict[str, Any], node: yaml.Node | None, prefi
         try:
             if key not in fields:
                 raise ConfigError(f"unknown key '{prefix}{key}'", where,  # a reveal-md key gets what to do instead
-                                  hint=(None if prefix else _reveal_md_hint(str(key))) or did_you_mean(str(key), fields))
+                                  hint=(None if prefix else _reveal_md_hint(str(key))) or _elsewhere(prefix, str(key))
+                                  or did_you_mean(str(key), fields) or _near_elsewhere(prefix, str(key)))
             unit = fields[key].metadata.get("unit")
             parse = fields[key].metadata.get("parse")  # a value that needs more than a type (check_options)
             out[key] = (parse(value, f"{prefix}{key}", where, _child(node, key)) if parse

@@ -123,7 +123,8 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
     diagnostics += check_file_sizes(talks, files.assets, config.check)
     log.debug("check: internal %.0f ms", (time.perf_counter() - started) * 1000)
     checked = cached = 0
-    if config.check.external if external is None else external:
+    external = config.check.external if external is None else external
+    if external:
         result = check_external((r for t in talks for r in t.references), config.check,
                                 cache_path=config.root / CACHE_DIR / CACHE_FILE if use_cache else None,
                                 progress=progress, refresh=refresh_links)
@@ -131,7 +132,7 @@ def check_site(config: Config, *, external: bool | None = None, progress: Progre
         checked, cached = result.checked, result.cached
     build_errors = {d for d in build_diagnostics if d.is_error}  # `talkbuild build` refuses them, whatever check says
     reported, ignored = apply(config.check.per_file_ignores, _sorted_unique(diagnostics), build_errors.__contains__,
-                              _project_paths(config, site.source_files))
+                              _project_paths(config, site.source_files), external=external)
     checked_result = CheckResult(_sorted_unique(reported), len(talks), len(site.pages), checked, cached,
                                  tuple(sorted(ignored, key=lambda i: _key(i.diagnostic))))
     return CheckedSite(checked_result, files, page_digests)

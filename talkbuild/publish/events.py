@@ -113,3 +113,5 @@ class Done(Event):
     """The channel is locked after this command (by a rollback): publishes are refused until --unlock."""
     immutable: bool = False
     """`url` is the release's own address (S3 without public_url): it never shows a later publish."""
+    release_url: str | None = None
+    """With publish.public_url (`url`), the release's own address, which never shows a later publish."""

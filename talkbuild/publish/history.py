@@ -31,7 +31,8 @@ class SwitchRecord:
     time: str
     """When it switched (UTC, ISO 8601), by the clock of the machine that switched."""
     action: str
-    """publish, rollback, unlock, or restore (a switch undone because a prune took its release)."""
+    """publish, rollback, unlock, restore (a switch undone because a prune took its release), or remove
+    (`channel rm`: the channel served nothing after it; release_id is what it served until then)."""
     release_id: str
     previous: str | None
     """The release the channel served before."""

@@ -16,7 +16,7 @@ from .events import Checked, Done, Event, Switched
 from .manifest import build_info
 from .pointer import Pointer, check_channel, next_pointer, read_pointer, record_history, restore, try_switch
 from .stores import open_store
-from .stores.base import LIVE, Store, pointer_key, release_prefix
+from .stores.base import LIVE, Store, immutable_url, pointer_key, release_prefix
 from .tombstone import marked, pruning_note, refuse_if_being_pruned, switch_problem
 
 
@@ -82,11 +82,13 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
             raise TalkbuildError(f"channel '{channel}' has no previous release", hint="pass --to RELEASE")
         url = public_url or store.release_url(channel, wanted)
         immutable = public_url is None and not store.channel_urls
+        own = immutable_url(store, wanted) if public_url else None
         if wanted == current.release_id:
             record_history(store, current)
             store.project(channel, wanted)
             message = "already live" + (f"; {locked_message(channel)}" if current.locked else "")
-            yield Done(channel, wanted, False, url, message=message, locked=current.locked, immutable=immutable)
+            yield Done(channel, wanted, False, url, message=message, locked=current.locked, immutable=immutable,
+                       release_url=own)
             return
         refuse_if_being_pruned(store, wanted, error=TalkbuildError, content="", nothing="nothing was switched",
                                wait="pick another release with --to (`talkbuild releases` lists them)",
@@ -123,7 +125,7 @@ def rollback(target: Target, *, channel: str = LIVE, to: str | None = None,
         yield Switched(channel, wanted, new.seq, new.previous, "rollback")
         verb = "rolled back from" if wanted == current.previous else "switched from"
         yield Done(channel, wanted, True, url, message=f"{verb} {current.release_id}; {locked_message(channel)}",
-                   locked=True, immutable=immutable)
+                   locked=True, immutable=immutable, release_url=own)
     finally:
         store.close()
 
@@ -153,8 +155,13 @@ def remove_channel(target: Target, *, channel: str) -> Iterator[Event]:
                 store.unproject(channel)
             yield Done(channel, "", False, store.url, message=f"no channel named '{channel}': nothing to remove")
             return
-        # Its last state stays in the history, so a later publish to the same name continues after it.
+        # Its last state stays in the history, so a later publish to the same name continues after it, and
+        # the removal itself is one more entry (same shape; reason "remove"), so history tells a preview that
+        # was removed from one merely superseded, and `history --at` shows nothing served after it.
         record_history(store, current)
+        who = build_info(target.project_root).actor
+        record_history(store, next_pointer(current, channel, current.release_id, commit=None, branch=None, who=who,
+                                           reason="remove", ci_run_url=None))
         store.unproject(channel)
         store.delete([pointer_key(channel)])
         yield Done(channel, current.release_id, True, store.url, message=f"removed channel '{channel}'")

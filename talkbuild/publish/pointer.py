@@ -31,7 +31,8 @@ class Pointer:
     time: str
     who: str | None
     reason: str
-    """"publish", "rollback", "unlock", or "restore" (a switch undone because prune took its release)."""
+    """"publish", "rollback", "unlock", "restore" (a switch undone because prune took its release), or, in the
+    history only, "remove" (`channel rm`: from then on the channel served nothing)."""
     ci_run_url: str | None = None
     nonce: str = ""
     """Unique per write, so a publisher whose response was lost can recognise its own switch."""

@@ -28,7 +28,7 @@ from .pointer import (
     try_switch,
 )
 from .stores import open_store
-from .stores.base import LIVE, Store, manifest_key, release_prefix
+from .stores.base import LIVE, Store, immutable_url, manifest_key, release_prefix
 from .tombstone import refuse_if_being_pruned, switch_problem
 
 CRASH_ENV = "TALKBUILD_PUBLISH_CRASH_AT"
@@ -92,6 +92,7 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
     yield LivePointer(channel, current.release_id if current else None, current.seq if current else 0)
     url = public_url or store.release_url(channel, rid)
     immutable = public_url is None and not store.channel_urls
+    own = immutable_url(store, rid) if public_url else None
     if current is None or current.release_id != rid:  # what a channel serves, prune keeps anyway
         # Re-sealing a release a prune is removing would make its deletion look like someone else's.
         refuse_if_being_pruned(store, rid, error=PublishConflict, content=" (this build's content)",
@@ -133,7 +134,7 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
             message += (f"; channel '{channel}' stays locked (rolled back at {current.time} by "
                         f"{current.who or 'unknown'}): publish with --unlock (make deploy UNLOCK=1) to lift the lock")
         yield Done(channel, rid, False, url, counts["upload"], counts["copy"], len(manifest.files) - repaired,
-                   counts["bytes"], message, locked=current.locked, immutable=immutable)
+                   counts["bytes"], message, locked=current.locked, immutable=immutable, release_url=own)
         return
     switched = False
     # Lifting a rollback's lock on the release it left live is a switch like any other: a new pointer
@@ -150,7 +151,7 @@ def publish_manifest(store: Store, manifest: Manifest, site_dir: Path, *, channe
     else:
         message = "published"
     yield Done(channel, rid, switched, url, counts["upload"], counts["copy"], counts["present"],
-               counts["bytes"], message, immutable=immutable)
+               counts["bytes"], message, immutable=immutable, release_url=own)
 
 
 def _repair(store: Store, pointer: Pointer) -> None:
@@ -176,10 +177,11 @@ def _refuse_if_older(current: Pointer | None, build: BuildInfo, project_root: Pa
         # build may be older than what is live, so it is refused unless asked for by name.
         raise Unordered(
             f"channel '{current.channel}' serves commit {current.commit[:12]}, and this build has no commit "
-            f"(no git repository, or nothing committed), so it cannot be shown not to be older; nothing was "
-            "uploaded or switched",
-            hint="publish from a clone of the repository (commit first), or, to replace it on purpose, pass "
-                 "--allow-no-commit; a preview to a new channel (--channel NAME) needs neither")
+            f"(no git repository, nothing committed, or a --prebuilt site no build here vouches for), so it "
+            "cannot be shown not to be older; nothing was uploaded or switched",
+            hint="publish from a clone of the repository (commit first; with --prebuilt, name the commit that "
+                 "built the site with --commit SHA), or, to replace it on purpose, pass --allow-no-commit; a "
+                 "preview to a new channel (--channel NAME) needs neither")
     if current is None or not current.commit or not build.commit or current.commit == build.commit:
         return
     if is_ancestor(project_root, build.commit, current.commit):

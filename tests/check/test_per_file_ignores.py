@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from talkbuild import cli_publish
 from talkbuild.build import build
-from talkbuild.check_ignores import KNOWN_CODES, NEVER_IGNORED
+from talkbuild.check_ignores import IGNORE_CODES, KNOWN_CODES, NEVER_IGNORED
 from talkbuild.cli import main
 from talkbuild.config import load_config
 
@@ -63,7 +63,8 @@ def test_patterns_read_as_exclude_reads_them_relative_to_the_project(make_projec
     files = {"talks/speaker-39/index.md": SPEAKER, "talks/top.md": OTHER}
     # a name without a slash matches at any depth; with a slash it starts at the project's top
     for pattern, reported in (("speaker-39/", ["talks/top.md"]),
-                              ("talks/*.md", ["talks/speaker-39/index.md", "talks/speaker-39/index.md"]),
+                              ("talks/*.md", ["talks/speaker-39/index.md", "talks/speaker-39/index.md",
+                                              "talkbuild.yml"]),  # top.md has no missing-image: unneeded
                               ("speaker-39/**", ["talks/speaker-39/index.md", "talks/speaker-39/index.md",
                                                  "talks/top.md", "talkbuild.yml"])):
         root = make_project(files | {"talkbuild.yml": _config(f'    "{pattern}": [broken-link, missing-image]\n')})
@@ -191,6 +192,65 @@ def test_every_documented_code_is_known_and_every_unignorable_one_is_explained()
     docs = (Path(__file__).resolve().parents[2] / "docs/check.md").read_text()
     table = docs[docs.index("## Diagnostic codes"):docs.index("## External links")]
     documented = {code for row in re.findall(r"^\| (`[^|]+`) \|", table, re.M) for code in re.findall(r"`([a-z-]+)`", row)}
-    assert documented - {"ignore-unknown", "ignore-unused"} <= KNOWN_CODES
+    assert documented - IGNORE_CODES <= KNOWN_CODES
     section = docs[docs.index("## Accepting findings"):]
     assert all(f"`{code}`" in section for code in NEVER_IGNORED)
+
+
+def test_a_pattern_that_ignores_nothing_any_more_is_reported_with_the_codes_to_remove(
+        make_project: ProjectFactory) -> None:
+    root = make_project({
+        "talkbuild.yml": _config('    "talks/speaker-39/**": [broken-link, missing-image, missing-alt]\n'
+                                 '    "talks/fixed/**": [broken-link]\n'
+                                 '    "talks/done/**": all\n'
+                                 '    "talks/linked/**": [external-not-found]\n'),
+        "talks/speaker-39/index.md": SPEAKER, "talks/fixed/index.md": HEAD.format(t="Fixed") + "text\n",
+        "talks/done/index.md": HEAD.format(t="Done") + "text\n", "talks/linked/index.md": CLEAN,
+    })
+    rows = [(r["line"], r["code"], r["message"], r["hint"]) for r in json.loads(check(root, "--format", "json").stdout)]
+    assert rows == [
+        (4, "ignore-unneeded", "check.per_file_ignores: 'talks/speaker-39/**' ignored nothing of: missing-alt",
+         "its files no longer have these findings: remove these codes"),
+        (5, "ignore-unneeded", "check.per_file_ignores: 'talks/fixed/**' ignored nothing of: broken-link",
+         "its files no longer have these findings: remove the entry"),
+    ], "external links were not checked: external-* codes and `all` prove nothing in this run"
+    # The speaker fixed the talk: every code of the entry is now unneeded.
+    root.joinpath("talks/speaker-39/index.md").write_text(CLEAN)
+    rows = [r for r in json.loads(check(root, "--format", "json").stdout) if r["line"] == 4]
+    assert rows[0]["message"].endswith("ignored nothing of: broken-link, missing-alt, missing-image")
+
+
+def test_an_unused_pattern_suggests_the_form_that_matches(make_project: ProjectFactory) -> None:
+    files = {"talks/speaker-39/index.md": SPEAKER, "talks/speaker-20/index.md": SPEAKER,
+             "talks/speaker-16/index.md": SPEAKER}
+    config = _config("    speaker-39/**: [broken-link, missing-image]\n"
+                     "    talks/Speaker-20/**: [broken-link, missing-image]\n"
+                     "    'talks\\speaker-16\\**': [broken-link, missing-image]\n"
+                     "    Speaker-20/*.md: [broken-link]\n"
+                     "    talks/nobody/**: all\n")
+    root = make_project(files | {"talkbuild.yml": config})
+    hints = {r["line"]: r["hint"] for r in json.loads(check(root, "--format", "json").stdout)
+             if r["code"] == "ignore-unused"}
+    assert hints[4].startswith("did you mean 'talks/speaker-39/**'? ")
+    assert hints[5].startswith("did you mean 'talks/speaker-20/**'? ")
+    assert hints[6].startswith("did you mean 'talks/speaker-16/**'? ")
+    assert hints[7].startswith("did you mean 'talks/speaker-20/*.md'? ")
+    assert hints[8].startswith("patterns are relative to the project"), "nothing close: no guess"
+
+
+def test_the_setting_in_another_section_is_found_where_it_belongs(make_project: ProjectFactory) -> None:
+    root = make_project({
+        "talkbuild.yml": 'title: W\npublish:\n  per_file_ignores:\n    "talks/a/**": all\n  theme: dark\n'
+                         "per_file_ignore: {}\ncheck:\n  targte: file://_deploy\n",
+        "talks/a.md": CLEAN,
+    })
+    result = check(root)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "talkbuild: talkbuild.yml:3: unknown key 'publish.per_file_ignores' (did you mean 'check.per_file_ignores'? "
+        "'per_file_ignores' belongs under 'check:')",
+        "talkbuild: talkbuild.yml:5: unknown key 'publish.theme' (did you mean 'theme'? 'theme' belongs at the top "
+        "level, not in a section)",
+        "talkbuild: talkbuild.yml:6: unknown key 'per_file_ignore' (did you mean 'check.per_file_ignores'?)",
+        "talkbuild: talkbuild.yml:8: unknown key 'check.targte' (did you mean 'publish.target'?)",
+    ]

@@ -225,6 +225,9 @@ def test_public_url_is_shown_only_for_the_configured_target(project: Path, tmp_p
     assert "talks.example.org" not in out and f"-> {other}/current" in out
     code, out, _ = run("publish", "-C", str(project))
     assert code == 0 and out.rstrip().endswith("-> https://talks.example.org/")
+    release_id = out.splitlines()[-1].split()[1]
+    assert out.splitlines()[-2] == (f"release {release_id}: {(project / '_deploy').as_uri()}/releases/{release_id}/"
+                                    "index.html (immutable: this release only, never a later publish)")
     write_site(project / "_site", site_files(2))
     assert run("publish", "-C", str(project), "--target", "file://_deploy")[0] == 0  # the configured one, spelt out
     code, out, _ = run("rollback", "-C", str(project))
@@ -309,6 +312,18 @@ def test_an_immutable_release_url_is_labelled_and_the_stable_one_suggested(deplo
     code, out, err = run("publish", *common)
     assert code == 0 and out.splitlines()[-1].endswith("-> https://talks.example.org/"), err
     assert "public_url" not in err
+    # ... and, on the line before, the release's own address, labelled immutable, for either target.
+    release_id = out.splitlines()[-1].split()[1]
+    own = f"releases/{release_id}/index.html (immutable: this release only, never a later publish)"
+    assert out.splitlines()[-2] == f"release {release_id}: " + (
+        f"{deploy.url}/{own}" if deploy.kind == "file" else out.splitlines()[-2].split(": ", 1)[1])
+    assert out.splitlines()[-2].endswith(own)
+    code, out, _ = run("rollback", *common)
+    assert code == 0 and out.splitlines()[-1].endswith("-> https://talks.example.org/")
+    assert out.splitlines()[-2].startswith("release ") and "(immutable" in out.splitlines()[-2]
+    code, out, _ = run("rollback", *common, "--to", release_id, "--json")
+    done = json.loads(out.splitlines()[-1])
+    assert done["url"] == "https://talks.example.org/" and done["release_url"].endswith(f"{release_id}/index.html")
     # A preview has no public_url: its URL is labelled, but the hint (about live) is not given.
     code, out, err = run("publish", *common, "--channel", "pr-3")
     assert out.splitlines()[-1].endswith("never a later publish)") and "public_url" not in err

@@ -87,3 +87,36 @@ def test_at_reads_a_time_of_day_as_today_in_utc_and_an_offset_as_given() -> None
     assert parse_time("2026-11-29 10:00+01:00") == datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
     assert parse_time("2026-11-29") == datetime(2026, 11, 29, tzinfo=UTC)
     assert parse_time("2026-11-29T10:00:00.5Z") == datetime(2026, 11, 29, 10, 0, 0, 500000, tzinfo=UTC)
+
+
+def test_columns_line_up_and_a_removed_preview_says_so(deploy: Deploy, project: Path) -> None:
+    common = ["-C", str(project), "--target", deploy.url] + (
+        ["--endpoint-url", deploy.endpoint_url] if deploy.endpoint_url else [])
+    assert run("publish", *common)[0] == 0
+    write_site(project / "_site", site_files(2))
+    assert run("publish", *common, "--channel", "pr-5")[0] == 0
+    write_site(project / "_site", site_files(3))
+    assert run("publish", *common, "--channel", "pr-6")[0] == 0
+    assert run("channel", "rm", *common, "pr-5")[0] == 0
+    code, out, err = run("history", *common)
+    assert code == 0, err
+    header, *rows = out.splitlines()
+    # Every column starts where its heading does, whatever the channel names' length.
+    for heading in ("channel", "action", "release", "previous", "who"):
+        at = header.index(heading)
+        assert all(row[at - 2:at] == "  " and row[at] != " " for row in rows), (heading, out)
+    assert [r.split()[1:3] for r in rows] == [["pr-5", "removed"], ["pr-6", "publish"], ["pr-5", "publish"],
+                                              ["live", "publish"]]
+    live_only = run("history", *common, "--channel", "live")[1].splitlines()
+    assert live_only[0].index("action") == live_only[1].index("publish"), "a short channel name still lines up"
+    # After the removal, pr-5 served nothing; pr-6 is still served.
+    code, out, _ = run("history", *common, "--json")
+    removal = json.loads(out.splitlines()[0])
+    assert removal["action"] == "remove" and removal["channel"] == "pr-5" and not removal["current"]
+    code, out, _ = run("history", *common, "--at", removal["time"])
+    assert [r.split()[1:3] for r in out.splitlines()[1:]] == [["pr-5", "removed"], ["pr-6", "publish"],
+                                                              ["live", "publish"]]
+    # Published again (a reopened pull request), the channel continues after the removal.
+    assert run("publish", *common, "--channel", "pr-5")[0] == 0
+    pointer = deploy.pointer("pr-5")
+    assert pointer is not None and pointer.seq == removal["seq"] + 1

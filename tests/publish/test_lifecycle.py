@@ -64,9 +64,11 @@ def test_a_removed_channel_published_again_continues_its_history(deploy: Deploy,
     c = done(deploy.publish(write_site(tmp_path / "c", site_files(3)), channel="pr-9")).release_id
     d = done(deploy.publish(write_site(tmp_path / "d", site_files(4)), channel="pr-9")).release_id
     pointer = deploy.pointer("pr-9")
-    assert pointer is not None and (pointer.seq, pointer.release_id, pointer.previous) == (4, d, c)
+    assert pointer is not None and (pointer.seq, pointer.release_id, pointer.previous) == (5, d, c)
+    # The removal is an entry of its own (what was served until then), so history shows it.
     assert history(deploy, "pr-9") == [(1, a, None, "publish", False), (2, b, a, "publish", False),
-                                       (3, c, None, "publish", False), (4, d, c, "publish", False)]
+                                       (3, b, a, "remove", False), (4, c, None, "publish", False),
+                                       (5, d, c, "publish", False)]
     assert deploy.served("pr-9")["index.html"] == b"<h1>Talks v4</h1>"
 
 

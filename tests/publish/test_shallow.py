@@ -93,7 +93,8 @@ def test_the_cli_refuses_with_exit_2_and_the_fetch_hint(origin: Path, tmp_path: 
     target = (tmp_path / "deploy").as_uri()
     assert publish(clone(origin, tmp_path / "full-c2", "c2", None), target) == "published"
     old = clone(origin, tmp_path / "shallow-c1", "c1", 1)
-    done_ = subprocess.run([TALKBUILD, "publish", "-C", str(old), "--target", target, "--prebuilt"],
+    # The site was handed over (written, not built here): the deploy job names its commit.
+    done_ = subprocess.run([TALKBUILD, "publish", "-C", str(old), "--target", target, "--prebuilt", "--commit", "HEAD"],
                            capture_output=True, text=True, env=CLEAN_ENV, timeout=120)
     assert done_.returncode == 2, done_.stderr
     assert "shallow clone" in done_.stderr and "fetch-depth: 0" in done_.stderr and "Traceback" not in done_.stderr

@@ -19,6 +19,13 @@ def release_prefix(release_id: str) -> str:
     return f"releases/{release_id}/"
 
 
+def immutable_url(store: Store, release_id: str) -> str:
+    """The release's own address, which never shows a later publish (a store's release_url may be a channel's)."""
+    if not store.channel_urls:
+        return store.release_url("live", release_id)
+    return store.url + release_prefix(release_id) + "index.html"
+
+
 def manifest_key(release_id: str) -> str:
     """The seal: written last, so a release without it is unfinished and never goes live."""
     return f"manifests/{release_id}.json"
