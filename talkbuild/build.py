@@ -58,12 +58,13 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     # The project's own _site/: remember which commit built it, or that the last build did not (publish --prebuilt).
     from . import build_record
 
+    checkout = build_record.Checkout(config.root, config.out_path)
     try:
         result = retry_cache_misses(config, options, lambda attempt: _build(config, attempt))
     except BaseException:
         build_record.failed(config.root)
         raise
-    build_record.built(config.root, result.out_dir)
+    build_record.built(config.root, result.out_dir, checkout)
     return result
 
 

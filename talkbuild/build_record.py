@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import subprocess
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,11 +68,28 @@ def read(root: Path) -> SiteBuild | None:
         return None
 
 
-def built(root: Path, site: Path) -> None:
-    """Record a successful build into `site` (the project's own output folder)."""
-    commit = _git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
-    branch = _git(root, "symbolic-ref", "-q", "--short", "HEAD")
-    _write(root, SiteBuild(commit, _dirty(root, site), branch, _now(), site_stamp(site)))
+class Checkout:
+    """The commit, branch and uncommitted files of the checkout, asked of git on a thread of its own when the
+    build starts: the build's own time hides git's (three processes), and it describes the files the build reads."""
+
+    def __init__(self, root: Path, site: Path) -> None:
+        self._found: tuple[str | None, str | None, tuple[str, ...]] | None = None
+        self._thread = threading.Thread(target=self._ask, args=(root, site), name="talkbuild-git", daemon=True)
+        self._thread.start()
+
+    def _ask(self, root: Path, site: Path) -> None:
+        self._found = (_git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}"),
+                       _git(root, "symbolic-ref", "-q", "--short", "HEAD"), _dirty(root, site))
+
+    def result(self) -> tuple[str | None, str | None, tuple[str, ...]]:
+        self._thread.join()
+        return self._found or (None, None, ("(git status failed)",))
+
+
+def built(root: Path, site: Path, checkout: Checkout) -> None:
+    """Record a successful build into `site` (the project's own output folder), as `checkout` found the files."""
+    commit, branch, dirty = checkout.result()
+    _write(root, SiteBuild(commit, dirty, branch, _now(), site_stamp(site)))
 
 
 def failed(root: Path) -> None:
