@@ -204,7 +204,7 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         shown_counts = dict(counts)
         _number_references(draft.notes, counts)  # going on: the notes are in the same page, their ids too
         body += _footnotes_for(draft.body, footnotes, shown_counts)
-        notes = draft.notes + _footnotes_for(draft.notes, footnotes, counts, shown=draft.body)
+        notes = _without_pauses(draft.notes) + _footnotes_for(draft.notes, footnotes, counts, shown=draft.body)
         # A footnote cited on two slides is shown on both; the slide id in its anchors keeps the
         # handout (all slides on one page) free of duplicate ids.
         env["docId"] = ident
@@ -369,6 +369,17 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
     if pauses:
         out.append(html_block("</div>\n"))
     return out, count
+
+
+def _without_pauses(notes: list[Token]) -> list[Token]:
+    """The notes without pandoc's pauses (`. . .`): pandoc drops them there; they are no step and say nothing."""
+    out: list[Token] = []
+    for i, t in enumerate(notes):
+        pause = [k for k in (i - 1, i, i + 1) if 0 <= k < len(notes) and notes[k].type == "inline"
+                 and notes[k].content.strip() == PAUSE and k > 0 and notes[k - 1].type == "paragraph_open"]
+        if not pause:
+            out.append(t)
+    return out
 
 
 def _str_or_none(value: str | int | float | None) -> str | None:
