@@ -21,7 +21,7 @@ from .marp_directives import Edges, comment_notes, edges_of_slides
 from .models import Slide
 from .notes_marker import cut_at_marker, marker_warnings
 from .rawhtml import LEFT_OUT, Repair, keep_structure
-from .reveal_comments import step_count
+from .reveal_comments import fragment_indices, step_count
 from .slide_addresses import REVEALJS, Pieces, rewrite_links, vertical_warning
 from .slide_attributes import SlideAttributes, attributes_only, carries_attributes, give_id, take_attributes
 
@@ -342,8 +342,7 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
     # Blocks given the class by reveal.js's `<!-- .element: class="fragment" -->` (reveal_comments.py).
     # Those with a `data-fragment-index` share a step with the others of the same index; a code block's line
     # highlights in `|` groups add a step per group after the first (code_lines.py).
-    count = step_count([_str_or_none(t.attrGet("data-fragment-index")) for t in body
-                        if t.nesting == 1 and "fragment" in str(t.attrGet("class") or "").split()])
+    count = step_count(fragment_indices(body))
     count += sum(code_lines.read_info(t.info, t.content)[1].steps for t in body if t.type == "fence")
     i = 0
     while i < len(body):
@@ -380,10 +379,6 @@ def _without_pauses(notes: list[Token]) -> list[Token]:
         if not pause:
             out.append(t)
     return out
-
-
-def _str_or_none(value: str | int | float | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def _footnote_groups(tokens: list[Token]) -> dict[int, list[Token]]:
