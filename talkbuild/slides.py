@@ -372,13 +372,9 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
 
 def _without_pauses(notes: list[Token]) -> list[Token]:
     """The notes without pandoc's pauses (`. . .`): pandoc drops them there; they are no step and say nothing."""
-    out: list[Token] = []
-    for i, t in enumerate(notes):
-        pause = [k for k in (i - 1, i, i + 1) if 0 <= k < len(notes) and notes[k].type == "inline"
-                 and notes[k].content.strip() == PAUSE and k > 0 and notes[k - 1].type == "paragraph_open"]
-        if not pause:
-            out.append(t)
-    return out
+    pauses = {k + d for k in range(1, len(notes) - 1) for d in (-1, 0, 1)
+              if notes[k - 1].type == "paragraph_open" and notes[k].type == "inline" and notes[k].content.strip() == PAUSE}
+    return [t for k, t in enumerate(notes) if k not in pauses]
 
 
 def _footnote_groups(tokens: list[Token]) -> dict[int, list[Token]]:
