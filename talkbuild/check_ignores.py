@@ -48,7 +48,7 @@ KNOWN_CODES = frozenset({
     "unparsed-link", "markdown-in-html", "notes-marker", "span-attribute", "unclosed-div", "raw-html", "no-talks",
     "autoplay-no-controls", "marp-syntax", "missing-title", "front-matter-shape", "fragment-index", "code-lines",
     "slide-attribute", "reveal-section", "image-attribute", "vertical-slide", "alias", "large-file",
-    "unlinked-document",
+    "unlinked-document", "element-attribute",
 })
 """Every code `talkbuild check` reports (docs/check.md lists them; a test keeps the two in step)."""
 

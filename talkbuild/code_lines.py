@@ -62,19 +62,25 @@ def _parse(spec: str, content: str, numbered: bool, start: str) -> CodeLines:
     if not spec.strip():
         return CodeLines(numbered=numbered, start=first)
     groups: list[tuple[int, ...]] = []
+    problems: list[str] = []  # every range that names no line, so one build reports them all
     for part in spec.split("|"):
         lines: set[int] = set()
         for item in part.split(","):
             m = _RANGE.match(item)
             if m is None:
-                return CodeLines(numbered=numbered, start=first,
-                                 problem=f"line range {item.strip()!r} in [{spec.strip()}] is not a line or two joined by '-'")
+                problems.append(f"{item.strip()!r} is not a line or two joined by '-'")
+                continue
             low, high = int(m.group(1)), int(m.group(2) or m.group(1))
-            if low < 1 or high < low or high > count:
-                return CodeLines(numbered=numbered, start=first,
-                                 problem=f"line range {item.strip()!r} in [{spec.strip()}] is outside the block's lines 1-{count}")
+            if high < low:
+                problems.append(f"{item.strip()!r} runs backwards (write {high}-{low})")
+            elif low < 1 or high > count:
+                problems.append(f"{item.strip()!r} is outside the block's lines 1-{count}")
             lines.update(range(low, high + 1))
         groups.append(tuple(sorted(lines)))
+    if problems:
+        return CodeLines(numbered=numbered, start=first,
+                         problem=f"in [{spec.strip()}], line range {'; '.join(problems)}" if len(problems) == 1 else
+                         f"in [{spec.strip()}], line ranges {'; '.join(problems)}")
     return CodeLines(tuple(groups), tuple(p.strip().replace(" ", "") for p in spec.split("|")), numbered, first)
 
 

@@ -21,7 +21,7 @@ from .marp_directives import Edges, comment_notes, edges_of_slides
 from .models import Slide
 from .notes_marker import cut_at_marker, heading_warnings, marker_warnings
 from .rawhtml import LEFT_OUT, Repair, keep_structure
-from .reveal_comments import step_count
+from .reveal_comments import fragment_indices, step_count
 from .slide_addresses import REVEALJS, Pieces, rewrite_links, vertical_warning
 from .slide_attributes import SlideAttributes, attributes_only, carries_attributes, give_id, take_attributes
 
@@ -206,7 +206,7 @@ def _finish(md: MarkdownIt, drafts: list[_Draft], env: dict[str, object],
         shown_counts = dict(counts)
         _number_references(draft.notes, counts)  # going on: the notes are in the same page, their ids too
         body += _footnotes_for(draft.body, footnotes, shown_counts)
-        notes = draft.notes + _footnotes_for(draft.notes, footnotes, counts, shown=draft.body)
+        notes = _without_pauses(draft.notes) + _footnotes_for(draft.notes, footnotes, counts, shown=draft.body)
         # A footnote cited on two slides is shown on both; the slide id in its anchors keeps the
         # handout (all slides on one page) free of duplicate ids.
         env["docId"] = ident
@@ -344,8 +344,7 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
     # Blocks given the class by reveal.js's `<!-- .element: class="fragment" -->` (reveal_comments.py).
     # Those with a `data-fragment-index` share a step with the others of the same index; a code block's line
     # highlights in `|` groups add a step per group after the first (code_lines.py).
-    count = step_count([_str_or_none(t.attrGet("data-fragment-index")) for t in body
-                        if t.nesting == 1 and "fragment" in str(t.attrGet("class") or "").split()])
+    count = step_count(fragment_indices(body))
     count += sum(code_lines.read_info(t.info, t.content)[1].steps for t in body if t.type == "fence")
     i = 0
     while i < len(body):
@@ -373,8 +372,11 @@ def _fragments(body: list[Token]) -> tuple[list[Token], int]:
     return out, count
 
 
-def _str_or_none(value: str | int | float | None) -> str | None:
-    return None if value is None else str(value)
+def _without_pauses(notes: list[Token]) -> list[Token]:
+    """The notes without pandoc's pauses (`. . .`): pandoc drops them there; they are no step and say nothing."""
+    pauses = {k + d for k in range(1, len(notes) - 1) for d in (-1, 0, 1)
+              if notes[k - 1].type == "paragraph_open" and notes[k].type == "inline" and notes[k].content.strip() == PAUSE}
+    return [t for k, t in enumerate(notes) if k not in pauses]
 
 
 def _footnote_groups(tokens: list[Token]) -> dict[int, list[Token]]:

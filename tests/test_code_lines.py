@@ -105,3 +105,17 @@ def test_a_plain_fence_is_rendered_as_before(make_project, tmp_path: Path) -> No
     build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
     deck = (tmp_path / "site/p/slides/index.html").read_text()
     assert '<div class="highlight" data-lang="python">' in deck and "tb-line" not in deck
+
+
+def test_every_range_that_names_no_line_is_reported_in_one_message() -> None:
+    from talkbuild.code_lines import read_info
+
+    five = "a\nb\nc\nd\ne\n"
+    _, lines = read_info("js [1-2|x|9]", five)
+    assert "'x' is not a line or two joined by '-'" in lines.problem
+    assert "'9' is outside the block's lines 1-5" in lines.problem and not lines.groups
+    _, lines = read_info("js [0|3-1]", five)
+    assert "'0' is outside the block's lines 1-5" in lines.problem
+    assert "'3-1' runs backwards (write 1-3)" in lines.problem
+    _, lines = read_info("js [1-2|7]", five)
+    assert lines.problem == "in [1-2|7], line range '7' is outside the block's lines 1-5"

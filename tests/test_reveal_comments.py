@@ -70,3 +70,36 @@ def test_data_fragment_index_is_kept_and_the_same_index_is_one_step(make_project
     [warning] = [d for d in result.diagnostics if d.code == "fragment-index"]
     assert str(warning.location) == "talks/i.md:11"
     assert "'later'" in warning.message and 'data-fragment-index="1"' in (warning.hint or "")
+
+
+ATTRIBUTES = """---
+title: A
+---
+
+## Pictures
+
+![Chart](chart.png) <!-- .element: class="r-stretch fragment" style="height:120px" width="30%" data-fragment-index="1" -->
+
+Sized <!-- .element: style="color: #333" data-id="box" height="40" -->
+
+## Named <!-- .element: id="named-heading" class="big" -->
+
+Risky <!-- .element: class="fragment" onclick="alert(1)" id="para" title="t" -->
+"""
+
+
+def test_element_comments_carry_styles_sizes_and_data_to_the_picture_or_block_before_them(make_project,
+                                                                                           tmp_path: Path) -> None:
+    root = make_project({"talks/a.md": ATTRIBUTES, "talks/chart.png": b"\x89PNG\r\n\x1a\n"})
+    result = build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
+    deck = (tmp_path / "site/a/slides/index.html").read_text()
+    # the picture the comment follows takes it, not its paragraph (reveal.js: the element just before the comment)
+    assert re.search(r'<p><img src="[^"]*chart.png" alt="Chart" class="r-stretch fragment" style="height:120px" '
+                     r'width="30%" data-fragment-index="1" ?/></p>', deck), deck
+    assert re.search(r'<section id="pictures"[^>]*data-fragments="1"', deck), "a picture's step is counted"
+    assert '<p style="color: #333" data-id="box" height="40">Sized</p>' in deck
+    assert '<section id="named-heading" class="slide slide-slide big"' in deck, "a slide heading's id, as its {#id}"
+    assert '<p class="fragment">Risky</p>' in deck, "no handler, and no id beside the slides' ids"
+    [warning] = [d for d in result.diagnostics if d.code == "element-attribute"]
+    assert str(warning.location) == "talks/a.md:13"
+    assert "left out: onclick, id, title" in warning.message

@@ -20,7 +20,9 @@ LADDER = """(() => { const sizes = [1]; let f = 1; while (f > 0.5) { f = Math.ma
 
 MEASURE = """(slide) => {
   const body = slide.querySelector('.tb-slide-body');
-  const tall = body.scrollHeight > body.clientHeight + 1;
+  // long code scrolls in its block rather than making the body overflow: what it hides counts as too tall
+  const tall = body.scrollHeight > body.clientHeight + 1
+    || Array.from(body.querySelectorAll('pre')).some(p => p.scrollHeight > p.clientHeight + 1);
   const wide = Array.from(body.querySelectorAll('pre')).some(p => p.scrollWidth > p.clientWidth + 1);
   return {id: slide.id, fit: slide.style.getPropertyValue('--tb-fit') || '1.000', wrap: slide.classList.contains('tb-wrap'),
           tall: tall, wide: wide};

@@ -205,3 +205,149 @@ def test_every_step_of_these_slides_passes_axe(deck: Any, axe_source: str) -> No
                   for v in result["violations"] if v["impact"] in ("serious", "critical")]
         deck.keyboard.press("ArrowRight")
     assert found == []
+
+
+LONG_CODE = "\n".join(f"x{n} = {n}  # line {n}" for n in range(1, 71))
+MIGRATED = f"""---
+title: Migrated
+notes_separator: "Note:"
+---
+
+## Grow
+
+- first item <!-- .element: class="fragment grow" -->
+- second <!-- .element: class="fragment shrink" -->
+
+A paragraph that grows. <!-- .element: class="fragment grow" -->
+
+## Long
+
+```python [1-10|30-40|60-70]
+{LONG_CODE}
+```
+
+## Plain long
+
+```python
+{LONG_CODE}
+```
+
+## Noted
+
+Shown <!-- .element: class="fragment" -->
+
+```js [1|2]
+a
+b
+```
+
+Note:
+* in the notes <!-- .element: class="fragment" -->
+
+::: notes
+also <!-- .element: class="fragment" -->
+
+. . .
+
+after the pause
+:::
+
+## End
+
+Thanks.
+"""
+RTL = """---
+title: نمو
+lang: ar
+---
+
+## ينمو
+
+- البند الأول <!-- .element: class="fragment grow" -->
+- الثاني <!-- .element: class="fragment shrink" -->
+"""
+INSIDE = """sel => { const slide = document.querySelector(sel).closest('section.slide').getBoundingClientRect();
+  return [...document.querySelectorAll(sel)].map(el => { const b = el.getBoundingClientRect();
+    return [el.textContent.trim(), b.left >= slide.left - 0.5 && b.right <= slide.right + 0.5,
+            getComputedStyle(el).transform !== 'none']; }) }"""
+LINES_SHOWN = """sel => { const pre = document.querySelector(sel), box = pre.getBoundingClientRect();
+  const hl = [...pre.querySelectorAll('.tb-line.tb-hl')];
+  return [hl[0].textContent.trim(), hl.every(l => { const b = l.getBoundingClientRect(); return b.top >= box.top - 1 && b.bottom <= box.bottom + 1; }),
+          pre.scrollHeight > pre.clientHeight, document.scrollingElement.scrollTop + document.getElementById('tb-stage').scrollTop]; }"""
+
+
+@pytest.fixture
+def migrated(tmp_path: Path, page: Any, static_server: Any) -> Any:
+    from talkbuild.build import build
+    from talkbuild.config import load_config
+
+    root = tmp_path / "m"
+    (root / "talks").mkdir(parents=True)
+    (root / "talks/migrated.md").write_text(MIGRATED, encoding="utf-8")
+    (root / "talks/rtl.md").write_text(RTL, encoding="utf-8")
+    build(load_config(root))
+    page.emulate_media(reduced_motion="reduce")
+    page.site = str(static_server(root / "_site"))
+    yield page
+    assert page.outside_requests == [], "the deck must not reach beyond 127.0.0.1"
+
+
+@pytest.mark.parametrize("talk, steps, fragments", [("migrated", 3, "li, p.fragment"), ("rtl", 2, "li")])
+def test_grow_and_shrink_stay_inside_the_slide_on_screen_and_printed(migrated: Any, talk: str, steps: int,
+                                                                      fragments: str) -> None:
+    """Scaled from the start of the line (the right, right to left): a full-width box scaled from its centre pushed
+    its text past the slide's edge, and `talkbuild pdf` called a one-word slide overfull."""
+    migrated.goto(migrated.site + f"{talk}/slides/#/2/{steps}")
+    wait_ready(migrated)
+    sel = f"#tb-stage > section.tb-current :is({fragments})"
+    for media in ("screen", "print"):
+        migrated.emulate_media(media=media, reduced_motion="reduce")
+        seen = migrated.evaluate(INSIDE, sel)
+        assert len(seen) == steps and all(scaled for *_, scaled in seen), f"{media}: each is grown or shrunk: {seen}"
+        assert [inside for _, inside, *_ in seen] == [True] * steps, f"{media}: {seen}"
+    body = "document.querySelector('#tb-stage > section.tb-current .tb-slide-body')"
+    assert migrated.evaluate(f"{body}.scrollWidth <= {body}.clientWidth + 1"), "printed, the slide is not overfull"
+
+
+def test_long_code_scrolls_in_its_block_and_each_step_brings_its_lines_into_view(migrated: Any) -> None:
+    migrated.goto(migrated.site + "migrated/slides/#long")
+    wait_ready(migrated)
+    pre = "#tb-stage > #long pre"
+    seen = [migrated.evaluate(LINES_SHOWN, pre)]
+    for _ in range(2):
+        migrated.keyboard.press("ArrowRight")
+        seen.append(migrated.evaluate(LINES_SHOWN, pre))
+    assert seen == [["x1 = 1  # line 1", True, True, 0], ["x30 = 30  # line 30", True, True, 0],
+                    ["x60 = 60  # line 60", True, True, 0]], "the block scrolls; the page and the stage never do"
+    migrated.keyboard.press("ArrowLeft")
+    migrated.keyboard.press("ArrowLeft")
+    assert migrated.evaluate(LINES_SHOWN, pre)[:2] == ["x1 = 1  # line 1", True], "back to the first lines"
+
+
+def test_long_code_without_steps_scrolls_and_the_keyboard_scrolls_it(migrated: Any) -> None:
+    migrated.goto(migrated.site + "migrated/slides/#plain-long")
+    wait_ready(migrated)
+    pre = migrated.locator("#tb-stage > #plain-long pre")
+    box = pre.bounding_box()
+    slide = migrated.locator("#tb-stage > #plain-long").bounding_box()
+    assert box is not None and slide is not None and box["y"] + box["height"] <= slide["y"] + slide["height"] + 0.5
+    assert pre.evaluate("el => el.scrollHeight > el.clientHeight && el.tabIndex === 0 && !!el.getAttribute('aria-label')")
+    pre.focus()
+    migrated.keyboard.press("ArrowDown")
+    migrated.wait_for_function("document.querySelector('#tb-stage > #plain-long pre').scrollTop > 0")
+    assert current(migrated) == "plain-long", "Down scrolls the code, it does not leave the slide"
+    migrated.keyboard.press("ArrowRight")
+    assert current(migrated) == "noted"
+
+
+def test_a_fragment_in_the_notes_is_no_step_and_the_build_counts_the_code_steps(migrated: Any) -> None:
+    migrated.goto(migrated.site + "migrated/slides/#noted")
+    wait_ready(migrated)
+    built = migrated.evaluate("document.querySelector('#tb-stage > #noted').dataset.fragments")
+    steps = 0
+    while current(migrated) == "noted":
+        migrated.keyboard.press("ArrowRight")
+        steps += 1
+    assert steps - 1 == 2 == int(built), "the fragment and the code's second group; none from the notes"
+    notes = migrated.evaluate("document.querySelector('#tb-stage > #noted aside.notes').textContent")
+    assert ". . ." not in notes and "after the pause" in notes

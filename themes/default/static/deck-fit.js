@@ -106,13 +106,18 @@
   }
   // tall: the text is taller than the slide; wide: a line of code is wider; broad: something else is (a table of
   // many columns, a long address); room: the share of its height that fits.
+  // Code taller than its room scrolls inside its block (deck.css), and the body never sees it overflow either: what
+  // it hides counts as the body's.
   // A displayed formula scrolls inside itself (so that it can take the focus), and the body never sees it overflow:
   // its overflow counts as the body's (it cannot wrap, so it only shrinks).
   // Beside a split background picture (Marp's ![bg right:40%]) the text's column ends where the picture begins,
   // inside the body's padding: what runs past it (a long address) is measured on the body's children.
   function measure(t) {
-    var body = t.body, pres = body.querySelectorAll("pre"), wide = false, over = 0;
-    for (var k = 0; k < pres.length && !wide; k++) wide = pres[k].scrollWidth > pres[k].clientWidth + 1;
+    var body = t.body, pres = body.querySelectorAll("pre"), wide = false, over = 0, code = 0;
+    for (var k = 0; k < pres.length; k++) {
+      wide = wide || pres[k].scrollWidth > pres[k].clientWidth + 1;
+      code += Math.max(0, pres[k].scrollHeight - pres[k].clientHeight - 1); // long code scrolls in its block (deck.css)
+    }
     var maths = body.querySelectorAll('math[display="block"]');
     for (var j = 0; j < maths.length; j++) over = Math.max(over, maths[j].scrollWidth - maths[j].clientWidth - 1);
     var split = /\btb-bg-(left|right)-slide\b/.test(t.slide.className), column = 0, past = false;
@@ -123,9 +128,10 @@
         past = past || c.scrollWidth > c.clientWidth + 1;
       }
     }
-    return { tall: body.scrollHeight > body.clientHeight + 1, wide: wide,
+    return { tall: body.scrollHeight > body.clientHeight + 1 || code > 0, wide: wide,
              broad: body.scrollWidth > body.clientWidth + 1 || over > 0 || past,
-             width: (split ? column : body.scrollWidth) + Math.max(0, over), room: body.clientHeight / body.scrollHeight };
+             width: (split ? column : body.scrollWidth) + Math.max(0, over),
+             room: body.clientHeight / (body.scrollHeight + code) };
   }
 
   // An embed shaped by CSS (style="width: 100%; aspect-ratio: 16 / 9"): its ratio as --tb-ratio, which deck.css uses to

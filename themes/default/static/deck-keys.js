@@ -90,6 +90,9 @@
     if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
     // Space and Enter on a focused control press that control, nothing else.
     if ((e.key === " " || e.key === "Enter") && t.closest && t.closest("button, a, summary")) return;
+    // Up and Down in a focused code block that scrolls (long code, deck.css) scroll it; the other keys still step.
+    var pre = (e.key === "ArrowDown" || e.key === "ArrowUp") && t.closest && t.closest("pre");
+    if (pre && pre.scrollHeight > pre.clientHeight + 1) return;
     if (deck.overview && deck.overviewKey(e)) { e.preventDefault(); return; }
     var name = keyAction(e);
     if (!name) return;

@@ -152,6 +152,7 @@
       deck.announceSlide();
     }
     setSteps(slide, deck.state.step);
+    showLines(slide, before === i);
     if (deck.mediaStepped) deck.mediaStepped(i); // media in steps start and stop with them
     setText("tb-counter", (i + 1) + " / " + N);
     setText("tb-section", slide.getAttribute("data-section") || "");
@@ -161,10 +162,12 @@
 
   // A slide's steps, in reveal.js's order: fragments with a data-fragment-index first, by index (those with the same
   // index are one step), then the others, one step each, in the order they are written. Each fragment keeps its step
-  // number (data-tb-step), so a copy of the slide (the presenter's preview) can be set to a step too.
+  // number (data-tb-step), so a copy of the slide (the presenter's preview) can be set to a step too. A fragment in
+  // the speaker notes is no step: it would show nothing to the audience (slides.py counts none there either).
   function stepsOf(slide) {
     var indexed = [], rest = [];
     Array.prototype.forEach.call(slide.querySelectorAll(".fragment"), function (el) {
+      if (el.closest(".notes")) return;
       var n = parseInt(el.getAttribute("data-fragment-index"), 10);
       if (n >= 0) (indexed[n] = indexed[n] || []).push(el); else rest.push([el]);
     });
@@ -192,6 +195,25 @@
     });
   }
   slides.forEach(function (slide) { setSteps(slide, 0); });
+
+  // A code block taller than its room scrolls (deck.css): each step brings its highlighted lines into view, centred
+  // when they fit, as reveal.js does. Only the block scrolls (scrollIntoView would scroll the stage and the page
+  // too); smoothly from one step to the next, unless the viewer asked for reduced motion; at once on arrival.
+  function showLines(slide, smooth) {
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    Array.prototype.forEach.call(slide.querySelectorAll(".tb-line-steps, .tb-line-highlight"), function (block) {
+      var pre = block.querySelector("pre"), lines = block.querySelectorAll(".tb-line.tb-hl");
+      if (!pre || !lines.length || pre.scrollHeight <= pre.clientHeight + 1) return;
+      var origin = pre.offsetTop + pre.clientTop, last = lines[lines.length - 1];
+      var top = lines[0].offsetTop - origin, bottom = last.offsetTop + last.offsetHeight - origin;
+      var room = pre.clientHeight, pad = parseFloat(getComputedStyle(pre).paddingTop) || 0;
+      var to = bottom - top <= room - 2 * pad ? top - (room - (bottom - top)) / 2 : top - pad;
+      to = Math.max(0, Math.min(to, pre.scrollHeight - room));
+      if (Math.abs(to - pre.scrollTop) < 1) return;
+      if (pre.scrollTo) pre.scrollTo({ top: to, behavior: smooth && !still ? "smooth" : "auto" });
+      else pre.scrollTop = to;
+    });
+  }
 
   // Inactive slides are inert and hidden from assistive technology; only the current one is reachable.
   function activate(slide, on) {
