@@ -25,11 +25,12 @@ from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_yo
 from .models import TalkMeta
 from .notes_marker import SEPARATOR_HINT, read_separator
 from .ratio import RATIO_HINT, Ratio, read_ratio
+from .stylesheets import read_css
 
 KNOWN_KEYS = frozenset({
     "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang", "dir",
     "tags", "description", "draft", "duration", "theme", "notes_separator", "ratio", "slide_numbers",
-    "slide_addresses",
+    "slide_addresses", "css",
 })
 # Keys other tools in the same family write; passed through to themes without a warning.
 TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "bibliography", "marp",
@@ -51,11 +52,11 @@ FOREIGN_KEYS = {
 """Keys of reveal-md's front matter, with what to do instead (a did-you-mean would suggest a talkbuild key)."""
 TEXT_KEYS = frozenset({
     "title", "subtitle", "author", "authors", "institution", "date", "layout", "lang", "dir", "tags", "description",
-    "theme", "event", "venue", "short", "classes", "ratio", "size", "bibliography", "slide_addresses",
+    "theme", "event", "venue", "short", "classes", "ratio", "size", "bibliography", "slide_addresses", "css",
 })
 """Keys whose values are text: taken exactly as written, so `title: No` is 'No' (YAML 1.1 says false),
 `subtitle: 010` is '010' (not 8), `tags: [1.50]` is '1.50' and `ratio: 16:9` is '16:9' (not 969)."""
-ITEM_LINE_KEYS = frozenset({"author", "authors", "institution"})
+ITEM_LINE_KEYS = frozenset({"author", "authors", "institution", "css"})
 """Keys whose list items' lines are kept, so that a warning about one author points at that author."""
 SHAPE = "front-matter-shape"
 """The code of a value YAML read as a list or mapping where talkbuild takes text: left out, with a warning."""
@@ -270,6 +271,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
         ratio=ratio,
         slide_numbers=slide_numbers,
         slide_addresses=slide_addresses,
+        css=read_css(data.get("css"), lambda at: lines_of.get(at) or lines_of.get(at.split("[")[0], 1), warn),
         extra=extra,
         author_details=author_details,
         institutions=institutions,

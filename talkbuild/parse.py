@@ -74,6 +74,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     from .markup import RenderContext
     from .models import Slide, Talk
     from .slides import split_slides
+    from .stylesheets import talk_stylesheets
 
     where = source.path.relative_to(project_root).as_posix() if source.path.is_relative_to(project_root) else str(source.path)
     try:
@@ -87,6 +88,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     env: dict[str, Any] = {"tb": ctx}
     tokens = md.parse(parts.body, env)
     meta, diagnostics = parts.meta, parts.diagnostics
+    stylesheets = talk_stylesheets(ctx, meta.css)
     ctx.body_lines = parts.body.split("\n")
     separator = notes_separator if meta.notes_separator is None else meta.notes_separator
     tags = slide_tags(tokens)
@@ -105,7 +107,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
         source=SourceLocation(where), slug=source.slug, meta=meta, slides=tuple(slides),
         references=tuple(ctx.references), assets=tuple(sorted(ctx.assets)),
         diagnostics=diagnostics + tuple(ctx.diagnostics),
-        headings=headings,
+        headings=headings, stylesheets=stylesheets,
     )
 
 
