@@ -25,11 +25,14 @@ from .errors import Diagnostic, Severity, SourceLocation, TalkbuildError, did_yo
 from .models import TalkMeta
 from .notes_marker import SEPARATOR_HINT, read_separator
 from .ratio import RATIO_HINT, Ratio, read_ratio
+from .reveal_options import HINT as REVEAL_HINT
+from .reveal_options import read_reveal_options
+from .stylesheets import read_css
 
 KNOWN_KEYS = frozenset({
     "title", "subtitle", "author", "institution", "date", "layout", "slidelink", "lang", "dir",
     "tags", "description", "draft", "duration", "theme", "notes_separator", "ratio", "slide_numbers",
-    "slide_addresses",
+    "slide_addresses", "css",
 })
 # Keys other tools in the same family write; passed through to themes without a warning.
 TOLERATED_KEYS = frozenset({"authors", "event", "venue", "short", "classes", "bibliography", "marp",
@@ -42,8 +45,6 @@ FOREIGN_KEYS = {
                          "slide_addresses: revealjs",
     "notesSeparator": "talkbuild's key is notes_separator, the text a notes line starts with (not a regular "
                       "expression): notes_separator: \"Note:\"",
-    "revealOptions": "reveal.js options are not read (themes can still read it); so that links shared from the "
-                     "reveal.js deck (#/2, #/2/1) still open their slides, set slide_addresses: revealjs",
     "highlightTheme": "reveal.js options are not read (themes can still read it); code is highlighted by the theme",
     "size": "Marp's slide size is read only in a Marp talk (marp: true); talkbuild's key is ratio: ratio: 4:3",
     "slideNumber": "talkbuild's key is slide_numbers: slide_numbers: true",
@@ -51,11 +52,11 @@ FOREIGN_KEYS = {
 """Keys of reveal-md's front matter, with what to do instead (a did-you-mean would suggest a talkbuild key)."""
 TEXT_KEYS = frozenset({
     "title", "subtitle", "author", "authors", "institution", "date", "layout", "lang", "dir", "tags", "description",
-    "theme", "event", "venue", "short", "classes", "ratio", "size", "bibliography", "slide_addresses",
+    "theme", "event", "venue", "short", "classes", "ratio", "size", "bibliography", "slide_addresses", "css",
 })
 """Keys whose values are text: taken exactly as written, so `title: No` is 'No' (YAML 1.1 says false),
 `subtitle: 010` is '010' (not 8), `tags: [1.50]` is '1.50' and `ratio: 16:9` is '16:9' (not 969)."""
-ITEM_LINE_KEYS = frozenset({"author", "authors", "institution"})
+ITEM_LINE_KEYS = frozenset({"author", "authors", "institution", "css"})
 """Keys whose list items' lines are kept, so that a warning about one author points at that author."""
 SHAPE = "front-matter-shape"
 """The code of a value YAML read as a list or mapping where talkbuild takes text: left out, with a warning."""
@@ -207,8 +208,8 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
     marp = data.get("marp") is True
     for key in sorted(k for k in data if k not in KNOWN_KEYS):
         extra[key] = data[key]
-        if key in TOLERATED_KEYS or (marp and key in MARP_KEYS):
-            continue
+        if key in TOLERATED_KEYS or (marp and key in MARP_KEYS) or key == "revealOptions":
+            continue  # revealOptions: what is applied and what is not is said below
         diagnostics.append(Diagnostic(Severity.WARNING, "unknown-key", f"unknown front matter key '{key}'", loc(key),
                                       hint=FOREIGN_KEYS.get(key) or did_you_mean(key, KNOWN_KEYS) or "themes can still read it"))
     # Every field is read even after one fails, so a talk's front matter problems are reported together.
@@ -244,6 +245,11 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
     slide_numbers = attempt(lambda: None if data.get("slide_numbers") is None
                             else _bool(data["slide_numbers"], "slide_numbers", fail), None)
     slide_addresses = attempt(lambda: _slide_addresses(data.get("slide_addresses"), fail), None)
+    if "revealOptions" in data:
+        reveal = read_reveal_options(data["revealOptions"], talk_sets_slide_numbers=slide_numbers is not None)
+        slide_numbers = slide_numbers if reveal.slide_numbers is None else reveal.slide_numbers
+        if (said := reveal.message()) is not None:
+            diagnostics.append(Diagnostic(Severity.WARNING, "unknown-key", said, loc("revealOptions"), hint=REVEAL_HINT))
     # The talk is still rendered, with a default for each field in error (the file's name for a title), so
     # `check` finds the problems in its body in the same run; the errors keep the build from writing it.
     diagnostics.extend(error.diagnostic() for error in errors)
@@ -270,6 +276,7 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
         ratio=ratio,
         slide_numbers=slide_numbers,
         slide_addresses=slide_addresses,
+        css=read_css(data.get("css"), lambda at: lines_of.get(at) or lines_of.get(at.split("[")[0], 1), warn),
         extra=extra,
         author_details=author_details,
         institutions=institutions,

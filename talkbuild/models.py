@@ -59,6 +59,8 @@ class TalkMeta:
     """Whether every slide but the title slide shows its number; None: the site's setting."""
     slide_addresses: str | None = None
     """How the deck reads `#/2/1`: "talkbuild" or "revealjs" (slide_addresses.py); None: the site's setting."""
+    css: tuple[tuple[str, int], ...] = ()
+    """The talk's own stylesheets (`css:`, stylesheets.py): each path as written and the line it is written on."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unknown keys, kept for themes."""
     author_details: tuple[Author, ...] = ()
@@ -159,6 +161,8 @@ class Talk:
     search: bytes = b""
     """The talk's part of the site's search index (search_index.talk_entry), made when it was rendered so that
     a build joins the parts instead of reading every talk's HTML again; b"" before that."""
+    stylesheets: tuple[str, ...] = ()
+    """The talk's own stylesheets (`css:`) as its pages link them, after the theme's."""
 
     @property
     def sections(self) -> tuple[Slide, ...]:

@@ -75,6 +75,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     from .models import Slide, Talk
     from .slide_addresses import REVEALJS, reveal_md_separators
     from .slides import split_slides
+    from .stylesheets import talk_stylesheets
 
     where = source.path.relative_to(project_root).as_posix() if source.path.is_relative_to(project_root) else str(source.path)
     try:
@@ -88,6 +89,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
     env: dict[str, Any] = {"tb": ctx}
     tokens = md.parse(parts.body, env)
     meta, diagnostics = parts.meta, parts.diagnostics
+    stylesheets = talk_stylesheets(ctx, meta.css)
     ctx.body_lines = parts.body.split("\n")
     addresses = meta.slide_addresses or slide_addresses
     if addresses == REVEALJS:  # `Note: ...` right above `---` is no heading there: a slide break (reveal-md's)
@@ -109,7 +111,7 @@ def parse_talk(source: SourceFile, project_root: Path, sitemap: SiteMap, notes_s
         source=SourceLocation(where), slug=source.slug, meta=meta, slides=tuple(slides),
         references=tuple(ctx.references), assets=tuple(sorted(ctx.assets)),
         diagnostics=diagnostics + tuple(ctx.diagnostics),
-        headings=headings,
+        headings=headings, stylesheets=stylesheets,
     )
 
 

@@ -4,7 +4,9 @@ class="dark" -->` on a slide's first lines, or `## Title {data-background-image=
 What talkbuild's deck can do the same way is read: the background (`data-background-image`, `-color`, `-size`,
 `-position`, `-repeat`, `-opacity`, and `data-background`, a colour or a picture), `class` and `id`. The background
 is drawn as Marp's `![bg]` pictures are (backgrounds.py): one `<div class="tb-bg">` at the start of the slide's
-body, behind its text. Its picture is published and checked like any other (rewrite_urls.py). Other attributes
+body, behind its text. Its picture is published and checked like any other (rewrite_urls.py). A background colour
+gives the slide reveal.js's `has-dark-background` or `has-light-background` class (colours.py), which switches its
+text to light colours on a dark one. Other attributes
 (`data-transition`, `data-auto-animate`...) have no meaning here: they are named in one warning per talk.
 
 The markdown-it core rule reads the comments and heading attributes into their tokens' meta; the slides stage
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .colours import SWITCHES, background_class
 from .errors import Diagnostic, Severity
 from .rewrite_urls import looks_like_picture, rewrite_url
 
@@ -181,6 +184,9 @@ def take_attributes(heading: list[Token], body: list[Token], notes: list[Token])
                 classes.extend(c for c in value.split() if c not in classes)
             else:
                 merged[name] = value
+    switch = background_class(merged.get("data-background-color", ""))
+    if switch and not any(c in SWITCHES for c in classes):  # the author's own `class="has-dark-background"` wins
+        classes.append(switch)
     return SlideAttributes(tuple(classes), merged.get("id", ""), _background(merged), min(w.line for w in written))
 
 

@@ -24,6 +24,7 @@ from .rawhtml import LEFT_OUT, Repair, keep_structure
 from .reveal_comments import fragment_indices, step_count
 from .slide_addresses import REVEALJS, Pieces, rewrite_links, vertical_warning
 from .slide_attributes import SlideAttributes, attributes_only, carries_attributes, give_id, take_attributes
+from .stylesheets import head_only
 
 PAUSE = ". . ."
 
@@ -76,7 +77,8 @@ def split_slides(md: MarkdownIt, tokens: list[Token], env: dict[str, object], li
             if kind == "section":
                 section = title
             if (current is not None and not current.heading and not current.notes and not current.ended
-                    and ((marp and only_backgrounds(current.body)) or attributes_only(current.body))):
+                    and ((marp and only_backgrounds(current.body)) or attributes_only(current.body)
+                         or head_only(current.body))):
                 # Marp's `![bg](photo.jpg)` written above the slide's heading: the heading's slide, not one before it
                 current.kind, current.heading, current.section = kind, tokens[i:end], section
             else:

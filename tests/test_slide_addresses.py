@@ -121,7 +121,7 @@ def test_a_vertical_separator_is_warned_of_once_with_the_setting_that_keeps_old_
 
 
 def test_reveal_md_front_matter_keys_suggest_the_setting(make_project: ProjectFactory) -> None:
-    root = make_project({"talks/lec.md": REVEAL_MD.format(extra="verticalSeparator: '^\\n----\\n'\nrevealOptions: {}\n")})
+    root = make_project({"talks/lec.md": REVEAL_MD.format(extra="verticalSeparator: '^\\n----\\n'\nrevealOptions: {transition: fade}\n")})
     hints = [d.hint or "" for d in build(load_config(root)).diagnostics if d.code == "unknown-key"]
     assert len(hints) == 2 and all("slide_addresses: revealjs" in h for h in hints)
 

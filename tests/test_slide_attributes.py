@@ -73,7 +73,7 @@ def test_slide_comments_and_heading_attributes_give_their_own_slide_its_backgrou
     result = build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
     deck = (tmp_path / "site/r/slides/index.html").read_text()
     one, two, three = slide(deck, "one"), slide(deck, "two"), slide(deck, "three")
-    assert re.search(r'<section id="one" class="slide slide-slide dark tb-bg-full-slide"', deck)
+    assert re.search(r'<section id="one" class="slide slide-slide dark has-dark-background tb-bg-full-slide"', deck)
     assert '<div class="tb-bg tb-bg-attributes" style="background-color: #222"></div>' in one
     assert "tb-bg" not in slide(deck, "title"), "a comment before the first heading is that heading's slide's"
     # The comment between `---` and the heading is the heading's slide's, not the one before it.
@@ -86,7 +86,8 @@ def test_slide_comments_and_heading_attributes_give_their_own_slide_its_backgrou
     assert "url(&quot;../../img/missing.png&quot;)" in three, "pandoc's heading attributes"
     untitled = slide(deck, "slide-5")
     assert "background-size: contain; background-position: top left" in untitled and "img/x.png" in untitled
-    assert re.search(r'<section id="fifth" class="slide slide-slide tb-bg-full-slide"', deck), "id= names the slide"
+    assert re.search(r'<section id="fifth" class="slide slide-slide has-light-background tb-bg-full-slide"', deck), \
+        "id= names the slide; black text has more contrast on pure red than white"
     assert 'style="background-color: #ff0000"' in slide(deck, "fifth")
     assert "Five." in slide(deck, "fifth") and "&lt;!--" not in deck
     assert (tmp_path / "site/img/x.png").read_bytes() == png(), "the background picture is published"

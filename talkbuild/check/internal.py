@@ -117,6 +117,9 @@ def check_internal(site: Site) -> list[Diagnostic]:
         for link in page.links:
             target = resolve(page_path, _from_root(link.value, site.not_found_root) if page_path == NOT_FOUND else link.value)
             ref = queue.take(link, target) if talk is not None and link.slide is not None else None
+            if talk is not None and link.tag == "link" and talk.stylesheets:  # the talk's `css:`, at its line
+                ref = next((r for r in talk.references if r.kind == "stylesheet" and target is not None
+                            and r.target == target.path), ref)
             no_alt = link.tag == "img" and link.attr == "src" and not (link.alt or "").strip()
             problem = _problem(site, lower, target, link, page_path) if target is not None else None
             if not no_alt and problem is None and not link.empty:
