@@ -218,7 +218,10 @@ def moment(text: str | None, day: datetime.date | None) -> float | None:
         return None
     hour = hour % 12 + (12 if half == "p" else 0) if half else hour
     offset = datetime.timedelta()
-    if timed.group("sign"):
+    if timed.group("sign") == "-" and (int(timed.group("zh")), int(timed.group("zm") or 0)) > (
+            hour, int(timed.group("minute") or 0)):
+        pass  # `14:00-15:30`: a time range (its end is later), not the zone UTC-15:30; `09:00-05:00` is a zone
+    elif timed.group("sign"):
         offset = datetime.timedelta(hours=int(timed.group("zh")), minutes=int(timed.group("zm") or 0))
         offset = -offset if timed.group("sign") == "-" else offset
     try:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from talkbuild.dates import iso_date, read_date
+from talkbuild.dates import iso_date, moment, read_date
 
 READ = {
     "2016-05-18": (2016, 5, 18),
@@ -216,3 +216,17 @@ def test_talks_of_one_day_with_written_out_times_sort_as_iso_times_do(make_proje
     order = sorted(["Morning", "Afternoon", "Noon", "Evening", "Next", "Yearless", "Vague"], key=index.index)
     assert order[:5] == ["Next", "Evening", "Afternoon", "Noon", "Morning"]
     assert '<time datetime="2026-03-04">March 4, 2026 2:00 PM</time>' in index
+
+
+@pytest.mark.parametrize(("written", "utc"), [
+    ("2026-03-04 14:00-15:30", "2026-03-04T14:00"),  # a range: its end is later than its start
+    ("2026-03-04 09:00-10:00", "2026-03-04T09:00"),
+    ("2026-03-04 09:00-05:00", "2026-03-04T14:00"),  # a zone, UTC-5: earlier than the time
+    ("2026-03-04 14:00+01:00", "2026-03-04T13:00"),
+    ("2026-03-04T14:00-0300", "2026-03-04T17:00"),
+])
+def test_an_iso_time_range_is_not_read_as_a_zone(written: str, utc: str) -> None:
+    # Before: `14:00-15:30` was 14:00 at UTC-15:30, i.e. 05:30 the next day, out of order among the day's talks.
+    at = moment(written, datetime.date(2026, 3, 4))
+    assert at is not None
+    assert datetime.datetime.fromtimestamp(at, datetime.UTC).strftime("%Y-%m-%dT%H:%M") == utc
