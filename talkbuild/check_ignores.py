@@ -164,10 +164,7 @@ def apply(rules: Sequence[IgnoreRule], diagnostics: Iterable[Diagnostic], protec
     files but left out none of the findings of some of its codes is reported too (`ignore-unneeded`), except
     for the external-* codes when `external` is False: external links were not checked, so they prove nothing.
     """
-    from .exclude import compile_rules
-
-    # exclude.py's gitignore reading and its automaton, without the fnmatch form kept there for old configs.
-    globs = [dataclasses.replace(compile_rules((rule.pattern,))[0], legacy=None) for rule in rules]
+    globs = _globs(rules)
     kept: list[Diagnostic] = []
     ignored: list[Ignored] = []
     for d in diagnostics:
@@ -200,6 +197,35 @@ def apply(rules: Sequence[IgnoreRule], diagnostics: Iterable[Diagnostic], protec
                 hint="its files no longer have these findings: remove " + (
                     "the entry" if rule.codes is None or len(unneeded) == len(rule.codes) else "these codes")))
     return kept, ignored
+
+
+BUILD_TWINS = {"missing-file": ("broken-link", "missing-image", "missing-track")}
+"""The build's codes that check reports under other names, more precisely."""
+
+
+def quiet_build_warnings(rules: Sequence[IgnoreRule], diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], int]:
+    """The build's diagnostics to print, and how many warnings were left out because check.per_file_ignores
+    accepts them in their file (a 60-speaker site's accepted missing pictures drowned its real problems).
+    Errors are always printed: the build refuses them whatever check says."""
+    globs = _globs(rules)
+    shown: list[Diagnostic] = []
+    quiet = 0
+    for d in diagnostics:
+        codes = BUILD_TWINS.get(d.code, (d.code,))
+        if not d.is_error and any(rule.covers(code) and glob.matches(d.location.path)
+                                  for rule, glob in zip(rules, globs, strict=True) for code in codes):
+            quiet += 1
+        else:
+            shown.append(d)
+    return shown, quiet
+
+
+def _globs(rules: Sequence[IgnoreRule]) -> list[Any]:
+    """Each rule's pattern read as exclude.py reads a line (its automaton), without the fnmatch form kept there
+    for old configs."""
+    from .exclude import compile_rules
+
+    return [dataclasses.replace(compile_rules((rule.pattern,))[0], legacy=None) for rule in rules]
 
 
 def _unneeded(rule: IgnoreRule, used: set[str], external: bool) -> list[str]:

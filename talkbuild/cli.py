@@ -45,8 +45,9 @@ def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, dra
     from .workers import stopping_on_sigterm
 
     try:
+        config = load(directory)
         with stopping_on_sigterm():  # `timeout`, CI cancellation, `docker stop`: exit 143, _site/ untouched
-            result = run_build(load(directory), BuildOptions(out, strict, jobs, drafts, not no_cache))
+            result = run_build(config, BuildOptions(out, strict, jobs, drafts, not no_cache))
     except TalkbuildError as exc:
         if fmt == "github":  # `make test` in CI: the problems that fail the build, on the pull request's diff
             from .check.report import format_github
@@ -54,11 +55,19 @@ def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, dra
             found = exc.diagnostics if isinstance(exc, ContentError) else tuple(exc.all_diagnostics())
             click.echo(format_github(found), nl=False)
         raise
-    if fmt == "github" and result.diagnostics:
+    shown, quiet = list(result.diagnostics), 0
+    if config.check.per_file_ignores:
+        from .check_ignores import quiet_build_warnings
+
+        shown, quiet = quiet_build_warnings(config.check.per_file_ignores, result.diagnostics)
+    if fmt == "github" and shown:
         from .check.report import format_github
 
-        click.echo(format_github(result.diagnostics), nl=False)
-    report(result.diagnostics)
+        click.echo(format_github(tuple(shown)), nl=False)
+    report(shown)
+    if quiet:
+        click.echo(f"{quiet} warning(s) not shown: in files check.per_file_ignores accepts them "
+                   "(`talkbuild check --show-ignored` lists them)", err=True)
     left_out = f" and left out {len(result.drafts)} draft(s) (--drafts builds them)" if result.drafts else ""
     click.echo(f"built {len(result.talks)} talk(s){left_out}, {result.files} files in {result.out_dir} "
                f"({result.rebuilt} rendered, {result.from_cache} from cache)", err=True)

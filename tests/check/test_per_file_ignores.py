@@ -254,3 +254,20 @@ def test_the_setting_in_another_section_is_found_where_it_belongs(make_project: 
         "talkbuild: talkbuild.yml:6: unknown key 'per_file_ignore' (did you mean 'check.per_file_ignores'?)",
         "talkbuild: talkbuild.yml:8: unknown key 'check.targte' (did you mean 'publish.target'?)",
     ]
+
+
+def test_build_does_not_print_the_warnings_check_would_ignore_and_says_how_many(make_project: ProjectFactory) -> None:
+    # A 60-speaker site's accepted missing pictures drowned its real problems in `talkbuild build`'s output.
+    root = make_project({
+        "talkbuild.yml": _config('    "talks/speaker-39/**": [broken-link, missing-image]\n'),
+        "talks/speaker-39/index.md": SPEAKER, "talks/other/index.md": OTHER,
+    })
+    result = CliRunner().invoke(main, ["build", "-C", str(root)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "warning[" in line]
+    assert [line.split(": warning")[0] for line in warnings] == ["talks/other/index.md:9"]  # the other talk's, still
+    assert ("2 warning(s) not shown: in files check.per_file_ignores accepts them "
+            "(`talkbuild check --show-ignored` lists them)") in result.stderr
+    # --format github annotates only what is shown, too
+    github = CliRunner().invoke(main, ["build", "-C", str(root), "--format", "github"])
+    assert "speaker-39" not in github.stdout and "talks/other/index.md" in github.stdout
