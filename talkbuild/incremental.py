@@ -35,6 +35,7 @@ from .sitepaths import STATIC_DIR
 from .staticrefs import PREFIX, page_refs, used_files, version_of
 from .themecheck import TemplateSource, template_sources, theme_problems
 from .themes import Theme, find_theme
+from .unlinked_documents import unlinked_documents
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,9 @@ class _State:
     """Talks-relative path -> the highlighted code and formulas of its last render, for the next one."""
     templates: dict[str, list[TemplateSource]] = field(default_factory=dict)
     """Theme name -> its templates' sources, read once per state (a theme file's change starts a new state)."""
+    unlinked: tuple[object, list[Diagnostic]] = (None, [])
+    """The last `unlinked-document` warnings and what they were found from (the folder listing, the talks'
+    files): worked out again only when one of those changed, not on every save of a slide."""
 
     def template_sources(self, name: str, theme: Theme) -> list[TemplateSource]:
         if name not in self.templates:
@@ -151,7 +155,16 @@ class Builder:
             rendered = self._render_many(state, sources, todo, sitemap, digests)
         else:
             rendered = [s.rel for s in todo if self._render_one(state, s, sitemap, digests[s.rel])]
+        problems += self._unlinked(state, sources)
         return self._site(state, problems, tuple(rendered), full, start, order=[s.rel for s in sources])
+
+    def _unlinked(self, state: _State, sources: list[SourceFile]) -> list[Diagnostic]:
+        """The documents under talks/ that no talk links, as `build` reports them."""
+        talks = [state.talks[rel].talk for rel in sorted(state.talks)]
+        key = (state.listing, tuple((t.slug, t.assets) for t in talks), tuple(s.rel for s in sources))
+        if state.unlinked[0] != key:
+            state.unlinked = (key, unlinked_documents(state.config, sources, talks))
+        return list(state.unlinked[1])
 
     def _load(self, previous: _State | None) -> _State:
         config = load_config(self.root)

@@ -204,3 +204,16 @@ def test_a_talk_that_keeps_failing_does_not_pile_up_highlighted_code(make_projec
     state = builder._state
     assert state is not None
     assert sorted(key[2] for key in state.memos["a.md"]) == ["a^{19}", "x = 19\n"]  # the last render's, no more
+
+
+def test_a_document_no_talk_links_is_warned_of_as_build_does_until_a_talk_links_it(
+        make_project: Callable[..., Path]) -> None:
+    root = make_project({"talks/a.md": talk("Alpha"), "talks/keynote.pdf": b"%PDF-1.4\n"})
+    builder = Builder(root)
+    codes = [(w.code, w.location.path) for w in builder.build().warnings if w.code == "unlinked-document"]
+    assert codes == [("unlinked-document", "talks/keynote.pdf")]
+    (root / "talks/a.md").write_text(talk("Alpha", "[Slides (PDF)](keynote.pdf)"))
+    assert not [w for w in builder.build(TALKS_ONLY).warnings if w.code == "unlinked-document"]
+    (root / "talks/spare.pptx").write_bytes(b"PK")
+    assert [w.location.path for w in builder.build(TALKS_ONLY).warnings
+            if w.code == "unlinked-document"] == ["talks/spare.pptx"]
