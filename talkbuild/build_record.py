@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -68,6 +69,9 @@ def read(root: Path) -> SiteBuild | None:
         return None
 
 
+_STOPS = {signal.SIGTERM, signal.SIGINT}
+
+
 class Checkout:
     """The commit, branch and uncommitted files of the checkout, asked of git on a thread of its own when the
     build starts: the build's own time hides git's (three processes), and it describes the files the build reads."""
@@ -75,11 +79,19 @@ class Checkout:
     def __init__(self, root: Path, site: Path) -> None:
         self._found: tuple[str | None, str | None, tuple[str, ...]] | None = None
         self._thread = threading.Thread(target=self._ask, args=(root, site), name="talkbuild-git", daemon=True)
-        self._thread.start()
+        # Started with SIGTERM and Ctrl-C blocked, which the thread keeps (a thread inherits its creator's mask):
+        # a stop must reach the main thread. Taken here while the main thread held them back around forking the
+        # workers, it ran the handler inside an after-fork hook, where its exception is only printed (workers.py).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            self._thread.start()
+        finally:
+            if held is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def _ask(self, root: Path, site: Path) -> None:
         self._found = (_git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}"),
-                       _git(root, "symbolic-ref", "-q", "--short", "HEAD"), _dirty(root, site))
+                       _git(root, "symbolic-ref", "-q", "--short", "HEAD"), uncommitted(root, site))
 
     def result(self) -> tuple[str | None, str | None, tuple[str, ...]]:
         self._thread.join()
@@ -113,11 +125,14 @@ def _write(root: Path, record: SiteBuild) -> None:
         (root / RECORD).unlink(missing_ok=True)
 
 
-def _dirty(root: Path, site: Path) -> tuple[str, ...]:
+def uncommitted(root: Path, site: Path) -> tuple[str, ...]:
     """Up to five changed or untracked files (outside the output folder and .talkbuild/), as `git status` says."""
     top = root.resolve()
     inside = [p.resolve() for p in (site, root / ".talkbuild") if p.resolve().is_relative_to(top)]
     excluded = [f":(exclude){p.relative_to(top).as_posix()}" for p in inside]
+    if site.resolve().parent.is_relative_to(top):  # the tree a build without a spare one writes into, beside it
+        folder = site.resolve().parent.relative_to(top).as_posix()
+        excluded.append(f":(exclude){'' if folder == '.' else folder + '/'}.{site.name}.new-*")
     try:
         out = subprocess.run(["git", "status", "--porcelain", "-z", "--", ".", *excluded], cwd=root,
                              capture_output=True, text=True, timeout=30, check=False)

@@ -234,6 +234,7 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
     manifest = build_manifest(site, info)
     if not prebuilt:
         _gate(config, manifest, run_check=not skip_check)
+        _warn_uncommitted(config, site, info.commit)
     public_url = _public_url(config, target, channel)
     done = _Progress(as_json).show(publish_site(site, t.url, channel=channel, project_root=config.root,
                                                 endpoint_url=t.endpoint_url, region=t.region, jobs=t.jobs,
@@ -241,6 +242,18 @@ def publish(directory: Path, target: str | None, endpoint_url: str | None, chann
                                                 allow_no_commit=allow_no_commit))
     if not as_json:
         _hint_public_url(config, done, channel)
+
+
+def _warn_uncommitted(config: Config, site: Path, commit: str | None) -> None:
+    """The gate proved _site/ is what the working tree builds to; when that tree holds changes not in the commit
+    the release records, say so: the release cannot be rebuilt from its commit (a laptop's publish, not CI's)."""
+    from .build_record import uncommitted
+
+    changed = uncommitted(config.root, site) if commit else ()
+    if changed:
+        click.secho(f"warning: the site holds changes not in commit {commit[:12] if commit else ''} ("
+                    f"{', '.join(changed)}), which the release records as its commit; commit them first so the "
+                    "release can be rebuilt from it", fg="yellow", err=True)
 
 
 @click.command()

@@ -73,9 +73,10 @@ def _parse(spec: str, content: str, numbered: bool, start: str) -> CodeLines:
             low, high = int(m.group(1)), int(m.group(2) or m.group(1))
             if high < low:
                 problems.append(f"{item.strip()!r} runs backwards (write {high}-{low})")
-            elif low < 1 or high > count:
+            elif low < 1 or high > count:  # never counted out: `[1-300000000]` would fill memory
                 problems.append(f"{item.strip()!r} is outside the block's lines 1-{count}")
-            lines.update(range(low, high + 1))
+            else:
+                lines.update(range(low, high + 1))
         groups.append(tuple(sorted(lines)))
     if problems:
         return CodeLines(numbered=numbered, start=first,

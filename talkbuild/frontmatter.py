@@ -26,6 +26,7 @@ from .models import TalkMeta
 from .notes_marker import SEPARATOR_HINT, read_separator
 from .ratio import RATIO_HINT, Ratio, read_ratio
 from .reveal_options import HINT as REVEAL_HINT
+from .reveal_options import HINT_OTHERS as REVEAL_HINT_OTHERS
 from .reveal_options import read_reveal_options
 from .stylesheets import read_css
 
@@ -249,7 +250,8 @@ def _validate(data: dict[str, Any], lines_of: dict[str, int], where: str, diagno
         reveal = read_reveal_options(data["revealOptions"], talk_sets_slide_numbers=slide_numbers is not None)
         slide_numbers = slide_numbers if reveal.slide_numbers is None else reveal.slide_numbers
         if (said := reveal.message()) is not None:
-            diagnostics.append(Diagnostic(Severity.WARNING, "unknown-key", said, loc("revealOptions"), hint=REVEAL_HINT))
+            hint = REVEAL_HINT_OTHERS if slide_addresses == "revealjs" else REVEAL_HINT  # not what it already says
+            diagnostics.append(Diagnostic(Severity.WARNING, "unknown-key", said, loc("revealOptions"), hint=hint))
     # The talk is still rendered, with a default for each field in error (the file's name for a title), so
     # `check` finds the problems in its body in the same run; the errors keep the build from writing it.
     diagnostics.extend(error.diagnostic() for error in errors)

@@ -33,7 +33,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
                 size = _jpeg(f)
             else:
                 return None
-    except (OSError, struct.error):
+    except (OSError, struct.error, IndexError):  # a file cut short reads as no size, never a crash
         return None
     if size is None or not all(0 < side <= _MAX_SIDE for side in size):
         return None
@@ -41,6 +41,8 @@ def image_size(path: Path) -> tuple[int, int] | None:
 
 
 def _webp(head: bytes) -> tuple[int, int] | None:
+    if len(head) < 30:  # every kind's size ends by byte 30: a shorter file is cut short
+        return None
     chunk = head[12:16]
     if chunk == b"VP8 " and head[23:26] == b"\x9d\x01\x2a":  # lossy: a key frame's start code, then 14-bit sides
         width, height = struct.unpack("<HH", head[26:30])

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-HINT = ("talkbuild's deck reads none of reveal.js's other options; so that links shared from the reveal.js deck "
-        "(#/2, #/2/1) still open their slides, set slide_addresses: revealjs")
+HINT_OTHERS = "talkbuild's deck reads none of reveal.js's other options"
+HINT = (HINT_OTHERS + "; so that links shared from the reveal.js deck (#/2, #/2/1) still open their slides, set "
+        "slide_addresses: revealjs")
+"""The hint for a talk that does not set slide_addresses: revealjs itself (HINT_OTHERS for one that does)."""
 
 
 @dataclass(frozen=True)

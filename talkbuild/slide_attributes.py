@@ -199,7 +199,7 @@ def _background(values: dict[str, str]) -> str:
     outer = f' style="background-color: {html.escape(color)}"' if color else ""
     inner = ""
     if image:
-        style = [f'background-image: url("{image}")',
+        style = [f'background-image: url("{_css_string(image)}")',
                  f"background-size: {values.get('data-background-size', 'cover')}",
                  f"background-position: {values.get('data-background-position', 'center')}",
                  f"background-repeat: {values.get('data-background-repeat', 'no-repeat')}"]
@@ -207,6 +207,12 @@ def _background(values: dict[str, str]) -> str:
             style.append(f"opacity: {values['data-background-opacity']}")
         inner = f'<div class="tb-bg-image" style="{html.escape("; ".join(style))}"></div>'
     return f'<div class="tb-bg tb-bg-attributes"{outer}>{inner}</div>\n'
+
+
+def _css_string(url: str) -> str:
+    """`url` safe inside `url("...")`: a quote, a parenthesis, a backslash or a line break in it would end the
+    string and let what follows be read as more CSS; percent-encoded, the browser requests the same address."""
+    return "".join(f"%{ord(c):02X}" if c in "\"'()\\\n\r\f" else c for c in url)
 
 
 def give_id(heading: list[Token], attributes: SlideAttributes, ctx: object) -> None:

@@ -119,3 +119,5 @@ def test_every_range_that_names_no_line_is_reported_in_one_message() -> None:
     assert "'3-1' runs backwards (write 1-3)" in lines.problem
     _, lines = read_info("js [1-2|7]", five)
     assert lines.problem == "in [1-2|7], line range '7' is outside the block's lines 1-5"
+    _, lines = read_info("py [1-300000000]", five)  # a typo: never counted out (it filled memory, the build hung)
+    assert lines.problem == "in [1-300000000], line range '1-300000000' is outside the block's lines 1-5"

@@ -41,6 +41,8 @@ NOT_READ = [
     ("jpeg without a frame", b"\xff\xd8\xff\xd9"),
     ("jpeg cut short", jpeg_header(640, 480)[:30]),
     ("png of width 0", png(40, 30)[:16] + b"\0\0\0\0" + png(40, 30)[20:]),
+    ("webp lossless cut short", b"RIFF\0\0\0\0WEBPVP8L\0\0\0\0"),  # was an IndexError: the build crashed
+    ("webp extended cut short", webp_header(640, 480, "VP8X")[:26]),
 ]
 
 

@@ -42,3 +42,12 @@ def test_the_warning_names_what_was_applied_and_what_ignored_and_the_talk_s_own_
     assert not numbered(tmp_path / "site2")
     [warning] = [d for d in result.diagnostics if d.code == "unknown-key"]
     assert "ignored: transition, slideNumber (the talk sets slide_numbers), controls" in warning.message
+
+
+def test_a_talk_that_already_reads_reveal_js_addresses_is_not_told_to(make_project, tmp_path: Path) -> None:
+    # An integration trial: the hint asked a migrated talk to set what it had set.
+    extra = "slide_addresses: revealjs\nrevealOptions:\n  transition: fade\n"
+    root = make_project({"talks/r.md": TALK.format(extra=extra)})
+    [warning] = [d for d in build(load_config(root), BuildOptions(out_dir=tmp_path / "site")).diagnostics
+                 if d.code == "unknown-key"]
+    assert warning.hint == "talkbuild's deck reads none of reveal.js's other options"

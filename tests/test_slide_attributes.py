@@ -162,3 +162,16 @@ def test_a_pasted_reveal_js_deck_is_warned_of_at_its_first_section_with_how_to_w
     assert "these 4 <section> elements" in said[0][2] and "## heading" in str(said[0][3])
     assert "does not render the Markdown" in said[1][2] and "<textarea>" in str(said[1][3])
     assert "blank line" not in str(said), "not the hint for Markdown under an HTML tag"
+
+
+def test_a_background_address_cannot_end_its_css_string_and_add_declarations(make_project, tmp_path: Path) -> None:
+    # A reviewer's find: `"` (written &quot;) or `)` in the address closed url("...") and the rest was read as CSS.
+    talk = ('---\ntitle: R\n---\n\n<!-- .slide: data-background-image="https://e.example/a.png&quot;); '
+            'position: fixed; x: url(&quot;y" -->\n## One\n\nText.\n')
+    root = make_project({"talks/r.md": talk})
+    build(load_config(root), BuildOptions(out_dir=tmp_path / "site"))
+    one = slide((tmp_path / "site/r/slides/index.html").read_text(), "one")
+    style = re.search(r'<div class="tb-bg-image" style="([^"]*)"', one)
+    assert style is not None
+    assert style.group(1).startswith("background-image: url(&quot;https://e.example/a.png%22%29; position: fixed; "
+                                      "x: url%28%22y&quot;); background-size: cover"), style.group(1)

@@ -135,3 +135,19 @@ def test_commit_needs_prebuilt_and_a_known_or_full_sha(deploy: Deploy, repo: Pat
     assert code == 0, err
     pointer = deploy.pointer("pr-3")
     assert pointer is not None and pointer.commit == artifact
+
+
+def test_a_publish_of_uncommitted_changes_says_the_recorded_commit_does_not_hold_them(deploy: Deploy,
+                                                                                       repo: Path) -> None:
+    # An integration trial: a laptop publish with an uncommitted talk recorded HEAD as if it built the release.
+    head = commit_all(repo, "intro")
+    (repo / "talks" / "draft.md").write_text(TALK.format(title="Not committed"))
+    assert run("build", "-C", str(repo))[0] == 0
+    code, _, err = run("publish", *target_args(deploy))
+    assert code == 0, err
+    assert (f"warning: the site holds changes not in commit {head[:12]} (talks/draft.md), which the release "
+            "records as its commit") in err
+    commit_all(repo, "draft")  # committed: nothing to say
+    assert run("build", "-C", str(repo))[0] == 0
+    code, _, err = run("publish", *target_args(deploy))
+    assert code == 0 and "changes not in commit" not in err, err

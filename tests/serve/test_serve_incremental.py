@@ -217,3 +217,14 @@ def test_a_document_no_talk_links_is_warned_of_as_build_does_until_a_talk_links_
     (root / "talks/spare.pptx").write_bytes(b"PK")
     assert [w.location.path for w in builder.build(TALKS_ONLY).warnings
             if w.code == "unlinked-document"] == ["talks/spare.pptx"]
+
+
+def test_serve_keeps_quiet_about_warnings_check_per_file_ignores_accepts_as_build_does(live) -> None:
+    # An integration trial: `build` had stopped printing a 60-speaker site's accepted warnings; serve still did.
+    server = live({"talkbuild.yml": 'check:\n  per_file_ignores:\n    "talks/day1/**": [missing-image]\n',
+                   "talks/day1/morning.md": talk("Morning", "![gone](nope.png)"),
+                   "talks/day2/noon.md": talk("Noon", "![gone](nope.png)")})
+    said = [line for line in server.lines if "warning" in line]
+    assert [line.split(": warning")[0] for line in said if "[missing-file]" in line] == ["talks/day2/noon.md:11"]
+    assert ("1 warning(s) not shown: in files check.per_file_ignores accepts them "
+            "(`talkbuild check --show-ignored` lists them)") in server.lines
