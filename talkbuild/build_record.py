@@ -134,8 +134,9 @@ def uncommitted(root: Path, site: Path) -> tuple[str, ...]:
         folder = site.resolve().parent.relative_to(top).as_posix()
         excluded.append(f":(exclude){'' if folder == '.' else folder + '/'}.{site.name}.new-*")
     try:
-        out = subprocess.run(["git", "status", "--porcelain", "-z", "--", ".", *excluded], cwd=root,
-                             capture_output=True, text=True, timeout=30, check=False)
+        # --no-optional-locks: it runs beside the build, and must not take .git/index.lock from the user's own git.
+        out = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain", "-z", "--", ".", *excluded],
+                             cwd=root, capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return ("(git status failed)",)
     if out.returncode != 0:
