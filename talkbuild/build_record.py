@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .gitquery import git_output
+
 RECORD = ".talkbuild/site-build.json"
 FORMAT = 1
 
@@ -90,8 +92,8 @@ class Checkout:
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def _ask(self, root: Path, site: Path) -> None:
-        self._found = (_git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}"),
-                       _git(root, "symbolic-ref", "-q", "--short", "HEAD"), uncommitted(root, site))
+        self._found = (git_output(root, "rev-parse", "--verify", "-q", "HEAD^{commit}"),
+                       git_output(root, "symbolic-ref", "-q", "--short", "HEAD"), uncommitted(root, site))
 
     def result(self) -> tuple[str | None, str | None, tuple[str, ...]]:
         self._thread.join()
@@ -109,7 +111,7 @@ def failed(root: Path) -> None:
     import dataclasses
 
     last = read(root) or SiteBuild(None, (), None, "", "")
-    _write(root, dataclasses.replace(last, failed=True, failed_commit=_git(root, "rev-parse", "--verify", "-q",
+    _write(root, dataclasses.replace(last, failed=True, failed_commit=git_output(root, "rev-parse", "--verify", "-q",
                                                                           "HEAD^{commit}"), failed_time=_now()))
 
 
@@ -142,14 +144,6 @@ def uncommitted(root: Path, site: Path) -> tuple[str, ...]:
     if out.returncode != 0:
         return ()  # no repository: there is no commit to vouch for anyway
     return tuple(entry[3:] for entry in out.stdout.split("\0") if len(entry) > 3)[:5]
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 def _now() -> str:

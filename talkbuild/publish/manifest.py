@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import TalkbuildError
+from ..gitquery import git_output
 from .content_types import cache_control_for, content_type_for
 
 SCHEMA = 1
@@ -119,8 +120,8 @@ def build_manifest(site_dir: Path, build: BuildInfo | None = None) -> Manifest:
 def build_info(project_root: Path, env: Mapping[str, str] | None = None) -> BuildInfo:
     """Commit, branch and CI run link from GITHUB_* when present, else from git; who publishes."""
     env = os.environ if env is None else env
-    commit = env.get("GITHUB_SHA") or _git(project_root, "rev-parse", "HEAD")
-    branch = env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or _git(
+    commit = env.get("GITHUB_SHA") or git_output(project_root, "rev-parse", "HEAD")
+    branch = env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or git_output(
         project_root, "rev-parse", "--abbrev-ref", "HEAD")
     run_url = None
     if env.get("GITHUB_RUN_ID") and env.get("GITHUB_REPOSITORY"):
@@ -135,14 +136,6 @@ def _local_user() -> str:
         return f"{getpass.getuser()}@{socket.gethostname()}"
     except (KeyError, OSError):  # no passwd entry in some containers
         return f"uid{os.getuid()}@{socket.gethostname()}"
-
-
-def _git(cwd: Path, *args: str) -> str | None:
-    try:
-        out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.strip() if out.returncode == 0 else None
 
 
 def is_ancestor(project_root: Path, older: str, newer: str) -> bool | None:
@@ -160,4 +153,4 @@ def is_ancestor(project_root: Path, older: str, newer: str) -> bool | None:
 
 def is_shallow(project_root: Path) -> bool:
     """Whether the checkout's history is cut short (`git clone --depth N`, actions/checkout's default)."""
-    return _git(project_root, "rev-parse", "--is-shallow-repository") == "true"
+    return git_output(project_root, "rev-parse", "--is-shallow-repository") == "true"

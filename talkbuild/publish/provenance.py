@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .. import build_record
 from ..errors import ConfigError, TalkbuildError
-from .manifest import BuildInfo, _git
+from ..gitquery import git_output
+from .manifest import BuildInfo
 
 HEX = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
@@ -67,7 +68,7 @@ def prebuilt_provenance(root: Path, site: Path, info: BuildInfo, commit: str | N
 
 def resolve_commit(root: Path, commit: str) -> str:
     """--commit as a full SHA: any revision this clone knows, or a full SHA it does not have (an artifact's)."""
-    sha = _git(root, "rev-parse", "--verify", "-q", f"{commit}^{{commit}}")
+    sha = git_output(root, "rev-parse", "--verify", "-q", f"{commit}^{{commit}}")
     if sha:
         return sha
     if HEX.fullmatch(commit.lower()):
