@@ -62,7 +62,7 @@ def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult
     try:
         result = retry_cache_misses(config, options, lambda attempt: _build(config, attempt))
     except BaseException:
-        build_record.failed(config.root)
+        build_record.failed(config.root, checkout)
         raise
     build_record.built(config.root, result.out_dir, checkout)
     return result

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .gitquery import git_output
+from .workers import hold_signals, release_signals
 
 RECORD = ".talkbuild/site-build.json"
 FORMAT = 1
@@ -71,9 +71,6 @@ def read(root: Path) -> SiteBuild | None:
         return None
 
 
-_STOPS = {signal.SIGTERM, signal.SIGINT}
-
-
 class Checkout:
     """The commit, branch and uncommitted files of the checkout, asked of git on a thread of its own when the
     build starts: the build's own time hides git's (three processes), and it describes the files the build reads."""
@@ -84,12 +81,11 @@ class Checkout:
         # Started with SIGTERM and Ctrl-C blocked, which the thread keeps (a thread inherits its creator's mask):
         # a stop must reach the main thread. Taken here while the main thread held them back around forking the
         # workers, it ran the handler inside an after-fork hook, where its exception is only printed (workers.py).
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS) if hasattr(signal, "pthread_sigmask") else None
+        held = hold_signals()
         try:
             self._thread.start()
         finally:
-            if held is not None:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            release_signals(held)
 
     def _ask(self, root: Path, site: Path) -> None:
         self._found = (git_output(root, "rev-parse", "--verify", "-q", "HEAD^{commit}"),
@@ -106,13 +102,13 @@ def built(root: Path, site: Path, checkout: Checkout) -> None:
     _write(root, SiteBuild(commit, dirty, branch, _now(), site_stamp(site)))
 
 
-def failed(root: Path) -> None:
-    """Record that a build into the project's own output folder failed: `_site/` is older than the checkout."""
+def failed(root: Path, checkout: Checkout) -> None:
+    """Record that a build into the project's own output folder failed: `_site/` is older than the checkout
+    (whose commit `checkout` already asked git for)."""
     import dataclasses
 
     last = read(root) or SiteBuild(None, (), None, "", "")
-    _write(root, dataclasses.replace(last, failed=True, failed_commit=git_output(root, "rev-parse", "--verify", "-q",
-                                                                          "HEAD^{commit}"), failed_time=_now()))
+    _write(root, dataclasses.replace(last, failed=True, failed_commit=checkout.result()[0], failed_time=_now()))
 
 
 def _write(root: Path, record: SiteBuild) -> None:

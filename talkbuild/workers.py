@@ -102,12 +102,12 @@ def pool_map(pool: concurrent.futures.ProcessPoolExecutor, fn: Callable[[T], R],
     # The workers are forked while submitting. A SIGTERM or Ctrl-C arriving then ran the parent's handler inside
     # an after-fork hook, where its exception is only printed ("Exception ignored"): the stop was lost, and the
     # build went on to replace _site. Held back until the pool has started, it is delivered just after.
-    held = _hold_signals()
+    held = hold_signals()
     try:
         try:
             futures = [pool.submit(_each, fn, chunk) for chunk in chunks]
         finally:
-            _release_signals(held)
+            release_signals(held)
         for future in futures:
             yield from future.result()
     except BaseException:
@@ -118,11 +118,12 @@ def pool_map(pool: concurrent.futures.ProcessPoolExecutor, fn: Callable[[T], R],
 _HELD = {signal.SIGTERM, signal.SIGINT}
 
 
-def _hold_signals() -> set[int | signal.Signals] | None:
+def hold_signals() -> set[int | signal.Signals] | None:
+    """Block SIGTERM and Ctrl-C in this thread (and in the threads it starts meanwhile, which keep the mask)."""
     return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD) if hasattr(signal, "pthread_sigmask") else None
 
 
-def _release_signals(previous: set[int | signal.Signals] | None) -> None:
+def release_signals(previous: set[int | signal.Signals] | None) -> None:
     if previous is not None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a signal that came meanwhile is delivered now
 
