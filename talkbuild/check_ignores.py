@@ -203,10 +203,14 @@ BUILD_TWINS = {"missing-file": ("broken-link", "missing-image", "missing-track")
 """The build's codes that check reports under other names, more precisely."""
 
 
-def quiet_build_warnings(rules: Sequence[IgnoreRule], diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], int]:
-    """The build's diagnostics to print, and how many warnings were left out because check.per_file_ignores
-    accepts them in their file (a 60-speaker site's accepted missing pictures drowned its real problems).
-    Errors are always printed: the build refuses them whatever check says."""
+def quiet_build_warnings(rules: Sequence[IgnoreRule],
+                         diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], str | None]:
+    """The build's diagnostics to print (`talkbuild build`, serve's terminal), and a line saying how many warnings
+    were left out because check.per_file_ignores accepts them in their file (None when none were): a
+    60-speaker site's accepted missing pictures drowned its real problems. Errors are always printed: the build
+    refuses them whatever check says."""
+    if not rules:
+        return list(diagnostics), None
     globs = _globs(rules)
     shown: list[Diagnostic] = []
     quiet = 0
@@ -217,7 +221,9 @@ def quiet_build_warnings(rules: Sequence[IgnoreRule], diagnostics: Iterable[Diag
             quiet += 1
         else:
             shown.append(d)
-    return shown, quiet
+    note = (f"{quiet} warning(s) not shown: in files check.per_file_ignores accepts them "
+            "(`talkbuild check --show-ignored` lists them)") if quiet else None
+    return shown, note
 
 
 def _globs(rules: Sequence[IgnoreRule]) -> list[Any]:

@@ -55,19 +55,16 @@ def build(directory: Path, out: Path | None, strict: bool, jobs: int | None, dra
             found = exc.diagnostics if isinstance(exc, ContentError) else tuple(exc.all_diagnostics())
             click.echo(format_github(found), nl=False)
         raise
-    shown, quiet = list(result.diagnostics), 0
-    if config.check.per_file_ignores:
-        from .check_ignores import quiet_build_warnings
+    from .check_ignores import quiet_build_warnings
 
-        shown, quiet = quiet_build_warnings(config.check.per_file_ignores, result.diagnostics)
+    shown, note = quiet_build_warnings(config.check.per_file_ignores, result.diagnostics)
     if fmt == "github" and shown:
         from .check.report import format_github
 
         click.echo(format_github(tuple(shown)), nl=False)
     report(shown)
-    if quiet:
-        click.echo(f"{quiet} warning(s) not shown: in files check.per_file_ignores accepts them "
-                   "(`talkbuild check --show-ignored` lists them)", err=True)
+    if note:
+        click.echo(note, err=True)
     left_out = f" and left out {len(result.drafts)} draft(s) (--drafts builds them)" if result.drafts else ""
     click.echo(f"built {len(result.talks)} talk(s){left_out}, {result.files} files in {result.out_dir} "
                f"({result.rebuilt} rendered, {result.from_cache} from cache)", err=True)

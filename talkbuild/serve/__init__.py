@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
+from ..check_ignores import quiet_build_warnings
 from ..config import Config
 from ..incremental import EVERYTHING, Builder, Site
 from .hosts import ANY, LOOPBACK_NAMES, host_check, network_urls
@@ -150,12 +151,8 @@ class LiveServer:
         elif site.rendered:
             more = f" and {len(site.rendered) - 3} more" if len(site.rendered) > 3 else ""
             self.report(f"rebuilt {', '.join(site.rendered[:3])}{more} in {ms}")
-        shown, quiet = list(site.warnings), 0
-        config = self.builder.config
-        if config is not None and config.check.per_file_ignores:  # as `talkbuild build` prints them
-            from ..check_ignores import quiet_build_warnings
-
-            shown, quiet = quiet_build_warnings(config.check.per_file_ignores, site.warnings)
+        config = self.builder.config  # the warnings as `talkbuild build` prints them
+        shown, note = quiet_build_warnings(config.check.per_file_ignores if config else (), site.warnings)
         errors, warnings = error_lines(site.errors), error_lines(shown)
         problems = errors + warnings
         if problems != self._last_problems:  # say it once, not on every save
@@ -163,9 +160,8 @@ class LiveServer:
                 self.report(line)
             if len(warnings) > MAX_WARNINGS:
                 self.report(f"... and {len(warnings) - MAX_WARNINGS} more warning(s); `talkbuild build` lists them all")
-            if quiet:
-                self.report(f"{quiet} warning(s) not shown: in files check.per_file_ignores accepts them "
-                            "(`talkbuild check --show-ignored` lists them)")
+            if note:
+                self.report(note)
             if self._last_problems and not site.errors:
                 self.report("no errors")
             self._last_problems = problems
